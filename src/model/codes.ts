@@ -1,0 +1,58 @@
+import type { FindingCode, Severity } from './finding.js';
+
+export interface CodeInfo {
+  /** Default severity; configuration may change it. */
+  severity: Severity;
+  /** Short rule name for SARIF and documentation. */
+  title: string;
+  /** What the code means and what to do, for help text. */
+  help: string;
+}
+
+export const CODE_INFO = {
+  NOT_FOUND: {
+    severity: 'error',
+    title: 'Package does not exist',
+    help: 'The registry answered 404: no package has this name. AI assistants invent names like this, and attackers register them ("slopsquatting"). Check the spelling or use the suggested package; never install it blindly.',
+  },
+  UNPUBLISHED: {
+    severity: 'error',
+    title: 'Package was unpublished',
+    help: 'The package existed but every version was removed; nothing can be installed. Pick a maintained alternative.',
+  },
+  SECURITY_HOLDING: {
+    severity: 'error',
+    title: 'Package replaced by a security holding package',
+    help: 'npm removed this package for malicious content and left a placeholder. Remove the dependency and audit any machine that installed it.',
+  },
+  VERSION_NOT_FOUND: {
+    severity: 'error',
+    title: 'Requested version does not exist',
+    help: 'No published version matches the requested range, tag or locked version. Use a published version.',
+  },
+  DEPRECATED: {
+    severity: 'warning',
+    title: 'Package or version is deprecated',
+    help: "The author deprecated this package or the version that would be installed. Read the author's message and move to the replacement it names.",
+  },
+  UNLISTED_DEPENDENCY: {
+    severity: 'error',
+    title: 'Imported package is not declared',
+    help: 'Source code imports a package that no package.json declares. Add it to dependencies after checking it is the package you mean, or remove the import.',
+  },
+  NON_REGISTRY_SOURCE: {
+    severity: 'warning',
+    title: 'Dependency does not come from a registry',
+    help: 'git, file, link, workspace and tarball URL dependencies cannot be verified against the registry. Review them by hand.',
+  },
+  REGISTRY_UNKNOWN: {
+    severity: 'error',
+    title: 'Could not check the package',
+    help: 'The registry did not give a usable answer (time-out, server error, authentication, malformed document). Nothing is claimed about the package; run again, or check the registry configuration.',
+  },
+  INPUT_ERROR: {
+    severity: 'error',
+    title: 'Could not read a project file',
+    help: 'A manifest, lockfile or source file could not be read or parsed; what it references was not checked. Fix the file.',
+  },
+} as const satisfies Record<FindingCode, CodeInfo>;

@@ -1,0 +1,76 @@
+/** Stable finding codes. Adding one without a row in CODE_INFO fails to compile. */
+export const FINDING_CODES = [
+  'NOT_FOUND',
+  'UNPUBLISHED',
+  'SECURITY_HOLDING',
+  'VERSION_NOT_FOUND',
+  'DEPRECATED',
+  'UNLISTED_DEPENDENCY',
+  'NON_REGISTRY_SOURCE',
+  'REGISTRY_UNKNOWN',
+  'INPUT_ERROR',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error'];
+
+/** Where a finding comes from: a source position, or a manifest/lockfile field. */
+export interface Location {
+  /** Path relative to the project root, with forward slashes. */
+  file: string;
+  line?: number;
+  column?: number;
+  /** Manifest or lockfile field, e.g. `dependencies.left-pad`. */
+  field?: string;
+}
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** Package name; for INPUT_ERROR, the empty string. */
+  package: string;
+  version?: string;
+  /** One line, already sanitised of control characters. */
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  locations: Location[];
+  details?: Record<string, unknown>;
+}
+
+export function compareSeverity(a: Severity, b: Severity): number {
+  return SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b);
+}
+
+function compareLocation(a: Location | undefined, b: Location | undefined): number {
+  if (!a || !b) return (a ? 1 : 0) - (b ? 1 : 0);
+  return (
+    a.file.localeCompare(b.file) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    (a.field ?? '').localeCompare(b.field ?? '')
+  );
+}
+
+/** Deterministic order: package, then first location, then code. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.package.localeCompare(b.package) ||
+    (a.version ?? '').localeCompare(b.version ?? '') ||
+    compareLocation(a.locations[0], b.locations[0]) ||
+    a.code.localeCompare(b.code)
+  );
+}
+
+export function sortLocations(locations: Location[]): Location[] {
+  const seen = new Set<string>();
+  return locations
+    .filter((l) => {
+      const key = `${l.file}\0${l.line}\0${l.column}\0${l.field}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort(compareLocation);
+}

@@ -1,0 +1,101 @@
+/** What a project references, as the scan layer reads it (no network). */
+
+export type ImportKind = 'import' | 'import-type' | 'export' | 'dynamic-import' | 'require' | 'require-resolve';
+
+/** One import of a registry package from a source file. */
+export interface ImportSite {
+  /** The specifier as written, e.g. `lodash/fp`. */
+  specifier: string;
+  /** The package it maps to, e.g. `lodash`. */
+  packageName: string;
+  kind: ImportKind;
+  /** Relative to the project root, forward slashes. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+export type DependencyField =
+  | 'dependencies'
+  | 'devDependencies'
+  | 'optionalDependencies'
+  | 'peerDependencies'
+  | 'bundleDependencies'
+  | 'overrides';
+
+export type SpecKind = 'registry' | 'alias' | 'git' | 'file' | 'link' | 'workspace' | 'remote' | 'invalid';
+
+/** One entry of a package.json dependency field. */
+export interface DeclaredDependency {
+  /** The key in package.json (the name code imports). */
+  name: string;
+  /** The value as written. */
+  spec: string;
+  field: DependencyField;
+  /** Manifest path relative to the root. */
+  manifest: string;
+  line?: number;
+  kind: SpecKind;
+  /** For registry and alias specs: the registry package and range actually requested. */
+  registryName?: string;
+  range?: string;
+}
+
+export interface Manifest {
+  /** Relative path of package.json. */
+  path: string;
+  /** Relative directory ('' for the root). */
+  dir: string;
+  name?: string;
+  version?: string;
+  license?: string;
+  workspaces: string[];
+  dependencies: DeclaredDependency[];
+  /** `imports` field keys (`#internal`). */
+  importsKeys: string[];
+}
+
+/** One package entry of a lockfile, in a format-independent shape. */
+export interface LockedPackage {
+  name: string;
+  version: string;
+  resolved?: string;
+  integrity?: string;
+  /** Path inside the lockfile (`node_modules/a/node_modules/b`), for locations. */
+  path: string;
+  dev?: boolean;
+  optional?: boolean;
+  /** True for workspace members and links: not from a registry. */
+  local?: boolean;
+  /** When installed under another name (`npm:` alias), the name it is installed as. */
+  alias?: string;
+  lockfile: string;
+  line?: number;
+}
+
+export interface Lockfile {
+  path: string;
+  format: 'npm';
+  lockfileVersion: number;
+  packages: LockedPackage[];
+}
+
+/** A file that could not be read or parsed. The run goes on without it. */
+export interface InputError {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface ProjectScan {
+  root: string;
+  manifests: Manifest[];
+  imports: ImportSite[];
+  lockfile?: Lockfile;
+  errors: InputError[];
+  /** Number of source files read. */
+  sourceFiles: number;
+}
