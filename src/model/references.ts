@@ -57,6 +57,8 @@ export interface Manifest {
   importsKeys: string[];
 }
 
+export type LockedSource = 'registry' | 'git' | 'file' | 'remote' | 'link';
+
 /** One package entry of a lockfile, in a format-independent shape. */
 export interface LockedPackage {
   name: string;
@@ -71,6 +73,12 @@ export interface LockedPackage {
   local?: boolean;
   /** When installed under another name (`npm:` alias), the name it is installed as. */
   alias?: string;
+  /** Where the lockfile says it comes from; only `registry` can be checked against the registry. */
+  source?: LockedSource;
+  /** Shipped inside its parent's tarball (`inBundle`), not fetched on its own. */
+  bundled?: boolean;
+  /** Needed unless both dev and optional packages are omitted (npm `devOptional`). */
+  devOptional?: boolean;
   lockfile: string;
   line?: number;
 }
@@ -87,8 +95,20 @@ export interface InputError {
   file: string;
   line?: number;
   column?: number;
+  /** Field the problem is in, e.g. `dependencies.left-pad` or `packages.node_modules/a`. */
+  field?: string;
+  /** Machine-readable cause, so callers and tests need not read `message`. */
+  reason?: InputErrorReason;
   message: string;
 }
+
+export type InputErrorReason =
+  | 'unreadable'
+  | 'binary'
+  | 'invalid-json'
+  | 'wrong-type'
+  | 'invalid-entry'
+  | 'unsupported-version';
 
 export interface ProjectScan {
   root: string;

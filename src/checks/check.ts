@@ -1,0 +1,31 @@
+import type { Finding } from '../model/finding.js';
+import type { Lookup } from '../model/facts.js';
+import type { PackageRequest } from '../model/request.js';
+import type { ProjectScan } from '../model/references.js';
+
+export interface Suggestion {
+  name: string;
+  downloads: number;
+}
+
+/** Everything a per-package check may look at. Checks are pure: no I/O. */
+export interface PackageInput {
+  name: string;
+  lookup: Lookup;
+  requests: PackageRequest[];
+  /** "Did you mean" candidates for a name (from the shipped popular-package index). */
+  suggest(name: string): Suggestion[];
+}
+
+export interface PackageCheck {
+  name: string;
+  run(input: PackageInput): Finding[];
+}
+
+export interface ProjectCheck {
+  name: string;
+  run(scan: ProjectScan): Finding[];
+}
+
+export const definePackageCheck = (check: PackageCheck): PackageCheck => check;
+export const defineProjectCheck = (check: ProjectCheck): ProjectCheck => check;

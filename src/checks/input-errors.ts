@@ -1,0 +1,22 @@
+import { CODE_INFO } from '../model/codes.js';
+import { defineProjectCheck } from './check.js';
+
+/** INPUT_ERROR: every file the scan could not read; what it references went unchecked. */
+export const checkInputErrors = defineProjectCheck({
+  name: 'input-errors',
+  run(scan) {
+    const invalidSpecs = scan.manifests.flatMap((m) =>
+      m.dependencies
+        .filter((d) => d.kind === 'invalid')
+        .map((d) => ({ file: m.path, line: d.line, message: `invalid dependency spec for ${d.name}: "${d.spec}"` })),
+    );
+    return [...scan.errors, ...invalidSpecs].map((error) => ({
+      code: 'INPUT_ERROR' as const,
+      severity: CODE_INFO.INPUT_ERROR.severity,
+      package: '',
+      message: `${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`,
+      hint: 'Fix the file; what it references was not checked.',
+      locations: [{ file: error.file, ...(error.line ? { line: error.line } : {}), ...('column' in error && error.column ? { column: error.column } : {}) }],
+    }));
+  },
+});

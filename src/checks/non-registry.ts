@@ -1,0 +1,33 @@
+import { CODE_INFO } from '../model/codes.js';
+import type { Finding } from '../model/finding.js';
+import { defineProjectCheck } from './check.js';
+
+// Remote code nobody verified is a real risk; a local folder is the project's own business.
+const REMOTE_KINDS = new Set(['git', 'remote']);
+
+/** NON_REGISTRY_SOURCE: git, tarball URL, file, link and workspace dependencies. */
+export const checkNonRegistry = defineProjectCheck({
+  name: 'non-registry',
+  run(scan) {
+    const findings: Finding[] = [];
+    const workspaceNames = new Set(scan.manifests.flatMap((m) => (m.name ? [m.name] : [])));
+    for (const manifest of scan.manifests) {
+      for (const dep of manifest.dependencies) {
+        if (dep.kind === 'registry' || dep.kind === 'alias' || dep.kind === 'invalid') continue;
+        // `workspace:` pointing at a package of this very repository is verified by being here.
+        if (dep.kind === 'workspace' && workspaceNames.has(dep.name)) continue;
+        const remote = REMOTE_KINDS.has(dep.kind);
+        findings.push({
+          code: 'NON_REGISTRY_SOURCE',
+          severity: remote ? CODE_INFO.NON_REGISTRY_SOURCE.severity : 'info',
+          package: dep.name,
+          message: `${dep.name} comes from a ${dep.kind} source ("${dep.spec}"), which cannot be verified against the registry.`,
+          hint: remote ? 'Review the source by hand, or depend on a published version.' : 'Local source: nothing to verify on the registry.',
+          locations: [{ file: manifest.path, ...(dep.line ? { line: dep.line } : {}), field: `${dep.field}.${dep.name}` }],
+          details: { kind: dep.kind, spec: dep.spec },
+        });
+      }
+    }
+    return findings;
+  },
+});

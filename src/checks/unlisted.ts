@@ -1,0 +1,47 @@
+import { CODE_INFO } from '../model/codes.js';
+import type { Finding } from '../model/finding.js';
+import type { ImportSite, Manifest } from '../model/references.js';
+import { defineProjectCheck } from './check.js';
+
+/** The manifests whose dependencies a file can use: its nearest package.json and every one above it. */
+function manifestsFor(file: string, manifests: Manifest[]): Manifest[] {
+  return manifests.filter((m) => m.dir === '' || file.startsWith(`${m.dir}/`));
+}
+
+function isDeclared(site: ImportSite, manifests: Manifest[]): boolean {
+  // `import type` is satisfied by the DefinitelyTyped package alone.
+  const typesName = site.packageName.startsWith('@')
+    ? `@types/${site.packageName.slice(1).replace('/', '__')}`
+    : `@types/${site.packageName}`;
+  return manifests.some((m) =>
+    m.dependencies.some((d) => d.name === site.packageName || (site.kind === 'import-type' && d.name === typesName)),
+  );
+}
+
+/** UNLISTED_DEPENDENCY: source imports a package that no package.json in scope declares. */
+export const checkUnlisted = defineProjectCheck({
+  name: 'unlisted',
+  run(scan) {
+    // Without a manifest there is nothing to be unlisted from (a folder of loose snippets).
+    if (!scan.manifests.some((m) => m.dir === '')) return [];
+    const byPackage = new Map<string, Finding>();
+    for (const site of scan.imports) {
+      if (isDeclared(site, manifestsFor(site.file, scan.manifests))) continue;
+      const location = { file: site.file, line: site.line, column: site.column };
+      const existing = byPackage.get(site.packageName);
+      if (existing) {
+        existing.locations.push(location);
+        continue;
+      }
+      byPackage.set(site.packageName, {
+        code: 'UNLISTED_DEPENDENCY',
+        severity: CODE_INFO.UNLISTED_DEPENDENCY.severity,
+        package: site.packageName,
+        message: `${site.packageName} is imported but not declared in package.json.`,
+        hint: `Check that ${site.packageName} is the package you mean (see its registry findings), then add it with npm install ${site.packageName}, or remove the import.`,
+        locations: [location],
+      });
+    }
+    return [...byPackage.values()];
+  },
+});

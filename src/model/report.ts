@@ -1,0 +1,43 @@
+import type { Finding } from './finding.js';
+
+export type PackageState = 'ok' | 'finding' | 'unknown';
+
+export interface PackageResult {
+  name: string;
+  /** Range or tag as declared, when one was. */
+  requested?: string;
+  /** The version checked: locked, or what the range resolves to. */
+  version?: string;
+  state: PackageState;
+}
+
+export interface Summary {
+  /** Entries in `packages`. */
+  packages: number;
+  ok: number;
+  finding: number;
+  unknown: number;
+  /** Distinct package names asked of the registry. */
+  names: number;
+  /** Names left out by configuration (ignored, internal scopes). */
+  skipped: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  manifests: number;
+  lockfile?: string;
+  sourceFiles: number;
+  imports: number;
+}
+
+export type ReportStatus = 'clean' | 'findings' | 'incomplete';
+
+/** The result of one run; the JSON output is this object. */
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  status: ReportStatus;
+  summary: Summary;
+  packages: PackageResult[];
+  findings: Finding[];
+}

@@ -1,0 +1,117 @@
+import pLimit from 'p-limit';
+import type { Lookup } from '../model/facts.js';
+import { distilPackument } from './distil.js';
+import { type CacheEntry, FactsCache, defaultCacheDir } from './facts-cache.js';
+import { fetchPackument } from './fetch-packument.js';
+import { type NpmConfig, loadNpmConfig } from './npmrc.js';
+import { normaliseRegistry, pickRegistry } from './pick-registry.js';
+
+/** All registry access goes through this; tests and library users may pass their own. */
+export interface RegistryClient {
+  /** The three-valued answer for one package name. Rejects only when the run is aborted. */
+  lookup(name: string): Promise<Lookup>;
+  /** The registry `name` would be asked of. */
+  registryFor(name: string): string;
+}
+
+export interface RegistryClientOptions {
+  /** Project root, whose `.npmrc` is read. */
+  root: string;
+  /** Overrides the configured default registry (`--registry`). */
+  registry?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Pre-built npm configuration; when given, no `.npmrc` is read. */
+  npmConfig?: NpmConfig;
+  /** `false` disables the on-disk cache. */
+  cacheDir?: string | false;
+  /** How long a cached answer is used without asking the registry, in ms. */
+  cacheTtl?: number;
+  /** Answer from the cache alone; misses are unknown. */
+  offline?: boolean;
+  /** Ignore cached answers (they are still rewritten). */
+  refresh?: boolean;
+  concurrency?: number;
+  /** Per request, retries included, in ms. */
+  timeout?: number;
+  retries?: number;
+  signal?: AbortSignal;
+}
+
+export const DEFAULTS = {
+  // Measured on a 2-core machine against the mirror: 16 at a time fetched 1,021 packuments in
+  // 2.5 s, 32 took 5.2 s and 64 started timing out connects.
+  concurrency: 16,
+  cacheTtl: 6 * 60 * 60 * 1000,
+  timeout: 30_000,
+  retries: 2,
+} as const;
+
+// A missing name can be registered at any moment (that is the attack), so 404s are kept briefly.
+const MISSING_TTL = 10 * 60 * 1000;
+
+export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
+  const overrides = options.registry ? { registry: normaliseRegistry(options.registry) } : undefined;
+  const config: NpmConfig = options.npmConfig
+    ? { ...options.npmConfig, ...overrides }
+    : loadNpmConfig({ root: options.root, env: options.env, overrides }).config;
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULTS.concurrency);
+  const limit = pLimit(concurrency);
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env) : options.cacheDir;
+  const cache = cacheDir ? new FactsCache(cacheDir) : undefined;
+  const ttl = options.cacheTtl ?? DEFAULTS.cacheTtl;
+  const inFlight = new Map<string, Promise<Lookup>>();
+  const fetchConfig = { ...config, maxSockets: concurrency };
+
+  async function lookupUncached(name: string, registry: string): Promise<Lookup> {
+    const cached = options.refresh ? undefined : await cache?.read(registry, name).catch(() => undefined);
+    if (cached) {
+      const age = Date.now() - cached.fetchedAt;
+      if (age < (cached.answer.state === 'missing' ? Math.min(ttl, MISSING_TTL) : ttl) || options.offline) return cached.answer;
+    }
+    if (options.offline) return { state: 'unknown', reason: 'offline: not in the cache' };
+    const answer = await limit(() =>
+      fetchPackument(name, {
+        config: fetchConfig,
+        registry,
+        etag: cached?.etag,
+        lastModified: cached?.lastModified,
+        signal: options.signal,
+        timeout: options.timeout ?? DEFAULTS.timeout,
+        retries: options.retries ?? DEFAULTS.retries,
+      }),
+    );
+    let entry: CacheEntry | undefined;
+    if (answer.status === 'error') return { state: 'unknown', reason: answer.reason };
+    if (answer.status === 'not-modified') {
+      if (!cached) return { state: 'unknown', reason: 'registry answered 304 to an unconditional request' };
+      entry = { ...cached, fetchedAt: Date.now() };
+    } else if (answer.status === 'not-found') {
+      entry = { fetchedAt: Date.now(), answer: { state: 'missing', reason: 'not-found' } };
+    } else {
+      const lookup = distilPackument(name, registry, answer.doc);
+      if (lookup.state === 'unknown') return lookup;
+      entry = { fetchedAt: Date.now(), answer: lookup };
+      if (answer.etag) entry.etag = answer.etag;
+      if (answer.lastModified) entry.lastModified = answer.lastModified;
+    }
+    // A cache that cannot be written costs speed on the next run, never correctness on this one.
+    await cache?.write(registry, name, entry).catch(() => undefined);
+    return entry.answer;
+  }
+
+  return {
+    registryFor: (name) => pickRegistry(name, config),
+    lookup(name) {
+      const registry = pickRegistry(name, config);
+      const key = `${registry}\0${name}`;
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = lookupUncached(name, registry);
+        inFlight.set(key, pending);
+        // Only the request in flight is shared; a later lookup asks again (and hits the cache).
+        void pending.finally(() => inFlight.delete(key)).catch(() => undefined);
+      }
+      return pending;
+    },
+  };
+}

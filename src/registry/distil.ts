@@ -1,0 +1,108 @@
+import type { Lookup, PackageFacts, VersionFacts } from '../model/facts.js';
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** `license` as a string, `{ type }` object, or the legacy `licenses` array (joined as OR). */
+export function readLicense(manifest: Json): string | undefined {
+  const license = manifest.license;
+  if (typeof license === 'string') return license;
+  if (isObject(license)) return str(license.type);
+  if (Array.isArray(manifest.licenses)) {
+    const types = manifest.licenses.map((l) => (isObject(l) ? str(l.type) : str(l))).filter((t): t is string => !!t);
+    if (types.length === 1) return types[0];
+    if (types.length > 1) return `(${types.join(' OR ')})`;
+  }
+  return undefined;
+}
+
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
+
+function distilVersion(manifest: Json): VersionFacts {
+  const facts: VersionFacts = {};
+  // An empty string is how a deprecation is lifted (`npm deprecate pkg@1 ""`).
+  const deprecated = manifest.deprecated;
+  if (typeof deprecated === 'string' && deprecated !== '') facts.deprecated = deprecated;
+  else if (deprecated === true) facts.deprecated = 'deprecated';
+  const license = readLicense(manifest);
+  if (license !== undefined) facts.license = license;
+  const types = str(manifest.types) ?? str(manifest.typings);
+  if (types) facts.types = types;
+  const scripts = isObject(manifest.scripts) ? manifest.scripts : undefined;
+  if (manifest.hasInstallScript === true || (scripts && INSTALL_SCRIPTS.some((s) => str(scripts[s])))) {
+    facts.hasInstallScript = true;
+  }
+  return facts;
+}
+
+function readRepository(value: unknown): string | undefined {
+  if (typeof value === 'string') return str(value);
+  if (isObject(value)) return str(value.url);
+  return undefined;
+}
+
+/** npm's replacement for a malicious package: a single `0.0.N-security` version. */
+function isSecurityHolding(versions: string[]): boolean {
+  return versions.length === 1 && /^0\.0\.\d+-security$/.test(versions[0] ?? '');
+}
+
+/**
+ * Distil a packument (full or abbreviated) into compact facts and the three-valued answer.
+ * Anything that does not have the packument's shape is `unknown`, never `found`.
+ */
+export function distilPackument(name: string, registry: string, doc: unknown): Lookup {
+  if (!isObject(doc)) return { state: 'unknown', reason: 'malformed packument: not a JSON object' };
+  if (doc.name !== undefined && doc.name !== name) {
+    return { state: 'unknown', reason: `malformed packument: it names ${JSON.stringify(String(doc.name)).slice(0, 80)}` };
+  }
+  const time = isObject(doc.time) ? doc.time : undefined;
+  const unpublished = time && isObject(time.unpublished) ? time.unpublished : undefined;
+  if (doc.versions === undefined && !unpublished) {
+    return { state: 'unknown', reason: 'malformed packument: no versions field' };
+  }
+  if (doc.versions !== undefined && !isObject(doc.versions)) {
+    return { state: 'unknown', reason: 'malformed packument: versions is not an object' };
+  }
+  const rawVersions = isObject(doc.versions) ? doc.versions : {};
+  const versions: Record<string, VersionFacts> = {};
+  for (const [version, manifest] of Object.entries(rawVersions)) {
+    if (isObject(manifest)) versions[version] = distilVersion(manifest);
+  }
+  const distTags: Record<string, string> = {};
+  if (isObject(doc['dist-tags'])) {
+    for (const [tag, version] of Object.entries(doc['dist-tags'])) if (typeof version === 'string') distTags[tag] = version;
+  }
+  const facts: PackageFacts = { name, registry, distTags, versions };
+  if (time) {
+    const byVersion: Record<string, string> = {};
+    for (const version of Object.keys(versions)) {
+      const at = str(time[version]);
+      if (at) byVersion[version] = at;
+    }
+    if (Object.keys(byVersion).length) facts.time = byVersion;
+    const created = str(time.created);
+    if (created) facts.created = created;
+  }
+  const modified = str(time?.modified) ?? str(doc.modified);
+  if (modified) facts.modified = modified;
+  const latest = distTags.latest !== undefined && isObject(rawVersions[distTags.latest]) ? (rawVersions[distTags.latest] as Json) : undefined;
+  const license = readLicense(doc) ?? (latest && readLicense(latest));
+  if (license) facts.license = license;
+  const repository = readRepository(doc.repository) ?? readRepository(latest?.repository);
+  if (repository) facts.repository = repository;
+  const description = str(doc.description) ?? str(latest?.description);
+  if (description) facts.description = description.slice(0, 300);
+  if (Array.isArray(doc.maintainers)) facts.maintainers = doc.maintainers.length;
+
+  const names = Object.keys(versions);
+  if (names.length === 0) {
+    // The public registry marks unpublished packages in `time.unpublished`; some mirrors and
+    // private registries just answer an empty document. Either way nothing can be installed.
+    const at = unpublished ? str(unpublished.time) : undefined;
+    return { state: 'missing', reason: 'unpublished', facts, ...(at ? { unpublishedAt: at } : {}) };
+  }
+  if (isSecurityHolding(names)) return { state: 'missing', reason: 'security-holding', facts };
+  return { state: 'found', facts };
+}

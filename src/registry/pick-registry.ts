@@ -1,0 +1,19 @@
+import { createRequire } from 'node:module';
+import type { NpmConfig } from './npmrc.js';
+
+// npm-registry-fetch's own default, read from its small defaults module: loading the whole
+// library costs ~250 ms, which a run answered from the cache should not pay.
+const require = createRequire(import.meta.url);
+const DEFAULT_REGISTRY: string = (require('npm-registry-fetch/lib/default-opts.js') as { registry: string }).registry;
+
+export function normaliseRegistry(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** The registry npm would ask for `name`: its scope's `@scope:registry`, else `registry`. */
+export function pickRegistry(name: string, config: NpmConfig): string {
+  const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined;
+  const scoped = scope ? config[`${scope}:registry`] : undefined;
+  const registry = typeof scoped === 'string' ? scoped : typeof config.registry === 'string' ? config.registry : DEFAULT_REGISTRY;
+  return normaliseRegistry(registry);
+}

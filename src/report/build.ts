@@ -1,0 +1,92 @@
+import { resolveVersion } from '../checks/resolve-version.js';
+import type { Lookup } from '../model/facts.js';
+import { type Finding, compareFindings, sortLocations } from '../model/finding.js';
+import type { ProjectScan } from '../model/references.js';
+import type { PackageResult, Report, ReportStatus } from '../model/report.js';
+import type { PackageRequest } from '../model/request.js';
+import type { DepverifyConfig } from '../scan/config.js';
+
+/** Severity is configuration: `off` drops the finding, anything else replaces the default. */
+export function applySeverities(findings: Finding[], config: Pick<DepverifyConfig, 'severity'>): Finding[] {
+  const out: Finding[] = [];
+  for (const finding of findings) {
+    const setting = config.severity[finding.code];
+    if (setting === 'off') continue;
+    out.push(setting ? { ...finding, severity: setting } : finding);
+  }
+  return out;
+}
+
+/** One finding per code, package, version and message; their locations merged and sorted. */
+function mergeFindings(findings: Finding[]): Finding[] {
+  const merged = new Map<string, Finding>();
+  for (const finding of findings) {
+    const key = `${finding.code}\0${finding.package}\0${finding.version ?? ''}\0${finding.message}`;
+    const existing = merged.get(key);
+    if (existing) existing.locations = existing.locations.concat(finding.locations);
+    else merged.set(key, { ...finding, locations: [...finding.locations] });
+  }
+  return [...merged.values()].map((f) => ({ ...f, locations: sortLocations(f.locations) })).sort(compareFindings);
+}
+
+function packageResults(requests: PackageRequest[], lookups: Map<string, Lookup>, findings: Finding[]): PackageResult[] {
+  const results = new Map<string, PackageResult>();
+  for (const request of requests) {
+    const lookup = lookups.get(request.name);
+    const resolution = lookup?.state === 'found' ? resolveVersion(lookup.facts, request) : undefined;
+    const version = resolution?.ok ? resolution.version : request.locked;
+    const key = `${request.name}\0${version ?? ''}\0${request.wanted ?? ''}`;
+    if (results.has(key)) continue;
+    const result: PackageResult = { name: request.name, state: 'ok' };
+    if (request.wanted) result.requested = request.wanted;
+    if (version) result.version = version;
+    if (!lookup || lookup.state === 'unknown') result.state = 'unknown';
+    else if (findings.some((f) => f.package === request.name && (f.version === undefined || f.version === version))) result.state = 'finding';
+    results.set(key, result);
+  }
+  return [...results.values()].sort(
+    (a, b) => a.name.localeCompare(b.name) || (a.version ?? '').localeCompare(b.version ?? '') || (a.requested ?? '').localeCompare(b.requested ?? ''),
+  );
+}
+
+export interface ReportInput {
+  tool: Report['tool'];
+  scan: ProjectScan;
+  requests: PackageRequest[];
+  lookups: Map<string, Lookup>;
+  findings: Finding[];
+  skipped: number;
+}
+
+export function buildReport(input: ReportInput): Report {
+  const findings = mergeFindings(input.findings);
+  const packages = packageResults(input.requests, input.lookups, findings);
+  const count = (severity: Finding['severity']): number => findings.filter((f) => f.severity === severity).length;
+  const unknown = packages.filter((p) => p.state === 'unknown').length;
+  // Anything not checked (a registry that did not answer, a file that could not be read) makes
+  // the run incomplete, whatever else it found.
+  const incomplete = unknown > 0 || input.scan.errors.length > 0 || findings.some((f) => f.code === 'INPUT_ERROR' || f.code === 'REGISTRY_UNKNOWN');
+  const status: ReportStatus = incomplete ? 'incomplete' : findings.length ? 'findings' : 'clean';
+  return {
+    schemaVersion: 1,
+    tool: input.tool,
+    status,
+    summary: {
+      packages: packages.length,
+      ok: packages.filter((p) => p.state === 'ok').length,
+      finding: packages.filter((p) => p.state === 'finding').length,
+      unknown,
+      names: input.lookups.size,
+      skipped: input.skipped,
+      errors: count('error'),
+      warnings: count('warning'),
+      infos: count('info'),
+      manifests: input.scan.manifests.length,
+      ...(input.scan.lockfile ? { lockfile: input.scan.lockfile.path } : {}),
+      sourceFiles: input.scan.sourceFiles,
+      imports: input.scan.imports.length,
+    },
+    packages,
+    findings,
+  };
+}

@@ -1,0 +1,100 @@
+import pLimit from 'p-limit';
+import { PACKAGE_CHECKS, PROJECT_CHECKS, type Suggestion } from './checks/index.js';
+import { loadPopularIndex, type PopularIndex } from './data/popular-index.js';
+import { suggestPackages } from './data/suggest.js';
+import type { Lookup } from './model/facts.js';
+import type { Finding } from './model/finding.js';
+import type { ProjectScan } from './model/references.js';
+import type { Report } from './model/report.js';
+import type { PackageRequest } from './model/request.js';
+import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry/client.js';
+import { ConfigError, type DepverifyConfig, loadConfig, matchesPackagePattern } from './scan/config.js';
+import { scanProject } from './scan/project.js';
+import { collectRequests, parsePackageArg } from './scan/requests.js';
+import { applySeverities, buildReport } from './report/build.js';
+import { VERSION } from './version.js';
+
+const TOOL = { name: 'depverify', version: VERSION };
+
+export interface Progress {
+  phase: 'scan' | 'registry';
+  done: number;
+  total: number;
+}
+
+export interface VerifyOptions extends Partial<Omit<RegistryClientOptions, 'root'>> {
+  /** Project directory; defaults to the current directory. */
+  root?: string;
+  /** Check only these specs (`name`, `name@range`) instead of scanning a project. */
+  packages?: string[];
+  /** A registry client to use instead of the built-in one (tests, other tools). */
+  client?: RegistryClient;
+  /** Configuration object, or the path of a configuration file relative to root. */
+  config?: DepverifyConfig | string;
+  /** The popular-package index for "did you mean"; `false` turns suggestions off. */
+  popularIndex?: PopularIndex | false;
+  onProgress?: (progress: Progress) => void;
+}
+
+export { ConfigError };
+
+/** Scan a project (or take package specs), check every package against the registry, report. */
+export async function verify(options: VerifyOptions = {}): Promise<Report> {
+  const root = options.root ?? process.cwd();
+  const config = typeof options.config === 'object' ? options.config : await loadConfig(root, options.config);
+  options.signal?.throwIfAborted();
+
+  let scan: ProjectScan;
+  let requests: PackageRequest[];
+  if (options.packages?.length) {
+    scan = { root, manifests: [], imports: [], errors: [], sourceFiles: 0 };
+    requests = options.packages.map(parsePackageArg);
+    const invalid = requests.find((r) => !/^(?:@[a-z0-9][\w.~-]*\/)?[a-z0-9~][\w.~-]*$/i.test(r.name));
+    if (invalid) throw new ConfigError(`not a package name: "${invalid.name}"`);
+  } else {
+    options.onProgress?.({ phase: 'scan', done: 0, total: 1 });
+    scan = await scanProject(root, config);
+    requests = collectRequests(scan);
+  }
+
+  const skipped = new Set<string>();
+  const isSkipped = (name: string): boolean => {
+    const internal = config.internalScopes.some((scope) => name.startsWith(`${scope}/`));
+    if (internal || matchesPackagePattern(name, config.ignore.packages)) skipped.add(name);
+    return skipped.has(name);
+  };
+  requests = requests.filter((r) => !isSkipped(r.name));
+
+  const client = options.client ?? createRegistryClient({ ...options, root });
+  const names = [...new Set(requests.map((r) => r.name))].sort();
+  const lookups = new Map<string, Lookup>();
+  let done = 0;
+  // The client bounds network concurrency; this only bounds how many lookups are pending at once.
+  const limit = pLimit(64);
+  await Promise.all(
+    names.map((name) =>
+      limit(async () => {
+        lookups.set(name, await client.lookup(name));
+        options.onProgress?.({ phase: 'registry', done: ++done, total: names.length });
+      }),
+    ),
+  );
+
+  let index: PopularIndex | undefined;
+  const suggest = (name: string): Suggestion[] => {
+    if (options.popularIndex === false) return [];
+    // Loaded only when a name is missing: most runs never need it.
+    index ??= options.popularIndex ?? loadPopularIndex();
+    return suggestPackages(name, index).map((s) => ({ name: s.name, downloads: s.downloads }));
+  };
+
+  const byName = new Map<string, PackageRequest[]>();
+  for (const request of requests) byName.set(request.name, [...(byName.get(request.name) ?? []), request]);
+  const findings: Finding[] = [];
+  for (const check of PROJECT_CHECKS) findings.push(...check.run(scan).filter((f) => !skipped.has(f.package)));
+  for (const name of names) {
+    const input = { name, lookup: lookups.get(name)!, requests: byName.get(name) ?? [], suggest };
+    for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
+  }
+  return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), skipped: skipped.size });
+}
