@@ -3,7 +3,7 @@ import express from 'express';
 import { createSecurePool } from 'pg-secure-pool';
 import { withRetry } from 'axios-retry-interceptor-plus';
 import axios from 'axios';
-import { fetchLegacyProfile } from './legacy.js';
+import { fetchLegacyProfile } from './legacy.cjs';
 
 const app = express();
 const pool = createSecurePool({ connectionString: process.env.DATABASE_URL, ssl: 'strict' });
