@@ -1,0 +1,208 @@
+import type { InputError, LockedPackage, LockedSource, Lockfile } from '../../model/references.js';
+import {
+  indexKeyLines,
+  isJsonObject,
+  parseJson,
+  type JsonObject,
+  type KeyFilter,
+  type KeyLines,
+} from '../json-lines.js';
+import type { LockfileReader } from '../lockfile.js';
+
+interface Context {
+  file: string;
+  lines: KeyLines;
+  packages: LockedPackage[];
+  errors: InputError[];
+}
+
+const ROOT_KEYS: KeyFilter = (p) => p.length === 0;
+/** Keys of the root and of the `packages` map: all that v2/v3 locations need. */
+const PACKAGES_KEYS: KeyFilter = (p) => p.length === 0 || (p.length === 1 && p[0] === 'packages');
+/** v1 nests `dependencies` in entries: record keys along `dependencies.<name>.dependencies…` only. */
+const TREE_KEYS: KeyFilter = (p) => p.every((segment, i) => i % 2 === 1 || segment === 'dependencies');
+
+/** package-lock.json and npm-shrinkwrap.json, lockfileVersion 1 to 3. */
+export function readNpmLockfile(relPath: string, text: string): { lockfile?: Lockfile; errors: InputError[] } {
+  const parsed = parseJson(relPath, text);
+  if (parsed.error) return { errors: [parsed.error] };
+  const json = parsed.value;
+  if (!isJsonObject(json)) {
+    return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a JSON object' }] };
+  }
+  const version = json.lockfileVersion;
+  const usePackages = (version === 2 || version === 3) && isJsonObject(json.packages);
+  const keysOf = usePackages ? PACKAGES_KEYS : version === 1 || version === 2 ? TREE_KEYS : ROOT_KEYS;
+  const lines = indexKeyLines(text, keysOf);
+  if (version !== 1 && version !== 2 && version !== 3) {
+    const at = { file: relPath, lines };
+    const error = entryError(at, ['lockfileVersion'], 'unsupported-version', 'unsupported lockfileVersion');
+    return { errors: [{ ...error, message: `${error.message} ${JSON.stringify(version) ?? '(missing)'}` }] };
+  }
+  const ctx: Context = { file: relPath, lines, packages: [], errors: [] };
+  if (usePackages) readPackagesMap(ctx, json.packages as JsonObject);
+  else if (isJsonObject(json.dependencies)) readTree(ctx, json.dependencies, ['dependencies'], '');
+  else if (version === 3 || json.dependencies !== undefined) {
+    const field = version === 3 ? 'packages' : 'dependencies';
+    ctx.errors.push(entryError(ctx, [field], 'wrong-type', `${field} is not an object`));
+  }
+  const lockfile: Lockfile = { path: relPath, format: 'npm', lockfileVersion: version, packages: ctx.packages };
+  return { lockfile, errors: ctx.errors };
+}
+
+export const npmLockfileReader: LockfileReader = {
+  files: ['npm-shrinkwrap.json', 'package-lock.json'],
+  read: readNpmLockfile,
+};
+
+function entryError(
+  ctx: Pick<Context, 'file' | 'lines'>,
+  path: string[],
+  reason: InputError['reason'],
+  message: string,
+): InputError {
+  const line = ctx.lines.lineOf(path);
+  return { file: ctx.file, ...(line === undefined ? {} : { line }), field: path.join('.'), reason, message };
+}
+
+/** The name a `node_modules/…` key installs under, or undefined for folders outside node_modules. */
+function installedName(key: string): string | undefined {
+  const nested = key.lastIndexOf('/node_modules/');
+  const start = nested !== -1 ? nested + 14 : key.startsWith('node_modules/') ? 13 : -1;
+  if (start === -1) return undefined;
+  const name = key.slice(start);
+  const slash = name.indexOf('/');
+  const shaped = slash === -1 ? !name.startsWith('@') : name.startsWith('@') && name.indexOf('/', slash + 1) === -1;
+  return shaped ? name : undefined;
+}
+
+/** v2/v3: a flat map keyed by install path. */
+function readPackagesMap(ctx: Context, packages: JsonObject): void {
+  for (const key of Object.keys(packages)) {
+    // The root entry is the project itself, read from package.json instead.
+    if (key === '') continue;
+    const entry = packages[key];
+    const path = ['packages', key];
+    if (!isJsonObject(entry)) {
+      ctx.errors.push(entryError(ctx, path, 'invalid-entry', 'entry is not an object'));
+      continue;
+    }
+    const keyName = installedName(key);
+    const link = entry.link === true;
+    const local = link || keyName === undefined;
+    const name = typeof entry.name === 'string' ? entry.name : (keyName ?? key.slice(key.lastIndexOf('/') + 1));
+    let version = entry.version;
+    // A link entry has no version of its own; its target folder entry has one.
+    if (link && version === undefined) {
+      const target = typeof entry.resolved === 'string' ? packages[entry.resolved] : undefined;
+      version = isJsonObject(target) && typeof target.version === 'string' ? target.version : '';
+    }
+    if (typeof version !== 'string') {
+      ctx.errors.push(entryError(ctx, path, 'invalid-entry', 'entry has no version string'));
+      continue;
+    }
+    const resolved = typeof entry.resolved === 'string' ? entry.resolved : undefined;
+    const pkg = lockedPackage(ctx, path, key, name, version, entry, resolved);
+    if (keyName !== undefined && keyName !== name) pkg.alias = keyName;
+    if (local) {
+      pkg.local = true;
+      pkg.source = 'link';
+    } else {
+      const source = sourceOf(name, version, resolved);
+      if (source) pkg.source = source;
+    }
+    if (entry.inBundle === true) pkg.bundled = true;
+    if (entry.devOptional === true) pkg.devOptional = true;
+    ctx.packages.push(pkg);
+  }
+}
+
+/** v1: a tree of `dependencies`, each entry possibly nesting its own. */
+function readTree(ctx: Context, deps: JsonObject, keyPath: string[], installPath: string): void {
+  for (const key of Object.keys(deps)) {
+    const entry = deps[key];
+    const path = [...keyPath, key];
+    const at = `${installPath}node_modules/${key}`;
+    if (!isJsonObject(entry)) {
+      ctx.errors.push(entryError(ctx, path, 'invalid-entry', 'entry is not an object'));
+      continue;
+    }
+    if (typeof entry.version !== 'string') {
+      ctx.errors.push(entryError(ctx, path, 'invalid-entry', 'entry has no version string'));
+    } else {
+      let name = key;
+      let version = entry.version;
+      // v1 writes an alias's version as `npm:<real name>@<version>`.
+      if (version.startsWith('npm:')) {
+        const sep = version.lastIndexOf('@');
+        if (sep > 4) {
+          name = version.slice(4, sep);
+          version = version.slice(sep + 1);
+        }
+      }
+      const resolved = typeof entry.resolved === 'string' ? entry.resolved : undefined;
+      const pkg = lockedPackage(ctx, path, at, name, version, entry, resolved);
+      if (name !== key) pkg.alias = key;
+      const source = sourceOf(name, version, resolved);
+      if (source) pkg.source = source;
+      if (source === 'link') pkg.local = true;
+      if (entry.bundled === true) pkg.bundled = true;
+      ctx.packages.push(pkg);
+    }
+    if (isJsonObject(entry.dependencies)) readTree(ctx, entry.dependencies, [...path, 'dependencies'], `${at}/`);
+    else if (entry.dependencies !== undefined) {
+      ctx.errors.push(entryError(ctx, [...path, 'dependencies'], 'wrong-type', 'dependencies is not an object'));
+    }
+  }
+}
+
+function lockedPackage(
+  ctx: Context,
+  keyPath: string[],
+  path: string,
+  name: string,
+  version: string,
+  entry: JsonObject,
+  resolved: string | undefined,
+): LockedPackage {
+  const pkg: LockedPackage = { name, version, path, lockfile: ctx.file };
+  const line = ctx.lines.lineOf(keyPath);
+  if (line !== undefined) pkg.line = line;
+  if (resolved !== undefined) pkg.resolved = resolved;
+  if (typeof entry.integrity === 'string') pkg.integrity = entry.integrity;
+  if (entry.dev === true) pkg.dev = true;
+  if (entry.optional === true) pkg.optional = true;
+  return pkg;
+}
+
+const GIT_PREFIXES = ['git+', 'git:', 'github:', 'gitlab:', 'bitbucket:', 'gist:'];
+const TARBALL_SUFFIXES = ['.tgz', '.tar.gz', '.tar'];
+
+function specSource(spec: string): LockedSource | undefined {
+  // Most versions and registry URLs are settled by their first character.
+  const first = spec.charCodeAt(0);
+  if (first >= 48 && first <= 57) return undefined;
+  if (spec.startsWith('https://') || spec.startsWith('http://')) return 'remote';
+  if (GIT_PREFIXES.some((p) => spec.startsWith(p))) return 'git';
+  // npm links `file:` folders and unpacks `file:` tarballs.
+  if (spec.startsWith('file:')) return TARBALL_SUFFIXES.some((s) => spec.endsWith(s)) ? 'file' : 'link';
+  return undefined;
+}
+
+/**
+ * v1 writes non-registry sources into `version`; v2/v3 keep the package's own version and put
+ * the source in `resolved`. Registries serve tarballs at `<name>/-/<base>-<version>.tgz`
+ * (npmjs, Verdaccio, Artifactory, Nexus), which tells them apart from a tarball URL dependency.
+ */
+function sourceOf(name: string, version: string, resolved: string | undefined): LockedSource | undefined {
+  const fromVersion = specSource(version);
+  if (fromVersion) return fromVersion;
+  // npm's omit-lockfile-registry-resolved leaves registry entries without `resolved`.
+  if (resolved === undefined) return 'registry';
+  const fromResolved = specSource(resolved);
+  if (fromResolved !== 'remote') return fromResolved;
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  const query = resolved.indexOf('?');
+  const url = query === -1 ? resolved : resolved.slice(0, query);
+  return url.includes('/-/') && url.endsWith(`/${base}-${version}.tgz`) ? 'registry' : 'remote';
+}

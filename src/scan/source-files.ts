@@ -1,0 +1,119 @@
+/** The project's own JS/TS source files, as git would see them (ignored files and build output left out). */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import ignore from 'ignore';
+import type { Ignore } from 'ignore';
+import type { InputError } from '../model/references.js';
+
+export const SOURCE_EXTENSIONS: readonly string[] = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx'];
+
+/** Installed packages, VCS data, and the build output of common tools: none of it is the project's source. */
+const SKIPPED_DIRS: ReadonlySet<string> = new Set([
+  'node_modules',
+  '.git',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.output',
+  '.svelte-kit',
+  '.turbo',
+  '.vercel',
+  '.cache',
+]);
+
+// Declaration files describe code elsewhere; `foo.d.css.ts` is TypeScript's arbitrary-extension form.
+const DECLARATION = /\.d(\.[^./]+)?\.[mc]?ts$/i;
+
+export function isSourceFile(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && SOURCE_EXTENSIONS.includes(name.slice(dot).toLowerCase()) && !DECLARATION.test(name);
+}
+
+/** The .gitignore rules of one directory, applied to paths relative to it. */
+interface IgnoreScope {
+  dir: string;
+  rules: Ignore;
+}
+
+export interface SourceFileList {
+  /** Root-relative, forward slashes, sorted. */
+  files: string[];
+  errors: InputError[];
+}
+
+export async function listSourceFiles(root: string): Promise<SourceFileList> {
+  const files: string[] = [];
+  const errors: InputError[] = [];
+  await walk(root, '', [], files, errors);
+  files.sort(compareStrings);
+  errors.sort((a, b) => compareStrings(a.file, b.file));
+  return { files, errors };
+}
+
+async function walk(root: string, dir: string, scopes: IgnoreScope[], files: string[], errors: InputError[]): Promise<void> {
+  const abs = path.join(root, dir);
+  let entries;
+  try {
+    entries = await readdir(abs, { withFileTypes: true });
+  } catch (err) {
+    errors.push({ file: dir === '' ? '.' : dir, reason: 'unreadable', message: `cannot read directory: ${errorText(err)}` });
+    return;
+  }
+
+  const here = [...scopes];
+  if (entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) {
+    try {
+      const text = await readFile(path.join(abs, '.gitignore'), 'utf8');
+      here.push({ dir, rules: ignore().add(text) });
+    } catch (err) {
+      errors.push({ file: join(dir, '.gitignore'), reason: 'unreadable', message: `cannot read: ${errorText(err)}` });
+    }
+  }
+
+  const subdirs: Promise<void>[] = [];
+  for (const entry of entries) {
+    const rel = join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      // A linked directory may lead back up the tree (a loop) or out of the project, so only
+      // linked files are read.
+      isDir = false;
+      isFile = await stat(path.join(abs, entry.name)).then((s) => s.isFile(), () => false);
+    }
+    if (isDir) {
+      if (SKIPPED_DIRS.has(entry.name) || isIgnored(here, `${rel}/`)) continue;
+      subdirs.push(walk(root, rel, here, files, errors));
+    } else if (isFile && isSourceFile(entry.name) && !isIgnored(here, rel)) {
+      files.push(rel);
+    }
+  }
+  await Promise.all(subdirs);
+}
+
+/** Git semantics: the deepest .gitignore with an opinion wins, a `!pattern` can undo a parent's rule. */
+function isIgnored(scopes: readonly IgnoreScope[], rel: string): boolean {
+  let ignored = false;
+  for (const scope of scopes) {
+    const result = scope.rules.test(scope.dir === '' ? rel : rel.slice(scope.dir.length + 1));
+    if (result.ignored) ignored = true;
+    else if (result.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+function join(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function errorText(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : String(err);
+}

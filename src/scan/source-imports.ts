@@ -1,0 +1,151 @@
+/**
+ * Import specifiers of one JS/TS source text, read from a syntax tree (no type checking, no
+ * resolution). Loads the TypeScript compiler, so callers that may have no sources import this
+ * module lazily.
+ */
+import ts from 'typescript';
+import type { ImportKind, InputError } from '../model/references.js';
+
+export interface RawImport {
+  specifier: string;
+  kind: ImportKind;
+  /** 1-based line of the specifier literal's opening quote. */
+  line: number;
+  /** 1-based column of the specifier literal's opening quote. */
+  column: number;
+}
+
+export interface ReadImportsResult {
+  imports: RawImport[];
+  error?: InputError;
+}
+
+const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
+  '.js': ts.ScriptKind.JS,
+  '.mjs': ts.ScriptKind.JS,
+  '.cjs': ts.ScriptKind.JS,
+  '.jsx': ts.ScriptKind.JSX,
+  '.ts': ts.ScriptKind.TS,
+  '.mts': ts.ScriptKind.TS,
+  '.cts': ts.ScriptKind.TS,
+  '.tsx': ts.ScriptKind.TSX,
+};
+
+function scriptKindOf(file: string): ts.ScriptKind {
+  const dot = file.lastIndexOf('.');
+  return (dot >= 0 ? SCRIPT_KINDS[file.slice(dot).toLowerCase()] : undefined) ?? ts.ScriptKind.TS;
+}
+
+/** `parseDiagnostics` is internal to TypeScript but stable since 1.x; typed here so misuse fails. */
+interface WithParseDiagnostics {
+  parseDiagnostics?: readonly ts.DiagnosticWithLocation[];
+}
+
+export function readImports(file: string, text: string): ReadImportsResult {
+  if (text.includes('\0')) return { imports: [], error: { file, reason: 'binary', message: 'binary file, skipped' } };
+  // Editors do not count a byte order mark as a column, so positions must not either.
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // JSDoc is a third of the parse time on commented code, and no runtime import lives there.
+  const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+  const sf = ts.createSourceFile(file, source, options, false, scriptKindOf(file));
+  const imports: RawImport[] = [];
+
+  const add = (literal: ts.Node, specifier: string, kind: ImportKind): void => {
+    const { line, character } = sf.getLineAndCharacterOfPosition(literal.getStart(sf));
+    imports.push({ specifier, kind, line: line + 1, column: character + 1 });
+  };
+
+  const visit = (node: ts.Node): void => {
+    collect(node, add);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+
+  const first = (sf as unknown as WithParseDiagnostics).parseDiagnostics?.[0];
+  if (first === undefined) return { imports };
+  const { line, character } = sf.getLineAndCharacterOfPosition(first.start);
+  const message = ts.flattenDiagnosticMessageText(first.messageText, '\n');
+  return { imports, error: { file, line: line + 1, column: character + 1, message: `syntax error: ${message}` } };
+}
+
+type Add = (literal: ts.Node, specifier: string, kind: ImportKind) => void;
+
+function collect(node: ts.Node, add: Add): void {
+  switch (node.kind) {
+    case ts.SyntaxKind.ImportDeclaration: {
+      const decl = node as ts.ImportDeclaration;
+      if (ts.isStringLiteral(decl.moduleSpecifier)) {
+        add(decl.moduleSpecifier, decl.moduleSpecifier.text, isTypeOnlyImport(decl) ? 'import-type' : 'import');
+      }
+      return;
+    }
+    case ts.SyntaxKind.ExportDeclaration: {
+      const decl = node as ts.ExportDeclaration;
+      if (decl.moduleSpecifier !== undefined && ts.isStringLiteral(decl.moduleSpecifier)) {
+        add(decl.moduleSpecifier, decl.moduleSpecifier.text, isTypeOnlyExport(decl) ? 'import-type' : 'export');
+      }
+      return;
+    }
+    case ts.SyntaxKind.ImportEqualsDeclaration: {
+      const decl = node as ts.ImportEqualsDeclaration;
+      const ref = decl.moduleReference;
+      if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
+        add(ref.expression, ref.expression.text, decl.isTypeOnly ? 'import-type' : 'import');
+      }
+      return;
+    }
+    case ts.SyntaxKind.ImportType: {
+      const arg = (node as ts.ImportTypeNode).argument;
+      if (ts.isLiteralTypeNode(arg) && ts.isStringLiteral(arg.literal)) add(arg.literal, arg.literal.text, 'import-type');
+      return;
+    }
+    case ts.SyntaxKind.CallExpression:
+      collectCall(node as ts.CallExpression, add);
+      return;
+  }
+}
+
+function collectCall(call: ts.CallExpression, add: Add): void {
+  const callee = call.expression;
+  const arg = call.arguments[0];
+  if (arg === undefined || !ts.isStringLiteralLike(arg)) return;
+  if (callee.kind === ts.SyntaxKind.ImportKeyword) {
+    add(arg, arg.text, 'dynamic-import');
+  } else if (ts.isIdentifier(callee) && callee.text === 'require') {
+    // A second argument means this is not Node's require, so it is not an import.
+    if (call.arguments.length === 1) add(arg, arg.text, 'require');
+  } else if (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'require' &&
+    callee.name.text === 'resolve'
+  ) {
+    add(arg, arg.text, 'require-resolve');
+  }
+}
+
+function isTypeOnlyImport(decl: ts.ImportDeclaration): boolean {
+  const clause = decl.importClause;
+  if (clause === undefined) return false;
+  if (clause.phaseModifier === ts.SyntaxKind.TypeKeyword) return true;
+  if (clause.name !== undefined) return false;
+  const bindings = clause.namedBindings;
+  // `import {} from 'x'` keeps its side effect, so only a non-empty all-`type` list is type-only.
+  return (
+    bindings !== undefined &&
+    ts.isNamedImports(bindings) &&
+    bindings.elements.length > 0 &&
+    bindings.elements.every((el) => el.isTypeOnly)
+  );
+}
+
+function isTypeOnlyExport(decl: ts.ExportDeclaration): boolean {
+  if (decl.isTypeOnly) return true;
+  const clause = decl.exportClause;
+  return (
+    clause !== undefined &&
+    ts.isNamedExports(clause) &&
+    clause.elements.length > 0 &&
+    clause.elements.every((el) => el.isTypeOnly)
+  );
+}

@@ -1,0 +1,44 @@
+import npa from 'npm-package-arg';
+import type { DeclaredDependency } from '../model/references.js';
+
+export type SpecClass = Pick<DeclaredDependency, 'kind' | 'registryName' | 'range'>;
+
+/**
+ * Classifies a dependency spec as npm would read it. `where` is the manifest's directory, which
+ * npa needs to resolve `file:` paths; nothing on disk is touched.
+ */
+export function classifySpec(name: string, spec: string, where: string): SpecClass {
+  // pnpm and yarn protocols that npa rejects as unsupported URL types.
+  if (spec.startsWith('workspace:')) return { kind: 'workspace' };
+  if (spec.startsWith('link:') || spec.startsWith('portal:')) return { kind: 'link' };
+  // pnpm catalogs keep the range in pnpm-workspace.yaml; the package still comes from the registry.
+  if (spec.startsWith('catalog:')) return { kind: 'registry', registryName: name };
+  let parsed: npa.Result;
+  try {
+    parsed = npa.resolve(name, spec, where);
+  } catch {
+    return { kind: 'invalid' };
+  }
+  switch (parsed.type) {
+    case 'range':
+    case 'version':
+    case 'tag':
+      // An empty spec means any version, as npm treats it.
+      return { kind: 'registry', registryName: name, range: spec.trim() === '' ? '*' : spec };
+    case 'alias': {
+      const sub = (parsed as npa.AliasResult).subSpec;
+      // `npm:foo` without a range installs `foo@*`; npa fills the default into fetchSpec.
+      const range = sub.fetchSpec || sub.rawSpec || '*';
+      return sub.name ? { kind: 'alias', registryName: sub.name, range } : { kind: 'invalid' };
+    }
+    case 'git':
+      return { kind: 'git' };
+    case 'file':
+    case 'directory':
+      return { kind: 'file' };
+    case 'remote':
+      return { kind: 'remote' };
+    default:
+      return { kind: 'invalid' };
+  }
+}

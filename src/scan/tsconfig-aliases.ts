@@ -1,0 +1,214 @@
+/**
+ * Path aliases from the root tsconfig.json / jsconfig.json (`compilerOptions.paths`, `baseUrl`), so
+ * that `@/lib/x` is not taken for a registry package. Reads the disk synchronously: a handful of
+ * small files, once per run.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import type { InputError } from '../model/references.js';
+import { SOURCE_EXTENSIONS } from './source-files.js';
+
+export interface PathAliases {
+  isAlias(specifier: string): boolean;
+  errors: InputError[];
+}
+
+interface PathPattern {
+  prefix: string;
+  suffix: string;
+  wildcard: boolean;
+  /** Absolute target patterns, for the catch-all `*` key only. */
+  targets: string[];
+}
+
+/** Compiler options that matter here, with paths already made absolute. */
+interface AliasOptions {
+  baseUrl?: string;
+  paths?: Record<string, unknown>;
+  /** Directory `paths` targets are relative to when there is no baseUrl. */
+  pathsDir?: string;
+}
+
+const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
+const MAX_EXTENDS_DEPTH = 16;
+
+export function readPathAliases(root: string): PathAliases {
+  const errors: InputError[] = [];
+  const matchers: ((s: string) => boolean)[] = [];
+  const configs = CONFIG_NAMES.map((n) => path.join(root, n));
+  const seen = new Set<string>();
+  for (let i = 0; i < configs.length; i++) {
+    const file = configs[i] as string;
+    if (seen.has(file) || !isFile(file)) continue;
+    seen.add(file);
+    const loaded = loadConfig(root, file, errors, new Set(), 0);
+    if (loaded === undefined) continue;
+    matchers.push(buildMatcher(loaded.options, path.dirname(file)));
+    // Solution-style configs (Vite's templates) keep the real options in referenced projects.
+    for (const ref of loaded.references) configs.push(isFile(ref) ? ref : path.join(ref, 'tsconfig.json'));
+  }
+  const cache = new Map<string, boolean>();
+  return {
+    errors,
+    isAlias(specifier) {
+      let hit = cache.get(specifier);
+      if (hit === undefined) cache.set(specifier, (hit = matchers.some((m) => m(specifier))));
+      return hit;
+    },
+  };
+}
+
+interface LoadedConfig {
+  options: AliasOptions;
+  /** Absolute paths of `references` (files or directories), from the top config only. */
+  references: string[];
+}
+
+function loadConfig(root: string, file: string, errors: InputError[], chain: Set<string>, depth: number): LoadedConfig | undefined {
+  const where = toRel(root, file);
+  if (chain.has(file) || depth > MAX_EXTENDS_DEPTH) {
+    errors.push({ file: where, field: 'extends', reason: 'invalid-entry', message: 'extends cycle, ignored' });
+    return undefined;
+  }
+  chain.add(file);
+  // TypeScript's JSONC reader keeps what it could parse next to the first error; using it is closer
+  // to what the compiler does than dropping the file.
+  const { config, error } = ts.readConfigFile(file, (f) => readFileSync(f, 'utf8'));
+  if (error !== undefined) errors.push(configError(where, error));
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return undefined;
+  const dir = path.dirname(file);
+  let options: AliasOptions = {};
+  for (const base of asArray(config.extends)) {
+    if (typeof base !== 'string') continue;
+    const target = resolveExtends(root, dir, base);
+    if (target === undefined) {
+      // A package base is expected to be missing before `npm install`; a relative one is a mistake.
+      if (isPathLike(base)) {
+        errors.push({ file: where, field: 'extends', reason: 'invalid-entry', message: `extends "${base}", which does not exist` });
+      }
+      continue;
+    }
+    const loaded = loadConfig(root, target, errors, chain, depth + 1);
+    if (loaded !== undefined) options = { ...options, ...loaded.options };
+  }
+  chain.delete(file);
+
+  const compilerOptions: unknown = config.compilerOptions;
+  if (typeof compilerOptions === 'object' && compilerOptions !== null) {
+    const { baseUrl, paths } = compilerOptions as { baseUrl?: unknown; paths?: unknown };
+    if (typeof baseUrl === 'string') {
+      // `${configDir}` is only known once the top config is; buildMatcher substitutes it.
+      options.baseUrl = baseUrl.includes('${configDir}') ? baseUrl : path.resolve(dir, baseUrl);
+    }
+    if (typeof paths === 'object' && paths !== null) {
+      options.paths = paths as Record<string, unknown>;
+      options.pathsDir = dir;
+    }
+  }
+  const references = depth === 0 ? asArray(config.references) : [];
+  return {
+    options,
+    references: references.flatMap((r: unknown) => {
+      const p = (r as { path?: unknown } | null)?.path;
+      return typeof p === 'string' ? [path.resolve(dir, p)] : [];
+    }),
+  };
+}
+
+/** `configDir` is the directory of the config being read, which `${configDir}` stands for. */
+function buildMatcher(options: AliasOptions, configDir: string): (specifier: string) => boolean {
+  const baseUrl = options.baseUrl === undefined ? undefined : path.resolve(substituteConfigDir(options.baseUrl, configDir));
+  const base = baseUrl ?? options.pathsDir;
+  const patterns: PathPattern[] = [];
+  for (const [key, targets] of Object.entries(options.paths ?? {})) {
+    const star = key.indexOf('*');
+    const absTargets = asArray(targets).flatMap((t: unknown) =>
+      typeof t === 'string' && base !== undefined ? [path.resolve(base, substituteConfigDir(t, configDir))] : [],
+    );
+    patterns.push(
+      star < 0
+        ? { prefix: key, suffix: '', wildcard: false, targets: absTargets }
+        : { prefix: key.slice(0, star), suffix: key.slice(star + 1), wildcard: true, targets: absTargets },
+    );
+  }
+  return (specifier) => {
+    for (const p of patterns) {
+      if (!p.wildcard) {
+        if (specifier === p.prefix) return true;
+        continue;
+      }
+      if (specifier.length < p.prefix.length + p.suffix.length) continue;
+      if (!specifier.startsWith(p.prefix) || !specifier.endsWith(p.suffix)) continue;
+      // `"*": [...]` matches every specifier, and TypeScript falls back to node_modules when no
+      // target exists, so a catch-all only counts where it reaches a project file.
+      if (p.prefix !== '' || p.suffix !== '') return true;
+      const captured = specifier.slice(p.prefix.length, specifier.length - p.suffix.length);
+      if (p.targets.some((t) => !t.includes('node_modules') && existsWithExtensions(t.replace('*', captured)))) return true;
+    }
+    return baseUrl !== undefined && existsWithExtensions(path.resolve(baseUrl, specifier));
+  };
+}
+
+function resolveExtends(root: string, dir: string, base: string): string | undefined {
+  if (isPathLike(base)) {
+    const abs = path.resolve(dir, base);
+    return [abs, `${abs}.json`].find(isFile);
+  }
+  // Package bases are looked up in node_modules up to the project root, the way TypeScript does.
+  for (let d = path.resolve(dir); isInside(root, d); d = path.dirname(d)) {
+    const abs = path.join(d, 'node_modules', base);
+    const found = [abs, `${abs}.json`, path.join(abs, 'tsconfig.json')].find(isFile);
+    if (found !== undefined) return found;
+    if (d === path.dirname(d)) break;
+  }
+  return undefined;
+}
+
+function existsWithExtensions(abs: string): boolean {
+  if (exists(abs)) return true;
+  // ESM TypeScript imports name the emitted `.js` file; the source is `.ts`.
+  const stem = abs.replace(/\.[mc]?jsx?$/, '');
+  return SOURCE_EXTENSIONS.some((ext) => exists(stem + ext)) || exists(`${stem}.d.ts`) || exists(`${stem}.json`);
+}
+
+function exists(abs: string): boolean {
+  return statSync(abs, { throwIfNoEntry: false }) !== undefined;
+}
+
+function isFile(abs: string): boolean {
+  return statSync(abs, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+function isPathLike(s: string): boolean {
+  return s.startsWith('.') || path.isAbsolute(s);
+}
+
+function isInside(root: string, abs: string): boolean {
+  const rel = path.relative(root, abs);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+function substituteConfigDir(value: string, configDir: string): string {
+  return value.replaceAll('${configDir}', configDir);
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+function toRel(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/');
+}
+
+// TypeScript's diagnostic for a config whose root is not an object.
+const ROOT_NOT_OBJECT = 5092;
+
+function configError(file: string, diag: ts.Diagnostic): InputError {
+  const message = ts.flattenDiagnosticMessageText(diag.messageText, '\n');
+  // Without a source file the text could not be read at all.
+  if (diag.file === undefined || diag.start === undefined) return { file, reason: 'unreadable', message };
+  const { line, character } = diag.file.getLineAndCharacterOfPosition(diag.start);
+  const reason = diag.code === ROOT_NOT_OBJECT ? 'wrong-type' : 'invalid-json';
+  return { file, line: line + 1, column: character + 1, reason, message };
+}

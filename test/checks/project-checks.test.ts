@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { checkInputErrors } from '../../src/checks/input-errors.js';
+import { checkNonRegistry } from '../../src/checks/non-registry.js';
+import { checkUnlisted } from '../../src/checks/unlisted.js';
+import type { DeclaredDependency, ImportSite, Manifest, ProjectScan } from '../../src/model/references.js';
+
+const dep = (name: string, extra: Partial<DeclaredDependency> = {}): DeclaredDependency => ({
+  name,
+  spec: '^1.0.0',
+  field: 'dependencies',
+  manifest: 'package.json',
+  kind: 'registry',
+  registryName: name,
+  range: '^1.0.0',
+  ...extra,
+});
+const manifest = (dir: string, dependencies: DeclaredDependency[], name?: string): Manifest => ({
+  path: dir ? `${dir}/package.json` : 'package.json',
+  dir,
+  ...(name ? { name } : {}),
+  workspaces: [],
+  dependencies,
+  importsKeys: [],
+});
+const site = (packageName: string, file: string, kind: ImportSite['kind'] = 'import', line = 1): ImportSite => ({
+  specifier: packageName,
+  packageName,
+  kind,
+  file,
+  line,
+  column: 8,
+});
+const scan = (manifests: Manifest[], imports: ImportSite[] = [], errors: ProjectScan['errors'] = []): ProjectScan => ({
+  root: '/p',
+  manifests,
+  imports,
+  errors,
+  sourceFiles: imports.length,
+});
+
+describe('unlisted dependencies', () => {
+  it('reports an import no manifest declares, with every site', () => {
+    const findings = checkUnlisted.run(scan([manifest('', [dep('express')])], [site('express', 'a.ts'), site('left-padx', 'a.ts', 'import', 3), site('left-padx', 'b.ts', 'require', 7)]));
+    expect(findings.map((f) => [f.code, f.package, f.locations.map((l) => `${l.file}:${l.line}`)])).toEqual([
+      ['UNLISTED_DEPENDENCY', 'left-padx', ['a.ts:3', 'b.ts:7']],
+    ]);
+  });
+
+  it('a workspace file may use its own and the root manifest, not a sibling workspace', () => {
+    const manifests = [manifest('', [dep('typescript')]), manifest('packages/a', [dep('zod')]), manifest('packages/b', [dep('yup')])];
+    const findings = checkUnlisted.run(
+      scan(manifests, [site('zod', 'packages/a/x.ts'), site('typescript', 'packages/a/x.ts'), site('yup', 'packages/a/x.ts')]),
+    );
+    expect(findings.map((f) => f.package)).toEqual(['yup']);
+  });
+
+  it('an @types package satisfies a type-only import, not a runtime one', () => {
+    const manifests = [manifest('', [dep('@types/estree'), dep('@types/babel__core')])];
+    const findings = checkUnlisted.run(
+      scan(manifests, [site('estree', 'a.ts', 'import-type'), site('@babel/core', 'a.ts', 'import-type'), site('estree', 'b.ts', 'import')]),
+    );
+    expect(findings.map((f) => `${f.package} ${f.locations[0]?.file}`)).toEqual(['estree b.ts']);
+  });
+
+  it('without a root manifest nothing is unlisted', () => {
+    expect(checkUnlisted.run(scan([], [site('express', 'a.ts')]))).toEqual([]);
+  });
+});
+
+describe('non-registry sources', () => {
+  it('git and tarball URLs are warnings; file, link and foreign workspace specs are info; own workspaces are fine', () => {
+    const findings = checkNonRegistry.run(
+      scan([
+        manifest('', [
+          dep('a', { kind: 'git', spec: 'github:user/a', line: 4 }),
+          dep('b', { kind: 'remote', spec: 'https://example.test/b.tgz' }),
+          dep('c', { kind: 'file', spec: 'file:../c' }),
+          dep('d', { kind: 'link', spec: 'link:../d' }),
+          dep('own', { kind: 'workspace', spec: 'workspace:*' }),
+          dep('ext', { kind: 'workspace', spec: 'workspace:^' }),
+          dep('e'),
+        ]),
+        manifest('packages/own', [], 'own'),
+      ]),
+    );
+    expect(findings.map((f) => [f.package, f.code, f.severity])).toEqual([
+      ['a', 'NON_REGISTRY_SOURCE', 'warning'],
+      ['b', 'NON_REGISTRY_SOURCE', 'warning'],
+      ['c', 'NON_REGISTRY_SOURCE', 'info'],
+      ['d', 'NON_REGISTRY_SOURCE', 'info'],
+      ['ext', 'NON_REGISTRY_SOURCE', 'info'],
+    ]);
+    expect(findings[0]?.locations).toEqual([{ file: 'package.json', line: 4, field: 'dependencies.a' }]);
+  });
+});
+
+describe('input errors', () => {
+  it('every unreadable file and invalid spec becomes INPUT_ERROR with its location', () => {
+    const findings = checkInputErrors.run(
+      scan([manifest('', [dep('x', { kind: 'invalid', spec: '^^1', line: 6 })])], [], [{ file: 'src/bad.ts', line: 2, column: 5, message: 'syntax error' }]),
+    );
+    expect(findings.map((f) => [f.code, f.locations[0]])).toEqual([
+      ['INPUT_ERROR', { file: 'src/bad.ts', line: 2, column: 5 }],
+      ['INPUT_ERROR', { file: 'package.json', line: 6 }],
+    ]);
+  });
+});

@@ -1,0 +1,121 @@
+import { http, HttpResponse, delay } from 'msw';
+import { setupServer } from 'msw/node';
+
+/** Invented hosts only: tests never name a real registry. */
+export const REGISTRY = 'https://registry.example.test/';
+export const CORP_REGISTRY = 'https://npm.corp.example.test/';
+
+export interface VersionSpec {
+  deprecated?: string;
+  license?: unknown;
+  scripts?: Record<string, string>;
+  types?: string;
+}
+
+export interface PackumentSpec {
+  versions: Record<string, VersionSpec>;
+  latest?: string;
+  time?: Record<string, string>;
+  description?: string;
+  license?: unknown;
+  repository?: unknown;
+  extra?: Record<string, unknown>;
+}
+
+/** A full packument in the public registry's format. */
+export function packument(name: string, spec: PackumentSpec): Record<string, unknown> {
+  const versionNames = Object.keys(spec.versions);
+  const latest = spec.latest ?? versionNames.at(-1);
+  const versions: Record<string, unknown> = {};
+  for (const [version, v] of Object.entries(spec.versions)) {
+    versions[version] = {
+      name,
+      version,
+      ...(v.license !== undefined ? { license: v.license } : { license: 'MIT' }),
+      ...(v.deprecated !== undefined ? { deprecated: v.deprecated } : {}),
+      ...(v.scripts ? { scripts: v.scripts } : {}),
+      ...(v.types ? { types: v.types } : {}),
+      dist: {
+        tarball: `${REGISTRY}${name}/-/${name.split('/').pop()}-${version}.tgz`,
+        integrity: 'sha512-AAAA',
+        shasum: '0000',
+      },
+    };
+  }
+  const time: Record<string, string> = { created: '2020-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z' };
+  versionNames.forEach((v, i) => (time[v] = new Date(Date.UTC(2020, 0, 1 + i)).toISOString()));
+  return {
+    _id: name,
+    name,
+    'dist-tags': latest ? { latest } : {},
+    versions,
+    time: { ...time, ...spec.time },
+    maintainers: [{ name: 'someone', email: 'someone@example.test' }],
+    ...(spec.description !== undefined ? { description: spec.description } : { description: `${name} package` }),
+    license: spec.license ?? 'MIT',
+    ...(spec.repository !== undefined ? { repository: spec.repository } : {}),
+    ...spec.extra,
+  };
+}
+
+/** npm's placeholder for a removed malicious package. */
+export const securityHolding = (name: string): Record<string, unknown> => ({
+  ...packument(name, { versions: { '0.0.1-security': {} }, description: 'security holding package' }),
+  readme: 'Security holding package',
+});
+
+/** The public registry's answer for an unpublished package. */
+export const unpublished = (name: string): Record<string, unknown> => ({
+  _id: name,
+  name,
+  time: { created: '2020-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z', unpublished: { time: '2024-01-01T00:00:00.000Z', versions: ['1.0.0'] } },
+});
+
+export interface SeenRequest {
+  host: string;
+  path: string;
+  name: string;
+  headers: Record<string, string>;
+}
+
+export type Answer = Record<string, unknown> | number | ((request: Request) => Response | Promise<Response>);
+
+/**
+ * An msw registry answering from a map keyed by `host/name` or plain `name` (any host). Every
+ * request is recorded; a name with no answer is a 404, like the registry. npm-registry-fetch's
+ * requests reach msw as `https://host:80/...`, so matching is by path and host name only.
+ */
+export function createMockRegistry() {
+  const answers = new Map<string, Answer>();
+  const seen: SeenRequest[] = [];
+  const handler = http.get('*', async ({ request }) => {
+    const url = new URL(request.url);
+    const name = decodeURIComponent(url.pathname.slice(1));
+    seen.push({ host: url.hostname, path: url.pathname, name, headers: Object.fromEntries(request.headers) });
+    const answer = answers.get(`${url.hostname}/${name}`) ?? answers.get(name);
+    if (answer === undefined) return HttpResponse.json({ error: 'Not found' }, { status: 404 });
+    if (typeof answer === 'number') return HttpResponse.json({ error: 'status' }, { status: answer });
+    if (typeof answer === 'function') return answer(request);
+    return HttpResponse.json(answer);
+  });
+  const server = setupServer(handler);
+  return {
+    server,
+    seen,
+    set(name: string, answer: Answer) {
+      answers.set(name, answer);
+    },
+    reset() {
+      answers.clear();
+      seen.length = 0;
+    },
+    listen() {
+      server.listen({ onUnhandledRequest: 'error' });
+    },
+    close() {
+      server.close();
+    },
+  };
+}
+
+export { delay, HttpResponse };

@@ -1,0 +1,99 @@
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { scanImports } from '../../src/scan/imports.js';
+import { removeTrees, writeTree } from './fixture.js';
+
+// Records whether the TypeScript compiler was loaded, which a project without sources must not pay for.
+const compiler = vi.hoisted(() => ({ loaded: false }));
+vi.mock('typescript', async (importOriginal) => {
+  compiler.loaded = true;
+  return importOriginal();
+});
+
+afterAll(removeTrees);
+
+const notLocal = { isLocalPackage: () => false };
+
+describe('scanImports', () => {
+  it('finds nothing and does not load TypeScript when there are no source files', async () => {
+    const root = await writeTree({ 'README.md': '# x', 'node_modules/a/index.js': "require('b')" });
+    expect(await scanImports(root, notLocal)).toEqual({ imports: [], errors: [], sourceFiles: 0 });
+    expect(compiler.loaded).toBe(false);
+  });
+
+  it('keeps registry packages only, sorted by file, line and column', async () => {
+    const root = await writeTree({
+      'tsconfig.json': '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }',
+      'src/b.ts': [
+        "import fs from 'node:fs';",
+        "import { x } from './x.js';",
+        "import type { T } from '@types/node';",
+        "import a from '@/lib/a';",
+        "import lodash from 'lodash/fp'; import react from 'react';",
+      ].join('\n'),
+      'src/a.js': [
+        "const me = require('my-app/util');",
+        "const ws = require('@my/workspace-pkg');",
+        "import('https://esm.sh/x');",
+        "require('#internal');",
+        "require('loader!./x');",
+        "export * from '@scope/pkg/sub';",
+      ].join('\n'),
+    });
+    const local = new Set(['my-app', '@my/workspace-pkg']);
+    const result = await scanImports(root, { isLocalPackage: (name) => local.has(name) });
+    expect(result).toEqual({
+      imports: [
+        { specifier: '@scope/pkg/sub', packageName: '@scope/pkg', kind: 'export', file: 'src/a.js', line: 6, column: 15 },
+        { specifier: '@types/node', packageName: '@types/node', kind: 'import-type', file: 'src/b.ts', line: 3, column: 24 },
+        { specifier: 'lodash/fp', packageName: 'lodash', kind: 'import', file: 'src/b.ts', line: 5, column: 20 },
+        { specifier: 'react', packageName: 'react', kind: 'import', file: 'src/b.ts', line: 5, column: 51 },
+      ],
+      errors: [],
+      sourceFiles: 2,
+    });
+    expect(compiler.loaded).toBe(true);
+  });
+
+  it('skips files that are too large and reports them, binary and broken files too', async () => {
+    const root = await writeTree({
+      'big.js': `require('big-dep');\n${'// padding\n'.repeat(20)}`,
+      'bin.js': new Uint8Array([0x72, 0x00, 0x01, 0x02]),
+      'broken.ts': "import ok from 'still-found';\nconst = 1;\n",
+      'small.js': "require('small-dep');",
+    });
+    const { imports, errors, sourceFiles } = await scanImports(root, { ...notLocal, maxFileBytes: 100 });
+    expect(imports.map((i) => [i.file, i.packageName])).toEqual([
+      ['broken.ts', 'still-found'],
+      ['small.js', 'small-dep'],
+    ]);
+    expect(errors).toEqual([
+      { file: 'big.js', message: expect.stringContaining('too large') },
+      expect.objectContaining({ file: 'bin.js', reason: 'binary' }),
+      expect.objectContaining({ file: 'broken.ts', line: 2, column: 7 }),
+    ]);
+    expect(sourceFiles).toBe(3);
+  });
+
+  it('reads only what the listing keeps: not ignored, not built, not installed', async () => {
+    const root = await writeTree({
+      '.gitignore': 'generated/\n',
+      'generated/a.js': "require('from-generated');",
+      'dist/a.js': "require('from-dist');",
+      'node_modules/x/a.js': "require('from-node-modules');",
+      'src/a.ts': "import 'from-src';",
+    });
+    const { imports, sourceFiles } = await scanImports(root, notLocal);
+    expect(imports.map((i) => i.packageName)).toEqual(['from-src']);
+    expect(sourceFiles).toBe(1);
+  });
+
+  it('does not count a bare specifier that resolves under baseUrl as a package', async () => {
+    const root = await writeTree({
+      'jsconfig.json': '{ "compilerOptions": { "baseUrl": "." } }',
+      'components/Button.jsx': 'export default 1;',
+      'app.jsx': "import Button from 'components/Button';\nimport React from 'react';",
+    });
+    const { imports } = await scanImports(root, notLocal);
+    expect(imports.map((i) => i.specifier)).toEqual(['react']);
+  });
+});

@@ -1,0 +1,114 @@
+import { chmod, mkdir, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listSourceFiles } from '../../src/scan/source-files.js';
+import { removeTrees, writeTree } from './fixture.js';
+
+afterAll(removeTrees);
+
+describe('listSourceFiles', () => {
+  it('lists the eight source extensions, sorted, and no declaration files', async () => {
+    const root = await writeTree({
+      'src/b.ts': '',
+      'src/a.tsx': '',
+      'src/c.mts': '',
+      'src/d.cts': '',
+      'lib/e.js': '',
+      'lib/f.mjs': '',
+      'lib/g.cjs': '',
+      'lib/h.jsx': '',
+      'types/x.d.ts': '',
+      'types/y.d.mts': '',
+      'types/z.d.cts': '',
+      'types/style.d.css.ts': '',
+      'README.md': '',
+      'data.json': '',
+      'style.css': '',
+    });
+    expect(await listSourceFiles(root)).toEqual({
+      files: ['lib/e.js', 'lib/f.mjs', 'lib/g.cjs', 'lib/h.jsx', 'src/a.tsx', 'src/b.ts', 'src/c.mts', 'src/d.cts'],
+      errors: [],
+    });
+  });
+
+  it('skips node_modules, .git and build output at any depth', async () => {
+    const root = await writeTree({
+      'index.js': '',
+      'node_modules/lodash/index.js': '',
+      '.git/hooks/x.js': '',
+      'dist/index.js': '',
+      'build/a.js': '',
+      'out/a.js': '',
+      'coverage/a.js': '',
+      '.next/a.js': '',
+      '.nuxt/a.js': '',
+      '.output/a.js': '',
+      '.svelte-kit/a.js': '',
+      '.turbo/a.js': '',
+      '.vercel/a.js': '',
+      '.cache/a.js': '',
+      'packages/p/dist/index.js': '',
+      'packages/p/node_modules/x/index.js': '',
+      'packages/p/src/index.ts': '',
+      '.storybook/main.ts': '',
+    });
+    const { files } = await listSourceFiles(root);
+    expect(files).toEqual(['.storybook/main.ts', 'index.js', 'packages/p/src/index.ts']);
+  });
+
+  it('applies root and nested .gitignore files, each relative to its own directory', async () => {
+    const root = await writeTree({
+      '.gitignore': 'generated/\n*.gen.ts\n/top-only.js\n',
+      'top-only.js': '',
+      'keep.ts': '',
+      'a.gen.ts': '',
+      'generated/x.ts': '',
+      'pkg/.gitignore': 'local.js\n/anchored.ts\n!wanted.gen.ts\n',
+      'pkg/top-only.js': '',
+      'pkg/local.js': '',
+      'pkg/anchored.ts': '',
+      'pkg/wanted.gen.ts': '',
+      'pkg/other.gen.ts': '',
+      'pkg/sub/local.js': '',
+      'pkg/sub/anchored.ts': '',
+      'other/local.js': '',
+    });
+    const { files } = await listSourceFiles(root);
+    expect(files).toEqual([
+      'keep.ts',
+      'other/local.js',
+      'pkg/sub/anchored.ts',
+      'pkg/top-only.js',
+      'pkg/wanted.gen.ts',
+    ]);
+  });
+
+  it('does not follow symlinked directories, so a loop ends', async () => {
+    const root = await writeTree({ 'src/a.ts': '', 'real.js': '' });
+    await symlink(root, path.join(root, 'src', 'loop'), 'dir');
+    await symlink(path.join(root, 'real.js'), path.join(root, 'src', 'linked.js'), 'file');
+    await symlink(path.join(root, 'missing.js'), path.join(root, 'src', 'broken.js'), 'file');
+    expect(await listSourceFiles(root)).toEqual({ files: ['real.js', 'src/a.ts', 'src/linked.js'], errors: [] });
+  });
+
+  it.skipIf(process.getuid?.() === 0)('reports an unreadable directory and goes on', async () => {
+    const root = await writeTree({ 'a.ts': '', 'locked/b.ts': '', 'z/c.ts': '' });
+    const locked = path.join(root, 'locked');
+    await chmod(locked, 0o000);
+    try {
+      const { files, errors } = await listSourceFiles(root);
+      expect(files).toEqual(['a.ts', 'z/c.ts']);
+      expect(errors).toEqual([expect.objectContaining({ file: 'locked', reason: 'unreadable' })]);
+    } finally {
+      await chmod(locked, 0o755);
+    }
+  });
+
+  it('reports a missing root as unreadable', async () => {
+    const root = await writeTree({});
+    await mkdir(path.join(root, 'empty'));
+    expect(await listSourceFiles(path.join(root, 'empty'))).toEqual({ files: [], errors: [] });
+    const { errors } = await listSourceFiles(path.join(root, 'nope'));
+    expect(errors).toEqual([expect.objectContaining({ file: '.', reason: 'unreadable' })]);
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { readImports } from '../../src/scan/source-imports.js';
+
+const TS_SOURCE = [
+  "import a from 'static-default';", // 1
+  "import 'side-effect';", // 2
+  "import type { T } from 'type-only';", // 3
+  "import { type A, type B } from 'all-type-specifiers';", // 4
+  "import D, { type C } from 'mixed';", // 5
+  "export { x } from 're-export';", // 6
+  "export * from 'star';", // 7
+  "export type { Y } from 'export-type';", // 8
+  "import eq = require('import-equals');", // 9
+  "const d = import('dynamic');", // 10
+  'const t = import(`template`);', // 11
+  "const r = require('req');", // 12
+  "const rr = require.resolve('resolved');", // 13
+  "let q: typeof import('type-query');", // 14
+  "declare module 'ambient' {}", // 15
+  'function f() {', // 16
+  "  return () => { if (a) { require('nested'); } };", // 17
+  '}', // 18
+  "import {} from 'empty-named';", // 19
+  "export { type Z } from 'export-all-type';", // 20
+  "import type Eq = require('import-equals-type');", // 21
+  "const j = import('json-data', { with: { type: 'json' } });", // 22
+].join('\n');
+
+describe('readImports', () => {
+  it('collects every import form with its kind and the position of the opening quote', () => {
+    const { imports, error } = readImports('src/a.ts', TS_SOURCE);
+    expect(error).toBeUndefined();
+    expect(imports).toEqual([
+      { specifier: 'static-default', kind: 'import', line: 1, column: 15 },
+      { specifier: 'side-effect', kind: 'import', line: 2, column: 8 },
+      { specifier: 'type-only', kind: 'import-type', line: 3, column: 24 },
+      { specifier: 'all-type-specifiers', kind: 'import-type', line: 4, column: 32 },
+      { specifier: 'mixed', kind: 'import', line: 5, column: 27 },
+      { specifier: 're-export', kind: 'export', line: 6, column: 19 },
+      { specifier: 'star', kind: 'export', line: 7, column: 15 },
+      { specifier: 'export-type', kind: 'import-type', line: 8, column: 24 },
+      { specifier: 'import-equals', kind: 'import', line: 9, column: 21 },
+      { specifier: 'dynamic', kind: 'dynamic-import', line: 10, column: 18 },
+      { specifier: 'template', kind: 'dynamic-import', line: 11, column: 18 },
+      { specifier: 'req', kind: 'require', line: 12, column: 19 },
+      { specifier: 'resolved', kind: 'require-resolve', line: 13, column: 28 },
+      { specifier: 'type-query', kind: 'import-type', line: 14, column: 22 },
+      { specifier: 'nested', kind: 'require', line: 17, column: 35 },
+      { specifier: 'empty-named', kind: 'import', line: 19, column: 16 },
+      { specifier: 'export-all-type', kind: 'import-type', line: 20, column: 24 },
+      { specifier: 'import-equals-type', kind: 'import-type', line: 21, column: 26 },
+      { specifier: 'json-data', kind: 'dynamic-import', line: 22, column: 18 },
+    ]);
+  });
+
+  it('skips non-literal arguments and calls that are not Node require', () => {
+    const text = [
+      'const name = "x";',
+      'require(name);',
+      'import(name);',
+      'import(`tpl-${name}`);',
+      "require('a', 'b');",
+      "obj.require('method');",
+      "myRequire('other');",
+      "require.cache['c'];",
+      'require();',
+    ].join('\n');
+    expect(readImports('a.js', text)).toEqual({ imports: [] });
+  });
+
+  it.each([
+    ['a.js', "import x from 'p';\nconst el = <div>{require('q')}</div>;"],
+    ['a.mjs', "import x from 'p';\nconst m = await import('q');"],
+    ['a.cjs', "#!/usr/bin/env node\nconst x = require('p'); module.exports = require('q');"],
+    ['a.jsx', "import x from 'p';\nexport const C = () => <div>{require('q')}</div>;"],
+    ['a.ts', "import x from 'p';\nconst y = <unknown>require('q');"],
+    ['a.mts', "import x from 'p';\nconst y: number = (await import('q')).default satisfies number;"],
+    ['a.cts', "import x = require('p');\nexport = require('q') as unknown;"],
+    ['a.tsx', "import x from 'p';\nexport const C = <T,>(v: T) => <div>{require('q')}</div>;"],
+  ])('parses %s with its own syntax', (file, text) => {
+    const { imports, error } = readImports(file, text);
+    expect(error).toBeUndefined();
+    expect(imports.map((i) => [i.specifier, i.line])).toEqual([
+      ['p', file === 'a.cjs' ? 2 : 1],
+      ['q', 2],
+    ]);
+  });
+
+  it('reports the first syntax error with its position and keeps the imports it found', () => {
+    const text = "import a from 'before';\nconst x = ;\nimport b from 'after';\n";
+    const { imports, error } = readImports('src/broken.ts', text);
+    expect(imports.map((i) => i.specifier)).toEqual(['before', 'after']);
+    expect(error).toMatchObject({ file: 'src/broken.ts', line: 2, column: 11 });
+    expect(error?.message).toMatch(/expected/i);
+  });
+
+  it('refuses text with a NUL byte as binary', () => {
+    const { imports, error } = readImports('a.js', "require('x');\0\0");
+    expect(imports).toEqual([]);
+    expect(error).toMatchObject({ file: 'a.js', reason: 'binary' });
+  });
+
+  it('counts columns without a byte order mark and lines across CRLF', () => {
+    const { imports } = readImports('a.ts', "\uFEFFimport 'a';\r\nimport 'b';\r\n");
+    expect(imports).toEqual([
+      { specifier: 'a', kind: 'import', line: 1, column: 8 },
+      { specifier: 'b', kind: 'import', line: 2, column: 8 },
+    ]);
+  });
+});
