@@ -25,8 +25,20 @@ function asPackument(facts: PackageFacts): Packument {
   return packument;
 }
 
+const resolutions = new WeakMap<PackageFacts, Map<string, Resolution>>();
+
 /** The version a request would install: the locked one, else npm's pick for the range, else latest. */
 export function resolveVersion(facts: PackageFacts, request: PackageRequest): Resolution {
+  // Checks and the report each ask; a lockfile repeats the same versions many times over.
+  let byRequest = resolutions.get(facts);
+  if (!byRequest) resolutions.set(facts, (byRequest = new Map()));
+  const key = request.locked !== undefined ? `locked\0${request.locked}` : `wanted\0${request.wanted ?? ''}`;
+  let resolution = byRequest.get(key);
+  if (!resolution) byRequest.set(key, (resolution = resolveUncached(facts, request)));
+  return resolution;
+}
+
+function resolveUncached(facts: PackageFacts, request: PackageRequest): Resolution {
   if (request.locked !== undefined) {
     return facts.versions[request.locked] ? { ok: true, version: request.locked, via: 'locked' } : { ok: false, wanted: request.locked, via: 'locked' };
   }

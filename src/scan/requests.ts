@@ -12,16 +12,21 @@ export function collectRequests(scan: ProjectScan): PackageRequest[] {
   const requests: PackageRequest[] = [];
   const lockfile = scan.lockfile;
   const byPath = new Map((lockfile?.packages ?? []).map((p) => [p.path, p]));
+  // npm links a workspace package wherever its name is declared; it never comes from a registry,
+  // and its name (often private) must not be sent to one.
+  const workspaceNames = new Set(scan.manifests.filter((m) => m.dir !== '' && m.name).map((m) => m.name));
   for (const manifest of scan.manifests) {
     for (const dep of manifest.dependencies) {
       if ((dep.kind !== 'registry' && dep.kind !== 'alias') || !dep.registryName) continue;
+      if (dep.kind === 'registry' && workspaceNames.has(dep.name)) continue;
+      const locked = lockedFor(byPath, manifest.dir, dep.name);
+      if (locked?.local) continue;
       const location: Location = { file: manifest.path, field: `${dep.field}.${dep.name}` };
       if (dep.line) location.line = dep.line;
       const request: PackageRequest = { name: dep.registryName, source: 'manifest', locations: [location] };
       if (dep.range) request.wanted = dep.range;
-      const locked = lockedFor(byPath, manifest.dir, dep.name);
       // A peer dependency is not installed from this declaration; its lock entry is checked on its own.
-      if (locked && !locked.local && locked.name === dep.registryName && dep.field !== 'peerDependencies') request.locked = locked.version;
+      if (locked && locked.name === dep.registryName && dep.field !== 'peerDependencies') request.locked = locked.version;
       requests.push(request);
     }
   }

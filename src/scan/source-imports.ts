@@ -3,7 +3,8 @@
  * resolution). Loads the TypeScript compiler, so callers that may have no sources import this
  * module lazily.
  */
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import ts from './typescript.js';
 import type { ImportKind, InputError } from '../model/references.js';
 
 export interface RawImport {
@@ -20,7 +21,7 @@ export interface ReadImportsResult {
   error?: InputError;
 }
 
-const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
+const SCRIPT_KINDS: Record<string, TS.ScriptKind> = {
   '.js': ts.ScriptKind.JS,
   '.mjs': ts.ScriptKind.JS,
   '.cjs': ts.ScriptKind.JS,
@@ -31,14 +32,14 @@ const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
   '.tsx': ts.ScriptKind.TSX,
 };
 
-function scriptKindOf(file: string): ts.ScriptKind {
+function scriptKindOf(file: string): TS.ScriptKind {
   const dot = file.lastIndexOf('.');
   return (dot >= 0 ? SCRIPT_KINDS[file.slice(dot).toLowerCase()] : undefined) ?? ts.ScriptKind.TS;
 }
 
 /** `parseDiagnostics` is internal to TypeScript but stable since 1.x; typed here so misuse fails. */
 interface WithParseDiagnostics {
-  parseDiagnostics?: readonly ts.DiagnosticWithLocation[];
+  parseDiagnostics?: readonly TS.DiagnosticWithLocation[];
 }
 
 export function readImports(file: string, text: string): ReadImportsResult {
@@ -50,12 +51,12 @@ export function readImports(file: string, text: string): ReadImportsResult {
   const sf = ts.createSourceFile(file, source, options, false, scriptKindOf(file));
   const imports: RawImport[] = [];
 
-  const add = (literal: ts.Node, specifier: string, kind: ImportKind): void => {
+  const add = (literal: TS.Node, specifier: string, kind: ImportKind): void => {
     const { line, character } = sf.getLineAndCharacterOfPosition(literal.getStart(sf));
     imports.push({ specifier, kind, line: line + 1, column: character + 1 });
   };
 
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     collect(node, add);
     ts.forEachChild(node, visit);
   };
@@ -68,26 +69,26 @@ export function readImports(file: string, text: string): ReadImportsResult {
   return { imports, error: { file, line: line + 1, column: character + 1, message: `syntax error: ${message}` } };
 }
 
-type Add = (literal: ts.Node, specifier: string, kind: ImportKind) => void;
+type Add = (literal: TS.Node, specifier: string, kind: ImportKind) => void;
 
-function collect(node: ts.Node, add: Add): void {
+function collect(node: TS.Node, add: Add): void {
   switch (node.kind) {
     case ts.SyntaxKind.ImportDeclaration: {
-      const decl = node as ts.ImportDeclaration;
+      const decl = node as TS.ImportDeclaration;
       if (ts.isStringLiteral(decl.moduleSpecifier)) {
         add(decl.moduleSpecifier, decl.moduleSpecifier.text, isTypeOnlyImport(decl) ? 'import-type' : 'import');
       }
       return;
     }
     case ts.SyntaxKind.ExportDeclaration: {
-      const decl = node as ts.ExportDeclaration;
+      const decl = node as TS.ExportDeclaration;
       if (decl.moduleSpecifier !== undefined && ts.isStringLiteral(decl.moduleSpecifier)) {
         add(decl.moduleSpecifier, decl.moduleSpecifier.text, isTypeOnlyExport(decl) ? 'import-type' : 'export');
       }
       return;
     }
     case ts.SyntaxKind.ImportEqualsDeclaration: {
-      const decl = node as ts.ImportEqualsDeclaration;
+      const decl = node as TS.ImportEqualsDeclaration;
       const ref = decl.moduleReference;
       if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
         add(ref.expression, ref.expression.text, decl.isTypeOnly ? 'import-type' : 'import');
@@ -95,17 +96,17 @@ function collect(node: ts.Node, add: Add): void {
       return;
     }
     case ts.SyntaxKind.ImportType: {
-      const arg = (node as ts.ImportTypeNode).argument;
+      const arg = (node as TS.ImportTypeNode).argument;
       if (ts.isLiteralTypeNode(arg) && ts.isStringLiteral(arg.literal)) add(arg.literal, arg.literal.text, 'import-type');
       return;
     }
     case ts.SyntaxKind.CallExpression:
-      collectCall(node as ts.CallExpression, add);
+      collectCall(node as TS.CallExpression, add);
       return;
   }
 }
 
-function collectCall(call: ts.CallExpression, add: Add): void {
+function collectCall(call: TS.CallExpression, add: Add): void {
   const callee = call.expression;
   const arg = call.arguments[0];
   if (arg === undefined || !ts.isStringLiteralLike(arg)) return;
@@ -124,7 +125,7 @@ function collectCall(call: ts.CallExpression, add: Add): void {
   }
 }
 
-function isTypeOnlyImport(decl: ts.ImportDeclaration): boolean {
+function isTypeOnlyImport(decl: TS.ImportDeclaration): boolean {
   const clause = decl.importClause;
   if (clause === undefined) return false;
   if (clause.phaseModifier === ts.SyntaxKind.TypeKeyword) return true;
@@ -139,7 +140,7 @@ function isTypeOnlyImport(decl: ts.ImportDeclaration): boolean {
   );
 }
 
-function isTypeOnlyExport(decl: ts.ExportDeclaration): boolean {
+function isTypeOnlyExport(decl: TS.ExportDeclaration): boolean {
   if (decl.isTypeOnly) return true;
   const clause = decl.exportClause;
   return (

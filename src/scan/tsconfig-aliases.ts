@@ -5,7 +5,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import ts from './typescript.js';
 import type { InputError } from '../model/references.js';
 import { SOURCE_EXTENSIONS } from './source-files.js';
 
@@ -204,7 +205,7 @@ function toRel(root: string, abs: string): string {
 // TypeScript's diagnostic for a config whose root is not an object.
 const ROOT_NOT_OBJECT = 5092;
 
-function configError(file: string, diag: ts.Diagnostic): InputError {
+function configError(file: string, diag: TS.Diagnostic): InputError {
   const message = ts.flattenDiagnosticMessageText(diag.messageText, '\n');
   // Without a source file the text could not be read at all.
   if (diag.file === undefined || diag.start === undefined) return { file, reason: 'unreadable', message };

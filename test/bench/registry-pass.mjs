@@ -386,9 +386,9 @@ try {
     for (let i = 0; i < runs; i++) {
       const cacheDir = tempDir('cache');
       const c = await runDepverify(`depverify-cold-${i + 1}`, replay, cacheDir);
-      log(`depverify cold #${i + 1}: ${c.wall.toFixed(2)} s, exit ${c.code}, ${c.rssMB?.toFixed(0)} MB RSS, ${c.replay.requests} requests (max ${c.replay.maxInFlight} in flight), ${c.report.unknown ?? '?'} unknown`);
+      log(`depverify cold #${i + 1}: ${c.wall.toFixed(2)} s, exit ${c.code}, ${c.rssMB?.toFixed(0)} MB RSS, ${c.replay.requests} requests ${JSON.stringify(c.replay.byStatus)} (max ${c.replay.maxInFlight} in flight), ${c.report.unknown ?? '?'} unknown${c.replay.missingCount ? `; asked for names not in the recording: ${Object.keys(c.replay.missing).join(' ')}` : ''}`);
       const w = await runDepverify(`depverify-warm-${i + 1}`, replay, cacheDir);
-      log(`depverify warm #${i + 1}: ${w.wall.toFixed(2)} s, exit ${w.code}, ${w.rssMB?.toFixed(0)} MB RSS, ${w.replay.requests} requests, ${w.report.unknown ?? '?'} unknown`);
+      log(`depverify warm #${i + 1}: ${w.wall.toFixed(2)} s, exit ${w.code}, ${w.rssMB?.toFixed(0)} MB RSS, ${w.replay.requests} requests ${JSON.stringify(w.replay.byStatus)}, ${w.report.unknown ?? '?'} unknown`);
       cold.push(c);
       warm.push(w);
       rmSync(cacheDir, { recursive: true, force: true });
@@ -454,7 +454,10 @@ if (opts.json) {
   const rows = [['name', 'wall s', 'this/floor', 'peer/this', 'peak RSS MB', 'cpu s', 'replay cpu s', 'requests', 'note']];
   for (const [name, r] of Object.entries(results.rows)) {
     let note = '';
-    if (r.report) note = r.report.parseError ? `bad JSON: ${r.report.parseError}` : `exit ${r.codes.join('/')}, ${r.report.unknown} unknown`;
+    if (r.report) {
+      note = r.report.parseError ? `bad JSON: ${r.report.parseError}` : `exit ${r.codes.join('/')}, ${r.report.unknown} unknown`;
+      if (r.replay.missingCount) note += `, ${r.replay.missingCount} not in recording (${Object.keys(r.replay.missing).slice(0, 3).join(' ')})`;
+    }
     if (name === 'peer') note = r.ok ? `exit 0, ${r.lockEntries} lock entries` : `FAILED (exit ${r.code})`;
     if (name.startsWith('floor')) note = `${r.client?.ok ?? '?'} ok, ${r.client?.notFound ?? '?'} 404`;
     rows.push([name, fmt(r.wall), fmt(r.vsFloor), fmt(r.peerOver, 1), fmt(r.rssMB, 0), fmt(r.cpu), fmt(r.serverCpu), String(r.requests ?? '-'), note]);

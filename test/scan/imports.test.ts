@@ -4,7 +4,7 @@ import { removeTrees, writeTree } from './fixture.js';
 
 // Records whether the TypeScript compiler was loaded, which a project without sources must not pay for.
 const compiler = vi.hoisted(() => ({ loaded: false }));
-vi.mock('typescript', async (importOriginal) => {
+vi.mock('../../src/scan/typescript.js', async (importOriginal) => {
   compiler.loaded = true;
   return importOriginal();
 });
