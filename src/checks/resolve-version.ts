@@ -7,8 +7,10 @@ type PickManifest = (packument: Packument, wanted: string, opts?: object) => { v
 
 // npm's own choice of version (latest tag first when it satisfies, non-deprecated preferred),
 // so "the version that would be installed" means what npm would install.
-const require = createRequire(import.meta.url);
-const pickManifest = require('npm-pick-manifest') as PickManifest;
+// Loaded on first use: a fully locked project never needs it.
+let pickManifestModule: PickManifest | undefined;
+const pickManifest: PickManifest = (...args) =>
+  (pickManifestModule ??= createRequire(import.meta.url)('npm-pick-manifest') as PickManifest)(...args);
 
 const packuments = new WeakMap<PackageFacts, Packument>();
 

@@ -19,8 +19,8 @@ export interface PackageFacts {
   registry: string;
   distTags: Record<string, string>;
   versions: Record<string, VersionFacts>;
-  /** Publish times by version; absent when the registry gave none. */
-  time?: Record<string, string>;
+  /** Publish times by version, in ms since the epoch (numbers keep the cache small); absent when the registry gave none. */
+  time?: Record<string, number>;
   created?: string;
   modified?: string;
   license?: string;

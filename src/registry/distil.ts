@@ -76,10 +76,10 @@ export function distilPackument(name: string, registry: string, doc: unknown): L
   }
   const facts: PackageFacts = { name, registry, distTags, versions };
   if (time) {
-    const byVersion: Record<string, string> = {};
+    const byVersion: Record<string, number> = {};
     for (const version of Object.keys(versions)) {
-      const at = str(time[version]);
-      if (at) byVersion[version] = at;
+      const at = Date.parse(str(time[version]) ?? '');
+      if (!Number.isNaN(at)) byVersion[version] = at;
     }
     if (Object.keys(byVersion).length) facts.time = byVersion;
     const created = str(time.created);

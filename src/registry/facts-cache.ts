@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { MissingReason, PackageFacts } from '../model/facts.js';
+import type { MissingReason, PackageFacts, VersionFacts } from '../model/facts.js';
 
 /** Bump when the shape of PackageFacts changes: old entries are then ignored, not misread. */
-const FORMAT = 'facts-v1';
+const FORMAT = 'facts-v4';
 
 /** A cached, known answer. Unknown answers are never cached. */
 export interface CacheEntry {
@@ -24,9 +25,72 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'depverify');
 }
 
+/**
+ * On disk, versions are parallel arrays (names, an index into a table of distinct per-version
+ * facts, publish times) rather than objects keyed by version: most versions of a package share
+ * one licence and nothing else, and a warm run parses a thousand entries, so fewer objects is
+ * most of its time. Publish times are turned back into a map only when something reads them.
+ */
+interface StoredFacts extends Omit<PackageFacts, 'versions' | 'time'> {
+  versionNames: string[];
+  versionRefs: number[];
+  versionTable: VersionFacts[];
+  versionTimes?: Array<number | null>;
+}
+
+function encodeFacts(facts: PackageFacts): StoredFacts {
+  const { versions, time, ...rest } = facts;
+  const versionNames = Object.keys(versions);
+  const versionTable: VersionFacts[] = [];
+  const seen = new Map<string, number>();
+  const versionRefs = versionNames.map((version) => {
+    const v = versions[version]!;
+    const key = JSON.stringify(v);
+    let index = seen.get(key);
+    if (index === undefined) seen.set(key, (index = versionTable.push(v) - 1));
+    return index;
+  });
+  const stored: StoredFacts = { ...rest, versionNames, versionRefs, versionTable };
+  if (time) stored.versionTimes = versionNames.map((version) => time[version] ?? null);
+  return stored;
+}
+
+function decodeFacts(stored: StoredFacts): PackageFacts | undefined {
+  const { versionNames, versionRefs, versionTable, versionTimes, ...rest } = stored;
+  if (!Array.isArray(versionNames) || !Array.isArray(versionRefs) || !Array.isArray(versionTable)) return undefined;
+  const versions: Record<string, VersionFacts> = {};
+  for (let i = 0; i < versionNames.length; i++) {
+    const v = versionTable[versionRefs[i]!];
+    if (!v) return undefined;
+    // Shared between versions: facts are read-only once distilled.
+    versions[versionNames[i]!] = v;
+  }
+  const facts: PackageFacts = { ...rest, versions };
+  if (Array.isArray(versionTimes)) {
+    let time: Record<string, number> | undefined;
+    Object.defineProperty(facts, 'time', {
+      enumerable: true,
+      get() {
+        if (!time) {
+          time = {};
+          versionNames.forEach((version, i) => {
+            const at = versionTimes[i];
+            if (typeof at === 'number') time![version] = at;
+          });
+        }
+        return time;
+      },
+    });
+  }
+  return facts;
+}
+
+type StoredEntry = Omit<CacheEntry, 'answer'> & { answer: Omit<CacheEntry['answer'], 'facts'> & { facts?: StoredFacts } };
+
 export class FactsCache {
   readonly #dir: string;
   readonly #made = new Set<string>();
+  readonly #registryKeys = new Map<string, string>();
 
   constructor(cacheDir: string) {
     this.#dir = path.join(cacheDir, FORMAT);
@@ -34,24 +98,32 @@ export class FactsCache {
 
   /** Keyed by registry as well as name, so one registry's answer is never served for another. */
   #file(registry: string, name: string): string {
-    const registryKey = createHash('sha256').update(registry).digest('hex').slice(0, 16);
+    let registryKey = this.#registryKeys.get(registry);
+    if (!registryKey) {
+      registryKey = createHash('sha256').update(registry).digest('hex').slice(0, 16);
+      this.#registryKeys.set(registry, registryKey);
+    }
     return path.join(this.#dir, registryKey, `${encodeURIComponent(name)}.json`);
   }
 
   async read(registry: string, name: string): Promise<CacheEntry | undefined> {
     let text: string;
     try {
-      text = await readFile(this.#file(registry, name), 'utf8');
+      // Synchronous on purpose: entries are small, and a warm run reads a thousand of them, where
+      // the thread pool round trip of the promise API costs more than the read itself.
+      text = readFileSync(this.#file(registry, name), 'utf8');
     } catch {
       return undefined;
     }
     try {
-      const entry = JSON.parse(text) as CacheEntry;
-      const facts = entry.answer?.facts;
+      const stored = JSON.parse(text) as StoredEntry;
+      const answer = stored.answer;
+      if (typeof stored.fetchedAt !== 'number' || (answer?.state !== 'found' && answer?.state !== 'missing')) return undefined;
+      const facts = answer.facts && decodeFacts(answer.facts);
       // A damaged or foreign entry is a miss: it is refetched and overwritten.
-      if (typeof entry.fetchedAt !== 'number' || (facts && (facts.name !== name || facts.registry !== registry))) return undefined;
-      if (entry.answer.state !== 'found' && entry.answer.state !== 'missing') return undefined;
-      return entry;
+      if (answer.facts && (!facts || facts.name !== name || facts.registry !== registry)) return undefined;
+      if (answer.state === 'found' && !facts) return undefined;
+      return { ...stored, answer: { ...answer, ...(facts ? { facts } : {}) } as CacheEntry['answer'] };
     } catch {
       return undefined;
     }
@@ -67,7 +139,9 @@ export class FactsCache {
     }
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      await writeFile(temp, JSON.stringify(entry));
+      const facts = entry.answer.facts;
+      const stored: StoredEntry = facts ? { ...entry, answer: { ...entry.answer, facts: encodeFacts(facts) } } : (entry as StoredEntry);
+      await writeFile(temp, JSON.stringify(stored));
       await rename(temp, file);
     } catch (error) {
       await rm(temp, { force: true });

@@ -1,4 +1,7 @@
-import npa from 'npm-package-arg';
+import { createRequire } from 'node:module';
+import type npaType from 'npm-package-arg';
+import semver from 'semver';
+import validateName from 'validate-npm-package-name';
 import type { DeclaredDependency } from '../model/references.js';
 
 export type SpecClass = Pick<DeclaredDependency, 'kind' | 'registryName' | 'range'>;
@@ -7,15 +10,21 @@ export type SpecClass = Pick<DeclaredDependency, 'kind' | 'registryName' | 'rang
  * Classifies a dependency spec as npm would read it. `where` is the manifest's directory, which
  * npa needs to resolve `file:` paths; nothing on disk is touched.
  */
+// Loaded on first use: most specs are plain ranges, and npa costs ~50 ms to load.
+let npaModule: typeof npaType | undefined;
+const npa = (): typeof npaType => (npaModule ??= createRequire(import.meta.url)('npm-package-arg') as typeof npaType);
+
 export function classifySpec(name: string, spec: string, where: string): SpecClass {
+  // The common case, decided as npa decides it (a valid semver range is a registry range).
+  if (semver.validRange(spec) !== null && !spec.includes(':') && validateName(name).validForOldPackages) return { kind: 'registry', registryName: name, range: spec.trim() === '' ? '*' : spec };
   // pnpm and yarn protocols that npa rejects as unsupported URL types.
   if (spec.startsWith('workspace:')) return { kind: 'workspace' };
   if (spec.startsWith('link:') || spec.startsWith('portal:')) return { kind: 'link' };
   // pnpm catalogs keep the range in pnpm-workspace.yaml; the package still comes from the registry.
   if (spec.startsWith('catalog:')) return { kind: 'registry', registryName: name };
-  let parsed: npa.Result;
+  let parsed: npaType.Result;
   try {
-    parsed = npa.resolve(name, spec, where);
+    parsed = npa().resolve(name, spec, where);
   } catch {
     return { kind: 'invalid' };
   }
@@ -26,7 +35,7 @@ export function classifySpec(name: string, spec: string, where: string): SpecCla
       // An empty spec means any version, as npm treats it.
       return { kind: 'registry', registryName: name, range: spec.trim() === '' ? '*' : spec };
     case 'alias': {
-      const sub = (parsed as npa.AliasResult).subSpec;
+      const sub = (parsed as npaType.AliasResult).subSpec;
       // `npm:foo` without a range installs `foo@*`; npa fills the default into fetchSpec.
       const range = sub.fetchSpec || sub.rawSpec || '*';
       return sub.name ? { kind: 'alias', registryName: sub.name, range } : { kind: 'invalid' };

@@ -150,6 +150,22 @@ describe('cache', () => {
     expect(counter).toEqual({ full: 1, notModified: 0 });
   });
 
+  it('a cached answer reads back equal to the fresh one (versions, times, deprecations)', async () => {
+    const doc = packument('roundtrip', {
+      versions: { '1.0.0': {}, '1.1.0': { deprecated: 'old' }, '2.0.0': { license: 'Apache-2.0', types: 'index.d.ts' } },
+      time: { '2.0.0': 'not a date' },
+    });
+    mock.set('roundtrip', doc);
+    const fresh = await client().lookup('roundtrip');
+    mock.seen.length = 0;
+    const cached = await client().lookup('roundtrip');
+    expect(mock.seen).toEqual([]);
+    expect(JSON.parse(JSON.stringify(cached))).toEqual(JSON.parse(JSON.stringify(fresh)));
+    if (cached.state !== 'found') throw new Error('expected found');
+    expect(cached.facts.time).toEqual({ '1.0.0': Date.UTC(2020, 0, 1), '1.1.0': Date.UTC(2020, 0, 2) });
+    expect(cached.facts.versions['2.0.0']).toEqual({ license: 'Apache-2.0', types: 'index.d.ts' });
+  });
+
   it('revalidates a stale entry with If-None-Match and keeps it on 304', async () => {
     const counter = { full: 0, notModified: 0 };
     mock.set('stale', answerWithEtag('stale', counter));
@@ -193,7 +209,7 @@ describe('cache', () => {
   it('discards a corrupted entry and refetches', async () => {
     mock.set('corrupt', packument('corrupt', { versions: { '1.0.0': {} } }));
     await client().lookup('corrupt');
-    const dir = path.join(cacheDir, 'facts-v1');
+    const dir = path.join(cacheDir, 'facts-v4');
     const [registryDir] = await readdir(dir);
     await writeFile(path.join(dir, registryDir!, 'corrupt.json'), '{"fetchedAt": 1, "answer": {');
     mock.seen.length = 0;
