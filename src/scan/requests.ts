@@ -31,7 +31,7 @@ export function collectRequests(scan: ProjectScan): PackageRequest[] {
     }
   }
   for (const entry of lockfile?.packages ?? []) {
-    if (entry.local || !isRegistryVersion(entry.version)) continue;
+    if (entry.local || (entry.source && entry.source !== 'registry') || !isRegistryVersion(entry.version)) continue;
     const location: Location = { file: entry.lockfile, field: entry.path };
     if (entry.line) location.line = entry.line;
     requests.push({ name: entry.name, locked: entry.version, source: 'lockfile', locations: [location] });

@@ -1,0 +1,93 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { type Lookup, type RegistryClient, exitCode, formatJson, formatText, verify } from '../../src/index.js';
+import { distilPackument } from '../../src/registry/distil.js';
+import { REGISTRY, packument } from '../helpers/registry.js';
+
+async function project(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'depverify-lib-'));
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+/** A registry client of the caller's own: no network, no msw. */
+function clientFrom(answers: Record<string, Lookup | Record<string, unknown>>): RegistryClient & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    registryFor: () => REGISTRY,
+    async lookup(name) {
+      asked.push(name);
+      const answer = answers[name];
+      if (!answer) return { state: 'missing', reason: 'not-found' };
+      return 'state' in answer ? (answer as Lookup) : distilPackument(name, REGISTRY, answer);
+    },
+  };
+}
+
+describe('verify() as a library', () => {
+  it('uses an injected client, prints nothing and does not exit', async () => {
+    const root = await project({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { express: '^4.0.0', 'expresss-helper': '^1.0.0' } }),
+      'src/a.ts': "import express from 'express';\nimport helper from 'expresss-helper';\nimport local from 'app/util';\n",
+    });
+    const client = clientFrom({ express: packument('express', { versions: { '4.21.2': {} } }) });
+    const log = vi.spyOn(console, 'log');
+    const write = vi.spyOn(process.stdout, 'write');
+    const exit = vi.spyOn(process, 'exit');
+    const report = await verify({ root, client, popularIndex: false });
+    expect(log).not.toHaveBeenCalled();
+    expect(write).not.toHaveBeenCalled();
+    expect(exit).not.toHaveBeenCalled();
+    expect(client.asked.sort()).toEqual(['express', 'expresss-helper']);
+    expect(report.findings.map((f) => [f.code, f.package])).toEqual([['NOT_FOUND', 'expresss-helper']]);
+    expect(report.packages).toEqual([
+      { name: 'express', requested: '^4.0.0', version: '4.21.2', state: 'ok' },
+      { name: 'expresss-helper', requested: '^1.0.0', state: 'finding' },
+    ]);
+    expect(exitCode(report)).toBe(1);
+    expect(JSON.parse(formatJson(report))).toEqual(report);
+    expect(formatText(report, { color: false })).toContain('NOT_FOUND');
+  });
+
+  it('an unknown answer is never ok: the package is unknown and the run incomplete', async () => {
+    const report = await verify({
+      packages: ['left-pad@^1.3.0'],
+      client: clientFrom({ 'left-pad': { state: 'unknown', reason: 'timed out' } }),
+      popularIndex: false,
+    });
+    expect(report.status).toBe('incomplete');
+    expect(report.packages).toEqual([{ name: 'left-pad', requested: '^1.3.0', state: 'unknown' }]);
+    expect(exitCode(report, 'info')).toBe(2);
+  });
+
+  it('a broken manifest is an INPUT_ERROR with its line; the rest of the project is still checked', async () => {
+    const root = await project({
+      'package.json': JSON.stringify({ name: 'mono', workspaces: ['packages/*'], dependencies: { ok: '1.0.0' } }),
+      'packages/bad/package.json': '{\n  "name": "bad",\n  "dependencies": {\n    "x": "1.0.0",\n  }\n}\n',
+    });
+    const client = clientFrom({ ok: packument('ok', { versions: { '1.0.0': {} } }) });
+    const report = await verify({ root, client, popularIndex: false });
+    expect(client.asked).toEqual(['ok']);
+    const error = report.findings.find((f) => f.code === 'INPUT_ERROR');
+    expect(error?.locations[0]).toMatchObject({ file: 'packages/bad/package.json', line: 5 });
+    expect(report.status).toBe('incomplete');
+  });
+
+  it('rejects when aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    await expect(verify({ packages: ['x'], client: clientFrom({}), signal: controller.signal })).rejects.toThrow('stop');
+  });
+
+  it('rejects an invalid package spec and an invalid configuration with ConfigError', async () => {
+    await expect(verify({ packages: ['Not A Name'], client: clientFrom({}) })).rejects.toMatchObject({ name: 'ConfigError' });
+    const root = await project({ 'depverify.config.json': '{"ignore": {"packages": "x"}}' });
+    await expect(verify({ root, client: clientFrom({}) })).rejects.toMatchObject({ name: 'ConfigError' });
+  });
+});
