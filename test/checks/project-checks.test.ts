@@ -2,26 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { checkInputErrors } from '../../src/checks/input-errors.js';
 import { checkNonRegistry } from '../../src/checks/non-registry.js';
 import { checkUnlisted } from '../../src/checks/unlisted.js';
-import type { DeclaredDependency, ImportSite, Manifest, ProjectScan } from '../../src/model/references.js';
+import type { ImportSite, Manifest, ProjectScan } from '../../src/model/references.js';
+import { dep, manifest } from '../helpers/model.js';
 
-const dep = (name: string, extra: Partial<DeclaredDependency> = {}): DeclaredDependency => ({
-  name,
-  spec: '^1.0.0',
-  field: 'dependencies',
-  manifest: 'package.json',
-  kind: 'registry',
-  registryName: name,
-  range: '^1.0.0',
-  ...extra,
-});
-const manifest = (dir: string, dependencies: DeclaredDependency[], name?: string): Manifest => ({
-  path: dir ? `${dir}/package.json` : 'package.json',
-  dir,
-  ...(name ? { name } : {}),
-  workspaces: [],
-  dependencies,
-  importsKeys: [],
-});
 const site = (packageName: string, file: string, kind: ImportSite['kind'] = 'import', line = 1): ImportSite => ({
   specifier: packageName,
   packageName,
@@ -72,12 +55,12 @@ describe('non-registry sources', () => {
     const findings = checkNonRegistry.run(
       scan([
         manifest('', [
-          dep('a', { kind: 'git', spec: 'github:user/a', line: 4 }),
-          dep('b', { kind: 'remote', spec: 'https://example.test/b.tgz' }),
-          dep('c', { kind: 'file', spec: 'file:../c' }),
-          dep('d', { kind: 'link', spec: 'link:../d' }),
-          dep('own', { kind: 'workspace', spec: 'workspace:*' }),
-          dep('ext', { kind: 'workspace', spec: 'workspace:^' }),
+          dep('a', '^1.0.0', { kind: 'git', spec: 'github:user/a', line: 4 }),
+          dep('b', '^1.0.0', { kind: 'remote', spec: 'https://example.test/b.tgz' }),
+          dep('c', '^1.0.0', { kind: 'file', spec: 'file:../c' }),
+          dep('d', '^1.0.0', { kind: 'link', spec: 'link:../d' }),
+          dep('own', '^1.0.0', { kind: 'workspace', spec: 'workspace:*' }),
+          dep('ext', '^1.0.0', { kind: 'workspace', spec: 'workspace:^' }),
           dep('e'),
         ]),
         manifest('packages/own', [], 'own'),
@@ -97,7 +80,7 @@ describe('non-registry sources', () => {
 describe('input errors', () => {
   it('every unreadable file and invalid spec becomes INPUT_ERROR with its location', () => {
     const findings = checkInputErrors.run(
-      scan([manifest('', [dep('x', { kind: 'invalid', spec: '^^1', line: 6 })])], [], [{ file: 'src/bad.ts', line: 2, column: 5, message: 'syntax error' }]),
+      scan([manifest('', [dep('x', '^1.0.0', { kind: 'invalid', spec: '^^1', line: 6 })])], [], [{ file: 'src/bad.ts', line: 2, column: 5, message: 'syntax error' }]),
     );
     expect(findings.map((f) => [f.code, f.locations[0]])).toEqual([
       ['INPUT_ERROR', { file: 'src/bad.ts', line: 2, column: 5 }],

@@ -1,6 +1,5 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { writeTree } from '../helpers/fixture.js';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
 import { packument } from '../helpers/registry.js';
@@ -20,14 +19,6 @@ const exampleRegistry = {
   typescript: packument('typescript', { versions: { '5.4.5': {}, '5.6.3': {} } }),
 };
 
-async function project(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'depverify-project-'));
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), text);
-  }
-  return dir;
-}
 
 describe('depverify CLI', () => {
   it('reports the example project: exit 1, stable JSON with codes and locations', async () => {
@@ -65,7 +56,7 @@ describe('depverify CLI', () => {
   });
 
   it('exits 0 on a clean project and asks only for its packages', async () => {
-    const dir = await project({
+    const dir = await writeTree({
       'package.json': JSON.stringify({ name: 'clean', dependencies: { express: '^4.19.2' } }),
       'index.js': "import express from 'express';\nimport fs from 'node:fs';\nimport './local.js';\n",
     });
@@ -77,7 +68,7 @@ describe('depverify CLI', () => {
   });
 
   it('exits 2 when a package cannot be checked, and still checks the others', async () => {
-    const dir = await project({ 'package.json': JSON.stringify({ dependencies: { express: '^4.0.0', pg: '^8.0.0', 'pg-secure-pool': '1.0.0' } }) });
+    const dir = await writeTree({ 'package.json': JSON.stringify({ dependencies: { express: '^4.0.0', pg: '^8.0.0', 'pg-secure-pool': '1.0.0' } }) });
     const run = await runCli([dir, '--format', 'json', '--timeout', '5'], { fixtures: { ...exampleRegistry, pg: 500 } });
     expect(run.code).toBe(2);
     const report = JSON.parse(run.stdout) as Report;
@@ -99,13 +90,13 @@ describe('depverify CLI', () => {
   });
 
   it('--fail-on warning turns a deprecation into exit 1', async () => {
-    const dir = await project({ 'package.json': JSON.stringify({ dependencies: { request: '^2.88.0' } }) });
+    const dir = await writeTree({ 'package.json': JSON.stringify({ dependencies: { request: '^2.88.0' } }) });
     expect((await runCli([dir], { fixtures: exampleRegistry })).code).toBe(0);
     expect((await runCli([dir, '--fail-on', 'warning'], { fixtures: exampleRegistry })).code).toBe(1);
   });
 
   it('--offline with an empty cache makes no request and exits 2', async () => {
-    const dir = await project({ 'package.json': JSON.stringify({ dependencies: { express: '^4.0.0' } }) });
+    const dir = await writeTree({ 'package.json': JSON.stringify({ dependencies: { express: '^4.0.0' } }) });
     const run = await runCli([dir, '--offline', '--format', 'json'], { fixtures: exampleRegistry });
     expect(run.code).toBe(2);
     expect(run.requests).toEqual([]);
@@ -115,14 +106,14 @@ describe('depverify CLI', () => {
     const bad = await runCli(['--format', 'xml']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--format');
-    const dir = await project({ 'package.json': '{}', 'depverify.config.json': JSON.stringify({ severity: { NOPE: 'off' } }) });
+    const dir = await writeTree({ 'package.json': '{}', 'depverify.config.json': JSON.stringify({ severity: { NOPE: 'off' } }) });
     const config = await runCli([dir]);
     expect(config.code).toBe(2);
     expect(config.stderr).toContain('NOPE');
   });
 
   it('configuration: internal scopes are never sent, severities apply', async () => {
-    const dir = await project({
+    const dir = await writeTree({
       'package.json': JSON.stringify({
         dependencies: { '@corp/secret': '^1.0.0', request: '^2.88.0' },
         depverify: { internalScopes: ['@corp'], severity: { DEPRECATED: 'error' } },

@@ -1,19 +1,9 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { writeTree } from '../helpers/fixture.js';
 import { describe, expect, it, vi } from 'vitest';
 import { type Lookup, type RegistryClient, exitCode, formatJson, formatText, verify } from '../../src/index.js';
 import { distilPackument } from '../../src/registry/distil.js';
 import { REGISTRY, packument } from '../helpers/registry.js';
 
-async function project(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'depverify-lib-'));
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), text);
-  }
-  return dir;
-}
 
 /** A registry client of the caller's own: no network, no msw. */
 function clientFrom(answers: Record<string, Lookup | Record<string, unknown>>): RegistryClient & { asked: string[] } {
@@ -32,7 +22,7 @@ function clientFrom(answers: Record<string, Lookup | Record<string, unknown>>): 
 
 describe('verify() as a library', () => {
   it('uses an injected client, prints nothing and does not exit', async () => {
-    const root = await project({
+    const root = await writeTree({
       'package.json': JSON.stringify({ name: 'app', dependencies: { express: '^4.0.0', 'expresss-helper': '^1.0.0' } }),
       'src/a.ts': "import express from 'express';\nimport helper from 'expresss-helper';\nimport local from 'app/util';\n",
     });
@@ -67,7 +57,7 @@ describe('verify() as a library', () => {
   });
 
   it('a broken manifest is an INPUT_ERROR with its line; the rest of the project is still checked', async () => {
-    const root = await project({
+    const root = await writeTree({
       'package.json': JSON.stringify({ name: 'mono', workspaces: ['packages/*'], dependencies: { ok: '1.0.0' } }),
       'packages/bad/package.json': '{\n  "name": "bad",\n  "dependencies": {\n    "x": "1.0.0",\n  }\n}\n',
     });
@@ -87,7 +77,7 @@ describe('verify() as a library', () => {
 
   it('rejects an invalid package spec and an invalid configuration with ConfigError', async () => {
     await expect(verify({ packages: ['Not A Name'], client: clientFrom({}) })).rejects.toMatchObject({ name: 'ConfigError' });
-    const root = await project({ 'depverify.config.json': '{"ignore": {"packages": "x"}}' });
+    const root = await writeTree({ 'depverify.config.json': '{"ignore": {"packages": "x"}}' });
     await expect(verify({ root, client: clientFrom({}) })).rejects.toMatchObject({ name: 'ConfigError' });
   });
 });

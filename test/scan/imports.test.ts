@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { scanImports } from '../../src/scan/imports.js';
-import { removeTrees, writeTree } from './fixture.js';
+import { removeTrees, writeTree } from '../helpers/fixture.js';
 
 // Records whether the TypeScript compiler was loaded, which a project without sources must not pay for.
 const compiler = vi.hoisted(() => ({ loaded: false }));

@@ -2,13 +2,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LockedPackage } from '../../src/model/references.js';
 import { readLockfile } from '../../src/scan/lockfile.js';
 import { readNpmLockfile } from '../../src/scan/lockfiles/npm.js';
-import { removeTrees, writeTree } from './fixture.js';
+import { removeTrees, writeTree } from '../helpers/fixture.js';
 
 afterAll(removeTrees);
 
 const reg = (name: string, version: string) => {
   const base = name.slice(name.lastIndexOf('/') + 1);
-  return `https://registry.npmjs.org/${name}/-/${base}-${version}.tgz`;
+  return `https://registry.example.test/${name}/-/${base}-${version}.tgz`;
 };
 
 function read(json: unknown) {

@@ -1,26 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DeclaredDependency, LockedPackage, Manifest, ProjectScan } from '../../src/model/references.js';
+import type { LockedPackage, ProjectScan } from '../../src/model/references.js';
+import { dep, manifest } from '../helpers/model.js';
 import { collectRequests, parsePackageArg } from '../../src/scan/requests.js';
 
-const dep = (name: string, range: string, extra: Partial<DeclaredDependency> = {}): DeclaredDependency => ({
-  name,
-  spec: range,
-  field: 'dependencies',
-  manifest: 'package.json',
-  kind: 'registry',
-  registryName: name,
-  range,
-  line: 3,
-  ...extra,
-});
-const manifest = (dir: string, dependencies: DeclaredDependency[], name?: string): Manifest => ({
-  path: dir ? `${dir}/package.json` : 'package.json',
-  dir,
-  ...(name ? { name } : {}),
-  workspaces: [],
-  dependencies,
-  importsKeys: [],
-});
 const locked = (path: string, name: string, version: string, extra: Partial<LockedPackage> = {}): LockedPackage => ({
   name,
   version,

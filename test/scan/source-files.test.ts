@@ -2,7 +2,7 @@ import { chmod, mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listSourceFiles } from '../../src/scan/source-files.js';
-import { removeTrees, writeTree } from './fixture.js';
+import { removeTrees, writeTree } from '../helpers/fixture.js';
 
 afterAll(removeTrees);
 

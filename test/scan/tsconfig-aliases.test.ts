@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPathAliases } from '../../src/scan/tsconfig-aliases.js';
-import { removeTrees, writeTree } from './fixture.js';
+import { removeTrees, writeTree } from '../helpers/fixture.js';
 
 afterAll(removeTrees);
 
