@@ -3,6 +3,7 @@ import path from 'node:path';
 import { cac } from 'cac';
 import { SEVERITIES, type Severity } from './model/finding.js';
 import type { Report } from './model/report.js';
+import { sanitize } from './model/sanitize.js';
 import { EXIT, exitCode } from './report/exit-code.js';
 import { formatJson } from './report/json.js';
 import { formatText } from './report/text.js';
@@ -33,7 +34,11 @@ function positiveInt(value: unknown, flag: string): number | undefined {
   return n;
 }
 
-const asList = (value: unknown): string[] => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String));
+function asList(value: unknown, flag: string): string[] {
+  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  if (list.some((item) => typeof item !== 'string' || item === '')) throw new UsageError(`${flag} needs a value`);
+  return list as string[];
+}
 
 /** A one-line progress counter on stderr, only on a terminal and only once a run takes a moment. */
 function progressReporter(io: CliIo, enabled: boolean): { update(p: Progress): void; done(): void } {
@@ -79,8 +84,12 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   let parsed: ReturnType<typeof cli.parse>;
   try {
     parsed = cli.parse(['node', 'depverify', ...argv], { run: false });
+    // `run: false` skips cac's own checks; a misspelt flag must not silently change the run.
+    cli.matchedCommand?.checkUnknownOptions();
+    cli.matchedCommand?.checkOptionValue();
+    cli.matchedCommand?.checkUnusedArgs();
   } catch (error) {
-    io.stderr.write(`depverify: ${(error as Error).message}\n`);
+    io.stderr.write(`depverify: ${sanitize((error as Error).message)}\n`);
     return EXIT.incomplete;
   }
   const opts = parsed.options;
@@ -95,7 +104,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     failOn = oneOf(opts.failOn, SEVERITIES, '--fail-on');
     const ttl = positiveInt(opts.cacheTtl, '--cache-ttl');
     const timeout = positiveInt(opts.timeout, '--timeout');
-    const packages = asList(opts.package);
+    const packages = asList(opts.package, '--package');
     report = await verify({
       root: path.resolve(io.cwd, String(parsed.args[0] ?? '.')),
       ...(packages.length ? { packages } : {}),
@@ -113,17 +122,19 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   } catch (error) {
     progress.done();
     const known = error instanceof UsageError || error instanceof ConfigError;
-    io.stderr.write(`depverify: ${known ? (error as Error).message : `internal error: ${(error as Error).stack ?? String(error)}`}\n`);
+    // Configuration errors quote the project's own files: neutralise them like registry text.
+    io.stderr.write(`depverify: ${sanitize(known ? (error as Error).message : `internal error: ${(error as Error).stack ?? String(error)}`, 4000)}\n`);
     return EXIT.incomplete;
   }
   progress.done();
-  const color = opts.color !== false && !io.env.NO_COLOR && !opts.output && !!io.stdout.isTTY;
-  const output = format === 'json' ? formatJson(report) : formatText(report, { color: color || !!io.env.FORCE_COLOR });
+  const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0' && io.env.FORCE_COLOR !== 'false';
+  const color = opts.color !== false && !io.env.NO_COLOR && !opts.output && (forced || !!io.stdout.isTTY);
+  const output = format === 'json' ? formatJson(report) : formatText(report, { color });
   if (opts.output) {
     try {
       await writeFile(path.resolve(io.cwd, String(opts.output)), output);
     } catch (error) {
-      io.stderr.write(`depverify: cannot write ${opts.output}: ${(error as Error).message}\n`);
+      io.stderr.write(`depverify: cannot write ${sanitize(String(opts.output))}: ${sanitize((error as Error).message)}\n`);
       return EXIT.incomplete;
     }
   } else {

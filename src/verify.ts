@@ -8,9 +8,10 @@ import type { ProjectScan } from './model/references.js';
 import type { Report } from './model/report.js';
 import type { PackageRequest } from './model/request.js';
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry/client.js';
-import { ConfigError, type DepverifyConfig, loadConfig, matchesPackagePattern } from './scan/config.js';
+import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePattern, parseConfig } from './scan/config.js';
 import { scanProject } from './scan/project.js';
-import { collectRequests, parsePackageArg } from './scan/requests.js';
+import { parsePackageArg } from './scan/package-args.js';
+import { collectRequests } from './scan/requests.js';
 import { applySeverities, buildReport } from './report/build.js';
 import { VERSION } from './version.js';
 
@@ -30,7 +31,7 @@ export interface VerifyOptions extends Partial<Omit<RegistryClientOptions, 'root
   /** A registry client to use instead of the built-in one (tests, other tools). */
   client?: RegistryClient;
   /** Configuration object, or the path of a configuration file relative to root. */
-  config?: DepverifyConfig | string;
+  config?: DepverifyConfigInput | string;
   /** The popular-package index for "did you mean"; `false` turns suggestions off. */
   popularIndex?: PopularIndex | false;
   onProgress?: (progress: Progress) => void;
@@ -41,7 +42,7 @@ export { ConfigError };
 /** Scan a project (or take package specs), check every package against the registry, report. */
 export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const root = options.root ?? process.cwd();
-  const config = typeof options.config === 'object' ? options.config : await loadConfig(root, options.config);
+  const config = typeof options.config === 'object' ? parseConfig(options.config, 'options.config') : await loadConfig(root, options.config);
   options.signal?.throwIfAborted();
 
   let scan: ProjectScan;
@@ -49,8 +50,6 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   if (options.packages?.length) {
     scan = { root, manifests: [], imports: [], errors: [], sourceFiles: 0 };
     requests = options.packages.map(parsePackageArg);
-    const invalid = requests.find((r) => !/^(?:@[a-z0-9][\w.~-]*\/)?[a-z0-9~][\w.~-]*$/i.test(r.name));
-    if (invalid) throw new ConfigError(`not a package name: "${invalid.name}"`);
   } else {
     options.onProgress?.({ phase: 'scan', done: 0, total: 1 });
     scan = await scanProject(root, config);
@@ -59,7 +58,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
 
   const skipped = new Set<string>();
   const isSkipped = (name: string): boolean => {
-    const internal = config.internalScopes.some((scope) => name.startsWith(`${scope}/`));
+    const internal = config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`));
     if (internal || matchesPackagePattern(name, config.ignore.packages)) skipped.add(name);
     return skipped.has(name);
   };
@@ -96,5 +95,5 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     const input = { name, lookup: lookups.get(name)!, requests: byName.get(name) ?? [], suggest };
     for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
   }
-  return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), skipped: skipped.size });
+  return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size });
 }

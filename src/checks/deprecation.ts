@@ -35,9 +35,10 @@ export const checkDeprecation = definePackageCheck({
         message: packageWide
           ? `${name} is deprecated: "${message}"`
           : `${name}@${resolution.version} is deprecated: "${message}"`,
-        hint: packageWide
-          ? 'Replace the package; the deprecation message usually names the successor.'
-          : `Upgrade: ${name}@${latest} is not deprecated.`,
+        hint:
+          packageWide || latest === undefined
+            ? 'Replace the package; the deprecation message usually names the successor.'
+            : `Upgrade: ${name}@${latest} is not deprecated.`,
         locations: [...request.locations],
         details: { scope: packageWide ? 'package' : 'version', deprecation: message, ...(latest ? { latest } : {}) },
       });

@@ -1,4 +1,6 @@
 import { CODE_INFO } from '../model/codes.js';
+import { sanitize } from '../model/sanitize.js';
+import { lockEntryProblem } from '../scan/requests.js';
 import { defineProjectCheck } from './check.js';
 
 /** INPUT_ERROR: every file the scan could not read; what it references went unchecked. */
@@ -10,11 +12,15 @@ export const checkInputErrors = defineProjectCheck({
         .filter((d) => d.kind === 'invalid')
         .map((d) => ({ file: m.path, line: d.line, message: `invalid dependency spec for ${d.name}: "${d.spec}"` })),
     );
-    return [...scan.errors, ...invalidSpecs].map((error) => ({
+    const badLockEntries = (scan.lockfile?.packages ?? []).flatMap((entry) => {
+      const problem = lockEntryProblem(entry);
+      return problem ? [{ file: entry.lockfile, line: entry.line, message: problem }] : [];
+    });
+    return [...scan.errors, ...invalidSpecs, ...badLockEntries].map((error) => ({
       code: 'INPUT_ERROR' as const,
       severity: CODE_INFO.INPUT_ERROR.severity,
       package: '',
-      message: `${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`,
+      message: sanitize(`${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`),
       hint: 'Fix the file; what it references was not checked.',
       locations: [{ file: error.file, ...(error.line ? { line: error.line } : {}), ...('column' in error && error.column ? { column: error.column } : {}) }],
     }));

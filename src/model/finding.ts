@@ -39,6 +39,9 @@ export interface Finding {
   details?: Record<string, unknown>;
 }
 
+/** Code-point order: the same on every machine, whatever the locale. */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export function compareSeverity(a: Severity, b: Severity): number {
   return SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b);
 }
@@ -46,20 +49,20 @@ export function compareSeverity(a: Severity, b: Severity): number {
 function compareLocation(a: Location | undefined, b: Location | undefined): number {
   if (!a || !b) return (a ? 1 : 0) - (b ? 1 : 0);
   return (
-    a.file.localeCompare(b.file) ||
+    compareText(a.file, b.file) ||
     (a.line ?? 0) - (b.line ?? 0) ||
     (a.column ?? 0) - (b.column ?? 0) ||
-    (a.field ?? '').localeCompare(b.field ?? '')
+    compareText(a.field ?? '', b.field ?? '')
   );
 }
 
 /** Deterministic order: package, then first location, then code. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    a.package.localeCompare(b.package) ||
-    (a.version ?? '').localeCompare(b.version ?? '') ||
+    compareText(a.package, b.package) ||
+    compareText(a.version ?? '', b.version ?? '') ||
     compareLocation(a.locations[0], b.locations[0]) ||
-    a.code.localeCompare(b.code)
+    compareText(a.code, b.code)
   );
 }
 

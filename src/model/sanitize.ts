@@ -1,6 +1,7 @@
-// C0/C1 controls and DEL, which covers ESC (ANSI/CSI), OSC introducers and BEL; plus the Unicode
-// bidi overrides that can make a line read differently from what it is.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// C0/C1 controls and DEL, which covers ESC (ANSI/CSI), OSC introducers and BEL; the Unicode bidi
+// marks and overrides that can make a line read differently from what it is; line and paragraph
+// separators; zero-width characters that hide text.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 
 /** Make an untrusted registry string safe for one terminal line: controls become spaces. */
 export function sanitize(text: string, maxLength = 500): string {

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { Lookup } from '../model/facts.js';
+import { ConfigError } from '../scan/config.js';
 import { distilPackument } from './distil.js';
 import { type CacheEntry, FactsCache, defaultCacheDir } from './facts-cache.js';
 import { fetchPackument } from './fetch-packument.js';
@@ -51,9 +52,16 @@ const MISSING_TTL = 10 * 60 * 1000;
 
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   const overrides = options.registry ? { registry: normaliseRegistry(options.registry) } : undefined;
-  const config: NpmConfig = options.npmConfig
-    ? { ...options.npmConfig, ...overrides }
-    : loadNpmConfig({ root: options.root, env: options.env, overrides }).config;
+  let config: NpmConfig;
+  if (options.npmConfig) {
+    config = { ...options.npmConfig, ...overrides };
+  } else {
+    const loaded = loadNpmConfig({ root: options.root, env: options.env, overrides });
+    // An unreadable .npmrc may hold the registry or scope a name must go to: never guess.
+    const [error] = loaded.errors;
+    if (error) throw new ConfigError(`cannot use npm configuration ${error.file}: ${error.message}`);
+    config = loaded.config;
+  }
   const concurrency = Math.max(1, options.concurrency ?? DEFAULTS.concurrency);
   const limit = pLimit(concurrency);
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env) : options.cacheDir;

@@ -63,8 +63,10 @@ export function loadNpmConfig(source: NpmConfigSource): LoadedNpmConfig {
   const raw: Record<string, string> = {};
   const home = env.HOME ?? env.USERPROFILE ?? os.homedir();
   const userRc = env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? path.join(home, '.npmrc');
-  const globalRc = env.npm_config_globalconfig ?? env.NPM_CONFIG_GLOBALCONFIG;
-  if (globalRc) readRc(globalRc, env, raw, loaded);
+  // npm's global config lives under its prefix: `<prefix>/etc/npmrc`, the prefix being the
+  // directory above node's bin on POSIX and node's own directory on Windows.
+  const prefix = env.npm_config_prefix ?? env.PREFIX ?? (process.platform === 'win32' ? path.dirname(process.execPath) : path.resolve(process.execPath, '../..'));
+  readRc(env.npm_config_globalconfig ?? env.NPM_CONFIG_GLOBALCONFIG ?? path.join(prefix, 'etc', 'npmrc'), env, raw, loaded);
   readRc(userRc, env, raw, loaded);
   readRc(path.join(source.root, '.npmrc'), env, raw, loaded);
   for (const [name, value] of Object.entries(env)) {

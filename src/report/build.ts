@@ -1,6 +1,6 @@
 import { resolveVersion } from '../checks/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
-import { type Finding, compareFindings, sortLocations } from '../model/finding.js';
+import { type Finding, compareFindings, compareText, sortLocations } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
 import type { PackageResult, Report, ReportStatus } from '../model/report.js';
 import type { PackageRequest } from '../model/request.js';
@@ -45,7 +45,7 @@ function packageResults(requests: PackageRequest[], lookups: Map<string, Lookup>
     results.set(key, result);
   }
   return [...results.values()].sort(
-    (a, b) => a.name.localeCompare(b.name) || (a.version ?? '').localeCompare(b.version ?? '') || (a.requested ?? '').localeCompare(b.requested ?? ''),
+    (a, b) => compareText(a.name, b.name) || compareText(a.version ?? '', b.version ?? '') || compareText(a.requested ?? '', b.requested ?? ''),
   );
 }
 
@@ -54,13 +54,16 @@ export interface ReportInput {
   scan: ProjectScan;
   requests: PackageRequest[];
   lookups: Map<string, Lookup>;
+  /** Findings with configured severities applied (`off` ones removed). */
   findings: Finding[];
+  /** Every finding before severities were applied: a package's state never depends on settings. */
+  allFindings: Finding[];
   skipped: number;
 }
 
 export function buildReport(input: ReportInput): Report {
   const findings = mergeFindings(input.findings);
-  const packages = packageResults(input.requests, input.lookups, findings);
+  const packages = packageResults(input.requests, input.lookups, input.allFindings);
   const count = (severity: Finding['severity']): number => findings.filter((f) => f.severity === severity).length;
   const unknown = packages.filter((p) => p.state === 'unknown').length;
   // Anything not checked (a registry that did not answer, a file that could not be read) makes

@@ -5,5 +5,5 @@ import type { Report } from '../model/report.js';
  * document stays inert when someone `cat`s it to a terminal.
  */
 export function formatJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  return `${JSON.stringify(report, null, 2).replace(/[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }

@@ -13,6 +13,13 @@ export interface DepverifyConfig {
   source?: string;
 }
 
+/** Configuration as written in depverify.config.json, package.json#depverify or passed to verify(). */
+export interface DepverifyConfigInput {
+  ignore?: { packages?: string[]; paths?: string[] };
+  severity?: Partial<Record<FindingCode, SeveritySetting>>;
+  internalScopes?: string[];
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -51,7 +58,13 @@ export function parseConfig(raw: unknown, source: string): DepverifyConfig {
       config.severity[code as FindingCode] = setting as SeveritySetting;
     }
   }
-  config.internalScopes = stringList(obj.internalScopes, `${source}: internalScopes`).map((s) => (s.startsWith('@') ? s : `@${s}`));
+  // `@corp`, `corp`, `@corp/` and `@corp/*` all mean the scope: a form that matched nothing would
+  // send private names to a public registry.
+  config.internalScopes = stringList(obj.internalScopes, `${source}: internalScopes`).map((raw) => {
+    const scope = `@${raw.trim().replace(/^@/, '').replace(/\/\*?$/, '')}`.toLowerCase();
+    if (!/^@[a-z0-9][a-z0-9._~-]*$/.test(scope)) throw new ConfigError(`${source}: internalScopes: "${raw}" is not a scope`);
+    return scope;
+  });
   return config;
 }
 

@@ -1,3 +1,5 @@
+import semver from 'semver';
+import validateName from 'validate-npm-package-name';
 import type { Location } from '../model/finding.js';
 import type { PackageRequest } from '../model/request.js';
 import type { LockedPackage, ProjectScan } from '../model/references.js';
@@ -7,31 +9,54 @@ function lockedFor(byPath: Map<string, LockedPackage>, dir: string, name: string
   return (dir ? byPath.get(`${dir}/node_modules/${name}`) : undefined) ?? byPath.get(`node_modules/${name}`);
 }
 
+/** Whether a lock entry is installed from a registry by name and version. */
+const fromRegistry = (entry: LockedPackage): boolean => !entry.local && !entry.bundled && (entry.source ?? 'registry') === 'registry';
+
+/**
+ * Why a registry lock entry cannot be asked about (a name or version no registry could have).
+ * Such entries are reported as input errors, never dropped silently and never sent.
+ */
+export function lockEntryProblem(entry: LockedPackage): string | undefined {
+  if (!fromRegistry(entry)) return undefined;
+  if (!validateName(entry.name).validForOldPackages) return `invalid package name ${JSON.stringify(entry.name)} at ${entry.path}`;
+  if (!semver.valid(entry.version)) return `invalid version ${JSON.stringify(entry.version)} for ${entry.name} at ${entry.path}`;
+  return undefined;
+}
+
+/** npm uses a lock entry for a declaration only when it satisfies the declared range. */
+function satisfies(version: string, range: string | undefined): boolean {
+  if (!range || semver.validRange(range) === null) return true;
+  return semver.satisfies(version, range, { includePrerelease: true });
+}
+
 /** Every reason the scan gives to ask the registry about a package. */
 export function collectRequests(scan: ProjectScan): PackageRequest[] {
   const requests: PackageRequest[] = [];
   const lockfile = scan.lockfile;
   const byPath = new Map((lockfile?.packages ?? []).map((p) => [p.path, p]));
-  // npm links a workspace package wherever its name is declared; it never comes from a registry,
-  // and its name (often private) must not be sent to one.
-  const workspaceNames = new Set(scan.manifests.filter((m) => m.dir !== '' && m.name).map((m) => m.name));
+  // npm links a workspace package wherever its name is declared with a range it satisfies; it
+  // never comes from a registry, and its name (often private) must not be sent to one.
+  const workspaces = new Map(scan.manifests.filter((m) => m.dir !== '' && m.name).map((m) => [m.name!, m.version]));
   for (const manifest of scan.manifests) {
     for (const dep of manifest.dependencies) {
       if ((dep.kind !== 'registry' && dep.kind !== 'alias') || !dep.registryName) continue;
-      if (dep.kind === 'registry' && workspaceNames.has(dep.name)) continue;
+      if (dep.kind === 'registry' && workspaces.has(dep.name) && satisfies(workspaces.get(dep.name) ?? '0.0.0', dep.range)) continue;
       const locked = lockedFor(byPath, manifest.dir, dep.name);
       if (locked?.local) continue;
       const location: Location = { file: manifest.path, field: `${dep.field}.${dep.name}` };
       if (dep.line) location.line = dep.line;
       const request: PackageRequest = { name: dep.registryName, source: 'manifest', locations: [location] };
       if (dep.range) request.wanted = dep.range;
+      // A stale lock (its version outside the declared range) is not what the next install uses;
+      // the declared range is checked on its own then, and the lock entry below on its own.
+      const usable = locked && fromRegistry(locked) && !lockEntryProblem(locked) && locked.name === dep.registryName;
       // A peer dependency is not installed from this declaration; its lock entry is checked on its own.
-      if (locked && locked.name === dep.registryName && dep.field !== 'peerDependencies') request.locked = locked.version;
+      if (usable && dep.field !== 'peerDependencies' && satisfies(locked.version, dep.range)) request.locked = locked.version;
       requests.push(request);
     }
   }
   for (const entry of lockfile?.packages ?? []) {
-    if (entry.local || (entry.source && entry.source !== 'registry') || !isRegistryVersion(entry.version)) continue;
+    if (!fromRegistry(entry) || lockEntryProblem(entry)) continue;
     const location: Location = { file: entry.lockfile, field: entry.path };
     if (entry.line) location.line = entry.line;
     requests.push({ name: entry.name, locked: entry.version, source: 'lockfile', locations: [location] });
@@ -43,19 +68,4 @@ export function collectRequests(scan: ProjectScan): PackageRequest[] {
     requests.push({ name: site.packageName, source: 'import', locations: [{ file: site.file, line: site.line, column: site.column }] });
   }
   return requests;
-}
-
-/** Lockfiles record git, file and tarball sources in `version` too; those are not registry versions. */
-function isRegistryVersion(version: string): boolean {
-  return /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/.test(version);
-}
-
-/** `name`, `name@range`, `@scope/name@tag`: what someone is about to install. */
-export function parsePackageArg(arg: string): PackageRequest {
-  const at = arg.indexOf('@', arg.startsWith('@') ? 1 : 0);
-  const name = at === -1 ? arg : arg.slice(0, at);
-  const wanted = at === -1 ? undefined : arg.slice(at + 1);
-  const request: PackageRequest = { name, source: 'cli', locations: [{ file: '<command line>', field: arg }] };
-  if (wanted) request.wanted = wanted;
-  return request;
 }

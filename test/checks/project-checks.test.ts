@@ -88,3 +88,38 @@ describe('input errors', () => {
     ]);
   });
 });
+
+describe('lock entries', () => {
+  const lockScan = (packages: NonNullable<ProjectScan['lockfile']>['packages']): ProjectScan => ({
+    ...scan([manifest('', [])]),
+    lockfile: { path: 'package-lock.json', format: 'npm', lockfileVersion: 3, packages },
+  });
+
+  it('git and tarball lock entries are NON_REGISTRY_SOURCE at their lockfile line', () => {
+    const findings = checkNonRegistry.run(
+      lockScan([
+        { name: 'g', version: '1.0.0', path: 'node_modules/g', lockfile: 'package-lock.json', line: 12, source: 'git', resolved: 'git+ssh://git@example.test/g.git#abc' },
+        { name: 'r', version: '1.0.0', path: 'node_modules/r', lockfile: 'package-lock.json', line: 20, source: 'remote', resolved: 'https://evil.example.test/r.tgz' },
+        { name: 'ok', version: '1.0.0', path: 'node_modules/ok', lockfile: 'package-lock.json', source: 'registry' },
+        { name: 'w', version: '1.0.0', path: 'packages/w', lockfile: 'package-lock.json', local: true, source: 'link' },
+      ]),
+    );
+    expect(findings.map((f) => [f.package, f.severity, f.locations[0]?.line])).toEqual([
+      ['g', 'warning', 12],
+      ['r', 'warning', 20],
+    ]);
+  });
+
+  it('a lock entry with an impossible name or version is an INPUT_ERROR, not silence', () => {
+    const findings = checkInputErrors.run(
+      lockScan([
+        { name: 'odd', version: '1.0', path: 'node_modules/odd', lockfile: 'package-lock.json', line: 7 },
+        { name: '@x/y/../../-/whoami', version: '1.0.0', path: 'node_modules/@x/y', lockfile: 'package-lock.json', line: 9 },
+      ]),
+    );
+    expect(findings.map((f) => [f.code, f.locations[0]?.line])).toEqual([
+      ['INPUT_ERROR', 7],
+      ['INPUT_ERROR', 9],
+    ]);
+  });
+});

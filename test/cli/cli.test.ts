@@ -112,6 +112,29 @@ describe('depverify CLI', () => {
     expect(config.stderr).toContain('NOPE');
   });
 
+  it('unknown flags, missing values and extra arguments are usage errors, never ignored', async () => {
+    for (const args of [['--packages', 'evil-pkg'], ['--offlien'], ['--package'], ['--output'], ['a', 'b']]) {
+      const run = await runCli(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.requests).toEqual([]);
+    }
+  });
+
+  it('neutralises escape sequences from the project configuration in error messages', async () => {
+    const dir = await writeTree({ 'package.json': JSON.stringify({ depverify: { '\u001b]0;PWNED\u0007': 1 } }) });
+    const run = await runCli([dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+  });
+
+  it('FORCE_COLOR=0 does not force colour', async () => {
+    const dir = await writeTree({ 'package.json': JSON.stringify({ dependencies: { request: '^2.88.0' } }) });
+    const plain = await runCli([dir], { fixtures: exampleRegistry, env: { FORCE_COLOR: '0', NO_COLOR: '' } });
+    expect(plain.stdout).not.toMatch(/\u001b/);
+    const forced = await runCli([dir], { fixtures: exampleRegistry, env: { FORCE_COLOR: '1', NO_COLOR: '' } });
+    expect(forced.stdout).toMatch(/\u001b\[/);
+  });
+
   it('configuration: internal scopes are never sent, severities apply', async () => {
     const dir = await writeTree({
       'package.json': JSON.stringify({

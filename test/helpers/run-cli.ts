@@ -33,6 +33,8 @@ export async function runCli(args: string[], options: CliRunOptions = {}): Promi
     env: {
       PATH: process.env.PATH ?? '',
       HOME: scratch,
+      // Hermetic: neither the machine's global npmrc nor the user's is read.
+      npm_config_globalconfig: path.join(scratch, 'no-global-npmrc'),
       NO_COLOR: '1',
       DEPVERIFY_CACHE_DIR: path.join(scratch, 'cache'),
       npm_config_registry: 'https://registry.example.test/',

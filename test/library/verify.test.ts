@@ -69,6 +69,19 @@ describe('verify() as a library', () => {
     expect(report.status).toBe('incomplete');
   });
 
+  it.each([['@corp'], ['corp'], ['@corp/*'], ['@Corp/']])('internalScopes %s keeps @corp/* away from every registry', async (scope) => {
+    const client = clientFrom({});
+    const report = await verify({ packages: ['@corp/secret', 'left-pad'], client, config: { internalScopes: [scope] }, popularIndex: false });
+    expect(client.asked).toEqual(['left-pad']);
+    expect(report.summary.skipped).toBe(1);
+  });
+
+  it('turning a code off hides the finding but never makes a missing package ok', async () => {
+    const report = await verify({ packages: ['nope'], client: clientFrom({}), config: { severity: { NOT_FOUND: 'off' } }, popularIndex: false });
+    expect(report.findings).toEqual([]);
+    expect(report.packages).toEqual([{ name: 'nope', state: 'finding' }]);
+  });
+
   it('rejects when aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -112,7 +112,7 @@ describe('requests', () => {
     );
     mock.set('npm.corp.example.test/@corp/secret', packument('@corp/secret', { versions: { '1.0.0': {} } }));
     mock.set('registry.example.test/lodash', packument('lodash', { versions: { '4.17.21': {} } }));
-    const c = createRegistryClient({ root, env: { CORP_TOKEN: 's3cret', HOME: root }, cacheDir, retries: 0 });
+    const c = createRegistryClient({ root, env: { CORP_TOKEN: 's3cret', HOME: root, npm_config_globalconfig: path.join(root, 'none') }, cacheDir, retries: 0 });
     expect((await c.lookup('@corp/secret')).state).toBe('found');
     expect((await c.lookup('lodash')).state).toBe('found');
     const corp = mock.seen.filter((r) => r.host === 'npm.corp.example.test');
@@ -126,9 +126,14 @@ describe('requests', () => {
   it('--registry overrides the configured default registry', async () => {
     await writeFile(path.join(root, '.npmrc'), `registry=${CORP_REGISTRY}`);
     mock.set('lodash', packument('lodash', { versions: { '4.17.21': {} } }));
-    const c = createRegistryClient({ root, env: { HOME: root }, registry: 'https://other.example.test', cacheDir, retries: 0 });
+    const c = createRegistryClient({ root, env: { HOME: root, npm_config_globalconfig: path.join(root, 'none') }, registry: 'https://other.example.test', cacheDir, retries: 0 });
     await c.lookup('lodash');
     expect(mock.seen.map((r) => r.host)).toEqual(['other.example.test']);
+  });
+
+  it('an unreadable .npmrc is a configuration error, not a silent fall-back to the default registry', async () => {
+    await mkdir(path.join(root, '.npmrc'));
+    expect(() => createRegistryClient({ root, env: { HOME: root, npm_config_globalconfig: path.join(root, 'none') }, cacheDir })).toThrow(/npm configuration/);
   });
 });
 
