@@ -1,6 +1,7 @@
 import { join, posix } from 'node:path';
 import type { DeclaredDependency, DependencyField, InputError, Manifest } from '../model/references.js';
 import { indexKeyLines, isJsonObject, parseJson, type JsonObject, type KeyLines } from './json-lines.js';
+import { readPnpmWorkspaceGlobs } from './pnpm-workspace.js';
 import { readText } from './read-text.js';
 import { classifySpec } from './spec.js';
 import { expandWorkspaces } from './workspace-glob.js';
@@ -136,7 +137,8 @@ function byPath(a: { file: string; line?: number }, b: { file: string; line?: nu
 }
 
 /**
- * Reads the root package.json and the workspace members its `workspaces` globs name. No root
+ * Reads the root package.json and the workspace members that its `workspaces` globs, or
+ * pnpm-workspace.yaml's `packages`, name. No root
  * package.json means nothing to read, which is not an error.
  */
 export async function findManifests(root: string): Promise<{ manifests: Manifest[]; errors: InputError[] }> {
@@ -147,7 +149,9 @@ export async function findManifests(root: string): Promise<{ manifests: Manifest
   const errors = [...first.errors];
   if (!first.manifest) return { manifests: [], errors };
 
-  const { dirs, invalid } = await expandWorkspaces(root, first.manifest.workspaces);
+  const pnpm = await readPnpmWorkspaceGlobs(root);
+  errors.push(...pnpm.errors);
+  const { dirs, invalid } = await expandWorkspaces(root, [...first.manifest.workspaces, ...pnpm.globs]);
   for (const pattern of invalid) {
     const message = `workspace pattern leaves the project: ${pattern}`;
     errors.push({ file: 'package.json', field: 'workspaces', reason: 'invalid-entry', message });

@@ -249,3 +249,28 @@ describe('findManifests', () => {
     ]);
   });
 });
+
+describe('pnpm-workspace.yaml', () => {
+  it('adds its packages globs as workspaces', async () => {
+    const root = await writeTree({
+      'package.json': JSON.stringify({ name: 'mono' }),
+      'pnpm-workspace.yaml': "packages:\n  - 'apps/*'\n  - '!apps/skip'\ncatalog:\n  react: ^18.0.0\n",
+      'apps/web/package.json': JSON.stringify({ name: '@corp/web', dependencies: { '@corp/ui': 'workspace:*' } }),
+      'apps/skip/package.json': JSON.stringify({ name: 'skip' }),
+    });
+    const { manifests, errors } = await findManifests(root);
+    expect(errors).toEqual([]);
+    expect(manifests.map((m) => m.name)).toEqual(['mono', '@corp/web']);
+  });
+
+  it('broken YAML is an input error with its line; package.json workspaces still count', async () => {
+    const root = await writeTree({
+      'package.json': JSON.stringify({ name: 'mono', workspaces: ['libs/*'] }),
+      'pnpm-workspace.yaml': 'packages:\n  - apps/*\n bad: [\n',
+      'libs/a/package.json': JSON.stringify({ name: 'a' }),
+    });
+    const { manifests, errors } = await findManifests(root);
+    expect(manifests.map((m) => m.name)).toEqual(['mono', 'a']);
+    expect(errors).toMatchObject([{ file: 'pnpm-workspace.yaml', line: expect.any(Number) }]);
+  });
+});
