@@ -79,12 +79,18 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     ),
   );
 
-  let index: PopularIndex | undefined;
+  let index: PopularIndex | false | undefined = options.popularIndex;
   const suggest = (name: string): Suggestion[] => {
-    if (options.popularIndex === false) return [];
-    // Loaded only when a name is missing: most runs never need it.
-    index ??= options.popularIndex ?? loadPopularIndex();
-    return suggestPackages(name, index).map((s) => ({ name: s.name, downloads: s.downloads }));
+    if (index === undefined) {
+      // Loaded only when a name is missing: most runs never need it. Suggestions only add to a
+      // finding, so an index that cannot be read costs the "did you mean", never the finding.
+      try {
+        index = loadPopularIndex();
+      } catch {
+        index = false;
+      }
+    }
+    return index ? suggestPackages(name, index).map((s) => ({ name: s.name, downloads: s.downloads })) : [];
   };
 
   const byName = new Map<string, PackageRequest[]>();
