@@ -22,7 +22,15 @@ export const checkInputErrors = defineProjectCheck({
       package: '',
       message: sanitize(`${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`),
       hint: 'Fix the file; what it references was not checked.',
-      locations: [{ file: error.file, ...(error.line ? { line: error.line } : {}), ...('column' in error && error.column ? { column: error.column } : {}) }],
+      locations: [
+        {
+          file: error.file,
+          ...(error.line ? { line: error.line } : {}),
+          ...('column' in error && error.column ? { column: error.column } : {}),
+          ...('field' in error && error.field ? { field: error.field } : {}),
+        },
+      ],
+      ...('reason' in error && error.reason ? { details: { reason: error.reason } } : {}),
     }));
   },
 });

@@ -1,4 +1,5 @@
 import type { Lookup, PackageFacts, VersionFacts } from '../model/facts.js';
+import { joinLegacyLicenses } from '../model/license.js';
 
 type Json = Record<string, unknown>;
 
@@ -11,9 +12,7 @@ export function readLicense(manifest: Json): string | undefined {
   if (typeof license === 'string') return license;
   if (isObject(license)) return str(license.type);
   if (Array.isArray(manifest.licenses)) {
-    const types = manifest.licenses.map((l) => (isObject(l) ? str(l.type) : str(l))).filter((t): t is string => !!t);
-    if (types.length === 1) return types[0];
-    if (types.length > 1) return `(${types.join(' OR ')})`;
+    return joinLegacyLicenses(manifest.licenses.map((l) => (isObject(l) ? str(l.type) : str(l))).filter((t): t is string => !!t));
   }
   return undefined;
 }

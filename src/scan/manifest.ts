@@ -1,4 +1,5 @@
 import { join, posix } from 'node:path';
+import { joinLegacyLicenses } from '../model/license.js';
 import type { DeclaredDependency, DependencyField, InputError, Manifest } from '../model/references.js';
 import { indexKeyLines, isJsonObject, parseJson, type JsonObject, type KeyLines } from './json-lines.js';
 import { readPnpmWorkspaceGlobs } from './pnpm-workspace.js';
@@ -115,7 +116,7 @@ function readLicense(json: JsonObject, wrongType: WrongType): string | undefined
     wrongType('licenses', ['licenses'], 'an array of strings or {type}', json.licenses);
     return undefined;
   }
-  return list.join(' OR ');
+  return joinLegacyLicenses(list as string[]);
 }
 
 /** npm and yarn 1 take an array; yarn also takes `{packages: [...]}`. */

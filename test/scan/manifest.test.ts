@@ -87,7 +87,7 @@ describe('readManifest: fields', () => {
   it.each([
     [{ license: 'MIT' }, 'MIT'],
     [{ license: { type: 'ISC', url: 'x' } }, 'ISC'],
-    [{ licenses: [{ type: 'MIT' }, 'Apache-2.0'] }, 'MIT OR Apache-2.0'],
+    [{ licenses: [{ type: 'MIT' }, 'Apache-2.0'] }, '(MIT OR Apache-2.0)'],
     [{ license: 'MIT', licenses: ['GPL-3.0'] }, 'MIT'],
     [{}, undefined],
   ])('license from %j', (json, license) => {
