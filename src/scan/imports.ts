@@ -9,6 +9,8 @@ import { classifySpecifier } from './specifiers.js';
 export interface ScanImportsOptions {
   /** The project's own name and its workspace packages: imported, but not from the registry. */
   isLocalPackage(name: string): boolean;
+  /** Workspace directories (relative): each may have a tsconfig/jsconfig with aliases of its own. */
+  workspaceDirs?: readonly string[];
   /** Larger files are skipped with an InputError (generated bundles, not code anyone wrote). */
   maxFileBytes?: number;
 }
@@ -36,8 +38,16 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     import('./source-imports.js'),
     import('./tsconfig-aliases.js'),
   ]);
-  const aliases = readPathAliases(root);
-  errors.push(...aliases.errors);
+  // A file sees the root's aliases and those of the deepest workspace that contains it.
+  const dirs = [...new Set(opts.workspaceDirs ?? [])].filter((d) => d !== '').sort((a, b) => b.length - a.length);
+  const rootAliases = readPathAliases(root);
+  const workspaceAliases = new Map(dirs.map((dir) => [dir, readPathAliases(root, dir)]));
+  errors.push(...rootAliases.errors, ...[...workspaceAliases.values()].flatMap((a) => a.errors));
+  const aliasesFor = (file: string): ((specifier: string) => boolean) => {
+    const dir = dirs.find((d) => file.startsWith(`${d}/`));
+    const own = dir === undefined ? undefined : workspaceAliases.get(dir);
+    return own ? (specifier) => own.isAlias(specifier) || rootAliases.isAlias(specifier) : rootAliases.isAlias;
+  };
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   const readOne = async (file: string): Promise<FileResult> => {
@@ -63,8 +73,9 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     const file = listed.files[i] as string;
     if (result.read) sourceFiles++;
     errors.push(...result.errors);
+    const aliases = aliasesFor(file);
     for (const raw of result.raw) {
-      const c = classifySpecifier(raw.specifier, { aliases: aliases.isAlias });
+      const c = classifySpecifier(raw.specifier, { aliases });
       if (c.kind !== 'package' || opts.isLocalPackage(c.name)) continue;
       imports.push({ specifier: raw.specifier, packageName: c.name, kind: raw.kind, file, line: raw.line, column: raw.column });
     }

@@ -34,10 +34,11 @@ interface AliasOptions {
 const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 const MAX_EXTENDS_DEPTH = 16;
 
-export function readPathAliases(root: string): PathAliases {
+/** The aliases of the tsconfig/jsconfig in `dir` (relative to root; '' for the root itself). */
+export function readPathAliases(root: string, dir = ''): PathAliases {
   const errors: InputError[] = [];
   const matchers: ((s: string) => boolean)[] = [];
-  const configs = CONFIG_NAMES.map((n) => path.join(root, n));
+  const configs = CONFIG_NAMES.map((n) => path.join(root, dir, n));
   const seen = new Set<string>();
   for (let i = 0; i < configs.length; i++) {
     const file = configs[i] as string;

@@ -97,3 +97,16 @@ describe('scanImports', () => {
     expect(imports.map((i) => i.specifier)).toEqual(['react']);
   });
 });
+
+describe('workspace tsconfig aliases', () => {
+  it('a workspace tsconfig paths alias is not a package in that workspace, and only there', async () => {
+    const root = await writeTree({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { paths: { '@shared/*': ['libs/shared/*'] } } }),
+      'apps/web/tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@app/*': ['src/*'] } } }),
+      'apps/web/src/a.ts': "import x from '@app/util';\nimport s from '@shared/log';\nimport r from 'react';\n",
+      'apps/api/src/b.ts': "import y from '@app/util';\n",
+    });
+    const { imports } = await scanImports(root, { isLocalPackage: () => false, workspaceDirs: ['', 'apps/web', 'apps/api'] });
+    expect(imports.map((i) => `${i.file} ${i.packageName}`)).toEqual(['apps/api/src/b.ts @app/util', 'apps/web/src/a.ts react']);
+  });
+});
