@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { PACKAGE_CHECKS, PROJECT_CHECKS, type Suggestion } from './checks/index.js';
+import { type CheckContext, PACKAGE_CHECKS, PROJECT_CHECKS, type Suggestion } from './checks/index.js';
 import { loadPopularIndex, type PopularIndex } from './data/popular-index.js';
 import { suggestPackages } from './data/suggest.js';
 import type { Lookup } from './model/facts.js';
@@ -35,6 +35,8 @@ export interface VerifyOptions extends Partial<Omit<RegistryClientOptions, 'root
   /** The popular-package index for "did you mean"; `false` turns suggestions off. */
   popularIndex?: PopularIndex | false;
   onProgress?: (progress: Progress) => void;
+  /** The time ages are judged against (ms since the epoch); defaults to now. */
+  now?: number;
 }
 
 export { ConfigError };
@@ -93,12 +95,14 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     return index ? suggestPackages(name, index).map((s) => ({ name: s.name, downloads: s.downloads })) : [];
   };
 
+  const projectLicense = scan.manifests.find((m) => m.dir === '')?.license;
+  const context: CheckContext = { config, now: options.now ?? Date.now(), ...(projectLicense ? { projectLicense } : {}) };
   const byName = new Map<string, PackageRequest[]>();
   for (const request of requests) byName.set(request.name, [...(byName.get(request.name) ?? []), request]);
   const findings: Finding[] = [];
   for (const check of PROJECT_CHECKS) findings.push(...check.run(scan).filter((f) => !skipped.has(f.package)));
   for (const name of names) {
-    const input = { name, lookup: lookups.get(name)!, requests: byName.get(name) ?? [], suggest };
+    const input = { name, lookup: lookups.get(name)!, requests: byName.get(name) ?? [], suggest, context };
     for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
   }
   return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size });

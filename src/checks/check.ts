@@ -2,10 +2,20 @@ import type { Finding } from '../model/finding.js';
 import type { Lookup } from '../model/facts.js';
 import type { PackageRequest } from '../model/request.js';
 import type { ProjectScan } from '../model/references.js';
+import type { DepverifyConfig } from '../scan/config.js';
 
 export interface Suggestion {
   name: string;
   downloads: number;
+}
+
+/** What every check of a run shares. */
+export interface CheckContext {
+  config: DepverifyConfig;
+  /** The project's own licence (root package.json), for the default licence policy. */
+  projectLicense?: string;
+  /** The time the run judges ages against, in ms since the epoch (injected, so tests are stable). */
+  now: number;
 }
 
 /** Everything a per-package check may look at. Checks are pure: no I/O. */
@@ -13,6 +23,7 @@ export interface PackageInput {
   name: string;
   lookup: Lookup;
   requests: PackageRequest[];
+  context: CheckContext;
   /** "Did you mean" candidates for a name (from the shipped popular-package index). */
   suggest(name: string): Suggestion[];
 }

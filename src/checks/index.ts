@@ -6,7 +6,7 @@ import { checkNonRegistry } from './non-registry.js';
 import { checkUnlisted } from './unlisted.js';
 import { checkVersions } from './versions.js';
 
-export type { PackageCheck, PackageInput, ProjectCheck, Suggestion } from './check.js';
+export type { CheckContext, PackageCheck, PackageInput, ProjectCheck, Suggestion } from './check.js';
 
 /** Run in this order; findings are sorted afterwards, so the order only affects merging. */
 export const PACKAGE_CHECKS: readonly PackageCheck[] = [checkExistence, checkVersions, checkDeprecation];

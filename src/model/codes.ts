@@ -55,4 +55,34 @@ export const CODE_INFO = {
     title: 'Could not read a project file',
     help: 'A manifest, lockfile or source file could not be read or parsed; what it references was not checked. Fix the file.',
   },
+  LICENSE_NOT_ALLOWED: {
+    severity: 'error',
+    title: 'License not allowed',
+    help: "The dependency's licence is denied by the policy, outside its allow list, or (without a policy) a strong or network copyleft licence the project's own licence is not compatible with. Replace the dependency, or record an exception with its reason.",
+  },
+  LICENSE_UNLICENSED: {
+    severity: 'error',
+    title: 'Dependency is UNLICENSED',
+    help: 'UNLICENSED means the author grants no right to use the package. Do not ship it; ask the author or replace it.',
+  },
+  LICENSE_WEAK_COPYLEFT: {
+    severity: 'warning',
+    title: 'Weak copyleft licence',
+    help: 'LGPL, MPL, EPL and similar licences allow use, with conditions on modifying and distributing the dependency itself. Check the conditions fit how the project ships.',
+  },
+  LICENSE_REVIEW: {
+    severity: 'warning',
+    title: 'Licence needs a person to review it',
+    help: 'The licence is missing, not an SPDX expression, or a custom text (SEE LICENSE IN …). Read it before shipping, then record an exception.',
+  },
+  LICENSE_CHANGED: {
+    severity: 'warning',
+    title: 'Licence changed between versions',
+    help: 'The latest version is under a different licence than the version that would be installed: a relicensing. Check the new terms before upgrading.',
+  },
+  UNMAINTAINED: {
+    severity: 'warning',
+    title: 'No release for a long time',
+    help: 'The package has not published a release for years. It may be finished and stable, or abandoned with unfixed bugs; check its repository before depending on it.',
+  },
 } as const satisfies Record<FindingCode, CodeInfo>;

@@ -9,6 +9,12 @@ export const FINDING_CODES = [
   'NON_REGISTRY_SOURCE',
   'REGISTRY_UNKNOWN',
   'INPUT_ERROR',
+  'LICENSE_NOT_ALLOWED',
+  'LICENSE_UNLICENSED',
+  'LICENSE_WEAK_COPYLEFT',
+  'LICENSE_REVIEW',
+  'LICENSE_CHANGED',
+  'UNMAINTAINED',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

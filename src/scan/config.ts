@@ -4,8 +4,33 @@ import { FINDING_CODES, type FindingCode, type Severity } from '../model/finding
 
 export type SeveritySetting = Severity | 'off';
 
+export interface LicenseException {
+  /** `name` or `name@range`. */
+  package: string;
+  reason: string;
+}
+
+export interface LicensePolicy {
+  /** SPDX ids or expressions; when given, a licence must satisfy one of them. */
+  allow: string[];
+  /** SPDX ids or expressions that are never accepted. */
+  deny: string[];
+  exceptions: LicenseException[];
+}
+
+export interface MaintenancePolicy {
+  /** Days without a release before an UNMAINTAINED info finding. */
+  infoAfterDays: number;
+  /** Days without a release before an UNMAINTAINED warning. */
+  warnAfterDays: number;
+  /** Days without a release before an error; `null` (the default) never. */
+  errorAfterDays: number | null;
+}
+
 export interface DepverifyConfig {
   ignore: { packages: string[]; paths: string[] };
+  licenses: LicensePolicy;
+  maintenance: MaintenancePolicy;
   severity: Partial<Record<FindingCode, SeveritySetting>>;
   /** Scopes (`@corp`) whose packages are never sent to any registry. */
   internalScopes: string[];
@@ -16,6 +41,8 @@ export interface DepverifyConfig {
 /** Configuration as written in depverify.config.json, package.json#depverify or passed to verify(). */
 export interface DepverifyConfigInput {
   ignore?: { packages?: string[]; paths?: string[] };
+  licenses?: Partial<LicensePolicy>;
+  maintenance?: Partial<MaintenancePolicy>;
   severity?: Partial<Record<FindingCode, SeveritySetting>>;
   internalScopes?: string[];
 }
@@ -25,9 +52,28 @@ export class ConfigError extends Error {
 }
 
 const SEVERITY_SETTINGS = new Set<string>(['error', 'warning', 'info', 'off']);
-const KEYS = new Set(['ignore', 'severity', 'internalScopes', '$schema']);
+const KEYS = new Set(['ignore', 'severity', 'internalScopes', 'licenses', 'maintenance', '$schema']);
 
-const emptyConfig = (): DepverifyConfig => ({ ignore: { packages: [], paths: [] }, severity: {}, internalScopes: [] });
+/** Years without a release: 2 is worth knowing, 4 worth a look; finished small packages are not errors. */
+export const DEFAULT_MAINTENANCE: MaintenancePolicy = { infoAfterDays: 2 * 365, warnAfterDays: 4 * 365, errorAfterDays: null };
+
+const emptyConfig = (): DepverifyConfig => ({
+  ignore: { packages: [], paths: [] },
+  licenses: { allow: [], deny: [], exceptions: [] },
+  maintenance: { ...DEFAULT_MAINTENANCE },
+  severity: {},
+  internalScopes: [],
+});
+
+function objectAt(value: unknown, where: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${where} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+function days(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ConfigError(`${where} must be a number of days`);
+  return value;
+}
 
 function stringList(value: unknown, where: string): string[] {
   if (value === undefined) return [];
@@ -47,6 +93,32 @@ export function parseConfig(raw: unknown, source: string): DepverifyConfig {
     if (typeof ignore !== 'object' || ignore === null) throw new ConfigError(`${source}: "ignore" must be an object`);
     config.ignore.packages = stringList(ignore.packages, `${source}: ignore.packages`);
     config.ignore.paths = stringList(ignore.paths, `${source}: ignore.paths`);
+  }
+  if (obj.licenses !== undefined) {
+    const licenses = objectAt(obj.licenses, `${source}: licenses`);
+    for (const key of Object.keys(licenses)) {
+      if (!['allow', 'deny', 'exceptions'].includes(key)) throw new ConfigError(`${source}: unknown key "licenses.${key}"`);
+    }
+    config.licenses.allow = stringList(licenses.allow, `${source}: licenses.allow`);
+    config.licenses.deny = stringList(licenses.deny, `${source}: licenses.deny`);
+    if (licenses.exceptions !== undefined) {
+      if (!Array.isArray(licenses.exceptions)) throw new ConfigError(`${source}: licenses.exceptions must be an array`);
+      config.licenses.exceptions = licenses.exceptions.map((raw, i) => {
+        const e = objectAt(raw, `${source}: licenses.exceptions[${i}]`);
+        if (typeof e.package !== 'string' || typeof e.reason !== 'string' || !e.reason.trim()) {
+          throw new ConfigError(`${source}: licenses.exceptions[${i}] needs "package" and a "reason"`);
+        }
+        return { package: e.package, reason: e.reason };
+      });
+    }
+  }
+  if (obj.maintenance !== undefined) {
+    const maintenance = objectAt(obj.maintenance, `${source}: maintenance`);
+    for (const [key, value] of Object.entries(maintenance)) {
+      if (key === 'infoAfterDays' || key === 'warnAfterDays') config.maintenance[key] = days(value, `${source}: maintenance.${key}`);
+      else if (key === 'errorAfterDays') config.maintenance.errorAfterDays = value === null ? null : days(value, `${source}: maintenance.errorAfterDays`);
+      else throw new ConfigError(`${source}: unknown key "maintenance.${key}"`);
+    }
   }
   if (obj.severity !== undefined) {
     if (typeof obj.severity !== 'object' || obj.severity === null) throw new ConfigError(`${source}: "severity" must be an object`);

@@ -1,5 +1,7 @@
 /** Builders for scan results, for tests of the checks and of request collection. */
+import type { CheckContext } from '../../src/checks/check.js';
 import type { DeclaredDependency, Manifest } from '../../src/model/references.js';
+import { type DepverifyConfigInput, parseConfig } from '../../src/scan/config.js';
 
 export function dep(name: string, range = '^1.0.0', extra: Partial<DeclaredDependency> = {}): DeclaredDependency {
   return { name, spec: range, field: 'dependencies', manifest: 'package.json', kind: 'registry', registryName: name, range, ...extra };
@@ -7,4 +9,9 @@ export function dep(name: string, range = '^1.0.0', extra: Partial<DeclaredDepen
 
 export function manifest(dir: string, dependencies: DeclaredDependency[], name?: string): Manifest {
   return { path: dir ? `${dir}/package.json` : 'package.json', dir, ...(name ? { name } : {}), workspaces: [], dependencies, importsKeys: [] };
+}
+
+/** A check context with the default configuration, judged at a fixed time. */
+export function checkContext(config: DepverifyConfigInput = {}, extra: Partial<Omit<CheckContext, 'config'>> = {}): CheckContext {
+  return { config: parseConfig(config, 'test'), now: Date.UTC(2026, 10, 1), ...extra };
 }
