@@ -31,7 +31,8 @@ export function packument(name: string, spec: PackumentSpec): Record<string, unk
     versions[version] = {
       name,
       version,
-      ...(v.license !== undefined ? { license: v.license } : { license: 'MIT' }),
+      // `license: undefined` given explicitly means a manifest without one.
+      ...('license' in v ? (v.license === undefined ? {} : { license: v.license }) : { license: 'MIT' }),
       ...(v.deprecated !== undefined ? { deprecated: v.deprecated } : {}),
       ...(v.scripts ? { scripts: v.scripts } : {}),
       ...(v.types ? { types: v.types } : {}),
@@ -52,7 +53,7 @@ export function packument(name: string, spec: PackumentSpec): Record<string, unk
     time: { ...time, ...spec.time },
     maintainers: [{ name: 'someone', email: 'someone@example.test' }],
     ...(spec.description !== undefined ? { description: spec.description } : { description: `${name} package` }),
-    license: spec.license ?? 'MIT',
+    ...('license' in spec ? (spec.license == null ? {} : { license: spec.license }) : { license: 'MIT' }),
     ...(spec.repository !== undefined ? { repository: spec.repository } : {}),
     ...spec.extra,
   };

@@ -1,0 +1,75 @@
+import { createRequire } from 'node:module';
+import type correctType from 'spdx-correct';
+import type parseType from 'spdx-expression-parse';
+
+const require = createRequire(import.meta.url);
+const parseSpdx = require('spdx-expression-parse') as typeof parseType;
+const correctSpdx = require('spdx-correct') as typeof correctType;
+
+export type SpdxNode = { license: string; plus?: boolean; exception?: string } | { left: SpdxNode; conjunction: 'and' | 'or'; right: SpdxNode };
+
+/** What a licence string is, before any policy is applied. */
+export type ParsedLicense =
+  | { kind: 'expression'; expression: string; tree: SpdxNode; corrected?: string }
+  | { kind: 'unlicensed' }
+  | { kind: 'missing' }
+  | { kind: 'custom'; file: string }
+  | { kind: 'unparseable'; text: string };
+
+/**
+ * The licence field as npm documents it: an SPDX expression, `UNLICENSED`, `SEE LICENSE IN
+ * <file>`, or a legacy free-text name that spdx-correct can map ("Apache 2" → Apache-2.0).
+ */
+export function parseLicense(raw: string | undefined): ParsedLicense {
+  const text = raw?.trim();
+  if (!text) return { kind: 'missing' };
+  if (/^UNLICEN[SC]ED$/i.test(text)) return { kind: 'unlicensed' };
+  const custom = /^SEE LICEN[SC]E IN\s+(.+)$/i.exec(text);
+  if (custom) return { kind: 'custom', file: custom[1]!.trim() };
+  try {
+    return { kind: 'expression', expression: text, tree: parseSpdx(text) as SpdxNode };
+  } catch {
+    const corrected = correctSpdx(text);
+    if (corrected) {
+      try {
+        return { kind: 'expression', expression: corrected, tree: parseSpdx(corrected) as SpdxNode, corrected: text };
+      } catch {
+        // fall through: not even the correction parses
+      }
+    }
+    return { kind: 'unparseable', text };
+  }
+}
+
+export type LicenseCategory = 'permissive' | 'weak-copyleft' | 'strong-copyleft' | 'network-copyleft' | 'other';
+
+/** `GPL-2.0+`, `GPL-2.0-or-later`, `GPL-2.0-only` and `GPL-2.0` share the family `GPL-2.0`. */
+export function licenseFamily(id: string): string {
+  return id.replace(/\+$/, '').replace(/-(only|or-later)$/, '');
+}
+
+const NETWORK = /^(AGPL|SSPL|RPL|OSL|CPAL)-/;
+const STRONG = /^(GPL|EUPL|Sleepycat|QPL|CECILL)-?/;
+const WEAK = /^(LGPL|MPL|EPL|CDDL|CPL|MS-RL|CC-BY-SA|APSL|CECILL-C)/;
+const PERMISSIVE = new Set([
+  '0BSD', 'AFL-2.1', 'AFL-3.0', 'Apache-1.1', 'Apache-2.0', 'Artistic-2.0', 'BlueOak-1.0.0', 'BSD-1-Clause', 'BSD-2-Clause',
+  'BSD-2-Clause-Patent', 'BSD-3-Clause', 'BSD-3-Clause-Clear', 'BSD-4-Clause', 'BSL-1.0', 'CC-BY-3.0', 'CC-BY-4.0', 'CC0-1.0',
+  'ISC', 'MIT', 'MIT-0', 'MIT-CMU', 'MS-PL', 'NCSA', 'OFL-1.1', 'PostgreSQL', 'PSF-2.0', 'Python-2.0', 'Unicode-3.0',
+  'Unicode-DFS-2016', 'Unlicense', 'UPL-1.0', 'W3C', 'WTFPL', 'X11', 'Zlib', 'ZPL-2.1',
+]);
+/** Exceptions that let proprietary code link against a GPL library (the GCC runtime, Classpath). */
+const LINKING_EXCEPTIONS = new Set(['Classpath-exception-2.0', 'GCC-exception-3.1', 'LLVM-exception', 'Autoconf-exception-3.0', 'Bison-exception-2.2']);
+
+export function categorize(id: string, exception?: string): LicenseCategory {
+  const family = licenseFamily(id);
+  if (PERMISSIVE.has(family)) return 'permissive';
+  if (WEAK.test(family)) return 'weak-copyleft';
+  if (NETWORK.test(family)) return 'network-copyleft';
+  if (STRONG.test(family)) return exception && LINKING_EXCEPTIONS.has(exception) ? 'weak-copyleft' : 'strong-copyleft';
+  return 'other';
+}
+
+/** Every licence id in an expression tree. */
+export function leaves(tree: SpdxNode): Array<{ license: string; plus?: boolean; exception?: string }> {
+  return 'license' in tree ? [tree] : [...leaves(tree.left), ...leaves(tree.right)];
+}
