@@ -3,6 +3,7 @@ import { checkDeprecation } from './deprecation.js';
 import { checkExistence } from './existence.js';
 import { checkInputErrors } from './input-errors.js';
 import { checkLicense } from './license.js';
+import { checkMaintenance } from './maintenance.js';
 import { checkNonRegistry } from './non-registry.js';
 import { checkUnlisted } from './unlisted.js';
 import { checkVersions } from './versions.js';
@@ -10,5 +11,5 @@ import { checkVersions } from './versions.js';
 export type { CheckContext, PackageCheck, PackageInput, ProjectCheck, Suggestion } from './check.js';
 
 /** Run in this order; findings are sorted afterwards, so the order only affects merging. */
-export const PACKAGE_CHECKS: readonly PackageCheck[] = [checkExistence, checkVersions, checkDeprecation, checkLicense];
+export const PACKAGE_CHECKS: readonly PackageCheck[] = [checkExistence, checkVersions, checkDeprecation, checkLicense, checkMaintenance];
 export const PROJECT_CHECKS: readonly ProjectCheck[] = [checkInputErrors, checkNonRegistry, checkUnlisted];

@@ -2,21 +2,21 @@ import path from 'node:path';
 import { writeTree } from '../helpers/fixture.js';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
-import { packument } from '../helpers/registry.js';
+import { RECENTLY, packument } from '../helpers/registry.js';
 import { repoRoot, runCli } from '../helpers/run-cli.js';
 
 const example = path.join(repoRoot, 'examples/ai-generated-app');
 
 /** The registry as the public one would answer for the example project. */
 const exampleRegistry = {
-  axios: packument('axios', { versions: { '1.6.0': {}, '1.7.9': {} } }),
-  dotenv: packument('dotenv', { versions: { '16.4.5': {}, '16.4.7': {} } }),
-  express: packument('express', { versions: { '4.19.2': {}, '4.21.2': {}, '5.0.0': {} }, latest: '5.0.0' }),
-  pg: packument('pg', { versions: { '8.11.3': {}, '8.13.1': {} } }),
-  request: packument('request', { versions: { '2.88.2': { deprecated: 'request has been deprecated, see https://github.com/request/request/issues/3142' } } }),
-  dayjs: packument('dayjs', { versions: { '1.11.13': {} } }),
-  '@types/express': packument('@types/express', { versions: { '4.17.21': {} } }),
-  typescript: packument('typescript', { versions: { '5.4.5': {}, '5.6.3': {} } }),
+  axios: packument('axios', { versions: { '1.6.0': {}, '1.7.9': {} }, releasedFrom: RECENTLY }),
+  dotenv: packument('dotenv', { versions: { '16.4.5': {}, '16.4.7': {} }, releasedFrom: RECENTLY }),
+  express: packument('express', { versions: { '4.19.2': {}, '4.21.2': {}, '5.0.0': {} }, latest: '5.0.0', releasedFrom: RECENTLY }),
+  pg: packument('pg', { versions: { '8.11.3': {}, '8.13.1': {} }, releasedFrom: RECENTLY }),
+  request: packument('request', { versions: { '2.88.2': { deprecated: 'request has been deprecated, see https://github.com/request/request/issues/3142' } }, releasedFrom: RECENTLY }),
+  dayjs: packument('dayjs', { versions: { '1.11.13': {} }, releasedFrom: RECENTLY }),
+  '@types/express': packument('@types/express', { versions: { '4.17.21': {} }, releasedFrom: RECENTLY }),
+  typescript: packument('typescript', { versions: { '5.4.5': {}, '5.6.3': {} }, releasedFrom: RECENTLY }),
 };
 
 
@@ -133,6 +133,23 @@ describe('depverify CLI', () => {
     expect(plain.stdout).not.toMatch(/\u001b/);
     const forced = await runCli([dir], { fixtures: exampleRegistry, env: { FORCE_COLOR: '1', NO_COLOR: '' } });
     expect(forced.stdout).toMatch(/\u001b\[/);
+  });
+
+  it('trust signals end to end: a GPL dependency in an MIT project and a package idle for years', async () => {
+    const dir = await writeTree({
+      'package.json': JSON.stringify({ name: 'app', license: 'MIT', dependencies: { 'gpl-lib': '^1.0.0', 'old-lib': '^1.0.0' } }),
+    });
+    const fixtures = {
+      'gpl-lib': packument('gpl-lib', { versions: { '1.0.0': { license: 'GPL-3.0-only' } }, releasedFrom: RECENTLY }),
+      'old-lib': packument('old-lib', { versions: { '1.0.0': {} }, releasedFrom: new Date(Date.UTC(2019, 0, 1)) }),
+    };
+    const run = await runCli([dir, '--format', 'json'], { fixtures });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.findings.map((f) => [f.code, f.severity, f.package])).toEqual([
+      ['LICENSE_NOT_ALLOWED', 'error', 'gpl-lib'],
+      ['UNMAINTAINED', 'warning', 'old-lib'],
+    ]);
   });
 
   it('configuration: internal scopes are never sent, severities apply', async () => {

@@ -20,7 +20,12 @@ export interface PackumentSpec {
   license?: unknown;
   repository?: unknown;
   extra?: Record<string, unknown>;
+  /** First publish time (default 2020-01-01); version N is published N days later. */
+  releasedFrom?: Date;
 }
+
+/** A first publish a month ago: fixtures of packages that are alive. */
+export const RECENTLY = new Date(Date.now() - 30 * 24 * 60 * 60 * 1000);
 
 /** A full packument in the public registry's format. */
 export function packument(name: string, spec: PackumentSpec): Record<string, unknown> {
@@ -43,8 +48,10 @@ export function packument(name: string, spec: PackumentSpec): Record<string, unk
       },
     };
   }
-  const time: Record<string, string> = { created: '2020-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z' };
-  versionNames.forEach((v, i) => (time[v] = new Date(Date.UTC(2020, 0, 1 + i)).toISOString()));
+  const from = spec.releasedFrom?.getTime() ?? Date.UTC(2020, 0, 1);
+  const day = 24 * 60 * 60 * 1000;
+  const time: Record<string, string> = { created: new Date(from).toISOString(), modified: new Date(from + versionNames.length * day).toISOString() };
+  versionNames.forEach((v, i) => (time[v] = new Date(from + i * day).toISOString()));
   return {
     _id: name,
     name,

@@ -2,7 +2,7 @@ import { writeTree } from '../helpers/fixture.js';
 import { describe, expect, it, vi } from 'vitest';
 import { type Lookup, type RegistryClient, exitCode, formatJson, formatText, verify } from '../../src/index.js';
 import { distilPackument } from '../../src/registry/distil.js';
-import { REGISTRY, packument } from '../helpers/registry.js';
+import { RECENTLY, REGISTRY, packument } from '../helpers/registry.js';
 
 
 /** A registry client of the caller's own: no network, no msw. */
@@ -26,7 +26,7 @@ describe('verify() as a library', () => {
       'package.json': JSON.stringify({ name: 'app', dependencies: { express: '^4.0.0', 'expresss-helper': '^1.0.0' } }),
       'src/a.ts': "import express from 'express';\nimport helper from 'expresss-helper';\nimport local from 'app/util';\n",
     });
-    const client = clientFrom({ express: packument('express', { versions: { '4.21.2': {} } }) });
+    const client = clientFrom({ express: packument('express', { versions: { '4.21.2': {} }, releasedFrom: RECENTLY }) });
     const log = vi.spyOn(console, 'log');
     const write = vi.spyOn(process.stdout, 'write');
     const exit = vi.spyOn(process, 'exit');
@@ -61,7 +61,7 @@ describe('verify() as a library', () => {
       'package.json': JSON.stringify({ name: 'mono', workspaces: ['packages/*'], dependencies: { ok: '1.0.0' } }),
       'packages/bad/package.json': '{\n  "name": "bad",\n  "dependencies": {\n    "x": "1.0.0",\n  }\n}\n',
     });
-    const client = clientFrom({ ok: packument('ok', { versions: { '1.0.0': {} } }) });
+    const client = clientFrom({ ok: packument('ok', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }) });
     const report = await verify({ root, client, popularIndex: false });
     expect(client.asked).toEqual(['ok']);
     const error = report.findings.find((f) => f.code === 'INPUT_ERROR');
