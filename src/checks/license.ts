@@ -7,7 +7,7 @@ import type { LicenseException } from '../scan/config.js';
 import { type CheckContext, definePackageCheck } from './check.js';
 import { judgeExpression } from './license-policy.js';
 import { resolveVersion } from './resolve-version.js';
-import { parseLicense } from './spdx.js';
+import { type ParsedLicense, formatSpdx, parseLicense } from './spdx.js';
 
 /** The licence a version is published under (the package's when the version says nothing). */
 const licenseOf = (facts: PackageFacts, version: string): string | undefined => facts.versions[version]?.license ?? facts.license;
@@ -21,6 +21,15 @@ function excepted(name: string, version: string, exceptions: readonly LicenseExc
 }
 
 type Draft = Omit<Finding, 'locations'>;
+
+const canonical = (parsed: ParsedLicense): string => (parsed.kind === 'expression' ? formatSpdx(parsed.tree) : parsed.kind);
+
+/** How a licence fares under the policy, for comparing two of them: higher is worse. */
+function rank(parsed: ParsedLicense, context: CheckContext): number {
+  if (parsed.kind === 'unlicensed') return 3;
+  if (parsed.kind !== 'expression') return 2;
+  return { ok: 0, 'weak-copyleft': 1, review: 2, 'not-allowed': 3 }[judgeExpression(parsed.tree, context.config.licenses, context.projectLicense).verdict];
+}
 
 function draft(code: Draft['code'], name: string, version: string, message: string, hint: string, details: Record<string, unknown>): Draft {
   return { code, severity: CODE_INFO[code].severity, package: name, version, message, hint, details };
@@ -61,12 +70,19 @@ function judgeVersion(name: string, version: string, facts: PackageFacts, contex
       drafts.push(draft('LICENSE_REVIEW', name, version, `${at} is under ${sanitize(verdict.license, 80)}, which depverify does not classify.`, hint, { ...details, kind: 'unclassified' }));
     }
   }
-  // A relicensing: what the next upgrade would bring differs from what is installed now.
+  // A relicensing: what the next upgrade would bring differs from what is installed now. A
+  // spelling change (`BSD` → `BSD-2-Clause`) is none; one the policy likes less is a warning.
   const latest = facts.distTags.latest;
-  const latestLicense = latest ? licenseOf(facts, latest) : undefined;
-  if (latest && latest !== version && raw && latestLicense && latestLicense !== raw) {
-    const to = sanitize(latestLicense, 120);
-    drafts.push(draft('LICENSE_CHANGED', name, version, `${name} changed licence: ${shown} at ${version}, ${to} at ${latest}.`, 'Check the new terms before upgrading.', { from: shown, to, latest }));
+  const latestRaw = latest && latest !== version ? licenseOf(facts, latest) : undefined;
+  if (latest && raw && latestRaw && latestRaw !== raw) {
+    const next = parseLicense(latestRaw);
+    if (canonical(next) !== canonical(parsed)) {
+      const worse = rank(next, context) > rank(parsed, context);
+      const to = sanitize(latestRaw, 120);
+      const message = `${name} changed licence: ${shown} at ${version}, ${to} at ${latest}.`;
+      const change = draft('LICENSE_CHANGED', name, version, message, 'Check the new terms before upgrading.', { from: shown, to, latest, stricter: worse });
+      drafts.push(worse ? change : { ...change, severity: 'info' });
+    }
   }
   return drafts;
 }

@@ -4,7 +4,9 @@ import type parseType from 'spdx-expression-parse';
 
 const require = createRequire(import.meta.url);
 const parseSpdx = require('spdx-expression-parse') as typeof parseType;
-const correctSpdx = require('spdx-correct') as typeof correctType;
+// Only legacy strings need it; most licences parse as they are.
+let correctModule: typeof correctType | undefined;
+const correctSpdx = (text: string): string | null => (correctModule ??= require('spdx-correct') as typeof correctType)(text);
 
 export type SpdxNode = { license: string; plus?: boolean; exception?: string } | { left: SpdxNode; conjunction: 'and' | 'or'; right: SpdxNode };
 
@@ -21,6 +23,15 @@ export type ParsedLicense =
  * <file>`, or a legacy free-text name that spdx-correct can map ("Apache 2" → Apache-2.0).
  */
 export function parseLicense(raw: string | undefined): ParsedLicense {
+  // A lockfile repeats a handful of licences a thousand times over.
+  let parsed = parsedLicenses.get(raw);
+  if (!parsed) parsedLicenses.set(raw, (parsed = parseUncached(raw)));
+  return parsed;
+}
+
+const parsedLicenses = new Map<string | undefined, ParsedLicense>();
+
+function parseUncached(raw: string | undefined): ParsedLicense {
   const text = raw?.trim();
   if (!text) return { kind: 'missing' };
   if (/^UNLICEN[SC]ED$/i.test(text)) return { kind: 'unlicensed' };
@@ -72,4 +83,10 @@ export function categorize(id: string, exception?: string): LicenseCategory {
 /** Every licence id in an expression tree. */
 export function leaves(tree: SpdxNode): Array<{ license: string; plus?: boolean; exception?: string }> {
   return 'license' in tree ? [tree] : [...leaves(tree.left), ...leaves(tree.right)];
+}
+
+/** One spelling per expression, so `(MIT)` and `MIT` compare equal. */
+export function formatSpdx(tree: SpdxNode): string {
+  if ('license' in tree) return `${tree.license}${tree.plus ? '+' : ''}${tree.exception ? ` WITH ${tree.exception}` : ''}`;
+  return `(${formatSpdx(tree.left)} ${tree.conjunction.toUpperCase()} ${formatSpdx(tree.right)})`;
 }

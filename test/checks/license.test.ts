@@ -113,9 +113,16 @@ describe('policy', () => {
 });
 
 describe('relicensing', () => {
+  it('a spelling change is no relicensing; a permissive-to-permissive one is info', () => {
+    expect(run({ '1.0.0': { license: 'BSD' }, '2.0.0': { license: 'BSD-2-Clause' } }, { wanted: '^1.0.0' })).toEqual([]);
+    expect(run({ '1.0.0': { license: '(MIT)' }, '2.0.0': { license: 'MIT' } }, { wanted: '^1.0.0' })).toEqual([]);
+    const [change] = run({ '1.0.0': { license: 'ISC' }, '2.0.0': { license: 'BlueOak-1.0.0' } }, { wanted: '^1.0.0' });
+    expect(change).toMatchObject({ code: 'LICENSE_CHANGED', severity: 'info', details: { stricter: false } });
+  });
+
   it('reports a licence that changed between the installed version and latest, judging the installed one', () => {
     const versions = { '1.0.0': { license: 'MIT' }, '2.0.0': { license: 'BUSL-1.1' } };
     const findings = run(versions, { wanted: '^1.0.0', project: 'MIT' });
-    expect(findings.map((f) => [f.code, f.version, f.details?.to])).toEqual([['LICENSE_CHANGED', '1.0.0', 'BUSL-1.1']]);
+    expect(findings.map((f) => [f.code, f.severity, f.version, f.details?.to])).toEqual([['LICENSE_CHANGED', 'warning', '1.0.0', 'BUSL-1.1']]);
   });
 });
