@@ -98,7 +98,11 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const projectLicense = scan.manifests.find((m) => m.dir === '')?.license;
   const context: CheckContext = { config, now: options.now ?? Date.now(), ...(projectLicense ? { projectLicense } : {}) };
   const byName = new Map<string, PackageRequest[]>();
-  for (const request of requests) byName.set(request.name, [...(byName.get(request.name) ?? []), request]);
+  for (const request of requests) {
+    const list = byName.get(request.name);
+    if (list) list.push(request);
+    else byName.set(request.name, [request]);
+  }
   const findings: Finding[] = [];
   for (const check of PROJECT_CHECKS) findings.push(...check.run(scan).filter((f) => !skipped.has(f.package)));
   for (const name of names) {

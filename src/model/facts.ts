@@ -9,8 +9,6 @@ export interface VersionFacts {
   types?: string;
   /** preinstall/install/postinstall scripts, or the registry's hasInstallScript flag. */
   hasInstallScript?: boolean;
-  integrity?: string;
-  tarball?: string;
 }
 
 export interface PackageFacts {

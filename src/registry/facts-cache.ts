@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MissingReason, PackageFacts, VersionFacts } from '../model/facts.js';
 
+const MISSING_REASONS = new Set<string>(['not-found', 'unpublished', 'security-holding'] satisfies MissingReason[]);
+
 /** Bump when the shape of PackageFacts changes: old entries are then ignored, not misread. */
 const FORMAT = 'facts-v4';
 
@@ -123,6 +125,7 @@ export class FactsCache {
       // A damaged or foreign entry is a miss: it is refetched and overwritten.
       if (answer.facts && (!facts || facts.name !== name || facts.registry !== registry)) return undefined;
       if (answer.state === 'found' && !facts) return undefined;
+      if (answer.state === 'missing' && !MISSING_REASONS.has(String((answer as { reason?: unknown }).reason))) return undefined;
       return { ...stored, answer: { ...answer, ...(facts ? { facts } : {}) } as CacheEntry['answer'] };
     } catch {
       return undefined;

@@ -31,6 +31,12 @@ function mergeFindings(findings: Finding[]): Finding[] {
 
 function packageResults(requests: PackageRequest[], lookups: Map<string, Lookup>, findings: Finding[]): PackageResult[] {
   const results = new Map<string, PackageResult>();
+  const findingsOf = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const list = findingsOf.get(finding.package);
+    if (list) list.push(finding);
+    else findingsOf.set(finding.package, [finding]);
+  }
   for (const request of requests) {
     const lookup = lookups.get(request.name);
     const resolution = lookup?.state === 'found' ? resolveVersion(lookup.facts, request) : undefined;
@@ -41,7 +47,7 @@ function packageResults(requests: PackageRequest[], lookups: Map<string, Lookup>
     if (request.wanted) result.requested = request.wanted;
     if (version) result.version = version;
     if (!lookup || lookup.state === 'unknown') result.state = 'unknown';
-    else if (findings.some((f) => f.package === request.name && (f.version === undefined || f.version === version))) result.state = 'finding';
+    else if (findingsOf.get(request.name)?.some((f) => f.version === undefined || f.version === version)) result.state = 'finding';
     results.set(key, result);
   }
   return [...results.values()].sort(

@@ -211,6 +211,17 @@ describe('cache', () => {
     expect(other).toEqual({ state: 'missing', reason: 'not-found' });
   });
 
+  it('discards a cached missing answer with an unknown reason and refetches', async () => {
+    mock.set('odd', packument('odd', { versions: { '1.0.0': {} } }));
+    await client().lookup('odd');
+    const dir = path.join(cacheDir, 'facts-v4');
+    const [registryDir] = await readdir(dir);
+    await writeFile(path.join(dir, registryDir!, 'odd.json'), JSON.stringify({ fetchedAt: Date.now(), answer: { state: 'missing', reason: 'gone-fishing' } }));
+    mock.seen.length = 0;
+    expect((await client().lookup('odd')).state).toBe('found');
+    expect(mock.seen).toHaveLength(1);
+  });
+
   it('discards a corrupted entry and refetches', async () => {
     mock.set('corrupt', packument('corrupt', { versions: { '1.0.0': {} } }));
     await client().lookup('corrupt');
