@@ -1,13 +1,15 @@
 import pLimit from 'p-limit';
-import { type CheckContext, PACKAGE_CHECKS, PROJECT_CHECKS, type Suggestion } from './checks/index.js';
-import { loadPopularIndex, type PopularIndex } from './data/popular-index.js';
+import { type CheckContext, PACKAGE_CHECKS, type PackageInput, PROJECT_CHECKS, type Suggestion, wantsDownloads } from './checks/index.js';
+import type { PopularIndex } from './data/popular-index.js';
 import { suggestPackages } from './data/suggest.js';
 import type { Lookup } from './model/facts.js';
 import type { Finding } from './model/finding.js';
 import type { ProjectScan } from './model/references.js';
 import type { Report } from './model/report.js';
 import type { PackageRequest } from './model/request.js';
+import { createPopularity } from './popularity.js';
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry/client.js';
+import { fetchMonthlyDownloads } from './registry/downloads.js';
 import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePattern, parseConfig } from './scan/config.js';
 import { scanProject } from './scan/project.js';
 import { parsePackageArg } from './scan/package-args.js';
@@ -32,8 +34,10 @@ export interface VerifyOptions extends Partial<Omit<RegistryClientOptions, 'root
   client?: RegistryClient;
   /** Configuration object, or the path of a configuration file relative to root. */
   config?: DepverifyConfigInput | string;
-  /** The popular-package index for "did you mean"; `false` turns suggestions off. */
+  /** The popular-package index for "did you mean" and squatting; `false` turns both off. */
   popularIndex?: PopularIndex | false;
+  /** A fetch for the downloads endpoint (squatting.downloadsUrl); defaults to the global one. */
+  fetch?: typeof globalThis.fetch;
   onProgress?: (progress: Progress) => void;
   /** The time ages are judged against (ms since the epoch); defaults to now. */
   now?: number;
@@ -81,17 +85,9 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     ),
   );
 
-  let index: PopularIndex | false | undefined = options.popularIndex;
+  const popularity = createPopularity(options.popularIndex, config.squatting.minTargetDownloads);
   const suggest = (name: string): Suggestion[] => {
-    if (index === undefined) {
-      // Loaded only when a name is missing: most runs never need it. Suggestions only add to a
-      // finding, so an index that cannot be read costs the "did you mean", never the finding.
-      try {
-        index = loadPopularIndex();
-      } catch {
-        index = false;
-      }
-    }
+    const index = popularity.index();
     return index ? suggestPackages(name, index).map((s) => ({ name: s.name, downloads: s.downloads })) : [];
   };
 
@@ -103,11 +99,19 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     if (list) list.push(request);
     else byName.set(request.name, [request]);
   }
+  const inputs: PackageInput[] = names.map((name) => ({ name, lookup: lookups.get(name)!, requests: byName.get(name) ?? [], suggest, popularity, context }));
+  const downloadsUrl = config.squatting.downloadsUrl;
+  if (downloadsUrl) {
+    // Only names that go to the default registry: a name routed to its own registry is private,
+    // and the downloads endpoint is someone else's server.
+    const publicRegistry = client.registryFor('depverify-probe');
+    const wanted = inputs.filter((input) => client.registryFor(input.name) === publicRegistry && wantsDownloads(input)).map((i) => i.name);
+    if (wanted.length) {
+      popularity.addDownloads(await fetchMonthlyDownloads(wanted, { url: downloadsUrl, timeout: options.timeout, signal: options.signal, fetch: options.fetch }));
+    }
+  }
   const findings: Finding[] = [];
   for (const check of PROJECT_CHECKS) findings.push(...check.run(scan).filter((f) => !skipped.has(f.package)));
-  for (const name of names) {
-    const input = { name, lookup: lookups.get(name)!, requests: byName.get(name) ?? [], suggest, context };
-    for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
-  }
+  for (const input of inputs) for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
   return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size });
 }

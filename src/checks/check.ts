@@ -1,3 +1,4 @@
+import type { SquatCandidate } from '../data/typosquat.js';
 import type { Finding } from '../model/finding.js';
 import type { Lookup } from '../model/facts.js';
 import type { PackageRequest } from '../model/request.js';
@@ -7,6 +8,18 @@ import type { DepverifyConfig } from '../scan/config.js';
 export interface Suggestion {
   name: string;
   downloads: number;
+}
+
+/** How much a name is used, for the squatting check. */
+export interface Popularity {
+  /**
+   * Monthly downloads: from the configured downloads endpoint when it answered, else from the
+   * shipped index. `count` is undefined when neither knows; `inIndex: false` then means fewer
+   * downloads than the index's floor.
+   */
+  downloads(name: string): { count?: number; source: 'downloads-api' | 'index'; inIndex?: boolean };
+  /** Popular names `name` could be mistaken for, before any judgement of its own popularity. */
+  squatCandidates(name: string): SquatCandidate[];
 }
 
 /** What every check of a run shares. */
@@ -26,6 +39,7 @@ export interface PackageInput {
   context: CheckContext;
   /** "Did you mean" candidates for a name (from the shipped popular-package index). */
   suggest(name: string): Suggestion[];
+  popularity: Popularity;
 }
 
 export interface PackageCheck {

@@ -5,7 +5,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 
 export interface PopularIndex {
   size: number;
@@ -15,6 +15,8 @@ export interface PopularIndex {
   rank(name: string): number | undefined;
   /** names sorted by downloads desc (then by name, code-unit order) */
   names: readonly string[];
+  /** How many names of the index are under `@scope/` (given with its trailing slash or not). */
+  scopeSize(scope: string): number;
 }
 
 /**
@@ -35,6 +37,45 @@ export function loadPopularIndex(file?: string | URL): PopularIndex {
   const index = parseIndex(gunzipSync(readFileSync(path)), String(path));
   if (file === undefined) defaultIndex = index;
   return index;
+}
+
+const headCache = new Map<number, Array<[string, number]>>();
+
+/**
+ * The rows with at least `minDownloads` monthly downloads, read from the start of the default
+ * index without inflating the rest: the file is sorted by downloads, so the head of the
+ * decompressed stream is the popular names. A million-download floor is about 15,000 rows and
+ * costs under 10 ms, against about 100 ms for the whole index.
+ */
+export function loadPopularHead(minDownloads: number, file?: string | URL): Array<[string, number]> {
+  const cached = file === undefined ? headCache.get(minDownloads) : undefined;
+  if (cached) return cached;
+  const gz = readFileSync(file ?? DEFAULT_FILE);
+  const source = String(file ?? DEFAULT_FILE);
+  for (let take = 256 * 1024; ; take *= 2) {
+    const whole = take >= gz.length;
+    // A sync flush returns everything the given bytes decode to instead of failing at the cut.
+    const text = gunzipSync(whole ? gz : gz.subarray(0, take), whole ? {} : { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
+    const rows: Array<[string, number]> = [];
+    const lines = text.split('\n');
+    if (!whole) lines.pop(); // cut mid-row
+    let reached = false;
+    for (const line of lines) {
+      if (line === '' || line.startsWith('#')) continue;
+      const tab = line.indexOf('\t');
+      const count = Number(line.slice(tab + 1));
+      if (tab <= 0 || !Number.isSafeInteger(count)) throw new Error(`${source}: expected name<TAB>downloads, got ${JSON.stringify(line.slice(0, 80))}`);
+      if (count < minDownloads) {
+        reached = true;
+        break;
+      }
+      rows.push([line.slice(0, tab), count]);
+    }
+    if (reached || whole) {
+      if (file === undefined) headCache.set(minDownloads, rows);
+      return rows;
+    }
+  }
 }
 
 /** Builds an index from rows in any order; for tests and for callers with their own data. */
@@ -97,7 +138,23 @@ function parseIndex(input: Buffer, source: string): PopularIndex {
   };
 
   let names: string[] | undefined;
+  let scopes: Map<string, number> | undefined;
   return {
+    scopeSize(scope) {
+      if (!scopes) {
+        // Read off the bytes: only scoped rows make a string, and only of their scope.
+        scopes = new Map();
+        for (let r = 0; r < size; r++) {
+          const s = starts[r]!;
+          if (buf[s] !== 64) continue;
+          const slash = buf.indexOf(47, s);
+          if (slash < 0 || slash >= ends[r]!) continue;
+          const key = buf.toString('utf8', s, slash);
+          scopes.set(key, (scopes.get(key) ?? 0) + 1);
+        }
+      }
+      return scopes.get(scope.replace(/\/$/, '')) ?? 0;
+    },
     size,
     get names(): readonly string[] {
       // Made on first use only: lookups need no strings, and most runs never list the names.

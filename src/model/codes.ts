@@ -85,4 +85,9 @@ export const CODE_INFO = {
     title: 'No release for a long time',
     help: 'The package has not published a release for years. It may be finished and stable, or abandoned with unfixed bugs; check its repository before depending on it.',
   },
+  SUSPICIOUS_PACKAGE: {
+    severity: 'warning',
+    title: 'Package looks like a squat',
+    help: 'The name is a typo or variant of a far more popular package, or the package is brand new and empty, or runs install scripts without a repository. Each signal that fired is listed. Check that this is the package you mean (the likely intended one is named) before installing it; an error means a combination attackers use, such as a typosquat with an install script.',
+  },
 } as const satisfies Record<FindingCode, CodeInfo>;

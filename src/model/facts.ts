@@ -24,6 +24,8 @@ export interface PackageFacts {
   license?: string;
   repository?: string;
   description?: string;
+  /** Whether the packument's readme has text; absent when the registry sent no readme field. */
+  readme?: boolean;
   maintainers?: number;
 }
 

@@ -15,6 +15,7 @@ export const FINDING_CODES = [
   'LICENSE_REVIEW',
   'LICENSE_CHANGED',
   'UNMAINTAINED',
+  'SUSPICIOUS_PACKAGE',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

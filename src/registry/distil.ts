@@ -94,6 +94,8 @@ export function distilPackument(name: string, registry: string, doc: unknown): L
   const description = str(doc.description) ?? str(latest?.description);
   if (description) facts.description = description.slice(0, 300);
   if (Array.isArray(doc.maintainers)) facts.maintainers = doc.maintainers.length;
+  // The registry writes this placeholder when a package was published without a readme.
+  if (typeof doc.readme === 'string') facts.readme = doc.readme.trim() !== '' && doc.readme.trim() !== 'ERROR: No README data found!';
 
   const names = Object.keys(versions);
   if (names.length === 0) {

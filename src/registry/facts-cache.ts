@@ -8,7 +8,7 @@ import type { MissingReason, PackageFacts, VersionFacts } from '../model/facts.j
 const MISSING_REASONS = new Set<string>(['not-found', 'unpublished', 'security-holding'] satisfies MissingReason[]);
 
 /** Bump when the shape of PackageFacts changes: old entries are then ignored, not misread. */
-const FORMAT = 'facts-v4';
+const FORMAT = 'facts-v5';
 
 /** A cached, known answer. Unknown answers are never cached. */
 export interface CacheEntry {

@@ -3,7 +3,7 @@ import { checkLicense } from '../../src/checks/license.js';
 import type { PackageRequest } from '../../src/model/request.js';
 import { distilPackument } from '../../src/registry/distil.js';
 import type { DepverifyConfigInput } from '../../src/scan/config.js';
-import { checkContext } from '../helpers/model.js';
+import { checkContext, popularity } from '../helpers/model.js';
 import { REGISTRY, type VersionSpec, packument } from '../helpers/registry.js';
 
 const at = (wanted: string): PackageRequest => ({ name: 'pkg', wanted, source: 'manifest', locations: [{ file: 'package.json', line: 4, field: 'dependencies.pkg' }] });
@@ -11,7 +11,7 @@ const at = (wanted: string): PackageRequest => ({ name: 'pkg', wanted, source: '
 function run(versions: Record<string, VersionSpec>, opts: { wanted?: string; project?: string; config?: DepverifyConfigInput; extra?: Record<string, unknown> } = {}) {
   const lookup = distilPackument('pkg', REGISTRY, packument('pkg', { versions, license: null, extra: opts.extra }));
   const context = checkContext(opts.config, opts.project ? { projectLicense: opts.project } : {});
-  return checkLicense.run({ name: 'pkg', lookup, requests: [at(opts.wanted ?? '*')], suggest: () => [], context });
+  return checkLicense.run({ name: 'pkg', lookup, requests: [at(opts.wanted ?? '*')], suggest: () => [], popularity: popularity(), context });
 }
 const codes = (findings: ReturnType<typeof run>) => findings.map((f) => f.code);
 const one = (license: unknown, project = 'MIT', config?: DepverifyConfigInput) => run({ '1.0.0': { license } }, { project, ...(config ? { config } : {}) });

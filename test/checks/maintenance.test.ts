@@ -5,7 +5,7 @@ import type { Lookup } from '../../src/model/facts.js';
 import type { PackageRequest } from '../../src/model/request.js';
 import type { DepverifyConfigInput } from '../../src/scan/config.js';
 import { distilPackument } from '../../src/registry/distil.js';
-import { checkContext } from '../helpers/model.js';
+import { checkContext, popularity } from '../helpers/model.js';
 import { REGISTRY, type PackumentSpec, packument } from '../helpers/registry.js';
 
 const NOW = Date.UTC(2026, 10, 1);
@@ -36,7 +36,7 @@ const releasedAt = (at: string, extra: Partial<PackumentSpec> = {}): Record<stri
 
 function run(doc: Record<string, unknown> | Lookup, requests: PackageRequest[], maintenance?: DepverifyConfigInput['maintenance']) {
   const lookup = 'state' in doc ? (doc as Lookup) : found(doc);
-  const input: PackageInput = { name: 'pkg', lookup, requests, suggest: () => [], context: checkContext(maintenance ? { maintenance } : {}, { now: NOW }) };
+  const input: PackageInput = { name: 'pkg', lookup, requests, suggest: () => [], popularity: popularity(), context: checkContext(maintenance ? { maintenance } : {}, { now: NOW }) };
   return checkMaintenance.run(input);
 }
 
@@ -134,6 +134,7 @@ describe('maintenance', () => {
     const doc = packument('pkg', {
       versions: { '1.0.0': {}, '2.0.0': {} },
       time: { '1.0.0': yearsAgo(9), '2.0.0': yearsAgo(6) },
+      repository: null,
     });
     const [finding] = run(doc, [manifestAt('^2.0.0', 4), manifestAt('^1.0.0', 6, 'packages/a/package.json')]);
     expect(finding?.details).toMatchObject({ installedVersion: '1.0.0', lastRelease: yearsAgo(6) });

@@ -6,7 +6,7 @@ import { checkVersions } from '../../src/checks/versions.js';
 import type { Lookup } from '../../src/model/facts.js';
 import type { PackageRequest } from '../../src/model/request.js';
 import { distilPackument } from '../../src/registry/distil.js';
-import { checkContext } from '../helpers/model.js';
+import { checkContext, popularity } from '../helpers/model.js';
 import { REGISTRY, packument, securityHolding, unpublished } from '../helpers/registry.js';
 
 const manifestAt = (wanted: string, line = 5): PackageRequest => ({
@@ -23,7 +23,7 @@ const lockedAt = (locked: string): PackageRequest => ({
 });
 
 function input(lookup: Lookup, requests: PackageRequest[], suggestions: string[] = []): PackageInput {
-  return { name: 'pkg', lookup, requests, suggest: () => suggestions.map((name) => ({ name, downloads: 1000 })), context: checkContext() };
+  return { name: 'pkg', lookup, requests, suggest: () => suggestions.map((name) => ({ name, downloads: 1000 })), popularity: popularity(), context: checkContext() };
 }
 
 const found = (doc: Record<string, unknown>): Lookup => distilPackument('pkg', REGISTRY, doc);

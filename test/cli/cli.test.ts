@@ -152,6 +152,28 @@ describe('depverify CLI', () => {
     ]);
   });
 
+  it('squatting end to end: a typosquat of a popular name with an install script fails the run', async () => {
+    const dir = await writeTree({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { expresss: '^1.0.0', 'fresh-lib': '^0.1.0' } }),
+    });
+    const days = (n: number) => new Date(Date.now() - n * 24 * 60 * 60 * 1000);
+    const fixtures = {
+      expresss: packument('expresss', { versions: { '1.0.0': { scripts: { postinstall: 'node x.js' } } }, releasedFrom: RECENTLY }),
+      'fresh-lib': packument('fresh-lib', { versions: { '0.1.0': {} }, releasedFrom: days(4), repository: null }),
+    };
+    const run = await runCli([dir, '--format', 'json'], { fixtures });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.findings.map((f) => [f.code, f.severity, f.package])).toEqual([
+      ['SUSPICIOUS_PACKAGE', 'error', 'expresss'],
+      ['SUSPICIOUS_PACKAGE', 'warning', 'fresh-lib'],
+    ]);
+    expect(report.findings[0]?.details?.suggestions).toEqual(['express']);
+    const text = await runCli([dir, '--no-color'], { fixtures });
+    expect(text.stdout).toContain('SUSPICIOUS_PACKAGE');
+    expect(text.stdout).toContain('Did you mean express?');
+  });
+
   it('configuration: internal scopes are never sent, severities apply', async () => {
     const dir = await writeTree({
       'package.json': JSON.stringify({

@@ -1,6 +1,8 @@
 /** Builders for scan results, for tests of the checks and of request collection. */
 import type { CheckContext } from '../../src/checks/check.js';
+import { createPopularIndex } from '../../src/data/popular-index.js';
 import type { DeclaredDependency, Manifest } from '../../src/model/references.js';
+import { createPopularity, type PopularitySource } from '../../src/popularity.js';
 import { type DepverifyConfigInput, parseConfig } from '../../src/scan/config.js';
 
 export function dep(name: string, range = '^1.0.0', extra: Partial<DeclaredDependency> = {}): DeclaredDependency {
@@ -14,4 +16,12 @@ export function manifest(dir: string, dependencies: DeclaredDependency[], name?:
 /** A check context with the default configuration, judged at a fixed time. */
 export function checkContext(config: DepverifyConfigInput = {}, extra: Partial<Omit<CheckContext, 'config'>> = {}): CheckContext {
   return { config: parseConfig(config, 'test'), now: Date.UTC(2026, 10, 1), ...extra };
+}
+
+/**
+ * Popularity over a small in-memory index, through the same code the CLI uses (index, squat
+ * targets, downloads precedence). With no rows, every name is unknown to the index.
+ */
+export function popularity(rows: ReadonlyArray<readonly [string, number]> = [], config: DepverifyConfigInput = {}): PopularitySource {
+  return createPopularity(createPopularIndex(rows), parseConfig(config, 'test').squatting.minTargetDownloads);
 }

@@ -18,14 +18,15 @@ export interface PackumentSpec {
   time?: Record<string, string>;
   description?: string;
   license?: unknown;
+  /** Default: a repository on an invented git host; `null`: none. */
   repository?: unknown;
   extra?: Record<string, unknown>;
   /** First publish time (default 2020-01-01); version N is published N days later. */
   releasedFrom?: Date;
 }
 
-/** A first publish a month ago: fixtures of packages that are alive. */
-export const RECENTLY = new Date(Date.now() - 30 * 24 * 60 * 60 * 1000);
+/** A first publish two months ago: fixtures of packages that are alive but not brand new. */
+export const RECENTLY = new Date(Date.now() - 60 * 24 * 60 * 60 * 1000);
 
 /** A full packument in the public registry's format. */
 export function packument(name: string, spec: PackumentSpec): Record<string, unknown> {
@@ -61,7 +62,7 @@ export function packument(name: string, spec: PackumentSpec): Record<string, unk
     maintainers: [{ name: 'someone', email: 'someone@example.test' }],
     ...(spec.description !== undefined ? { description: spec.description } : { description: `${name} package` }),
     ...('license' in spec ? (spec.license == null ? {} : { license: spec.license }) : { license: 'MIT' }),
-    ...(spec.repository !== undefined ? { repository: spec.repository } : {}),
+    ...(spec.repository === undefined ? { repository: { type: 'git', url: `git+https://git.example.test/${name}.git` } } : spec.repository === null ? {} : { repository: spec.repository }),
     ...spec.extra,
   };
 }

@@ -1,0 +1,181 @@
+import type { SquatCandidate, SquatRule } from '../data/typosquat.js';
+import type { PackageFacts } from '../model/facts.js';
+import { type Finding, type Severity, sortLocations } from '../model/finding.js';
+import { sanitize } from '../model/sanitize.js';
+import { matchesPackagePattern, type SquattingPolicy } from '../scan/config.js';
+import { definePackageCheck, type PackageInput } from './check.js';
+import { resolveVersion } from './resolve-version.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Each signal of SUSPICIOUS_PACKAGE, with its evidence; `signal` is stable for machines. */
+export type SquatSignal =
+  | { signal: 'typosquat'; target: string; rule: SquatRule; targetDownloads: number }
+  | { signal: 'new-package'; createdAt: string; days: number }
+  | { signal: 'new-maintainer'; days: number }
+  | { signal: 'few-versions'; versions: number }
+  | { signal: 'no-repository' }
+  | { signal: 'no-description' }
+  | { signal: 'install-script'; versions: string[] }
+  | { signal: 'low-downloads'; downloads?: number; source: 'downloads-api' | 'index' };
+
+const RULE_TEXT: Record<SquatRule, string> = {
+  swap: 'two letters swapped',
+  'repeated-character': 'a letter doubled',
+  'missing-character': 'a letter missing',
+  'extra-character': 'a letter added',
+  'substituted-character': 'a letter changed',
+  delimiter: 'other separators',
+  'word-order': 'words reordered',
+  affix: 'a js/node prefix or suffix',
+  'scope-typo': 'a misspelt scope',
+  'foreign-scope': 'under an unrelated scope',
+};
+
+/** Typosquat targets that are far more popular than `name`, which must not be popular itself. */
+export function typosquatTargets(name: string, input: Pick<PackageInput, 'popularity' | 'context'>): SquatCandidate[] {
+  const policy = input.context.config.squatting;
+  const candidates = input.popularity.squatCandidates(name).filter((c) => c.downloads >= policy.minTargetDownloads);
+  if (candidates.length === 0) return [];
+  const own = input.popularity.downloads(name);
+  const count = own.count ?? 0;
+  if (count >= policy.popularDownloads) return [];
+  return candidates.filter(
+    (c) =>
+      c.downloads >= policy.popularityRatio * count &&
+      // A fork with users of its own under its own scope is a binding, not a confusion.
+      (c.rule !== 'foreign-scope' || own.count === undefined || own.count < policy.lowDownloads),
+  );
+}
+
+function daysSince(iso: string | undefined, now: number): number | undefined {
+  const at = iso === undefined ? NaN : Date.parse(iso);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.floor((now - at) / DAY));
+}
+
+/** The versions the requests would install, else latest. */
+function installedVersions(facts: PackageFacts, input: PackageInput): string[] {
+  const versions = new Set<string>();
+  for (const request of input.requests) {
+    const resolution = resolveVersion(facts, request);
+    if (resolution.ok) versions.add(resolution.version);
+  }
+  const latest = facts.distTags.latest;
+  if (versions.size === 0 && latest !== undefined && facts.versions[latest]) versions.add(latest);
+  return [...versions].sort();
+}
+
+/** The signals that need nothing but the packument: cheap enough for every package. */
+function factSignals(facts: PackageFacts, input: PackageInput, policy: SquattingPolicy): SquatSignal[] {
+  const signals: SquatSignal[] = [];
+  // Only the public registry's `time.created` is trusted: some mirrors invent per-version times.
+  const age = daysSince(facts.created, input.context.now);
+  if (age !== undefined && age <= policy.newPackageDays) signals.push({ signal: 'new-package', createdAt: facts.created!, days: age });
+  if (age !== undefined && age <= policy.newMaintainerDays && facts.maintainers === 1) signals.push({ signal: 'new-maintainer', days: age });
+  const versions = Object.keys(facts.versions).length;
+  if (versions <= policy.fewVersions) signals.push({ signal: 'few-versions', versions });
+  if (facts.repository === undefined) signals.push({ signal: 'no-repository' });
+  if (facts.description === undefined && facts.readme !== true) signals.push({ signal: 'no-description' });
+  const scripts = installedVersions(facts, input).filter((v) => facts.versions[v]?.hasInstallScript);
+  if (scripts.length) signals.push({ signal: 'install-script', versions: scripts });
+  return signals;
+}
+
+/**
+ * Whether a package is worth asking the downloads endpoint about: only those where a count could
+ * change the verdict, so a large lockfile costs a handful of requests, not one per package.
+ */
+export function wantsDownloads(input: PackageInput): boolean {
+  if (input.lookup.state !== 'found') return false;
+  if (matchesPackagePattern(input.name, input.context.config.squatting.allow)) return false;
+  const policy = input.context.config.squatting;
+  const fired = new Set(factSignals(input.lookup.facts, input, policy).map((s) => s.signal));
+  return (
+    fired.has('new-package') ||
+    (fired.has('install-script') && fired.has('no-repository')) ||
+    input.popularity.squatCandidates(input.name).some((c) => c.downloads >= policy.minTargetDownloads)
+  );
+}
+
+function judge(fired: Set<SquatSignal['signal']>): Severity | undefined {
+  const has = (s: SquatSignal['signal']): boolean => fired.has(s);
+  if (has('typosquat') && has('install-script')) return 'error';
+  if (has('new-package') && has('install-script') && has('no-repository')) return 'error';
+  if (has('typosquat')) return 'warning';
+  if (has('new-package') && (has('install-script') || has('no-repository') || has('no-description') || has('new-maintainer'))) return 'warning';
+  if (has('install-script') && has('no-repository') && has('low-downloads') && has('few-versions')) return 'warning';
+  if (has('new-package')) return 'info';
+  return undefined;
+}
+
+function describe(s: SquatSignal): string {
+  switch (s.signal) {
+    case 'typosquat':
+      return `name is ${s.target} with ${RULE_TEXT[s.rule]} (${s.target} has ${s.targetDownloads.toLocaleString('en-US')} downloads a month)`;
+    case 'new-package':
+      return `created ${s.days === 0 ? 'today' : `${s.days} day${s.days === 1 ? '' : 's'} ago`}`;
+    case 'new-maintainer':
+      return 'one maintainer, who published it days ago';
+    case 'few-versions':
+      return `${s.versions} version${s.versions === 1 ? '' : 's'}`;
+    case 'no-repository':
+      return 'no repository';
+    case 'no-description':
+      return 'no description or readme';
+    case 'install-script':
+      return `runs an install script (${s.versions.join(', ')})`;
+    case 'low-downloads':
+      return s.downloads === undefined ? 'not among the popular packages' : `${s.downloads.toLocaleString('en-US')} downloads last month`;
+  }
+}
+
+/**
+ * SUSPICIOUS_PACKAGE: a name that imitates a far more popular one, or a package whose age and
+ * emptiness look like a squat. Signals alone are common (plenty of fine packages lack a
+ * repository); the finding needs a combination, and its severity says how strong it is.
+ */
+export const checkSuspicious = definePackageCheck({
+  name: 'suspicious',
+  run(input) {
+    const { name, lookup, requests, context } = input;
+    if (lookup.state !== 'found') return [];
+    const policy = context.config.squatting;
+    if (matchesPackagePattern(name, policy.allow)) return [];
+    const signals = factSignals(lookup.facts, input, policy);
+    const targets = typosquatTargets(name, input);
+    const first = targets[0];
+    if (first) signals.unshift({ signal: 'typosquat', target: first.target, rule: first.rule, targetDownloads: first.downloads });
+    let fired = new Set(signals.map((s) => s.signal));
+    // Popularity is looked up only when it is evidence for a finding or could make one: the
+    // whole index is loaded for it.
+    const couldMatter = fired.has('install-script') && fired.has('no-repository') && fired.has('few-versions');
+    if (judge(fired) === undefined && !couldMatter) return [];
+
+    const own = input.popularity.downloads(name);
+    if (own.count !== undefined ? own.count < policy.lowDownloads : own.inIndex === false) {
+      signals.push({ signal: 'low-downloads', ...(own.count !== undefined ? { downloads: own.count } : {}), source: own.source });
+      fired = new Set(signals.map((s) => s.signal));
+    }
+    const severity = judge(fired);
+    if (!severity) return [];
+    const intended = targets.length ? targets.map((t) => t.target) : input.suggest(name).map((s) => s.name);
+    const didYouMean = intended.length ? ` Did you mean ${intended.join(', ')}?` : '';
+    const finding: Finding = {
+      code: 'SUSPICIOUS_PACKAGE',
+      severity,
+      package: name,
+      message: `${name} looks like a squat: ${signals.map(describe).join('; ')}.${didYouMean}`,
+      hint: first
+        ? `Check that you mean ${name} and not ${first.target}; do not install it until you have read its code and its repository.`
+        : 'Read its code and check who publishes it before installing; add it to squatting.allow once reviewed.',
+      locations: sortLocations(requests.flatMap((r) => r.locations)),
+      details: {
+        signals,
+        ...(intended.length ? { suggestions: intended } : {}),
+        ...(lookup.facts.repository ? { repository: sanitize(lookup.facts.repository, 200) } : {}),
+        ...(lookup.facts.created === undefined ? { notEvaluated: ['new-package: the registry sent no creation time'] } : {}),
+      },
+    };
+    return [finding];
+  },
+});
