@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Popularity } from './checks/index.js';
-import { loadPopularHead, loadPopularIndex, type PopularIndex } from './data/popular-index.js';
-import { buildSquatTargets, type SquatTargets } from './data/typosquat.js';
+import { DEFAULT_INDEX_FILE, loadPopularHead, loadPopularIndex, type PopularIndex } from './data/popular-index.js';
+import { buildSquatTargets, type SquatCandidate, type SquatTargets } from './data/typosquat.js';
 import type { DownloadsAnswer } from './registry/downloads.js';
 
 export interface PopularitySource extends Popularity {
@@ -8,19 +11,62 @@ export interface PopularitySource extends Popularity {
   index(): PopularIndex | false;
   /** Counts from the downloads endpoint, which take precedence over the index. */
   addDownloads(answers: ReadonlyMap<string, DownloadsAnswer>): void;
+  /** Writes what this run worked out to the memo, if there is one and anything is new. */
+  save(): void;
 }
 
+export interface PopularityOptions {
+  /** The index; undefined: the shipped one; false: none (no suggestions, no squat judgements). */
+  index?: PopularIndex | false;
+  minTargetDownloads: number;
+  /**
+   * A directory to remember each name's squat candidates and index count in, keyed by the shipped
+   * index file and the target floor. Only for the shipped index, whose file identifies it.
+   */
+  memoDir?: string;
+}
+
+/** Per name: its candidates as [target, downloads, rule] and its count in the index (null: absent). */
+interface MemoEntry {
+  c?: Array<[string, number, SquatCandidate['rule']]>;
+  o?: number | null;
+}
+
+const MEMO_FORMAT = 'squat-memo-v1';
 const targetsByFloor = new Map<number, SquatTargets>();
 
 /**
- * Popularity for one run. The squat targets come from the head of the index (the names above
- * the target floor), which loads in milliseconds; the whole index only when a name's own count is
- * needed, which the squatting check asks for rarely.
+ * Popularity for one run. Squat targets come from the head of the index (the names above the
+ * target floor); the whole index loads only when a name's own count is needed. Both cost about
+ * 0.3 s on a cold process, so what they give is remembered per name on disk: a warm run of a
+ * large lockfile reads one small file instead.
  */
-export function createPopularity(given: PopularIndex | false | undefined, minTargetDownloads: number): PopularitySource {
+export function createPopularity(options: PopularityOptions): PopularitySource {
+  const given = options.index;
+  const { minTargetDownloads } = options;
   let index = given;
   let targets: SquatTargets | false | undefined = given === false ? false : undefined;
   const api = new Map<string, number>();
+  const memoFile = given === undefined && options.memoDir ? memoPath(options.memoDir, minTargetDownloads) : undefined;
+  let memo: Map<string, MemoEntry> | undefined;
+  let dirty = false;
+  const remembered = (): Map<string, MemoEntry> => {
+    if (!memo) {
+      memo = new Map();
+      try {
+        if (memoFile) memo = new Map(Object.entries(JSON.parse(readFileSync(memoFile, 'utf8')) as Record<string, MemoEntry>));
+      } catch {
+        // Missing or damaged: worked out again and rewritten.
+      }
+    }
+    return memo;
+  };
+  const note = (name: string, entry: MemoEntry): void => {
+    if (!memoFile) return;
+    remembered().set(name, { ...remembered().get(name), ...entry });
+    dirty = true;
+  };
+
   const loadIndex = (): PopularIndex | false => {
     if (index === undefined) {
       // Popularity only adds evidence: an index that cannot be read costs that evidence, never a
@@ -48,6 +94,7 @@ export function createPopularity(given: PopularIndex | false | undefined, minTar
     }
     return targets;
   };
+
   return {
     index: loadIndex,
     addDownloads(answers) {
@@ -56,20 +103,50 @@ export function createPopularity(given: PopularIndex | false | undefined, minTar
     downloads(name) {
       const fromApi = api.get(name);
       if (fromApi !== undefined) return { count: fromApi, source: 'downloads-api' };
+      const known = memoFile ? remembered().get(name)?.o : undefined;
+      if (known !== undefined) return known === null ? { source: 'index', inIndex: false } : { count: known, source: 'index', inIndex: true };
       const full = loadIndex();
       if (!full) return { source: 'index' };
       const count = full.downloads(name);
+      note(name, { o: count ?? null });
       return count === undefined ? { source: 'index', inIndex: false } : { count, source: 'index', inIndex: true };
     },
     squatCandidates(name) {
+      const known = memoFile ? remembered().get(name)?.c : undefined;
+      if (known) return known.map(([target, downloads, rule]) => ({ target, downloads, rule }));
       const t = loadTargets();
       if (!t) return [];
       // A scope is in use when any indexed package has it; asked only for popular unscoped names
       // under a scope the targets do not use, so the whole index loads only then.
-      return t.candidates(name, (scope) => {
+      const candidates = t.candidates(name, (scope) => {
         const full = loadIndex();
         return full ? full.scopeSize(scope) > 0 : true;
       });
+      note(name, { c: candidates.map((c) => [c.target, c.downloads, c.rule]) });
+      return candidates;
+    },
+    save() {
+      if (!memoFile || !dirty || !memo) return;
+      const temp = `${memoFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        mkdirSync(path.dirname(memoFile), { recursive: true });
+        writeFileSync(temp, JSON.stringify(Object.fromEntries(memo)));
+        renameSync(temp, memoFile);
+        dirty = false;
+      } catch {
+        // A memo that cannot be written only costs the next run time.
+        rmSync(temp, { force: true });
+      }
     },
   };
+}
+
+/** Named by the index file's size and modification time, so a new index starts a new memo. */
+function memoPath(dir: string, floor: number): string | undefined {
+  try {
+    const stat = statSync(DEFAULT_INDEX_FILE);
+    return path.join(dir, MEMO_FORMAT, `${stat.size}-${Math.floor(stat.mtimeMs)}-${floor}.json`);
+  } catch {
+    return undefined;
+  }
 }

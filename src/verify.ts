@@ -9,6 +9,7 @@ import type { Report } from './model/report.js';
 import type { PackageRequest } from './model/request.js';
 import { createPopularity } from './popularity.js';
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry/client.js';
+import { defaultCacheDir } from './registry/facts-cache.js';
 import { fetchMonthlyDownloads } from './registry/downloads.js';
 import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePattern, parseConfig } from './scan/config.js';
 import { scanProject } from './scan/project.js';
@@ -85,7 +86,13 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     ),
   );
 
-  const popularity = createPopularity(options.popularIndex, config.squatting.minTargetDownloads);
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env) : options.cacheDir;
+  const popularity = createPopularity({
+    ...(options.popularIndex !== undefined ? { index: options.popularIndex } : {}),
+    minTargetDownloads: config.squatting.minTargetDownloads,
+    // Beside the facts cache: a warm run then needs neither the index nor the squat targets.
+    ...(cacheDir ? { memoDir: cacheDir } : {}),
+  });
   const suggest = (name: string): Suggestion[] => {
     const index = popularity.index();
     return index ? suggestPackages(name, index).map((s) => ({ name: s.name, downloads: s.downloads })) : [];
@@ -113,5 +120,6 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const findings: Finding[] = [];
   for (const check of PROJECT_CHECKS) findings.push(...check.run(scan).filter((f) => !skipped.has(f.package)));
   for (const input of inputs) for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
+  popularity.save();
   return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size });
 }

@@ -23,7 +23,7 @@ export interface PopularIndex {
  * Resolved against this module so that it points at the package's cache/ both from src/data/
  * (tests) and from dist/data/ (the build's rootDir is src).
  */
-const DEFAULT_FILE = new URL('../../cache/popular-packages.tsv.gz', import.meta.url);
+export const DEFAULT_INDEX_FILE = new URL('../../cache/popular-packages.tsv.gz', import.meta.url);
 
 let defaultIndex: PopularIndex | undefined;
 
@@ -33,7 +33,7 @@ let defaultIndex: PopularIndex | undefined;
  */
 export function loadPopularIndex(file?: string | URL): PopularIndex {
   if (file === undefined && defaultIndex) return defaultIndex;
-  const path = file ?? DEFAULT_FILE;
+  const path = file ?? DEFAULT_INDEX_FILE;
   const index = parseIndex(gunzipSync(readFileSync(path)), String(path));
   if (file === undefined) defaultIndex = index;
   return index;
@@ -50,8 +50,8 @@ const headCache = new Map<number, Array<[string, number]>>();
 export function loadPopularHead(minDownloads: number, file?: string | URL): Array<[string, number]> {
   const cached = file === undefined ? headCache.get(minDownloads) : undefined;
   if (cached) return cached;
-  const gz = readFileSync(file ?? DEFAULT_FILE);
-  const source = String(file ?? DEFAULT_FILE);
+  const gz = readFileSync(file ?? DEFAULT_INDEX_FILE);
+  const source = String(file ?? DEFAULT_INDEX_FILE);
   for (let take = 256 * 1024; ; take *= 2) {
     const whole = take >= gz.length;
     // A sync flush returns everything the given bytes decode to instead of failing at the cut.

@@ -216,3 +216,25 @@ describe('newness and emptiness signals', () => {
     expect(checkSuspicious.run(input)).toEqual([]);
   });
 });
+
+describe('squatting configuration and facts', () => {
+  it('validates every key and rejects unknown ones', async () => {
+    const { parseConfig } = await import('../../src/scan/config.js');
+    const parsed = parseConfig({ squatting: { allow: ['@corp/*'], newPackageDays: 14, downloadsUrl: 'https://downloads.example.test/point/' } }, 'cfg');
+    expect(parsed.squatting).toMatchObject({ allow: ['@corp/*'], newPackageDays: 14, popularityRatio: 100, downloadsUrl: 'https://downloads.example.test/point/' });
+    for (const bad of [{ newPackageDays: -1 }, { fewVersions: 'two' }, { allow: 'x' }, { downloadsUrl: 'ftp://x' }, { typo: 1 }]) {
+      expect(() => parseConfig({ squatting: bad }, 'cfg'), JSON.stringify(bad)).toThrow(/squatting/);
+    }
+  });
+
+  it('readme presence is read from the packument, and absent when the registry sends none', () => {
+    const facts = (extra: Record<string, unknown>) => {
+      const lookup = distilPackument('pkg', REGISTRY, packument('pkg', { versions: { '1.0.0': {} }, extra }));
+      return lookup.state === 'found' ? lookup.facts.readme : 'not found';
+    };
+    expect(facts({ readme: '# pkg' })).toBe(true);
+    expect(facts({ readme: '' })).toBe(false);
+    expect(facts({ readme: 'ERROR: No README data found!' })).toBe(false);
+    expect(facts({})).toBeUndefined();
+  });
+});

@@ -106,7 +106,7 @@ describe('false-positive guard over the shipped index (names only)', () => {
     const { REGISTRY, packument } = await import('../helpers/registry.js');
     const index = loadPopularIndex();
     const context = checkContext();
-    const popularity = createPopularity(index, context.config.squatting.minTargetDownloads);
+    const popularity = createPopularity({ index, minTargetDownloads: context.config.squatting.minTargetDownloads });
     const top = index.names.slice(0, 5000);
     const severities = new Map<string, string>();
     for (const name of top) {

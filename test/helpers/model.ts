@@ -23,5 +23,5 @@ export function checkContext(config: DepverifyConfigInput = {}, extra: Partial<O
  * targets, downloads precedence). With no rows, every name is unknown to the index.
  */
 export function popularity(rows: ReadonlyArray<readonly [string, number]> = [], config: DepverifyConfigInput = {}): PopularitySource {
-  return createPopularity(createPopularIndex(rows), parseConfig(config, 'test').squatting.minTargetDownloads);
+  return createPopularity({ index: createPopularIndex(rows), minTargetDownloads: parseConfig(config, 'test').squatting.minTargetDownloads });
 }
