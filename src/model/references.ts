@@ -65,7 +65,10 @@ export interface LockedPackage {
   version: string;
   resolved?: string;
   integrity?: string;
-  /** Path inside the lockfile (`node_modules/a/node_modules/b`), for locations. */
+  /**
+   * The entry's key in the lockfile, for locations: `node_modules/a/node_modules/b` (npm),
+   * `a@1.0.0` (pnpm), `a@^1, a@^1.2` (yarn), `parent/a` (bun).
+   */
   path: string;
   dev?: boolean;
   optional?: boolean;
@@ -83,10 +86,13 @@ export interface LockedPackage {
   line?: number;
 }
 
+export type LockfileFormat = 'npm' | 'yarn-classic' | 'yarn-berry' | 'pnpm' | 'bun';
+
 export interface Lockfile {
   path: string;
-  format: 'npm';
-  lockfileVersion: number;
+  format: LockfileFormat;
+  /** As the file writes it: pnpm's is a string (`'9.0'`), yarn berry's is `__metadata.version`. */
+  lockfileVersion: number | string;
   packages: LockedPackage[];
 }
 
@@ -106,6 +112,8 @@ export type InputErrorReason =
   | 'unreadable'
   | 'binary'
   | 'invalid-json'
+  /** YAML or yarn.lock text that does not parse. */
+  | 'invalid-syntax'
   | 'wrong-type'
   | 'invalid-entry'
   | 'unsupported-version';

@@ -1,30 +1,56 @@
 import type { InputError, Lockfile } from '../model/references.js';
+import { bunLockfileReader } from './lockfiles/bun.js';
 import { npmLockfileReader } from './lockfiles/npm.js';
 import { readText } from './read-text.js';
 
-/** One lockfile format: the file names it owns, most authoritative first, and a pure parser. */
-export interface LockfileReader {
-  files: string[];
-  read(relPath: string, text: string): { lockfile?: Lockfile; errors: InputError[] };
+export interface LockfileRead {
+  lockfile?: Lockfile;
+  errors: InputError[];
 }
 
+/**
+ * One lockfile format: the file names it owns, most authoritative first, and a parser that
+ * reports problems as errors and never throws.
+ */
+export interface LockfileReader {
+  files: string[];
+  read(relPath: string, text: string): LockfileRead | Promise<LockfileRead>;
+}
+
+// Every run pays for this module's import graph; the YAML and yarn parsers (@yarnpkg/lockfile
+// alone takes ~100 ms to load) are loaded only for projects that have their file.
+const pnpmLockfileReader: LockfileReader = {
+  files: ['pnpm-lock.yaml'],
+  read: async (relPath, text) => (await import('./lockfiles/pnpm.js')).readPnpmLockfile(relPath, text),
+};
+const yarnLockfileReader: LockfileReader = {
+  files: ['yarn.lock'],
+  read: async (relPath, text) => (await import('./lockfiles/yarn.js')).readYarnLockfile(relPath, text),
+};
+
 /** Tried in order; a new format slots in here. */
-export const LOCKFILE_READERS: readonly LockfileReader[] = [npmLockfileReader];
+export const LOCKFILE_READERS: readonly LockfileReader[] = [
+  npmLockfileReader,
+  pnpmLockfileReader,
+  yarnLockfileReader,
+  bunLockfileReader,
+];
 
 /**
  * Reads the first lockfile present at the root. npm-shrinkwrap.json comes before
- * package-lock.json because npm ignores package-lock.json when both exist.
+ * package-lock.json because npm ignores package-lock.json when both exist; a project with
+ * several package managers' lockfiles is read by the first in LOCKFILE_READERS.
  */
 export async function readLockfile(
   root: string,
   readers: readonly LockfileReader[] = LOCKFILE_READERS,
-): Promise<{ lockfile?: Lockfile; errors: InputError[] }> {
+): Promise<LockfileRead> {
   for (const reader of readers) {
     for (const file of reader.files) {
       const read = await readText(root, file);
       if ('missing' in read) continue;
       if ('error' in read) return { errors: [read.error] };
-      return reader.read(file, read.text);
+      return await reader.read(file, read.text);
     }
   }
   return { errors: [] };

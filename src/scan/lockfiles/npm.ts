@@ -1,4 +1,4 @@
-import type { InputError, LockedPackage, LockedSource, Lockfile } from '../../model/references.js';
+import type { InputError, LockedPackage, Lockfile } from '../../model/references.js';
 import {
   indexKeyLines,
   isJsonObject,
@@ -8,6 +8,7 @@ import {
   type KeyLines,
 } from '../json-lines.js';
 import type { LockfileReader } from '../lockfile.js';
+import { sourceOf } from './source.js';
 
 interface Context {
   file: string;
@@ -173,36 +174,4 @@ function lockedPackage(
   if (entry.dev === true) pkg.dev = true;
   if (entry.optional === true) pkg.optional = true;
   return pkg;
-}
-
-const GIT_PREFIXES = ['git+', 'git:', 'github:', 'gitlab:', 'bitbucket:', 'gist:'];
-const TARBALL_SUFFIXES = ['.tgz', '.tar.gz', '.tar'];
-
-function specSource(spec: string): LockedSource | undefined {
-  // Most versions and registry URLs are settled by their first character.
-  const first = spec.charCodeAt(0);
-  if (first >= 48 && first <= 57) return undefined;
-  if (spec.startsWith('https://') || spec.startsWith('http://')) return 'remote';
-  if (GIT_PREFIXES.some((p) => spec.startsWith(p))) return 'git';
-  // npm links `file:` folders and unpacks `file:` tarballs.
-  if (spec.startsWith('file:')) return TARBALL_SUFFIXES.some((s) => spec.endsWith(s)) ? 'file' : 'link';
-  return undefined;
-}
-
-/**
- * v1 writes non-registry sources into `version`; v2/v3 keep the package's own version and put
- * the source in `resolved`. Registries serve tarballs at `<name>/-/<base>-<version>.tgz`
- * (npmjs, Verdaccio, Artifactory, Nexus), which tells them apart from a tarball URL dependency.
- */
-function sourceOf(name: string, version: string, resolved: string | undefined): LockedSource | undefined {
-  const fromVersion = specSource(version);
-  if (fromVersion) return fromVersion;
-  // npm's omit-lockfile-registry-resolved leaves registry entries without `resolved`.
-  if (resolved === undefined) return 'registry';
-  const fromResolved = specSource(resolved);
-  if (fromResolved !== 'remote') return fromResolved;
-  const base = name.slice(name.lastIndexOf('/') + 1);
-  const query = resolved.indexOf('?');
-  const url = query === -1 ? resolved : resolved.slice(0, query);
-  return url.includes('/-/') && url.endsWith(`/${base}-${version}.tgz`) ? 'registry' : 'remote';
 }
