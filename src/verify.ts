@@ -118,7 +118,8 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     }
   }
   const findings: Finding[] = [];
-  for (const check of PROJECT_CHECKS) findings.push(...check.run(scan).filter((f) => !skipped.has(f.package)));
+  const projectContext = { config, registries: client.registries?.() ?? [client.registryFor('depverify-probe')] };
+  for (const check of PROJECT_CHECKS) findings.push(...check.run(scan, projectContext).filter((f) => !skipped.has(f.package)));
   for (const input of inputs) for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
   popularity.save();
   return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size });

@@ -47,9 +47,16 @@ export interface PackageCheck {
   run(input: PackageInput): Finding[];
 }
 
+/** What project checks share: configuration and the registries lockfile URLs may point at. */
+export interface ProjectContext {
+  config: DepverifyConfig;
+  /** Every configured registry URL (default and scoped), normalised with a trailing slash. */
+  registries: string[];
+}
+
 export interface ProjectCheck {
   name: string;
-  run(scan: ProjectScan): Finding[];
+  run(scan: ProjectScan, context: ProjectContext): Finding[];
 }
 
 export const definePackageCheck = (check: PackageCheck): PackageCheck => check;

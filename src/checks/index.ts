@@ -3,15 +3,16 @@ import { checkDeprecation } from './deprecation.js';
 import { checkExistence } from './existence.js';
 import { checkInputErrors } from './input-errors.js';
 import { checkLicense } from './license.js';
+import { checkLockfileIntegrity } from './lockfile-integrity.js';
 import { checkMaintenance } from './maintenance.js';
 import { checkNonRegistry } from './non-registry.js';
 import { checkSuspicious } from './suspicious.js';
 import { checkUnlisted } from './unlisted.js';
 import { checkVersions } from './versions.js';
 
-export type { CheckContext, PackageCheck, PackageInput, Popularity, ProjectCheck, Suggestion } from './check.js';
+export type { CheckContext, PackageCheck, PackageInput, Popularity, ProjectCheck, ProjectContext, Suggestion } from './check.js';
 export { wantsDownloads } from './suspicious.js';
 
 /** Run in this order; findings are sorted afterwards, so the order only affects merging. */
 export const PACKAGE_CHECKS: readonly PackageCheck[] = [checkExistence, checkVersions, checkDeprecation, checkLicense, checkMaintenance, checkSuspicious];
-export const PROJECT_CHECKS: readonly ProjectCheck[] = [checkInputErrors, checkNonRegistry, checkUnlisted];
+export const PROJECT_CHECKS: readonly ProjectCheck[] = [checkInputErrors, checkNonRegistry, checkUnlisted, checkLockfileIntegrity];

@@ -90,4 +90,39 @@ export const CODE_INFO = {
     title: 'Package looks like a squat',
     help: 'The name is a typo or variant of a far more popular package, or the package is brand new and empty, or runs install scripts without a repository. Each signal that fired is listed. Check that this is the package you mean (the likely intended one is named) before installing it; an error means a combination attackers use, such as a typosquat with an install script.',
   },
+  LOCKFILE_FOREIGN_HOST: {
+    severity: 'error',
+    title: 'Lockfile downloads from an unexpected host',
+    help: 'A lockfile entry resolves to a host that is neither a configured registry nor in lockfile.allowedHosts. Whoever controls that host controls the code installed: a changed lockfile can point a familiar name at an attacker\'s tarball. Regenerate the entry from your registry, or allow the host if you trust it.',
+  },
+  LOCKFILE_INSECURE_URL: {
+    severity: 'error',
+    title: 'Lockfile downloads over plain HTTP',
+    help: 'A lockfile entry resolves to an http:// (or git://) URL, which anyone on the network path can tamper with. Use https, or configure the registry with its http URL if it is a local one on purpose.',
+  },
+  LOCKFILE_INVALID_URL: {
+    severity: 'error',
+    title: 'Lockfile URL cannot be read',
+    help: 'A lockfile entry\'s resolved URL does not parse, so where it downloads from cannot be checked. It fails the check rather than passing it. Regenerate the lockfile.',
+  },
+  LOCKFILE_NAME_MISMATCH: {
+    severity: 'error',
+    title: 'Lockfile entry downloads another package',
+    help: 'The tarball URL of a lockfile entry names a different package or version than the entry (or walks out of the registry path with ../): the lockfile says one package and installs another. Regenerate the entry.',
+  },
+  LOCKFILE_INTEGRITY_MISSING: {
+    severity: 'error',
+    title: 'Lockfile entry has no integrity hash',
+    help: 'Without an integrity hash the package manager cannot tell whether the tarball it downloads is the one that was locked. Regenerate the lockfile with a current package manager.',
+  },
+  LOCKFILE_WEAK_INTEGRITY: {
+    severity: 'warning',
+    title: 'Lockfile entry has only a SHA-1 hash',
+    help: 'SHA-1 is no longer collision-resistant; npm has recorded sha512 since v5. Regenerate the entry to record a sha512 integrity.',
+  },
+  LOCKFILE_OUT_OF_SYNC: {
+    severity: 'error',
+    title: 'Lockfile does not match package.json',
+    help: 'A dependency declared in package.json is missing from the lockfile, or locked at a version outside the declared range: `npm ci` fails, and what gets installed is not what was reviewed. Run the install to update the lockfile and review the change.',
+  },
 } as const satisfies Record<FindingCode, CodeInfo>;

@@ -5,7 +5,7 @@ import { distilPackument } from './distil.js';
 import { type CacheEntry, FactsCache, defaultCacheDir } from './facts-cache.js';
 import { fetchPackument } from './fetch-packument.js';
 import { type NpmConfig, loadNpmConfig } from './npmrc.js';
-import { normaliseRegistry, pickRegistry } from './pick-registry.js';
+import { configuredRegistries, normaliseRegistry, pickRegistry } from './pick-registry.js';
 
 /** All registry access goes through this; tests and library users may pass their own. */
 export interface RegistryClient {
@@ -13,6 +13,8 @@ export interface RegistryClient {
   lookup(name: string): Promise<Lookup>;
   /** The registry `name` would be asked of. */
   registryFor(name: string): string;
+  /** Every configured registry: the default and each scope's (for lockfile host checks). */
+  registries?(): string[];
 }
 
 export interface RegistryClientOptions {
@@ -109,6 +111,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 
   return {
     registryFor: (name) => pickRegistry(name, config),
+    registries: () => configuredRegistries(config),
     lookup(name) {
       const registry = pickRegistry(name, config);
       const key = `${registry}\0${name}`;

@@ -17,3 +17,12 @@ export function pickRegistry(name: string, config: NpmConfig): string {
   const registry = typeof scoped === 'string' ? scoped : typeof config.registry === 'string' ? config.registry : DEFAULT_REGISTRY;
   return normaliseRegistry(registry);
 }
+
+/** The default registry and every `@scope:registry`, each once. */
+export function configuredRegistries(config: NpmConfig): string[] {
+  const all = new Set([pickRegistry('x', config)]);
+  for (const [key, value] of Object.entries(config)) {
+    if (/^@[^:]+:registry$/.test(key) && typeof value === 'string') all.add(normaliseRegistry(value));
+  }
+  return [...all];
+}

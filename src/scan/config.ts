@@ -52,8 +52,14 @@ export interface SquattingPolicy {
   downloadsUrl?: string;
 }
 
+export interface LockfilePolicy {
+  /** Hosts (or URLs, whose host is taken) lockfile entries may download from besides the configured registries. */
+  allowedHosts: string[];
+}
+
 export interface DepverifyConfig {
   ignore: { packages: string[]; paths: string[] };
+  lockfile: LockfilePolicy;
   licenses: LicensePolicy;
   maintenance: MaintenancePolicy;
   squatting: SquattingPolicy;
@@ -70,6 +76,7 @@ export interface DepverifyConfigInput {
   licenses?: Partial<LicensePolicy>;
   maintenance?: Partial<MaintenancePolicy>;
   squatting?: Partial<SquattingPolicy>;
+  lockfile?: Partial<LockfilePolicy>;
   severity?: Partial<Record<FindingCode, SeveritySetting>>;
   internalScopes?: string[];
 }
@@ -79,7 +86,7 @@ export class ConfigError extends Error {
 }
 
 const SEVERITY_SETTINGS = new Set<string>(['error', 'warning', 'info', 'off']);
-const KEYS = new Set(['ignore', 'severity', 'internalScopes', 'licenses', 'maintenance', 'squatting', '$schema']);
+const KEYS = new Set(['ignore', 'severity', 'internalScopes', 'licenses', 'maintenance', 'squatting', 'lockfile', '$schema']);
 
 /** Years without a release: 2 is worth knowing, 4 worth a look; finished small packages are not errors. */
 export const DEFAULT_MAINTENANCE: MaintenancePolicy = { infoAfterDays: 2 * 365, warnAfterDays: 4 * 365, errorAfterDays: null };
@@ -101,6 +108,7 @@ export const DEFAULT_SQUATTING: SquattingPolicy = {
 
 const emptyConfig = (): DepverifyConfig => ({
   ignore: { packages: [], paths: [] },
+  lockfile: { allowedHosts: [] },
   licenses: { allow: [], deny: [], exceptions: [] },
   maintenance: { ...DEFAULT_MAINTENANCE },
   squatting: { ...DEFAULT_SQUATTING, allow: [] },
@@ -163,6 +171,11 @@ export function parseConfig(raw: unknown, source: string): DepverifyConfig {
       else throw new ConfigError(`${source}: unknown key "maintenance.${key}"`);
     }
   }
+  if (obj.lockfile !== undefined) {
+    const lockfile = objectAt(obj.lockfile, `${source}: lockfile`);
+    for (const key of Object.keys(lockfile)) if (key !== 'allowedHosts') throw new ConfigError(`${source}: unknown key "lockfile.${key}"`);
+    config.lockfile.allowedHosts = stringList(lockfile.allowedHosts, `${source}: lockfile.allowedHosts`).map((h) => normaliseHost(h, `${source}: lockfile.allowedHosts`));
+  }
   if (obj.squatting !== undefined) parseSquatting(objectAt(obj.squatting, `${source}: squatting`), config.squatting, source);
   if (obj.severity !== undefined) {
     if (typeof obj.severity !== 'object' || obj.severity === null) throw new ConfigError(`${source}: "severity" must be an object`);
@@ -197,6 +210,16 @@ function parseSquatting(raw: Record<string, unknown>, into: SquattingPolicy, sou
       if (typeof value !== 'string' || !/^https?:\/\/[^/]/.test(value)) throw new ConfigError(`${where} must be an http(s) URL`);
       into.downloadsUrl = value;
     } else throw new ConfigError(`${source}: unknown key "squatting.${key}"`);
+  }
+}
+
+/** `host`, `host:port` or a URL → `host[:port]`, lower case; what lockfile URLs are compared by. */
+export function normaliseHost(raw: string, where: string): string {
+  const text = raw.trim();
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`).host.toLowerCase();
+  } catch {
+    throw new ConfigError(`${where}: "${raw}" is not a host`);
   }
 }
 

@@ -3,7 +3,7 @@ import { checkInputErrors } from '../../src/checks/input-errors.js';
 import { checkNonRegistry } from '../../src/checks/non-registry.js';
 import { checkUnlisted } from '../../src/checks/unlisted.js';
 import type { ImportSite, Manifest, ProjectScan } from '../../src/model/references.js';
-import { dep, manifest } from '../helpers/model.js';
+import { dep, manifest, runProject } from '../helpers/model.js';
 
 const site = (packageName: string, file: string, kind: ImportSite['kind'] = 'import', line = 1): ImportSite => ({
   specifier: packageName,
@@ -23,7 +23,7 @@ const scan = (manifests: Manifest[], imports: ImportSite[] = [], errors: Project
 
 describe('unlisted dependencies', () => {
   it('reports an import no manifest declares, with every site', () => {
-    const findings = checkUnlisted.run(scan([manifest('', [dep('express')])], [site('express', 'a.ts'), site('left-padx', 'a.ts', 'import', 3), site('left-padx', 'b.ts', 'require', 7)]));
+    const findings = runProject(checkUnlisted, scan([manifest('', [dep('express')])], [site('express', 'a.ts'), site('left-padx', 'a.ts', 'import', 3), site('left-padx', 'b.ts', 'require', 7)]));
     expect(findings.map((f) => [f.code, f.package, f.locations.map((l) => `${l.file}:${l.line}`)])).toEqual([
       ['UNLISTED_DEPENDENCY', 'left-padx', ['a.ts:3', 'b.ts:7']],
     ]);
@@ -31,7 +31,7 @@ describe('unlisted dependencies', () => {
 
   it('a workspace file may use its own and the root manifest, not a sibling workspace', () => {
     const manifests = [manifest('', [dep('typescript')]), manifest('packages/a', [dep('zod')]), manifest('packages/b', [dep('yup')])];
-    const findings = checkUnlisted.run(
+    const findings = runProject(checkUnlisted, 
       scan(manifests, [site('zod', 'packages/a/x.ts'), site('typescript', 'packages/a/x.ts'), site('yup', 'packages/a/x.ts')]),
     );
     expect(findings.map((f) => f.package)).toEqual(['yup']);
@@ -39,20 +39,20 @@ describe('unlisted dependencies', () => {
 
   it('an @types package satisfies a type-only import, not a runtime one', () => {
     const manifests = [manifest('', [dep('@types/estree'), dep('@types/babel__core')])];
-    const findings = checkUnlisted.run(
+    const findings = runProject(checkUnlisted, 
       scan(manifests, [site('estree', 'a.ts', 'import-type'), site('@babel/core', 'a.ts', 'import-type'), site('estree', 'b.ts', 'import')]),
     );
     expect(findings.map((f) => `${f.package} ${f.locations[0]?.file}`)).toEqual(['estree b.ts']);
   });
 
   it('without a root manifest nothing is unlisted', () => {
-    expect(checkUnlisted.run(scan([], [site('express', 'a.ts')]))).toEqual([]);
+    expect(runProject(checkUnlisted, scan([], [site('express', 'a.ts')]))).toEqual([]);
   });
 });
 
 describe('non-registry sources', () => {
   it('git and tarball URLs are warnings; file, link and foreign workspace specs are info; own workspaces are fine', () => {
-    const findings = checkNonRegistry.run(
+    const findings = runProject(checkNonRegistry, 
       scan([
         manifest('', [
           dep('a', '^1.0.0', { kind: 'git', spec: 'github:user/a', line: 4 }),
@@ -79,7 +79,7 @@ describe('non-registry sources', () => {
 
 describe('input errors', () => {
   it('every unreadable file and invalid spec becomes INPUT_ERROR with its location', () => {
-    const findings = checkInputErrors.run(
+    const findings = runProject(checkInputErrors, 
       scan([manifest('', [dep('x', '^1.0.0', { kind: 'invalid', spec: '^^1', line: 6 })])], [], [{ file: 'src/bad.ts', line: 2, column: 5, message: 'syntax error' }]),
     );
     expect(findings.map((f) => [f.code, f.locations[0]])).toEqual([
@@ -96,7 +96,7 @@ describe('lock entries', () => {
   });
 
   it('git and tarball lock entries are NON_REGISTRY_SOURCE at their lockfile line', () => {
-    const findings = checkNonRegistry.run(
+    const findings = runProject(checkNonRegistry, 
       lockScan([
         { name: 'g', version: '1.0.0', path: 'node_modules/g', lockfile: 'package-lock.json', line: 12, source: 'git', resolved: 'git+ssh://git@example.test/g.git#abc' },
         { name: 'r', version: '1.0.0', path: 'node_modules/r', lockfile: 'package-lock.json', line: 20, source: 'remote', resolved: 'https://evil.example.test/r.tgz' },
@@ -111,7 +111,7 @@ describe('lock entries', () => {
   });
 
   it('a lock entry with an impossible name or version is an INPUT_ERROR, not silence', () => {
-    const findings = checkInputErrors.run(
+    const findings = runProject(checkInputErrors, 
       lockScan([
         { name: 'odd', version: '1.0', path: 'node_modules/odd', lockfile: 'package-lock.json', line: 7 },
         { name: '@x/y/../../-/whoami', version: '1.0.0', path: 'node_modules/@x/y', lockfile: 'package-lock.json', line: 9 },

@@ -1,7 +1,8 @@
 /** Builders for scan results, for tests of the checks and of request collection. */
-import type { CheckContext } from '../../src/checks/check.js';
+import type { CheckContext, ProjectCheck, ProjectContext } from '../../src/checks/check.js';
+import type { Finding } from '../../src/model/finding.js';
 import { createPopularIndex } from '../../src/data/popular-index.js';
-import type { DeclaredDependency, Manifest } from '../../src/model/references.js';
+import type { DeclaredDependency, Manifest, ProjectScan } from '../../src/model/references.js';
 import { createPopularity, type PopularitySource } from '../../src/popularity.js';
 import { type DepverifyConfigInput, parseConfig } from '../../src/scan/config.js';
 
@@ -24,4 +25,14 @@ export function checkContext(config: DepverifyConfigInput = {}, extra: Partial<O
  */
 export function popularity(rows: ReadonlyArray<readonly [string, number]> = [], config: DepverifyConfigInput = {}): PopularitySource {
   return createPopularity({ index: createPopularIndex(rows), minTargetDownloads: parseConfig(config, 'test').squatting.minTargetDownloads });
+}
+
+/** A project context with the default configuration and one registry. */
+export function projectContext(config: DepverifyConfigInput = {}, registries: string[] = ['https://registry.example.test/']): ProjectContext {
+  return { config: parseConfig(config, 'test'), registries };
+}
+
+/** Runs a project check with the default project context. */
+export function runProject(check: ProjectCheck, scan: ProjectScan, context: ProjectContext = projectContext()): Finding[] {
+  return check.run(scan, context);
 }
