@@ -4,6 +4,7 @@ import { checkExistence } from './existence.js';
 import { checkInputErrors } from './input-errors.js';
 import { checkLicense } from './license.js';
 import { checkLockfileIntegrity } from './lockfile-integrity.js';
+import { checkLockfileSync } from './lockfile-sync.js';
 import { checkMaintenance } from './maintenance.js';
 import { checkNonRegistry } from './non-registry.js';
 import { checkSuspicious } from './suspicious.js';
@@ -15,4 +16,4 @@ export { wantsDownloads } from './suspicious.js';
 
 /** Run in this order; findings are sorted afterwards, so the order only affects merging. */
 export const PACKAGE_CHECKS: readonly PackageCheck[] = [checkExistence, checkVersions, checkDeprecation, checkLicense, checkMaintenance, checkSuspicious];
-export const PROJECT_CHECKS: readonly ProjectCheck[] = [checkInputErrors, checkNonRegistry, checkUnlisted, checkLockfileIntegrity];
+export const PROJECT_CHECKS: readonly ProjectCheck[] = [checkInputErrors, checkNonRegistry, checkUnlisted, checkLockfileIntegrity, checkLockfileSync];

@@ -31,7 +31,8 @@ function originOf(url: string): Origin | undefined {
  */
 function tarballTails(name: string, version: string): string[] {
   const bare = name.slice(name.indexOf('/') + 1);
-  const file = `/-/${bare}-${version}.tgz`;
+  // Some formats keep a URL dependency's URL as its version: then only the name can be compared.
+  const file = /^\d/.test(version) ? `/-/${bare}-${version}.tgz` : `/-/${bare}-`;
   return name.startsWith('@') ? [`${name}${file}`, `${name.replace('/', '%2f')}${file}`, `${name.replace('/', '%2F')}${file}`] : [`${name}${file}`];
 }
 
@@ -80,7 +81,8 @@ export const checkLockfileIntegrity = defineProjectCheck({
         const path = resolved.replace(/^[a-z]+:\/\/[^/]*/i, '').replace(/[?#].*$/, '');
         const registryShaped = path.includes('/-/') && path.endsWith('.tgz');
         const expected = tarballTails(entry.name, entry.version);
-        if (TRAVERSAL.test(path) || (registryShaped && !expected.some((tail) => path.endsWith(`/${tail}`)))) {
+        const matches = (tail: string): boolean => (tail.endsWith('.tgz') ? path.endsWith(`/${tail}`) : path.includes(`/${tail}`));
+        if (TRAVERSAL.test(path) || (registryShaped && !expected.some(matches))) {
           report('LOCKFILE_NAME_MISMATCH', entry, `${entry.name}@${entry.version} downloads ${path.slice(0, 200)}, which is not ${entry.name}@${entry.version}.`, {
             resolved: resolved.slice(0, 500),
             expected: expected[0],

@@ -94,6 +94,11 @@ export interface Lockfile {
   /** As the file writes it: pnpm's is a string (`'9.0'`), yarn berry's is `__metadata.version`. */
   lockfileVersion: number | string;
   packages: LockedPackage[];
+  /**
+   * For formats that record it (pnpm's `importers`): per workspace directory ('' for the root),
+   * each declared dependency's locked version, or its `link:`/`file:` reference.
+   */
+  importers?: Record<string, Record<string, string>>;
 }
 
 /** A file that could not be read or parsed. The run goes on without it. */

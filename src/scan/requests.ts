@@ -3,11 +3,7 @@ import validateName from 'validate-npm-package-name';
 import type { Location } from '../model/finding.js';
 import type { PackageRequest } from '../model/request.js';
 import type { LockedPackage, ProjectScan } from '../model/references.js';
-
-/** The lockfile entry a declaration in the manifest at `dir` would install, as Node resolves it. */
-function lockedFor(byPath: Map<string, LockedPackage>, dir: string, name: string): LockedPackage | undefined {
-  return (dir ? byPath.get(`${dir}/node_modules/${name}`) : undefined) ?? byPath.get(`node_modules/${name}`);
-}
+import { indexLockfile } from './lock-pairing.js';
 
 /** Whether a lock entry is installed from a registry by name and version. */
 const fromRegistry = (entry: LockedPackage): boolean => !entry.local && !entry.bundled && (entry.source ?? 'registry') === 'registry';
@@ -24,7 +20,7 @@ export function lockEntryProblem(entry: LockedPackage): string | undefined {
 }
 
 /** npm uses a lock entry for a declaration only when it satisfies the declared range. */
-function satisfies(version: string, range: string | undefined): boolean {
+export function satisfies(version: string, range: string | undefined): boolean {
   if (!range || semver.validRange(range) === null) return true;
   return semver.satisfies(version, range, { includePrerelease: true });
 }
@@ -33,7 +29,7 @@ function satisfies(version: string, range: string | undefined): boolean {
 export function collectRequests(scan: ProjectScan): PackageRequest[] {
   const requests: PackageRequest[] = [];
   const lockfile = scan.lockfile;
-  const byPath = new Map((lockfile?.packages ?? []).map((p) => [p.path, p]));
+  const locks = indexLockfile(lockfile);
   // npm links a workspace package wherever its name is declared with a range it satisfies; it
   // never comes from a registry, and its name (often private) must not be sent to one.
   const workspaces = new Map(scan.manifests.filter((m) => m.dir !== '' && m.name).map((m) => [m.name!, m.version]));
@@ -41,8 +37,9 @@ export function collectRequests(scan: ProjectScan): PackageRequest[] {
     for (const dep of manifest.dependencies) {
       if ((dep.kind !== 'registry' && dep.kind !== 'alias') || !dep.registryName) continue;
       if (dep.kind === 'registry' && workspaces.has(dep.name) && satisfies(workspaces.get(dep.name) ?? '0.0.0', dep.range)) continue;
-      const locked = lockedFor(byPath, manifest.dir, dep.name);
-      if (locked?.local) continue;
+      const pairing = locks.pair(manifest, dep);
+      if (pairing.state === 'local') continue;
+      const locked = pairing.state === 'locked' ? pairing.entry : undefined;
       const location: Location = { file: manifest.path, field: `${dep.field}.${dep.name}` };
       if (dep.line) location.line = dep.line;
       const request: PackageRequest = { name: dep.registryName, source: 'manifest', locations: [location] };

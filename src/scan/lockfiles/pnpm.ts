@@ -39,10 +39,11 @@ export function readPnpmLockfile(relPath: string, text: string): LockfileRead {
   // 9.x moved the optional flag from packages to their snapshots (one per peer set).
   const optional = layout === 9 ? optionalPackages(ctx, doc.snapshots) : undefined;
   readPackages(ctx, doc.packages, layout, optional);
-  if (doc.importers !== undefined) readImporters(ctx, doc.importers);
+  const importers: Importers = {};
+  if (doc.importers !== undefined) readImporters(ctx, doc.importers, importers);
   // Single-project 5.x and 6.x files keep the root's dependencies at the top level.
-  else readLinks(ctx, doc, []);
-  const lockfile: Lockfile = { path: relPath, format: 'pnpm', lockfileVersion: String(doc.lockfileVersion), packages: ctx.packages };
+  else readLinks(ctx, doc, [], importers);
+  const lockfile: Lockfile = { path: relPath, format: 'pnpm', lockfileVersion: String(doc.lockfileVersion), packages: ctx.packages, importers };
   return { lockfile, errors: ctx.errors };
 }
 
@@ -104,20 +105,35 @@ function optionalPackages(ctx: ReadContext, snapshots: unknown): Set<string> {
   return new Set([...all].filter(([, optional]) => optional).map(([key]) => key));
 }
 
-function readImporters(ctx: ReadContext, importers: unknown): void {
+type Importers = NonNullable<Lockfile['importers']>;
+
+/**
+ * The version an importer's dependency is locked at: `1.2.3`, `1.2.3(peer@1)` (6, 9),
+ * `1.2.3_peer@1` (5), `chalk@4.1.2` or `/chalk/4.1.2` for an alias; references (`link:`) as written.
+ */
+function lockedRef(version: string): string {
+  if (/^(link|file|workspace):/.test(version)) return version;
+  const bare = withoutPeers(version);
+  const match = /(?:^|[@/])(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)(?:_.*)?$/.exec(bare);
+  return match ? match[1]! : bare;
+}
+
+function readImporters(ctx: ReadContext, importers: unknown, into: Importers): void {
   if (!isRecord(importers)) {
     ctx.errors.push(entryError(ctx, ['importers'], 'wrong-type', 'importers is not a mapping'));
     return;
   }
   for (const dir of Object.keys(importers)) {
     const importer = importers[dir];
-    if (isRecord(importer)) readLinks(ctx, importer, ['importers', dir]);
+    if (isRecord(importer)) readLinks(ctx, importer, ['importers', dir], into);
     else ctx.errors.push(entryError(ctx, ['importers', dir], 'invalid-entry', 'importer is not a mapping'));
   }
 }
 
 /** An importer's `link:` dependencies: workspace packages and linked folders, never fetched. */
-function readLinks(ctx: ReadContext, importer: Fields, at: string[]): void {
+function readLinks(ctx: ReadContext, importer: Fields, at: string[], into: Importers): void {
+  const dirKey = at.length === 2 && at[1] !== '.' ? at[1]! : '';
+  const declared = (into[dirKey] ??= {});
   for (const field of DEP_FIELDS) {
     const deps = importer[field];
     if (deps === undefined || deps === null) continue;
@@ -134,6 +150,7 @@ function readLinks(ctx: ReadContext, importer: Fields, at: string[]): void {
         ctx.errors.push(entryError(ctx, keyPath, 'invalid-entry', 'dependency has no version string'));
         continue;
       }
+      declared[name] = lockedRef(version);
       if (!version.startsWith('link:')) continue;
       // No one key names the link: its path is where pnpm puts it, as npm's reader has it.
       const dir = at.length === 2 && at[1] !== '.' ? `${at[1]}/` : '';

@@ -1,0 +1,57 @@
+import { CODE_INFO } from '../model/codes.js';
+import type { Finding } from '../model/finding.js';
+import { sanitize } from '../model/sanitize.js';
+import { indexLockfile } from '../scan/lock-pairing.js';
+import { satisfies } from '../scan/requests.js';
+import { defineProjectCheck } from './check.js';
+
+/** Fields whose entries an install puts in the lockfile. Peers are the host's to provide. */
+const INSTALLED = new Set(['dependencies', 'devDependencies', 'optionalDependencies']);
+
+/**
+ * LOCKFILE_OUT_OF_SYNC: a declaration the lockfile does not cover, or covers with a version (or a
+ * package) the declaration would not accept. `npm ci` refuses such a lockfile, and an install
+ * that rewrites it installs something nobody reviewed.
+ */
+export const checkLockfileSync = defineProjectCheck({
+  name: 'lockfile-sync',
+  run(scan) {
+    if (!scan.lockfile) return [];
+    const locks = indexLockfile(scan.lockfile);
+    const workspaces = new Map(scan.manifests.filter((m) => m.name).map((m) => [m.name!, m.version ?? '0.0.0']));
+    const findings: Finding[] = [];
+    for (const manifest of scan.manifests) {
+      for (const dep of manifest.dependencies) {
+        if (!INSTALLED.has(dep.field) || (dep.kind !== 'registry' && dep.kind !== 'alias') || !dep.registryName) continue;
+        if (dep.kind === 'registry' && workspaces.has(dep.name) && satisfies(workspaces.get(dep.name)!, dep.range)) continue;
+        const pairing = locks.pair(manifest, dep);
+        let problem: string | undefined;
+        let details: Record<string, unknown> = {};
+        if (pairing.state === 'missing') {
+          problem = `${dep.name}@${dep.spec} is declared in ${manifest.path} but not in ${scan.lockfile.path}`;
+          details = { reason: 'missing' };
+        } else if (pairing.state === 'locked') {
+          const { entry } = pairing;
+          if (entry.name !== dep.registryName) {
+            problem = `${dep.name} is declared as ${dep.registryName} but ${scan.lockfile.path} locks ${entry.name}@${entry.version}`;
+            details = { reason: 'other-package', locked: `${entry.name}@${entry.version}` };
+          } else if (!satisfies(entry.version, dep.range)) {
+            problem = `${dep.name} is locked at ${entry.version}, outside the declared range ${dep.range}`;
+            details = { reason: 'outside-range', locked: entry.version, range: dep.range };
+          }
+        }
+        if (!problem) continue;
+        findings.push({
+          code: 'LOCKFILE_OUT_OF_SYNC',
+          severity: CODE_INFO.LOCKFILE_OUT_OF_SYNC.severity,
+          package: dep.registryName,
+          message: sanitize(`${problem}.`),
+          hint: 'Run the install (npm install, pnpm install, yarn, bun install) and review the lockfile change before committing it.',
+          locations: [{ file: manifest.path, ...(dep.line ? { line: dep.line } : {}), field: `${dep.field}.${dep.name}` }],
+          details: { lockfile: scan.lockfile.path, ...details },
+        });
+      }
+    }
+    return findings;
+  },
+});
