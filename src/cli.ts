@@ -67,6 +67,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--format <format>', 'Output format: text or json', { default: 'text' })
     .option('--output <file>', 'Write the report to a file instead of standard output')
     .option('--fail-on <severity>', 'Lowest severity that makes the exit code 1: error, warning or info', { default: 'error' })
+    .option('--changed-since <ref>', 'Check only lockfile entries, declarations and imports added or changed since this git ref')
+    .option('--allowed-hosts <hosts>', 'Comma-separated hosts lockfile entries may download from besides the configured registries; repeatable')
     .option('--registry <url>', 'Registry to use for unscoped packages (default: from .npmrc)')
     .option('--config <file>', 'Configuration file (default: depverify.config.json or package.json "depverify")')
     .option('--cache-dir <dir>', 'Cache directory (default: the user cache directory, or DEPVERIFY_CACHE_DIR)')
@@ -109,6 +111,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       root: path.resolve(io.cwd, String(parsed.args[0] ?? '.')),
       ...(packages.length ? { packages } : {}),
       ...(opts.registry ? { registry: String(opts.registry) } : {}),
+      ...(opts.changedSince !== undefined ? { changedSince: String(opts.changedSince) } : {}),
+      ...(opts.allowedHosts !== undefined ? { allowedHosts: asList(opts.allowedHosts, '--allowed-hosts').flatMap((h) => h.split(',')).filter(Boolean) } : {}),
       ...(opts.config ? { config: String(opts.config) } : {}),
       cacheDir: opts.cache === false ? false : opts.cacheDir ? path.resolve(io.cwd, String(opts.cacheDir)) : undefined,
       ...(ttl ? { cacheTtl: ttl * 1000 } : {}),

@@ -11,7 +11,8 @@ import { createPopularity } from './popularity.js';
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry/client.js';
 import { defaultCacheDir } from './registry/facts-cache.js';
 import { fetchMonthlyDownloads } from './registry/downloads.js';
-import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePattern, parseConfig } from './scan/config.js';
+import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePattern, normaliseHost, parseConfig } from './scan/config.js';
+import { type ChangeSet, changedSince } from './scan/changed.js';
 import { scanProject } from './scan/project.js';
 import { parsePackageArg } from './scan/package-args.js';
 import { collectRequests } from './scan/requests.js';
@@ -42,6 +43,13 @@ export interface VerifyOptions extends Partial<Omit<RegistryClientOptions, 'root
   onProgress?: (progress: Progress) => void;
   /** The time ages are judged against (ms since the epoch); defaults to now. */
   now?: number;
+  /**
+   * A git ref: check only lockfile entries and declarations added or changed since, and imports
+   * in files changed since (`--changed-since`).
+   */
+  changedSince?: string;
+  /** More hosts lockfile entries may download from (`--allowed-hosts`), added to the config's. */
+  allowedHosts?: string[];
 }
 
 export { ConfigError };
@@ -51,6 +59,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const root = options.root ?? process.cwd();
   const config = typeof options.config === 'object' ? parseConfig(options.config, 'options.config') : await loadConfig(root, options.config);
   options.signal?.throwIfAborted();
+  for (const host of options.allowedHosts ?? []) config.lockfile.allowedHosts.push(normaliseHost(host, '--allowed-hosts'));
 
   let scan: ProjectScan;
   let requests: PackageRequest[];
@@ -61,6 +70,15 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     options.onProgress?.({ phase: 'scan', done: 0, total: 1 });
     scan = await scanProject(root, config);
     requests = collectRequests(scan);
+  }
+  let changes: ChangeSet | undefined;
+  let unchanged = 0;
+  if (options.changedSince !== undefined) {
+    if (options.packages?.length) throw new ConfigError('--changed-since needs a project, not --package');
+    changes = await changedSince(root, options.changedSince, scan);
+    const before = requests.length;
+    requests = requests.filter((r) => r.locations.some(changes!.includes));
+    unchanged = before - requests.length;
   }
 
   const skipped = new Set<string>();
@@ -119,8 +137,15 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   }
   const findings: Finding[] = [];
   const projectContext = { config, registries: client.registries?.() ?? [client.registryFor('depverify-probe')] };
-  for (const check of PROJECT_CHECKS) findings.push(...check.run(scan, projectContext).filter((f) => !skipped.has(f.package)));
+  for (const check of PROJECT_CHECKS) {
+    for (const finding of check.run(scan, projectContext)) {
+      if (skipped.has(finding.package)) continue;
+      // An unreadable file is never "unchanged": what it holds was not looked at.
+      if (changes && finding.code !== 'INPUT_ERROR' && !finding.locations.some(changes.includes)) continue;
+      findings.push(finding);
+    }
+  }
   for (const input of inputs) for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
   popularity.save();
-  return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size });
+  return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size, ...(changes ? { changes: { ref: changes.ref, unchanged } } : {}) });
 }

@@ -21,6 +21,10 @@ export interface Summary {
   names: number;
   /** Names left out by configuration (ignored, internal scopes). */
   skipped: number;
+  /** With `--changed-since`: the git ref compared against. */
+  changedSince?: string;
+  /** With `--changed-since`: declarations, lockfile entries and imports left out as unchanged. */
+  unchanged?: number;
   errors: number;
   warnings: number;
   infos: number;

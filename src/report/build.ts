@@ -65,6 +65,8 @@ export interface ReportInput {
   /** Every finding before severities were applied: a package's state never depends on settings. */
   allFindings: Finding[];
   skipped: number;
+  /** With `--changed-since`: the ref, and how many references were left out as unchanged. */
+  changes?: { ref: string; unchanged: number };
 }
 
 export function buildReport(input: ReportInput): Report {
@@ -87,6 +89,7 @@ export function buildReport(input: ReportInput): Report {
       unknown,
       names: input.lookups.size,
       skipped: input.skipped,
+      ...(input.changes ? { changedSince: input.changes.ref, unchanged: input.changes.unchanged } : {}),
       errors: count('error'),
       warnings: count('warning'),
       infos: count('info'),

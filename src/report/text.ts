@@ -48,7 +48,8 @@ export function formatText(report: Report, options: TextOptions): string {
     s.infos ? `${s.infos} info` : '',
   ].filter(Boolean);
   const checked = `${s.names} package${s.names === 1 ? '' : 's'} checked`;
-  const extra = [s.skipped ? `${s.skipped} skipped by configuration` : '', s.unknown ? c.red(`${s.unknown} could not be checked`) : ''].filter(Boolean);
+  const unchanged = s.changedSince === undefined ? '' : `${s.unchanged ?? 0} unchanged since ${s.changedSince} skipped`;
+  const extra = [s.skipped ? `${s.skipped} skipped by configuration` : '', unchanged, s.unknown ? c.red(`${s.unknown} could not be checked`) : ''].filter(Boolean);
   const verdict =
     report.status === 'clean'
       ? c.green('✔ no problems found')
