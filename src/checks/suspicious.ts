@@ -111,7 +111,7 @@ function judge(fired: Set<SquatSignal['signal']>): Severity | undefined {
 function describe(s: SquatSignal): string {
   switch (s.signal) {
     case 'typosquat':
-      return `name is ${s.target} with ${RULE_TEXT[s.rule]} (${s.target} has ${s.targetDownloads.toLocaleString('en-US')} downloads a month)`;
+      return `name is ${s.target} ${s.rule === 'foreign-scope' ? RULE_TEXT[s.rule] : `with ${RULE_TEXT[s.rule]}`} (${s.target} has ${s.targetDownloads.toLocaleString('en-US')} downloads a month)`;
     case 'new-package':
       return `created ${s.days === 0 ? 'today' : `${s.days} day${s.days === 1 ? '' : 's'} ago`}`;
     case 'new-maintainer':

@@ -10,16 +10,11 @@ export async function readPnpmWorkspaceGlobs(root: string): Promise<{ globs: str
   const read = await readText(root, file);
   if ('missing' in read) return { globs: [], errors: [] };
   if ('error' in read) return { globs: [], errors: [read.error] };
-  let doc: unknown;
-  try {
-    // Loaded only for pnpm projects.
-    const { parse } = await import('yaml');
-    doc = parse(read.text);
-  } catch (error) {
-    const line = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
-    const message = `invalid YAML: ${String((error as Error).message).split('\n')[0]}`;
-    return { globs: [], errors: [{ file, message, ...(line ? { line: line.line, column: line.col } : {}) }] };
-  }
+  // Loaded only for pnpm projects; the same parser as the pnpm lockfile, so one YAML library loads.
+  const { parseYaml } = await import('./yaml-lines.js');
+  const parsed = parseYaml(file, read.text);
+  if (parsed.error) return { globs: [], errors: [parsed.error] };
+  const doc = parsed.value;
   const packages = (doc as { packages?: unknown } | null)?.packages;
   if (packages === undefined) return { globs: [], errors: [] };
   if (!Array.isArray(packages) || packages.some((p) => typeof p !== 'string')) {
