@@ -5,7 +5,9 @@ import { SEVERITIES, type Severity } from './model/finding.js';
 import type { Report } from './model/report.js';
 import { sanitize } from './model/sanitize.js';
 import { EXIT, exitCode } from './report/exit-code.js';
+import { formatGithub } from './report/github.js';
 import { formatJson } from './report/json.js';
+import { formatSarif } from './report/sarif.js';
 import { formatText } from './report/text.js';
 import { ConfigError, type Progress, verify } from './verify.js';
 import { VERSION } from './version.js';
@@ -17,7 +19,7 @@ export interface CliIo {
   cwd: string;
 }
 
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
 
 class UsageError extends Error {}
@@ -64,7 +66,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   cli
     .command('[dir]', 'Check the packages a project references against the registry')
     .option('--package <spec>', 'Check this package spec (name or name@range) instead of a project; repeatable')
-    .option('--format <format>', 'Output format: text or json', { default: 'text' })
+    .option('--format <format>', 'Output format: text, json, sarif (code scanning) or github (Actions annotations)', { default: 'text' })
     .option('--output <file>', 'Write the report to a file instead of standard output')
     .option('--fail-on <severity>', 'Lowest severity that makes the exit code 1: error, warning or info', { default: 'error' })
     .option('--changed-since <ref>', 'Check only lockfile entries, declarations and imports added or changed since this git ref')
@@ -98,6 +100,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   if (opts.help || opts.version) return EXIT.clean;
   const progress = progressReporter(io, !opts.quiet && !!io.stderr.isTTY);
   let report: Report;
+  let root: string;
   let format: Format;
   let failOn: Severity;
   try {
@@ -107,8 +110,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     const ttl = positiveInt(opts.cacheTtl, '--cache-ttl');
     const timeout = positiveInt(opts.timeout, '--timeout');
     const packages = asList(opts.package, '--package');
+    root = path.resolve(io.cwd, String(parsed.args[0] ?? '.'));
     report = await verify({
-      root: path.resolve(io.cwd, String(parsed.args[0] ?? '.')),
+      root,
       ...(packages.length ? { packages } : {}),
       ...(opts.registry ? { registry: String(opts.registry) } : {}),
       ...(opts.changedSince !== undefined ? { changedSince: String(opts.changedSince) } : {}),
@@ -133,7 +137,13 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   progress.done();
   const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0' && io.env.FORCE_COLOR !== 'false';
   const color = opts.color !== false && !io.env.NO_COLOR && !opts.output && (forced || !!io.stdout.isTTY);
-  const output = format === 'json' ? formatJson(report) : formatText(report, { color });
+  const formatters: Record<Format, () => string> = {
+    text: () => formatText(report, { color }),
+    json: () => formatJson(report),
+    sarif: () => formatSarif(report, { root }),
+    github: () => formatGithub(report),
+  };
+  const output = formatters[format]();
   if (opts.output) {
     try {
       await writeFile(path.resolve(io.cwd, String(opts.output)), output);

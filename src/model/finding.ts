@@ -29,6 +29,9 @@ export type FindingCode = (typeof FINDING_CODES)[number];
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error'];
 
+/** The `file` of a location that is a `--package` argument (in `field`), not a project file. */
+export const COMMAND_LINE = '<command line>';
+
 /** Where a finding comes from: a source position, or a manifest/lockfile field. */
 export interface Location {
   /** Path relative to the project root, with forward slashes. */

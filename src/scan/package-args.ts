@@ -1,3 +1,4 @@
+import { COMMAND_LINE } from '../model/finding.js';
 import type { PackageRequest } from '../model/request.js';
 import { ConfigError } from './config.js';
 import { classifySpec } from './spec.js';
@@ -16,7 +17,7 @@ export function parsePackageArg(arg: string): PackageRequest {
       parsed.kind === 'invalid' ? `not a package spec: "${arg}"` : `"${arg}" is a ${parsed.kind} spec, which cannot be checked against a registry`,
     );
   }
-  const request: PackageRequest = { name: parsed.registryName, source: 'cli', locations: [{ file: '<command line>', field: arg }] };
+  const request: PackageRequest = { name: parsed.registryName, source: 'cli', locations: [{ file: COMMAND_LINE, field: arg }] };
   if (spec && parsed.range && parsed.range !== '*') request.wanted = parsed.range;
   else if (spec) request.wanted = spec;
   return request;
