@@ -37,6 +37,13 @@ const TAGS: Record<FindingCode, string[]> = {
   LICENSE_CHANGED: ['dependencies', 'license'],
   UNMAINTAINED: ['dependencies', 'maintenance'],
   SUSPICIOUS_PACKAGE: [...SUPPLY_CHAIN, 'typosquatting'],
+  LOCKFILE_FOREIGN_HOST: [...SUPPLY_CHAIN, 'lockfile'],
+  LOCKFILE_INSECURE_URL: [...SUPPLY_CHAIN, 'lockfile'],
+  LOCKFILE_INVALID_URL: [...SUPPLY_CHAIN, 'lockfile'],
+  LOCKFILE_NAME_MISMATCH: [...SUPPLY_CHAIN, 'lockfile'],
+  LOCKFILE_INTEGRITY_MISSING: [...SUPPLY_CHAIN, 'lockfile'],
+  LOCKFILE_WEAK_INTEGRITY: [...SUPPLY_CHAIN, 'lockfile'],
+  LOCKFILE_OUT_OF_SYNC: ['dependencies', 'lockfile', 'correctness'],
 };
 
 const pascalCase = (code: string): string =>
