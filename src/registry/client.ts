@@ -4,6 +4,7 @@ import { ConfigError } from '../scan/config.js';
 import { distilPackument } from './distil.js';
 import { type CacheEntry, FactsCache, defaultCacheDir } from './facts-cache.js';
 import { fetchPackument } from './fetch-packument.js';
+import { fetchTarball, type TarballAnswer } from './tarball.js';
 import { type NpmConfig, loadNpmConfig } from './npmrc.js';
 import { configuredRegistries, normaliseRegistry, pickRegistry } from './pick-registry.js';
 
@@ -15,6 +16,8 @@ export interface RegistryClient {
   registryFor(name: string): string;
   /** Every configured registry: the default and each scope's (for lockfile host checks). */
   registries?(): string[];
+  /** A version's tarball, verified against its integrity; for reading type declarations. */
+  tarball?(name: string, version: string): Promise<TarballAnswer>;
 }
 
 export interface RegistryClientOptions {
@@ -112,6 +115,18 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   return {
     registryFor: (name) => pickRegistry(name, config),
     registries: () => configuredRegistries(config),
+    tarball(name, version) {
+      if (options.offline) return Promise.resolve({ state: 'unknown', reason: 'offline' });
+      return limit(() =>
+        fetchTarball(name, version, {
+          config: fetchConfig,
+          registry: pickRegistry(name, config),
+          signal: options.signal,
+          timeout: options.timeout ?? DEFAULTS.timeout,
+          retries: options.retries ?? DEFAULTS.retries,
+        }),
+      );
+    },
     lookup(name) {
       const registry = pickRegistry(name, config);
       const key = `${registry}\0${name}`;

@@ -21,14 +21,14 @@ export interface FetchPackumentOptions {
 type RegFetch = typeof import('npm-registry-fetch');
 let regFetch: Promise<RegFetch> | undefined;
 // Loaded on first use: a run answered wholly from the cache never pays for npm-registry-fetch.
-const loadRegFetch = (): Promise<RegFetch> => (regFetch ??= import('npm-registry-fetch').then((m) => m.default));
+export const loadRegFetch = (): Promise<RegFetch> => (regFetch ??= import('npm-registry-fetch').then((m) => m.default));
 
 /** `@scope/name` → `@scope%2fname`, as the registry's packument URL wants it. */
 export function packumentPath(name: string): string {
   return name.startsWith('@') ? `/${name.replace('/', '%2f')}` : `/${encodeURIComponent(name)}`;
 }
 
-function describeError(error: unknown, signal: AbortSignal): string {
+export function describeError(error: unknown, signal: AbortSignal): string {
   const e = error as { code?: string; statusCode?: number; type?: string; name?: string; message?: string };
   if (typeof e.statusCode === 'number') {
     if (e.statusCode === 401 || e.statusCode === 403) return `HTTP ${e.statusCode}: the registry refused access (check auth in .npmrc)`;

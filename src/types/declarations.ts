@@ -1,0 +1,228 @@
+/**
+ * Type declarations of the packages a project imports, at the versions it would install: the
+ * package's own, else `@types/<name>`, plus every package those declarations import (found by
+ * pre-processing them, so the compiler host never waits on the network). Read from tarballs in
+ * memory and cached on disk by registry, name and version (published versions never change).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import semver from 'semver';
+import { resolveVersion } from '../checks/resolve-version.js';
+import type { Lookup, PackageFacts } from '../model/facts.js';
+import type { RegistryClient } from '../registry/client.js';
+import { packageNameOf } from '../scan/specifiers.js';
+import ts from '../scan/typescript.js';
+import { readTarballFiles } from './tarball-files.js';
+
+export interface LoadedPackage {
+  name: string;
+  version: string;
+  files: Map<string, string>;
+}
+
+export type TypesSource = { kind: 'own' | 'types-package'; package: LoadedPackage } | { kind: 'none'; reason: string };
+
+export interface DeclarationSet {
+  /** By package name; one version of each (the first the closure needed). */
+  packages: Map<string, LoadedPackage>;
+  /** For each imported package: where its types come from. */
+  sources: Map<string, TypesSource>;
+  /** Packages whose declarations could not be had, with why. */
+  unknown: Map<string, string>;
+}
+
+const FORMAT = 'decl-v1';
+const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+/** The closure stops here: a declaration graph this large is not an assistant's snippet. */
+const MAX_PACKAGES = 300;
+
+/** `@types/` name for a package, as DefinitelyTyped mangles scoped names. */
+export const typesPackageName = (name: string): string => `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
+
+/** Whether a package ships its own declarations (types/typings, exports type conditions, typesVersions, index.d.ts, main's .d.ts). */
+export function hasOwnTypes(files: Map<string, string>): boolean {
+  if (![...files.keys()].some((f) => /\.d\.[mc]?ts$/.test(f))) return false;
+  let manifest: Record<string, unknown> = {};
+  try {
+    manifest = JSON.parse(files.get('package.json') ?? '{}') as Record<string, unknown>;
+  } catch {
+    // A broken package.json: only the conventional file names can tell.
+  }
+  if (typeof manifest.types === 'string' || typeof manifest.typings === 'string' || manifest.typesVersions) return true;
+  if (JSON.stringify(manifest.exports ?? null).includes('"types"')) return true;
+  const main = typeof manifest.main === 'string' ? manifest.main.replace(/^\.\//, '').replace(/\.[cm]?js$/, '') : 'index';
+  return files.has(`${main}.d.ts`) || files.has(`${main}/index.d.ts`) || files.has('index.d.ts');
+}
+
+/** The @types version for a package version: same major.minor, else same major, else latest. */
+export function pickTypesVersion(facts: PackageFacts, forVersion: string | undefined): string | undefined {
+  const versions = Object.keys(facts.versions).filter((v) => semver.valid(v) && !semver.prerelease(v));
+  const v = forVersion ? semver.parse(forVersion) : null;
+  if (v) {
+    const best = (match: (x: semver.SemVer) => boolean) => semver.maxSatisfying(versions.filter((x) => match(semver.parse(x)!)), '*');
+    const found = best((x) => x.major === v.major && x.minor === v.minor) ?? best((x) => x.major === v.major);
+    if (found) return found;
+  }
+  return facts.distTags.latest ?? semver.maxSatisfying(versions, '*') ?? undefined;
+}
+
+export class DeclarationLoader {
+  readonly #client: RegistryClient;
+  readonly #cacheDir: string | undefined;
+  readonly #loaded = new Map<string, Promise<LoadedPackage | string>>();
+  readonly #lookups = new Map<string, Promise<Lookup>>();
+
+  constructor(client: RegistryClient, cacheDir?: string) {
+    this.#client = client;
+    this.#cacheDir = cacheDir;
+  }
+
+  lookup(name: string): Promise<Lookup> {
+    let pending = this.#lookups.get(name);
+    if (!pending) this.#lookups.set(name, (pending = this.#client.lookup(name)));
+    return pending;
+  }
+
+  /** The version `range` resolves to (latest without one), or why not. */
+  async pick(name: string, range: string | undefined): Promise<string | { reason: string }> {
+    const lookup = await this.lookup(name);
+    if (lookup.state !== 'found') return { reason: lookup.state === 'unknown' ? lookup.reason : `${name} does not exist` };
+    const resolution = resolveVersion(lookup.facts, { name, source: 'manifest', locations: [], ...(range ? { wanted: range } : {}) });
+    return resolution.ok ? resolution.version : { reason: `no version of ${name} matches ${range}` };
+  }
+
+  /** Declaration files and package.json of `name@version`, or why they could not be had. */
+  load(name: string, version: string): Promise<LoadedPackage | string> {
+    const key = `${name}@${version}`;
+    let pending = this.#loaded.get(key);
+    if (!pending) this.#loaded.set(key, (pending = this.#load(name, version)));
+    return pending;
+  }
+
+  async #load(name: string, version: string): Promise<LoadedPackage | string> {
+    const file = this.#cacheDir ? this.#cacheFile(name, version) : undefined;
+    if (file) {
+      try {
+        const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, string> };
+        return { name, version, files: new Map(Object.entries(stored.files)) };
+      } catch {
+        // Not cached yet, or damaged: fetched again.
+      }
+    }
+    if (!this.#client.tarball) return 'this registry client cannot fetch tarballs';
+    const answer = await this.#client.tarball(name, version);
+    if (answer.state !== 'ok') return answer.reason;
+    const read = await readTarballFiles(answer.data);
+    if (!read.ok) return `tarball of ${name}@${version}: ${read.reason}`;
+    if (file) {
+      const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(temp, JSON.stringify({ integrity: answer.integrity, files: Object.fromEntries(read.files) }));
+        await rename(temp, file);
+      } catch {
+        await rm(temp, { force: true });
+      }
+    }
+    return { name, version, files: read.files };
+  }
+
+  #cacheFile(name: string, version: string): string {
+    const registry = createHash('sha256').update(this.#client.registryFor(name)).digest('hex').slice(0, 16);
+    return path.join(this.#cacheDir!, FORMAT, registry, `${encodeURIComponent(name)}@${encodeURIComponent(version)}.json`);
+  }
+}
+
+/** Bare package names a package's declarations import or reference (`/// <reference types>`). */
+function referencedPackages(pkg: LoadedPackage): Set<string> {
+  const names = new Set<string>();
+  for (const [file, text] of pkg.files) {
+    if (!/\.d\.[mc]?ts$/.test(file)) continue;
+    const info = ts.preProcessFile(text, true, true);
+    for (const ref of [...info.importedFiles, ...info.typeReferenceDirectives]) {
+      const spec = ref.fileName;
+      if (spec.startsWith('.') || spec.startsWith('/')) continue;
+      if (BUILTINS.has(spec) || spec === 'node') names.add('@types/node');
+      else {
+        const name = packageNameOf(spec);
+        if (name && name !== pkg.name) names.add(name);
+      }
+    }
+  }
+  return names;
+}
+
+function dependencyRanges(pkg: LoadedPackage): Record<string, string> {
+  try {
+    const manifest = JSON.parse(pkg.files.get('package.json') ?? '{}') as Record<string, Record<string, string> | undefined>;
+    return { ...manifest.peerDependencies, ...manifest.optionalDependencies, ...manifest.dependencies };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Loads the declarations for `imported` (name → version) and everything they reference. A
+ * referenced package the declaring package does not list is tried as `@types/<name>` if that is
+ * listed, and skipped otherwise: guessing versions would check against types nobody installs.
+ */
+export async function loadDeclarations(loader: DeclarationLoader, imported: Map<string, string>): Promise<DeclarationSet> {
+  const set: DeclarationSet = { packages: new Map(), sources: new Map(), unknown: new Map() };
+  const queue: LoadedPackage[] = [];
+  const add = (pkg: LoadedPackage): void => {
+    if (set.packages.has(pkg.name) || set.packages.size >= MAX_PACKAGES) return;
+    set.packages.set(pkg.name, pkg);
+    queue.push(pkg);
+  };
+
+  await Promise.all(
+    [...imported].map(async ([name, version]) => {
+      const own = await loader.load(name, version);
+      if (typeof own === 'string') {
+        set.unknown.set(name, own);
+        set.sources.set(name, { kind: 'none', reason: own });
+        return;
+      }
+      add(own);
+      if (hasOwnTypes(own.files)) {
+        set.sources.set(name, { kind: 'own', package: own });
+        return;
+      }
+      const typesName = typesPackageName(name);
+      const lookup = await loader.lookup(typesName);
+      const typesVersion = lookup.state === 'found' ? pickTypesVersion(lookup.facts, version) : undefined;
+      const types = typesVersion ? await loader.load(typesName, typesVersion) : `no ${typesName}`;
+      if (typeof types === 'string') set.sources.set(name, { kind: 'none', reason: types });
+      else {
+        add(types);
+        set.sources.set(name, { kind: 'types-package', package: types });
+      }
+    }),
+  );
+
+  // Breadth first, a level at a time, so independent packages load in parallel.
+  while (queue.length) {
+    const level = queue.splice(0);
+    const wanted = new Map<string, string | undefined>();
+    for (const pkg of level) {
+      const ranges = dependencyRanges(pkg);
+      for (const ref of referencedPackages(pkg)) {
+        const listed = ranges[ref] !== undefined ? ref : ranges[typesPackageName(ref)] !== undefined ? typesPackageName(ref) : ref === '@types/node' ? ref : undefined;
+        if (listed && !set.packages.has(listed) && !wanted.has(listed)) wanted.set(listed, ranges[listed]);
+      }
+    }
+    await Promise.all(
+      [...wanted].map(async ([name, range]) => {
+        const version = await loader.pick(name, range?.startsWith('npm:') ? undefined : range);
+        if (typeof version !== 'string') return void set.unknown.set(name, version.reason);
+        const pkg = await loader.load(name, version);
+        if (typeof pkg === 'string') set.unknown.set(name, pkg);
+        else add(pkg);
+      }),
+    );
+  }
+  return set;
+}
