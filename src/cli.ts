@@ -80,6 +80,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('--refresh', 'Ignore cached answers and ask the registry again')
     .option('--concurrency <n>', 'Registry requests at once (default 16)')
     .option('--timeout <seconds>', 'Time limit for each registry request, retries included (default 30)')
+    .option('--no-types', 'Do not check imported members against type declarations (no tarballs are fetched)')
     .option('--no-color', 'Plain text output (NO_COLOR is respected too)')
     .option('--quiet', 'No progress line on stderr');
   cli.help();
@@ -123,6 +124,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       ...(timeout ? { timeout: timeout * 1000 } : {}),
       ...(opts.concurrency !== undefined ? { concurrency: positiveInt(opts.concurrency, '--concurrency') } : {}),
       offline: !!opts.offline,
+      ...(opts.types === false ? { types: false } : {}),
       refresh: !!opts.refresh,
       env: io.env,
       onProgress: progress.update,

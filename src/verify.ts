@@ -22,7 +22,7 @@ import { VERSION } from './version.js';
 const TOOL = { name: 'depverify', version: VERSION };
 
 export interface Progress {
-  phase: 'scan' | 'registry';
+  phase: 'scan' | 'registry' | 'types';
   done: number;
   total: number;
 }
@@ -48,6 +48,11 @@ export interface VerifyOptions extends Partial<Omit<RegistryClientOptions, 'root
    * in files changed since (`--changed-since`).
    */
   changedSince?: string;
+  /**
+   * Check imported and called members against the packages' type declarations (default true;
+   * `--no-types`). Fetches the tarballs of imported packages.
+   */
+  types?: boolean;
   /** More hosts lockfile entries may download from (`--allowed-hosts`), added to the config's. */
   allowedHosts?: string[];
 }
@@ -146,6 +151,13 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     }
   }
   for (const input of inputs) for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
+  // A caller's own client without tarball() has opted out of member checks, as `types: false` does.
+  if (options.types !== false && client.tarball && !options.packages?.length && scan.imports.length) {
+    options.onProgress?.({ phase: 'types', done: 0, total: 1 });
+    const { checkTypes } = await import('./types/check-types.js');
+    const typeFindings = await checkTypes({ scan, requests, lookups, client, ...(cacheDir ? { cacheDir } : {}) });
+    findings.push(...typeFindings.filter((f) => !changes || f.locations.some(changes.includes)));
+  }
   popularity.save();
   return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size, ...(changes ? { changes: { ref: changes.ref, unchanged } } : {}) });
 }

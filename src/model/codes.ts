@@ -125,4 +125,24 @@ export const CODE_INFO = {
     title: 'Lockfile does not match package.json',
     help: 'A dependency declared in package.json is missing from the lockfile, or locked at a version outside the declared range: `npm ci` fails, and what gets installed is not what was reviewed. Run the install to update the lockfile and review the change.',
   },
+  INVENTED_EXPORT: {
+    severity: 'error',
+    title: 'Imported name does not exist',
+    help: 'A named import, default import or destructured require names something the package does not export at the version that would be installed, according to its published type declarations. Assistants invent such names; use what the package exports (a suggestion is given when TypeScript has one).',
+  },
+  INVENTED_MEMBER: {
+    severity: 'error',
+    title: 'Property or method does not exist',
+    help: "Code calls or reads a member that the package's type declarations do not have on that value, at the version that would be installed (`pg.connect_secure`). Only expressions rooted at an import of the package are checked; nothing typed `any` is reported.",
+  },
+  SUBPATH_NOT_FOUND: {
+    severity: 'error',
+    title: 'Subpath import the package does not provide',
+    help: "An import of `pkg/sub` that the package's exports map or files do not provide at the version that would be installed.",
+  },
+  TYPES_UNAVAILABLE: {
+    severity: 'info',
+    title: 'No type declarations to check against',
+    help: 'The package has neither its own declarations nor an @types package (or they could not be fetched: then it is a warning), so nothing is claimed about the members its importers use.',
+  },
 } as const satisfies Record<FindingCode, CodeInfo>;

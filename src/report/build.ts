@@ -76,7 +76,10 @@ export function buildReport(input: ReportInput): Report {
   const unknown = packages.filter((p) => p.state === 'unknown').length;
   // Anything not checked (a registry that did not answer, a file that could not be read) makes
   // the run incomplete, whatever else it found.
-  const incomplete = unknown > 0 || input.scan.errors.length > 0 || findings.some((f) => f.code === 'INPUT_ERROR' || f.code === 'REGISTRY_UNKNOWN');
+  const incomplete =
+    unknown > 0 ||
+    input.scan.errors.length > 0 ||
+    findings.some((f) => f.code === 'INPUT_ERROR' || f.code === 'REGISTRY_UNKNOWN' || (f.code === 'TYPES_UNAVAILABLE' && f.details?.unavailable === 'fetch-failed'));
   const status: ReportStatus = incomplete ? 'incomplete' : findings.length ? 'findings' : 'clean';
   return {
     schemaVersion: 1,

@@ -44,6 +44,10 @@ const TAGS: Record<FindingCode, string[]> = {
   LOCKFILE_INTEGRITY_MISSING: [...SUPPLY_CHAIN, 'lockfile'],
   LOCKFILE_WEAK_INTEGRITY: [...SUPPLY_CHAIN, 'lockfile'],
   LOCKFILE_OUT_OF_SYNC: ['dependencies', 'lockfile', 'correctness'],
+  INVENTED_EXPORT: ['dependencies', 'correctness', 'hallucination'],
+  INVENTED_MEMBER: ['dependencies', 'correctness', 'hallucination'],
+  SUBPATH_NOT_FOUND: ['dependencies', 'correctness', 'hallucination'],
+  TYPES_UNAVAILABLE: ['dependencies', 'incomplete'],
 };
 
 const pascalCase = (code: string): string =>

@@ -51,7 +51,10 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
   }
   dirs.add(modulesDir);
   const libDir = path.dirname(ts.getDefaultLibFilePath(COMPILER_OPTIONS));
-  const inModules = (p: string): boolean => p === modulesDir || p.startsWith(modulesDir + path.sep) || p.includes(`${path.sep}node_modules${path.sep}`);
+  // TypeScript's own lib files live in a node_modules too, but they are the compiler's, not the project's.
+  const isLib = (p: string): boolean => p.startsWith(libDir + path.sep);
+  const inModules = (p: string): boolean =>
+    !isLib(p) && (p === modulesDir || p.startsWith(modulesDir + path.sep) || p.includes(`${path.sep}node_modules${path.sep}`));
   const readDisk = (p: string): string | undefined => {
     try {
       return readFileSync(p, 'utf8');
@@ -62,7 +65,7 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
 
   const host: TypeScript.CompilerHost = {
     getSourceFile(fileName, languageVersion) {
-      const lib = fileName.startsWith(libDir);
+      const lib = isLib(fileName);
       if (lib && libSourceFiles.has(fileName)) return libSourceFiles.get(fileName);
       const text = inModules(fileName) ? files.get(fileName) : readDisk(fileName);
       if (text === undefined) return undefined;

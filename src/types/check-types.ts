@@ -1,0 +1,83 @@
+/**
+ * The member check of a run: which files import which registry packages, at which versions,
+ * their declarations, one virtual program, and the findings.
+ */
+import path from 'node:path';
+import { resolveVersion } from '../checks/resolve-version.js';
+import type { Lookup } from '../model/facts.js';
+import type { Finding, Location } from '../model/finding.js';
+import type { ProjectScan } from '../model/references.js';
+import type { PackageRequest } from '../model/request.js';
+import type { RegistryClient } from '../registry/client.js';
+import { DeclarationLoader, loadDeclarations } from './declarations.js';
+import { checkMembers } from './members.js';
+import { createVirtualProgram } from './program.js';
+
+export interface TypesCheckInput {
+  scan: ProjectScan;
+  requests: PackageRequest[];
+  lookups: Map<string, Lookup>;
+  client: RegistryClient;
+  cacheDir?: string;
+}
+
+/** The version of `name` the project would install: locked, else the manifest range's pick, else latest. */
+function versionFor(name: string, lookup: Lookup, requests: PackageRequest[]): string | undefined {
+  if (lookup.state !== 'found') return undefined;
+  const mine = requests.filter((r) => r.name === name);
+  const order = [...mine.filter((r) => r.locked !== undefined && r.source === 'manifest'), ...mine.filter((r) => r.source === 'manifest'), ...mine];
+  for (const request of order.length ? order : [{ name, source: 'import' as const, locations: [] }]) {
+    const resolution = resolveVersion(lookup.facts, request);
+    if (resolution.ok) return resolution.version;
+  }
+  return undefined;
+}
+
+export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
+  const { scan } = input;
+  const byPackage = new Map<string, Location[]>();
+  const files = new Set<string>();
+  for (const site of scan.imports) {
+    if (input.lookups.get(site.packageName)?.state !== 'found') continue;
+    files.add(path.join(scan.root, site.file));
+    const list = byPackage.get(site.packageName) ?? [];
+    list.push({ file: site.file, line: site.line, column: site.column });
+    byPackage.set(site.packageName, list);
+  }
+  if (files.size === 0) return [];
+
+  const imported = new Map<string, string>();
+  for (const name of byPackage.keys()) {
+    const version = versionFor(name, input.lookups.get(name)!, input.requests);
+    if (version) imported.set(name, version);
+  }
+  // `@types/x` imported on its own is a declaration package already.
+  for (const name of [...imported.keys()]) if (name.startsWith('@types/')) imported.delete(name);
+  const loader = new DeclarationLoader(input.client, input.cacheDir);
+  const set = await loadDeclarations(loader, imported);
+
+  const findings: Finding[] = [];
+  const checked = new Map<string, { version: string; typesFrom: string }>();
+  for (const [name, source] of set.sources) {
+    const version = imported.get(name)!;
+    if (source.kind === 'none') {
+      const fetchFailed = !/^no @types\//.test(source.reason);
+      findings.push({
+        code: 'TYPES_UNAVAILABLE',
+        severity: fetchFailed ? 'warning' : 'info',
+        package: name,
+        version,
+        message: fetchFailed ? `Could not read the type declarations of ${name}@${version}: ${source.reason}.` : `${name}@${version} has no type declarations and no @types package: its members were not checked.`,
+        hint: 'Nothing is claimed about the members used from this package.',
+        locations: byPackage.get(name) ?? [],
+        details: { reason: source.reason, unavailable: fetchFailed ? 'fetch-failed' : 'no-types' },
+      });
+      continue;
+    }
+    checked.set(name, { version, typesFrom: `${source.package.name}@${source.package.version}` });
+  }
+  if (checked.size === 0) return findings;
+  const vp = createVirtualProgram(scan.root, [...files].sort(), set.packages.values());
+  findings.push(...checkMembers({ root: scan.root, vp, files: [...files].sort(), packages: checked }));
+  return findings;
+}

@@ -1,0 +1,173 @@
+/**
+ * Invented exports and members: TypeScript's own diagnostics over the virtual program, kept only
+ * where the expression is rooted at an import of a checked package. depverify is not a type
+ * checker: argument types, the user's own code and anything typed `any` never produce a finding.
+ */
+import path from 'node:path';
+import type * as TypeScript from 'typescript';
+import type { Finding, FindingCode } from '../model/finding.js';
+import { sanitize } from '../model/sanitize.js';
+import { packageNameOf } from '../scan/specifiers.js';
+import ts from '../scan/typescript.js';
+import type { VirtualProgram } from './program.js';
+
+/** Diagnostics that mean "this name is not there", by what they are about. */
+const EXPORT_CODES = new Set([2305, 2724, 2614, 2459, 2460, 1192, 2613]);
+const MEMBER_CODES = new Set([2339, 2551, 2694]);
+const MODULE_CODES = new Set([2307]);
+
+export interface MemberCheckInput {
+  root: string;
+  vp: VirtualProgram;
+  /** Files to report on (absolute). */
+  files: string[];
+  /** Checked packages: name → the version the declarations are of, and where they come from. */
+  packages: Map<string, { version: string; typesFrom: string }>;
+}
+
+/** The module specifier an expression's value comes from, following locals a few steps. */
+function rootSpecifier(checker: TypeScript.TypeChecker, node: TypeScript.Node, depth = 0): string | undefined {
+  if (depth > 6) return undefined;
+  let expr: TypeScript.Node = node;
+  // Down to the leftmost operand: a.b.c(), new A().b, (await a.b()).c, a!.b, a[0].b
+  for (;;) {
+    if (ts.isPropertyAccessExpression(expr) || ts.isElementAccessExpression(expr)) expr = expr.expression;
+    else if (ts.isCallExpression(expr)) {
+      const required = requireSpecifier(expr);
+      if (required) return required;
+      expr = expr.expression;
+    } else if (ts.isNewExpression(expr) || ts.isParenthesizedExpression(expr) || ts.isNonNullExpression(expr) || ts.isAwaitExpression(expr)) expr = expr.expression;
+    else if (ts.isAsExpression(expr) || ts.isTypeAssertionExpression(expr) || ts.isSatisfiesExpression(expr)) expr = expr.expression;
+    else break;
+  }
+  if (!ts.isIdentifier(expr)) return undefined;
+  const symbol = checker.getSymbolAtLocation(expr);
+  for (const decl of symbol?.declarations ?? []) {
+    const found = specifierOfDeclaration(checker, decl, depth);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function requireSpecifier(call: TypeScript.CallExpression): string | undefined {
+  const [arg] = call.arguments;
+  return ts.isIdentifier(call.expression) && call.expression.text === 'require' && arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
+}
+
+function specifierOfDeclaration(checker: TypeScript.TypeChecker, decl: TypeScript.Declaration, depth: number): string | undefined {
+  let node: TypeScript.Node = decl;
+  if (ts.isImportSpecifier(node) || ts.isNamespaceImport(node)) node = node.parent.parent;
+  if (ts.isImportClause(node)) node = node.parent;
+  if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) return node.moduleSpecifier.text;
+  if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    return node.moduleReference.expression.text;
+  }
+  // `const { a } = require('x')`, `const pool = new Pool()`, `const res = await pool.query()`
+  while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node)) node = node.parent;
+  if (ts.isVariableDeclaration(node) && node.initializer) return rootSpecifier(checker, node.initializer, depth + 1);
+  // `(req: Request) => req.foo`, when Request is imported
+  if (ts.isParameter(node) && node.type && ts.isTypeReferenceNode(node.type)) {
+    const name = node.type.typeName;
+    const left = ts.isQualifiedName(name) ? leftmost(name) : name;
+    return rootSpecifier(checker, left, depth + 1);
+  }
+  return undefined;
+}
+
+function leftmost(name: TypeScript.QualifiedName): TypeScript.Identifier {
+  let n: TypeScript.EntityName = name;
+  while (ts.isQualifiedName(n)) n = n.left;
+  return n;
+}
+
+function nodeAt(sf: TypeScript.SourceFile, pos: number): TypeScript.Node {
+  let found: TypeScript.Node = sf;
+  const visit = (n: TypeScript.Node): void => {
+    if (pos >= n.getStart(sf) && pos < n.getEnd()) {
+      found = n;
+      ts.forEachChild(n, visit);
+    }
+  };
+  ts.forEachChild(sf, visit);
+  return found;
+}
+
+/** The module specifier of the import or export declaration a node is in. */
+function enclosingModuleSpecifier(node: TypeScript.Node): string | undefined {
+  for (let n: TypeScript.Node | undefined = node; n; n = n.parent) {
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) return n.moduleSpecifier.text;
+    if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) return n.moduleReference.expression.text;
+    // `const { nope } = require('x')` in a JavaScript file
+    if (ts.isVariableDeclaration(n) && n.initializer && ts.isCallExpression(n.initializer)) return requireSpecifier(n.initializer);
+    if (ts.isStatement(n)) return undefined;
+  }
+  return undefined;
+}
+
+export function checkMembers(input: MemberCheckInput): Finding[] {
+  const { program } = input.vp;
+  const checker = program.getTypeChecker();
+  const findings: Finding[] = [];
+  for (const file of input.files) {
+    const sf = program.getSourceFile(file);
+    if (!sf) continue;
+    for (const d of program.getSemanticDiagnostics(sf)) {
+      if (d.start === undefined) continue;
+      const isExport = EXPORT_CODES.has(d.code);
+      const isMember = MEMBER_CODES.has(d.code);
+      const isModule = MODULE_CODES.has(d.code);
+      if (!isExport && !isMember && !isModule) continue;
+      const node = nodeAt(sf, d.start);
+      let specifier: string | undefined;
+      let code: FindingCode;
+      if (isModule) {
+        specifier = ts.isStringLiteralLike(node) ? node.text : undefined;
+        code = 'SUBPATH_NOT_FOUND';
+      } else if (isExport) {
+        specifier = enclosingModuleSpecifier(node);
+        code = 'INVENTED_EXPORT';
+      } else {
+        const parent = node.parent;
+        if (parent && ts.isBindingElement(parent)) {
+          // `const { nope } = require('x')` (or of any import-rooted value)
+          let decl: TypeScript.Node = parent;
+          while (ts.isBindingElement(decl) || ts.isObjectBindingPattern(decl) || ts.isArrayBindingPattern(decl)) decl = decl.parent;
+          const init = ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
+          specifier = init ? rootSpecifier(checker, init) : undefined;
+          code = init && ts.isCallExpression(init) && requireSpecifier(init) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
+        } else {
+          const receiver = parent && (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) ? (ts.isPropertyAccessExpression(parent) ? parent.expression : parent.left) : undefined;
+          specifier = receiver ? rootSpecifier(checker, receiver) : undefined;
+          code = receiver && isNamespaceImportOf(checker, receiver) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
+        }
+      }
+      const pkg = specifier ? packageNameOf(specifier) : undefined;
+      const checked = pkg ? input.packages.get(pkg) : undefined;
+      if (!pkg || !checked) continue;
+      if (code === 'SUBPATH_NOT_FOUND' && specifier === pkg) continue; // the package itself: existence is the registry pass's
+      const text = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+      // A name only: "Did you mean to use 'import x from …'" advises a statement, not a name.
+      const suggestion = /Did you mean '([^' ]+)'/.exec(text)?.[1];
+      const name = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : ts.isStringLiteralLike(node) ? node.text : node.getText(sf).slice(0, 100);
+      const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
+      const where = code === 'SUBPATH_NOT_FOUND' ? `${specifier} is not a subpath ${pkg}@${checked.version} provides` : `${pkg}@${checked.version} has no ${code === 'INVENTED_EXPORT' ? 'export' : 'member'} ${name}`;
+      findings.push({
+        code,
+        severity: code === 'SUBPATH_NOT_FOUND' ? 'error' : 'error',
+        package: pkg,
+        version: checked.version,
+        message: sanitize(`${where}${suggestion ? `; did you mean ${suggestion}?` : '.'}`),
+        hint: `Checked against the type declarations of ${checked.typesFrom}. Use what the package provides${suggestion ? ` (${suggestion})` : ''}, or check its documentation for the version you install.`,
+        locations: [{ file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 }],
+        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion } : {}), ...(specifier ? { specifier } : {}) },
+      });
+    }
+  }
+  return findings;
+}
+
+/** `import * as pg from 'pg'; pg.nope`: a missing export, not a missing member. */
+function isNamespaceImportOf(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
+  if (!ts.isIdentifier(receiver)) return false;
+  return (checker.getSymbolAtLocation(receiver)?.declarations ?? []).some((d) => ts.isNamespaceImport(d));
+}

@@ -1,0 +1,39 @@
+/** Publishes fixture packages (files packed into real tarballs) into the msw mock registry. */
+import { createHash } from 'node:crypto';
+import { HttpResponse } from 'msw';
+import { REGISTRY, type createMockRegistry } from './registry.js';
+import { packageTarball } from './tarball.js';
+
+type Mock = ReturnType<typeof createMockRegistry>;
+export type PackageFiles = Record<string, string>;
+
+/**
+ * `versions` maps each version to its files (package.json is added when missing). The packument,
+ * each version document and each tarball are served as the public registry serves them, with a
+ * real sha512 integrity (or a wrong one with `corrupt`).
+ */
+export function publish(mock: Mock, name: string, versions: Record<string, PackageFiles>, opts: { corrupt?: string[] } = {}): void {
+  const bare = name.split('/').pop()!;
+  const docs: Record<string, Record<string, unknown>> = {};
+  for (const [version, files] of Object.entries(versions)) {
+    const manifest = { name, version, license: 'MIT', ...(files['package.json'] ? (JSON.parse(files['package.json']) as object) : {}) };
+    const data = packageTarball({ ...files, 'package.json': JSON.stringify(manifest) });
+    const integrity = `sha512-${createHash('sha512').update(opts.corrupt?.includes(version) ? 'other bytes' : data).digest('base64')}`;
+    const tarball = `${REGISTRY}${name}/-/${bare}-${version}.tgz`;
+    docs[version] = { ...manifest, dist: { tarball, integrity } };
+    mock.set(`${name}/-/${bare}-${version}.tgz`, () => new HttpResponse(data, { headers: { 'content-type': 'application/octet-stream' } }));
+    mock.set(`${name}/${version}`, docs[version]!);
+  }
+  const names = Object.keys(versions);
+  mock.set(name, {
+    _id: name,
+    name,
+    'dist-tags': { latest: names.at(-1) },
+    versions: docs,
+    time: { created: '2020-01-01T00:00:00.000Z', ...Object.fromEntries(names.map((v) => [v, '2024-01-01T00:00:00.000Z'])) },
+    maintainers: [{ name: 'a' }, { name: 'b' }],
+    description: `${name} fixture`,
+    repository: { type: 'git', url: `git+https://git.example.test/${name}.git` },
+    license: 'MIT',
+  });
+}

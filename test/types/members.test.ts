@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { verify } from '../../src/index.js';
+import { createRegistryClient } from '../../src/registry/client.js';
+import { writeTree } from '../helpers/fixture.js';
+import { publish } from '../helpers/publish.js';
+import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+
+const mock = createMockRegistry();
+const cacheRoot = mkdtempSync(path.join(tmpdir(), 'depverify-types-'));
+let caches = 0;
+beforeAll(() => mock.listen());
+afterEach(() => mock.reset());
+afterAll(() => {
+  mock.close();
+  rmSync(cacheRoot, { recursive: true, force: true });
+});
+
+const pkgJson = (extra: object) => JSON.stringify(extra);
+
+async function check(files: Record<string, string>, opts: { cacheDir?: string } = {}) {
+  const root = await writeTree(files);
+  const cacheDir = opts.cacheDir ?? path.join(cacheRoot, `c${caches++}`);
+  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
+  const report = await verify({ root, client, cacheDir, popularIndex: false });
+  const types = report.findings.filter((f) => ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE'].includes(f.code));
+  return { report, types, rows: types.map((f) => [f.code, f.package, f.details?.name, f.locations[0]?.file, f.locations[0]?.line, f.details?.suggestion ?? null]) };
+}
+
+/** A package with bundled types: a class, a function returning a promise of an interface, overloads. */
+const DB = {
+  'package.json': pkgJson({ main: 'index.js', types: 'index.d.ts' }),
+  'index.d.ts': [
+    "export * from './pool';",
+    "export { connect } from './connect';",
+    'export declare const version: string;',
+  ].join('\n'),
+  'pool.d.ts': [
+    'export interface Result { rows: unknown[]; rowCount: number }',
+    'export declare class Pool {',
+    '  constructor(opts?: { max?: number });',
+    '  query(sql: string): Promise<Result>;',
+    '  query(sql: string, values: unknown[]): Promise<Result>;',
+    '  end(): Promise<void>;',
+    '}',
+  ].join('\n'),
+  'connect.d.ts': "import { Pool } from './pool';\nexport declare function connect(url: string): Pool;",
+};
+
+describe('invented members against bundled declarations', () => {
+  it('named imports, instances, awaited results, chained calls; suggestions; correct code says nothing', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const { rows, report } = await check({
+      'package.json': pkgJson({ name: 'app', dependencies: { db: '^1.0.0' } }),
+      'src/a.ts': [
+        "import { Pool, connect, connectSecure } from 'db';",
+        'const pool = new Pool({ max: 2 });',
+        "const res = await pool.query('select 1', []);",
+        'console.log(res.rows, res.rowCount, res.rowz);',
+        "await connect('x').queryOne('select 1');",
+        'pool.end();',
+        "const mine = { a: 1 }; console.log(mine.b);", // the user's own code: not depverify's business
+        "const loose: any = pool; loose.whatever();",
+        'pool.ennd();',
+      ].join('\n'),
+    });
+    // Suggestions are TypeScript's own, given only when its spelling rules find one.
+    expect(rows).toEqual([
+      ['INVENTED_EXPORT', 'db', 'connectSecure', 'src/a.ts', 1, null],
+      ['INVENTED_MEMBER', 'db', 'rowz', 'src/a.ts', 4, null],
+      ['INVENTED_MEMBER', 'db', 'queryOne', 'src/a.ts', 5, null],
+      ['INVENTED_MEMBER', 'db', 'ennd', 'src/a.ts', 9, 'end'],
+    ]);
+    expect(report.findings.find((f) => f.details?.name === 'rowz')).toMatchObject({ version: '1.0.0', severity: 'error', locations: [{ file: 'src/a.ts', line: 4, column: 41 }] });
+  });
+
+  it('JavaScript: require destructuring and members, checked with the same rules', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const { rows } = await check({
+      'package.json': pkgJson({ name: 'app', dependencies: { db: '^1.0.0' } }),
+      'src/a.cjs': "const { Pool, Poool } = require('db');\nconst db = require('db');\nnew db.Pool().quer('x');\nnew Pool().end();\n",
+    });
+    expect(rows).toEqual([
+      ['INVENTED_EXPORT', 'db', 'Poool', 'src/a.cjs', 1, 'Pool'],
+      ['INVENTED_MEMBER', 'db', 'quer', 'src/a.cjs', 3, 'query'],
+    ]);
+  });
+
+  it('the version the lockfile pins: a member added in 2.0.0 is invented at 1.0.0', async () => {
+    publish(mock, 'db', { '1.0.0': DB, '2.0.0': { ...DB, 'index.d.ts': `${DB['index.d.ts']}\nexport declare function migrate(): void;` } });
+    const files = {
+      'package.json': pkgJson({ name: 'app', dependencies: { db: '^1.0.0 || ^2.0.0' } }),
+      'src/a.ts': "import { migrate } from 'db';\nmigrate();\n",
+    };
+    expect((await check(files)).rows).toEqual([]);
+    const lock = { name: 'app', lockfileVersion: 3, packages: { '': { dependencies: { db: '^1.0.0 || ^2.0.0' } }, 'node_modules/db': { version: '1.0.0', resolved: `${REGISTRY}db/-/db-1.0.0.tgz`, integrity: 'sha512-x' } } };
+    const pinned = await check({ ...files, 'package-lock.json': JSON.stringify(lock) });
+    expect(pinned.rows).toEqual([['INVENTED_EXPORT', 'db', 'migrate', 'src/a.ts', 1, null]]);
+  });
+
+  it('exports subpaths with type conditions, and typesVersions', async () => {
+    publish(mock, 'kit', {
+      '1.0.0': {
+        'package.json': pkgJson({ exports: { '.': { types: './types/index.d.ts', default: './index.js' }, './fs': { types: './types/fs.d.ts', default: './fs.js' } } }),
+        'types/index.d.ts': 'export declare function kit(): void;',
+        'types/fs.d.ts': 'export declare function readJson(p: string): unknown;',
+      },
+    });
+    publish(mock, 'legacy-kit', {
+      '1.0.0': {
+        'package.json': pkgJson({ main: 'index.js', typesVersions: { '*': { '*': ['ts/*'] } } }),
+        'ts/index.d.ts': 'export declare function old(): void;',
+      },
+    });
+    const { rows } = await check({
+      'package.json': pkgJson({ name: 'app', dependencies: { kit: '^1.0.0', 'legacy-kit': '^1.0.0' } }),
+      'src/a.ts': "import { kit } from 'kit';\nimport { readJson, writeJson } from 'kit/fs';\nimport { nope } from 'kit/net';\nimport { old, older } from 'legacy-kit';\nkit(); readJson('x'); old();\n",
+    });
+    expect(rows).toEqual([
+      ['INVENTED_EXPORT', 'kit', 'writeJson', 'src/a.ts', 2, null],
+      ['SUBPATH_NOT_FOUND', 'kit', 'kit/net', 'src/a.ts', 3, null],
+      ['INVENTED_EXPORT', 'legacy-kit', 'older', 'src/a.ts', 4, 'old'],
+    ]);
+  });
+});
+
+describe('@types and packages without types', () => {
+  it('falls back to @types at the same major, with export = and namespaces; TYPES_UNAVAILABLE otherwise', async () => {
+    publish(mock, 'untyped', { '3.1.0': { 'index.js': 'module.exports = {}' } });
+    publish(mock, '@types/untyped', {
+      '2.0.0': { 'index.d.ts': 'declare namespace u { function two(): void }\nexport = u;' },
+      '3.1.5': { 'index.d.ts': 'declare namespace u { function three(): void; const version: string }\nexport = u;' },
+      '4.0.0': { 'index.d.ts': 'declare namespace u { function four(): void }\nexport = u;' },
+    });
+    publish(mock, 'bare-js', { '1.0.0': { 'index.js': 'module.exports = {}' } });
+    const { rows, types } = await check({
+      'package.json': pkgJson({ name: 'app', dependencies: { untyped: '^3.0.0', 'bare-js': '^1.0.0' } }),
+      'src/a.ts': "import * as u from 'untyped';\nimport b from 'bare-js';\nu.three(); u.four(); b.anything();\n",
+    });
+    expect(rows).toEqual([
+      ['TYPES_UNAVAILABLE', 'bare-js', undefined, 'src/a.ts', 2, null],
+      ['INVENTED_EXPORT', 'untyped', 'four', 'src/a.ts', 3, null],
+    ]);
+    expect(types.find((f) => f.code === 'INVENTED_EXPORT')?.details?.typesFrom).toBe('@types/untyped@3.1.5');
+    expect(types[0]).toMatchObject({ severity: 'info', details: { unavailable: 'no-types' } });
+  });
+
+  it('a tarball that fails its integrity is a warning and an incomplete run, never a pass', async () => {
+    publish(mock, 'db', { '1.0.0': DB }, { corrupt: ['1.0.0'] });
+    const { rows, report } = await check({
+      'package.json': pkgJson({ name: 'app', dependencies: { db: '^1.0.0' } }),
+      'src/a.ts': "import { nope } from 'db';\n",
+    });
+    expect(rows).toEqual([['TYPES_UNAVAILABLE', 'db', undefined, 'src/a.ts', 1, null]]);
+    expect(report.findings.find((f) => f.code === 'TYPES_UNAVAILABLE')).toMatchObject({ severity: 'warning', details: { unavailable: 'fetch-failed' } });
+    expect(report.status).toBe('incomplete');
+  });
+
+  it('a warm run reads declarations from the cache: no tarball is fetched again', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const files = { 'package.json': pkgJson({ name: 'app', dependencies: { db: '^1.0.0' } }), 'src/a.ts': "import { Pool } from 'db';\nnew Pool().quer('x');\n" };
+    const cacheDir = path.join(cacheRoot, 'warm');
+    const first = await check(files, { cacheDir });
+    expect(mock.seen.some((r) => r.path.endsWith('.tgz'))).toBe(true);
+    mock.seen.length = 0;
+    const second = await check(files, { cacheDir });
+    expect(mock.seen.filter((r) => r.path.endsWith('.tgz') || /\/\d+\.\d+\.\d+$/.test(r.path))).toEqual([]);
+    expect(second.rows).toEqual(first.rows);
+  });
+});
