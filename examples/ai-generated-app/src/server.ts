@@ -16,4 +16,4 @@ app.get('/users/:id', async (req, res) => {
   res.json({ ...rows[0], profile, avatar: avatar.data });
 });
 
-app.listen(3000);
+app.listenSecure(3000);
