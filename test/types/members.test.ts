@@ -170,3 +170,31 @@ describe('@types and packages without types', () => {
     expect(second.rows).toEqual(first.rows);
   });
 });
+
+describe('default imports and typed parameters', () => {
+  it('a default import of an ES module without one is INVENTED_EXPORT; of export = it is interop, not a finding', async () => {
+    publish(mock, 'esm-only', {
+      '1.0.0': { 'package.json': pkgJson({ type: 'module', exports: { '.': { types: './index.d.ts', default: './index.js' } } }), 'index.d.ts': 'export declare function only(): void;' },
+    });
+    publish(mock, 'cjs-style', { '1.0.0': { 'package.json': pkgJson({ types: 'index.d.ts' }), 'index.d.ts': 'declare function f(): void;\ndeclare namespace f { const v: string }\nexport = f;' } });
+    const { rows } = await check({
+      'package.json': pkgJson({ name: 'app', dependencies: { 'esm-only': '^1.0.0', 'cjs-style': '^1.0.0' } }),
+      'src/a.ts': "import esm from 'esm-only';\nimport f from 'cjs-style';\nf(); console.log(f.v, f.w);\n",
+    });
+    expect(rows.map((r) => r.slice(0, 3))).toEqual([
+      ['INVENTED_MEMBER', 'cjs-style', 'w'],
+      ['INVENTED_EXPORT', 'esm-only', 'esm'],
+    ]);
+  });
+
+  it('a parameter typed with an imported type is rooted at that import', async () => {
+    publish(mock, 'web', {
+      '1.0.0': { 'package.json': pkgJson({ types: 'index.d.ts' }), 'index.d.ts': 'export interface Request { params: Record<string, string>; body: unknown }\nexport declare function route(h: (req: Request) => void): void;' },
+    });
+    const { rows } = await check({
+      'package.json': pkgJson({ name: 'app', dependencies: { web: '^1.0.0' } }),
+      'src/a.ts': "import { route, type Request } from 'web';\nfunction handle(req: Request) { return req.paramz; }\nroute((req) => req.params);\nroute(handle);\n",
+    });
+    expect(rows.map((r) => r.slice(0, 3))).toEqual([['INVENTED_MEMBER', 'web', 'paramz']]);
+  });
+});
