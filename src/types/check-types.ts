@@ -53,8 +53,15 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   }
   // `@types/x` imported on its own is a declaration package already.
   for (const name of [...imported.keys()]) if (name.startsWith('@types/')) imported.delete(name);
+  // The project's own @types/x (declared or locked) is what its editor and tsc see.
+  const projectTypes = new Map<string, string>();
+  for (const name of new Set(input.requests.map((r) => r.name).filter((n) => n.startsWith('@types/')))) {
+    const lookup = input.lookups.get(name);
+    const version = lookup && versionFor(name, lookup, input.requests);
+    if (version) projectTypes.set(name, version);
+  }
   const loader = new DeclarationLoader(input.client, input.cacheDir);
-  const set = await loadDeclarations(loader, imported);
+  const set = await loadDeclarations(loader, imported, projectTypes);
 
   const findings: Finding[] = [];
   const checked = new Map<string, { version: string; typesFrom: string }>();

@@ -169,7 +169,12 @@ function dependencyRanges(pkg: LoadedPackage): Record<string, string> {
  * referenced package the declaring package does not list is tried as `@types/<name>` if that is
  * listed, and skipped otherwise: guessing versions would check against types nobody installs.
  */
-export async function loadDeclarations(loader: DeclarationLoader, imported: Map<string, string>): Promise<DeclarationSet> {
+export async function loadDeclarations(
+  loader: DeclarationLoader,
+  imported: Map<string, string>,
+  /** `@types` versions the project itself installs (its manifest or lockfile), which win over picking one. */
+  projectTypes: Map<string, string> = new Map(),
+): Promise<DeclarationSet> {
   const set: DeclarationSet = { packages: new Map(), sources: new Map(), unknown: new Map() };
   const queue: LoadedPackage[] = [];
   const add = (pkg: LoadedPackage): void => {
@@ -193,7 +198,7 @@ export async function loadDeclarations(loader: DeclarationLoader, imported: Map<
       }
       const typesName = typesPackageName(name);
       const lookup = await loader.lookup(typesName);
-      const typesVersion = lookup.state === 'found' ? pickTypesVersion(lookup.facts, version) : undefined;
+      const typesVersion = projectTypes.get(typesName) ?? (lookup.state === 'found' ? pickTypesVersion(lookup.facts, version) : undefined);
       const types = typesVersion ? await loader.load(typesName, typesVersion) : `no ${typesName}`;
       if (typeof types === 'string') set.sources.set(name, { kind: 'none', reason: types });
       else {

@@ -145,6 +145,14 @@ describe('@types and packages without types', () => {
     ]);
     expect(types.find((f) => f.code === 'INVENTED_EXPORT')?.details?.typesFrom).toBe('@types/untyped@3.1.5');
     expect(types[0]).toMatchObject({ severity: 'info', details: { unavailable: 'no-types' } });
+
+    // The project's own @types version, when it declares one, is the one checked against.
+    const pinned = await check({
+      'package.json': pkgJson({ name: 'app', dependencies: { untyped: '^3.0.0' }, devDependencies: { '@types/untyped': '2.0.0' } }),
+      'src/a.ts': "import * as u from 'untyped';\nu.two(); u.three();\n",
+    });
+    expect(pinned.rows).toEqual([['INVENTED_EXPORT', 'untyped', 'three', 'src/a.ts', 2, null]]);
+    expect(pinned.types[0]?.details?.typesFrom).toBe('@types/untyped@2.0.0');
   });
 
   it('a tarball that fails its integrity is a warning and an incomplete run, never a pass', async () => {
