@@ -20,7 +20,10 @@ import { readTarballFiles } from './tarball-files.js';
 export interface LoadedPackage {
   name: string;
   version: string;
+  /** Declarations and package.json files, by path in the package. */
   files: Map<string, string>;
+  /** Every file path of the package (JavaScript included, contents not kept). */
+  paths: string[];
 }
 
 export type TypesSource = { kind: 'own' | 'types-package'; package: LoadedPackage } | { kind: 'none'; reason: string };
@@ -34,7 +37,7 @@ export interface DeclarationSet {
   unknown: Map<string, string>;
 }
 
-const FORMAT = 'decl-v1';
+const FORMAT = 'decl-v2';
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** The closure stops here: a declaration graph this large is not an assistant's snippet. */
 const MAX_PACKAGES = 300;
@@ -42,7 +45,12 @@ const MAX_PACKAGES = 300;
 /** `@types/` name for a package, as DefinitelyTyped mangles scoped names. */
 export const typesPackageName = (name: string): string => `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
 
-/** Whether a package ships its own declarations (types/typings, exports type conditions, typesVersions, index.d.ts, main's .d.ts). */
+/**
+ * Whether a package's main entry has its own declarations (types/typings, typesVersions, a
+ * `types` condition or a .d.ts beside the file `exports["."]` or `main` points at, index.d.ts).
+ * Declarations for a subpath only (`yargs/browser`) leave the main entry to @types, as they do
+ * for TypeScript.
+ */
 export function hasOwnTypes(files: Map<string, string>): boolean {
   if (![...files.keys()].some((f) => /\.d\.[mc]?ts$/.test(f))) return false;
   let manifest: Record<string, unknown> = {};
@@ -52,9 +60,20 @@ export function hasOwnTypes(files: Map<string, string>): boolean {
     // A broken package.json: only the conventional file names can tell.
   }
   if (typeof manifest.types === 'string' || typeof manifest.typings === 'string' || manifest.typesVersions) return true;
-  if (JSON.stringify(manifest.exports ?? null).includes('"types"')) return true;
-  const main = typeof manifest.main === 'string' ? manifest.main.replace(/^\.\//, '').replace(/\.[cm]?js$/, '') : 'index';
-  return files.has(`${main}.d.ts`) || files.has(`${main}/index.d.ts`) || files.has('index.d.ts');
+  const exports = manifest.exports;
+  const root =
+    exports && typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'))
+      ? (exports as Record<string, unknown>)['.']
+      : exports;
+  if (JSON.stringify(root ?? null).includes('"types"')) return true;
+  const beside = (target: string): boolean => {
+    const base = target.replace(/^\.\//, '').replace(/\.[cm]?js$/, '');
+    return files.has(`${base}.d.ts`) || files.has(`${base}.d.mts`) || files.has(`${base}.d.cts`) || files.has(`${base}/index.d.ts`);
+  };
+  const targets = JSON.stringify(root ?? null).match(/"\.\/[^"]+"/g)?.map((t) => t.slice(1, -1)) ?? [];
+  if (targets.some(beside)) return true;
+  const main = typeof manifest.main === 'string' ? manifest.main : 'index.js';
+  return beside(main) || files.has('index.d.ts');
 }
 
 /** The @types version for a package version: same major.minor, else same major, else latest. */
@@ -106,8 +125,8 @@ export class DeclarationLoader {
     const file = this.#cacheDir ? this.#cacheFile(name, version) : undefined;
     if (file) {
       try {
-        const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, string> };
-        return { name, version, files: new Map(Object.entries(stored.files)) };
+        const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, string>; paths: string[] };
+        if (Array.isArray(stored.paths)) return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths };
       } catch {
         // Not cached yet, or damaged: fetched again.
       }
@@ -121,13 +140,13 @@ export class DeclarationLoader {
       const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
         await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(temp, JSON.stringify({ integrity: answer.integrity, files: Object.fromEntries(read.files) }));
+        await writeFile(temp, JSON.stringify({ integrity: answer.integrity, files: Object.fromEntries(read.files), paths: read.paths }));
         await rename(temp, file);
       } catch {
         await rm(temp, { force: true });
       }
     }
-    return { name, version, files: read.files };
+    return { name, version, files: read.files, paths: read.paths };
   }
 
   #cacheFile(name: string, version: string): string {
@@ -192,11 +211,16 @@ export async function loadDeclarations(
         return;
       }
       add(own);
+      const typesName = typesPackageName(name);
       if (hasOwnTypes(own.files)) {
         set.sources.set(name, { kind: 'own', package: own });
+        // The project's own @types/x goes in too, as an install puts it: TypeScript prefers the
+        // package's declarations and uses @types for what they leave out.
+        const declared = projectTypes.get(typesName);
+        const extra = declared ? await loader.load(typesName, declared) : undefined;
+        if (extra && typeof extra !== 'string') add(extra);
         return;
       }
-      const typesName = typesPackageName(name);
       const lookup = await loader.lookup(typesName);
       const typesVersion = projectTypes.get(typesName) ?? (lookup.state === 'found' ? pickTypesVersion(lookup.facts, version) : undefined);
       const types = typesVersion ? await loader.load(typesName, typesVersion) : `no ${typesName}`;
@@ -207,6 +231,13 @@ export async function loadDeclarations(
       }
     }),
   );
+
+  // The project's @types/node: its globals (process, Buffer) type the project's own code.
+  const node = projectTypes.get('@types/node');
+  if (node && !set.packages.has('@types/node')) {
+    const pkg = await loader.load('@types/node', node);
+    if (typeof pkg !== 'string') add(pkg);
+  }
 
   // Breadth first, a level at a time, so independent packages load in parallel.
   while (queue.length) {

@@ -9,6 +9,7 @@ import type { Finding, FindingCode } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import { packageNameOf } from '../scan/specifiers.js';
 import ts from '../scan/typescript.js';
+import { typesPackageName } from './declarations.js';
 import type { VirtualProgram } from './program.js';
 
 /** Diagnostics that mean "this name is not there", by what they are about. */
@@ -65,11 +66,17 @@ function specifierOfDeclaration(checker: TypeScript.TypeChecker, decl: TypeScrip
   // `const { a } = require('x')`, `const pool = new Pool()`, `const res = await pool.query()`
   while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node)) node = node.parent;
   if (ts.isVariableDeclaration(node) && node.initializer) return rootSpecifier(checker, node.initializer, depth + 1);
-  // `(req: Request) => req.foo`, when Request is imported
-  if (ts.isParameter(node) && node.type && ts.isTypeReferenceNode(node.type)) {
-    const name = node.type.typeName;
-    const left = ts.isQualifiedName(name) ? leftmost(name) : name;
-    return rootSpecifier(checker, left, depth + 1);
+  if (ts.isParameter(node)) {
+    // `(req: Request) => req.foo`, when Request is imported
+    if (node.type && ts.isTypeReferenceNode(node.type)) {
+      const name = node.type.typeName;
+      return rootSpecifier(checker, ts.isQualifiedName(name) ? leftmost(name) : name, depth + 1);
+    }
+    // `app.get('/', (req, res) => req.foo)`: a callback typed by the call it is passed to
+    const fn = node.parent;
+    if (!node.type && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parent && ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn)) {
+      return rootSpecifier(checker, fn.parent.expression, depth + 1);
+    }
   }
   return undefined;
 }
@@ -137,7 +144,7 @@ export function checkMembers(input: MemberCheckInput): Finding[] {
           code = init && ts.isCallExpression(init) && requireSpecifier(init) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
         } else {
           const receiver = parent && (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) ? (ts.isPropertyAccessExpression(parent) ? parent.expression : parent.left) : undefined;
-          specifier = receiver ? rootSpecifier(checker, receiver) : undefined;
+          specifier = receiver ? (rootSpecifier(checker, receiver) ?? typeOwner(checker, receiver, input)) : undefined;
           code = receiver && isNamespaceImportOf(checker, receiver) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
         }
       }
@@ -164,6 +171,26 @@ export function checkMembers(input: MemberCheckInput): Finding[] {
     }
   }
   return findings;
+}
+
+/**
+ * The checked package whose declarations the receiver's type comes from (`catch (e) { if (e
+ * instanceof z.ZodError) e.errors }`), for values no import roots syntactically. Types from the
+ * project's own code, the standard library or @types/node belong to no checked package.
+ */
+function typeOwner(checker: TypeScript.TypeChecker, receiver: TypeScript.Node, input: MemberCheckInput): string | undefined {
+  const type = checker.getTypeAtLocation(receiver);
+  const types = type.isUnionOrIntersection() ? type.types : [type];
+  for (const t of types) {
+    for (const symbol of [t.getSymbol(), t.aliasSymbol]) {
+      for (const decl of symbol?.declarations ?? []) {
+        const owner = input.vp.packageOf(decl.getSourceFile().fileName);
+        if (!owner) continue;
+        for (const name of input.packages.keys()) if (owner === name || owner === typesPackageName(name)) return name;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** `import * as pg from 'pg'; pg.nope`: a missing export, not a missing member. */

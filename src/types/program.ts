@@ -42,13 +42,16 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
   const owners = new Map<string, string>();
   for (const pkg of packages) {
     const base = path.join(modulesDir, ...pkg.name.split('/'));
+    // Files not kept (JavaScript) exist empty: resolution checks for them, and a type-less
+    // `exports` target must exist for TypeScript to go on to @types, as it would after an install.
+    for (const rel of pkg.paths) files.set(path.join(base, rel), '');
     for (const [rel, text] of pkg.files) {
       const abs = path.join(base, rel);
       files.set(abs, text);
       owners.set(abs, pkg.name);
-      for (let d = path.dirname(abs); d.startsWith(modulesDir) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
     }
   }
+  for (const abs of files.keys()) for (let d = path.dirname(abs); d.startsWith(modulesDir) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
   dirs.add(modulesDir);
   const libDir = path.dirname(ts.getDefaultLibFilePath(COMPILER_OPTIONS));
   // TypeScript's own lib files live in a node_modules too, but they are the compiler's, not the project's.
@@ -88,7 +91,10 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
     getDirectories: (p) => (inModules(p) ? [...dirs].filter((d) => path.dirname(d) === p).map((d) => path.basename(d)) : []),
     realpath: (p) => p,
   };
-  const program = ts.createProgram({ rootNames: rootFiles, options: COMPILER_OPTIONS, host });
+  // TypeScript 6 no longer includes every @types package by default; an install with the classic
+  // default would, and @types/node's globals (process, Buffer) are what user code expects.
+  const types = [...new Set([...owners.values()].filter((n) => n.startsWith('@types/')).map((n) => n.slice('@types/'.length)))];
+  const program = ts.createProgram({ rootNames: rootFiles, options: { ...COMPILER_OPTIONS, types }, host });
   return { program, packageOf: (fileName) => owners.get(fileName) };
 }
 

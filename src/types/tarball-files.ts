@@ -17,7 +17,15 @@ export interface TarballLimits {
 
 export const DEFAULT_TARBALL_LIMITS: TarballLimits = { maxUnpackedBytes: 256 * 1024 * 1024, maxFileBytes: 16 * 1024 * 1024, maxEntries: 50_000 };
 
-export type TarballFiles = { ok: true; files: Map<string, string>; skipped: string[] } | { ok: false; reason: string };
+export type TarballFiles =
+  | {
+      ok: true;
+      files: Map<string, string>;
+      /** Every file path of the package, kept or not: module resolution looks for files it will never read. */
+      paths: string[];
+      skipped: string[];
+    }
+  | { ok: false; reason: string };
 
 /** `.d.ts`, `.d.mts`, `.d.cts` and every package.json: what type resolution reads. */
 export const isDeclarationFile = (path: string): boolean => /\.d\.[mc]?ts$/.test(path) || path === 'package.json' || path.endsWith('/package.json');
@@ -36,6 +44,7 @@ export async function readTarballFiles(gz: Buffer, want: (path: string) => boole
     return { ok: false, reason: code === 'ERR_BUFFER_TOO_LARGE' ? `unpacks to more than ${limits.maxUnpackedBytes} bytes` : 'not a gzip file' };
   }
   const files = new Map<string, string>();
+  const paths: string[] = [];
   const skipped: string[] = [];
   let entries = 0;
   let failure: string | undefined;
@@ -46,6 +55,7 @@ export async function readTarballFiles(gz: Buffer, want: (path: string) => boole
         entries++;
         if (entries > limits.maxEntries) failure ??= `more than ${limits.maxEntries} entries`;
         const path = relativePath(entry.path);
+        if (!failure && entry.type === 'File' && path !== undefined && paths.length < limits.maxEntries) paths.push(path);
         const keep = !failure && entry.type === 'File' && path !== undefined && want(path);
         if (!keep) {
           if (entry.type !== 'File' && entry.type !== 'Directory') skipped.push(`${entry.path} (${entry.type})`);
@@ -72,7 +82,7 @@ export async function readTarballFiles(gz: Buffer, want: (path: string) => boole
   });
   if (failure) return { ok: false, reason: failure };
   if (entries === 0) return { ok: false, reason: 'empty or malformed tar' };
-  return { ok: true, files, skipped };
+  return { ok: true, files, paths, skipped };
 }
 
 /** `package/lib/index.d.ts` → `lib/index.d.ts`; undefined for anything that escapes the package. */
