@@ -206,3 +206,28 @@ describe('default imports and typed parameters', () => {
     expect(rows.map((r) => r.slice(0, 3))).toEqual([['INVENTED_MEMBER', 'web', 'paramz']]);
   });
 });
+
+describe('declaration helpers', async () => {
+  const { hasOwnTypes, pickTypesVersion, typesPackageName } = await import('../../src/types/declarations.js');
+  it('mangles scoped names as DefinitelyTyped does', () => {
+    expect(typesPackageName('express')).toBe('@types/express');
+    expect(typesPackageName('@babel/core')).toBe('@types/babel__core');
+  });
+
+  it('own types only for the main entry: a subpath with types leaves the rest to @types', () => {
+    const files = (pkg: object, ...dts: string[]) => new Map<string, string>([['package.json', JSON.stringify(pkg)], ...dts.map((f) => [f, ''] as [string, string])]);
+    expect(hasOwnTypes(files({ types: 'x.d.ts' }, 'x.d.ts'))).toBe(true);
+    expect(hasOwnTypes(files({ exports: { '.': { types: './t.d.ts', default: './i.js' } } }, 't.d.ts'))).toBe(true);
+    expect(hasOwnTypes(files({ exports: { '.': './index.mjs', './browser': { types: './browser.d.ts' } } }, 'browser.d.ts'))).toBe(false);
+    expect(hasOwnTypes(files({ main: 'lib/main.js' }, 'lib/main.d.ts'))).toBe(true);
+    expect(hasOwnTypes(files({ main: 'lib/main.js' }))).toBe(false);
+  });
+
+  it('picks @types by major.minor, then major, then latest', () => {
+    const facts = { name: '@types/x', registry: 'r', distTags: { latest: '5.0.0' }, versions: Object.fromEntries(['3.1.0', '3.1.9', '3.4.2', '4.0.1', '5.0.0', '6.0.0-beta'].map((v) => [v, {}])) };
+    expect(pickTypesVersion(facts, '3.1.4')).toBe('3.1.9');
+    expect(pickTypesVersion(facts, '3.2.0')).toBe('3.4.2');
+    expect(pickTypesVersion(facts, '7.0.0')).toBe('5.0.0');
+    expect(pickTypesVersion(facts, undefined)).toBe('5.0.0');
+  });
+});
