@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cac } from 'cac';
 import { SEVERITIES, type Severity } from './model/finding.js';
@@ -9,7 +9,9 @@ import { formatGithub } from './report/github.js';
 import { formatJson } from './report/json.js';
 import { formatSarif } from './report/sarif.js';
 import { formatText } from './report/text.js';
-import { ConfigError, type Progress, verify } from './verify.js';
+import { parseLang } from './scan/snippet.js';
+import { verifySnippet } from './snippet.js';
+import { ConfigError, type Progress, type VerifyOptions, verify } from './verify.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
@@ -17,6 +19,8 @@ export interface CliIo {
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Where `snippet -` reads from (default: the process's standard input). */
+  stdin?: AsyncIterable<Buffer | string>;
 }
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -60,29 +64,75 @@ function progressReporter(io: CliIo, enabled: boolean): { update(p: Progress): v
   };
 }
 
+type Options = Record<string, unknown>;
+type OptionSpec = [flags: string, description: string, config?: { default?: unknown }];
+
+/** Options every command that checks something shares. */
+const CHECK_OPTIONS: OptionSpec[] = [
+  ['--format <format>', 'Output format: text, json, sarif (code scanning) or github (Actions annotations)', { default: 'text' }],
+  ['--output <file>', 'Write the report to a file instead of standard output'],
+  ['--fail-on <severity>', 'Lowest severity that makes the exit code 1: error, warning or info', { default: 'error' }],
+];
+/** Options of everything that asks the registry (the MCP server included). */
+const REGISTRY_OPTIONS: OptionSpec[] = [
+  ['--registry <url>', 'Registry to use for unscoped packages (default: from .npmrc)'],
+  ['--config <file>', 'Configuration file (default: depverify.config.json or package.json "depverify")'],
+  ['--cache-dir <dir>', 'Cache directory (default: the user cache directory, or DEPVERIFY_CACHE_DIR)'],
+  ['--cache-ttl <seconds>', 'Use cached registry answers younger than this without asking (default 21600)'],
+  ['--no-cache', 'Do not read or write the cache'],
+  ['--offline', 'Answer from the cache alone; packages not cached are reported as unknown'],
+  ['--refresh', 'Ignore cached answers and ask the registry again'],
+  ['--concurrency <n>', 'Registry requests at once (default 16)'],
+  ['--timeout <seconds>', 'Time limit for each registry request, retries included (default 30)'],
+  ['--no-types', 'Do not check imported members against type declarations (no tarballs are fetched)'],
+];
+const OUTPUT_OPTIONS: OptionSpec[] = [
+  ['--no-color', 'Plain text output (NO_COLOR is respected too)'],
+  ['--quiet', 'No progress line on stderr'],
+];
+
+/** What the registry options mean for verify() (and verifySnippet()). */
+function registryOptions(opts: Options, io: CliIo): Omit<VerifyOptions, 'root'> {
+  const ttl = positiveInt(opts.cacheTtl, '--cache-ttl');
+  const timeout = positiveInt(opts.timeout, '--timeout');
+  return {
+    ...(opts.registry ? { registry: String(opts.registry) } : {}),
+    ...(opts.config ? { config: String(opts.config) } : {}),
+    cacheDir: opts.cache === false ? false : opts.cacheDir ? path.resolve(io.cwd, String(opts.cacheDir)) : undefined,
+    ...(ttl ? { cacheTtl: ttl * 1000 } : {}),
+    ...(timeout ? { timeout: timeout * 1000 } : {}),
+    ...(opts.concurrency !== undefined ? { concurrency: positiveInt(opts.concurrency, '--concurrency') } : {}),
+    offline: !!opts.offline,
+    ...(opts.types === false ? { types: false } : {}),
+    refresh: !!opts.refresh,
+    env: io.env,
+  };
+}
+
+async function readInput(file: string | undefined, io: CliIo): Promise<{ text: string; fileName?: string }> {
+  if (file !== undefined && file !== '-') return { text: await readFile(path.resolve(io.cwd, file), 'utf8'), fileName: file };
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin ?? process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return { text: Buffer.concat(chunks).toString('utf8') };
+}
+
 /** The CLI: parse options → verify → format → exit code. Returns the exit code; never exits. */
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
   const cli = cac('depverify');
-  cli
+  const add = (command: ReturnType<typeof cli.command>, specs: OptionSpec[]): void => {
+    for (const [flags, description, config] of specs) command.option(flags, description, config);
+  };
+  const project = cli
     .command('[dir]', 'Check the packages a project references against the registry')
     .option('--package <spec>', 'Check this package spec (name or name@range) instead of a project; repeatable')
-    .option('--format <format>', 'Output format: text, json, sarif (code scanning) or github (Actions annotations)', { default: 'text' })
-    .option('--output <file>', 'Write the report to a file instead of standard output')
-    .option('--fail-on <severity>', 'Lowest severity that makes the exit code 1: error, warning or info', { default: 'error' })
     .option('--changed-since <ref>', 'Check only lockfile entries, declarations and imports added or changed since this git ref')
-    .option('--allowed-hosts <hosts>', 'Comma-separated hosts lockfile entries may download from besides the configured registries; repeatable')
-    .option('--registry <url>', 'Registry to use for unscoped packages (default: from .npmrc)')
-    .option('--config <file>', 'Configuration file (default: depverify.config.json or package.json "depverify")')
-    .option('--cache-dir <dir>', 'Cache directory (default: the user cache directory, or DEPVERIFY_CACHE_DIR)')
-    .option('--cache-ttl <seconds>', 'Use cached registry answers younger than this without asking (default 21600)')
-    .option('--no-cache', 'Do not read or write the cache')
-    .option('--offline', 'Answer from the cache alone; packages not cached are reported as unknown')
-    .option('--refresh', 'Ignore cached answers and ask the registry again')
-    .option('--concurrency <n>', 'Registry requests at once (default 16)')
-    .option('--timeout <seconds>', 'Time limit for each registry request, retries included (default 30)')
-    .option('--no-types', 'Do not check imported members against type declarations (no tarballs are fetched)')
-    .option('--no-color', 'Plain text output (NO_COLOR is respected too)')
-    .option('--quiet', 'No progress line on stderr');
+    .option('--allowed-hosts <hosts>', 'Comma-separated hosts lockfile entries may download from besides the configured registries; repeatable');
+  const snippetCommand = cli
+    .command('snippet [file]', 'Check a code snippet or a Markdown answer (a file, or standard input with - or no file)')
+    .option('--lang <lang>', 'Treat the input as code in this language (js, jsx, ts, tsx, mjs, cjs, mts, cts) rather than detecting it');
+  const mcpCommand = cli.command('mcp', 'Run a Model Context Protocol server on standard input/output for coding agents');
+  for (const command of [project, snippetCommand]) add(command, [...CHECK_OPTIONS, ...REGISTRY_OPTIONS, ...OUTPUT_OPTIONS]);
+  add(mcpCommand, REGISTRY_OPTIONS);
   cli.help();
   cli.version(VERSION);
 
@@ -99,39 +149,48 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   }
   const opts = parsed.options;
   if (opts.help || opts.version) return EXIT.clean;
+  const command = cli.matchedCommandName;
+  if (command === 'mcp') {
+    try {
+      const { runMcpServer } = await import('./mcp.js');
+      await runMcpServer(registryOptions(opts, io));
+      return EXIT.clean;
+    } catch (error) {
+      io.stderr.write(`depverify: ${sanitize((error as Error).message, 4000)}\n`);
+      return EXIT.incomplete;
+    }
+  }
   const progress = progressReporter(io, !opts.quiet && !!io.stderr.isTTY);
   let report: Report;
   let root: string;
   let format: Format;
   let failOn: Severity;
   try {
-    if (parsed.args.length > 1) throw new UsageError(`expected at most one directory, got ${parsed.args.length}`);
     format = oneOf(opts.format, FORMATS, '--format');
     failOn = oneOf(opts.failOn, SEVERITIES, '--fail-on');
-    const ttl = positiveInt(opts.cacheTtl, '--cache-ttl');
-    const timeout = positiveInt(opts.timeout, '--timeout');
-    const packages = asList(opts.package, '--package');
-    root = path.resolve(io.cwd, String(parsed.args[0] ?? '.'));
-    report = await verify({
-      root,
-      ...(packages.length ? { packages } : {}),
-      ...(opts.registry ? { registry: String(opts.registry) } : {}),
-      ...(opts.changedSince !== undefined ? { changedSince: String(opts.changedSince) } : {}),
-      ...(opts.allowedHosts !== undefined ? { allowedHosts: asList(opts.allowedHosts, '--allowed-hosts').flatMap((h) => h.split(',')).filter(Boolean) } : {}),
-      ...(opts.config ? { config: String(opts.config) } : {}),
-      cacheDir: opts.cache === false ? false : opts.cacheDir ? path.resolve(io.cwd, String(opts.cacheDir)) : undefined,
-      ...(ttl ? { cacheTtl: ttl * 1000 } : {}),
-      ...(timeout ? { timeout: timeout * 1000 } : {}),
-      ...(opts.concurrency !== undefined ? { concurrency: positiveInt(opts.concurrency, '--concurrency') } : {}),
-      offline: !!opts.offline,
-      ...(opts.types === false ? { types: false } : {}),
-      refresh: !!opts.refresh,
-      env: io.env,
-      onProgress: progress.update,
-    });
+    const base = { ...registryOptions(opts, io), onProgress: progress.update };
+    if (command === 'snippet') {
+      if (parsed.args.length > 1) throw new UsageError(`expected at most one file, got ${parsed.args.length}`);
+      const lang = opts.lang === undefined ? undefined : parseLang(String(opts.lang));
+      if (opts.lang !== undefined && !lang) throw new UsageError('--lang must be one of js, jsx, ts, tsx, mjs, cjs, mts, cts');
+      const input = await readInput(parsed.args[0], io);
+      root = io.cwd;
+      report = await verifySnippet({ ...base, ...input, ...(lang ? { lang } : {}) });
+    } else {
+      if (parsed.args.length > 1) throw new UsageError(`expected at most one directory, got ${parsed.args.length}`);
+      const packages = asList(opts.package, '--package');
+      root = path.resolve(io.cwd, String(parsed.args[0] ?? '.'));
+      report = await verify({
+        ...base,
+        root,
+        ...(packages.length ? { packages } : {}),
+        ...(opts.changedSince !== undefined ? { changedSince: String(opts.changedSince) } : {}),
+        ...(opts.allowedHosts !== undefined ? { allowedHosts: asList(opts.allowedHosts, '--allowed-hosts').flatMap((h) => h.split(',')).filter(Boolean) } : {}),
+      });
+    }
   } catch (error) {
     progress.done();
-    const known = error instanceof UsageError || error instanceof ConfigError;
+    const known = error instanceof UsageError || error instanceof ConfigError || (error as NodeJS.ErrnoException).code === 'ENOENT';
     // Configuration errors quote the project's own files: neutralise them like registry text.
     io.stderr.write(`depverify: ${sanitize(known ? (error as Error).message : `internal error: ${(error as Error).stack ?? String(error)}`, 4000)}\n`);
     return EXIT.incomplete;

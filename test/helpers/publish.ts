@@ -5,6 +5,7 @@ import { REGISTRY, type createMockRegistry } from './registry.js';
 import { packageTarball } from './tarball.js';
 
 type Mock = ReturnType<typeof createMockRegistry>;
+const daysAgo = (days: number): string => new Date(Date.now() - days * 24 * 60 * 60 * 1000).toISOString();
 export type PackageFiles = Record<string, string>;
 
 /**
@@ -30,7 +31,8 @@ export function publish(mock: Mock, name: string, versions: Record<string, Packa
     name,
     'dist-tags': { latest: names.at(-1) },
     versions: docs,
-    time: { created: '2020-01-01T00:00:00.000Z', ...Object.fromEntries(names.map((v) => [v, '2024-01-01T00:00:00.000Z'])) },
+    // Alive and not brand new, so the fixtures raise neither UNMAINTAINED nor SUSPICIOUS_PACKAGE.
+    time: { created: daysAgo(400), ...Object.fromEntries(names.map((v, i) => [v, daysAgo(60 - i)])) },
     maintainers: [{ name: 'a' }, { name: 'b' }],
     description: `${name} fixture`,
     repository: { type: 'git', url: `git+https://git.example.test/${name}.git` },

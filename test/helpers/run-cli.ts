@@ -24,39 +24,45 @@ export interface CliRunOptions {
 }
 
 /** Run bin/depverify.js as a user would, with msw answering in the child and no colour. */
-export async function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
+/** The command line and environment of a hermetic child: msw preloaded, no user or global npmrc. */
+export async function childProcess(options: CliRunOptions = {}): Promise<{ execArgv: string[]; bin: string; env: Record<string, string>; log: string }> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'depverify-cli-'));
   const fixturesFile = path.join(scratch, 'fixtures.json');
   const log = path.join(scratch, 'requests.log');
   await writeFile(fixturesFile, JSON.stringify(options.fixtures ?? {}));
   await writeFile(log, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: scratch,
+    // Hermetic: neither the machine's global npmrc nor the user's is read.
+    npm_config_globalconfig: path.join(scratch, 'no-global-npmrc'),
+    NO_COLOR: '1',
+    DEPVERIFY_CACHE_DIR: path.join(scratch, 'cache'),
+    npm_config_registry: 'https://registry.example.test/',
+    DEPVERIFY_TEST_FIXTURES: fixturesFile,
+    DEPVERIFY_TEST_LOG: log,
+    ...options.env,
+  };
+  return { execArgv: ['--import', preload], bin: path.join(repoRoot, 'bin/depverify.js'), env, log };
+}
+
+export async function readRequests(log: string): Promise<Array<{ host: string; name: string }>> {
+  return (await readFile(log, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { host: string; name: string });
+}
+
+export async function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
+  const { execArgv, bin, env, log } = await childProcess(options);
   // The child registry serves JSON, not tarballs: member checks are tested in test/types with msw
   // in process, and left out here unless a test asks for them.
   const argv = options.types ? args : [...args, '--no-types'];
-  const child = spawn(process.execPath, ['--import', preload, path.join(repoRoot, 'bin/depverify.js'), ...argv], {
-    cwd: options.cwd ?? repoRoot,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: scratch,
-      // Hermetic: neither the machine's global npmrc nor the user's is read.
-      npm_config_globalconfig: path.join(scratch, 'no-global-npmrc'),
-      NO_COLOR: '1',
-      DEPVERIFY_CACHE_DIR: path.join(scratch, 'cache'),
-      npm_config_registry: 'https://registry.example.test/',
-      DEPVERIFY_TEST_FIXTURES: fixturesFile,
-      DEPVERIFY_TEST_LOG: log,
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, [...execArgv, bin, ...argv], { cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const requests = (await readFile(log, 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { host: string; name: string });
-  return { code, stdout, stderr, requests };
+  return { code, stdout, stderr, requests: await readRequests(log) };
 }
