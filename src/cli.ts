@@ -9,8 +9,6 @@ import { formatGithub } from './report/github.js';
 import { formatJson } from './report/json.js';
 import { formatSarif } from './report/sarif.js';
 import { formatText } from './report/text.js';
-import { parseLang } from './scan/snippet.js';
-import { verifySnippet } from './snippet.js';
 import { ConfigError, type Progress, type VerifyOptions, verify } from './verify.js';
 import { VERSION } from './version.js';
 
@@ -170,6 +168,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     failOn = oneOf(opts.failOn, SEVERITIES, '--fail-on');
     const base = { ...registryOptions(opts, io), onProgress: progress.update };
     if (command === 'snippet') {
+      const [{ parseLang }, { verifySnippet }] = await Promise.all([import('./scan/snippet.js'), import('./snippet.js')]);
       if (parsed.args.length > 1) throw new UsageError(`expected at most one file, got ${parsed.args.length}`);
       const lang = opts.lang === undefined ? undefined : parseLang(String(opts.lang));
       if (opts.lang !== undefined && !lang) throw new UsageError('--lang must be one of js, jsx, ts, tsx, mjs, cjs, mts, cts');

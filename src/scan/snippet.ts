@@ -4,7 +4,8 @@
  * with where each came from, so findings can point into the answer itself.
  */
 import { lexer, type Token, type Tokens } from 'marked';
-import ts from './typescript.js';
+import { createRequire } from 'node:module';
+import type * as TypeScript from 'typescript';
 
 export type SnippetLang = 'js' | 'jsx' | 'ts' | 'tsx' | 'mjs' | 'cjs' | 'mts' | 'cts';
 
@@ -74,8 +75,14 @@ function installsIn(text: string, firstLine: number, block?: number): InstallSpe
   return out;
 }
 
+// Loaded only when an untagged block has to be told apart from prose: importing this module (as
+// the library and the CLI do) must not cost the compiler's load time.
+let tsModule: typeof TypeScript | undefined;
+const loadTs = (): typeof TypeScript => (tsModule ??= createRequire(import.meta.url)('typescript') as typeof TypeScript);
+
 /** Code that parses as JavaScript (or TypeScript) with at least one statement. */
 function parsesAsCode(code: string): boolean {
+  const ts = loadTs();
   const sf = ts.createSourceFile('x.tsx', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TSX);
   const diagnostics = (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? [];
   return diagnostics.length === 0 && sf.statements.length > 0;
