@@ -63,7 +63,8 @@ export async function verifySnippet(options: SnippetOptions): Promise<Report> {
     for (const name of firstSite.keys()) dependencies[name] ??= 'latest';
     await writeFile(path.join(root, 'package.json'), `${JSON.stringify({ name: 'depverify-snippet', private: true, type: 'module', dependencies }, null, 2)}\n`);
 
-    const report = await verify({ ...rest, root });
+    // The project is temporary: its member results would never be read again.
+    const report = await verify({ ...rest, root, keepMemberResults: false });
     const remap = (loc: Location): Location => {
       if (loc.file === 'package.json' && loc.field?.startsWith('dependencies.')) {
         const name = loc.field.slice('dependencies.'.length);

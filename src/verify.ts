@@ -55,6 +55,8 @@ export interface VerifyOptions extends Partial<Omit<RegistryClientOptions, 'root
   types?: boolean;
   /** More hosts lockfile entries may download from (`--allowed-hosts`), added to the config's. */
   allowedHosts?: string[];
+  /** @internal Keep member results between runs of this directory (default true; off for snippets' temporary projects). */
+  keepMemberResults?: boolean;
 }
 
 export { ConfigError };
@@ -155,7 +157,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   if (options.types !== false && client.tarball && !options.packages?.length && scan.imports.length) {
     options.onProgress?.({ phase: 'types', done: 0, total: 1 });
     const { checkTypes } = await import('./types/check-types.js');
-    const typeFindings = await checkTypes({ scan, requests, lookups, client, ...(cacheDir ? { cacheDir } : {}) });
+    const typeFindings = await checkTypes({ scan, requests, lookups, client, ...(cacheDir ? { cacheDir } : {}), keepResults: options.keepMemberResults !== false });
     findings.push(...typeFindings.filter((f) => !changes || f.locations.some(changes.includes)));
   }
   popularity.save();

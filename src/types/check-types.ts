@@ -10,8 +10,7 @@ import type { ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
 import type { RegistryClient } from '../registry/client.js';
 import { DeclarationLoader, loadDeclarations } from './declarations.js';
-import { checkMembers } from './members.js';
-import { createVirtualProgram } from './program.js';
+import { MemberResultCache, resultKey } from './result-cache.js';
 
 export interface TypesCheckInput {
   scan: ProjectScan;
@@ -19,6 +18,8 @@ export interface TypesCheckInput {
   lookups: Map<string, Lookup>;
   client: RegistryClient;
   cacheDir?: string;
+  /** Keep the member results in the cache directory for the next run over the same files. */
+  keepResults?: boolean;
 }
 
 /** The version of `name` the project would install: locked, else the manifest range's pick, else latest. */
@@ -84,7 +85,18 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     checked.set(name, { version, typesFrom: `${source.package.name}@${source.package.version}` });
   }
   if (checked.size === 0) return findings;
-  const vp = createVirtualProgram(scan.root, [...files].sort(), set.packages.values());
-  findings.push(...checkMembers({ root: scan.root, vp, files: [...files].sort(), packages: checked }));
+  const rootFiles = [...files].sort();
+  const cache = input.cacheDir && input.keepResults !== false ? new MemberResultCache(input.cacheDir, scan.root) : undefined;
+  const key = cache
+    ? await resultKey({ root: scan.root, files: rootFiles, packages: [...set.packages.values()].map((p) => `${p.name}@${p.version}`), checked, unavailable: set.unknown })
+    : undefined;
+  const cached = key ? await cache!.read(key) : undefined;
+  if (cached) return [...findings, ...cached];
+  // The compiler loads only here, when the answer is not cached.
+  const [{ createVirtualProgram }, { checkMembers }] = await Promise.all([import('./program.js'), import('./members.js')]);
+  const vp = createVirtualProgram(scan.root, rootFiles, set.packages.values());
+  const members = checkMembers({ root: scan.root, vp, files: rootFiles, packages: checked });
+  if (key) await cache!.write(key, members);
+  findings.push(...members);
   return findings;
 }

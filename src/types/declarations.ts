@@ -7,15 +7,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import semver from 'semver';
 import { resolveVersion } from '../checks/resolve-version.js';
 import type { Lookup, PackageFacts } from '../model/facts.js';
 import type { RegistryClient } from '../registry/client.js';
+import type * as TypeScript from 'typescript';
 import { packageNameOf } from '../scan/specifiers.js';
-import ts from '../scan/typescript.js';
 import { readTarballFiles } from './tarball-files.js';
+
+// The compiler is needed only to pre-process declarations fetched in this run; cached packages
+// carry their references, so a run whose member results are cached never loads it.
+let tsModule: typeof TypeScript | undefined;
+const loadTs = (): typeof TypeScript => (tsModule ??= createRequire(import.meta.url)('typescript') as typeof TypeScript);
 
 export interface LoadedPackage {
   name: string;
@@ -24,6 +29,8 @@ export interface LoadedPackage {
   files: Map<string, string>;
   /** Every file path of the package (JavaScript included, contents not kept). */
   paths: string[];
+  /** Bare package names its declarations import or reference, once computed. */
+  refs?: string[];
 }
 
 export type TypesSource = { kind: 'own' | 'types-package'; package: LoadedPackage } | { kind: 'none'; reason: string };
@@ -37,7 +44,7 @@ export interface DeclarationSet {
   unknown: Map<string, string>;
 }
 
-const FORMAT = 'decl-v2';
+const FORMAT = 'decl-v3';
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** The closure stops here: a declaration graph this large is not an assistant's snippet. */
 const MAX_PACKAGES = 300;
@@ -125,8 +132,10 @@ export class DeclarationLoader {
     const file = this.#cacheDir ? this.#cacheFile(name, version) : undefined;
     if (file) {
       try {
-        const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, string>; paths: string[] };
-        if (Array.isArray(stored.paths)) return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths };
+        const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, string>; paths: string[]; refs: string[] };
+        if (Array.isArray(stored.paths) && Array.isArray(stored.refs)) {
+          return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths, refs: stored.refs };
+        }
       } catch {
         // Not cached yet, or damaged: fetched again.
       }
@@ -136,17 +145,19 @@ export class DeclarationLoader {
     if (answer.state !== 'ok') return answer.reason;
     const read = await readTarballFiles(answer.data);
     if (!read.ok) return `tarball of ${name}@${version}: ${read.reason}`;
+    const loaded: LoadedPackage = { name, version, files: read.files, paths: read.paths };
+    loaded.refs = [...referencedPackages(loaded)];
     if (file) {
       const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
         await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(temp, JSON.stringify({ integrity: answer.integrity, files: Object.fromEntries(read.files), paths: read.paths }));
+        await writeFile(temp, JSON.stringify({ integrity: answer.integrity, files: Object.fromEntries(read.files), paths: read.paths, refs: loaded.refs }));
         await rename(temp, file);
       } catch {
         await rm(temp, { force: true });
       }
     }
-    return { name, version, files: read.files, paths: read.paths };
+    return loaded;
   }
 
   #cacheFile(name: string, version: string): string {
@@ -157,10 +168,11 @@ export class DeclarationLoader {
 
 /** Bare package names a package's declarations import or reference (`/// <reference types>`). */
 function referencedPackages(pkg: LoadedPackage): Set<string> {
+  if (pkg.refs) return new Set(pkg.refs);
   const names = new Set<string>();
   for (const [file, text] of pkg.files) {
     if (!/\.d\.[mc]?ts$/.test(file)) continue;
-    const info = ts.preProcessFile(text, true, true);
+    const info = loadTs().preProcessFile(text, true, true);
     for (const ref of [...info.importedFiles, ...info.typeReferenceDirectives]) {
       const spec = ref.fileName;
       if (spec.startsWith('.') || spec.startsWith('/')) continue;

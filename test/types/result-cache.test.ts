@@ -1,0 +1,85 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { verify } from '../../src/index.js';
+import { createRegistryClient } from '../../src/registry/client.js';
+import { publish } from '../helpers/publish.js';
+import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+
+const mock = createMockRegistry();
+const scratch = mkdtempSync(path.join(tmpdir(), 'depverify-result-cache-'));
+beforeAll(() => mock.listen());
+afterEach(() => mock.reset());
+afterAll(() => {
+  mock.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const DB = {
+  'package.json': JSON.stringify({ main: 'index.js', types: 'index.d.ts' }),
+  'index.d.ts': 'export declare class Pool {\n  query(sql: string): Promise<unknown>;\n  end(): Promise<void>;\n}',
+};
+
+let projects = 0;
+function project(files: Record<string, string>): { root: string; cacheDir: string; write: (rel: string, text: string) => void } {
+  const base = path.join(scratch, `p${projects++}`);
+  const root = path.join(base, 'app');
+  const write = (rel: string, text: string): void => {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  };
+  write('package.json', JSON.stringify({ name: 'app', dependencies: { db: '^1.0.0' } }));
+  for (const [rel, text] of Object.entries(files)) write(rel, text);
+  return { root, cacheDir: path.join(base, 'cache'), write };
+}
+
+async function invented(root: string, cacheDir: string): Promise<string[]> {
+  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
+  const report = await verify({ root, client, cacheDir, popularIndex: false });
+  return report.findings.filter((f) => f.code === 'INVENTED_MEMBER').map((f) => `${f.details?.name}@${f.locations[0]?.file}:${f.locations[0]?.line}`);
+}
+
+describe('member results kept between runs', () => {
+  it('a second run over unchanged files answers from the cache', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const p = project({ 'src/a.ts': "import { Pool } from 'db';\nnew Pool().queryy('x');\n" });
+    expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
+    const dir = path.join(p.cacheDir, 'members-v1');
+    const [entry] = readdirSync(dir);
+    const file = path.join(dir, entry!);
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { key: string; findings: Array<{ details: { name: string } }> };
+    // Same key, a different answer: if the run recomputed, it would say `queryy` again.
+    stored.findings[0]!.details.name = 'from-the-cache';
+    writeFileSync(file, JSON.stringify(stored));
+    expect(await invented(p.root, p.cacheDir)).toEqual(['from-the-cache@src/a.ts:2']);
+  });
+
+  it('an edit to a checked file is seen', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const p = project({ 'src/a.ts': "import { Pool } from 'db';\nnew Pool().query('x');\n" });
+    expect(await invented(p.root, p.cacheDir)).toEqual([]);
+    p.write('src/a.ts', "import { Pool } from 'db';\nnew Pool().query('x');\nnew Pool().ennd();\n");
+    expect(await invented(p.root, p.cacheDir)).toEqual(['ennd@src/a.ts:3']);
+  });
+
+  it('an edit to a local module that imports no package is seen too (types flow between files)', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const p = project({
+      'src/a.ts': "import { Pool } from 'db';\nimport type { Extra } from './extra';\nexport function f(pool: Pool & Extra) {\n  pool.queryy('x');\n}\n",
+      'src/extra.ts': 'export type Extra = { queryy(sql: string): void };\n',
+    });
+    expect(await invented(p.root, p.cacheDir)).toEqual([]);
+    p.write('src/extra.ts', 'export type Extra = { other(): void };\n');
+    expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:4']);
+  });
+
+  it('a damaged entry is a miss, and the check runs again', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const p = project({ 'src/a.ts': "import { Pool } from 'db';\nnew Pool().queryy('x');\n" });
+    expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
+    const dir = path.join(p.cacheDir, 'members-v1');
+    for (const entry of readdirSync(dir)) writeFileSync(path.join(dir, entry), '{"key": "trunc');
+    expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
+  });
+});
