@@ -62,6 +62,45 @@ describe('verifySnippet', () => {
   });
 });
 
+describe('verifySnippet: every language and install command', () => {
+  it('checks js, jsx, ts, tsx, mjs, cjs and untagged code blocks, skips other languages, and reads yarn, pnpm and bun install lines', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    publish(mock, 'old-req', { '2.0.0': { 'package.json': JSON.stringify({ deprecated: 'old-req is deprecated, use db' }) } });
+    const fence = (lang: string, code: string): string => `\`\`\`${lang}\n${code}\n\`\`\``;
+    const answer = [
+      'Install:', // 1
+      fence('bash', 'yarn add old-req\npnpm add ghost-pnpm\nbun add ghost-bun'), // 2-6
+      fence('js', "import db from 'db';\nimport a from 'ghost-js';"), // 7-10
+      fence('jsx', "import { h } from 'ghost-jsx';\nexport const A = () => <div>{h}</div>;"), // 11-14
+      fence('ts', "import type { T } from 'ghost-ts';\nconst x: T = 1 as never;"), // 15-18
+      fence('tsx', "import B from 'ghost-tsx';\nexport const C = (): JSX.Element => <B />;"), // 19-22
+      fence('mjs', "export { x } from 'ghost-mjs';"), // 23-25
+      fence('cjs', "const old = require('old-req');\nconst y = require('ghost-cjs');"), // 26-29
+      fence('', "const z = await import('ghost-untagged');"), // 30-32
+      fence('python', 'import ghost_py'), // 33-35
+    ].join('\n');
+    const client = createRegistryClient({ root: cacheDir, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0 });
+    const report = await verifySnippet({ text: answer, fileName: 'answer.md', client, cacheDir, popularIndex: false, types: false });
+    const rows = report.findings.map((f) => [f.code, f.package, f.locations[0]?.line, f.locations[0]?.field]);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        ['DEPRECATED', 'old-req', 3, 'yarn add old-req'],
+        ['NOT_FOUND', 'ghost-pnpm', 4, 'pnpm add ghost-pnpm'],
+        ['NOT_FOUND', 'ghost-bun', 5, 'bun add ghost-bun'],
+        ['NOT_FOUND', 'ghost-js', 9, 'block 2'],
+        ['NOT_FOUND', 'ghost-jsx', 12, 'block 3'],
+        ['NOT_FOUND', 'ghost-ts', 16, 'block 4'],
+        ['NOT_FOUND', 'ghost-tsx', 20, 'block 5'],
+        ['NOT_FOUND', 'ghost-mjs', 24, 'block 6'],
+        ['NOT_FOUND', 'ghost-cjs', 28, 'block 7'],
+        ['NOT_FOUND', 'ghost-untagged', 31, 'block 8'],
+      ]),
+    );
+    expect(rows).toHaveLength(10);
+    expect(report.findings.some((f) => f.package?.includes('ghost_py'))).toBe(false);
+  });
+});
+
 describe('depverify snippet (CLI)', () => {
   it('reads a Markdown file and exits 1 on findings, with the same formats as projects', async () => {
     const { writeTree } = await import('../helpers/fixture.js');
