@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exitCode, verify, type VerifyOptions } from '../../src/index.js';
 import { main } from '../../src/cli.js';
+import { distilPackument } from '../../src/registry/distil.js';
 import { parseRetryAfter } from '../../src/registry/request.js';
 import { type Answer, HttpResponse, RECENTLY, REGISTRY, createMockRegistry, delay, packument } from '../helpers/registry.js';
 
@@ -218,6 +219,15 @@ describe('malformed answers', () => {
   it('an HTML page with status 200 names its type', async () => {
     const html = () => new HttpResponse('<!doctype html><title>Sign in</title>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
     expectUnknown(await run(() => html), /not JSON: text\/html/, 1);
+  });
+  it('a version or dist-tag named __proto__ is left out, not made the prototype', () => {
+    const doc = JSON.parse('{"name":"p","dist-tags":{"latest":"1.0.0","__proto__":"6.6.6"},"versions":{"1.0.0":{"license":"MIT"},"__proto__":{"license":"EVIL","deprecated":"x"}}}');
+    const lookup = distilPackument('p', REGISTRY, doc);
+    expect(lookup.state).toBe('found');
+    if (lookup.state !== 'found') return;
+    expect(Object.getPrototypeOf(lookup.facts.versions)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(lookup.facts.distTags)).toBe(Object.prototype);
+    expect(Object.keys(lookup.facts.versions)).toEqual(['1.0.0']);
   });
 });
 
