@@ -57,9 +57,35 @@ function encodeFacts(facts: PackageFacts): StoredFacts {
   return stored;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const optional = (value: unknown, type: 'string' | 'number' | 'boolean'): boolean => value === undefined || typeof value === type;
+const isVersionFacts = (v: unknown): v is VersionFacts =>
+  isRecord(v) && optional(v.deprecated, 'string') && optional(v.license, 'string') && optional(v.types, 'string') && optional(v.hasInstallScript, 'boolean');
+
+/**
+ * The whole shape, checked before anything is decoded: an entry damaged on disk (a disk full, an
+ * editor, another program) must be a miss, not a crash in a check or a wrong answer.
+ */
+function isStoredFacts(stored: unknown): stored is StoredFacts {
+  if (!isRecord(stored)) return false;
+  const { versionNames: names, versionRefs: refs, versionTable: table, versionTimes: times, distTags } = stored;
+  if (!Array.isArray(names) || !Array.isArray(refs) || !Array.isArray(table) || refs.length !== names.length) return false;
+  if (!names.every((n) => typeof n === 'string' && n !== '__proto__')) return false;
+  if (!refs.every((r) => Number.isInteger(r) && r >= 0 && r < table.length) || !table.every(isVersionFacts)) return false;
+  if (times !== undefined && (!Array.isArray(times) || times.length !== names.length || !times.every((t) => t === null || typeof t === 'number'))) return false;
+  if (!isRecord(distTags) || !Object.values(distTags).every((v) => typeof v === 'string')) return false;
+  return (
+    typeof stored.name === 'string' &&
+    typeof stored.registry === 'string' &&
+    ['created', 'modified', 'license', 'repository', 'description'].every((k) => optional(stored[k], 'string')) &&
+    optional(stored.readme, 'boolean') &&
+    optional(stored.maintainers, 'number')
+  );
+}
+
 function decodeFacts(stored: StoredFacts): PackageFacts | undefined {
+  if (!isStoredFacts(stored)) return undefined;
   const { versionNames, versionRefs, versionTable, versionTimes, ...rest } = stored;
-  if (!Array.isArray(versionNames) || !Array.isArray(versionRefs) || !Array.isArray(versionTable)) return undefined;
   const versions: Record<string, VersionFacts> = {};
   for (let i = 0; i < versionNames.length; i++) {
     const v = versionTable[versionRefs[i]!];
@@ -120,12 +146,15 @@ export class FactsCache {
     try {
       const stored = JSON.parse(text) as StoredEntry;
       const answer = stored.answer;
-      if (typeof stored.fetchedAt !== 'number' || (answer?.state !== 'found' && answer?.state !== 'missing')) return undefined;
+      // A time in the future (damage, or a clock since set back) would keep the entry fresh forever.
+      if (typeof stored.fetchedAt !== 'number' || stored.fetchedAt > Date.now() + 60_000) return undefined;
+      if (answer?.state !== 'found' && answer?.state !== 'missing') return undefined;
       const facts = answer.facts && decodeFacts(answer.facts);
       // A damaged or foreign entry is a miss: it is refetched and overwritten.
       if (answer.facts && (!facts || facts.name !== name || facts.registry !== registry)) return undefined;
       if (answer.state === 'found' && !facts) return undefined;
       if (answer.state === 'missing' && !MISSING_REASONS.has(String((answer as { reason?: unknown }).reason))) return undefined;
+      if (!optional(stored.etag, 'string') || !optional(stored.lastModified, 'string') || !optional((answer as { unpublishedAt?: unknown }).unpublishedAt, 'string')) return undefined;
       return { ...stored, answer: { ...answer, ...(facts ? { facts } : {}) } as CacheEntry['answer'] };
     } catch {
       return undefined;
