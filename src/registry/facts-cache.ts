@@ -69,10 +69,15 @@ const isVersionFacts = (v: unknown): v is VersionFacts =>
 function isStoredFacts(stored: unknown): stored is StoredFacts {
   if (!isRecord(stored)) return false;
   const { versionNames: names, versionRefs: refs, versionTable: table, versionTimes: times, distTags } = stored;
-  if (!Array.isArray(names) || !Array.isArray(refs) || !Array.isArray(table) || refs.length !== names.length) return false;
-  if (!names.every((n) => typeof n === 'string' && n !== '__proto__')) return false;
-  if (!refs.every((r) => Number.isInteger(r) && r >= 0 && r < table.length) || !table.every(isVersionFacts)) return false;
-  if (times !== undefined && (!Array.isArray(times) || times.length !== names.length || !times.every((t) => t === null || typeof t === 'number'))) return false;
+  if (!Array.isArray(names) || !Array.isArray(refs) || !Array.isArray(table) || refs.length !== names.length || !table.every(isVersionFacts)) return false;
+  if (times !== undefined && (!Array.isArray(times) || times.length !== names.length)) return false;
+  // One plain loop: a warm run checks some hundred thousand versions here.
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const ref = refs[i];
+    if (typeof name !== 'string' || name === '__proto__' || typeof ref !== 'number' || table[ref] === undefined) return false;
+    if (times !== undefined && times[i] !== null && typeof times[i] !== 'number') return false;
+  }
   if (!isRecord(distTags) || !Object.values(distTags).every((v) => typeof v === 'string')) return false;
   return (
     typeof stored.name === 'string' &&
