@@ -174,15 +174,27 @@ export class FactsCache {
       await mkdir(dir, { recursive: true });
       this.#made.add(dir);
     }
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const facts = entry.answer.facts;
+    const stored: StoredEntry = facts ? { ...entry, answer: { ...entry.answer, facts: encodeFacts(facts) } } : (entry as StoredEntry);
+    const text = JSON.stringify(stored);
     try {
-      const facts = entry.answer.facts;
-      const stored: StoredEntry = facts ? { ...entry, answer: { ...entry.answer, facts: encodeFacts(facts) } } : (entry as StoredEntry);
-      await writeFile(temp, JSON.stringify(stored));
-      await rename(temp, file);
+      await writeAtomically(file, text);
     } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
+      // The directory was removed under a long-lived process (a cache clean beside an MCP server).
+      if ((error as { code?: string }).code !== 'ENOENT') throw error;
+      await mkdir(dir, { recursive: true });
+      await writeAtomically(file, text);
     }
+  }
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, text);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
   }
 }

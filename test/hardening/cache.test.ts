@@ -122,6 +122,27 @@ describe('concurrent writers', () => {
   }, 30_000);
 });
 
+describe('a cache that goes away or cannot be written', () => {
+  it('the directory removed under a long-lived client: the next answer is cached again', async () => {
+    mock.set('one', packument('one', { versions: { '1.0.0': {} } }));
+    mock.set('two', packument('two', { versions: { '1.0.0': {} } }));
+    const long = client();
+    await long.lookup('one');
+    await rm(cacheDir, { recursive: true, force: true });
+    expect((await long.lookup('two')).state).toBe('found');
+    expect((await cacheFiles()).map((f) => path.basename(f))).toEqual(['two.json']);
+  });
+
+  it('a file where the cache directory should be: answers are still right, nothing thrown', async () => {
+    const blocked = path.join(cacheDir, 'not-a-dir');
+    await writeFile(blocked, 'x');
+    mock.set('one', packument('one', { versions: { '1.0.0': {} } }));
+    expect((await client({ cacheDir: blocked }).lookup('one')).state).toBe('found');
+    expect(await client({ cacheDir: blocked }).lookup('none')).toEqual({ state: 'missing', reason: 'not-found' });
+    expect(mock.seen.map((r) => r.name)).toEqual(['one', 'none']);
+  });
+});
+
 describe('damaged entries', () => {
   /** Caches `pkg` at 1.0.0, damages its entry with `damage`, and returns the entry's path. */
   async function damagedEntry(damage: (text: string) => string): Promise<string> {
