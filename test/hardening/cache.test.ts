@@ -143,6 +143,21 @@ describe('a cache that goes away or cannot be written', () => {
   });
 });
 
+describe('a failed refresh', () => {
+  it.each([503, 429])('HTTP %i when a stale entry is due for refresh: unknown, and the entry left exactly as it was', async (status) => {
+    mock.set('pkg', packument('pkg', { versions: { '1.0.0': {} } }));
+    await client().lookup('pkg');
+    const [file] = await cacheFiles();
+    const before = await readFile(path.join(cacheDir, file!), 'utf8');
+    mock.set('pkg', status);
+    mock.seen.length = 0;
+    expect(await client({ cacheTtl: 0 }).lookup('pkg')).toMatchObject({ state: 'unknown', reason: expect.stringContaining(`HTTP ${status}`) });
+    expect(mock.seen).toHaveLength(1);
+    expect(await readFile(path.join(cacheDir, file!), 'utf8')).toBe(before);
+    expect(await cacheFiles()).toEqual([file]);
+  });
+});
+
 describe('damaged entries', () => {
   /** Caches `pkg` at 1.0.0, damages its entry with `damage`, and returns the entry's path. */
   async function damagedEntry(damage: (text: string) => string): Promise<string> {
