@@ -61,8 +61,9 @@ export async function registryRequest(path: string, options: RegistryRequestOpti
     let wait: number;
     if (result.retryAfter !== undefined) {
       // Asked to come back later than we can wait: give up now rather than spend the budget.
-      if (result.retryAfter > Math.min(left, MAX_RETRY_AFTER)) {
-        return { ...failed, reason: `${failed.reason}; asked to retry after ${Math.ceil(result.retryAfter / 1000)} s, more than the time left` };
+      const limit = Math.min(left, MAX_RETRY_AFTER);
+      if (result.retryAfter > limit) {
+        return { ...failed, reason: `${failed.reason}; asked to retry after ${Math.ceil(result.retryAfter / 1000)} s, longer than the ${Math.floor(limit / 1000)} s it could wait` };
       }
       wait = result.retryAfter;
     } else {
