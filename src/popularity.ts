@@ -54,7 +54,7 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
     if (!memo) {
       memo = new Map();
       try {
-        if (memoFile) memo = new Map(Object.entries(JSON.parse(readFileSync(memoFile, 'utf8')) as Record<string, MemoEntry>));
+        if (memoFile) memo = new Map(Object.entries(JSON.parse(readFileSync(memoFile, 'utf8')) as Record<string, unknown>).filter(isMemoEntry));
       } catch {
         // Missing or damaged: worked out again and rewritten.
       }
@@ -139,6 +139,14 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
       }
     },
   };
+}
+
+/** A damaged entry is dropped (and worked out again), never served: a string where a list was crashed the run. */
+function isMemoEntry(pair: [string, unknown]): pair is [string, MemoEntry] {
+  const entry = pair[1] as { c?: unknown; o?: unknown } | null;
+  if (typeof entry !== 'object' || entry === null) return false;
+  const candidate = (c: unknown): boolean => Array.isArray(c) && typeof c[0] === 'string' && typeof c[1] === 'number' && typeof c[2] === 'string';
+  return (entry.c === undefined || (Array.isArray(entry.c) && entry.c.every(candidate))) && (entry.o === undefined || entry.o === null || typeof entry.o === 'number');
 }
 
 /** Named by the index file's size and modification time, so a new index starts a new memo. */

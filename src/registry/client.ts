@@ -41,6 +41,10 @@ export interface RegistryClientOptions {
   timeout?: number;
   retries?: number;
   signal?: AbortSignal;
+  /** @internal Bytes of packument at most (tests; default MAX_PACKUMENT_BYTES). */
+  maxPackumentBytes?: number;
+  /** @internal First wait between retries in ms (tests; default 250). */
+  retryBackoff?: number;
 }
 
 export const DEFAULTS = {
@@ -91,6 +95,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         signal: options.signal,
         timeout: options.timeout ?? DEFAULTS.timeout,
         retries: options.retries ?? DEFAULTS.retries,
+        ...(options.maxPackumentBytes !== undefined ? { maxBytes: options.maxPackumentBytes } : {}),
+        ...(options.retryBackoff !== undefined ? { backoff: options.retryBackoff } : {}),
       }),
     );
     let entry: CacheEntry | undefined;

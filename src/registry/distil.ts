@@ -66,12 +66,13 @@ export function distilPackument(name: string, registry: string, doc: unknown): L
   }
   const rawVersions = isObject(doc.versions) ? doc.versions : {};
   const versions: Record<string, VersionFacts> = {};
+  // `__proto__` as a key would set the prototype of the object built here, not add an entry.
   for (const [version, manifest] of Object.entries(rawVersions)) {
-    if (isObject(manifest)) versions[version] = distilVersion(manifest);
+    if (isObject(manifest) && version !== '__proto__') versions[version] = distilVersion(manifest);
   }
   const distTags: Record<string, string> = {};
   if (isObject(doc['dist-tags'])) {
-    for (const [tag, version] of Object.entries(doc['dist-tags'])) if (typeof version === 'string') distTags[tag] = version;
+    for (const [tag, version] of Object.entries(doc['dist-tags'])) if (typeof version === 'string' && tag !== '__proto__') distTags[tag] = version;
   }
   const facts: PackageFacts = { name, registry, distTags, versions };
   if (time) {

@@ -57,9 +57,40 @@ function encodeFacts(facts: PackageFacts): StoredFacts {
   return stored;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const optional = (value: unknown, type: 'string' | 'number' | 'boolean'): boolean => value === undefined || typeof value === type;
+const isVersionFacts = (v: unknown): v is VersionFacts =>
+  isRecord(v) && optional(v.deprecated, 'string') && optional(v.license, 'string') && optional(v.types, 'string') && optional(v.hasInstallScript, 'boolean');
+
+/**
+ * The whole shape, checked before anything is decoded: an entry damaged on disk (a disk full, an
+ * editor, another program) must be a miss, not a crash in a check or a wrong answer.
+ */
+function isStoredFacts(stored: unknown): stored is StoredFacts {
+  if (!isRecord(stored)) return false;
+  const { versionNames: names, versionRefs: refs, versionTable: table, versionTimes: times, distTags } = stored;
+  if (!Array.isArray(names) || !Array.isArray(refs) || !Array.isArray(table) || refs.length !== names.length || !table.every(isVersionFacts)) return false;
+  if (times !== undefined && (!Array.isArray(times) || times.length !== names.length)) return false;
+  // One plain loop: a warm run checks some hundred thousand versions here.
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const ref = refs[i];
+    if (typeof name !== 'string' || name === '__proto__' || typeof ref !== 'number' || table[ref] === undefined) return false;
+    if (times !== undefined && times[i] !== null && typeof times[i] !== 'number') return false;
+  }
+  if (!isRecord(distTags) || !Object.values(distTags).every((v) => typeof v === 'string')) return false;
+  return (
+    typeof stored.name === 'string' &&
+    typeof stored.registry === 'string' &&
+    ['created', 'modified', 'license', 'repository', 'description'].every((k) => optional(stored[k], 'string')) &&
+    optional(stored.readme, 'boolean') &&
+    optional(stored.maintainers, 'number')
+  );
+}
+
 function decodeFacts(stored: StoredFacts): PackageFacts | undefined {
+  if (!isStoredFacts(stored)) return undefined;
   const { versionNames, versionRefs, versionTable, versionTimes, ...rest } = stored;
-  if (!Array.isArray(versionNames) || !Array.isArray(versionRefs) || !Array.isArray(versionTable)) return undefined;
   const versions: Record<string, VersionFacts> = {};
   for (let i = 0; i < versionNames.length; i++) {
     const v = versionTable[versionRefs[i]!];
@@ -120,12 +151,15 @@ export class FactsCache {
     try {
       const stored = JSON.parse(text) as StoredEntry;
       const answer = stored.answer;
-      if (typeof stored.fetchedAt !== 'number' || (answer?.state !== 'found' && answer?.state !== 'missing')) return undefined;
+      // A time in the future (damage, or a clock since set back) would keep the entry fresh forever.
+      if (typeof stored.fetchedAt !== 'number' || stored.fetchedAt > Date.now() + 60_000) return undefined;
+      if (answer?.state !== 'found' && answer?.state !== 'missing') return undefined;
       const facts = answer.facts && decodeFacts(answer.facts);
       // A damaged or foreign entry is a miss: it is refetched and overwritten.
       if (answer.facts && (!facts || facts.name !== name || facts.registry !== registry)) return undefined;
       if (answer.state === 'found' && !facts) return undefined;
       if (answer.state === 'missing' && !MISSING_REASONS.has(String((answer as { reason?: unknown }).reason))) return undefined;
+      if (!optional(stored.etag, 'string') || !optional(stored.lastModified, 'string') || !optional((answer as { unpublishedAt?: unknown }).unpublishedAt, 'string')) return undefined;
       return { ...stored, answer: { ...answer, ...(facts ? { facts } : {}) } as CacheEntry['answer'] };
     } catch {
       return undefined;
@@ -140,15 +174,27 @@ export class FactsCache {
       await mkdir(dir, { recursive: true });
       this.#made.add(dir);
     }
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const facts = entry.answer.facts;
+    const stored: StoredEntry = facts ? { ...entry, answer: { ...entry.answer, facts: encodeFacts(facts) } } : (entry as StoredEntry);
+    const text = JSON.stringify(stored);
     try {
-      const facts = entry.answer.facts;
-      const stored: StoredEntry = facts ? { ...entry, answer: { ...entry.answer, facts: encodeFacts(facts) } } : (entry as StoredEntry);
-      await writeFile(temp, JSON.stringify(stored));
-      await rename(temp, file);
+      await writeAtomically(file, text);
     } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
+      // The directory was removed under a long-lived process (a cache clean beside an MCP server).
+      if ((error as { code?: string }).code !== 'ENOENT') throw error;
+      await mkdir(dir, { recursive: true });
+      await writeAtomically(file, text);
     }
+  }
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, text);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
   }
 }

@@ -1,4 +1,7 @@
 import type { NpmConfig } from './npmrc.js';
+import { loadRegFetch, registryRequest } from './request.js';
+
+export { loadRegFetch };
 
 /** What one packument request came back with; `error` is every answer that is not usable. */
 export type PackumentAnswer =
@@ -6,6 +9,13 @@ export type PackumentAnswer =
   | { status: 'not-modified' }
   | { status: 'not-found' }
   | { status: 'error'; reason: string };
+
+/**
+ * Full packuments of the largest packages on the public registry run to some tens of MB; twice
+ * that still leaves room, and stops one hostile answer from taking the process's memory (a
+ * document is held as bytes, as a string and parsed, at once).
+ */
+export const MAX_PACKUMENT_BYTES = 128 * 1024 * 1024;
 
 export interface FetchPackumentOptions {
   config: NpmConfig;
@@ -16,12 +26,11 @@ export interface FetchPackumentOptions {
   /** Milliseconds for the whole request, retries included. */
   timeout: number;
   retries: number;
+  /** Bytes of packument at most (default MAX_PACKUMENT_BYTES). */
+  maxBytes?: number;
+  /** First wait between retries in ms (default 250). */
+  backoff?: number;
 }
-
-type RegFetch = typeof import('npm-registry-fetch');
-let regFetch: Promise<RegFetch> | undefined;
-// Loaded on first use: a run answered wholly from the cache never pays for npm-registry-fetch.
-export const loadRegFetch = (): Promise<RegFetch> => (regFetch ??= import('npm-registry-fetch').then((m) => m.default));
 
 /** `@scope/name` → `@scope%2fname`, as the registry's packument URL wants it. */
 export function packumentPath(name: string): string {
@@ -40,43 +49,44 @@ export function describeError(error: unknown, signal: AbortSignal): string {
   return `network error: ${e.code ?? e.message ?? String(error)}`.slice(0, 200);
 }
 
+const JSON_TYPE = /^application\/([\w.+-]*\+)?json\b|^application\/vnd\.npm\.install-v1\+json\b/i;
+
 export async function fetchPackument(name: string, options: FetchPackumentOptions): Promise<PackumentAnswer> {
-  const fetch = await loadRegFetch();
-  const signals = [AbortSignal.timeout(options.timeout)];
-  if (options.signal) signals.push(options.signal);
-  const signal = AbortSignal.any(signals);
   const headers: Record<string, string> = {
     // The full document: licence, times, repository and types are not in the abbreviated one.
     accept: 'application/json',
   };
   if (options.etag) headers['if-none-match'] = options.etag;
   if (options.lastModified) headers['if-modified-since'] = options.lastModified;
-  try {
-    const res = await fetch(packumentPath(name), {
-      ...(options.config as object),
-      registry: options.registry,
-      headers,
-      signal,
-      timeout: options.timeout,
-      retry: { retries: options.retries, factor: 2, minTimeout: 250, maxTimeout: 4000, randomize: true },
-    } as never);
-    if (res.status === 304) return { status: 'not-modified' };
-    const text = await res.text();
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch {
-      return { status: 'error', reason: `malformed packument: invalid JSON (HTTP ${res.status}, ${text.length} bytes)` };
-    }
-    const answer: PackumentAnswer = { status: 'ok', doc };
-    const etag = res.headers.get('etag');
-    const lastModified = res.headers.get('last-modified');
-    if (etag) answer.etag = etag;
-    if (lastModified) answer.lastModified = lastModified;
-    return answer;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return { status: 'not-found' };
-    if (options.signal?.aborted) throw options.signal.reason;
-    return { status: 'error', reason: describeError(error, signal) };
+  const res = await registryRequest(packumentPath(name), {
+    config: options.config,
+    registry: options.registry,
+    headers,
+    timeout: options.timeout,
+    retries: options.retries,
+    maxBytes: options.maxBytes ?? MAX_PACKUMENT_BYTES,
+    what: 'packument',
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
+  });
+  if (!res.ok) {
+    if (res.status === 404) return { status: 'not-found' };
+    return { status: 'error', reason: res.reason };
   }
+  if (res.status === 304) return { status: 'not-modified' };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(res.body.toString('utf8'));
+  } catch {
+    // A login page or a proxy's error page, served as 200, is the usual culprit: name its type.
+    const type = res.headers.get('content-type')?.split(';')[0]?.trim();
+    const what = type && !JSON_TYPE.test(type) ? `not JSON: ${type}` : 'invalid JSON';
+    return { status: 'error', reason: `malformed packument: ${what} (HTTP ${res.status}, ${res.body.length} bytes)` };
+  }
+  const answer: PackumentAnswer = { status: 'ok', doc };
+  const etag = res.headers.get('etag');
+  const lastModified = res.headers.get('last-modified');
+  if (etag) answer.etag = etag;
+  if (lastModified) answer.lastModified = lastModified;
+  return answer;
 }
