@@ -19,6 +19,8 @@ export interface TypesCheckInput {
   lookups: Map<string, Lookup>;
   client: RegistryClient;
   cacheDir?: string;
+  /** Names no registry may be asked about (internal scopes): left out of the declaration closure. */
+  isPrivate?: (name: string) => boolean;
 }
 
 /** The version of `name` the project would install: locked, else the manifest range's pick, else latest. */
@@ -60,7 +62,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     const version = lookup && versionFor(name, lookup, input.requests);
     if (version) projectTypes.set(name, version);
   }
-  const loader = new DeclarationLoader(input.client, input.cacheDir);
+  const loader = new DeclarationLoader(input.client, input.cacheDir, input.isPrivate);
   const set = await loadDeclarations(loader, imported, projectTypes);
 
   const findings: Finding[] = [];
