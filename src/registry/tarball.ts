@@ -20,12 +20,9 @@ export interface FetchTarballOptions {
 }
 
 type Dist = { tarball?: unknown; integrity?: unknown; shasum?: unknown };
-type Response = Awaited<ReturnType<Awaited<ReturnType<typeof loadRegFetch>>>>;
+type RegResponse = Awaited<ReturnType<Awaited<ReturnType<typeof loadRegFetch>>>>;
 
-const MAX_REDIRECTS = 5;
 const HASHES = ['sha512', 'sha384', 'sha256', 'sha1'] as const;
-
-class Refused extends Error {}
 
 /** `scheme://host/path` without credentials, query or fragment: safe to put in a reason. */
 export function redactUrl(url: string): string {
@@ -54,7 +51,7 @@ export function matchesIntegrity(data: Buffer, integrity: string): boolean {
 }
 
 /** The body, stopped as soon as it passes `max` bytes (a declared length is not trusted). */
-async function readLimited(res: Response, max: number): Promise<Buffer | undefined> {
+async function readLimited(res: RegResponse, max: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body as AsyncIterable<Buffer>) {
@@ -93,43 +90,29 @@ export async function fetchTarball(name: string, version: string, options: Fetch
     }
     if (!dist || typeof dist.tarball !== 'string') return { state: 'unknown', reason: `the registry gives no tarball for ${name}@${version}` };
     const integrity = typeof dist.integrity === 'string' ? dist.integrity : typeof dist.shasum === 'string' ? `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64')}` : undefined;
-    const res = await fetchFollowing(fetch, dist.tarball, options.registry, { ...common, ...(integrity ? { integrity } : {}) });
+    const tarballUrl = new URL(dist.tarball, options.registry);
+    if (tarballUrl.protocol !== 'https:' && tarballUrl.protocol !== 'http:') return { state: 'unknown', reason: `tarball of ${name}@${version}: not an http(s) URL` };
+    // A plain http tarball of an https registry would carry the registry's token in clear text.
+    if (tarballUrl.protocol === 'http:' && new URL(options.registry).protocol === 'https:') {
+      return { state: 'unknown', reason: `tarball of ${name}@${version}: ${redactUrl(tarballUrl.href)} is plain http for an https registry` };
+    }
+    // npm-registry-fetch sends auth only to the host it is configured for, and make-fetch-happen
+    // drops it when a redirect changes host name. It does not forward `redirect: 'manual'`, so a
+    // redirect from https to http on the same host name cannot be refused here (npm follows it too).
+    const res = await fetch(tarballUrl.href, { ...common, ...(integrity ? { integrity } : {}) } as never);
+    // Only a 200 is checked against the integrity by the HTTP layer, and only a 200 is a tarball.
     if (res.status !== 200) return { state: 'unknown', reason: `tarball of ${name}@${version}: HTTP ${res.status}` };
     const declared = Number(res.headers.get('content-length') ?? '0');
     if (declared > max) return { state: 'unknown', reason: `tarball of ${name}@${version} is ${declared} bytes, more than ${max}` };
     const data = await readLimited(res, max);
     if (!data) return { state: 'unknown', reason: `tarball of ${name}@${version} is more than ${max} bytes` };
     if (integrity && !matchesIntegrity(data, integrity)) return { state: 'unknown', reason: `tarball of ${name}@${version} does not match its integrity` };
-    return { state: 'ok', data, tarball: redactUrl(dist.tarball), ...(integrity ? { integrity } : {}) };
+    return { state: 'ok', data, tarball: redactUrl(tarballUrl.href), ...(integrity ? { integrity } : {}) };
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
-    if (error instanceof Refused) return { state: 'unknown', reason: `tarball of ${name}@${version}: ${error.message}` };
     const code = (error as { code?: string }).code;
     if (code === 'EINTEGRITY') return { state: 'unknown', reason: `tarball of ${name}@${version} does not match its integrity` };
     if ((error as { statusCode?: number }).statusCode === 404) return { state: 'unknown', reason: `no tarball for ${name}@${version} (404)` };
     return { state: 'unknown', reason: describeError(error, signal) };
-  }
-}
-
-/**
- * GET `url`, following redirects here rather than in the HTTP layer: each hop is a fresh request
- * whose auth npm-registry-fetch picks for that hop's own host (so a registry's token never follows
- * it to another host), and no hop may leave http(s) or fall from https to http.
- */
-async function fetchFollowing(fetch: Awaited<ReturnType<typeof loadRegFetch>>, url: string, registry: string, opts: object): Promise<Response> {
-  let current = url;
-  for (let hop = 0; ; hop++) {
-    const target = new URL(current);
-    if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new Refused(`the tarball URL is not http(s) (${target.protocol})`);
-    if (target.protocol === 'http:' && new URL(registry).protocol === 'https:') throw new Refused(`the tarball URL ${redactUrl(current)} is plain http for an https registry`);
-    const res = await fetch(current, { ...opts, redirect: 'manual' } as never);
-    if (res.status < 300 || res.status >= 400) return res;
-    const location = res.headers.get('location');
-    res.body?.resume?.();
-    if (!location) throw new Refused(`HTTP ${res.status} without a location`);
-    if (hop >= MAX_REDIRECTS) throw new Refused(`more than ${MAX_REDIRECTS} redirects`);
-    const next = new URL(location, current);
-    if (target.protocol === 'https:' && next.protocol !== 'https:') throw new Refused(`redirected from https to ${next.protocol}`);
-    current = next.href;
   }
 }
