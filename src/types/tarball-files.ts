@@ -30,6 +30,9 @@ export type TarballFiles =
 /** `.d.ts`, `.d.mts`, `.d.cts` and every package.json: what type resolution reads. */
 export const isDeclarationFile = (path: string): boolean => /\.d\.[mc]?ts$/.test(path) || path === 'package.json' || path.endsWith('/package.json');
 
+/** Longer paths are skipped: the path list is kept and cached, so each entry's share is bounded. */
+const MAX_PATH = 1024;
+
 // tar's warnings that mean the archive is cut short or damaged: a file it would still hand over
 // could be missing its end, so the whole tarball is refused rather than half read.
 const DAMAGED = new Set(['TAR_BAD_ARCHIVE', 'TAR_ENTRY_INVALID', 'TAR_ABORT']);
@@ -75,11 +78,13 @@ export async function readTarballFiles(gz: Buffer, want: (path: string) => boole
           entry.resume();
           return fail(`more than ${limits.maxEntries} entries`);
         }
-        const path = relativePath(entry.path);
+        const raw = entry.path.length > MAX_PATH ? `${entry.path.slice(0, 100)}…` : entry.path;
+        const path = entry.path.length > MAX_PATH ? undefined : relativePath(entry.path);
         if (entry.type === 'File' && path !== undefined) paths.push(path);
         if (entry.type !== 'File' || path === undefined || !want(path)) {
-          if (entry.type !== 'File' && entry.type !== 'Directory') skipped.push(`${entry.path} (${entry.type})`);
-          else if (path === undefined) skipped.push(`${entry.path} (outside the package)`);
+          if (entry.type !== 'File' && entry.type !== 'Directory') skipped.push(`${raw} (${entry.type})`);
+          else if (entry.path.length > MAX_PATH) skipped.push(`${raw} (path of ${entry.path.length} characters)`);
+          else if (path === undefined) skipped.push(`${raw} (outside the package)`);
           entry.resume();
           return;
         }

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { verify } from '../../src/index.js';
 import { createRegistryClient } from '../../src/registry/client.js';
-import { matchesIntegrity } from '../../src/registry/tarball.js';
+import { fetchTarball, matchesIntegrity } from '../../src/registry/tarball.js';
 import { exitCode } from '../../src/report/exit-code.js';
 import { DEFAULT_TARBALL_LIMITS, readTarballFiles } from '../../src/types/tarball-files.js';
 import { writeTree } from '../helpers/fixture.js';
@@ -131,6 +131,15 @@ describe('readTarballFiles on hostile archives', () => {
     expect(await readTarballFiles(gzipSync(Buffer.alloc(0)))).toMatchObject({ ok: false });
   });
 
+  it('an over-long path (pax) is skipped, its listing bounded', async () => {
+    const long = `package/${'d/'.repeat(3000)}index.d.ts`;
+    const tar = Buffer.concat([new Pax({ path: long, mtime: new Date(0) }, false).encode(), header({ path: 'package/short.d.ts', size: 1 }), Buffer.from('x'.padEnd(512, '\0')), Buffer.alloc(1024)]);
+    const result = await readTarballFiles(gzipSync(Buffer.concat([tarball([{ path: 'package/package.json', content: '{}' }], { gzip: false }).subarray(0, -1024), tar])));
+    expect(result.ok && result.paths).toEqual(['package.json']);
+    expect(result.ok && result.skipped).toEqual([expect.stringMatching(/\(path of 6018 characters\)$/)]);
+    expect(result.ok && result.skipped[0]!.length).toBeLessThan(200);
+  });
+
   it('integrity is checked on the bytes themselves, strongest hash first', () => {
     const data = Buffer.from('tarball bytes');
     const sri = (alg: string, bytes: Buffer | string) => `${alg}-${createHash(alg).update(bytes).digest('base64')}`;
@@ -224,7 +233,8 @@ async function run(): Promise<{ report: Awaited<ReturnType<typeof verify>>; wrot
 
 const REFUSED: Array<[string, () => Buffer, RegExp]> = [
   ['a gzip bomb', () => bomb(DEFAULT_TARBALL_LIMITS.maxUnpackedBytes / MiB + 1), /unpacks to more than/],
-  ['too many entries', () => tarball(Array.from({ length: DEFAULT_TARBALL_LIMITS.maxEntries + 1 }, (_, i) => ({ path: `package/${i}`, type: 'Directory' as const }))), /more than \d+ entries/],
+  // One directory header repeated: the count is what matters, and it builds in milliseconds.
+  ['too many entries', () => gzipSync(Buffer.concat([...Array<Buffer>(DEFAULT_TARBALL_LIMITS.maxEntries + 1).fill(header({ path: 'package/d/', size: 0, type: 'Directory' })), Buffer.alloc(1024)])), /more than \d+ entries/],
   ['an enormous declared entry', () => tarball([{ path: 'package/index.d.ts', content: 'x', size: 1e10 }]), /malformed tar/],
   ['not gzip', () => tarball([{ path: 'package/index.d.ts', content: 'export declare const ok: string;' }], { gzip: false }), /not a gzip file/],
   // Every byte of the tar is there, only the gzip trailer (CRC and length) is cut: still refused.
@@ -274,6 +284,43 @@ describe('hostile tarballs through verify()', () => {
     expect(types).toEqual([expect.objectContaining({ code: 'INVENTED_MEMBER', package: 'hostile', name: 'nope' })]);
     expect(report.status).not.toBe('incomplete');
     expect(wrote.some((f) => f.includes('decl-'))).toBe(true);
+  });
+});
+
+describe('fetchTarball limits', () => {
+  const options = { config: { registry: REGISTRY }, registry: REGISTRY, timeout: 10_000, retries: 0, maxBytes: 4096 };
+  const big = Buffer.alloc(10_000, 1);
+
+  it('a body over the limit is refused, with or without a declared length', async () => {
+    // Declared, and streamed in chunks with no length at all.
+    const bodies = [() => new HttpResponse(big, { headers: { 'content-length': String(big.length) } }), () => new HttpResponse(new ReadableStream({ start: (c) => (c.enqueue(big.subarray(0, 3000)), c.enqueue(big.subarray(3000)), c.close()) }))];
+    for (const body of bodies) {
+      serve('hostile', '1.0.0', big);
+      mock.set('hostile/-/hostile-1.0.0.tgz', body);
+      expect(await fetchTarball('hostile', '1.0.0', options)).toEqual({ state: 'unknown', reason: expect.stringMatching(/more than 4096/) });
+    }
+  });
+
+  it('a 2xx other than 200 is not a tarball (the HTTP layer would not check its integrity)', async () => {
+    const good = packageTarball({ 'index.d.ts': 'export {};' });
+    serve('hostile', '1.0.0', good);
+    mock.set('hostile/-/hostile-1.0.0.tgz', () => new HttpResponse(bomb(1), { status: 203, headers: { 'content-length': String(bomb(1).length) } }));
+    expect(await fetchTarball('hostile', '1.0.0', options)).toEqual({ state: 'unknown', reason: expect.stringMatching(/HTTP 203/) });
+  });
+
+  it('tarball URLs that are not http(s) are never fetched', async () => {
+    for (const tarballUrl of ['file:///etc/passwd', 'data:application/gzip;base64,AAAA', 'ftp://files.example.test/x.tgz']) {
+      serve('hostile', '1.0.0', Buffer.from('x'));
+      mock.set('hostile/1.0.0', { name: 'hostile', version: '1.0.0', dist: { tarball: tarballUrl, integrity: 'sha512-AAAA' } });
+      expect(await fetchTarball('hostile', '1.0.0', options)).toEqual({ state: 'unknown', reason: expect.stringMatching(/not an http\(s\) URL/) });
+    }
+  });
+
+  it('a good tarball within the limits is returned with its integrity, the URL without credentials', async () => {
+    const good = packageTarball({ 'index.d.ts': 'export {};' });
+    serve('hostile', '1.0.0', good);
+    const answer = await fetchTarball('hostile', '1.0.0', { ...options, maxBytes: 1_000_000 });
+    expect(answer).toMatchObject({ state: 'ok', tarball: `${REGISTRY}hostile/-/hostile-1.0.0.tgz`, integrity: expect.stringMatching(/^sha512-/) });
   });
 });
 
