@@ -204,6 +204,26 @@ describe('tokens and URL credentials never appear in output', () => {
     }
   });
 
+  it('basic auth and credentials in a registry URL: sent only to that registry, never printed', async () => {
+    publishAt(PUBLIC, 'pub', TYPED);
+    publishAt(CORP, '@corp/cdn', TYPED);
+    mock.set(`${CORP}/@corp/lib`, 401);
+    const basic = Buffer.from(`ci:${CORP_TOKEN}`).toString('base64');
+    const root = await project({ '.npmrc': [`registry=https://url-user:${PASSWORD}@${PUBLIC}/`, `@corp:registry=https://${CORP}/`, `//${CORP}/:_auth=${basic}`, ''].join('\n') });
+    for (const format of formats) {
+      mock.seen.length = 0;
+      const { code, out } = await cli(root, format);
+      expect(code).toBe(2);
+      expect(out).not.toContain(PASSWORD);
+      expect(out).not.toContain(basic);
+      expect(out).not.toContain(CORP_TOKEN);
+      expect(authByHost()[CORP]).toEqual([`Basic ${basic}`]);
+      // The URL's own credentials go to the URL's own host (tarball URLs the documents name carry none).
+      expect(authByHost()[PUBLIC]).toEqual(['', `Basic ${Buffer.from(`url-user:${PASSWORD}`).toString('base64')}`]);
+      expect(mock.seen.filter((r) => r.host !== CORP && r.headers.authorization?.includes(basic))).toEqual([]);
+    }
+  });
+
   it('credentials in lockfile and manifest URLs are not printed', async () => {
     publishAt(PUBLIC, 'pub', TYPED);
     publishAt(CORP, '@corp/lib', TYPED);
