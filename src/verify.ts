@@ -157,7 +157,8 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   if (options.types !== false && client.tarball && !options.packages?.length && scan.imports.length) {
     options.onProgress?.({ phase: 'types', done: 0, total: 1 });
     const { checkTypes } = await import('./types/check-types.js');
-    const typeFindings = await checkTypes({ scan, requests, lookups, client, ...(cacheDir ? { cacheDir } : {}), keepResults: options.keepMemberResults !== false });
+    const isPrivate = (name: string): boolean => config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`));
+    const typeFindings = await checkTypes({ scan, requests, lookups, client, isPrivate, ...(cacheDir ? { cacheDir } : {}), keepResults: options.keepMemberResults !== false });
     findings.push(...typeFindings.filter((f) => !changes || f.locations.some(changes.includes)));
   }
   popularity.save();

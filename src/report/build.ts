@@ -4,6 +4,7 @@ import { type Finding, compareFindings, compareText, sortLocations } from '../mo
 import type { ProjectScan } from '../model/references.js';
 import type { PackageResult, Report, ReportStatus } from '../model/report.js';
 import type { PackageRequest } from '../model/request.js';
+import { redactDeep } from '../model/sanitize.js';
 import type { DepverifyConfig } from '../scan/config.js';
 
 /** Severity is configuration: `off` drops the finding, anything else replaces the default. */
@@ -81,7 +82,8 @@ export function buildReport(input: ReportInput): Report {
     input.scan.errors.length > 0 ||
     findings.some((f) => f.code === 'INPUT_ERROR' || f.code === 'REGISTRY_UNKNOWN' || (f.code === 'TYPES_UNAVAILABLE' && f.details?.unavailable === 'fetch-failed'));
   const status: ReportStatus = incomplete ? 'incomplete' : findings.length ? 'findings' : 'clean';
-  return {
+  // Lockfile and manifest URLs may carry credentials (`https://user:token@host/`): no output does.
+  return redactDeep({
     schemaVersion: 1,
     tool: input.tool,
     status,
@@ -103,5 +105,5 @@ export function buildReport(input: ReportInput): Report {
     },
     packages,
     findings,
-  };
+  });
 }

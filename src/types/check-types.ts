@@ -20,6 +20,8 @@ export interface TypesCheckInput {
   cacheDir?: string;
   /** Keep the member results in the cache directory for the next run over the same files. */
   keepResults?: boolean;
+  /** Names no registry may be asked about (internal scopes): left out of the declaration closure. */
+  isPrivate?: (name: string) => boolean;
 }
 
 /** The version of `name` the project would install: locked, else the manifest range's pick, else latest. */
@@ -61,7 +63,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     const version = lookup && versionFor(name, lookup, input.requests);
     if (version) projectTypes.set(name, version);
   }
-  const loader = new DeclarationLoader(input.client, input.cacheDir);
+  const loader = new DeclarationLoader(input.client, input.cacheDir, input.isPrivate);
   const set = await loadDeclarations(loader, imported, projectTypes);
 
   const findings: Finding[] = [];

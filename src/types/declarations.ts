@@ -101,9 +101,31 @@ export class DeclarationLoader {
   readonly #loaded = new Map<string, Promise<LoadedPackage | string>>();
   readonly #lookups = new Map<string, Promise<Lookup>>();
 
-  constructor(client: RegistryClient, cacheDir?: string) {
+  readonly #private: (name: string) => boolean;
+
+  /** `isPrivate`: names no registry may be asked about (the configuration's internal scopes). */
+  constructor(client: RegistryClient, cacheDir?: string, isPrivate: (name: string) => boolean = () => false) {
     this.#client = client;
     this.#cacheDir = cacheDir;
+    this.#private = isPrivate;
+  }
+
+  /** Whether `name` may be looked up at all. */
+  mayAsk(name: string): boolean {
+    return !this.#private(name);
+  }
+
+  /**
+   * Whether `@types/<name>` may be looked up. A package routed to its own registry
+   * (`@corp:registry`) would otherwise have its private name sent, mangled, to the registry
+   * @types come from: that is allowed only when it is the package's own registry. Names of the
+   * default registry are public already.
+   */
+  mayAskTypesFor(name: string): boolean {
+    const typesName = typesPackageName(name);
+    if (!this.mayAsk(name) || !this.mayAsk(typesName)) return false;
+    const home = this.#client.registryFor(name);
+    return home === this.#client.registryFor('depverify-probe') || home === this.#client.registryFor(typesName);
   }
 
   lookup(name: string): Promise<Lookup> {
@@ -133,7 +155,11 @@ export class DeclarationLoader {
     if (file) {
       try {
         const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, string>; paths: string[]; refs: string[] };
-        if (Array.isArray(stored.paths) && Array.isArray(stored.refs)) {
+        // A damaged entry (any field of the wrong shape) is fetched again rather than trusted.
+        const strings = (xs: unknown): boolean => Array.isArray(xs) && xs.every((x) => typeof x === 'string');
+        const files = stored.files as unknown;
+        const filesOk = typeof files === 'object' && files !== null && !Array.isArray(files) && Object.values(files).every((t) => typeof t === 'string');
+        if (filesOk && strings(stored.paths) && strings(stored.refs)) {
           return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths, refs: stored.refs };
         }
       } catch {
@@ -233,8 +259,16 @@ export async function loadDeclarations(
         if (extra && typeof extra !== 'string') add(extra);
         return;
       }
-      const lookup = await loader.lookup(typesName);
-      const typesVersion = projectTypes.get(typesName) ?? (lookup.state === 'found' ? pickTypesVersion(lookup.facts, version) : undefined);
+      let typesVersion = projectTypes.get(typesName);
+      if (!typesVersion && !loader.mayAskTypesFor(name)) {
+        // Private names stay with their registry; DefinitelyTyped has nothing for them anyway.
+        set.sources.set(name, { kind: 'none', reason: `no ${typesName}: not asked of a registry other than ${name}'s` });
+        return;
+      }
+      if (!typesVersion) {
+        const lookup = await loader.lookup(typesName);
+        if (lookup.state === 'found') typesVersion = pickTypesVersion(lookup.facts, version);
+      }
       const types = typesVersion ? await loader.load(typesName, typesVersion) : `no ${typesName}`;
       if (typeof types === 'string') set.sources.set(name, { kind: 'none', reason: types });
       else {
@@ -258,8 +292,9 @@ export async function loadDeclarations(
     for (const pkg of level) {
       const ranges = dependencyRanges(pkg);
       for (const ref of referencedPackages(pkg)) {
-        const listed = ranges[ref] !== undefined ? ref : ranges[typesPackageName(ref)] !== undefined ? typesPackageName(ref) : ref === '@types/node' ? ref : undefined;
-        if (listed && !set.packages.has(listed) && !wanted.has(listed)) wanted.set(listed, ranges[listed]);
+        const typesName = typesPackageName(ref);
+        const listed = ranges[ref] !== undefined ? ref : ranges[typesName] !== undefined && loader.mayAskTypesFor(ref) ? typesName : ref === '@types/node' ? ref : undefined;
+        if (listed && loader.mayAsk(listed) && !set.packages.has(listed) && !wanted.has(listed)) wanted.set(listed, ranges[listed]);
       }
     }
     await Promise.all(

@@ -3,7 +3,7 @@
  * tarball is run. Only wanted files are kept (declarations and package.json), within fixed limits,
  * so a gzip bomb, an enormous entry or a tarball of a million files is refused, not obeyed.
  */
-import { gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 
 export interface TarballLimits {
@@ -30,36 +30,61 @@ export type TarballFiles =
 /** `.d.ts`, `.d.mts`, `.d.cts` and every package.json: what type resolution reads. */
 export const isDeclarationFile = (path: string): boolean => /\.d\.[mc]?ts$/.test(path) || path === 'package.json' || path.endsWith('/package.json');
 
+/** Longer paths are skipped: the path list is kept and cached, so each entry's share is bounded. */
+const MAX_PATH = 1024;
+
+// tar's warnings that mean the archive is cut short or damaged: a file it would still hand over
+// could be missing its end, so the whole tarball is refused rather than half read.
+const DAMAGED = new Set(['TAR_BAD_ARCHIVE', 'TAR_ENTRY_INVALID', 'TAR_ABORT']);
+
 /**
  * Paths are made relative to the package folder (npm packs everything under one top folder,
  * usually `package/`). Absolute paths, `..`, links and devices are skipped and listed.
+ *
+ * The gzip stream is inflated chunk by chunk into the tar parser and stopped at the first limit
+ * crossed, so memory holds the kept files, never the whole unpacked archive.
  */
 export async function readTarballFiles(gz: Buffer, want: (path: string) => boolean = isDeclarationFile, limits: TarballLimits = DEFAULT_TARBALL_LIMITS): Promise<TarballFiles> {
-  let tar: Buffer;
-  try {
-    // Not gzip at all is an error too: npm tarballs always are.
-    tar = gunzipSync(gz, { maxOutputLength: limits.maxUnpackedBytes });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ERR_BUFFER_TOO_LARGE' ? `unpacks to more than ${limits.maxUnpackedBytes} bytes` : 'not a gzip file' };
-  }
+  // npm tarballs are always gzip: anything else is refused before inflating a byte.
+  if (gz.length < 18 || gz[0] !== 0x1f || gz[1] !== 0x8b) return { ok: false, reason: 'not a gzip file' };
   const files = new Map<string, string>();
   const paths: string[] = [];
   const skipped: string[] = [];
   let entries = 0;
+  let unpacked = 0;
   let failure: string | undefined;
+
   await new Promise<void>((resolve) => {
+    const gunzip = createGunzip();
+    let settled = false;
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      resolve();
+    };
+    const fail = (reason: string): void => {
+      failure ??= reason;
+      gunzip.destroy();
+      finish();
+    };
     const parser = new Parser({
       strict: false,
+      onwarn(code: string, message: string | Error) {
+        if (DAMAGED.has(code)) fail(`malformed tar: ${typeof message === 'string' ? message : message.message}`.slice(0, 200));
+      },
       onReadEntry(entry: ReadEntry) {
-        entries++;
-        if (entries > limits.maxEntries) failure ??= `more than ${limits.maxEntries} entries`;
-        const path = relativePath(entry.path);
-        if (!failure && entry.type === 'File' && path !== undefined && paths.length < limits.maxEntries) paths.push(path);
-        const keep = !failure && entry.type === 'File' && path !== undefined && want(path);
-        if (!keep) {
-          if (entry.type !== 'File' && entry.type !== 'Directory') skipped.push(`${entry.path} (${entry.type})`);
-          else if (path === undefined) skipped.push(`${entry.path} (outside the package)`);
+        if (failure) return void entry.resume();
+        if (++entries > limits.maxEntries) {
+          entry.resume();
+          return fail(`more than ${limits.maxEntries} entries`);
+        }
+        const raw = entry.path.length > MAX_PATH ? `${entry.path.slice(0, 100)}…` : entry.path;
+        const path = entry.path.length > MAX_PATH ? undefined : relativePath(entry.path);
+        if (entry.type === 'File' && path !== undefined) paths.push(path);
+        if (entry.type !== 'File' || path === undefined || !want(path)) {
+          if (entry.type !== 'File' && entry.type !== 'Directory') skipped.push(`${raw} (${entry.type})`);
+          else if (entry.path.length > MAX_PATH) skipped.push(`${raw} (path of ${entry.path.length} characters)`);
+          else if (path === undefined) skipped.push(`${raw} (outside the package)`);
           entry.resume();
           return;
         }
@@ -70,15 +95,26 @@ export async function readTarballFiles(gz: Buffer, want: (path: string) => boole
         }
         const chunks: Buffer[] = [];
         entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-        entry.on('end', () => files.set(path, Buffer.concat(chunks).toString('utf8')));
+        entry.on('end', () => {
+          if (!failure) files.set(path, Buffer.concat(chunks).toString('utf8'));
+        });
       },
     });
-    parser.on('error', (error: Error) => {
-      failure ??= `malformed tar: ${error.message}`;
+    parser.on('error', (error: Error) => fail(`malformed tar: ${error.message}`.slice(0, 200)));
+    parser.on('end', finish);
+    parser.on('close', finish);
+    gunzip.on('data', (chunk: Buffer) => {
+      if (failure) return;
+      unpacked += chunk.length;
+      if (unpacked > limits.maxUnpackedBytes) return fail(`unpacks to more than ${limits.maxUnpackedBytes} bytes`);
+      parser.write(chunk);
     });
-    parser.on('end', () => resolve());
-    parser.on('close', () => resolve());
-    parser.end(tar);
+    gunzip.on('error', (error: NodeJS.ErrnoException) => fail(error.code === 'Z_BUF_ERROR' ? 'truncated gzip' : `malformed gzip: ${error.message}`.slice(0, 200)));
+    gunzip.on('end', () => {
+      if (failure) return finish();
+      parser.end();
+    });
+    gunzip.end(gz);
   });
   if (failure) return { ok: false, reason: failure };
   if (entries === 0) return { ok: false, reason: 'empty or malformed tar' };
@@ -88,7 +124,7 @@ export async function readTarballFiles(gz: Buffer, want: (path: string) => boole
 /** `package/lib/index.d.ts` → `lib/index.d.ts`; undefined for anything that escapes the package. */
 function relativePath(raw: string): string | undefined {
   const path = raw.replace(/\\/g, '/');
-  if (path.startsWith('/') || /^[a-z]:/i.test(path)) return undefined;
+  if (path.startsWith('/') || /^[a-z]:/i.test(path) || path.includes('\0')) return undefined;
   const parts = path.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.includes('..') || parts.length < 2) return undefined;
   return parts.slice(1).join('/');

@@ -82,4 +82,22 @@ describe('member results kept between runs', () => {
     for (const entry of readdirSync(dir)) writeFileSync(path.join(dir, entry), '{"key": "trunc');
     expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
   });
+
+  it('a damaged declaration cache entry is fetched again, not trusted', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const p = project({ 'src/a.ts': "import { Pool } from 'db';\nnew Pool().queryy('x');\n" });
+    expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
+    const tarballs = (): number => mock.seen.filter((r) => r.path.endsWith('.tgz')).length;
+    expect(tarballs()).toBe(1);
+    const declDir = path.join(p.cacheDir, 'decl-v3');
+    const [registryDir] = readdirSync(declDir);
+    for (const entry of readdirSync(path.join(declDir, registryDir!))) {
+      const file = path.join(declDir, registryDir!, entry);
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      writeFileSync(file, JSON.stringify({ ...stored, files: 'not a file map' }));
+    }
+    rmSync(path.join(p.cacheDir, 'members-v1'), { recursive: true, force: true });
+    expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
+    expect(tarballs()).toBe(2);
+  });
 });
