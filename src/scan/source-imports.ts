@@ -44,6 +44,16 @@ interface WithParseDiagnostics {
 
 export function readImports(file: string, text: string): ReadImportsResult {
   if (text.includes('\0')) return { imports: [], error: { file, reason: 'binary', message: 'binary file, skipped' } };
+  try {
+    return parseImports(file, text);
+  } catch (err) {
+    // TypeScript's parser and tree walk recurse: thousands of nested brackets exhaust the stack.
+    if (!(err instanceof RangeError)) throw err;
+    return { imports: [], error: { file, reason: 'too-deep', message: 'nested too deeply to parse, skipped' } };
+  }
+}
+
+function parseImports(file: string, text: string): ReadImportsResult {
   // Editors do not count a byte order mark as a column, so positions must not either.
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   // JSDoc is a third of the parse time on commented code, and no runtime import lives there.

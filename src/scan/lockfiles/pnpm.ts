@@ -2,7 +2,7 @@ import type { Lockfile } from '../../model/references.js';
 import type { KeyFilter } from '../json-lines.js';
 import type { LockfileRead } from '../lockfile.js';
 import { indexYamlKeyLines, parseYaml } from '../yaml-lines.js';
-import { addEntry, entryError, isRecord, type Fields, type ReadContext } from './entries.js';
+import { addEntry, entryError, isRecord, shownValue, type Fields, type ReadContext } from './entries.js';
 import { parsePnpmKey, pnpmSource, withoutPeers, type PnpmLayout } from './pnpm-keys.js';
 import { specSource } from './source.js';
 
@@ -33,7 +33,7 @@ export function readPnpmLockfile(relPath: string, text: string): LockfileRead {
   const ctx: ReadContext = { file: relPath, lines: indexYamlKeyLines(text, PNPM_KEYS, parsed.start), packages: [], errors: [] };
   const layout = layoutOf(doc.lockfileVersion);
   if (!layout) {
-    const shown = JSON.stringify(doc.lockfileVersion) ?? '(missing)';
+    const shown = shownValue(doc.lockfileVersion);
     return { errors: [entryError(ctx, ['lockfileVersion'], 'unsupported-version', `unsupported lockfileVersion ${shown}`)] };
   }
   // 9.x moved the optional flag from packages to their snapshots (one per peer set).

@@ -2,7 +2,7 @@ import type { LockedSource, Lockfile } from '../../model/references.js';
 import type { KeyFilter } from '../json-lines.js';
 import type { LockfileRead } from '../lockfile.js';
 import { indexYamlKeyLines, parseYaml } from '../yaml-lines.js';
-import { addEntry, entryError, isRecord, type ReadContext } from './entries.js';
+import { addEntry, entryError, isRecord, shownValue, type ReadContext } from './entries.js';
 import { specSource, splitNameRef } from './source.js';
 
 /** `__metadata.version` of yarn 2 (4), 3 (6) and 4 (8, 10); the entry layout has not changed. */
@@ -34,7 +34,7 @@ export function readYarnBerryLockfile(relPath: string, text: string): LockfileRe
   const meta = doc.__metadata;
   const version = isRecord(meta) && typeof meta.version === 'string' ? Number(meta.version) : NaN;
   if (!Number.isInteger(version) || version < MIN_VERSION || version > MAX_VERSION) {
-    const shown = isRecord(meta) ? (JSON.stringify(meta.version) ?? '(missing)') : '(no __metadata)';
+    const shown = isRecord(meta) ? shownValue(meta.version) : '(no __metadata)';
     return { errors: [entryError(ctx, ['__metadata', 'version'], 'unsupported-version', `unsupported lockfile version ${shown}`)] };
   }
   for (const key of Object.keys(doc)) {
