@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { FINDING_CODES, type FindingCode, type Severity } from '../model/finding.js';
 import { MAX_PROJECT_FILE_BYTES, readRegularFile } from './read-text.js';
+import { starPattern } from './wildcard.js';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -257,7 +258,6 @@ export async function loadConfig(root: string, explicit?: string): Promise<Depve
 export function matchesPackagePattern(name: string, patterns: readonly string[]): boolean {
   return patterns.some((pattern) => {
     if (!pattern.includes('*')) return pattern === name;
-    const regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-    return regex.test(name);
+    return starPattern(pattern)(name);
   });
 }
