@@ -18,7 +18,10 @@ export function readYarnClassicLockfile(relPath: string, text: string): Lockfile
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(body);
+    // The parser's tokenizer loops forever on a string with no closing quote anywhere after it,
+    // and on a comment at the very end without a newline: a last line holding a comment with a
+    // quote ends both, and changes nothing in a file that was whole.
+    parsed = parse(`${body}\n#"\n`);
   } catch (err) {
     return { errors: [syntaxError(relPath, body, err)] };
   }
@@ -108,7 +111,7 @@ function syntaxError(file: string, text: string, err: unknown): InputError {
   const error: InputError = { file, reason: 'invalid-syntax', message: `invalid yarn.lock: ${message}` };
   if (at) {
     error.line = fileLine(text, Number(at[1]));
-    error.column = Number(at[2]);
+    error.column = Math.max(1, Number(at[2]));
   }
   return error;
 }
