@@ -139,3 +139,27 @@ describe('yarn.lock', () => {
     await fc.assert(fc.asyncProperty(text, async (t) => check(readYarnLockfile, 'yarn.lock', t)), { numRuns: RUNS });
   });
 });
+
+describe('cases the fuzzer found', () => {
+  it('classic: an unterminated string or a final comment without a newline ends in a syntax error', async () => {
+    for (const text of ['"abc', 'a@^1:\n  version "1', '# yarn lockfile v1\n\na@^1:\n  version "1"\n\n"b@^2', '# yarn lockfile v1\n# last']) {
+      const { errors } = await readYarnLockfile('yarn.lock', text);
+      expectWellFormedErrors(errors, 'yarn.lock', text);
+    }
+    const { errors } = await readYarnLockfile('yarn.lock', '"abc');
+    expect(errors).toEqual([expect.objectContaining({ file: 'yarn.lock', reason: 'invalid-syntax', line: 1 })]);
+  });
+
+  it('berry: a malformed escape in a patch locator leaves it undecoded', async () => {
+    const text = '__metadata:\n  version: 8\n\n"a@patch:a@npm%3A1#x":\n  version: 1.0.0\n  resolution: "a@patch:a@npm%E0%A4%A#~x"\n';
+    const { lockfile, errors } = await readYarnLockfile('yarn.lock', text);
+    expect(errors).toEqual([]);
+    expect(lockfile?.packages).toHaveLength(1);
+  });
+
+  it('npm v1: a lockfileVersion nested 100k deep is reported, not stringified', () => {
+    const text = `{"lockfileVersion":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const { errors } = readNpmLockfile('package-lock.json', text);
+    expect(errors).toEqual([expect.objectContaining({ reason: 'unsupported-version', field: 'lockfileVersion' })]);
+  });
+});

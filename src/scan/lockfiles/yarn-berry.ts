@@ -72,7 +72,7 @@ function resolveLocator(name: string, ref: string, unwrap: boolean): Resolved {
   if (ref.startsWith('npm:')) return { name, version: ref.slice(4), source: 'registry' };
   if (unwrap && ref.startsWith('patch:')) {
     const hash = ref.indexOf('#');
-    const inner = splitNameRef(decodeURIComponent(ref.slice(6, hash === -1 ? undefined : hash)));
+    const inner = splitNameRef(decodeLocator(ref.slice(6, hash === -1 ? undefined : hash)));
     if (inner) return resolveLocator(inner.name, inner.ref, false);
   }
   const bindings = ref.indexOf('::');
@@ -80,4 +80,13 @@ function resolveLocator(name: string, ref: string, unwrap: boolean): Resolved {
   // Git references pin a commit with a `#commit=` (or head/tag/semver) selector.
   const source = /#(commit|head|tag|semver)=/.test(bare) ? 'git' : (specSource(bare) ?? 'remote');
   return { name, source, resolved: bare };
+}
+
+/** A malformed escape (`%E0%A4%A`) leaves the locator as written: it then names no package. */
+function decodeLocator(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
