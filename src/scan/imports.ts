@@ -60,8 +60,10 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     }
     const { text, encodingError } = decodeUtf8(file, bytes);
     const { imports, error } = readImports(file, text);
-    // A binary file's encoding is beside the point: it is reported as binary only.
-    const errors = error?.reason === 'binary' ? [error] : [encodingError, error].filter((e) => e !== undefined);
+    // A binary file's encoding is beside the point: it is reported as binary only. A replacement
+    // character the parser trips on is the bad byte already reported.
+    const errors =
+      error?.reason === 'binary' ? [error] : encodingError && error?.reason === 'invalid-encoding' ? [encodingError] : [encodingError, error].filter((e) => e !== undefined);
     return { raw: imports, read: true, errors };
   };
   const results = await mapBounded(listed.files, READ_CONCURRENCY, readOne);

@@ -82,9 +82,18 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], files: str
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
       // A linked directory may lead back up the tree (a loop) or out of the project, so only
-      // linked files are read.
+      // linked files are read. A link that cannot be followed is reported when it looks like a
+      // source file and resolves in a loop; a dangling one may name a file not built yet.
       isDir = false;
-      isFile = await stat(path.join(abs, entry.name)).then((s) => s.isFile(), () => false);
+      isFile = await stat(path.join(abs, entry.name)).then(
+        (s) => s.isFile(),
+        (err: unknown) => {
+          if ((err as { code?: unknown }).code === 'ELOOP' && isSourceFile(entry.name)) {
+            errors.push({ file: rel, reason: 'unreadable', message: 'cannot read: ELOOP (a symbolic link loop)' });
+          }
+          return false;
+        },
+      );
     }
     if (isDir) {
       if (SKIPPED_DIRS.has(entry.name) || isIgnored(here, `${rel}/`)) continue;

@@ -37,6 +37,8 @@ function scriptKindOf(file: string): TS.ScriptKind {
   return (dot >= 0 ? SCRIPT_KINDS[file.slice(dot).toLowerCase()] : undefined) ?? ts.ScriptKind.TS;
 }
 
+const FILE_APPEARS_BINARY = 1490;
+
 /** `parseDiagnostics` is internal to TypeScript but stable since 1.x; typed here so misuse fails. */
 interface WithParseDiagnostics {
   parseDiagnostics?: readonly TS.DiagnosticWithLocation[];
@@ -76,7 +78,10 @@ function parseImports(file: string, text: string): ReadImportsResult {
   if (first === undefined) return { imports };
   const { line, character } = sf.getLineAndCharacterOfPosition(first.start);
   const message = ts.flattenDiagnosticMessageText(first.messageText, '\n');
-  return { imports, error: { file, line: line + 1, column: character + 1, message: `syntax error: ${message}` } };
+  const at = { file, line: line + 1, column: character + 1 };
+  // TypeScript's "File appears to be binary" is a U+FFFD in code: what bytes that are not UTF-8 read as.
+  if (first.code === FILE_APPEARS_BINARY) return { imports, error: { ...at, reason: 'invalid-encoding', message: 'replacement character (U+FFFD) in code' } };
+  return { imports, error: { ...at, message: `syntax error: ${message}` } };
 }
 
 type Add = (literal: TS.Node, specifier: string, kind: ImportKind) => void;
