@@ -124,7 +124,9 @@ const mutationOf = (value: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> =>
 
 /** Applies mutations in place (the document is a fresh copy each run). */
 export function mutate(doc: unknown, mutations: readonly Mutation[]): unknown {
-  for (const m of mutations) {
+  for (const original of mutations) {
+    // A copy: the same generated value placed twice, or inside itself, would make a cycle.
+    const m = { ...original, value: original.value === undefined ? undefined : (JSON.parse(JSON.stringify(original.value)) as unknown) };
     const all = containers(doc);
     if (all.length === 0) return m.value;
     const target = all[m.at % all.length]!;
@@ -175,7 +177,8 @@ export function mutatedText(base: string, fragments: readonly string[] = []): fc
 
 /** What every reader promises about its errors: the file named, a message, a real line if any. */
 export function expectWellFormedErrors(errors: readonly InputError[], file: string, text: string): void {
-  const lines = text.split('\n').length;
+  // Parsers count CR, CRLF and the Unicode separators as line ends too.
+  const lines = text.split(/\r\n?|\n|\u2028|\u2029/).length;
   for (const error of errors) {
     expect(error.file).toBe(file);
     expect(typeof error.message).toBe('string');
