@@ -68,11 +68,20 @@ function parseImports(file: string, text: string): ReadImportsResult {
     imports.push({ specifier, kind, line: line + 1, column: character + 1 });
   };
 
-  const visit = (node: TS.Node): void => {
-    collect(node, add);
-    ts.forEachChild(node, visit);
+  // A stack of our own, in source order: a long `a + b + …` chain is a tree as deep as it is
+  // long, which a recursive walk would not survive.
+  const stack: TS.Node[] = [sf];
+  const children: TS.Node[] = [];
+  const push = (child: TS.Node): void => {
+    children.push(child);
   };
-  visit(sf);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    collect(node, add);
+    ts.forEachChild(node, push);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    children.length = 0;
+  }
 
   const first = (sf as unknown as WithParseDiagnostics).parseDiagnostics?.[0];
   if (first === undefined) return { imports };

@@ -26,7 +26,7 @@ function layoutOf(version: unknown): PnpmLayout | undefined {
  * repeat versions that `packages` holds.
  */
 export function readPnpmLockfile(relPath: string, text: string): LockfileRead {
-  const parsed = parseYaml(relPath, text);
+  const parsed = parseYaml(relPath, text, { shared: 'refuse' });
   if (parsed.error) return { errors: [parsed.error] };
   const doc = parsed.value;
   if (!isRecord(doc)) return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a YAML mapping' }] };

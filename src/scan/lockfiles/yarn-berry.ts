@@ -26,7 +26,7 @@ interface Resolved {
  */
 export function readYarnBerryLockfile(relPath: string, text: string): LockfileRead {
   // Every scalar a string, repeated keys overriding: how yarn itself reads the file.
-  const parsed = parseYaml(relPath, text, { failsafe: true, json: true });
+  const parsed = parseYaml(relPath, text, { failsafe: true, json: true, shared: 'refuse' });
   if (parsed.error) return { errors: [parsed.error] };
   const doc = parsed.value;
   if (!isRecord(doc)) return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a YAML mapping' }] };
