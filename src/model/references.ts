@@ -121,7 +121,13 @@ export type InputErrorReason =
   | 'invalid-syntax'
   | 'wrong-type'
   | 'invalid-entry'
-  | 'unsupported-version';
+  | 'unsupported-version'
+  /** Bytes that are not UTF-8: the text was read with replacement characters. */
+  | 'invalid-encoding'
+  /** Over the size limit for its kind of file: not read. */
+  | 'too-large'
+  /** Nested deeper than the parser can follow. */
+  | 'too-deep';
 
 export interface ProjectScan {
   root: string;

@@ -78,7 +78,8 @@ export function pathToUri(file: string): string {
   return file
     .replace(/\\/g, '/')
     .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/%(40|2B|24|26|2C|3B|3D)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))))
+    // A lone surrogate would make encodeURIComponent throw; it becomes U+FFFD.
+    .map((segment) => encodeURIComponent(segment.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')).replace(/%(40|2B|24|26|2C|3B|3D)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))))
     .join('/');
 }
 

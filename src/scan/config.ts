@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FINDING_CODES, type FindingCode, type Severity } from '../model/finding.js';
+import { MAX_PROJECT_FILE_BYTES, readRegularFile } from './read-text.js';
+import { starPattern } from './wildcard.js';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -229,7 +230,7 @@ export async function loadConfig(root: string, explicit?: string): Promise<Depve
   for (const file of candidates) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = (await readRegularFile(file, MAX_PROJECT_FILE_BYTES)).toString('utf8');
     } catch (error) {
       if (explicit) throw new ConfigError(`cannot read ${explicit}: ${(error as Error).message}`);
       continue;
@@ -243,7 +244,8 @@ export async function loadConfig(root: string, explicit?: string): Promise<Depve
     }
   }
   try {
-    const manifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const text = (await readRegularFile(path.join(root, 'package.json'), MAX_PROJECT_FILE_BYTES)).toString('utf8');
+    const manifest = JSON.parse(text) as Record<string, unknown>;
     if (manifest.depverify !== undefined) return parseConfig(manifest.depverify, 'package.json#depverify');
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -256,7 +258,6 @@ export async function loadConfig(root: string, explicit?: string): Promise<Depve
 export function matchesPackagePattern(name: string, patterns: readonly string[]): boolean {
   return patterns.some((pattern) => {
     if (!pattern.includes('*')) return pattern === name;
-    const regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-    return regex.test(name);
+    return starPattern(pattern)(name);
   });
 }

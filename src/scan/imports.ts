@@ -1,7 +1,7 @@
 /** Every registry package the project's source files import, with where each import is. */
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImportSite, InputError } from '../model/references.js';
+import { decodeUtf8, readErrorOf, readRegularFile } from './read-text.js';
 import { listSourceFiles } from './source-files.js';
 import type { RawImport } from './source-imports.js';
 import { classifySpecifier } from './specifiers.js';
@@ -51,19 +51,20 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   const readOne = async (file: string): Promise<FileResult> => {
-    const abs = path.join(root, file);
+    let bytes: Buffer;
     try {
-      const { size } = await stat(abs);
-      if (size > maxBytes) {
-        return { raw: [], read: false, errors: [{ file, message: `file too large (${size} bytes), skipped` }] };
-      }
-      const { imports, error } = readImports(file, await readFile(abs, 'utf8'));
-      return { raw: imports, read: true, errors: error === undefined ? [] : [error] };
+      // Size is checked before reading: a generated bundle or a planted huge file is never loaded.
+      bytes = await readRegularFile(path.join(root, file), maxBytes);
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      const message = `cannot read: ${typeof code === 'string' ? code : String(err)}`;
-      return { raw: [], read: false, errors: [{ file, reason: 'unreadable', message }] };
+      return { raw: [], read: false, errors: [readErrorOf(file, err)] };
     }
+    const { text, encodingError } = decodeUtf8(file, bytes);
+    const { imports, error } = readImports(file, text);
+    // A binary file's encoding is beside the point: it is reported as binary only. A replacement
+    // character the parser trips on is the bad byte already reported.
+    const errors =
+      error?.reason === 'binary' ? [error] : encodingError && error?.reason === 'invalid-encoding' ? [encodingError] : [encodingError, error].filter((e) => e !== undefined);
+    return { raw: imports, read: true, errors };
   };
   const results = await mapBounded(listed.files, READ_CONCURRENCY, readOne);
 

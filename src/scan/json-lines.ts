@@ -86,6 +86,9 @@ export function indexKeyLines(text: string, keysOf: KeyFilter = () => true): Key
   const path: string[] = [];
   let top: Frame | undefined;
   let line = 1;
+  // The next newline at or after the skipped container: searched for once, not from each one
+  // (in one-line JSON every search would run to the end: quadratic time).
+  let nextNewline = text.indexOf('\n');
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -116,7 +119,8 @@ export function indexKeyLines(text: string, keysOf: KeyFilter = () => true): Key
       }
       if (!keys) {
         const end = containerEnd(text, i);
-        for (let nl = text.indexOf('\n', i); nl !== -1 && nl < end; nl = text.indexOf('\n', nl + 1)) line++;
+        if (nextNewline !== -1 && nextNewline < i) nextNewline = text.indexOf('\n', i);
+        for (; nextNewline !== -1 && nextNewline < end; nextNewline = text.indexOf('\n', nextNewline + 1)) line++;
         i = end;
         continue;
       }

@@ -1,7 +1,7 @@
 import type { InputError, Lockfile } from '../model/references.js';
 import { bunLockfileReader } from './lockfiles/bun.js';
 import { npmLockfileReader } from './lockfiles/npm.js';
-import { readText } from './read-text.js';
+import { MAX_LOCKFILE_BYTES, readText } from './read-text.js';
 
 export interface LockfileRead {
   lockfile?: Lockfile;
@@ -47,10 +47,12 @@ export async function readLockfile(
 ): Promise<LockfileRead> {
   for (const reader of readers) {
     for (const file of reader.files) {
-      const read = await readText(root, file);
+      const read = await readText(root, file, MAX_LOCKFILE_BYTES);
       if ('missing' in read) continue;
       if ('error' in read) return { errors: [read.error] };
-      return await reader.read(file, read.text);
+      const result = await reader.read(file, read.text);
+      // A reader that could not read the file says why; a bad byte matters only in one it read.
+      return read.encodingError && result.lockfile ? { ...result, errors: [read.encodingError, ...result.errors] } : result;
     }
   }
   return { errors: [] };

@@ -147,7 +147,7 @@ export async function findManifests(root: string): Promise<{ manifests: Manifest
   if ('missing' in rootRead) return { manifests: [], errors: [] };
   if ('error' in rootRead) return { manifests: [], errors: [rootRead.error] };
   const first = readManifest(root, 'package.json', rootRead.text);
-  const errors = [...first.errors];
+  const errors = [...(rootRead.encodingError ? [rootRead.encodingError] : []), ...first.errors];
   if (!first.manifest) return { manifests: [], errors };
 
   const pnpm = await readPnpmWorkspaceGlobs(root);
@@ -163,7 +163,8 @@ export async function findManifests(root: string): Promise<{ manifests: Manifest
       const read = await readText(root, relPath);
       if ('missing' in read) return { errors: [] };
       if ('error' in read) return { errors: [read.error] };
-      return readManifest(root, relPath, read.text);
+      const member = readManifest(root, relPath, read.text);
+      return read.encodingError ? { ...member, errors: [read.encodingError, ...member.errors] } : member;
     }),
   );
   const manifests = [first.manifest];

@@ -13,6 +13,7 @@ export async function readPnpmWorkspaceGlobs(root: string): Promise<{ globs: str
   // Loaded only for pnpm projects; the same parser as the pnpm lockfile, so one YAML library loads.
   const { parseYaml } = await import('./yaml-lines.js');
   const parsed = parseYaml(file, read.text);
+  if (read.encodingError) return { globs: [], errors: [read.encodingError] };
   if (parsed.error) return { globs: [], errors: [parsed.error] };
   const doc = parsed.value;
   const packages = (doc as { packages?: unknown } | null)?.packages;

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import validateName from 'validate-npm-package-name';
+import { isValidPackageName } from './package-name.js';
 import type { Location } from '../model/finding.js';
 import type { PackageRequest } from '../model/request.js';
 import type { LockedPackage, ProjectScan } from '../model/references.js';
@@ -14,7 +14,7 @@ const fromRegistry = (entry: LockedPackage): boolean => !entry.local && !entry.b
  */
 export function lockEntryProblem(entry: LockedPackage): string | undefined {
   if (!fromRegistry(entry)) return undefined;
-  if (!validateName(entry.name).validForOldPackages) return `invalid package name ${JSON.stringify(entry.name)} at ${entry.path}`;
+  if (!isValidPackageName(entry.name)) return `invalid package name ${JSON.stringify(entry.name)} at ${entry.path}`;
   if (!semver.valid(entry.version)) return `invalid version ${JSON.stringify(entry.version)} for ${entry.name} at ${entry.path}`;
   return undefined;
 }

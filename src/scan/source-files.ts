@@ -1,9 +1,10 @@
 /** The project's own JS/TS source files, as git would see them (ignored files and build output left out). */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import type { InputError } from '../model/references.js';
+import { MAX_PROJECT_FILE_BYTES, readErrorOf, readRegularFile } from './read-text.js';
 
 export const SOURCE_EXTENSIONS: readonly string[] = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx'];
 
@@ -66,10 +67,11 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], files: str
   const here = [...scopes];
   if (entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) {
     try {
-      const text = await readFile(path.join(abs, '.gitignore'), 'utf8');
+      // A .gitignore that is a FIFO would block a plain read forever.
+      const text = (await readRegularFile(path.join(abs, '.gitignore'), MAX_PROJECT_FILE_BYTES)).toString('utf8');
       here.push({ dir, rules: ignore().add(text) });
     } catch (err) {
-      errors.push({ file: join(dir, '.gitignore'), reason: 'unreadable', message: `cannot read: ${errorText(err)}` });
+      errors.push(readErrorOf(join(dir, '.gitignore'), err));
     }
   }
 
@@ -80,9 +82,18 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], files: str
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
       // A linked directory may lead back up the tree (a loop) or out of the project, so only
-      // linked files are read.
+      // linked files are read. A link that cannot be followed is reported when it looks like a
+      // source file and resolves in a loop; a dangling one may name a file not built yet.
       isDir = false;
-      isFile = await stat(path.join(abs, entry.name)).then((s) => s.isFile(), () => false);
+      isFile = await stat(path.join(abs, entry.name)).then(
+        (s) => s.isFile(),
+        (err: unknown) => {
+          if ((err as { code?: unknown }).code === 'ELOOP' && isSourceFile(entry.name)) {
+            errors.push({ file: rel, reason: 'unreadable', message: 'cannot read: ELOOP (a symbolic link loop)' });
+          }
+          return false;
+        },
+      );
     }
     if (isDir) {
       if (SKIPPED_DIRS.has(entry.name) || isIgnored(here, `${rel}/`)) continue;

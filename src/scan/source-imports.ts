@@ -37,6 +37,8 @@ function scriptKindOf(file: string): TS.ScriptKind {
   return (dot >= 0 ? SCRIPT_KINDS[file.slice(dot).toLowerCase()] : undefined) ?? ts.ScriptKind.TS;
 }
 
+const FILE_APPEARS_BINARY = 1490;
+
 /** `parseDiagnostics` is internal to TypeScript but stable since 1.x; typed here so misuse fails. */
 interface WithParseDiagnostics {
   parseDiagnostics?: readonly TS.DiagnosticWithLocation[];
@@ -44,6 +46,16 @@ interface WithParseDiagnostics {
 
 export function readImports(file: string, text: string): ReadImportsResult {
   if (text.includes('\0')) return { imports: [], error: { file, reason: 'binary', message: 'binary file, skipped' } };
+  try {
+    return parseImports(file, text);
+  } catch (err) {
+    // TypeScript's parser and tree walk recurse: thousands of nested brackets exhaust the stack.
+    if (!(err instanceof RangeError)) throw err;
+    return { imports: [], error: { file, reason: 'too-deep', message: 'nested too deeply to parse, skipped' } };
+  }
+}
+
+function parseImports(file: string, text: string): ReadImportsResult {
   // Editors do not count a byte order mark as a column, so positions must not either.
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   // JSDoc is a third of the parse time on commented code, and no runtime import lives there.
@@ -56,17 +68,29 @@ export function readImports(file: string, text: string): ReadImportsResult {
     imports.push({ specifier, kind, line: line + 1, column: character + 1 });
   };
 
-  const visit = (node: TS.Node): void => {
-    collect(node, add);
-    ts.forEachChild(node, visit);
+  // A stack of our own, in source order: a long `a + b + …` chain is a tree as deep as it is
+  // long, which a recursive walk would not survive.
+  const stack: TS.Node[] = [sf];
+  const children: TS.Node[] = [];
+  const push = (child: TS.Node): void => {
+    children.push(child);
   };
-  visit(sf);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    collect(node, add);
+    ts.forEachChild(node, push);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    children.length = 0;
+  }
 
   const first = (sf as unknown as WithParseDiagnostics).parseDiagnostics?.[0];
   if (first === undefined) return { imports };
   const { line, character } = sf.getLineAndCharacterOfPosition(first.start);
   const message = ts.flattenDiagnosticMessageText(first.messageText, '\n');
-  return { imports, error: { file, line: line + 1, column: character + 1, message: `syntax error: ${message}` } };
+  const at = { file, line: line + 1, column: character + 1 };
+  // TypeScript's "File appears to be binary" is a U+FFFD in code: what bytes that are not UTF-8 read as.
+  if (first.code === FILE_APPEARS_BINARY) return { imports, error: { ...at, reason: 'invalid-encoding', message: 'replacement character (U+FFFD) in code' } };
+  return { imports, error: { ...at, message: `syntax error: ${message}` } };
 }
 
 type Add = (literal: TS.Node, specifier: string, kind: ImportKind) => void;

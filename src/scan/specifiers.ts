@@ -1,6 +1,6 @@
 /** What an import specifier refers to: a registry package, or one of the things that are not. */
 import { builtinModules } from 'node:module';
-import validatePackageName from 'validate-npm-package-name';
+import { isValidPackageName } from './package-name.js';
 
 export type SpecifierClass =
   | { kind: 'package'; name: string; subpath?: string }
@@ -63,7 +63,7 @@ function parsePackageSpecifier(specifier: string): SpecifierClass {
   if (parts.length < nameParts) return { kind: 'invalid' };
   const name = parts.slice(0, nameParts).join('/');
   // Old packages with capitals (`JSONStream`) are still installable, so the legacy rules apply.
-  if (!validatePackageName(name).validForOldPackages) return { kind: 'invalid' };
+  if (!isValidPackageName(name)) return { kind: 'invalid' };
   const subpath = parts.slice(nameParts).join('/');
   return subpath === '' ? { kind: 'package', name } : { kind: 'package', name, subpath };
 }

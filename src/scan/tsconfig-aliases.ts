@@ -8,6 +8,7 @@ import path from 'node:path';
 import type * as TS from 'typescript';
 import ts from './typescript.js';
 import type { InputError } from '../model/references.js';
+import { MAX_PROJECT_FILE_BYTES } from './read-text.js';
 import { SOURCE_EXTENSIONS } from './source-files.js';
 
 export interface PathAliases {
@@ -76,7 +77,7 @@ function loadConfig(root: string, file: string, errors: InputError[], chain: Set
   chain.add(file);
   // TypeScript's JSONC reader keeps what it could parse next to the first error; using it is closer
   // to what the compiler does than dropping the file.
-  const { config, error } = ts.readConfigFile(file, (f) => readFileSync(f, 'utf8'));
+  const { config, error } = ts.readConfigFile(file, readConfigText);
   if (error !== undefined) errors.push(configError(where, error));
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return undefined;
   const dir = path.dirname(file);
@@ -172,6 +173,14 @@ function existsWithExtensions(abs: string): boolean {
   // ESM TypeScript imports name the emitted `.js` file; the source is `.ts`.
   const stem = abs.replace(/\.[mc]?jsx?$/, '');
   return SOURCE_EXTENSIONS.some((ext) => exists(stem + ext)) || exists(`${stem}.d.ts`) || exists(`${stem}.json`);
+}
+
+/** TypeScript turns a throw here into a "cannot read" diagnostic; a FIFO would block forever. */
+function readConfigText(abs: string): string {
+  const info = statSync(abs);
+  if (!info.isFile()) throw new Error('not a regular file');
+  if (info.size > MAX_PROJECT_FILE_BYTES) throw new Error(`file too large (${info.size} bytes)`);
+  return readFileSync(abs, 'utf8');
 }
 
 function exists(abs: string): boolean {

@@ -1,5 +1,6 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { matchTokens, type WildcardToken } from './wildcard.js';
 
 type SegmentMatcher = '**' | ((name: string) => boolean);
 
@@ -48,58 +49,106 @@ function compile(glob: string): Pattern | undefined {
   return { negate, matchers: segments.map((s) => (s === '**' ? '**' : segmentMatcher(s))) };
 }
 
+/** Brace alternatives beyond this are not expanded (`{a,b}{c,d}…` multiplies): the text is literal. */
+const MAX_ALTERNATIVES = 256;
+
 /** One path segment of a minimatch-style glob: `*`, `?`, `[...]` and `{a,b}`. */
 function segmentMatcher(segment: string): (name: string) => boolean {
   if (!/[*?[{]/.test(segment)) return (name) => name === segment;
-  let source = '';
-  let braces = 0;
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i] ?? '';
-    const classEnd = c === '[' ? segment.indexOf(']', i + 2) : -1;
-    if (c === '*') {
-      source += '[^/]*';
-    } else if (c === '?') {
-      source += '[^/]';
-    } else if (c === '{') {
-      braces++;
-      source += '(?:';
-    } else if (c === '}' && braces > 0) {
-      braces--;
-      source += ')';
-    } else if (c === ',' && braces > 0) {
-      source += '|';
-    } else if (classEnd !== -1) {
-      source += `[${segment.slice(i + 1, classEnd).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-      i = classEnd;
-    } else {
-      source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  if (braces > 0) return (name) => name === segment;
-  let re: RegExp;
-  try {
-    re = new RegExp(`^${source}$`);
-  } catch {
-    // A class like `[z-a]` is not a valid range; minimatch then matches the text literally.
-    return (name) => name === segment;
-  }
+  const alternatives = expandBraces(segment);
+  if (alternatives === undefined) return (name) => name === segment;
+  const patterns = alternatives.map(tokenize);
+  if (patterns.some((tokens) => tokens === undefined)) return (name) => name === segment;
   // As in minimatch, wildcards do not match dot-directories unless the pattern starts with a dot.
   const dotOk = segment.startsWith('.');
-  return (name) => (dotOk || !name.startsWith('.')) && re.test(name);
+  return (name) => (dotOk || !name.startsWith('.')) && patterns.some((tokens) => matchTokens(tokens!, name));
 }
 
-function matchPath(matchers: SegmentMatcher[], parts: string[], m: number, p: number): boolean {
-  if (m === matchers.length) return p === parts.length;
-  const matcher = matchers[m];
-  if (matcher === '**') {
-    for (let k = p; k <= parts.length; k++) {
-      if (k > p && parts[k - 1]?.startsWith('.')) break;
-      if (matchPath(matchers, parts, m + 1, k)) return true;
-    }
-    return false;
+/** `a{b,c{d,e}}` → `ab`, `acd`, `ace`; undefined when braces do not balance or expand too far. */
+function expandBraces(text: string): string[] | undefined {
+  const open = text.indexOf('{');
+  if (open === -1) return [text];
+  let depth = 0;
+  const commas: number[] = [];
+  let close = -1;
+  for (let i = open; i < text.length && close === -1; i++) {
+    const c = text[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) close = i;
+    else if (c === ',' && depth === 1) commas.push(i);
   }
-  const part = parts[p];
-  return part !== undefined && matcher !== undefined && matcher(part) && matchPath(matchers, parts, m + 1, p + 1);
+  if (close === -1) return undefined;
+  const bounds = [open, ...commas, close];
+  const rest = expandBraces(text.slice(close + 1));
+  if (rest === undefined) return undefined;
+  const out: string[] = [];
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const inner = expandBraces(text.slice(bounds[k]! + 1, bounds[k + 1]));
+    if (inner === undefined) return undefined;
+    for (const head of inner) {
+      for (const tail of rest) {
+        out.push(text.slice(0, open) + head + tail);
+        if (out.length > MAX_ALTERNATIVES) return undefined;
+      }
+    }
+  }
+  return out;
+}
+
+/** `*`, `?` and `[...]` (`[!...]` negated, ranges); a class that is not valid is literal text. */
+function tokenize(pattern: string): WildcardToken[] | undefined {
+  const tokens: WildcardToken[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    const classEnd = c === '[' ? pattern.indexOf(']', i + 2) : -1;
+    if (c === '*') {
+      if (tokens[tokens.length - 1] !== '*') tokens.push('*');
+    } else if (c === '?') {
+      tokens.push(() => true);
+    } else if (classEnd !== -1) {
+      const test = characterClass(pattern.slice(i + 1, classEnd));
+      if (!test) return undefined;
+      tokens.push(test);
+      i = classEnd;
+    } else {
+      tokens.push((x) => x === c);
+    }
+  }
+  return tokens;
+}
+
+/** A one-character test for the body of `[...]`; a single-character regex cannot backtrack. */
+function characterClass(body: string): ((c: string) => boolean) | undefined {
+  try {
+    const re = new RegExp(`^[${body.replace(/^!/, '^').replace(/\\/g, '\\\\')}]$`);
+    return (c) => re.test(c);
+  } catch {
+    // A class like `[z-a]` is not a valid range; minimatch then matches the text literally.
+    return undefined;
+  }
+}
+
+/**
+ * Whether `parts` from `p` on match `matchers` from `m` on. Positions that failed are remembered:
+ * without that, each `**` multiplies the work by the depth (several double-star segments on a deep tree).
+ */
+function matchPath(matchers: SegmentMatcher[], parts: string[], m: number, p: number, failed = new Set<number>()): boolean {
+  if (m === matchers.length) return p === parts.length;
+  const key = m * (parts.length + 1) + p;
+  if (failed.has(key)) return false;
+  const matcher = matchers[m];
+  let matched = false;
+  if (matcher === '**') {
+    for (let k = p; k <= parts.length && !matched; k++) {
+      if (k > p && parts[k - 1]?.startsWith('.')) break;
+      matched = matchPath(matchers, parts, m + 1, k, failed);
+    }
+  } else {
+    const part = parts[p];
+    matched = part !== undefined && matcher !== undefined && matcher(part) && matchPath(matchers, parts, m + 1, p + 1, failed);
+  }
+  if (!matched) failed.add(key);
+  return matched;
 }
 
 async function walk(

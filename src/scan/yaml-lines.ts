@@ -16,7 +16,7 @@ export interface YamlParse {
  * failing, as yarn does. pnpm may put an environment document before the lockfile proper: the
  * last document is read.
  */
-export function parseYaml(file: string, text: string, options: { failsafe?: boolean; json?: boolean } = {}): YamlParse {
+export function parseYaml(file: string, text: string, options: { failsafe?: boolean; json?: boolean; shared?: 'refuse' } = {}): YamlParse {
   if (text.includes('\0')) return { start: 0, error: { file, reason: 'binary', message: 'binary file (contains NUL bytes), not YAML' } };
   let docs: unknown[];
   try {
@@ -30,10 +30,28 @@ export function parseYaml(file: string, text: string, options: { failsafe?: bool
     if (typeof mark?.column === 'number') error.column = mark.column + 1;
     return { start: 0, error };
   }
-  if (docs.length <= 1) return { value: docs[0], start: 0 };
   let start = 0;
-  for (const m of text.matchAll(/^---(?=[ \t\r\n]|$)/gm)) start = m.index;
-  return { value: docs[docs.length - 1], start };
+  if (docs.length > 1) for (const m of text.matchAll(/^---(?=[ \t\r\n]|$)/gm)) start = m.index;
+  const value = docs[docs.length - 1];
+  if (options.shared === 'refuse' && hasSharedNodes(value)) {
+    const message = 'a mapping or list is used twice through a YAML alias, which package managers never write (each use would be read again: a small file can stand for a huge one)';
+    return { start, error: { file, reason: 'invalid-syntax', message } };
+  }
+  return { value, start };
+}
+
+/** Whether some mapping or list is reached twice: an alias (`*a`) of an anchored collection. */
+function hasSharedNodes(root: unknown): boolean {
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if (seen.has(node)) return true;
+    seen.add(node);
+    for (const value of Object.values(node)) stack.push(value);
+  }
+  return false;
 }
 
 /**

@@ -67,7 +67,7 @@ describe('scanImports', () => {
       ['small.js', 'small-dep'],
     ]);
     expect(errors).toEqual([
-      { file: 'big.js', message: expect.stringContaining('too large') },
+      { file: 'big.js', reason: 'too-large', message: expect.stringContaining('too large') },
       expect.objectContaining({ file: 'bin.js', reason: 'binary' }),
       expect.objectContaining({ file: 'broken.ts', line: 2, column: 7 }),
     ]);

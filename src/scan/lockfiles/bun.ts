@@ -2,7 +2,7 @@ import type { LockedSource, Lockfile } from '../../model/references.js';
 import { indexKeyLines, isJsonObject, parseJson, type JsonObject, type KeyFilter } from '../json-lines.js';
 import { jsoncToJson } from '../jsonc.js';
 import type { LockfileRead, LockfileReader } from '../lockfile.js';
-import { addEntry, entryError, lastName, type ReadContext } from './entries.js';
+import { addEntry, entryError, lastName, shownValue, type ReadContext } from './entries.js';
 import { isTarballPath, specSource, splitNameRef } from './source.js';
 
 /** bun.lock versions seen: 0 (bun 1.1.39), 1 (bun 1.2), 2 (bun 1.3 and later); same entry layout. */
@@ -29,7 +29,7 @@ export function readBunLockfile(relPath: string, text: string): LockfileRead {
   const ctx: ReadContext = { file: relPath, lines: indexKeyLines(json, BUN_KEYS), packages: [], errors: [] };
   const version = doc.lockfileVersion;
   if (typeof version !== 'number' || !SUPPORTED_VERSIONS.has(version)) {
-    const shown = JSON.stringify(version) ?? '(missing)';
+    const shown = shownValue(version);
     return { errors: [entryError(ctx, ['lockfileVersion'], 'unsupported-version', `unsupported lockfileVersion ${shown}`)] };
   }
   const packages = doc.packages ?? {};

@@ -73,3 +73,14 @@ export function lastName(path: string): string {
   const scope = path.slice(before + 1, slash);
   return scope.startsWith('@') ? path.slice(before + 1) : path.slice(slash + 1);
 }
+
+/**
+ * A value as a message shows it: a short scalar as JSON, anything else by its type. It never
+ * throws (JSON.stringify overflows the stack on deeply nested arrays) and is never long.
+ */
+export function shownValue(value: unknown): string {
+  if (value === undefined) return '(missing)';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return Array.isArray(value) ? '(an array)' : `(${typeof value})`;
+}

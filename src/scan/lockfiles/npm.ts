@@ -8,6 +8,7 @@ import {
   type KeyLines,
 } from '../json-lines.js';
 import type { LockfileReader } from '../lockfile.js';
+import { shownValue } from './entries.js';
 import { sourceOf } from './source.js';
 
 interface Context {
@@ -20,8 +21,18 @@ interface Context {
 const ROOT_KEYS: KeyFilter = (p) => p.length === 0;
 /** Keys of the root and of the `packages` map: all that v2/v3 locations need. */
 const PACKAGES_KEYS: KeyFilter = (p) => p.length === 0 || (p.length === 1 && p[0] === 'packages');
-/** v1 nests `dependencies` in entries: record keys along `dependencies.<name>.dependencies…` only. */
-const TREE_KEYS: KeyFilter = (p) => p.every((segment, i) => i % 2 === 1 || segment === 'dependencies');
+/**
+ * v1 nests node_modules folders as `dependencies` of entries. npm never wrote trees anywhere near
+ * this deep; the limit keeps a hostile file from costing time quadratic in its depth (each key
+ * path is as long as the depth).
+ */
+const MAX_TREE_DEPTH = 256;
+/**
+ * v1: record keys along `dependencies.<name>.dependencies…` only. The filter sees only paths whose
+ * parent it accepted, so the last segment decides.
+ */
+const TREE_KEYS: KeyFilter = (p) =>
+  p.length === 0 || (p.length <= 2 * MAX_TREE_DEPTH && (p.length % 2 === 0 || p[p.length - 1] === 'dependencies'));
 
 /** package-lock.json and npm-shrinkwrap.json, lockfileVersion 1 to 3. */
 export function readNpmLockfile(relPath: string, text: string): { lockfile?: Lockfile; errors: InputError[] } {
@@ -38,7 +49,7 @@ export function readNpmLockfile(relPath: string, text: string): { lockfile?: Loc
   if (version !== 1 && version !== 2 && version !== 3) {
     const at = { file: relPath, lines };
     const error = entryError(at, ['lockfileVersion'], 'unsupported-version', 'unsupported lockfileVersion');
-    return { errors: [{ ...error, message: `${error.message} ${JSON.stringify(version) ?? '(missing)'}` }] };
+    return { errors: [{ ...error, message: `${error.message} ${shownValue(version)}` }] };
   }
   const ctx: Context = { file: relPath, lines, packages: [], errors: [] };
   if (usePackages) readPackagesMap(ctx, json.packages as JsonObject);
@@ -118,9 +129,28 @@ function readPackagesMap(ctx: Context, packages: JsonObject): void {
   }
 }
 
-/** v1: a tree of `dependencies`, each entry possibly nesting its own. */
-function readTree(ctx: Context, deps: JsonObject, keyPath: string[], installPath: string): void {
-  for (const key of Object.keys(deps)) {
+interface TreeLevel {
+  deps: JsonObject;
+  keys: string[];
+  next: number;
+  keyPath: string[];
+  installPath: string;
+}
+
+/**
+ * v1: a tree of `dependencies`, each entry possibly nesting its own, read depth first in file
+ * order with a stack of its own (a hostile file may nest far deeper than the call stack).
+ */
+function readTree(ctx: Context, root: JsonObject, rootPath: string[], rootInstallPath: string): void {
+  const levels: TreeLevel[] = [{ deps: root, keys: Object.keys(root), next: 0, keyPath: rootPath, installPath: rootInstallPath }];
+  while (levels.length > 0) {
+    const level = levels[levels.length - 1]!;
+    if (level.next === level.keys.length) {
+      levels.pop();
+      continue;
+    }
+    const { deps, keyPath, installPath } = level;
+    const key = level.keys[level.next++]!;
     const entry = deps[key];
     const path = [...keyPath, key];
     const at = `${installPath}node_modules/${key}`;
@@ -150,8 +180,12 @@ function readTree(ctx: Context, deps: JsonObject, keyPath: string[], installPath
       if (entry.bundled === true) pkg.bundled = true;
       ctx.packages.push(pkg);
     }
-    if (isJsonObject(entry.dependencies)) readTree(ctx, entry.dependencies, [...path, 'dependencies'], `${at}/`);
-    else if (entry.dependencies !== undefined) {
+    if (isJsonObject(entry.dependencies) && levels.length >= MAX_TREE_DEPTH) {
+      ctx.errors.push(entryError(ctx, [...path, 'dependencies'], 'too-deep', `dependencies nested more than ${MAX_TREE_DEPTH} deep, not read`));
+    } else if (isJsonObject(entry.dependencies)) {
+      const nested = entry.dependencies;
+      levels.push({ deps: nested, keys: Object.keys(nested), next: 0, keyPath: [...path, 'dependencies'], installPath: `${at}/` });
+    } else if (entry.dependencies !== undefined) {
       ctx.errors.push(entryError(ctx, [...path, 'dependencies'], 'wrong-type', 'dependencies is not an object'));
     }
   }

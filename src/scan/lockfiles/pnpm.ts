@@ -2,7 +2,7 @@ import type { Lockfile } from '../../model/references.js';
 import type { KeyFilter } from '../json-lines.js';
 import type { LockfileRead } from '../lockfile.js';
 import { indexYamlKeyLines, parseYaml } from '../yaml-lines.js';
-import { addEntry, entryError, isRecord, type Fields, type ReadContext } from './entries.js';
+import { addEntry, entryError, isRecord, shownValue, type Fields, type ReadContext } from './entries.js';
 import { parsePnpmKey, pnpmSource, withoutPeers, type PnpmLayout } from './pnpm-keys.js';
 import { specSource } from './source.js';
 
@@ -26,14 +26,14 @@ function layoutOf(version: unknown): PnpmLayout | undefined {
  * repeat versions that `packages` holds.
  */
 export function readPnpmLockfile(relPath: string, text: string): LockfileRead {
-  const parsed = parseYaml(relPath, text);
+  const parsed = parseYaml(relPath, text, { shared: 'refuse' });
   if (parsed.error) return { errors: [parsed.error] };
   const doc = parsed.value;
   if (!isRecord(doc)) return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a YAML mapping' }] };
   const ctx: ReadContext = { file: relPath, lines: indexYamlKeyLines(text, PNPM_KEYS, parsed.start), packages: [], errors: [] };
   const layout = layoutOf(doc.lockfileVersion);
   if (!layout) {
-    const shown = JSON.stringify(doc.lockfileVersion) ?? '(missing)';
+    const shown = shownValue(doc.lockfileVersion);
     return { errors: [entryError(ctx, ['lockfileVersion'], 'unsupported-version', `unsupported lockfileVersion ${shown}`)] };
   }
   // 9.x moved the optional flag from packages to their snapshots (one per peer set).

@@ -2,7 +2,7 @@ import type { LockedSource, Lockfile } from '../../model/references.js';
 import type { KeyFilter } from '../json-lines.js';
 import type { LockfileRead } from '../lockfile.js';
 import { indexYamlKeyLines, parseYaml } from '../yaml-lines.js';
-import { addEntry, entryError, isRecord, type ReadContext } from './entries.js';
+import { addEntry, entryError, isRecord, shownValue, type ReadContext } from './entries.js';
 import { specSource, splitNameRef } from './source.js';
 
 /** `__metadata.version` of yarn 2 (4), 3 (6) and 4 (8, 10); the entry layout has not changed. */
@@ -26,7 +26,7 @@ interface Resolved {
  */
 export function readYarnBerryLockfile(relPath: string, text: string): LockfileRead {
   // Every scalar a string, repeated keys overriding: how yarn itself reads the file.
-  const parsed = parseYaml(relPath, text, { failsafe: true, json: true });
+  const parsed = parseYaml(relPath, text, { failsafe: true, json: true, shared: 'refuse' });
   if (parsed.error) return { errors: [parsed.error] };
   const doc = parsed.value;
   if (!isRecord(doc)) return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a YAML mapping' }] };
@@ -34,7 +34,7 @@ export function readYarnBerryLockfile(relPath: string, text: string): LockfileRe
   const meta = doc.__metadata;
   const version = isRecord(meta) && typeof meta.version === 'string' ? Number(meta.version) : NaN;
   if (!Number.isInteger(version) || version < MIN_VERSION || version > MAX_VERSION) {
-    const shown = isRecord(meta) ? (JSON.stringify(meta.version) ?? '(missing)') : '(no __metadata)';
+    const shown = isRecord(meta) ? shownValue(meta.version) : '(no __metadata)';
     return { errors: [entryError(ctx, ['__metadata', 'version'], 'unsupported-version', `unsupported lockfile version ${shown}`)] };
   }
   for (const key of Object.keys(doc)) {
@@ -72,7 +72,7 @@ function resolveLocator(name: string, ref: string, unwrap: boolean): Resolved {
   if (ref.startsWith('npm:')) return { name, version: ref.slice(4), source: 'registry' };
   if (unwrap && ref.startsWith('patch:')) {
     const hash = ref.indexOf('#');
-    const inner = splitNameRef(decodeURIComponent(ref.slice(6, hash === -1 ? undefined : hash)));
+    const inner = splitNameRef(decodeLocator(ref.slice(6, hash === -1 ? undefined : hash)));
     if (inner) return resolveLocator(inner.name, inner.ref, false);
   }
   const bindings = ref.indexOf('::');
@@ -80,4 +80,13 @@ function resolveLocator(name: string, ref: string, unwrap: boolean): Resolved {
   // Git references pin a commit with a `#commit=` (or head/tag/semver) selector.
   const source = /#(commit|head|tag|semver)=/.test(bare) ? 'git' : (specSource(bare) ?? 'remote');
   return { name, source, resolved: bare };
+}
+
+/** A malformed escape (`%E0%A4%A`) leaves the locator as written: it then names no package. */
+function decodeLocator(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

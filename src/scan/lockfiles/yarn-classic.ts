@@ -16,9 +16,14 @@ const { parse } = createRequire(import.meta.url)('@yarnpkg/lockfile') as typeof 
 export function readYarnClassicLockfile(relPath: string, text: string): LockfileRead {
   if (text.includes('\0')) return { errors: [{ file: relPath, reason: 'binary', message: 'binary file (contains NUL bytes), not a yarn.lock' }] };
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const guarded = guardTokenizer(relPath, body);
+  if ('error' in guarded) return { errors: [guarded.error] };
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(body);
+    // The parser's tokenizer loops forever on a string with no closing quote anywhere after it,
+    // and on a comment at the very end without a newline: a last line holding a comment with a
+    // quote ends both, and changes nothing in a file that was whole.
+    parsed = parse(`${guarded.text}\n#"\n`);
   } catch (err) {
     return { errors: [syntaxError(relPath, body, err)] };
   }
@@ -108,7 +113,7 @@ function syntaxError(file: string, text: string, err: unknown): InputError {
   const error: InputError = { file, reason: 'invalid-syntax', message: `invalid yarn.lock: ${message}` };
   if (at) {
     error.line = fileLine(text, Number(at[1]));
-    error.column = Number(at[2]);
+    error.column = Math.max(1, Number(at[2]));
   }
   return error;
 }
@@ -131,4 +136,42 @@ function fileLine(text: string, n: number): number {
     }
   }
   return line;
+}
+
+/** Longer comments are cut: the parser reads only `# yarn lockfile v1` from them. */
+const MAX_COMMENT = 256;
+
+/**
+ * What the parser's tokenizer cannot take in linear time, settled first: it builds each string
+ * and comment a character at a time, so a string left open runs to the end of the file and a
+ * long comment costs far more than its length. A string in a yarn.lock never spans lines, so an
+ * open one is an error at its line; long comments are shortened in place (lines are kept).
+ */
+function guardTokenizer(file: string, text: string): { text: string } | { error: InputError } {
+  const lines = text.split('\n');
+  let changed = false;
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    let inString = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (inString) {
+        if (c === 92) i++;
+        else if (c === 34) inString = false;
+        continue;
+      }
+      const prev = i === 0 ? 32 : line.charCodeAt(i - 1);
+      const tokenStart = prev === 32 || prev === 9 || prev === 44 || prev === 58;
+      if (c === 34 && tokenStart) inString = true;
+      else if (c === 35 && tokenStart) {
+        if (line.length - i > MAX_COMMENT) {
+          lines[n] = line.slice(0, i + MAX_COMMENT);
+          changed = true;
+        }
+        break;
+      }
+    }
+    if (inString) return { error: { file, line: n + 1, reason: 'invalid-syntax', message: 'invalid yarn.lock: unterminated string' } };
+  }
+  return { text: changed ? lines.join('\n') : text };
 }

@@ -1,0 +1,14 @@
+import validateName from 'validate-npm-package-name';
+
+/**
+ * Whether npm would install a package by this name (legacy rules: capitals are allowed). The
+ * validator URL-encodes the name, which throws on a lone surrogate (`"\ud800"` in a JSON or JS
+ * string): such a name is simply not valid.
+ */
+export function isValidPackageName(name: string): boolean {
+  try {
+    return validateName(name).validForOldPackages;
+  } catch {
+    return false;
+  }
+}
