@@ -104,24 +104,57 @@ async function once(fetch: RegFetch, path: string, options: RegistryRequestOptio
     own.abort();
     return tooLarge(`${megabytes(declared)} declared`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > options.maxBytes) {
-        own.abort();
-        return tooLarge(`stopped reading at ${megabytes(size)}`);
-      }
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    return { retry: `body cut off after ${size} bytes: ${code ?? (error as Error).message ?? 'network error'}`.slice(0, 200), status: res.status };
+  const read = await readBody(res.body as BodyStream, options.maxBytes);
+  if (read.tooLarge) {
+    own.abort();
+    return tooLarge(`stopped reading at ${megabytes(read.size)}`);
+  }
+  if (read.error !== undefined) {
+    const code = (read.error as { code?: string }).code;
+    return { retry: `body cut off after ${read.size} bytes: ${code ?? (read.error as Error).message ?? 'network error'}`.slice(0, 200), status: res.status };
   }
   if (outer.aborted) return { retry: 'body cut off by the time limit', status: res.status };
-  if (Number.isFinite(declared) && size < declared) return { retry: `body cut off: ${size} of ${declared} bytes`, status: res.status };
-  return { ok: true, status: res.status, headers: res.headers, body: Buffer.concat(chunks, size) };
+  if (Number.isFinite(declared) && read.size < declared) return { retry: `body cut off: ${read.size} of ${declared} bytes`, status: res.status };
+  return { ok: true, status: res.status, headers: res.headers, body: read.data! };
+}
+
+/** A response body as npm-registry-fetch gives it: a Minipass stream. */
+export interface BodyStream {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  destroy?(): void;
+}
+
+/**
+ * The body, stopped (and the stream destroyed) as soon as it passes `max` bytes. Events rather
+ * than `for await`: the older Minipass inside make-fetch-happen's integrity pipeline adds a
+ * listener for every chunk an async iterator reads and never removes it (a warning on stderr,
+ * and a leak, for any body of more than ten chunks).
+ */
+export function readBody(body: BodyStream, max: number): Promise<{ data?: Buffer; size: number; tooLarge?: true; error?: unknown }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (result: { data?: Buffer; size: number; tooLarge?: true; error?: unknown }): void => {
+      if (done) return;
+      done = true;
+      resolve(result);
+    };
+    body.on('data', (chunk) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > max) {
+        finish({ size, tooLarge: true });
+        body.destroy?.();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.on('end', () => finish({ data: Buffer.concat(chunks, size), size }));
+    body.on('error', (error) => finish({ size, error }));
+  });
 }
 
 function describeFailure(error: unknown): Attempt {

@@ -6,6 +6,7 @@
 import { createHash, getHashes } from 'node:crypto';
 import { describeError, loadRegFetch, packumentPath } from './fetch-packument.js';
 import type { NpmConfig } from './npmrc.js';
+import { type BodyStream, readBody } from './request.js';
 
 export type TarballAnswer = { state: 'ok'; data: Buffer; integrity?: string; tarball: string } | { state: 'unknown'; reason: string };
 
@@ -52,17 +53,9 @@ export function matchesIntegrity(data: Buffer, integrity: string): boolean {
 
 /** The body, stopped as soon as it passes `max` bytes (a declared length is not trusted). */
 async function readLimited(res: RegResponse, max: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) {
-      (res.body as { destroy?: () => void }).destroy?.();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  const read = await readBody(res.body as unknown as BodyStream, max);
+  if (read.error !== undefined) throw read.error;
+  return read.data;
 }
 
 export async function fetchTarball(name: string, version: string, options: FetchTarballOptions): Promise<TarballAnswer> {

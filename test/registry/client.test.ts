@@ -233,3 +233,50 @@ describe('cache', () => {
     expect(mock.seen).toHaveLength(1);
   });
 });
+
+describe('transport details', () => {
+  it('a CA bundle becomes one shared TLS context, unless a registry has a client certificate', async () => {
+    const { shareCa } = await import('../../src/registry/client.js');
+    const { rootCertificates, SecureContext } = await import('node:tls').then((tls) => ({ ...tls, SecureContext: tls.createSecureContext().constructor }));
+    const ca = rootCertificates.slice(0, 3);
+    const shared = shareCa({ registry: REGISTRY, ca }) as Record<string, unknown>;
+    expect(shared.ca).toBeUndefined();
+    expect(shared.secureContext).toBeInstanceOf(SecureContext);
+    // The same context for every request of the run.
+    expect({ ...shared }.secureContext).toBe(shared.secureContext);
+    const withCert = { registry: REGISTRY, ca, '//registry.example.test/:certfile': '/x.pem' };
+    expect(shareCa(withCert)).toBe(withCert);
+    expect(shareCa({ registry: REGISTRY })).toEqual({ registry: REGISTRY });
+  });
+
+  it('a tarball of many chunks is read without piling up stream listeners (no warning reaches stderr)', async () => {
+    const { publish } = await import('../helpers/publish.js');
+    const { randomBytes } = await import('node:crypto');
+    // Incompressible content, so the tarball arrives as many chunks.
+    const files = { 'index.d.ts': 'export declare const a: 1;', 'blob.d.ts': `// ${randomBytes(100_000).toString('base64')}` };
+    publish(mock, 'big', { '1.0.0': files });
+    const { packageTarball } = await import('../helpers/tarball.js');
+    const data = packageTarball({ ...files, 'package.json': JSON.stringify({ name: 'big', version: '1.0.0', license: 'MIT' }) });
+    // Served in 1 KiB pieces, as a network delivers it.
+    mock.set('big/-/big-1.0.0.tgz', () => {
+      const body = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < data.length; i += 1024) controller.enqueue(new Uint8Array(data.subarray(i, i + 1024)));
+          controller.close();
+        },
+      });
+      return new HttpResponse(body, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.length) } });
+    });
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const answer = await client().tarball!('big', '1.0.0');
+      expect(answer.state).toBe('ok');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+});
