@@ -90,6 +90,10 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
     directoryExists: (p) => (inModules(p) ? dirs.has(p) : isDirectory(p)),
     getDirectories: (p) => (inModules(p) ? [...dirs].filter((d) => path.dirname(d) === p).map((d) => path.basename(d)) : []),
     realpath: (p) => p,
+    // What tsc itself uses: JSDoc is parsed in JavaScript files (where it carries types) and not
+    // in TypeScript and declaration files, where it cannot change a type error. Declarations are
+    // mostly comments (lib.dom, @types/node), so this is a large part of parsing them.
+    jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors,
   };
   // TypeScript 6 no longer includes every @types package by default; an install with the classic
   // default would, and @types/node's globals (process, Buffer) are what user code expects.
