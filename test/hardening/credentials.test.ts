@@ -2,7 +2,6 @@
  * Auth tokens go only to the registry they are configured for (redirects included) and never
  * appear in any output.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import { verify } from '../../src/index.js';
 import { redactCredentials, redactDeep } from '../../src/model/sanitize.js';
 import { writeTree } from '../helpers/fixture.js';
 import { HttpResponse, createMockRegistry } from '../helpers/registry.js';
-import { packageTarball } from '../helpers/tarball.js';
+import { publishAt } from '../helpers/publish.js';
 
 const PUBLIC = 'registry.example.test';
 const CORP = 'corp.example.test';
@@ -33,32 +32,7 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString();
 
-/** `name@1.0.0` answered by `host`, its tarball served from `tarballHost` (default: the same). */
-function publishAt(host: string, name: string, files: Record<string, string>, opts: { tarballHost?: string; createdDaysAgo?: number } = {}): { tarballPath: string } {
-  const version = '1.0.0';
-  const manifest = { name, version, license: 'MIT', ...(files['package.json'] ? (JSON.parse(files['package.json']) as object) : {}) };
-  const data = packageTarball({ ...files, 'package.json': JSON.stringify(manifest) });
-  const tarballPath = `${name}/-/${name.split('/').pop()}-${version}.tgz`;
-  const tarballHost = opts.tarballHost ?? host;
-  const doc = { ...manifest, dist: { tarball: `https://${tarballHost}/${tarballPath}`, integrity: `sha512-${createHash('sha512').update(data).digest('base64')}` } };
-  // With a length: msw never ends a chunked body that follows a redirect (a real server does).
-  mock.set(`${tarballHost}/${tarballPath}`, () => new HttpResponse(data, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.length) } }));
-  mock.set(`${host}/${name}/${version}`, doc);
-  mock.set(`${host}/${name}`, {
-    _id: name,
-    name,
-    'dist-tags': { latest: version },
-    versions: { [version]: doc },
-    time: { created: daysAgo(opts.createdDaysAgo ?? 400), [version]: daysAgo(60) },
-    maintainers: [{ name: 'a' }, { name: 'b' }],
-    description: 'fixture',
-    repository: { type: 'git', url: `git+https://git.example.test/${name}.git` },
-    license: 'MIT',
-  });
-  return { tarballPath };
-}
 
 /** A redirect from `host/pathName` to `to` + the same path (msw matches by decoded path). */
 function redirect(host: string, pathName: string, to: string, status = 302): void {
@@ -92,11 +66,11 @@ function authByHost(): Record<string, string[]> {
 
 describe('tokens go to the registry they are configured for', () => {
   it('packuments, version documents, tarballs, @types and downloads: each host gets its own token or none', async () => {
-    publishAt(PUBLIC, 'pub', { 'index.js': '' }, { createdDaysAgo: 5 });
-    publishAt(PUBLIC, '@types/pub', { 'index.d.ts': 'export declare const v: number;' });
-    publishAt(CORP, '@corp/lib', TYPED);
+    publishAt(mock, PUBLIC, 'pub', { 'index.js': '' }, { createdDaysAgo: 5 });
+    publishAt(mock, PUBLIC, '@types/pub', { 'index.d.ts': 'export declare const v: number;' });
+    publishAt(mock, CORP, '@corp/lib', TYPED);
     // A scope registry whose tarballs live on another host: that host gets no token.
-    publishAt(CORP, '@corp/cdn', TYPED, { tarballHost: CDN });
+    publishAt(mock, CORP, '@corp/cdn', TYPED, { tarballHost: CDN });
     mock.set(`${DOWNLOADS}/point/pub`, { downloads: 3 });
     const report = await runVerify(await project());
     expect(authByHost()).toEqual({ [PUBLIC]: [`Bearer ${PUBLIC_TOKEN}`], [CORP]: [`Bearer ${CORP_TOKEN}`], [CDN]: [''], [DOWNLOADS]: [''] });
@@ -107,24 +81,24 @@ describe('tokens go to the registry they are configured for', () => {
   });
 
   it('a packument redirected to another host: followed without the token', async () => {
-    publishAt(MIRROR, '@corp/lib', TYPED);
+    publishAt(mock, MIRROR, '@corp/lib', TYPED);
     redirect(CORP, '@corp/lib', `https://${MIRROR}`, 302);
     redirect(CORP, '@corp/lib/1.0.0', `https://${MIRROR}`, 301);
-    publishAt(PUBLIC, 'pub', TYPED);
-    publishAt(CORP, '@corp/cdn', TYPED);
+    publishAt(mock, PUBLIC, 'pub', TYPED);
+    publishAt(mock, CORP, '@corp/cdn', TYPED);
     await runVerify(await project());
     expect(mock.seen.filter((r) => r.host === MIRROR).length).toBeGreaterThanOrEqual(2);
     expect(authByHost()).toMatchObject({ [MIRROR]: [''], [CORP]: [`Bearer ${CORP_TOKEN}`], [PUBLIC]: [`Bearer ${PUBLIC_TOKEN}`] });
   });
 
   it('a tarball redirected to another host: followed without the token', async () => {
-    publishAt(PUBLIC, 'pub', TYPED);
-    const lib = publishAt(CORP, '@corp/lib', TYPED).tarballPath;
+    publishAt(mock, PUBLIC, 'pub', TYPED);
+    const lib = publishAt(mock, CORP, '@corp/lib', TYPED).tarballPath;
     // The CDN holds the same bytes (tarballs are built reproducibly); the registry redirects there.
-    publishAt(CDN, '@corp/lib', TYPED);
+    publishAt(mock, CDN, '@corp/lib', TYPED);
     redirect(CORP, lib, `https://${CDN}`, 302);
-    const cdn = publishAt(CORP, '@corp/cdn', TYPED).tarballPath;
-    publishAt(MIRROR, '@corp/cdn', TYPED);
+    const cdn = publishAt(mock, CORP, '@corp/cdn', TYPED).tarballPath;
+    publishAt(mock, MIRROR, '@corp/cdn', TYPED);
     redirect(CORP, cdn, `https://${MIRROR}`, 301);
     const report = await runVerify(await project());
     expect(mock.seen.filter((r) => r.host === CDN || r.host === MIRROR).map((r) => `${r.host}${decodeURIComponent(r.path)}`)).toEqual([`${CDN}/${lib}`, `${MIRROR}/${cdn}`].sort());
@@ -133,10 +107,10 @@ describe('tokens go to the registry they are configured for', () => {
   });
 
   it('a redirect to a host with its own token: that host gets its own, never the first one', async () => {
-    publishAt(PUBLIC, 'pub', TYPED);
-    publishAt(CORP, '@corp/cdn', TYPED);
+    publishAt(mock, PUBLIC, 'pub', TYPED);
+    publishAt(mock, CORP, '@corp/cdn', TYPED);
     // The corp registry sends @corp/lib's packument to the public registry's host.
-    publishAt(PUBLIC, '@corp/lib', TYPED);
+    publishAt(mock, PUBLIC, '@corp/lib', TYPED);
     redirect(CORP, '@corp/lib', `https://${PUBLIC}`, 302);
     redirect(CORP, '@corp/lib/1.0.0', `https://${PUBLIC}`, 307);
     await runVerify(await project());
@@ -152,9 +126,9 @@ describe('tokens go to the registry they are configured for', () => {
   });
 
   it('a tarball URL on plain http for an https registry: refused before any request', async () => {
-    publishAt(PUBLIC, 'pub', TYPED);
-    publishAt(CORP, '@corp/cdn', TYPED);
-    const lib = publishAt(CORP, '@corp/lib', TYPED).tarballPath;
+    publishAt(mock, PUBLIC, 'pub', TYPED);
+    publishAt(mock, CORP, '@corp/cdn', TYPED);
+    const lib = publishAt(mock, CORP, '@corp/lib', TYPED).tarballPath;
     const doc = { name: '@corp/lib', version: '1.0.0', types: 'index.d.ts', dist: { tarball: `http://${CORP}/plain/${lib}`, integrity: 'sha512-AAAA' } };
     mock.set(`${CORP}/@corp/lib/1.0.0`, doc);
     const report = await runVerify(await project());
@@ -189,8 +163,8 @@ describe('tokens and URL credentials never appear in output', () => {
   }
 
   it('a 401 that echoes the token back: unknown with a reason, exit 2, no token in any format', async () => {
-    publishAt(PUBLIC, 'pub', TYPED);
-    publishAt(CORP, '@corp/cdn', TYPED);
+    publishAt(mock, PUBLIC, 'pub', TYPED);
+    publishAt(mock, CORP, '@corp/cdn', TYPED);
     mock.set(`${CORP}/@corp/lib`, (request) =>
       HttpResponse.json({ error: `token ${request.headers.get('authorization')} rejected`, token: CORP_TOKEN }, { status: 401, headers: { 'www-authenticate': `Bearer realm="${CORP_TOKEN}"` } }),
     );
@@ -205,8 +179,8 @@ describe('tokens and URL credentials never appear in output', () => {
   });
 
   it('basic auth and credentials in a registry URL: sent only to that registry, never printed', async () => {
-    publishAt(PUBLIC, 'pub', TYPED);
-    publishAt(CORP, '@corp/cdn', TYPED);
+    publishAt(mock, PUBLIC, 'pub', TYPED);
+    publishAt(mock, CORP, '@corp/cdn', TYPED);
     mock.set(`${CORP}/@corp/lib`, 401);
     const basic = Buffer.from(`ci:${CORP_TOKEN}`).toString('base64');
     const root = await project({ '.npmrc': [`registry=https://url-user:${PASSWORD}@${PUBLIC}/`, `@corp:registry=https://${CORP}/`, `//${CORP}/:_auth=${basic}`, ''].join('\n') });
@@ -225,9 +199,9 @@ describe('tokens and URL credentials never appear in output', () => {
   });
 
   it('credentials in lockfile and manifest URLs are not printed', async () => {
-    publishAt(PUBLIC, 'pub', TYPED);
-    publishAt(CORP, '@corp/lib', TYPED);
-    publishAt(CORP, '@corp/cdn', TYPED);
+    publishAt(mock, PUBLIC, 'pub', TYPED);
+    publishAt(mock, CORP, '@corp/lib', TYPED);
+    publishAt(mock, CORP, '@corp/cdn', TYPED);
     const root = await project({
       'package.json': JSON.stringify({
         name: 'app',

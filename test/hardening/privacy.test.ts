@@ -2,7 +2,6 @@
  * Which registry hears about which name, over a whole run (member check and downloads included):
  * scoped names only their scope's registry, internal scopes no registry at all.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,8 +10,8 @@ import { main } from '../../src/cli.js';
 import { verify } from '../../src/index.js';
 import { createRegistryClient } from '../../src/registry/client.js';
 import { writeTree } from '../helpers/fixture.js';
-import { HttpResponse, createMockRegistry } from '../helpers/registry.js';
-import { packageTarball } from '../helpers/tarball.js';
+import { createMockRegistry } from '../helpers/registry.js';
+import { publishAt } from '../helpers/publish.js';
 
 const PUBLIC = 'registry.example.test';
 const CORP = 'corp.example.test';
@@ -27,32 +26,7 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString();
 
-/**
- * `name@1.0.0` with `files`, served by `host` only (packument, version document, tarball), so a
- * request to any other host is a 404 that the recorded requests show.
- */
-function publishAt(host: string, name: string, files: Record<string, string>, opts: { createdDaysAgo?: number } = {}): void {
-  const version = '1.0.0';
-  const manifest = { name, version, license: 'MIT', ...(files['package.json'] ? (JSON.parse(files['package.json']) as object) : {}) };
-  const data = packageTarball({ ...files, 'package.json': JSON.stringify(manifest) });
-  const tarballPath = `${name}/-/${name.split('/').pop()}-${version}.tgz`;
-  const doc = { ...manifest, dist: { tarball: `https://${host}/${tarballPath}`, integrity: `sha512-${createHash('sha512').update(data).digest('base64')}` } };
-  mock.set(`${host}/${tarballPath}`, () => new HttpResponse(data, { headers: { 'content-type': 'application/octet-stream' } }));
-  mock.set(`${host}/${name}/${version}`, doc);
-  mock.set(`${host}/${name}`, {
-    _id: name,
-    name,
-    'dist-tags': { latest: version },
-    versions: { [version]: doc },
-    time: { created: daysAgo(opts.createdDaysAgo ?? 400), [version]: daysAgo(opts.createdDaysAgo ?? 60) },
-    maintainers: [{ name: 'a' }, { name: 'b' }],
-    description: 'fixture',
-    repository: { type: 'git', url: `git+https://git.example.test/${name}.git` },
-    license: 'MIT',
-  });
-}
 
 const js = { 'index.js': 'module.exports = {};' };
 const pkg = (extra: object) => JSON.stringify(extra);
@@ -60,18 +34,18 @@ const pkg = (extra: object) => JSON.stringify(extra);
 /** Public, scoped-registry and internal packages, each with bait a leak would find. */
 function publishAll(): void {
   // `pub`: new (so the squatting check wants its downloads), types only from @types/pub.
-  publishAt(PUBLIC, 'pub', js, { createdDaysAgo: 5 });
-  publishAt(PUBLIC, '@types/pub', { 'index.d.ts': 'export declare const a: number;' });
+  publishAt(mock, PUBLIC, 'pub', js, { createdDaysAgo: 5 });
+  publishAt(mock, PUBLIC, '@types/pub', { 'index.d.ts': 'export declare const a: number;' });
   // `typed`: own declarations that import an internal-scope package it lists.
-  publishAt(PUBLIC, 'typed', { 'package.json': pkg({ types: 'index.d.ts', dependencies: { '@secret/inner': '^1.0.0' } }), 'index.d.ts': "import type { X } from '@secret/inner';\nexport declare const t: X;" });
+  publishAt(mock, PUBLIC, 'typed', { 'package.json': pkg({ types: 'index.d.ts', dependencies: { '@secret/inner': '^1.0.0' } }), 'index.d.ts': "import type { X } from '@secret/inner';\nexport declare const t: X;" });
   // `@corp/lib`: new, no declarations of its own.
-  publishAt(CORP, '@corp/lib', js, { createdDaysAgo: 5 });
+  publishAt(mock, CORP, '@corp/lib', js, { createdDaysAgo: 5 });
   // `@corp/typed`: declarations importing a sibling, an internal package and an unlisted name.
-  publishAt(CORP, '@corp/typed', {
+  publishAt(mock, CORP, '@corp/typed', {
     'package.json': pkg({ types: 'index.d.ts', dependencies: { '@corp/base': '^1.0.0', '@secret/y': '^1.0.0', '@types/corp__base': '^1.0.0' } }),
     'index.d.ts': "import type { B } from '@corp/base';\nimport type { Y } from '@secret/y';\nexport declare const c: B & Y;",
   });
-  publishAt(CORP, '@corp/base', { 'package.json': pkg({ types: 'index.d.ts' }), 'index.d.ts': 'export interface B { b: 1 }' });
+  publishAt(mock, CORP, '@corp/base', { 'package.json': pkg({ types: 'index.d.ts' }), 'index.d.ts': 'export interface B { b: 1 }' });
   mock.set(`${DOWNLOADS}/downloads/point/last-month/pub`, { downloads: 10 });
   // Bait: were any of these asked for, the answer would be used and the request recorded.
   for (const name of ['@types/corp__lib', '@types/corp__typed', '@types/corp__base', '@types/secret__x', '@secret/x', '@secret/inner', '@secret/y', '@corp/lib', '@corp/typed']) {
@@ -157,8 +131,8 @@ describe('who is asked about which name', () => {
 
   it('with @types routed to the scope registry too, @types of a scoped name is asked there and only there', async () => {
     publishAll();
-    publishAt(CORP, '@types/corp__lib', { 'index.d.ts': 'declare const lib: { l: 1 };\nexport default lib;' });
-    publishAt(CORP, '@types/pub', { 'index.d.ts': 'export declare const a: number;' });
+    publishAt(mock, CORP, '@types/corp__lib', { 'index.d.ts': 'declare const lib: { l: 1 };\nexport default lib;' });
+    publishAt(mock, CORP, '@types/pub', { 'index.d.ts': 'export declare const a: number;' });
     const root = await writeTree({ ...PROJECT, '.npmrc': `${PROJECT['.npmrc']}@types:registry=https://${CORP}/\n` });
     const home = mkdtempSync(path.join(scratch, 'home-'));
     const report = await verify({ root, env: ENV(home), cacheDir: path.join(scratch, `c${runs++}`), retries: 0, timeout: 10_000, popularIndex: false });

@@ -39,3 +39,38 @@ export function publish(mock: Mock, name: string, versions: Record<string, Packa
     license: 'MIT',
   });
 }
+
+/**
+ * `name@1.0.0` with `files`, answered by `host` only (packument, version document; the tarball
+ * from `tarballHost`, default the same host), so a request to any other host is a 404 that the
+ * recorded requests show. The tarball has a length: msw never ends a chunked body that follows a
+ * redirect (a real server does).
+ */
+export function publishAt(
+  mock: Mock,
+  host: string,
+  name: string,
+  files: PackageFiles,
+  opts: { tarballHost?: string; createdDaysAgo?: number } = {},
+): { tarballPath: string } {
+  const version = '1.0.0';
+  const manifest = { name, version, license: 'MIT', ...(files['package.json'] ? (JSON.parse(files['package.json']) as object) : {}) };
+  const data = packageTarball({ ...files, 'package.json': JSON.stringify(manifest) });
+  const tarballPath = `${name}/-/${name.split('/').pop()}-${version}.tgz`;
+  const tarballHost = opts.tarballHost ?? host;
+  const doc = { ...manifest, dist: { tarball: `https://${tarballHost}/${tarballPath}`, integrity: `sha512-${createHash('sha512').update(data).digest('base64')}` } };
+  mock.set(`${tarballHost}/${tarballPath}`, () => new HttpResponse(data, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.length) } }));
+  mock.set(`${host}/${name}/${version}`, doc);
+  mock.set(`${host}/${name}`, {
+    _id: name,
+    name,
+    'dist-tags': { latest: version },
+    versions: { [version]: doc },
+    time: { created: daysAgo(opts.createdDaysAgo ?? 400), [version]: daysAgo(opts.createdDaysAgo ?? 60) },
+    maintainers: [{ name: 'a' }, { name: 'b' }],
+    description: 'fixture',
+    repository: { type: 'git', url: `git+https://git.example.test/${name}.git` },
+    license: 'MIT',
+  });
+  return { tarballPath };
+}
