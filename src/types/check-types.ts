@@ -92,13 +92,13 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const key = cache
     ? await resultKey({ root: scan.root, files: rootFiles, packages: [...set.packages.values()].map((p) => `${p.name}@${p.version}`), checked, unavailable: set.unknown })
     : undefined;
-  const cached = key ? await cache!.read(key) : undefined;
+  const cached = key ? await cache!.read(key.key) : undefined;
   if (cached) return [...findings, ...cached];
   // The compiler loads only here, when the answer is not cached.
   const [{ createVirtualProgram }, { checkMembers }] = await Promise.all([import('./program.js'), import('./members.js')]);
   const vp = createVirtualProgram(scan.root, rootFiles, set.packages.values());
   const members = checkMembers({ root: scan.root, vp, files: rootFiles, packages: checked });
-  if (key) await cache!.write(key, members);
+  if (key) await cache!.write(key.key, members, new Map([...vp.diskFiles].filter(([file]) => !key.covered.has(file))));
   findings.push(...members);
   return findings;
 }

@@ -12,6 +12,8 @@ import type { LoadedPackage } from './declarations.js';
 
 export interface VirtualProgram {
   program: TypeScript.Program;
+  /** The files the program read from disk (the project's own), with their text. */
+  diskFiles: Map<string, string>;
   /** The package a file of the virtual node_modules belongs to, if it does. */
   packageOf(fileName: string): string | undefined;
 }
@@ -53,6 +55,7 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
   }
   for (const abs of files.keys()) for (let d = path.dirname(abs); d.startsWith(modulesDir) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
   dirs.add(modulesDir);
+  const diskFiles = new Map<string, string>();
   const libDir = path.dirname(ts.getDefaultLibFilePath(COMPILER_OPTIONS));
   // TypeScript's own lib files live in a node_modules too, but they are the compiler's, not the project's.
   const isLib = (p: string): boolean => p.startsWith(libDir + path.sep);
@@ -70,8 +73,10 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
     getSourceFile(fileName, languageVersion) {
       const lib = isLib(fileName);
       if (lib && libSourceFiles.has(fileName)) return libSourceFiles.get(fileName);
-      const text = inModules(fileName) ? files.get(fileName) : readDisk(fileName);
+      const fromDisk = !inModules(fileName);
+      const text = fromDisk ? readDisk(fileName) : files.get(fileName);
       if (text === undefined) return undefined;
+      if (fromDisk && !lib) diskFiles.set(fileName, text);
       const sf = ts.createSourceFile(fileName, text, languageVersion);
       // Lib files are the same on every run in this process: parse them once.
       if (lib) libSourceFiles.set(fileName, sf);
@@ -99,7 +104,7 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
   // default would, and @types/node's globals (process, Buffer) are what user code expects.
   const types = [...new Set([...owners.values()].filter((n) => n.startsWith('@types/')).map((n) => n.slice('@types/'.length)))];
   const program = ts.createProgram({ rootNames: rootFiles, options: { ...COMPILER_OPTIONS, types }, host });
-  return { program, packageOf: (fileName) => owners.get(fileName) };
+  return { program, diskFiles, packageOf: (fileName) => owners.get(fileName) };
 }
 
 function isFile(p: string): boolean {

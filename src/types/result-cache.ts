@@ -11,8 +11,7 @@
  * One entry per project directory, overwritten, so the cache does not grow with edits.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Finding } from '../model/finding.js';
@@ -34,8 +33,8 @@ export interface ResultKeyInput {
   unavailable: Map<string, string>;
 }
 
-/** A hash of every source file under `root` (as the scan lists them: .gitignore applies), or undefined if one cannot be read. */
-export async function sourceFingerprint(root: string): Promise<string | undefined> {
+/** A hash of every source file under `root` (as the scan lists them: .gitignore applies), and which files those are; undefined if one cannot be read. */
+export async function sourceFingerprint(root: string): Promise<{ hash: string; files: Set<string> } | undefined> {
   const list = await listSourceFiles(root);
   if (list.errors.length) return undefined;
   const hash = createHash('sha256');
@@ -48,25 +47,33 @@ export async function sourceFingerprint(root: string): Promise<string | undefine
     }
     hash.update(`${rel}\0${bytes.length}\0`).update(bytes);
   }
-  return hash.digest('hex');
+  return { hash: hash.digest('hex'), files: new Set(list.files.map((rel) => path.join(root, rel))) };
 }
+
+const hashText = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
 
 const byName = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export async function resultKey(input: ResultKeyInput): Promise<string | undefined> {
+export interface ResultKey {
+  key: string;
+  /** The files the key covers (absolute). */
+  covered: Set<string>;
+}
+
+export async function resultKey(input: ResultKeyInput): Promise<ResultKey | undefined> {
   const fingerprint = await sourceFingerprint(input.root);
   if (!fingerprint) return undefined;
   const parts = {
     format: FORMAT,
     depverify: VERSION,
     typescript: TS_VERSION,
-    fingerprint,
+    fingerprint: fingerprint.hash,
     files: input.files.map((f) => path.relative(input.root, f)),
     packages: [...input.packages].sort(),
     checked: [...input.checked].sort(byName),
     unavailable: [...input.unavailable].sort(byName),
   };
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+  return { key: createHash('sha256').update(JSON.stringify(parts)).digest('hex'), covered: fingerprint.files };
 }
 
 export class MemberResultCache {
@@ -77,22 +84,35 @@ export class MemberResultCache {
     this.#file = path.join(cacheDir, FORMAT, `${project}.json`);
   }
 
+  /**
+   * The findings kept for `key`, if the files the last check read beyond the key's (a generated
+   * file .gitignore hides, a module outside the project) are unchanged too.
+   */
   async read(key: string): Promise<Finding[] | undefined> {
     try {
-      const stored = JSON.parse(await readFile(this.#file, 'utf8')) as { key?: unknown; findings?: unknown };
+      const stored = JSON.parse(await readFile(this.#file, 'utf8')) as { key?: unknown; findings?: unknown; others?: unknown };
       // A damaged or foreign entry is a miss: the check runs again.
-      return stored.key === key && Array.isArray(stored.findings) ? (stored.findings as Finding[]) : undefined;
+      if (stored.key !== key || !Array.isArray(stored.findings) || typeof stored.others !== 'object' || stored.others === null) return undefined;
+      for (const [file, hash] of Object.entries(stored.others)) {
+        const text = await readFile(file).catch(() => undefined);
+        if (!text || hashText(text) !== hash) return undefined;
+      }
+      return stored.findings as Finding[];
     } catch {
       return undefined;
     }
   }
 
-  /** Atomic (temp file and rename): a concurrent run sees the old entry or the new one, never half. */
-  async write(key: string, findings: Finding[]): Promise<void> {
+  /**
+   * Atomic (temp file and rename): a concurrent run sees the old entry or the new one, never half.
+   * `others`: files the check read that the key does not cover, with their text.
+   */
+  async write(key: string, findings: Finding[], others: Map<string, string> = new Map()): Promise<void> {
     const temp = `${this.#file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await mkdir(path.dirname(this.#file), { recursive: true });
-      await writeFile(temp, JSON.stringify({ key, findings }));
+      const hashes = Object.fromEntries([...others].map(([file, text]) => [file, hashText(text)]));
+      await writeFile(temp, JSON.stringify({ key, findings, others: hashes }));
       await rename(temp, this.#file);
     } catch {
       // A cache that cannot be written costs the next run time, never this run's answer.

@@ -74,6 +74,18 @@ describe('member results kept between runs', () => {
     expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:4']);
   });
 
+  it('an edit to a file the scan does not list (gitignored, generated) but the check read is seen', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const p = project({
+      '.gitignore': 'src/generated/\n',
+      'src/a.ts': "import { Pool } from 'db';\nimport type { Extra } from './generated/extra';\nexport function f(pool: Pool & Extra) {\n  pool.queryy('x');\n}\n",
+      'src/generated/extra.ts': 'export type Extra = { queryy(sql: string): void };\n',
+    });
+    expect(await invented(p.root, p.cacheDir)).toEqual([]);
+    p.write('src/generated/extra.ts', 'export type Extra = { other(): void };\n');
+    expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:4']);
+  });
+
   it('a damaged entry is a miss, and the check runs again', async () => {
     publish(mock, 'db', { '1.0.0': DB });
     const p = project({ 'src/a.ts': "import { Pool } from 'db';\nnew Pool().queryy('x');\n" });
