@@ -32,7 +32,7 @@ export interface RegistryRequestOptions {
 /** A 2xx/3xx answer with its whole body, or why there is none (`status` when the registry gave one). */
 export type RegistryResponse =
   | { ok: true; status: number; headers: { get(name: string): string | null }; body: Buffer }
-  | { ok: false; status?: number; reason: string };
+  | { ok: false; status?: number; reason: string; tooLarge?: true };
 
 /** The longest `Retry-After` honoured; a registry asking for more is not waited for. */
 export const MAX_RETRY_AFTER = 60_000;
@@ -98,7 +98,7 @@ async function once(fetch: RegFetch, path: string, options: RegistryRequestOptio
   } catch (error) {
     return describeFailure(error);
   }
-  const tooLarge = (size: string): RegistryResponse => ({ ok: false, status: res.status, reason: `${options.what ?? 'answer'} larger than ${megabytes(options.maxBytes)} (${size})` });
+  const tooLarge = (size: string): RegistryResponse => ({ ok: false, status: res.status, tooLarge: true, reason: `${options.what ?? 'answer'} larger than ${megabytes(options.maxBytes)} (${size})` });
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (declared > options.maxBytes) {
     own.abort();

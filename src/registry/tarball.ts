@@ -4,9 +4,9 @@
  * do not serve version documents get the same from the packument.
  */
 import { createHash, getHashes } from 'node:crypto';
-import { describeError, loadRegFetch, packumentPath } from './fetch-packument.js';
+import { MAX_PACKUMENT_BYTES, packumentPath } from './fetch-packument.js';
 import type { NpmConfig } from './npmrc.js';
-import { type BodyStream, readBody } from './request.js';
+import { type RegistryResponse, registryRequest } from './request.js';
 
 export type TarballAnswer = { state: 'ok'; data: Buffer; integrity?: string; tarball: string } | { state: 'unknown'; reason: string };
 
@@ -21,7 +21,6 @@ export interface FetchTarballOptions {
 }
 
 type Dist = { tarball?: unknown; integrity?: unknown; shasum?: unknown };
-type RegResponse = Awaited<ReturnType<Awaited<ReturnType<typeof loadRegFetch>>>>;
 
 const HASHES = ['sha512', 'sha384', 'sha256', 'sha1'] as const;
 
@@ -51,61 +50,76 @@ export function matchesIntegrity(data: Buffer, integrity: string): boolean {
   return byAlgorithm.get(algorithm)!.includes(digest);
 }
 
-/** The body, stopped as soon as it passes `max` bytes (a declared length is not trusted). */
-async function readLimited(res: RegResponse, max: number): Promise<Buffer | undefined> {
-  const read = await readBody(res.body as unknown as BodyStream, max);
-  if (read.error !== undefined) throw read.error;
-  return read.data;
-}
+/** A version document is a few kilobytes; a registry sending more is not sending one. */
+const MAX_VERSION_DOC_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Three requests through the same transport as packuments (one time budget for all of them, bounded
+ * retries, `Retry-After`, size limits that stop reading): the version document, the packument for
+ * registries without version documents, and the tarball, whose bytes are checked against the
+ * integrity here (the HTTP layer checks only 200 answers).
+ */
 export async function fetchTarball(name: string, version: string, options: FetchTarballOptions): Promise<TarballAnswer> {
-  const fetch = await loadRegFetch();
-  const signal = AbortSignal.any([AbortSignal.timeout(options.timeout), ...(options.signal ? [options.signal] : [])]);
-  const common = {
-    ...(options.config as object),
-    registry: options.registry,
-    signal,
-    timeout: options.timeout,
-    retry: { retries: options.retries, factor: 2, minTimeout: 250, maxTimeout: 4000, randomize: true },
-  };
+  const started = Date.now();
   const max = options.maxBytes ?? 64 * 1024 * 1024;
-  try {
-    let dist: Dist | undefined;
+  const get = (target: string, maxBytes: number, what: string): Promise<RegistryResponse> => {
+    const left = options.timeout - (Date.now() - started);
+    if (left <= 0) return Promise.resolve({ ok: false, reason: `timed out after ${options.timeout} ms` });
+    return registryRequest(target, {
+      config: options.config,
+      registry: options.registry,
+      timeout: left,
+      retries: options.retries,
+      maxBytes,
+      what,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  };
+  const json = (res: RegistryResponse & { ok: true }): unknown => {
     try {
-      const manifest = (await fetch.json(`${packumentPath(name)}/${encodeURIComponent(version)}`, common as never)) as { dist?: Dist; version?: unknown };
-      if (manifest.version === version) dist = manifest.dist;
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404 && (error as { statusCode?: number }).statusCode !== 405) throw error;
+      return JSON.parse(res.body.toString('utf8'));
+    } catch {
+      return undefined;
     }
-    if (!dist) {
-      const doc = (await fetch.json(packumentPath(name), common as never)) as { versions?: Record<string, { dist?: Dist }> };
-      dist = doc.versions?.[version]?.dist;
-    }
-    if (!dist || typeof dist.tarball !== 'string') return { state: 'unknown', reason: `the registry gives no tarball for ${name}@${version}` };
-    const integrity = typeof dist.integrity === 'string' ? dist.integrity : typeof dist.shasum === 'string' ? `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64')}` : undefined;
-    const tarballUrl = new URL(dist.tarball, options.registry);
-    if (tarballUrl.protocol !== 'https:' && tarballUrl.protocol !== 'http:') return { state: 'unknown', reason: `tarball of ${name}@${version}: not an http(s) URL` };
-    // A plain http tarball of an https registry would carry the registry's token in clear text.
-    if (tarballUrl.protocol === 'http:' && new URL(options.registry).protocol === 'https:') {
-      return { state: 'unknown', reason: `tarball of ${name}@${version}: ${redactUrl(tarballUrl.href)} is plain http for an https registry` };
-    }
-    // npm-registry-fetch sends auth only to the host it is configured for, and make-fetch-happen
-    // drops it when a redirect changes host name. It does not forward `redirect: 'manual'`, so a
-    // redirect from https to http on the same host name cannot be refused here (npm follows it too).
-    const res = await fetch(tarballUrl.href, { ...common, ...(integrity ? { integrity } : {}) } as never);
-    // Only a 200 is checked against the integrity by the HTTP layer, and only a 200 is a tarball.
-    if (res.status !== 200) return { state: 'unknown', reason: `tarball of ${name}@${version}: HTTP ${res.status}` };
-    const declared = Number(res.headers.get('content-length') ?? '0');
-    if (declared > max) return { state: 'unknown', reason: `tarball of ${name}@${version} is ${declared} bytes, more than ${max}` };
-    const data = await readLimited(res, max);
-    if (!data) return { state: 'unknown', reason: `tarball of ${name}@${version} is more than ${max} bytes` };
-    if (integrity && !matchesIntegrity(data, integrity)) return { state: 'unknown', reason: `tarball of ${name}@${version} does not match its integrity` };
-    return { state: 'ok', data, tarball: redactUrl(tarballUrl.href), ...(integrity ? { integrity } : {}) };
-  } catch (error) {
-    if (options.signal?.aborted) throw options.signal.reason;
-    const code = (error as { code?: string }).code;
-    if (code === 'EINTEGRITY') return { state: 'unknown', reason: `tarball of ${name}@${version} does not match its integrity` };
-    if ((error as { statusCode?: number }).statusCode === 404) return { state: 'unknown', reason: `no tarball for ${name}@${version} (404)` };
-    return { state: 'unknown', reason: describeError(error, signal) };
+  };
+
+  let dist: Dist | undefined;
+  const doc = await get(`${packumentPath(name)}/${encodeURIComponent(version)}`, MAX_VERSION_DOC_BYTES, 'version document');
+  if (doc.ok) {
+    const manifest = json(doc) as { dist?: Dist; version?: unknown } | undefined;
+    if (manifest?.version === version) dist = manifest.dist;
+  } else if (doc.status !== 404 && doc.status !== 405) {
+    return { state: 'unknown', reason: `version document of ${name}@${version}: ${doc.reason}` };
   }
+  if (!dist) {
+    const packument = await get(packumentPath(name), MAX_PACKUMENT_BYTES, 'packument');
+    if (!packument.ok) return { state: 'unknown', reason: `packument of ${name}: ${packument.reason}` };
+    dist = (json(packument) as { versions?: Record<string, { dist?: Dist }> } | undefined)?.versions?.[version]?.dist;
+  }
+  if (!dist || typeof dist.tarball !== 'string') return { state: 'unknown', reason: `the registry gives no tarball for ${name}@${version}` };
+  const integrity = typeof dist.integrity === 'string' ? dist.integrity : typeof dist.shasum === 'string' ? `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64')}` : undefined;
+  let tarballUrl: URL;
+  try {
+    tarballUrl = new URL(dist.tarball, options.registry);
+  } catch {
+    return { state: 'unknown', reason: `tarball of ${name}@${version}: not an http(s) URL` };
+  }
+  if (tarballUrl.protocol !== 'https:' && tarballUrl.protocol !== 'http:') return { state: 'unknown', reason: `tarball of ${name}@${version}: not an http(s) URL` };
+  // A plain http tarball of an https registry would carry the registry's token in clear text.
+  if (tarballUrl.protocol === 'http:' && new URL(options.registry).protocol === 'https:') {
+    return { state: 'unknown', reason: `tarball of ${name}@${version}: ${redactUrl(tarballUrl.href)} is plain http for an https registry` };
+  }
+  // npm-registry-fetch sends auth only to the host it is configured for, and make-fetch-happen
+  // drops it when a redirect changes host name. It does not forward `redirect: 'manual'`, so a
+  // redirect from https to http on the same host name cannot be refused here (npm follows it too).
+  const res = await get(tarballUrl.href, max, 'tarball');
+  if (!res.ok) {
+    if (res.status === 404) return { state: 'unknown', reason: `no tarball for ${name}@${version} (404)` };
+    if (res.tooLarge) return { state: 'unknown', reason: `tarball of ${name}@${version} is more than ${max} bytes` };
+    return { state: 'unknown', reason: `tarball of ${name}@${version}: ${res.reason}` };
+  }
+  // Only a 200 is a tarball.
+  if (res.status !== 200) return { state: 'unknown', reason: `tarball of ${name}@${version}: HTTP ${res.status}` };
+  if (integrity && !matchesIntegrity(res.body, integrity)) return { state: 'unknown', reason: `tarball of ${name}@${version} does not match its integrity` };
+  return { state: 'ok', data: res.body, tarball: redactUrl(tarballUrl.href), ...(integrity ? { integrity } : {}) };
 }
