@@ -7,6 +7,7 @@ import { sanitize } from './model/sanitize.js';
 import { EXIT, exitCode } from './report/exit-code.js';
 import { formatGithub } from './report/github.js';
 import { formatJson } from './report/json.js';
+import { formatMarkdown } from './report/markdown.js';
 import { formatSarif } from './report/sarif.js';
 import { formatText } from './report/text.js';
 import { ConfigError, type Progress, type VerifyOptions, verify } from './verify.js';
@@ -21,7 +22,8 @@ export interface CliIo {
   stdin?: AsyncIterable<Buffer | string>;
 }
 
-const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
+const MANAGERS = ['npm', 'pnpm', 'yarn', 'bun'] as const;
 type Format = (typeof FORMATS)[number];
 
 class UsageError extends Error {}
@@ -67,7 +69,7 @@ type OptionSpec = [flags: string, description: string, config?: { default?: unkn
 
 /** Options every command that checks something shares. */
 const CHECK_OPTIONS: OptionSpec[] = [
-  ['--format <format>', 'Output format: text, json, sarif (code scanning) or github (Actions annotations)', { default: 'text' }],
+  ['--format <format>', 'Output format: text, json, sarif (code scanning), github (Actions annotations) or markdown (pull-request comments, job summaries)', { default: 'text' }],
   ['--output <file>', 'Write the report to a file instead of standard output'],
   ['--fail-on <severity>', 'Lowest severity that makes the exit code 1: error, warning or info', { default: 'error' }],
 ];
@@ -107,6 +109,11 @@ function registryOptions(opts: Options, io: CliIo): Omit<VerifyOptions, 'root'> 
   };
 }
 
+function colorFor(opts: Options, io: CliIo): boolean {
+  const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0' && io.env.FORCE_COLOR !== 'false';
+  return opts.color !== false && !io.env.NO_COLOR && !opts.output && (forced || !!io.stdout.isTTY);
+}
+
 async function readInput(file: string | undefined, io: CliIo): Promise<{ text: string; fileName?: string }> {
   if (file !== undefined && file !== '-') return { text: await readFile(path.resolve(io.cwd, file), 'utf8'), fileName: file };
   const chunks: Buffer[] = [];
@@ -129,8 +136,21 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .command('snippet [file]', 'Check a code snippet or a Markdown answer (a file, or standard input with - or no file)')
     .option('--lang <lang>', 'Treat the input as code in this language (js, jsx, ts, tsx, mjs, cjs, mts, cts) rather than detecting it');
   const mcpCommand = cli.command('mcp', 'Run a Model Context Protocol server on standard input/output for coding agents');
+  const installCommand = cli
+    .command('install [...specs]', 'Check the packages an install would bring in, then run the project\'s package manager (arguments after -- are passed to it)')
+    .alias('i')
+    .alias('add')
+    .option('--dry-run', 'Check, and print the package-manager command instead of running it')
+    .option('--force', 'Run the package manager even when the check found problems (after showing them)')
+    .option('--pm <manager>', 'Package manager to run: npm, pnpm, yarn or bun (default: packageManager in package.json, else the lockfile present, else npm)')
+    .option('--dir <dir>', 'Project directory (default: the current directory)');
+  const hookCommand = cli
+    .command('hook <agent>', 'Pre-tool-use hook for coding agents (claude): reads the tool call as JSON on standard input, blocks installs and npx runs of packages with errors')
+    .option('--allow-unknown', 'Let a command through when a package it names could not be checked');
   for (const command of [project, snippetCommand]) add(command, [...CHECK_OPTIONS, ...REGISTRY_OPTIONS, ...OUTPUT_OPTIONS]);
+  add(installCommand, [['--fail-on <severity>', 'Lowest severity that stops the install: error, warning or info', { default: 'error' }], ...REGISTRY_OPTIONS, ...OUTPUT_OPTIONS]);
   add(mcpCommand, REGISTRY_OPTIONS);
+  add(hookCommand, REGISTRY_OPTIONS);
   cli.help();
   cli.version(VERSION);
 
@@ -147,7 +167,11 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   }
   const opts = parsed.options;
   if (opts.help || opts.version) return EXIT.clean;
-  const command = cli.matchedCommandName;
+  const command = cli.matchedCommand?.name;
+  if (command === 'hook') {
+    const { hookCommand: runHook } = await import('./cli-guard.js');
+    return runHook(String(parsed.args[0]), registryOptions(opts, io), !!opts.allowUnknown, io);
+  }
   if (command === 'mcp') {
     try {
       const { runMcpServer } = await import('./mcp.js');
@@ -164,9 +188,30 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   let format: Format;
   let failOn: Severity;
   try {
-    format = oneOf(opts.format, FORMATS, '--format');
+    // `install` prints text for the person at the terminal; its result is the package manager's run.
+    format = command === 'install' ? 'text' : oneOf(opts.format, FORMATS, '--format');
     failOn = oneOf(opts.failOn, SEVERITIES, '--fail-on');
     const base = { ...registryOptions(opts, io), onProgress: progress.update };
+    if (command === 'install') {
+      const { installCommand: runInstall } = await import('./cli-guard.js');
+      const manager = opts.pm === undefined ? undefined : oneOf(opts.pm, MANAGERS, '--pm');
+      const code = await runInstall(
+        {
+          base,
+          root: path.resolve(io.cwd, String(opts.dir ?? '.')),
+          specs: parsed.args.map(String),
+          passThrough: ((opts['--'] as unknown[] | undefined) ?? []).map(String),
+          ...(manager ? { manager } : {}),
+          failOn,
+          dryRun: !!opts.dryRun,
+          force: !!opts.force,
+          color: colorFor(opts, io),
+        },
+        io,
+      );
+      progress.done();
+      return code;
+    }
     if (command === 'snippet') {
       const [{ parseLang }, { verifySnippet }] = await Promise.all([import('./scan/snippet.js'), import('./snippet.js')]);
       if (parsed.args.length > 1) throw new UsageError(`expected at most one file, got ${parsed.args.length}`);
@@ -195,13 +240,13 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     return EXIT.incomplete;
   }
   progress.done();
-  const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0' && io.env.FORCE_COLOR !== 'false';
-  const color = opts.color !== false && !io.env.NO_COLOR && !opts.output && (forced || !!io.stdout.isTTY);
+  const color = colorFor(opts, io);
   const formatters: Record<Format, () => string> = {
     text: () => formatText(report, { color }),
     json: () => formatJson(report),
     sarif: () => formatSarif(report, { root }),
     github: () => formatGithub(report),
+    markdown: () => formatMarkdown(report),
   };
   const output = formatters[format]();
   if (opts.output) {

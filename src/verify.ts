@@ -162,5 +162,5 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     findings.push(...typeFindings.filter((f) => !changes || f.locations.some(changes.includes)));
   }
   popularity.save();
-  return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size, ...(changes ? { changes: { ref: changes.ref, unchanged } } : {}) });
+  return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size, ...(changes ? { changes: { ref: changes.ref, unchanged, ...(changes.lockfile ? { lockfile: changes.lockfile } : {}) } } : {}) });
 }

@@ -34,6 +34,16 @@ export interface Summary {
   imports: number;
 }
 
+/** With `--changed-since`, what the change did to the locked packages, by name. */
+export interface LockfileChanges {
+  /** The git ref compared against. */
+  ref: string;
+  lockfile: string;
+  added: Array<{ name: string; versions: string[] }>;
+  removed: Array<{ name: string; versions: string[] }>;
+  updated: Array<{ name: string; from: string[]; to: string[] }>;
+}
+
 export type ReportStatus = 'clean' | 'findings' | 'incomplete';
 
 /** The result of one run; the JSON output is this object. */
@@ -44,4 +54,6 @@ export interface Report {
   summary: Summary;
   packages: PackageResult[];
   findings: Finding[];
+  /** With `--changed-since` and a lockfile the change touched. */
+  lockfileChanges?: LockfileChanges;
 }

@@ -2,7 +2,7 @@ import { resolveVersion } from '../checks/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
 import { type Finding, compareFindings, compareText, sortLocations } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
-import type { PackageResult, Report, ReportStatus } from '../model/report.js';
+import type { LockfileChanges, PackageResult, Report, ReportStatus } from '../model/report.js';
 import type { PackageRequest } from '../model/request.js';
 import { redactDeep } from '../model/sanitize.js';
 import type { DepverifyConfig } from '../scan/config.js';
@@ -67,7 +67,7 @@ export interface ReportInput {
   allFindings: Finding[];
   skipped: number;
   /** With `--changed-since`: the ref, and how many references were left out as unchanged. */
-  changes?: { ref: string; unchanged: number };
+  changes?: { ref: string; unchanged: number; lockfile?: LockfileChanges };
 }
 
 export function buildReport(input: ReportInput): Report {
@@ -105,5 +105,6 @@ export function buildReport(input: ReportInput): Report {
     },
     packages,
     findings,
+    ...(input.changes?.lockfile ? { lockfileChanges: input.changes.lockfile } : {}),
   });
 }

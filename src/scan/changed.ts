@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Location } from '../model/finding.js';
 import type { LockedPackage, ProjectScan } from '../model/references.js';
+import type { LockfileChanges } from '../model/report.js';
 import { ConfigError } from './config.js';
 import { LOCKFILE_READERS } from './lockfile.js';
 import { readManifest } from './manifest.js';
@@ -18,6 +19,8 @@ export interface ChangeSet {
   ref: string;
   /** Whether a location points at something the change added or altered. */
   includes(location: Location): boolean;
+  /** The locked packages the change added, removed or moved to other versions (when it touched the lockfile). */
+  lockfile?: LockfileChanges;
 }
 
 async function git(root: string, args: string[]): Promise<string> {
@@ -51,12 +54,14 @@ export async function changedSince(root: string, ref: string, scan: ProjectScan)
 
   const lockPaths = new Set<string>();
   const lockfile = scan.lockfile;
+  let lockChanges: LockfileChanges | undefined;
   if (lockfile && files.has(lockfile.path)) {
     const reader = LOCKFILE_READERS.find((r) => r.files.includes(lockfile.path));
     const text = await showAt(root, ref, lockfile.path);
     const before = text !== undefined && reader ? (await reader.read(lockfile.path, text)).lockfile : undefined;
     const old = new Map((before?.packages ?? []).map((e) => [e.path, entryKey(e)]));
     for (const entry of lockfile.packages) if (old.get(entry.path) !== entryKey(entry)) lockPaths.add(entry.path);
+    lockChanges = { ref, lockfile: lockfile.path, ...diffByName(before?.packages ?? [], lockfile.packages) };
   }
 
   const manifestFields = new Set<string>();
@@ -73,10 +78,32 @@ export async function changedSince(root: string, ref: string, scan: ProjectScan)
   const manifests = new Set(scan.manifests.map((m) => m.path));
   return {
     ref,
+    ...(lockChanges ? { lockfile: lockChanges } : {}),
     includes(location) {
       if (lockfile && location.file === lockfile.path) return location.field !== undefined && lockPaths.has(location.field);
       if (manifests.has(location.file)) return manifestFields.has(`${location.file}\0${location.field ?? ''}`);
       return files.has(location.file);
     },
   };
+}
+
+/** Registry packages by name, before and after: which names came, went, or changed versions. */
+export function diffByName(before: LockedPackage[], after: LockedPackage[]): Omit<LockfileChanges, 'ref' | 'lockfile'> {
+  const versions = (entries: LockedPackage[]): Map<string, string[]> => {
+    const map = new Map<string, Set<string>>();
+    for (const e of entries) if (!e.local) map.set(e.name, (map.get(e.name) ?? new Set()).add(e.version));
+    return new Map([...map].map(([name, set]) => [name, [...set].sort()]));
+  };
+  const old = versions(before);
+  const now = versions(after);
+  const names = [...new Set([...old.keys(), ...now.keys()])].sort();
+  const diff: Omit<LockfileChanges, 'ref' | 'lockfile'> = { added: [], removed: [], updated: [] };
+  for (const name of names) {
+    const from = old.get(name);
+    const to = now.get(name);
+    if (!from && to) diff.added.push({ name, versions: to });
+    else if (from && !to) diff.removed.push({ name, versions: from });
+    else if (from && to && from.join('\0') !== to.join('\0')) diff.updated.push({ name, from, to });
+  }
+  return diff;
 }
