@@ -6,6 +6,7 @@
 import { lexer, type Token, type Tokens } from 'marked';
 import { createRequire } from 'node:module';
 import type * as TypeScript from 'typescript';
+import { type FoundSpec, scriptsOfHtml, specsInText, specsOfCdnUrls, specsOfManifestBlock, specsOfShell } from './snippet-installs.js';
 
 export type SnippetLang = 'js' | 'jsx' | 'ts' | 'tsx' | 'mjs' | 'cjs' | 'mts' | 'cts';
 
@@ -39,8 +40,7 @@ const LANGS: Record<string, SnippetLang> = {
   mjs: 'mjs', cjs: 'cjs', mts: 'mts', cts: 'cts',
 };
 const SHELLS = new Set(['sh', 'bash', 'shell', 'console', 'zsh', 'terminal', 'powershell', 'ps', 'cmd', 'bat']);
-// `npm i x`, `yarn add x`, `pnpm add x`, `bun add x`, optionally after a prompt or `sudo`.
-const INSTALL = /^\s*(?:[$>#]\s*)?(?:sudo\s+)?(npm\s+(?:install|i|add)|yarn\s+(?:global\s+)?add|pnpm\s+(?:add|install|i)|bun\s+(?:add|install|i))\b(.*)$/;
+const HTML = new Set(['html', 'htm', 'xhtml', 'vue', 'svelte']);
 
 export function parseLang(raw: string | undefined): SnippetLang | undefined {
   return raw === undefined ? undefined : LANGS[raw.trim().toLowerCase()];
@@ -53,26 +53,26 @@ export function looksLikeMarkdown(text: string, fileName?: string): boolean {
   return /^ {0,3}(```|~~~)/m.test(text);
 }
 
-/** Package specs of one install command line; flags and their values are left out. */
-function installSpecs(args: string): string[] {
-  const specs: string[] = [];
-  for (const word of args.split(/\s+/)) {
-    if (!word || word.startsWith('-')) continue;
-    if (/^[&|;#>]/.test(word)) break; // the next command, a comment or a redirect
-    if (/^(?:\.{0,2}\/|file:|git[+:]|https?:|link:|workspace:)/.test(word)) continue;
-    specs.push(word.replace(/^['"]|['"]$/g, ''));
-  }
-  return specs;
+function toInstalls(found: FoundSpec[], firstLine: number, block?: number): InstallSpec[] {
+  return found.map((f) => ({ spec: f.spec, command: f.command, line: firstLine + f.line, ...(block ? { block } : {}) }));
 }
 
-function installsIn(text: string, firstLine: number, block?: number): InstallSpec[] {
-  const out: InstallSpec[] = [];
-  text.split('\n').forEach((lineText, i) => {
-    const m = INSTALL.exec(lineText);
-    if (!m) return;
-    for (const spec of installSpecs(m[2] ?? '')) out.push({ spec, command: m[1]!.replace(/\s+/g, ' '), line: firstLine + i, ...(block ? { block } : {}) });
-  });
-  return out;
+/** A code block without its shell lines (an install command pasted as its first line): blank, so lines keep their numbers. */
+function withoutShellLines(code: string, found: FoundSpec[]): string {
+  const shellLines = new Set(found.filter((f) => f.command !== 'cdn').map((f) => f.line));
+  const lines = code.split('\n');
+  return lines.map((l, i) => (shellLines.has(i) && !/^\s*(?:\/\/|\/\*|\*)/.test(l) ? '' : l)).join('\n');
+}
+
+/** An HTML block as code: its inline scripts where they stand (same lines and columns), the rest blank. */
+function htmlAsCode(html: string): string | undefined {
+  const scripts = scriptsOfHtml(html);
+  if (scripts.length === 0) return undefined;
+  const lines = html.split('\n').map(() => '');
+  for (const { code, line, column } of scripts) {
+    code.split('\n').forEach((text, i) => (lines[line + i] = i === 0 ? ' '.repeat(column) + text : text));
+  }
+  return lines.join('\n');
 }
 
 // Loaded only when an untagged block has to be told apart from prose: importing this module (as
@@ -109,19 +109,25 @@ export function readSnippet(text: string, options: { fileName?: string; lang?: S
         const first = startLine + 1 + (/^\n*/.exec(code.raw)?.[0].length ?? 0);
         const info = (code.lang ?? '').split(/[\s{]/)[0]!.toLowerCase();
         const lang = parseLang(info);
-        if (lang) blocks.push({ block: index, lang, code: code.text, startLine: first });
-        else if (SHELLS.has(info) || info === '') {
-          const fromShell = installsIn(code.text, first, index);
+        if (lang) {
+          const found = specsInText(code.text, { wholeLines: true });
+          installs.push(...toInstalls([...found, ...specsOfCdnUrls(code.text)], first, index));
+          blocks.push({ block: index, lang, code: found.length ? withoutShellLines(code.text, found) : code.text, startLine: first });
+        } else if (SHELLS.has(info) || info === '') {
+          const fromShell = toInstalls(specsOfShell(code.text), first, index);
           installs.push(...fromShell);
           if (info === '' && fromShell.length === 0 && parsesAsCode(code.text)) blocks.push({ block: index, lang: 'ts', code: code.text, startLine: first });
+        } else if (info === 'json' || info === 'jsonc' || info === 'json5') {
+          installs.push(...toInstalls(specsOfManifestBlock(code.text), first, index));
+        } else if (HTML.has(info)) {
+          installs.push(...toInstalls(specsOfCdnUrls(code.text), first, index));
+          const scriptCode = htmlAsCode(code.text);
+          if (scriptCode !== undefined) blocks.push({ block: index, lang: 'js', code: scriptCode, startLine: first });
         }
       } else {
-        // Prose: an install command quoted inline (`npm install express`), in a paragraph, a list
-        // item or a quote; the line is where the quote is.
-        for (const m of token.raw.matchAll(/`([^`\n]+)`/g)) {
-          const line = startLine + (token.raw.slice(0, m.index).match(/\n/g) ?? []).length;
-          installs.push(...installsIn(m[1]!, line));
-        }
+        // Prose: an install command quoted inline (`npm install express`, 'npm i zod'), in a
+        // paragraph, a list item or a quote; the line is where the quote is.
+        installs.push(...toInstalls(specsInText(token.raw, { wholeLines: false }), startLine));
       }
       offsetLine += (token.raw.match(/\n/g) ?? []).length;
     }
