@@ -6,7 +6,9 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
+import { CODE_INFO } from './model/codes.js';
 import type { Finding, Location } from './model/finding.js';
 import type { Report } from './model/report.js';
 import { scanImports } from './scan/imports.js';
@@ -64,7 +66,7 @@ export async function verifySnippet(options: SnippetOptions): Promise<Report> {
     await writeFile(path.join(root, 'package.json'), `${JSON.stringify({ name: 'depverify-snippet', private: true, type: 'module', dependencies }, null, 2)}\n`);
 
     // The project is temporary: its member results would never be read again.
-    const report = await verify({ ...rest, root, keepMemberResults: false });
+    const report = await verify({ ...rest, root, keepMemberResults: false, tolerateSyntaxErrors: true });
     const remap = (loc: Location): Location => {
       if (loc.file === 'package.json' && loc.field?.startsWith('dependencies.')) {
         const name = loc.field.slice('dependencies.'.length);
@@ -78,10 +80,35 @@ export async function verifySnippet(options: SnippetOptions): Promise<Report> {
       // Every import is declared above, by construction: an unlisted import says nothing here.
       .filter((f) => f.code !== 'UNLISTED_DEPENDENCY')
       .map((f) => ({ ...f, locations: dedupe(f.locations.map(remap)) }));
-    return { ...report, summary: { ...report.summary, manifests: 0, sourceFiles: snippet.blocks.length }, findings };
+    findings.push(...builtinInstalls(installed, display));
+    const counts = { errors: 0, warnings: 0, infos: 0 };
+    for (const f of findings) counts[f.severity === 'error' ? 'errors' : f.severity === 'warning' ? 'warnings' : 'infos']++;
+    const status = report.status === 'incomplete' ? 'incomplete' : findings.length ? 'findings' : 'clean';
+    return { ...report, status, summary: { ...report.summary, ...counts, manifests: 0, sourceFiles: snippet.blocks.length }, findings };
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * BUILTIN_INSTALLED: an install line for a name that is one of Node's own modules (`npm install
+ * readline`): the npm package of that name is someone else's, not the module the code means, and
+ * the module needs no install.
+ */
+function builtinInstalls(installed: Map<string, { range: string; from: InstallSpec }>, file: string): Finding[] {
+  const findings: Finding[] = [];
+  for (const [name, { from }] of installed) {
+    if (name.includes('/') || !isBuiltin(name)) continue;
+    findings.push({
+      code: 'BUILTIN_INSTALLED',
+      severity: CODE_INFO.BUILTIN_INSTALLED.severity,
+      package: name,
+      message: `${name} is a Node.js built-in module: \`${from.command} ${from.spec}\` installs an unrelated npm package of the same name.`,
+      hint: `Remove ${name} from the install line; require('node:${name}') or import from 'node:${name}' needs no install.`,
+      locations: [{ file, line: from.line, field: `${from.command} ${from.spec}` }],
+    });
+  }
+  return findings;
 }
 
 function dedupe(locations: Location[]): Location[] {

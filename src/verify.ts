@@ -57,6 +57,8 @@ export interface VerifyOptions extends Partial<Omit<RegistryClientOptions, 'root
   allowedHosts?: string[];
   /** @internal Keep member results between runs of this directory (default true; off for snippets' temporary projects). */
   keepMemberResults?: boolean;
+  /** @internal A syntax error that lost no import is a warning (snippets: answers cut off mid-code). */
+  tolerateSyntaxErrors?: boolean;
 }
 
 export { ConfigError };
@@ -75,7 +77,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     requests = options.packages.map(parsePackageArg);
   } else {
     options.onProgress?.({ phase: 'scan', done: 0, total: 1 });
-    scan = await scanProject(root, config);
+    scan = await scanProject(root, config, options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {});
     requests = collectRequests(scan);
   }
   let changes: ChangeSet | undefined;

@@ -16,7 +16,15 @@ export const checkInputErrors = defineProjectCheck({
       const problem = lockEntryProblem(entry);
       return problem ? [{ file: entry.lockfile, line: entry.line, message: problem }] : [];
     });
-    return [...scan.errors, ...invalidSpecs, ...badLockEntries].map((error) => ({
+    const recovered = (scan.warnings ?? []).map((warning) => ({
+      code: 'SYNTAX_ERROR' as const,
+      severity: CODE_INFO.SYNTAX_ERROR.severity,
+      package: '',
+      message: sanitize(`${warning.file}${warning.line ? `:${warning.line}` : ''}: ${warning.message}; every import in it was still read and checked`),
+      hint: 'The code is cut off or mixes in other text (a shell line, prose); fix it before running it.',
+      locations: [{ file: warning.file, ...(warning.line ? { line: warning.line } : {}), ...(warning.column ? { column: warning.column } : {}) }],
+    }));
+    return [...recovered, ...[...scan.errors, ...invalidSpecs, ...badLockEntries].map((error) => ({
       code: 'INPUT_ERROR' as const,
       severity: CODE_INFO.INPUT_ERROR.severity,
       package: '',
@@ -31,6 +39,6 @@ export const checkInputErrors = defineProjectCheck({
         },
       ],
       ...('reason' in error && error.reason ? { details: { reason: error.reason } } : {}),
-    }));
+    }))];
   },
 });

@@ -145,4 +145,14 @@ export const CODE_INFO = {
     title: 'No type declarations to check against',
     help: 'The package has neither its own declarations nor an @types package (or they could not be fetched: then it is a warning), so nothing is claimed about the members its importers use.',
   },
+  SYNTAX_ERROR: {
+    severity: 'warning',
+    title: 'Code block does not parse',
+    help: "A snippet's code block has a syntax error (an answer cut off mid-code, a shell line or prose inside the block), but TypeScript's parser recovered and every import-like statement was still read and checked. When an import was lost, it is an INPUT_ERROR instead and the run is incomplete.",
+  },
+  BUILTIN_INSTALLED: {
+    severity: 'warning',
+    title: 'Install line names a Node.js built-in module',
+    help: "An answer's install line names one of Node's own modules (readline, querystring, crypto…). The npm package of that name is an unrelated package (or a placeholder), not the module the code uses; the built-in needs no install. Remove it from the install line.",
+  },
 } as const satisfies Record<FindingCode, CodeInfo>;

@@ -27,6 +27,8 @@ export const FINDING_CODES = [
   'INVENTED_MEMBER',
   'SUBPATH_NOT_FOUND',
   'TYPES_UNAVAILABLE',
+  'SYNTAX_ERROR',
+  'BUILTIN_INSTALLED',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

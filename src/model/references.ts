@@ -135,6 +135,8 @@ export interface ProjectScan {
   imports: ImportSite[];
   lockfile?: Lockfile;
   errors: InputError[];
+  /** Problems that lost nothing (a snippet's syntax error with every import still read): warnings, not gaps. */
+  warnings?: InputError[];
   /** Number of source files read. */
   sourceFiles: number;
 }

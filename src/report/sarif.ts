@@ -48,6 +48,8 @@ const TAGS: Record<FindingCode, string[]> = {
   INVENTED_MEMBER: ['dependencies', 'correctness', 'hallucination'],
   SUBPATH_NOT_FOUND: ['dependencies', 'correctness', 'hallucination'],
   TYPES_UNAVAILABLE: ['dependencies', 'incomplete'],
+  SYNTAX_ERROR: ['correctness'],
+  BUILTIN_INSTALLED: ['dependencies', 'correctness'],
 };
 
 const pascalCase = (code: string): string =>

@@ -13,12 +13,20 @@ export interface ScanImportsOptions {
   workspaceDirs?: readonly string[];
   /** Larger files are skipped with an InputError (generated bundles, not code anyone wrote). */
   maxFileBytes?: number;
+  /**
+   * A syntax error that lost no import (TypeScript's parser recovers; every import-like statement
+   * of the text was still read) is a warning, not a file left unread: for snippets, where answers
+   * are cut off mid-code or mix shell lines into a block.
+   */
+  tolerateSyntaxErrors?: boolean;
 }
 
 export interface ImportScan {
   /** Sorted by file, line, column. */
   imports: ImportSite[];
   errors: InputError[];
+  /** With tolerateSyntaxErrors: the syntax errors that lost no import (absent when none). */
+  warnings?: InputError[];
   /** Number of source files read. */
   sourceFiles: number;
 }
@@ -26,7 +34,21 @@ export interface ImportScan {
 const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 const READ_CONCURRENCY = 16;
 
-type FileResult = { raw: RawImport[]; errors: InputError[]; read: boolean };
+type FileResult = { raw: RawImport[]; errors: InputError[]; warnings?: InputError[]; read: boolean };
+
+// Statements that import: what a parse that recovered from an error must still have found.
+const IMPORT_LIKE = /\bimport\s*(?:type\s+)?(?:[\w$*{},\s]+?\s*from\s*)?['"`]|\bimport\s*\(\s*['"`]|\brequire\s*\(\s*['"`]|\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\})\s*(?:as\s+[\w$]+\s*)?from\s*['"`]/g;
+
+/**
+ * Whether a parse that recovered lost an import: the text holds more import-like statements than
+ * the parser read, or the error is a string cut off on an import's line (`from 'zo`: a specifier
+ * that is not what was meant).
+ */
+export function lostImports(text: string, read: number, error: InputError): boolean {
+  if ((text.match(IMPORT_LIKE)?.length ?? 0) > read) return true;
+  const line = error.line === undefined ? '' : (text.split('\n')[error.line - 1] ?? '');
+  return /unterminated string/i.test(error.message) && new RegExp(IMPORT_LIKE.source).test(line);
+}
 
 export async function scanImports(root: string, opts: ScanImportsOptions): Promise<ImportScan> {
   const listed = await listSourceFiles(root);
@@ -60,6 +82,9 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     }
     const { text, encodingError } = decodeUtf8(file, bytes);
     const { imports, error } = readImports(file, text);
+    if (opts.tolerateSyntaxErrors && error && error.reason === undefined && !encodingError && !lostImports(text, imports.length, error)) {
+      return { raw: imports, read: true, errors: [], warnings: [error] };
+    }
     // A binary file's encoding is beside the point: it is reported as binary only. A replacement
     // character the parser trips on is the bad byte already reported.
     const errors =
@@ -69,11 +94,13 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   const results = await mapBounded(listed.files, READ_CONCURRENCY, readOne);
 
   const imports: ImportSite[] = [];
+  const warnings: InputError[] = [];
   let sourceFiles = 0;
   results.forEach((result, i) => {
     const file = listed.files[i] as string;
     if (result.read) sourceFiles++;
     errors.push(...result.errors);
+    warnings.push(...(result.warnings ?? []));
     const aliases = aliasesFor(file);
     for (const raw of result.raw) {
       const c = classifySpecifier(raw.specifier, { aliases });
@@ -83,7 +110,7 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   });
   imports.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   errors.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { imports, errors, sourceFiles };
+  return { imports, errors, ...(warnings.length ? { warnings } : {}), sourceFiles };
 }
 
 /** Like Promise.all over items.map(fn), with at most `limit` calls in flight; results keep input order. */
