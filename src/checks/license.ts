@@ -22,7 +22,8 @@ function excepted(name: string, version: string, exceptions: readonly LicenseExc
 
 type Draft = Omit<Finding, 'locations'>;
 
-const canonical = (parsed: ParsedLicense): string => (parsed.kind === 'expression' ? formatSpdx(parsed.tree) : parsed.kind);
+// An ambiguous name compares as its likeliest reading: `BSD` → `BSD-2-Clause` clarifies, it does not relicense.
+const canonical = (parsed: ParsedLicense): string => (parsed.kind === 'expression' ? formatSpdx(parsed.tree) : parsed.kind === 'ambiguous' ? parsed.guess : parsed.kind);
 
 /** How a licence fares under the policy, for comparing two of them: higher is worse. */
 function rank(parsed: ParsedLicense, context: CheckContext): number {
@@ -52,9 +53,15 @@ function judgeVersion(name: string, version: string, facts: PackageFacts, contex
     drafts.push(draft('LICENSE_UNLICENSED', name, version, `${at} is UNLICENSED: its author grants no right to use it.`, 'Do not ship it; ask the author for a licence or replace the package.', { license: 'UNLICENSED' }));
   } else if (parsed.kind !== 'expression') {
     const what =
-      parsed.kind === 'missing' ? 'declares no licence' : parsed.kind === 'custom' ? `has a custom licence (${sanitize(parsed.file, 80)})` : `has a licence that is not an SPDX expression ("${shown}")`;
+      parsed.kind === 'missing'
+        ? 'declares no licence'
+        : parsed.kind === 'custom'
+          ? `has a custom licence (${sanitize(parsed.file, 80)})`
+          : parsed.kind === 'ambiguous'
+            ? `declares the licence "${shown}", which names no single licence (${parsed.guess} is only one of them)`
+            : `has a licence that is not an SPDX expression ("${shown}")`;
     const hint = 'Read the licence terms in the package before shipping it, then record an exception with the reason.';
-    drafts.push(draft('LICENSE_REVIEW', name, version, `${at} ${what}.`, hint, { kind: parsed.kind, ...(raw ? { license: shown } : {}) }));
+    drafts.push(draft('LICENSE_REVIEW', name, version, `${at} ${what}.`, hint, { kind: parsed.kind, ...(raw ? { license: shown } : {}), ...(parsed.kind === 'ambiguous' ? { guess: parsed.guess } : {}) }));
   } else {
     const verdict = judgeExpression(parsed.tree, context.config.licenses, context.projectLicense);
     const details = { license: sanitize(parsed.expression, 120), ...(parsed.corrected ? { declared: shown } : {}) };

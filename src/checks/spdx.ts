@@ -16,7 +16,19 @@ export type ParsedLicense =
   | { kind: 'unlicensed' }
   | { kind: 'missing' }
   | { kind: 'custom'; file: string }
-  | { kind: 'unparseable'; text: string };
+  | { kind: 'unparseable'; text: string }
+  /** A name several SPDX licences answer to ("BSD", "GPL"): spdx-correct's pick is only a guess. */
+  | { kind: 'ambiguous'; text: string; guess: string };
+
+// Families with several versions or variants: a name without a number does not say which.
+const VERSIONED_FAMILY = /^(?:BSD-[234]-Clause|GPL-|LGPL-|AGPL-|MPL-|Artistic-|Apache-|EPL-|CDDL-|CC-|OSL-|AFL-|EUPL-)/;
+
+/** Whether a correction picked one of several licences the text could mean. */
+function ambiguousCorrection(text: string, corrected: string): boolean {
+  if (/\d/.test(text)) return false; // a version or a clause count was written
+  if (/\b(?:new|revised|modified|simplified|free|clear)\b/i.test(text)) return false; // BSD's variants by name
+  return VERSIONED_FAMILY.test(corrected);
+}
 
 /**
  * The licence field as npm documents it: an SPDX expression, `UNLICENSED`, `SEE LICENSE IN
@@ -41,6 +53,7 @@ function parseUncached(raw: string | undefined): ParsedLicense {
     return { kind: 'expression', expression: text, tree: parseSpdx(text) as SpdxNode };
   } catch {
     const corrected = correctSpdx(text);
+    if (corrected && ambiguousCorrection(text, corrected)) return { kind: 'ambiguous', text, guess: corrected };
     if (corrected) {
       try {
         return { kind: 'expression', expression: corrected, tree: parseSpdx(corrected) as SpdxNode, corrected: text };

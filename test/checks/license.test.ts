@@ -45,9 +45,17 @@ describe('licence shapes', () => {
   it('corrects legacy names and says what was declared', () => {
     const [apache, bsd] = [one('Apache 2'), one('BSD')];
     expect(apache).toEqual([]);
-    expect(bsd).toEqual([]);
+    // "BSD" is 2-clause or 3-clause (or 4): a person decides, depverify does not guess.
+    expect(bsd.map((f) => [f.code, f.details?.kind, f.details?.guess])).toEqual([['LICENSE_REVIEW', 'ambiguous', 'BSD-2-Clause']]);
+    expect(one('GPL').map((f) => [f.code, f.details?.kind])).toEqual([['LICENSE_REVIEW', 'ambiguous']]);
+    expect(one('New BSD License')).toEqual([]);
     const [gpl] = one('GPLv3');
     expect(gpl).toMatchObject({ code: 'LICENSE_NOT_ALLOWED', details: { license: 'GPL-3.0-or-later', declared: 'GPLv3' } });
+  });
+
+  it('a legacy licenses array with an ambiguous name is reviewed, not passed by an allow list', () => {
+    const findings = run({ '1.0.0': { license: undefined } }, { extra: { licenses: [{ type: 'BSD' }] }, config: { licenses: { allow: ['BSD-2-Clause'] } } });
+    expect(findings.map((f) => [f.code, f.details?.kind])).toEqual([['LICENSE_REVIEW', 'ambiguous']]);
   });
 
   it('reads the legacy licenses array as alternatives', () => {
@@ -114,7 +122,8 @@ describe('policy', () => {
 
 describe('relicensing', () => {
   it('a spelling change is no relicensing; a permissive-to-permissive one is info', () => {
-    expect(run({ '1.0.0': { license: 'BSD' }, '2.0.0': { license: 'BSD-2-Clause' } }, { wanted: '^1.0.0' })).toEqual([]);
+    // Only the ambiguous name is reported; naming the clause count later is no relicensing.
+    expect(run({ '1.0.0': { license: 'BSD' }, '2.0.0': { license: 'BSD-2-Clause' } }, { wanted: '^1.0.0' }).map((f) => f.code)).toEqual(['LICENSE_REVIEW']);
     expect(run({ '1.0.0': { license: '(MIT)' }, '2.0.0': { license: 'MIT' } }, { wanted: '^1.0.0' })).toEqual([]);
     const [change] = run({ '1.0.0': { license: 'ISC' }, '2.0.0': { license: 'BlueOak-1.0.0' } }, { wanted: '^1.0.0' });
     expect(change).toMatchObject({ code: 'LICENSE_CHANGED', severity: 'info', details: { stricter: false } });
