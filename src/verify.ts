@@ -11,7 +11,8 @@ import { createPopularity } from './popularity.js';
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry/client.js';
 import { defaultCacheDir } from './registry/facts-cache.js';
 import { fetchMonthlyDownloads } from './registry/downloads.js';
-import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePattern, normaliseHost, parseConfig } from './scan/config.js';
+import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePattern, normaliseHost, parseConfig, withPnpmSettings } from './scan/config.js';
+import { readPnpmSupplyChainSettings } from './scan/pnpm-workspace.js';
 import { type ChangeSet, changedSince } from './scan/changed.js';
 import { scanProject } from './scan/project.js';
 import { parsePackageArg } from './scan/package-args.js';
@@ -75,7 +76,10 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     requests = options.packages.map(parsePackageArg);
   } else {
     options.onProgress?.({ phase: 'scan', done: 0, total: 1 });
-    scan = await scanProject(root, config);
+    const [scanned, pnpm] = await Promise.all([scanProject(root, config), readPnpmSupplyChainSettings(root)]);
+    scan = scanned;
+    scan.errors.push(...pnpm.errors);
+    withPnpmSettings(config, pnpm.settings);
     requests = collectRequests(scan);
   }
   let changes: ChangeSet | undefined;
@@ -124,7 +128,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   };
 
   const projectLicense = scan.manifests.find((m) => m.dir === '')?.license;
-  const context: CheckContext = { config, now: options.now ?? Date.now(), ...(projectLicense ? { projectLicense } : {}) };
+  const context: CheckContext = { config, now: options.now ?? Date.now(), ...(projectLicense ? { projectLicense } : {}), ...(changes ? { changedSince: changes.ref } : {}) };
   const byName = new Map<string, PackageRequest[]>();
   for (const request of requests) {
     const list = byName.get(request.name);
@@ -162,5 +166,5 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     findings.push(...typeFindings.filter((f) => !changes || f.locations.some(changes.includes)));
   }
   popularity.save();
-  return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size, ...(changes ? { changes: { ref: changes.ref, unchanged } } : {}) });
+  return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size, installScriptsAllow: config.release.installScriptsAllow, ...(changes ? { changes: { ref: changes.ref, unchanged } } : {}) });
 }

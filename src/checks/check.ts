@@ -29,6 +29,8 @@ export interface CheckContext {
   projectLicense?: string;
   /** The time the run judges ages against, in ms since the epoch (injected, so tests are stable). */
   now: number;
+  /** With `--changed-since`: the ref; the requests checked are then only what the change added. */
+  changedSince?: string;
 }
 
 /** Everything a per-package check may look at. Checks are pure: no I/O. */

@@ -9,6 +9,8 @@ export interface VersionFacts {
   types?: string;
   /** preinstall/install/postinstall scripts, or the registry's hasInstallScript flag. */
   hasInstallScript?: boolean;
+  /** The registry holds a build provenance attestation for this version (`dist.attestations`). */
+  provenance?: boolean;
 }
 
 export interface PackageFacts {

@@ -34,6 +34,14 @@ export interface Summary {
   imports: number;
 }
 
+/** A locked package whose installed version runs an install script. */
+export interface InstallScriptEntry {
+  name: string;
+  version: string;
+  /** On installScripts.allow (or pnpm's onlyBuiltDependencies); absent when no list is kept. */
+  allowed?: boolean;
+}
+
 export type ReportStatus = 'clean' | 'findings' | 'incomplete';
 
 /** The result of one run; the JSON output is this object. */
@@ -44,4 +52,6 @@ export interface Report {
   summary: Summary;
   packages: PackageResult[];
   findings: Finding[];
+  /** With a lockfile: every locked package that runs an install script, sorted by name. */
+  installScripts?: InstallScriptEntry[];
 }

@@ -33,6 +33,10 @@ function distilVersion(manifest: Json): VersionFacts {
   if (manifest.hasInstallScript === true || (scripts && INSTALL_SCRIPTS.some((s) => str(scripts[s])))) {
     facts.hasInstallScript = true;
   }
+  // npm's registry lists a provenance attestation as `dist.attestations.provenance`; only that
+  // (not any attestation) is build provenance.
+  const dist = isObject(manifest.dist) ? manifest.dist : undefined;
+  if (dist && isObject(dist.attestations) && isObject(dist.attestations.provenance)) facts.provenance = true;
   return facts;
 }
 

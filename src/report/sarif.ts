@@ -48,6 +48,11 @@ const TAGS: Record<FindingCode, string[]> = {
   INVENTED_MEMBER: ['dependencies', 'correctness', 'hallucination'],
   SUBPATH_NOT_FOUND: ['dependencies', 'correctness', 'hallucination'],
   TYPES_UNAVAILABLE: ['dependencies', 'incomplete'],
+  RELEASE_TOO_NEW: [...SUPPLY_CHAIN, 'release'],
+  RELEASE_AGE_UNKNOWN: ['dependencies', 'incomplete'],
+  PROVENANCE_LOST: [...SUPPLY_CHAIN, 'release', 'provenance'],
+  INSTALL_SCRIPT_ADDED: [...SUPPLY_CHAIN, 'release', 'install-script'],
+  INSTALL_SCRIPT_NOT_ALLOWED: [...SUPPLY_CHAIN, 'install-script'],
 };
 
 const pascalCase = (code: string): string =>
