@@ -18,6 +18,7 @@ import { scanProject } from './scan/project.js';
 import { parsePackageArg } from './scan/package-args.js';
 import { collectRequests } from './scan/requests.js';
 import { applySeverities, buildReport } from './report/build.js';
+import { attachSigningKeys } from './verify-signing.js';
 import { VERSION } from './version.js';
 
 const TOOL = { name: 'depverify', version: VERSION };
@@ -156,6 +157,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
       findings.push(finding);
     }
   }
+  findings.push(...(await attachSigningKeys(inputs, client, scan)));
   for (const input of inputs) for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
   // A caller's own client without tarball() has opted out of member checks, as `types: false` does.
   if (options.types !== false && client.tarball && !options.packages?.length && scan.imports.length) {

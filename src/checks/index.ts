@@ -10,6 +10,7 @@ import { checkMaintenance } from './maintenance.js';
 import { checkNonRegistry } from './non-registry.js';
 import { checkReleaseAge } from './release-age.js';
 import { checkReleaseChanges } from './release-changes.js';
+import { checkSignatures } from './signatures.js';
 import { checkSuspicious } from './suspicious.js';
 import { checkUnlisted } from './unlisted.js';
 import { checkVersions } from './versions.js';
@@ -18,5 +19,5 @@ export type { CheckContext, PackageCheck, PackageInput, Popularity, ProjectCheck
 export { wantsDownloads } from './suspicious.js';
 
 /** Run in this order; findings are sorted afterwards, so the order only affects merging. */
-export const PACKAGE_CHECKS: readonly PackageCheck[] = [checkExistence, checkVersions, checkDeprecation, checkLicense, checkMaintenance, checkSuspicious, checkReleaseAge, checkReleaseChanges, checkInstallScripts];
+export const PACKAGE_CHECKS: readonly PackageCheck[] = [checkExistence, checkVersions, checkDeprecation, checkLicense, checkMaintenance, checkSuspicious, checkReleaseAge, checkReleaseChanges, checkInstallScripts, checkSignatures];
 export const PROJECT_CHECKS: readonly ProjectCheck[] = [checkInputErrors, checkNonRegistry, checkUnlisted, checkLockfileIntegrity, checkLockfileSync];

@@ -170,4 +170,19 @@ export const CODE_INFO = {
     title: 'Install script not on the allow list',
     help: "A locked package runs an install script and is not in installScripts.allow (or pnpm's onlyBuiltDependencies). Review it and add it to the list, or install with --ignore-scripts.",
   },
+  SIGNATURE_INVALID: {
+    severity: 'error',
+    title: 'Registry signature does not verify',
+    help: "The registry's ECDSA signature of a locked version (over name@version:integrity, checked against the registry's public keys as npm audit signatures does) does not match the lockfile's integrity, or was made with a key the registry does not list or that had expired. The lockfile points at a tarball the registry did not sign. Regenerate the entry.",
+  },
+  SIGNATURE_MISSING: {
+    severity: 'warning',
+    title: 'Registry signature missing',
+    help: 'The registry publishes signing keys and signs its packages, but this locked version carries no signature. Check where the entry came from.',
+  },
+  REGISTRY_UNSIGNED: {
+    severity: 'info',
+    title: 'Registry does not sign packages',
+    help: 'The registry the lockfile installs from publishes no signing keys, so registry signatures cannot be verified. Said once per registry; never an error.',
+  },
 } as const satisfies Record<FindingCode, CodeInfo>;

@@ -32,6 +32,9 @@ export const FINDING_CODES = [
   'PROVENANCE_LOST',
   'INSTALL_SCRIPT_ADDED',
   'INSTALL_SCRIPT_NOT_ALLOWED',
+  'SIGNATURE_INVALID',
+  'SIGNATURE_MISSING',
+  'REGISTRY_UNSIGNED',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
