@@ -11,12 +11,14 @@ import { createPopularity } from './popularity.js';
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry/client.js';
 import { defaultCacheDir } from './registry/facts-cache.js';
 import { fetchMonthlyDownloads } from './registry/downloads.js';
-import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePattern, normaliseHost, parseConfig } from './scan/config.js';
+import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePattern, normaliseHost, parseConfig, withPnpmSettings } from './scan/config.js';
+import { readPnpmSupplyChainSettings } from './scan/pnpm-workspace.js';
 import { type ChangeSet, changedSince } from './scan/changed.js';
 import { scanProject } from './scan/project.js';
 import { parsePackageArg } from './scan/package-args.js';
 import { collectRequests } from './scan/requests.js';
 import { applySeverities, buildReport } from './report/build.js';
+import { attachSigningKeys } from './verify-signing.js';
 import { VERSION } from './version.js';
 
 const TOOL = { name: 'depverify', version: VERSION };
@@ -77,7 +79,13 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     requests = options.packages.map(parsePackageArg);
   } else {
     options.onProgress?.({ phase: 'scan', done: 0, total: 1 });
-    scan = await scanProject(root, config, options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {});
+    const [scanned, pnpm] = await Promise.all([
+      scanProject(root, config, options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}),
+      readPnpmSupplyChainSettings(root),
+    ]);
+    scan = scanned;
+    scan.errors.push(...pnpm.errors);
+    withPnpmSettings(config, pnpm.settings);
     requests = collectRequests(scan);
   }
   let changes: ChangeSet | undefined;
@@ -126,7 +134,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   };
 
   const projectLicense = scan.manifests.find((m) => m.dir === '')?.license;
-  const context: CheckContext = { config, now: options.now ?? Date.now(), ...(projectLicense ? { projectLicense } : {}) };
+  const context: CheckContext = { config, now: options.now ?? Date.now(), ...(projectLicense ? { projectLicense } : {}), ...(changes ? { changedSince: changes.ref } : {}) };
   const byName = new Map<string, PackageRequest[]>();
   for (const request of requests) {
     const list = byName.get(request.name);
@@ -154,6 +162,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
       findings.push(finding);
     }
   }
+  findings.push(...(await attachSigningKeys(inputs, client, scan)));
   for (const input of inputs) for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
   // A caller's own client without tarball() has opted out of member checks, as `types: false` does.
   if (options.types !== false && client.tarball && !options.packages?.length && scan.imports.length) {
@@ -164,5 +173,5 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     findings.push(...typeFindings.filter((f) => !changes || f.locations.some(changes.includes)));
   }
   popularity.save();
-  return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size, ...(changes ? { changes: { ref: changes.ref, unchanged, ...(changes.lockfile ? { lockfile: changes.lockfile } : {}) } } : {}) });
+  return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size, installScriptsAllow: config.release.installScriptsAllow, ...(changes ? { changes: { ref: changes.ref, unchanged, ...(changes.lockfile ? { lockfile: changes.lockfile } : {}) } } : {}) });
 }

@@ -1,6 +1,6 @@
 import type { SquatCandidate } from '../data/typosquat.js';
 import type { Finding } from '../model/finding.js';
-import type { Lookup } from '../model/facts.js';
+import type { Lookup, SigningKeys } from '../model/facts.js';
 import type { PackageRequest } from '../model/request.js';
 import type { ProjectScan } from '../model/references.js';
 import type { DepverifyConfig } from '../scan/config.js';
@@ -29,6 +29,8 @@ export interface CheckContext {
   projectLicense?: string;
   /** The time the run judges ages against, in ms since the epoch (injected, so tests are stable). */
   now: number;
+  /** With `--changed-since`: the ref; the requests checked are then only what the change added. */
+  changedSince?: string;
 }
 
 /** Everything a per-package check may look at. Checks are pure: no I/O. */
@@ -40,6 +42,8 @@ export interface PackageInput {
   /** "Did you mean" candidates for a name (from the shipped popular-package index). */
   suggest(name: string): Suggestion[];
   popularity: Popularity;
+  /** The signing keys of the registry the package comes from, when its lockfile entries are to be verified. */
+  signingKeys?: SigningKeys;
 }
 
 export interface PackageCheck {

@@ -2,6 +2,7 @@ import { CODE_INFO } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import { definePackageCheck } from './check.js';
+import { replacementIn } from './replacement.js';
 import { resolveVersion } from './resolve-version.js';
 
 /**
@@ -27,6 +28,7 @@ export const checkDeprecation = definePackageCheck({
         continue;
       }
       const message = sanitize(raw, 300);
+      const replacement = replacementIn(message, name);
       byVersion.set(resolution.version, {
         code: 'DEPRECATED',
         severity: CODE_INFO.DEPRECATED.severity,
@@ -35,12 +37,13 @@ export const checkDeprecation = definePackageCheck({
         message: packageWide
           ? `${name} is deprecated: "${message}"`
           : `${name}@${resolution.version} is deprecated: "${message}"`,
-        hint:
-          packageWide || latest === undefined
+        hint: replacement
+          ? `Replace it with ${replacement}, which the deprecation message names (check that it is the package you expect).`
+          : packageWide || latest === undefined
             ? 'Replace the package; the deprecation message usually names the successor.'
             : `Upgrade: ${name}@${latest} is not deprecated.`,
         locations: [...request.locations],
-        details: { scope: packageWide ? 'package' : 'version', deprecation: message, ...(latest ? { latest } : {}) },
+        details: { scope: packageWide ? 'package' : 'version', deprecation: message, ...(latest ? { latest } : {}), ...(replacement ? { replacement } : {}) },
       });
     }
     return [...byVersion.values()];

@@ -2,11 +2,15 @@ import type { PackageCheck, ProjectCheck } from './check.js';
 import { checkDeprecation } from './deprecation.js';
 import { checkExistence } from './existence.js';
 import { checkInputErrors } from './input-errors.js';
+import { checkInstallScripts } from './install-scripts.js';
 import { checkLicense } from './license.js';
 import { checkLockfileIntegrity } from './lockfile-integrity.js';
 import { checkLockfileSync } from './lockfile-sync.js';
 import { checkMaintenance } from './maintenance.js';
 import { checkNonRegistry } from './non-registry.js';
+import { checkReleaseAge } from './release-age.js';
+import { checkReleaseChanges } from './release-changes.js';
+import { checkSignatures } from './signatures.js';
 import { checkSuspicious } from './suspicious.js';
 import { checkUnlisted } from './unlisted.js';
 import { checkVersions } from './versions.js';
@@ -15,5 +19,5 @@ export type { CheckContext, PackageCheck, PackageInput, Popularity, ProjectCheck
 export { wantsDownloads } from './suspicious.js';
 
 /** Run in this order; findings are sorted afterwards, so the order only affects merging. */
-export const PACKAGE_CHECKS: readonly PackageCheck[] = [checkExistence, checkVersions, checkDeprecation, checkLicense, checkMaintenance, checkSuspicious];
+export const PACKAGE_CHECKS: readonly PackageCheck[] = [checkExistence, checkVersions, checkDeprecation, checkLicense, checkMaintenance, checkSuspicious, checkReleaseAge, checkReleaseChanges, checkInstallScripts, checkSignatures];
 export const PROJECT_CHECKS: readonly ProjectCheck[] = [checkInputErrors, checkNonRegistry, checkUnlisted, checkLockfileIntegrity, checkLockfileSync];

@@ -4,6 +4,7 @@ import { type Finding, type Severity, sortLocations } from '../model/finding.js'
 import { sanitize } from '../model/sanitize.js';
 import { matchesPackagePattern, type SquattingPolicy } from '../scan/config.js';
 import { definePackageCheck, type PackageInput } from './check.js';
+import { replacementIn } from './replacement.js';
 import { resolveVersion } from './resolve-version.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -17,6 +18,7 @@ export type SquatSignal =
   | { signal: 'no-repository' }
   | { signal: 'no-description' }
   | { signal: 'install-script'; versions: string[] }
+  | { signal: 'deprecated-for-popular'; replacement: string; replacementDownloads: number }
   | { signal: 'low-downloads'; downloads?: number; source: 'downloads-api' | 'index' };
 
 const RULE_TEXT: Record<SquatRule, string> = {
@@ -78,6 +80,14 @@ function factSignals(facts: PackageFacts, input: PackageInput, policy: Squatting
   if (facts.description === undefined && facts.readme !== true) signals.push({ signal: 'no-description' });
   const scripts = installedVersions(facts, input).filter((v) => facts.versions[v]?.hasInstallScript);
   if (scripts.length) signals.push({ signal: 'install-script', versions: scripts });
+  // A squat's trick: one version, deprecated "in favour of" the real package, so that the
+  // message reads like a pointer and the name still resolves.
+  const only = versions === 1 ? Object.values(facts.versions)[0]?.deprecated : undefined;
+  const replacement = only === undefined ? undefined : replacementIn(only, facts.name);
+  if (replacement && age !== undefined && age <= policy.newPackageDays) {
+    const count = input.popularity.downloads(replacement).count ?? 0;
+    if (count >= policy.minTargetDownloads) signals.push({ signal: 'deprecated-for-popular', replacement, replacementDownloads: count });
+  }
   return signals;
 }
 
@@ -102,6 +112,7 @@ function judge(fired: Set<SquatSignal['signal']>): Severity | undefined {
   if (has('typosquat') && has('install-script')) return 'error';
   if (has('new-package') && has('install-script') && has('no-repository')) return 'error';
   if (has('typosquat')) return 'warning';
+  if (has('deprecated-for-popular')) return has('install-script') ? 'error' : 'warning';
   if (has('new-package') && (has('install-script') || has('no-repository') || has('no-description') || has('new-maintainer'))) return 'warning';
   if (has('install-script') && has('no-repository') && has('low-downloads') && has('few-versions')) return 'warning';
   if (has('new-package')) return 'info';
@@ -124,6 +135,8 @@ function describe(s: SquatSignal): string {
       return 'no description or readme';
     case 'install-script':
       return `runs an install script (${s.versions.join(', ')})`;
+    case 'deprecated-for-popular':
+      return `its only version is deprecated in favour of ${s.replacement} (${s.replacementDownloads.toLocaleString('en-US')} downloads a month)`;
     case 'low-downloads':
       return s.downloads === undefined ? 'not among the popular packages' : `${s.downloads.toLocaleString('en-US')} downloads last month`;
   }
@@ -158,7 +171,8 @@ export const checkSuspicious = definePackageCheck({
     }
     const severity = judge(fired);
     if (!severity) return [];
-    const intended = targets.length ? targets.map((t) => t.target) : input.suggest(name).map((s) => s.name);
+    const pointer = signals.find((s) => s.signal === 'deprecated-for-popular');
+    const intended = targets.length ? targets.map((t) => t.target) : pointer ? [pointer.replacement] : input.suggest(name).map((s) => s.name);
     const didYouMean = intended.length ? ` Did you mean ${intended.join(', ')}?` : '';
     const finding: Finding = {
       code: 'SUSPICIOUS_PACKAGE',

@@ -155,4 +155,44 @@ export const CODE_INFO = {
     title: 'Install line names a Node.js built-in module',
     help: "An answer's install line names one of Node's own modules (readline, querystring, crypto…). The npm package of that name is an unrelated package (or a placeholder), not the module the code uses; the built-in needs no install. Remove it from the install line.",
   },
+  RELEASE_TOO_NEW: {
+    severity: 'warning',
+    title: 'Version published very recently',
+    help: 'The version that would be installed was published less than minimumReleaseAge ago (an error: the project set the gate), or, with no gate, less than 24 hours ago (a warning). Releases from taken-over accounts are usually found and pulled within hours. Wait, pin the previous version, or exclude the package once you trust the release.',
+  },
+  RELEASE_AGE_UNKNOWN: {
+    severity: 'warning',
+    title: 'Publish time unknown',
+    help: 'minimumReleaseAge is set, but the registry gave no publish time for the version that would be installed, so the gate could not be checked (the run is incomplete). Check the date by hand, or exclude the package.',
+  },
+  PROVENANCE_LOST: {
+    severity: 'warning',
+    title: 'Build provenance missing where the previous release had it',
+    help: "The version has no provenance attestation, but the release before it was published with one by the project's CI. A release published by hand can be a taken-over maintainer account. Compare the release with the previous one before installing.",
+  },
+  INSTALL_SCRIPT_ADDED: {
+    severity: 'warning',
+    title: 'Release adds an install script',
+    help: 'The version runs a preinstall, install or postinstall script that the release before it did not: how most malicious releases run their code. Read the script first; on a lockfile change checked with --changed-since this is an error.',
+  },
+  INSTALL_SCRIPT_NOT_ALLOWED: {
+    severity: 'warning',
+    title: 'Install script not on the allow list',
+    help: "A locked package runs an install script and is not in installScripts.allow (or pnpm's onlyBuiltDependencies). Review it and add it to the list, or install with --ignore-scripts.",
+  },
+  SIGNATURE_INVALID: {
+    severity: 'error',
+    title: 'Registry signature does not verify',
+    help: "The registry's ECDSA signature of a locked version (over name@version:integrity, checked against the registry's public keys as npm audit signatures does) does not match the lockfile's integrity, or was made with a key the registry does not list or that had expired. The lockfile points at a tarball the registry did not sign. Regenerate the entry.",
+  },
+  SIGNATURE_MISSING: {
+    severity: 'warning',
+    title: 'Registry signature missing',
+    help: 'The registry publishes signing keys and signs its packages, but this locked version carries no signature. Check where the entry came from.',
+  },
+  REGISTRY_UNSIGNED: {
+    severity: 'info',
+    title: 'Registry does not sign packages',
+    help: 'The registry the lockfile installs from publishes no signing keys, so registry signatures cannot be verified. Said once per registry; never an error.',
+  },
 } as const satisfies Record<FindingCode, CodeInfo>;

@@ -9,6 +9,8 @@ export interface VersionFacts {
   types?: string;
   /** preinstall/install/postinstall scripts, or the registry's hasInstallScript flag. */
   hasInstallScript?: boolean;
+  /** The registry holds a build provenance attestation for this version (`dist.attestations`). */
+  provenance?: boolean;
 }
 
 export interface PackageFacts {
@@ -17,6 +19,8 @@ export interface PackageFacts {
   registry: string;
   distTags: Record<string, string>;
   versions: Record<string, VersionFacts>;
+  /** Registry signatures by version (`dist.signatures`); absent when the registry sent none. */
+  signatures?: Record<string, VersionSignature[]>;
   /** Publish times by version, in ms since the epoch (numbers keep the cache small); absent when the registry gave none. */
   time?: Record<string, number>;
   created?: string;
@@ -28,6 +32,24 @@ export interface PackageFacts {
   readme?: boolean;
   maintainers?: number;
 }
+
+/** One registry signature of a version: ECDSA over `name@version:integrity`. */
+export interface VersionSignature {
+  keyid: string;
+  sig: string;
+}
+
+/** A registry's public signing key, as its keys endpoint lists it. */
+export interface SigningKey {
+  keyid: string;
+  /** Base64 DER SubjectPublicKeyInfo. */
+  key: string;
+  /** No signature made after this time (ms since the epoch) is valid. */
+  expires?: number;
+}
+
+/** Whether and how a registry signs: `none` is a registry without keys, not a failure. */
+export type SigningKeys = { state: 'found'; keys: SigningKey[] } | { state: 'none'; reason: string } | { state: 'unknown'; reason: string };
 
 export type MissingReason = 'not-found' | 'unpublished' | 'security-holding';
 

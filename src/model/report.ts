@@ -44,6 +44,14 @@ export interface LockfileChanges {
   updated: Array<{ name: string; from: string[]; to: string[] }>;
 }
 
+/** A locked package whose installed version runs an install script. */
+export interface InstallScriptEntry {
+  name: string;
+  version: string;
+  /** On installScripts.allow (or pnpm's onlyBuiltDependencies); absent when no list is kept. */
+  allowed?: boolean;
+}
+
 export type ReportStatus = 'clean' | 'findings' | 'incomplete';
 
 /** The result of one run; the JSON output is this object. */
@@ -56,4 +64,6 @@ export interface Report {
   findings: Finding[];
   /** With `--changed-since` and a lockfile the change touched. */
   lockfileChanges?: LockfileChanges;
+  /** With a lockfile: every locked package that runs an install script, sorted by name. */
+  installScripts?: InstallScriptEntry[];
 }

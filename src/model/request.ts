@@ -8,6 +8,8 @@ export interface PackageRequest {
   wanted?: string;
   /** Version a lockfile pins. */
   locked?: string;
+  /** For a lockfile entry: the integrity it records (what the registry's signature covers). */
+  integrity?: string;
   source: 'manifest' | 'lockfile' | 'import' | 'cli';
   locations: Location[];
 }

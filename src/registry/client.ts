@@ -1,10 +1,11 @@
 import { createSecureContext } from 'node:tls';
 import pLimit from 'p-limit';
-import type { Lookup } from '../model/facts.js';
+import type { Lookup, SigningKeys } from '../model/facts.js';
 import { ConfigError } from '../scan/config.js';
 import { distilPackument } from './distil.js';
 import { type CacheEntry, FactsCache, defaultCacheDir } from './facts-cache.js';
 import { fetchPackument } from './fetch-packument.js';
+import { fetchSigningKeys } from './signing-keys.js';
 import { fetchTarball, type TarballAnswer } from './tarball.js';
 import { type NpmConfig, loadNpmConfig } from './npmrc.js';
 import { configuredRegistries, normaliseRegistry, pickRegistry } from './pick-registry.js';
@@ -19,6 +20,8 @@ export interface RegistryClient {
   registries?(): string[];
   /** A version's tarball, verified against its integrity; for reading type declarations. */
   tarball?(name: string, version: string): Promise<TarballAnswer>;
+  /** The registry's public signing keys, for `dist.signatures`; a client without it verifies none. */
+  signingKeys?(registry: string): Promise<SigningKeys>;
 }
 
 export interface RegistryClientOptions {
@@ -78,6 +81,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const cache = cacheDir ? new FactsCache(cacheDir) : undefined;
   const ttl = options.cacheTtl ?? DEFAULTS.cacheTtl;
   const inFlight = new Map<string, Promise<Lookup>>();
+  const keys = new Map<string, Promise<SigningKeys>>();
   const fetchConfig = shareCa({ ...config, maxSockets: concurrency });
 
   async function lookupUncached(name: string, registry: string): Promise<Lookup> {
@@ -133,6 +137,24 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
           retries: options.retries ?? DEFAULTS.retries,
         }),
       );
+    },
+    signingKeys(registry) {
+      let pending = keys.get(registry);
+      if (!pending) {
+        pending = limit(() =>
+          fetchSigningKeys({
+            config: fetchConfig,
+            registry,
+            cacheDir: cacheDir ?? false,
+            offline: !!options.offline,
+            timeout: options.timeout ?? DEFAULTS.timeout,
+            retries: options.retries ?? DEFAULTS.retries,
+            ...(options.signal ? { signal: options.signal } : {}),
+          }),
+        );
+        keys.set(registry, pending);
+      }
+      return pending;
     },
     lookup(name) {
       const registry = pickRegistry(name, config);

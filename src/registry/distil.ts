@@ -1,4 +1,4 @@
-import type { Lookup, PackageFacts, VersionFacts } from '../model/facts.js';
+import type { Lookup, PackageFacts, VersionFacts, VersionSignature } from '../model/facts.js';
 import { joinLegacyLicenses } from '../model/license.js';
 
 type Json = Record<string, unknown>;
@@ -33,6 +33,10 @@ function distilVersion(manifest: Json): VersionFacts {
   if (manifest.hasInstallScript === true || (scripts && INSTALL_SCRIPTS.some((s) => str(scripts[s])))) {
     facts.hasInstallScript = true;
   }
+  // npm's registry lists a provenance attestation as `dist.attestations.provenance`; only that
+  // (not any attestation) is build provenance.
+  const dist = isObject(manifest.dist) ? manifest.dist : undefined;
+  if (dist && isObject(dist.attestations) && isObject(dist.attestations.provenance)) facts.provenance = true;
   return facts;
 }
 
@@ -40,6 +44,16 @@ function readRepository(value: unknown): string | undefined {
   if (typeof value === 'string') return str(value);
   if (isObject(value)) return str(value.url);
   return undefined;
+}
+
+/** `dist.signatures`: each `{ keyid, sig }` of the right shape (registries that do not sign send none). */
+function readSignatures(dist: unknown): VersionSignature[] | undefined {
+  if (!isObject(dist) || !Array.isArray(dist.signatures)) return undefined;
+  const out: VersionSignature[] = [];
+  for (const s of dist.signatures) {
+    if (isObject(s) && str(s.keyid) && str(s.sig) && (s.sig as string).length <= 512) out.push({ keyid: s.keyid as string, sig: s.sig as string });
+  }
+  return out.length ? out : undefined;
 }
 
 /** npm's replacement for a malicious package: a single `0.0.N-security` version. */
@@ -66,15 +80,20 @@ export function distilPackument(name: string, registry: string, doc: unknown): L
   }
   const rawVersions = isObject(doc.versions) ? doc.versions : {};
   const versions: Record<string, VersionFacts> = {};
+  const signatures: Record<string, VersionSignature[]> = {};
   // `__proto__` as a key would set the prototype of the object built here, not add an entry.
   for (const [version, manifest] of Object.entries(rawVersions)) {
-    if (isObject(manifest) && version !== '__proto__') versions[version] = distilVersion(manifest);
+    if (!isObject(manifest) || version === '__proto__') continue;
+    versions[version] = distilVersion(manifest);
+    const sigs = readSignatures(manifest.dist);
+    if (sigs) signatures[version] = sigs;
   }
   const distTags: Record<string, string> = {};
   if (isObject(doc['dist-tags'])) {
     for (const [tag, version] of Object.entries(doc['dist-tags'])) if (typeof version === 'string' && tag !== '__proto__') distTags[tag] = version;
   }
   const facts: PackageFacts = { name, registry, distTags, versions };
+  if (Object.keys(signatures).length) facts.signatures = signatures;
   if (time) {
     const byVersion: Record<string, number> = {};
     for (const version of Object.keys(versions)) {

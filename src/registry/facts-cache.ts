@@ -8,7 +8,7 @@ import type { MissingReason, PackageFacts, VersionFacts } from '../model/facts.j
 const MISSING_REASONS = new Set<string>(['not-found', 'unpublished', 'security-holding'] satisfies MissingReason[]);
 
 /** Bump when the shape of PackageFacts changes: old entries are then ignored, not misread. */
-const FORMAT = 'facts-v5';
+const FORMAT = 'facts-v6';
 
 /** A cached, known answer. Unknown answers are never cached. */
 export interface CacheEntry {
@@ -33,15 +33,18 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
  * one licence and nothing else, and a warm run parses a thousand entries, so fewer objects is
  * most of its time. Publish times are turned back into a map only when something reads them.
  */
-interface StoredFacts extends Omit<PackageFacts, 'versions' | 'time'> {
+interface StoredFacts extends Omit<PackageFacts, 'versions' | 'time' | 'signatures'> {
   versionNames: string[];
   versionRefs: number[];
   versionTable: VersionFacts[];
   versionTimes?: Array<number | null>;
+  /** Key ids once, and per version `[keyIndex, sig]` pairs (null: unsigned). */
+  signingKeyIds?: string[];
+  versionSignatures?: Array<Array<[number, string]> | null>;
 }
 
 function encodeFacts(facts: PackageFacts): StoredFacts {
-  const { versions, time, ...rest } = facts;
+  const { versions, time, signatures, ...rest } = facts;
   const versionNames = Object.keys(versions);
   const versionTable: VersionFacts[] = [];
   const seen = new Map<string, number>();
@@ -54,13 +57,22 @@ function encodeFacts(facts: PackageFacts): StoredFacts {
   });
   const stored: StoredFacts = { ...rest, versionNames, versionRefs, versionTable };
   if (time) stored.versionTimes = versionNames.map((version) => time[version] ?? null);
+  if (signatures) {
+    const keyIds: string[] = [];
+    const keyIndex = (keyid: string): number => {
+      const at = keyIds.indexOf(keyid);
+      return at === -1 ? keyIds.push(keyid) - 1 : at;
+    };
+    stored.versionSignatures = versionNames.map((version) => signatures[version]?.map((s): [number, string] => [keyIndex(s.keyid), s.sig]) ?? null);
+    stored.signingKeyIds = keyIds;
+  }
   return stored;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const optional = (value: unknown, type: 'string' | 'number' | 'boolean'): boolean => value === undefined || typeof value === type;
 const isVersionFacts = (v: unknown): v is VersionFacts =>
-  isRecord(v) && optional(v.deprecated, 'string') && optional(v.license, 'string') && optional(v.types, 'string') && optional(v.hasInstallScript, 'boolean');
+  isRecord(v) && optional(v.deprecated, 'string') && optional(v.license, 'string') && optional(v.types, 'string') && optional(v.hasInstallScript, 'boolean') && optional(v.provenance, 'boolean');
 
 /**
  * The whole shape, checked before anything is decoded: an entry damaged on disk (a disk full, an
@@ -71,6 +83,7 @@ function isStoredFacts(stored: unknown): stored is StoredFacts {
   const { versionNames: names, versionRefs: refs, versionTable: table, versionTimes: times, distTags } = stored;
   if (!Array.isArray(names) || !Array.isArray(refs) || !Array.isArray(table) || refs.length !== names.length || !table.every(isVersionFacts)) return false;
   if (times !== undefined && (!Array.isArray(times) || times.length !== names.length)) return false;
+  if (!signaturesFit(stored.versionSignatures, stored.signingKeyIds, names.length)) return false;
   // One plain loop: a warm run checks some hundred thousand versions here.
   for (let i = 0; i < names.length; i++) {
     const name = names[i];
@@ -88,9 +101,15 @@ function isStoredFacts(stored: unknown): stored is StoredFacts {
   );
 }
 
+function signaturesFit(sigs: unknown, keyIds: unknown, versions: number): boolean {
+  if (sigs === undefined && keyIds === undefined) return true;
+  if (!Array.isArray(sigs) || !Array.isArray(keyIds) || sigs.length !== versions || !keyIds.every((k) => typeof k === 'string')) return false;
+  return sigs.every((list) => list === null || (Array.isArray(list) && list.every((p) => Array.isArray(p) && typeof p[0] === 'number' && keyIds[p[0]] !== undefined && typeof p[1] === 'string')));
+}
+
 function decodeFacts(stored: StoredFacts): PackageFacts | undefined {
   if (!isStoredFacts(stored)) return undefined;
-  const { versionNames, versionRefs, versionTable, versionTimes, ...rest } = stored;
+  const { versionNames, versionRefs, versionTable, versionTimes, versionSignatures, signingKeyIds, ...rest } = stored;
   const versions: Record<string, VersionFacts> = {};
   for (let i = 0; i < versionNames.length; i++) {
     const v = versionTable[versionRefs[i]!];
@@ -99,6 +118,22 @@ function decodeFacts(stored: StoredFacts): PackageFacts | undefined {
     versions[versionNames[i]!] = v;
   }
   const facts: PackageFacts = { ...rest, versions };
+  if (versionSignatures && signingKeyIds) {
+    // Decoded only when the signature check reads them; most runs of a cached package never do.
+    let signatures: PackageFacts['signatures'];
+    Object.defineProperty(facts, 'signatures', {
+      enumerable: true,
+      get() {
+        if (!signatures) {
+          signatures = {};
+          versionSignatures.forEach((list, i) => {
+            if (list) signatures![versionNames[i]!] = list.map(([k, sig]) => ({ keyid: signingKeyIds[k]!, sig }));
+          });
+        }
+        return signatures;
+      },
+    });
+  }
   if (Array.isArray(versionTimes)) {
     let time: Record<string, number> | undefined;
     Object.defineProperty(facts, 'time', {

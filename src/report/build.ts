@@ -2,7 +2,8 @@ import { resolveVersion } from '../checks/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
 import { type Finding, compareFindings, compareText, sortLocations } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
-import type { LockfileChanges, PackageResult, Report, ReportStatus } from '../model/report.js';
+import type { InstallScriptEntry, LockfileChanges, PackageResult, Report, ReportStatus } from '../model/report.js';
+import { matchesPackagePattern } from '../scan/config.js';
 import type { PackageRequest } from '../model/request.js';
 import { redactDeep } from '../model/sanitize.js';
 import type { DepverifyConfig } from '../scan/config.js';
@@ -66,8 +67,26 @@ export interface ReportInput {
   /** Every finding before severities were applied: a package's state never depends on settings. */
   allFindings: Finding[];
   skipped: number;
+  /** installScripts.allow (null: no list kept). */
+  installScriptsAllow?: string[] | null;
   /** With `--changed-since`: the ref, and how many references were left out as unchanged. */
   changes?: { ref: string; unchanged: number; lockfile?: LockfileChanges };
+}
+
+function installScripts(input: ReportInput): InstallScriptEntry[] {
+  const seen = new Map<string, InstallScriptEntry>();
+  for (const request of input.requests) {
+    if (request.source !== 'lockfile') continue;
+    const lookup = input.lookups.get(request.name);
+    if (lookup?.state !== 'found') continue;
+    const resolution = resolveVersion(lookup.facts, request);
+    if (!resolution.ok || !lookup.facts.versions[resolution.version]?.hasInstallScript) continue;
+    const allow = input.installScriptsAllow;
+    const entry: InstallScriptEntry = { name: request.name, version: resolution.version };
+    if (allow != null) entry.allowed = matchesPackagePattern(request.name, allow);
+    seen.set(`${request.name}@${resolution.version}`, entry);
+  }
+  return [...seen.values()].sort((a, b) => compareText(a.name, b.name) || compareText(a.version, b.version));
 }
 
 export function buildReport(input: ReportInput): Report {
@@ -80,7 +99,7 @@ export function buildReport(input: ReportInput): Report {
   const incomplete =
     unknown > 0 ||
     input.scan.errors.length > 0 ||
-    findings.some((f) => f.code === 'INPUT_ERROR' || f.code === 'REGISTRY_UNKNOWN' || (f.code === 'TYPES_UNAVAILABLE' && f.details?.unavailable === 'fetch-failed'));
+    findings.some((f) => f.code === 'INPUT_ERROR' || f.code === 'REGISTRY_UNKNOWN' || f.code === 'RELEASE_AGE_UNKNOWN' || (f.code === 'TYPES_UNAVAILABLE' && f.details?.unavailable === 'fetch-failed'));
   const status: ReportStatus = incomplete ? 'incomplete' : findings.length ? 'findings' : 'clean';
   // Lockfile and manifest URLs may carry credentials (`https://user:token@host/`): no output does.
   return redactDeep({
@@ -106,5 +125,6 @@ export function buildReport(input: ReportInput): Report {
     packages,
     findings,
     ...(input.changes?.lockfile ? { lockfileChanges: input.changes.lockfile } : {}),
+    ...(input.scan.lockfile ? { installScripts: installScripts(input) } : {}),
   });
 }

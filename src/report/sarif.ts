@@ -50,6 +50,14 @@ const TAGS: Record<FindingCode, string[]> = {
   TYPES_UNAVAILABLE: ['dependencies', 'incomplete'],
   SYNTAX_ERROR: ['correctness'],
   BUILTIN_INSTALLED: ['dependencies', 'correctness'],
+  RELEASE_TOO_NEW: [...SUPPLY_CHAIN, 'release'],
+  RELEASE_AGE_UNKNOWN: ['dependencies', 'incomplete'],
+  PROVENANCE_LOST: [...SUPPLY_CHAIN, 'release', 'provenance'],
+  INSTALL_SCRIPT_ADDED: [...SUPPLY_CHAIN, 'release', 'install-script'],
+  INSTALL_SCRIPT_NOT_ALLOWED: [...SUPPLY_CHAIN, 'install-script'],
+  SIGNATURE_INVALID: [...SUPPLY_CHAIN, 'signature'],
+  SIGNATURE_MISSING: [...SUPPLY_CHAIN, 'signature'],
+  REGISTRY_UNSIGNED: ['dependencies', 'signature'],
 };
 
 const pascalCase = (code: string): string =>

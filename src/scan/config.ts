@@ -58,8 +58,21 @@ export interface LockfilePolicy {
   allowedHosts: string[];
 }
 
+/** Supply-chain gates on the version a project would install (README: "Supply-chain signals"). */
+export interface ReleasePolicy {
+  /** Minutes a version must have been published before it is installed; null: no gate (a warning under 24 h). */
+  minimumReleaseAge: number | null;
+  /** Packages (names or patterns) the minimum release age does not apply to. */
+  minimumReleaseAgeExclude: string[];
+  /** Where minimumReleaseAge came from, for messages. */
+  minimumReleaseAgeSource?: string;
+  /** Packages allowed to run install scripts (pnpm's onlyBuiltDependencies); null: no list kept. */
+  installScriptsAllow: string[] | null;
+}
+
 export interface DepverifyConfig {
   ignore: { packages: string[]; paths: string[] };
+  release: ReleasePolicy;
   lockfile: LockfilePolicy;
   licenses: LicensePolicy;
   maintenance: MaintenancePolicy;
@@ -80,6 +93,10 @@ export interface DepverifyConfigInput {
   lockfile?: Partial<LockfilePolicy>;
   severity?: Partial<Record<FindingCode, SeveritySetting>>;
   internalScopes?: string[];
+  /** A duration (`"3d"`, `"12h"`, `"90m"`) or minutes, as pnpm counts them. */
+  minimumReleaseAge?: string | number;
+  minimumReleaseAgeExclude?: string[];
+  installScripts?: { allow?: string[] };
 }
 
 export class ConfigError extends Error {
@@ -87,7 +104,7 @@ export class ConfigError extends Error {
 }
 
 const SEVERITY_SETTINGS = new Set<string>(['error', 'warning', 'info', 'off']);
-const KEYS = new Set(['ignore', 'severity', 'internalScopes', 'licenses', 'maintenance', 'squatting', 'lockfile', '$schema']);
+const KEYS = new Set(['ignore', 'severity', 'internalScopes', 'licenses', 'maintenance', 'squatting', 'lockfile', 'minimumReleaseAge', 'minimumReleaseAgeExclude', 'installScripts', '$schema']);
 
 /** Years without a release: 2 is worth knowing, 4 worth a look; finished small packages are not errors. */
 export const DEFAULT_MAINTENANCE: MaintenancePolicy = { infoAfterDays: 2 * 365, warnAfterDays: 4 * 365, errorAfterDays: null };
@@ -109,6 +126,7 @@ export const DEFAULT_SQUATTING: SquattingPolicy = {
 
 const emptyConfig = (): DepverifyConfig => ({
   ignore: { packages: [], paths: [] },
+  release: { minimumReleaseAge: null, minimumReleaseAgeExclude: [], installScriptsAllow: null },
   lockfile: { allowedHosts: [] },
   licenses: { allow: [], deny: [], exceptions: [] },
   maintenance: { ...DEFAULT_MAINTENANCE },
@@ -177,6 +195,16 @@ export function parseConfig(raw: unknown, source: string): DepverifyConfig {
     for (const key of Object.keys(lockfile)) if (key !== 'allowedHosts') throw new ConfigError(`${source}: unknown key "lockfile.${key}"`);
     config.lockfile.allowedHosts = stringList(lockfile.allowedHosts, `${source}: lockfile.allowedHosts`).map((h) => normaliseHost(h, `${source}: lockfile.allowedHosts`));
   }
+  if (obj.minimumReleaseAge !== undefined) {
+    config.release.minimumReleaseAge = parseDuration(obj.minimumReleaseAge, `${source}: minimumReleaseAge`);
+    config.release.minimumReleaseAgeSource = source;
+  }
+  config.release.minimumReleaseAgeExclude = stringList(obj.minimumReleaseAgeExclude, `${source}: minimumReleaseAgeExclude`);
+  if (obj.installScripts !== undefined) {
+    const scripts = objectAt(obj.installScripts, `${source}: installScripts`);
+    for (const key of Object.keys(scripts)) if (key !== 'allow') throw new ConfigError(`${source}: unknown key "installScripts.${key}"`);
+    config.release.installScriptsAllow = stringList(scripts.allow, `${source}: installScripts.allow`);
+  }
   if (obj.squatting !== undefined) parseSquatting(objectAt(obj.squatting, `${source}: squatting`), config.squatting, source);
   if (obj.severity !== undefined) {
     if (typeof obj.severity !== 'object' || obj.severity === null) throw new ConfigError(`${source}: "severity" must be an object`);
@@ -196,6 +224,16 @@ export function parseConfig(raw: unknown, source: string): DepverifyConfig {
     return scope;
   });
   return config;
+}
+
+const UNIT_MINUTES: Record<string, number> = { m: 1, min: 1, h: 60, d: 24 * 60, w: 7 * 24 * 60 };
+
+/** `"3d"`, `"12h"`, `"90m"`, `"1w"`, or a number of minutes (pnpm's unit) → minutes. */
+export function parseDuration(value: unknown, where: string): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)?\s*$/i.exec(value) : null;
+  if (!m) throw new ConfigError(`${where} must be minutes or a duration such as "3d", "12h" or "90m"`);
+  return Number(m[1]) * UNIT_MINUTES[(m[2] ?? 'm').toLowerCase()]!;
 }
 
 const SQUATTING_COUNTS = ['newPackageDays', 'newMaintainerDays', 'fewVersions', 'minTargetDownloads', 'popularityRatio', 'popularDownloads', 'lowDownloads'] as const;
@@ -260,4 +298,18 @@ export function matchesPackagePattern(name: string, patterns: readonly string[])
     if (!pattern.includes('*')) return pattern === name;
     return starPattern(pattern)(name);
   });
+}
+
+/** pnpm's own settings (pnpm-workspace.yaml) where depverify's configuration sets none. */
+export function withPnpmSettings(
+  config: DepverifyConfig,
+  settings: { minimumReleaseAge?: number; minimumReleaseAgeExclude?: string[]; onlyBuiltDependencies?: string[] },
+): void {
+  const release = config.release;
+  if (release.minimumReleaseAge === null && settings.minimumReleaseAge !== undefined) {
+    release.minimumReleaseAge = settings.minimumReleaseAge;
+    release.minimumReleaseAgeSource = 'pnpm-workspace.yaml';
+  }
+  release.minimumReleaseAgeExclude = [...release.minimumReleaseAgeExclude, ...(settings.minimumReleaseAgeExclude ?? [])];
+  if (release.installScriptsAllow === null && settings.onlyBuiltDependencies) release.installScriptsAllow = [...settings.onlyBuiltDependencies];
 }

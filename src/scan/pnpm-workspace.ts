@@ -23,3 +23,41 @@ export async function readPnpmWorkspaceGlobs(root: string): Promise<{ globs: str
   }
   return { globs: packages as string[], errors: [] };
 }
+
+/** pnpm's own supply-chain settings in pnpm-workspace.yaml, which depverify honours too. */
+export interface PnpmSupplyChainSettings {
+  /** Minutes, as pnpm counts them. */
+  minimumReleaseAge?: number;
+  minimumReleaseAgeExclude?: string[];
+  /** Packages pnpm lets run install scripts. */
+  onlyBuiltDependencies?: string[];
+}
+
+export async function readPnpmSupplyChainSettings(root: string): Promise<{ settings: PnpmSupplyChainSettings; errors: InputError[] }> {
+  const file = 'pnpm-workspace.yaml';
+  const read = await readText(root, file);
+  if (!('text' in read)) return { settings: {}, errors: [] };
+  const { parseYaml } = await import('./yaml-lines.js');
+  const parsed = parseYaml(file, read.text);
+  // Unreadable or unparsable: readPnpmWorkspaceGlobs reports it once.
+  if (parsed.error || typeof parsed.value !== 'object' || parsed.value === null) return { settings: {}, errors: [] };
+  const doc = parsed.value as Record<string, unknown>;
+  const settings: PnpmSupplyChainSettings = {};
+  const errors: InputError[] = [];
+  const wrong = (field: string, expected: string): void => {
+    errors.push({ file, field, reason: 'wrong-type', message: `${field} must be ${expected}` });
+  };
+  const list = (field: 'minimumReleaseAgeExclude' | 'onlyBuiltDependencies'): void => {
+    const value = doc[field];
+    if (value === undefined) return;
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) settings[field] = value as string[];
+    else wrong(field, 'a list of package names');
+  };
+  if (doc.minimumReleaseAge !== undefined) {
+    if (typeof doc.minimumReleaseAge === 'number' && doc.minimumReleaseAge >= 0) settings.minimumReleaseAge = doc.minimumReleaseAge;
+    else wrong('minimumReleaseAge', 'a number of minutes');
+  }
+  list('minimumReleaseAgeExclude');
+  list('onlyBuiltDependencies');
+  return { settings, errors };
+}

@@ -56,7 +56,7 @@ export function collectRequests(scan: ProjectScan): PackageRequest[] {
     if (!fromRegistry(entry) || lockEntryProblem(entry)) continue;
     const location: Location = { file: entry.lockfile, field: entry.path };
     if (entry.line) location.line = entry.line;
-    requests.push({ name: entry.name, locked: entry.version, source: 'lockfile', locations: [location] });
+    requests.push({ name: entry.name, locked: entry.version, source: 'lockfile', locations: [location], ...(entry.integrity ? { integrity: entry.integrity } : {}) });
   }
   const declared = new Set(scan.manifests.flatMap((m) => m.dependencies.map((d) => d.name)));
   for (const site of scan.imports) {

@@ -1,0 +1,23 @@
+import semver from 'semver';
+import type { PackageFacts } from '../model/facts.js';
+
+/**
+ * The release before `version`: the highest lower version (stable versions compared with stable
+ * ones only, unless `version` is a prerelease itself) that was published before it, when the
+ * registry gives publish times. What "this release added X" is judged against.
+ */
+export function previousRelease(facts: PackageFacts, version: string): string | undefined {
+  const current = semver.parse(version);
+  if (!current) return undefined;
+  const stableOnly = current.prerelease.length === 0;
+  const publishedAt = facts.time?.[version];
+  let best: semver.SemVer | undefined;
+  for (const name of Object.keys(facts.versions)) {
+    const candidate = semver.parse(name);
+    if (!candidate || (stableOnly && candidate.prerelease.length) || semver.gte(candidate, current)) continue;
+    const at = facts.time?.[name];
+    if (publishedAt !== undefined && at !== undefined && at > publishedAt) continue; // a backport published later
+    if (!best || semver.gt(candidate, best)) best = candidate;
+  }
+  return best?.version;
+}
