@@ -143,7 +143,12 @@ export const CODE_INFO = {
   TYPES_UNAVAILABLE: {
     severity: 'info',
     title: 'No type declarations to check against',
-    help: 'The package has neither its own declarations nor an @types package (or they could not be fetched: then it is a warning), so nothing is claimed about the members its importers use.',
+    help: 'The package has neither its own declarations nor an @types package (or its @types name was deliberately not asked of a registry), so nothing is claimed about the members its importers use. A fact about the package: it may be turned off.',
+  },
+  TYPES_UNKNOWN: {
+    severity: 'warning',
+    title: 'Type declarations could not be fetched',
+    help: "The package's declarations (its tarball, its version document, its @types package or a package they import) could not be fetched or read: the member check did not run for it, or ran without part of its declarations. The run is incomplete whatever this code's severity setting; run again, or check the registry configuration.",
   },
   SYNTAX_ERROR: {
     severity: 'warning',

@@ -8,6 +8,9 @@ import type { PackageRequest } from '../model/request.js';
 import { redactDeep } from '../model/sanitize.js';
 import type { DepverifyConfig } from '../scan/config.js';
 
+/** Codes that say something could not be checked: each makes the run incomplete, whatever its severity setting. */
+export const UNKNOWN_CODES: ReadonlySet<Finding['code']> = new Set(['INPUT_ERROR', 'REGISTRY_UNKNOWN', 'RELEASE_AGE_UNKNOWN', 'TYPES_UNKNOWN']);
+
 /** Severity is configuration: `off` drops the finding, anything else replaces the default. */
 export function applySeverities(findings: Finding[], config: Pick<DepverifyConfig, 'severity'>): Finding[] {
   const out: Finding[] = [];
@@ -49,6 +52,8 @@ function packageResults(requests: PackageRequest[], lookups: Map<string, Lookup>
     if (request.wanted) result.requested = request.wanted;
     if (version) result.version = version;
     if (!lookup || lookup.state === 'unknown') result.state = 'unknown';
+    // A member check that could not run leaves the package unknown, whatever severity settings say.
+    else if (findingsOf.get(request.name)?.some((f) => f.code === 'TYPES_UNKNOWN' && f.version === version)) result.state = 'unknown';
     else if (findingsOf.get(request.name)?.some((f) => f.version === undefined || f.version === version)) result.state = 'finding';
     results.set(key, result);
   }
@@ -99,7 +104,8 @@ export function buildReport(input: ReportInput): Report {
   const incomplete =
     unknown > 0 ||
     input.scan.errors.length > 0 ||
-    findings.some((f) => f.code === 'INPUT_ERROR' || f.code === 'REGISTRY_UNKNOWN' || f.code === 'RELEASE_AGE_UNKNOWN' || (f.code === 'TYPES_UNAVAILABLE' && f.details?.unavailable === 'fetch-failed'));
+    // Unknowns are looked for before severities apply: `off` may hide one, never make it clean.
+    input.allFindings.some((f) => UNKNOWN_CODES.has(f.code));
   const status: ReportStatus = incomplete ? 'incomplete' : findings.length ? 'findings' : 'clean';
   // Lockfile and manifest URLs may carry credentials (`https://user:token@host/`): no output does.
   return redactDeep({

@@ -71,18 +71,47 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   for (const [name, source] of set.sources) {
     const version = imported.get(name)!;
     if (source.kind === 'none') {
-      const fetchFailed = !/^no @types\//.test(source.reason);
+      if (source.unknown) {
+        findings.push({
+          code: 'TYPES_UNKNOWN',
+          severity: 'warning',
+          package: name,
+          version,
+          message: `Could not read the type declarations of ${name}@${version}: ${source.reason}. Its members were not checked.`,
+          hint: 'Nothing is claimed about the members used from this package; run again, or check the registry configuration.',
+          locations: byPackage.get(name) ?? [],
+          details: { reason: source.reason },
+        });
+      } else {
+        const notAsked = / was not asked for: /.test(source.reason);
+        findings.push({
+          code: 'TYPES_UNAVAILABLE',
+          severity: 'info',
+          package: name,
+          version,
+          message: notAsked
+            ? `${name}@${version} has no type declarations of its own, and ${source.reason}: its members were not checked.`
+            : `${name}@${version} has no type declarations and no @types package: its members were not checked.`,
+          hint: 'Nothing is claimed about the members used from this package.',
+          locations: byPackage.get(name) ?? [],
+          details: { reason: source.reason, unavailable: notAsked ? 'not-asked' : 'no-types' },
+        });
+      }
+      continue;
+    }
+    const lost = set.incomplete.get(name);
+    if (lost?.size) {
+      const [first, reason] = [...lost][0]!;
       findings.push({
-        code: 'TYPES_UNAVAILABLE',
-        severity: fetchFailed ? 'warning' : 'info',
+        code: 'TYPES_UNKNOWN',
+        severity: 'warning',
         package: name,
         version,
-        message: fetchFailed ? `Could not read the type declarations of ${name}@${version}: ${source.reason}.` : `${name}@${version} has no type declarations and no @types package: its members were not checked.`,
-        hint: 'Nothing is claimed about the members used from this package.',
+        message: `Could not read ${lost.size === 1 ? first : `${lost.size} packages (${[...lost.keys()].sort().join(', ')})`}, which the declarations of ${name}@${version} use: ${reason}. Its members were checked without ${lost.size === 1 ? 'it' : 'them'}.`,
+        hint: 'Members typed by the missing declarations were not checked; run again, or check the registry configuration.',
         locations: byPackage.get(name) ?? [],
-        details: { reason: source.reason, unavailable: fetchFailed ? 'fetch-failed' : 'no-types' },
+        details: { reason, missing: Object.fromEntries(lost) },
       });
-      continue;
     }
     checked.set(name, { version, typesFrom: `${source.package.name}@${source.package.version}` });
   }

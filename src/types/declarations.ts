@@ -33,7 +33,11 @@ export interface LoadedPackage {
   refs?: string[];
 }
 
-export type TypesSource = { kind: 'own' | 'types-package'; package: LoadedPackage } | { kind: 'none'; reason: string };
+/**
+ * `none` with `unknown`: the declarations could not be fetched or read (an unknown, never
+ * clean); without it, the package has none (a fact).
+ */
+export type TypesSource = { kind: 'own' | 'types-package'; package: LoadedPackage } | { kind: 'none'; reason: string; unknown?: true };
 
 export interface DeclarationSet {
   /** By package name; one version of each (the first the closure needed). */
@@ -42,6 +46,11 @@ export interface DeclarationSet {
   sources: Map<string, TypesSource>;
   /** Packages whose declarations could not be had, with why. */
   unknown: Map<string, string>;
+  /**
+   * For each imported package, the packages its declarations reference that could not be
+   * fetched (an unknown, not a missing package): its members were checked without them.
+   */
+  incomplete: Map<string, Map<string, string>>;
 }
 
 const FORMAT = 'decl-v3';
@@ -134,15 +143,16 @@ export class DeclarationLoader {
     return pending;
   }
 
-  /** The version `range` resolves to (latest without one), or why not. */
-  async pick(name: string, range: string | undefined): Promise<string | { reason: string }> {
+  /** The version `range` resolves to (latest without one), or why not (`unknown`: the registry gave no answer). */
+  async pick(name: string, range: string | undefined): Promise<string | { reason: string; unknown?: true }> {
     const lookup = await this.lookup(name);
-    if (lookup.state !== 'found') return { reason: lookup.state === 'unknown' ? lookup.reason : `${name} does not exist` };
+    if (lookup.state === 'unknown') return { reason: `${name}: ${lookup.reason}`, unknown: true };
+    if (lookup.state !== 'found') return { reason: `${name} does not exist` };
     const resolution = resolveVersion(lookup.facts, { name, source: 'manifest', locations: [], ...(range ? { wanted: range } : {}) });
     return resolution.ok ? resolution.version : { reason: `no version of ${name} matches ${range}` };
   }
 
-  /** Declaration files and package.json of `name@version`, or why they could not be had. */
+  /** Declaration files and package.json of `name@version`, or why they could not be had (always an unknown). */
   load(name: string, version: string): Promise<LoadedPackage | string> {
     const key = `${name}@${version}`;
     let pending = this.#loaded.get(key);
@@ -232,12 +242,25 @@ export async function loadDeclarations(
   /** `@types` versions the project itself installs (its manifest or lockfile), which win over picking one. */
   projectTypes: Map<string, string> = new Map(),
 ): Promise<DeclarationSet> {
-  const set: DeclarationSet = { packages: new Map(), sources: new Map(), unknown: new Map() };
+  const set: DeclarationSet = { packages: new Map(), sources: new Map(), unknown: new Map(), incomplete: new Map() };
   const queue: LoadedPackage[] = [];
-  const add = (pkg: LoadedPackage): void => {
+  // Which imported packages each loaded package's declarations serve (for unknowns further down).
+  const rootsOf = new Map<string, Set<string>>();
+  const add = (pkg: LoadedPackage, root: string | Set<string>): void => {
+    const roots = rootsOf.get(pkg.name) ?? new Set<string>();
+    for (const r of typeof root === 'string' ? [root] : root) roots.add(r);
+    rootsOf.set(pkg.name, roots);
     if (set.packages.has(pkg.name) || set.packages.size >= MAX_PACKAGES) return;
     set.packages.set(pkg.name, pkg);
     queue.push(pkg);
+  };
+  const lost = (roots: Set<string>, name: string, reason: string): void => {
+    set.unknown.set(name, reason);
+    for (const root of roots) {
+      const map = set.incomplete.get(root) ?? new Map<string, string>();
+      map.set(name, reason);
+      set.incomplete.set(root, map);
+    }
   };
 
   await Promise.all(
@@ -245,10 +268,10 @@ export async function loadDeclarations(
       const own = await loader.load(name, version);
       if (typeof own === 'string') {
         set.unknown.set(name, own);
-        set.sources.set(name, { kind: 'none', reason: own });
+        set.sources.set(name, { kind: 'none', reason: own, unknown: true });
         return;
       }
-      add(own);
+      add(own, name);
       const typesName = typesPackageName(name);
       if (hasOwnTypes(own.files)) {
         set.sources.set(name, { kind: 'own', package: own });
@@ -256,23 +279,27 @@ export async function loadDeclarations(
         // package's declarations and uses @types for what they leave out.
         const declared = projectTypes.get(typesName);
         const extra = declared ? await loader.load(typesName, declared) : undefined;
-        if (extra && typeof extra !== 'string') add(extra);
+        if (typeof extra === 'string') lost(new Set([name]), typesName, extra);
+        else if (extra) add(extra, name);
         return;
       }
       let typesVersion = projectTypes.get(typesName);
       if (!typesVersion && !loader.mayAskTypesFor(name)) {
         // Private names stay with their registry; DefinitelyTyped has nothing for them anyway.
-        set.sources.set(name, { kind: 'none', reason: `no ${typesName}: not asked of a registry other than ${name}'s` });
+        set.sources.set(name, { kind: 'none', reason: `${typesName} was not asked for: ${name} comes from its own registry, and its @types name would leak to another` });
         return;
       }
       if (!typesVersion) {
         const lookup = await loader.lookup(typesName);
+        // A registry that did not answer about @types/x is not "there is no @types/x".
+        if (lookup.state === 'unknown') return void set.sources.set(name, { kind: 'none', reason: `${typesName}: ${lookup.reason}`, unknown: true });
         if (lookup.state === 'found') typesVersion = pickTypesVersion(lookup.facts, version);
       }
-      const types = typesVersion ? await loader.load(typesName, typesVersion) : `no ${typesName}`;
-      if (typeof types === 'string') set.sources.set(name, { kind: 'none', reason: types });
+      if (!typesVersion) return void set.sources.set(name, { kind: 'none', reason: `no ${typesName}` });
+      const types = await loader.load(typesName, typesVersion);
+      if (typeof types === 'string') set.sources.set(name, { kind: 'none', reason: types, unknown: true });
       else {
-        add(types);
+        add(types, name);
         set.sources.set(name, { kind: 'types-package', package: types });
       }
     }),
@@ -282,28 +309,43 @@ export async function loadDeclarations(
   const node = projectTypes.get('@types/node');
   if (node && !set.packages.has('@types/node')) {
     const pkg = await loader.load('@types/node', node);
-    if (typeof pkg !== 'string') add(pkg);
+    if (typeof pkg === 'string') lost(new Set(imported.keys()), '@types/node', pkg);
+    else add(pkg, new Set(imported.keys()));
   }
 
   // Breadth first, a level at a time, so independent packages load in parallel.
   while (queue.length) {
     const level = queue.splice(0);
-    const wanted = new Map<string, string | undefined>();
+    const wanted = new Map<string, { range: string | undefined; roots: Set<string> }>();
     for (const pkg of level) {
       const ranges = dependencyRanges(pkg);
+      const roots = rootsOf.get(pkg.name) ?? new Set<string>();
       for (const ref of referencedPackages(pkg)) {
         const typesName = typesPackageName(ref);
         const listed = ranges[ref] !== undefined ? ref : ranges[typesName] !== undefined && loader.mayAskTypesFor(ref) ? typesName : ref === '@types/node' ? ref : undefined;
-        if (listed && loader.mayAsk(listed) && !set.packages.has(listed) && !wanted.has(listed)) wanted.set(listed, ranges[listed]);
+        if (!listed || !loader.mayAsk(listed)) continue;
+        if (set.packages.has(listed)) {
+          for (const r of roots) rootsOf.get(listed)?.add(r);
+          continue;
+        }
+        const entry = wanted.get(listed);
+        if (entry) for (const r of roots) entry.roots.add(r);
+        else wanted.set(listed, { range: ranges[listed], roots: new Set(roots) });
       }
     }
     await Promise.all(
-      [...wanted].map(async ([name, range]) => {
+      [...wanted].map(async ([name, { range, roots }]) => {
         const version = await loader.pick(name, range?.startsWith('npm:') ? undefined : range);
-        if (typeof version !== 'string') return void set.unknown.set(name, version.reason);
+        if (typeof version !== 'string') {
+          // A listed package that does not exist (or has no such version) is a fact an install
+          // would meet too; a registry that did not answer is an unknown.
+          if (version.unknown) lost(roots, name, version.reason);
+          else set.unknown.set(name, version.reason);
+          return;
+        }
         const pkg = await loader.load(name, version);
-        if (typeof pkg === 'string') set.unknown.set(name, pkg);
-        else add(pkg);
+        if (typeof pkg === 'string') lost(roots, name, pkg);
+        else add(pkg, roots);
       }),
     );
   }

@@ -227,7 +227,7 @@ async function run(): Promise<{ report: Awaited<ReturnType<typeof verify>>; wrot
   const wrote = Object.keys(snapshot(cacheDir));
   expect(wrote.every((f) => f.endsWith('.json') && !f.includes(MARK))).toBe(true);
   for (const dir of [tmpdir(), path.dirname(root), scratch, '/tmp']) expect(readdirSync(dir).filter((f) => f.includes(MARK))).toEqual([]);
-  const types = report.findings.filter((f) => ['TYPES_UNAVAILABLE', 'INVENTED_MEMBER', 'INVENTED_EXPORT'].includes(f.code)).map((f) => ({ code: f.code, severity: f.severity, package: f.package, ...f.details }));
+  const types = report.findings.filter((f) => ['TYPES_UNAVAILABLE', 'TYPES_UNKNOWN', 'INVENTED_MEMBER', 'INVENTED_EXPORT'].includes(f.code)).map((f) => ({ code: f.code, severity: f.severity, package: f.package, ...f.details }));
   return { report, wrote, types };
 }
 
@@ -242,10 +242,10 @@ const REFUSED: Array<[string, () => Buffer, RegExp]> = [
 ];
 
 describe('hostile tarballs through verify()', () => {
-  it.each(REFUSED)('%s: TYPES_UNAVAILABLE warning with the reason, run incomplete', async (_label, build, reason) => {
+  it.each(REFUSED)('%s: TYPES_UNKNOWN warning with the reason, run incomplete', async (_label, build, reason) => {
     serve('hostile', '1.0.0', build());
     const { report, types } = await run();
-    expect(types).toEqual([{ code: 'TYPES_UNAVAILABLE', severity: 'warning', package: 'hostile', unavailable: 'fetch-failed', reason: expect.stringMatching(reason) }]);
+    expect(types).toEqual([{ code: 'TYPES_UNKNOWN', severity: 'warning', package: 'hostile', reason: expect.stringMatching(reason) }]);
     expect(report.status).toBe('incomplete');
     expect(exitCode(report)).toBe(2);
   });
@@ -254,7 +254,7 @@ describe('hostile tarballs through verify()', () => {
     // A bomb with a wrong integrity: refused for the integrity, never inflated.
     serve('hostile', '1.0.0', bomb(300), `sha512-${createHash('sha512').update('other bytes').digest('base64')}`);
     const { report, types, wrote } = await run();
-    expect(types).toEqual([{ code: 'TYPES_UNAVAILABLE', severity: 'warning', package: 'hostile', unavailable: 'fetch-failed', reason: expect.stringMatching(/does not match its integrity/) }]);
+    expect(types).toEqual([{ code: 'TYPES_UNKNOWN', severity: 'warning', package: 'hostile', reason: expect.stringMatching(/does not match its integrity/) }]);
     expect(exitCode(report)).toBe(2);
     // Nothing of it is cached: a later run asks again rather than trusting it.
     expect(wrote.filter((f) => f.includes('decl-'))).toEqual([]);
@@ -263,7 +263,7 @@ describe('hostile tarballs through verify()', () => {
   it('the same through publish(): a corrupt integrity on a well-formed tarball', async () => {
     publish(mock, 'hostile', { '1.0.0': { 'package.json': '{"types":"index.d.ts"}', 'index.d.ts': 'export declare const ok: string;' } }, { corrupt: ['1.0.0'] });
     const { types, report } = await run();
-    expect(types).toMatchObject([{ code: 'TYPES_UNAVAILABLE', severity: 'warning', unavailable: 'fetch-failed', reason: expect.stringMatching(/integrity/) }]);
+    expect(types).toMatchObject([{ code: 'TYPES_UNKNOWN', severity: 'warning', reason: expect.stringMatching(/integrity/) }]);
     expect(exitCode(report)).toBe(2);
   });
 
@@ -336,7 +336,7 @@ describe('hostile tarballs through the CLI', () => {
     let stderr = '';
     const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: root, env: { HOME: home, npm_config_globalconfig: path.join(home, 'none'), npm_config_registry: REGISTRY, DEPVERIFY_CACHE_DIR: path.join(scratch, `cli${caches++}`), NO_COLOR: '1' } };
     expect(await main(['--format', format, '--quiet'], io)).toBe(2);
-    expect(JSON.stringify(JSON.parse(stdout))).toMatch(/TYPES_UNAVAILABLE/);
+    expect(JSON.stringify(JSON.parse(stdout))).toMatch(/TYPES_UNKNOWN/);
     expect(stdout).toMatch(reason);
     expect(stderr).toBe('');
     expect(snapshot(home)).toEqual(before);

@@ -25,7 +25,7 @@ async function check(files: Record<string, string>, opts: { cacheDir?: string } 
   const cacheDir = opts.cacheDir ?? path.join(cacheRoot, `c${caches++}`);
   const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
   const report = await verify({ root, client, cacheDir, popularIndex: false });
-  const types = report.findings.filter((f) => ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE'].includes(f.code));
+  const types = report.findings.filter((f) => ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE', 'TYPES_UNKNOWN'].includes(f.code));
   return { report, types, rows: types.map((f) => [f.code, f.package, f.details?.name, f.locations[0]?.file, f.locations[0]?.line, f.details?.suggestion ?? null]) };
 }
 
@@ -161,8 +161,8 @@ describe('@types and packages without types', () => {
       'package.json': pkgJson({ name: 'app', dependencies: { db: '^1.0.0' } }),
       'src/a.ts': "import { nope } from 'db';\n",
     });
-    expect(rows).toEqual([['TYPES_UNAVAILABLE', 'db', undefined, 'src/a.ts', 1, null]]);
-    expect(report.findings.find((f) => f.code === 'TYPES_UNAVAILABLE')).toMatchObject({ severity: 'warning', details: { unavailable: 'fetch-failed' } });
+    expect(rows).toEqual([['TYPES_UNKNOWN', 'db', undefined, 'src/a.ts', 1, null]]);
+    expect(report.findings.find((f) => f.code === 'TYPES_UNKNOWN')).toMatchObject({ severity: 'warning', details: { reason: expect.stringMatching(/integrity/) } });
     expect(report.status).toBe('incomplete');
   });
 

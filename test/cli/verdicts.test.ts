@@ -1,0 +1,84 @@
+/**
+ * Wrong verdicts found with real components (issue 14), each through the CLI in process with msw
+ * answering as the registry or a proxy in front of it would.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import type { Report } from '../../src/model/report.js';
+import { writeTree } from '../helpers/fixture.js';
+import { publish } from '../helpers/publish.js';
+import { HttpResponse, REGISTRY, createMockRegistry } from '../helpers/registry.js';
+
+const mock = createMockRegistry();
+const scratch = mkdtempSync(path.join(tmpdir(), 'depverify-verdicts-'));
+let runs = 0;
+beforeAll(() => mock.listen());
+afterEach(() => mock.reset());
+afterAll(() => {
+  mock.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Runs the CLI in `root` with a fresh cache; the JSON report and the exit code. */
+export async function cli(root: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; report: Report; stderr: string; cacheDir: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const home = mkdtempSync(path.join(scratch, 'home-'));
+  const cacheDir = path.join(scratch, `cache-${runs++}`);
+  const code = await main(['--format', 'json', '--quiet', '--timeout', '5', ...args], {
+    stdout: { write: (t: string) => out.push(t) },
+    stderr: { write: (t: string) => err.push(t) },
+    cwd: root,
+    env: { HOME: home, npm_config_globalconfig: path.join(home, 'none'), npm_config_registry: REGISTRY, DEPVERIFY_CACHE_DIR: cacheDir, NO_COLOR: '1', ...env },
+  });
+  return { code, report: JSON.parse(out.join('') || '{}') as Report, stderr: err.join(''), cacheDir };
+}
+
+const TYPED = { 'package.json': JSON.stringify({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function connect(): void;' };
+const codes = (report: Report) => report.findings.map((f) => `${f.code} ${f.package}`);
+
+describe('1. a member check that could not run is never clean', () => {
+  const project = (severity: Record<string, string>) => ({
+    'package.json': JSON.stringify({ name: 'app', dependencies: { db: '^1.0.0' }, depverify: { severity } }),
+    'src/a.ts': "import { connect, connectSecure } from 'db';\nconnect(); connectSecure();\n",
+  });
+
+  it('a tarball that fails, with TYPES_UNAVAILABLE off: TYPES_UNKNOWN, incomplete, exit 2', async () => {
+    publish(mock, 'db', { '1.0.0': TYPED });
+    mock.set('db/-/db-1.0.0.tgz', 500);
+    const { code, report } = await cli(await writeTree(project({ TYPES_UNAVAILABLE: 'off' })));
+    expect(codes(report)).toEqual(['TYPES_UNKNOWN db']);
+    expect(report.status).toBe('incomplete');
+    expect(report.packages.find((p) => p.name === 'db')?.state).toBe('unknown');
+    expect(code).toBe(2);
+  });
+
+  it('a version document that fails, with TYPES_UNKNOWN itself off: still incomplete, exit 2', async () => {
+    publish(mock, 'db', { '1.0.0': TYPED });
+    mock.set('db/1.0.0', 503);
+    const { code, report } = await cli(await writeTree(project({ TYPES_UNAVAILABLE: 'off', TYPES_UNKNOWN: 'off' })));
+    expect(report.status).toBe('incomplete');
+    expect(report.summary.unknown).toBe(1);
+    expect(code).toBe(2);
+  });
+
+  it('an @types package the registry did not answer about is unknown, not "no @types"', async () => {
+    publish(mock, 'untyped', { '1.0.0': { 'index.js': 'module.exports = {};' } });
+    mock.set('@types/untyped', 500);
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { untyped: '^1.0.0' } }), 'src/a.ts': "import u from 'untyped';\nu.x();\n" });
+    const { code, report } = await cli(root);
+    expect(codes(report)).toEqual(['TYPES_UNKNOWN untyped']);
+    expect(report.findings[0]?.message).toMatch(/@types\/untyped/);
+    expect(code).toBe(2);
+  });
+
+  it('the declarations are fine: the invented member is found, exit 1', async () => {
+    publish(mock, 'db', { '1.0.0': TYPED });
+    const { code, report } = await cli(await writeTree(project({ TYPES_UNAVAILABLE: 'off' })));
+    expect(codes(report)).toEqual(['INVENTED_EXPORT db']);
+    expect(code).toBe(1);
+  });
+});
