@@ -158,8 +158,22 @@ export function readBody(body: BodyStream, max: number): Promise<{ data?: Buffer
 }
 
 function describeFailure(error: unknown): Attempt {
-  const e = error as { code?: string; statusCode?: number; type?: string; message?: string; headers?: Record<string, string[] | string | undefined> };
+  const e = error as { code?: string; statusCode?: number; type?: string; message?: string; headers?: Record<string, string[] | string | undefined>; body?: unknown };
   const status = e.statusCode;
+  if (status === 404) {
+    // "Does not exist" only when it is the registry's own answer: a JSON body, or an empty one as
+    // some mirrors send. A proxy's page ("blocked by your organisation") says nothing about the
+    // package: no status, so no caller can read it as a 404.
+    const body = e.body;
+    const empty = Buffer.isBuffer(body) && body.toString('utf8').trim() === '';
+    const json = body != null && !Buffer.isBuffer(body) && typeof body === 'object';
+    const header = e.headers?.['content-type'];
+    const type = (Array.isArray(header) ? header[0] : header)?.split(';')[0]?.trim().toLowerCase();
+    if (!empty && (!json || type === 'text/html')) {
+      const size = Buffer.isBuffer(body) ? `, ${body.length} bytes` : '';
+      return { ok: false, reason: `HTTP 404 that is not the registry's answer (${type ? `a ${type} page` : 'a body that is not JSON'}${size}): a proxy or another server in between` };
+    }
+  }
   if (typeof status === 'number') {
     if (status === 401 || status === 403) return { ok: false, status, reason: `HTTP ${status}: the registry refused access (check auth in .npmrc)` };
     const reason = status === 429 ? 'HTTP 429 from the registry (rate limited)' : `HTTP ${status} from the registry`;

@@ -82,3 +82,33 @@ describe('1. a member check that could not run is never clean', () => {
     expect(code).toBe(1);
   });
 });
+
+describe('2. a 404 that is not the registry\'s answer', () => {
+  const blocked = () => new HttpResponse('<html><body>Blocked by your organisation</body></html>', { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' } });
+
+  it('an HTML 404 from a proxy is unknown with its content type, exit 2, and nothing is cached', async () => {
+    for (const name of ['express', 'left-pad']) mock.set(name, blocked);
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { express: '^4.0.0', 'left-pad': '^1.0.0' } }) });
+    const { code, report, cacheDir } = await cli(root, ['--no-types']);
+    expect(codes(report)).toEqual(['REGISTRY_UNKNOWN express', 'REGISTRY_UNKNOWN left-pad']);
+    expect(report.findings[0]?.details?.reason).toMatch(/text\/html/);
+    expect(code).toBe(2);
+    const { readdirSync } = await import('node:fs');
+    const files = (() => {
+      try {
+        return readdirSync(cacheDir, { recursive: true }).map(String).filter((f) => /facts/.test(f) && f.endsWith('.json'));
+      } catch {
+        return [];
+      }
+    })();
+    expect(files).toEqual([]);
+  });
+
+  it('a 404 with an empty body (as some mirrors send) or a JSON body is NOT_FOUND', async () => {
+    mock.set('ghost-a', () => new HttpResponse(null, { status: 404 }));
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'ghost-a': '^1.0.0', 'ghost-b': '^1.0.0' } }) });
+    const { code, report } = await cli(root, ['--no-types']);
+    expect(codes(report)).toEqual(['NOT_FOUND ghost-a', 'NOT_FOUND ghost-b']);
+    expect(code).toBe(1);
+  });
+});
