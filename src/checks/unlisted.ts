@@ -26,7 +26,9 @@ export const checkUnlisted = defineProjectCheck({
     if (!scan.manifests.some((m) => m.dir === '')) return [];
     const byPackage = new Map<string, Finding>();
     for (const site of scan.imports) {
-      if (isDeclared(site, manifestsFor(site.file, scan.manifests))) continue;
+      const scope = manifestsFor(site.file, scan.manifests);
+      // What an unreadable package.json declares is not known (its INPUT_ERROR says so).
+      if (scope.some((m) => m.unreadable) || isDeclared(site, scope)) continue;
       const location = { file: site.file, line: site.line, column: site.column };
       const existing = byPackage.get(site.packageName);
       if (existing) {

@@ -55,6 +55,12 @@ export interface Manifest {
   dependencies: DeclaredDependency[];
   /** `imports` field keys (`#internal`). */
   importsKeys: string[];
+  /**
+   * A workspace member whose package.json could not be read (an INPUT_ERROR says why): still a
+   * workspace, named from the lockfile's workspace entries or its directory, never asked of a
+   * registry; what it declares is not known.
+   */
+  unreadable?: true;
 }
 
 export type LockedSource = 'registry' | 'git' | 'file' | 'remote' | 'link';

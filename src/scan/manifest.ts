@@ -162,9 +162,13 @@ export async function findManifests(root: string): Promise<{ manifests: Manifest
       const relPath = `${dir}/package.json`;
       const read = await readText(root, relPath);
       if ('missing' in read) return { errors: [] };
-      if ('error' in read) return { errors: [read.error] };
+      // A directory the workspace globs match is a workspace even when its manifest cannot be
+      // read: otherwise its name, imported by a sibling, would be asked of a registry.
+      const placeholder = (): Manifest => ({ path: relPath, dir, workspaces: [], dependencies: [], importsKeys: [], unreadable: true });
+      if ('error' in read) return { manifest: placeholder(), errors: [read.error] };
       const member = readManifest(root, relPath, read.text);
-      return read.encodingError ? { ...member, errors: [read.encodingError, ...member.errors] } : member;
+      const withPlaceholder = member.manifest ? member : { ...member, manifest: placeholder() };
+      return read.encodingError ? { ...withPlaceholder, errors: [read.encodingError, ...member.errors] } : withPlaceholder;
     }),
   );
   const manifests = [first.manifest];

@@ -1,13 +1,28 @@
 import ignore from 'ignore';
-import type { ProjectScan } from '../model/references.js';
+import type { Lockfile, ProjectScan } from '../model/references.js';
 import type { DepverifyConfig } from './config.js';
 import { scanImports } from './imports.js';
 import { readLockfile } from './lockfile.js';
 import { findManifests } from './manifest.js';
 
+/**
+ * The name of a workspace whose package.json could not be read: from the lockfile's entry for
+ * its folder (npm's `packages/x` or the link to it, yarn's and bun's `workspace:packages/x`),
+ * else the directory's own name.
+ */
+function workspaceName(dir: string, lockfile: Lockfile | undefined): string {
+  for (const entry of lockfile?.packages ?? []) {
+    if (!entry.local) continue;
+    const where = [entry.path, entry.resolved ?? ''].map((p) => p.replace(/^(?:.*@)?(?:workspace|link|file):/, '').replace(/^\.\//, '').replace(/\/$/, ''));
+    if (where.includes(dir) && entry.name && !entry.name.includes('/node_modules/')) return entry.name;
+  }
+  return dir.slice(dir.lastIndexOf('/') + 1);
+}
+
 /** Everything the project references, read from disk without touching the network. */
 export async function scanProject(root: string, config: Pick<DepverifyConfig, 'ignore'>, options: { tolerateSyntaxErrors?: boolean } = {}): Promise<ProjectScan> {
   const [found, locked] = await Promise.all([findManifests(root), readLockfile(root)]);
+  for (const manifest of found.manifests) if (manifest.unreadable && !manifest.name) manifest.name = workspaceName(manifest.dir, locked.lockfile);
   const localNames = new Set(found.manifests.flatMap((m) => (m.name ? [m.name] : [])));
   const sources = await scanImports(root, { isLocalPackage: (name) => localNames.has(name), workspaceDirs: found.manifests.map((m) => m.dir), ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}) });
   const ignored = ignore().add(config.ignore.paths);

@@ -33,10 +33,12 @@ export function collectRequests(scan: ProjectScan): PackageRequest[] {
   // npm links a workspace package wherever its name is declared with a range it satisfies; it
   // never comes from a registry, and its name (often private) must not be sent to one.
   const workspaces = new Map(scan.manifests.filter((m) => m.dir !== '' && m.name).map((m) => [m.name!, m.version]));
+  // A workspace whose package.json could not be read has no known version: linked whatever the range.
+  const unreadable = new Set(scan.manifests.filter((m) => m.unreadable && m.name).map((m) => m.name!));
   for (const manifest of scan.manifests) {
     for (const dep of manifest.dependencies) {
       if ((dep.kind !== 'registry' && dep.kind !== 'alias') || !dep.registryName) continue;
-      if (dep.kind === 'registry' && workspaces.has(dep.name) && satisfies(workspaces.get(dep.name) ?? '0.0.0', dep.range)) continue;
+      if (dep.kind === 'registry' && (unreadable.has(dep.name) || (workspaces.has(dep.name) && satisfies(workspaces.get(dep.name) ?? '0.0.0', dep.range)))) continue;
       const pairing = locks.pair(manifest, dep);
       if (pairing.state === 'local') continue;
       const locked = pairing.state === 'locked' ? pairing.entry : undefined;

@@ -112,3 +112,45 @@ describe('2. a 404 that is not the registry\'s answer', () => {
     expect(code).toBe(1);
   });
 });
+
+describe('3. a workspace whose package.json cannot be read is still a workspace', () => {
+  const monorepo = (lock?: object) => ({
+    'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }),
+    // Imported, not declared: npm and Node find workspaces by name through node_modules links.
+    'packages/a/package.json': JSON.stringify({ name: 'ws-a', version: '1.0.0' }),
+    'packages/a/index.js': "require('ws-b');\nrequire('@mono/lib');\n",
+    // A comment: not JSON, so the name inside cannot be read.
+    'packages/ws-b/package.json': '{\n  // the shared code\n  "name": "ws-b", "version": "1.0.0"\n}\n',
+    'packages/lib-dir/package.json': '{ "name": "@mono/lib", }',
+    ...(lock ? { 'package-lock.json': JSON.stringify(lock) } : {}),
+  });
+
+  it('its name (from the directory, or the lockfile) is never asked of a registry; the manifest is an INPUT_ERROR', async () => {
+    const lock = {
+      name: 'mono',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'mono', workspaces: ['packages/*'] },
+        'node_modules/ws-a': { resolved: 'packages/a', link: true },
+        'node_modules/ws-b': { resolved: 'packages/ws-b', link: true },
+        'node_modules/@mono/lib': { resolved: 'packages/lib-dir', link: true },
+        'packages/a': { name: 'ws-a', version: '1.0.0' },
+        'packages/ws-b': { name: 'ws-b', version: '1.0.0' },
+        'packages/lib-dir': { name: '@mono/lib', version: '1.0.0' },
+      },
+    };
+    const { code, report } = await cli(await writeTree(monorepo(lock)), ['--no-types']);
+    expect(mock.seen.map((r) => r.name)).toEqual([]);
+    expect(codes(report)).toEqual(['INPUT_ERROR ', 'INPUT_ERROR ']);
+    expect(report.findings.flatMap((f) => f.locations.map((l) => l.file)).sort()).toEqual(['packages/lib-dir/package.json', 'packages/ws-b/package.json']);
+    expect(code).toBe(2);
+  });
+
+  it('without a lockfile the directory name stands in', async () => {
+    const files = monorepo();
+    const { code, report } = await cli(await writeTree({ ...files, 'packages/a/index.js': "require('ws-b');\n", 'packages/a/package.json': JSON.stringify({ name: 'ws-a', version: '1.0.0', dependencies: { 'ws-b': '*' } }) }), ['--no-types']);
+    expect(mock.seen.map((r) => r.name)).toEqual([]);
+    expect(report.findings.every((f) => f.code === 'INPUT_ERROR')).toBe(true);
+    expect(code).toBe(2);
+  });
+});

@@ -223,7 +223,8 @@ describe('findManifests', () => {
       'packages/broken/package.json': '{\n  "name": "broken",\n',
     });
     const { manifests, errors } = await findManifests(root);
-    expect(manifests.map((m) => m.path)).toEqual(['package.json', 'packages/a/package.json']);
+    // The broken member is still a workspace (so its name is never asked of a registry), unreadable.
+    expect(manifests.map((m) => [m.path, m.unreadable ?? false])).toEqual([['package.json', false], ['packages/a/package.json', false], ['packages/broken/package.json', true]]);
     expect(errors.map((e) => [e.file, e.reason, e.line])).toEqual([
       ['package.json', 'invalid-entry', undefined],
       ['packages/broken/package.json', 'invalid-json', 3],
