@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { type CheckContext, PACKAGE_CHECKS, type PackageInput, PROJECT_CHECKS, type Suggestion, wantsDownloads } from './checks/index.js';
+import { type CheckContext, PACKAGE_CHECKS, type PackageInput, type Popularity, PROJECT_CHECKS, type Suggestion, wantsDownloads } from './checks/index.js';
 import type { PopularIndex } from './data/popular-index.js';
 import { suggestPackages } from './data/suggest.js';
 import type { Lookup } from './model/facts.js';
@@ -141,13 +141,19 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     if (list) list.push(request);
     else byName.set(request.name, [request]);
   }
-  const inputs: PackageInput[] = names.map((name) => ({ name, lookup: lookups.get(name)!, requests: byName.get(name) ?? [], suggest, popularity, context }));
+  // A package from a scope's own registry is compared only with that registry's names, and
+  // depverify knows none of them: no public "did you mean", typosquat target or public counts.
+  const publicHome = client.registryFor('depverify-probe');
+  const privatePopularity: Popularity = { downloads: () => ({ source: 'index' }), squatCandidates: () => [] };
+  const inputs: PackageInput[] = names.map((name) => {
+    const own = client.registryFor(name) !== publicHome;
+    return { name, lookup: lookups.get(name)!, requests: byName.get(name) ?? [], suggest: own ? () => [] : suggest, popularity: own ? privatePopularity : popularity, context };
+  });
   const downloadsUrl = config.squatting.downloadsUrl;
   if (downloadsUrl) {
     // Only names that go to the default registry: a name routed to its own registry is private,
     // and the downloads endpoint is someone else's server.
-    const publicRegistry = client.registryFor('depverify-probe');
-    const wanted = inputs.filter((input) => client.registryFor(input.name) === publicRegistry && wantsDownloads(input)).map((i) => i.name);
+    const wanted = inputs.filter((input) => client.registryFor(input.name) === publicHome && wantsDownloads(input)).map((i) => i.name);
     if (wanted.length) {
       popularity.addDownloads(await fetchMonthlyDownloads(wanted, { url: downloadsUrl, timeout: options.timeout, signal: options.signal, fetch: options.fetch }));
     }

@@ -10,7 +10,7 @@ import { main } from '../../src/cli.js';
 import type { Report } from '../../src/model/report.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
-import { HttpResponse, REGISTRY, createMockRegistry } from '../helpers/registry.js';
+import { HttpResponse, REGISTRY, createMockRegistry, packument } from '../helpers/registry.js';
 
 const mock = createMockRegistry();
 const scratch = mkdtempSync(path.join(tmpdir(), 'depverify-verdicts-'));
@@ -152,5 +152,24 @@ describe('3. a workspace whose package.json cannot be read is still a workspace'
     expect(mock.seen.map((r) => r.name)).toEqual([]);
     expect(report.findings.every((f) => f.code === 'INPUT_ERROR')).toBe(true);
     expect(code).toBe(2);
+  });
+});
+
+describe('9. packages of a scope with its own registry get no public "did you mean"', () => {
+  it('a new @corp/express from the corp registry: no typosquat of a public name, no public suggestion', async () => {
+    const created = new Date(Date.now() - 3 * 24 * 60 * 60 * 1000);
+    mock.set('npm.corp.example.test/@corp/express', packument('@corp/express', { versions: { '1.0.0': {} }, releasedFrom: created, repository: null }));
+    mock.set('npm.corp.example.test/express', packument('express', { versions: { '1.0.0': {} } }));
+    const root = await writeTree({
+      '.npmrc': '@corp:registry=https://npm.corp.example.test/\n',
+      'package.json': JSON.stringify({ name: 'app', dependencies: { '@corp/express': '^1.0.0', '@corp/expres': '^1.0.0' } }),
+    });
+    const { report } = await cli(root, ['--no-types']);
+    const suspicious = report.findings.filter((f) => f.code === 'SUSPICIOUS_PACKAGE');
+    expect(suspicious.map((f) => (f.details?.signals as Array<{ signal: string }>).map((x) => x.signal))).toEqual([['new-package', 'new-maintainer', 'few-versions', 'no-repository']]);
+    expect(JSON.stringify(report.findings)).not.toMatch(/Did you mean|suggestions|typosquat/);
+    // Not even a missing private name gets a public suggestion.
+    expect(report.findings.find((f) => f.package === '@corp/expres')).toMatchObject({ code: 'NOT_FOUND' });
+    expect(report.findings.find((f) => f.package === '@corp/expres')?.details?.suggestions).toBeUndefined();
   });
 });
