@@ -3,6 +3,7 @@ import { checkDeprecation } from './deprecation.js';
 import { checkExistence } from './existence.js';
 import { checkInputErrors } from './input-errors.js';
 import { checkInstallScripts } from './install-scripts.js';
+import { checkIntegrityMatch } from './integrity-match.js';
 import { checkLicense } from './license.js';
 import { checkLockfileIntegrity } from './lockfile-integrity.js';
 import { checkLockfileSync } from './lockfile-sync.js';
@@ -19,5 +20,5 @@ export type { CheckContext, PackageCheck, PackageInput, Popularity, ProjectCheck
 export { wantsDownloads } from './suspicious.js';
 
 /** Run in this order; findings are sorted afterwards, so the order only affects merging. */
-export const PACKAGE_CHECKS: readonly PackageCheck[] = [checkExistence, checkVersions, checkDeprecation, checkLicense, checkMaintenance, checkSuspicious, checkReleaseAge, checkReleaseChanges, checkInstallScripts, checkSignatures];
+export const PACKAGE_CHECKS: readonly PackageCheck[] = [checkExistence, checkVersions, checkDeprecation, checkLicense, checkMaintenance, checkSuspicious, checkReleaseAge, checkReleaseChanges, checkInstallScripts, checkSignatures, checkIntegrityMatch];
 export const PROJECT_CHECKS: readonly ProjectCheck[] = [checkInputErrors, checkNonRegistry, checkUnlisted, checkLockfileIntegrity, checkLockfileSync];

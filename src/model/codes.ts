@@ -120,6 +120,11 @@ export const CODE_INFO = {
     title: 'Lockfile entry has only a SHA-1 hash',
     help: 'SHA-1 is no longer collision-resistant; npm has recorded sha512 since v5. Regenerate the entry to record a sha512 integrity.',
   },
+  LOCKFILE_INTEGRITY_MISMATCH: {
+    severity: 'error',
+    title: "Lockfile integrity is not the registry's",
+    help: "A lockfile entry records an integrity hash, of the same algorithm, that differs from the registry's dist.integrity for that name and version: the package manager would accept a tarball the registry never published (a hash swapped for another valid one). Regenerate the entry from the registry and find out where the change came from.",
+  },
   LOCKFILE_OUT_OF_SYNC: {
     severity: 'error',
     title: 'Lockfile does not match package.json',

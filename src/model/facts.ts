@@ -19,6 +19,11 @@ export interface PackageFacts {
   registry: string;
   distTags: Record<string, string>;
   versions: Record<string, VersionFacts>;
+  /**
+   * The registry's `dist.integrity` by version (else `dist.shasum` as sha1), shortened to
+   * `<algorithm>-<first INTEGRITY_PREFIX base64 characters>` to keep the cache small.
+   */
+  integrity?: Record<string, string>;
   /** Registry signatures by version (`dist.signatures`); absent when the registry sent none. */
   signatures?: Record<string, VersionSignature[]>;
   /** Publish times by version, in ms since the epoch (numbers keep the cache small); absent when the registry gave none. */

@@ -56,6 +56,26 @@ function readSignatures(dist: unknown): VersionSignature[] | undefined {
   return out.length ? out : undefined;
 }
 
+/**
+ * Base64 characters of a digest kept (144 bits): a lockfile hash that shares them with the
+ * registry's is taken as the same. Forging a tarball whose digest matches 144 chosen bits is out
+ * of reach, and a lockfile entry that differs anywhere in them is certainly another tarball.
+ */
+export const INTEGRITY_PREFIX = 24;
+
+/** The strongest hash of `dist.integrity` (else `dist.shasum`, as sha1), shortened. */
+function readIntegrity(dist: unknown): string | undefined {
+  if (!isObject(dist)) return undefined;
+  const parts = typeof dist.integrity === 'string' ? dist.integrity.trim().split(/\s+/) : [];
+  for (const algorithm of ['sha512', 'sha384', 'sha256', 'sha1']) {
+    const part = parts.find((p) => p.startsWith(`${algorithm}-`));
+    const digest = part?.slice(algorithm.length + 1).replace(/\?.*$/, '');
+    if (digest && /^[A-Za-z0-9+/]+=*$/.test(digest) && digest.length >= INTEGRITY_PREFIX) return `${algorithm}-${digest.slice(0, INTEGRITY_PREFIX)}`;
+  }
+  if (typeof dist.shasum === 'string' && /^[0-9a-f]{40}$/i.test(dist.shasum)) return `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64').slice(0, INTEGRITY_PREFIX)}`;
+  return undefined;
+}
+
 /** npm's replacement for a malicious package: a single `0.0.N-security` version. */
 function isSecurityHolding(versions: string[]): boolean {
   return versions.length === 1 && /^0\.0\.\d+-security$/.test(versions[0] ?? '');
@@ -81,12 +101,15 @@ export function distilPackument(name: string, registry: string, doc: unknown): L
   const rawVersions = isObject(doc.versions) ? doc.versions : {};
   const versions: Record<string, VersionFacts> = {};
   const signatures: Record<string, VersionSignature[]> = {};
+  const integrity: Record<string, string> = {};
   // `__proto__` as a key would set the prototype of the object built here, not add an entry.
   for (const [version, manifest] of Object.entries(rawVersions)) {
     if (!isObject(manifest) || version === '__proto__') continue;
     versions[version] = distilVersion(manifest);
     const sigs = readSignatures(manifest.dist);
     if (sigs) signatures[version] = sigs;
+    const hash = readIntegrity(manifest.dist);
+    if (hash) integrity[version] = hash;
   }
   const distTags: Record<string, string> = {};
   if (isObject(doc['dist-tags'])) {
@@ -94,6 +117,7 @@ export function distilPackument(name: string, registry: string, doc: unknown): L
   }
   const facts: PackageFacts = { name, registry, distTags, versions };
   if (Object.keys(signatures).length) facts.signatures = signatures;
+  if (Object.keys(integrity).length) facts.integrity = integrity;
   if (time) {
     const byVersion: Record<string, number> = {};
     for (const version of Object.keys(versions)) {

@@ -8,7 +8,7 @@ import type { MissingReason, PackageFacts, VersionFacts } from '../model/facts.j
 const MISSING_REASONS = new Set<string>(['not-found', 'unpublished', 'security-holding'] satisfies MissingReason[]);
 
 /** Bump when the shape of PackageFacts changes: old entries are then ignored, not misread. */
-const FORMAT = 'facts-v6';
+const FORMAT = 'facts-v7';
 
 /** A cached, known answer. Unknown answers are never cached. */
 export interface CacheEntry {
@@ -33,7 +33,9 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
  * one licence and nothing else, and a warm run parses a thousand entries, so fewer objects is
  * most of its time. Publish times are turned back into a map only when something reads them.
  */
-interface StoredFacts extends Omit<PackageFacts, 'versions' | 'time' | 'signatures'> {
+interface StoredFacts extends Omit<PackageFacts, 'versions' | 'time' | 'signatures' | 'integrity'> {
+  /** Per version, the shortened integrity (null: none). */
+  versionIntegrity?: Array<string | null>;
   versionNames: string[];
   versionRefs: number[];
   versionTable: VersionFacts[];
@@ -44,7 +46,7 @@ interface StoredFacts extends Omit<PackageFacts, 'versions' | 'time' | 'signatur
 }
 
 function encodeFacts(facts: PackageFacts): StoredFacts {
-  const { versions, time, signatures, ...rest } = facts;
+  const { versions, time, signatures, integrity, ...rest } = facts;
   const versionNames = Object.keys(versions);
   const versionTable: VersionFacts[] = [];
   const seen = new Map<string, number>();
@@ -57,6 +59,7 @@ function encodeFacts(facts: PackageFacts): StoredFacts {
   });
   const stored: StoredFacts = { ...rest, versionNames, versionRefs, versionTable };
   if (time) stored.versionTimes = versionNames.map((version) => time[version] ?? null);
+  if (integrity) stored.versionIntegrity = versionNames.map((version) => integrity[version] ?? null);
   if (signatures) {
     const keyIds: string[] = [];
     const keyIndex = (keyid: string): number => {
@@ -83,6 +86,8 @@ function isStoredFacts(stored: unknown): stored is StoredFacts {
   const { versionNames: names, versionRefs: refs, versionTable: table, versionTimes: times, distTags } = stored;
   if (!Array.isArray(names) || !Array.isArray(refs) || !Array.isArray(table) || refs.length !== names.length || !table.every(isVersionFacts)) return false;
   if (times !== undefined && (!Array.isArray(times) || times.length !== names.length)) return false;
+  const hashes = stored.versionIntegrity;
+  if (hashes !== undefined && (!Array.isArray(hashes) || hashes.length !== names.length || !hashes.every((h) => h === null || typeof h === 'string'))) return false;
   if (!signaturesFit(stored.versionSignatures, stored.signingKeyIds, names.length)) return false;
   // One plain loop: a warm run checks some hundred thousand versions here.
   for (let i = 0; i < names.length; i++) {
@@ -109,7 +114,7 @@ function signaturesFit(sigs: unknown, keyIds: unknown, versions: number): boolea
 
 function decodeFacts(stored: StoredFacts): PackageFacts | undefined {
   if (!isStoredFacts(stored)) return undefined;
-  const { versionNames, versionRefs, versionTable, versionTimes, versionSignatures, signingKeyIds, ...rest } = stored;
+  const { versionNames, versionRefs, versionTable, versionTimes, versionSignatures, signingKeyIds, versionIntegrity, ...rest } = stored;
   const versions: Record<string, VersionFacts> = {};
   for (let i = 0; i < versionNames.length; i++) {
     const v = versionTable[versionRefs[i]!];
@@ -131,6 +136,21 @@ function decodeFacts(stored: StoredFacts): PackageFacts | undefined {
           });
         }
         return signatures;
+      },
+    });
+  }
+  if (Array.isArray(versionIntegrity)) {
+    let integrity: Record<string, string> | undefined;
+    Object.defineProperty(facts, 'integrity', {
+      enumerable: true,
+      get() {
+        if (!integrity) {
+          integrity = {};
+          versionIntegrity.forEach((hash, i) => {
+            if (hash !== null) integrity![versionNames[i]!] = hash;
+          });
+        }
+        return integrity;
       },
     });
   }

@@ -43,6 +43,7 @@ const TAGS: Record<FindingCode, string[]> = {
   LOCKFILE_NAME_MISMATCH: [...SUPPLY_CHAIN, 'lockfile'],
   LOCKFILE_INTEGRITY_MISSING: [...SUPPLY_CHAIN, 'lockfile'],
   LOCKFILE_WEAK_INTEGRITY: [...SUPPLY_CHAIN, 'lockfile'],
+  LOCKFILE_INTEGRITY_MISMATCH: [...SUPPLY_CHAIN, 'lockfile'],
   LOCKFILE_OUT_OF_SYNC: ['dependencies', 'lockfile', 'correctness'],
   INVENTED_EXPORT: ['dependencies', 'correctness', 'hallucination'],
   INVENTED_MEMBER: ['dependencies', 'correctness', 'hallucination'],

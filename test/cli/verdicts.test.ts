@@ -2,6 +2,7 @@
  * Wrong verdicts found with real components (issue 14), each through the CLI in process with msw
  * answering as the registry or a proxy in front of it would.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { main } from '../../src/cli.js';
 import type { Report } from '../../src/model/report.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
-import { HttpResponse, REGISTRY, createMockRegistry, packument } from '../helpers/registry.js';
+import { HttpResponse, REGISTRY, createMockRegistry, packument, RECENTLY } from '../helpers/registry.js';
 
 const mock = createMockRegistry();
 const scratch = mkdtempSync(path.join(tmpdir(), 'depverify-verdicts-'));
@@ -38,6 +39,7 @@ export async function cli(root: string, args: string[] = [], env: Record<string,
 }
 
 const TYPED = { 'package.json': JSON.stringify({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function connect(): void;' };
+const errors = (report: Report) => report.findings.filter((f) => f.severity === 'error').map((f) => `${f.code} ${f.package}`);
 const codes = (report: Report) => report.findings.map((f) => `${f.code} ${f.package}`);
 
 describe('1. a member check that could not run is never clean', () => {
@@ -171,5 +173,45 @@ describe('9. packages of a scope with its own registry get no public "did you me
     // Not even a missing private name gets a public suggestion.
     expect(report.findings.find((f) => f.package === '@corp/expres')).toMatchObject({ code: 'NOT_FOUND' });
     expect(report.findings.find((f) => f.package === '@corp/expres')?.details?.suggestions).toBeUndefined();
+  });
+});
+
+describe('5. a lockfile integrity swapped for another valid hash', () => {
+  const sri = (text: string) => `sha512-${createHash('sha512').update(text).digest('base64')}`;
+  const published = sri('the tarball the registry has');
+  const registryDoc = () => {
+    const doc = packument('left-pad', { versions: { '1.3.0': {} }, releasedFrom: RECENTLY });
+    (doc.versions as Record<string, { dist: Record<string, string> }>)['1.3.0']!.dist = { tarball: `${REGISTRY}left-pad/-/left-pad-1.3.0.tgz`, integrity: published };
+    return doc;
+  };
+  const project = (integrity: string) => ({
+    'package.json': JSON.stringify({ name: 'app', dependencies: { 'left-pad': '^1.3.0' } }),
+    'package-lock.json': JSON.stringify({
+      name: 'app',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'app', dependencies: { 'left-pad': '^1.3.0' } },
+        'node_modules/left-pad': { version: '1.3.0', resolved: `${REGISTRY}left-pad/-/left-pad-1.3.0.tgz`, integrity },
+      },
+    }),
+  });
+
+  it('differs from the registry for the same version and algorithm: LOCKFILE_INTEGRITY_MISMATCH, exit 1', async () => {
+    mock.set('left-pad', registryDoc());
+    const { code, report } = await cli(await writeTree(project(sri('another tarball'))), ['--no-types']);
+    expect(errors(report)).toEqual(['LOCKFILE_INTEGRITY_MISMATCH left-pad']);
+    expect(report.findings.find((f) => f.code === 'LOCKFILE_INTEGRITY_MISMATCH')).toMatchObject({ severity: 'error', version: '1.3.0', locations: [expect.objectContaining({ file: 'package-lock.json', field: 'node_modules/left-pad' })] });
+    expect(code).toBe(1);
+  });
+
+  it('the same hash passes; a registry that does not answer leaves it unknown, not a mismatch', async () => {
+    mock.set('left-pad', registryDoc());
+    const same = await cli(await writeTree(project(published)), ['--no-types']);
+    expect(errors(same.report)).toEqual([]);
+    expect(same.code).toBe(0);
+    mock.set('left-pad', 500);
+    const down = await cli(await writeTree(project(sri('another tarball'))), ['--no-types']);
+    expect(errors(down.report)).toEqual(['REGISTRY_UNKNOWN left-pad']);
+    expect(down.code).toBe(2);
   });
 });
