@@ -11,6 +11,8 @@ export interface ScanImportsOptions {
   isLocalPackage(name: string): boolean;
   /** Workspace directories (relative): each may have a tsconfig/jsconfig with aliases of its own. */
   workspaceDirs?: readonly string[];
+  /** `ignore.paths` (gitignore patterns from the root): files and directories never read. */
+  ignorePaths?: readonly string[];
   /** Larger files are skipped with an InputError (generated bundles, not code anyone wrote). */
   maxFileBytes?: number;
   /**
@@ -51,7 +53,7 @@ export function lostImports(text: string, read: number, error: InputError): bool
 }
 
 export async function scanImports(root: string, opts: ScanImportsOptions): Promise<ImportScan> {
-  const listed = await listSourceFiles(root);
+  const listed = await listSourceFiles(root, opts.ignorePaths ?? []);
   const errors = [...listed.errors];
   if (listed.files.length === 0) return { imports: [], errors, sourceFiles: 0 };
 

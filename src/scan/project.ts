@@ -24,7 +24,7 @@ export async function scanProject(root: string, config: Pick<DepverifyConfig, 'i
   const [found, locked] = await Promise.all([findManifests(root), readLockfile(root)]);
   for (const manifest of found.manifests) if (manifest.unreadable && !manifest.name) manifest.name = workspaceName(manifest.dir, locked.lockfile);
   const localNames = new Set(found.manifests.flatMap((m) => (m.name ? [m.name] : [])));
-  const sources = await scanImports(root, { isLocalPackage: (name) => localNames.has(name), workspaceDirs: found.manifests.map((m) => m.dir), ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}) });
+  const sources = await scanImports(root, { isLocalPackage: (name) => localNames.has(name), workspaceDirs: found.manifests.map((m) => m.dir), ignorePaths: config.ignore.paths, ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}) });
   const ignored = ignore().add(config.ignore.paths);
   const scan: ProjectScan = {
     root,

@@ -45,16 +45,19 @@ export interface SourceFileList {
   errors: InputError[];
 }
 
-export async function listSourceFiles(root: string): Promise<SourceFileList> {
+/** `ignorePaths`: the configuration's `ignore.paths`, gitignore patterns from the root: never read, not even listed. */
+export async function listSourceFiles(root: string, ignorePaths: readonly string[] = []): Promise<SourceFileList> {
   const files: string[] = [];
   const errors: InputError[] = [];
-  await walk(root, '', [], files, errors);
+  // Apart from .gitignore's scopes: no `!pattern` in a .gitignore brings these back.
+  const configured = ignorePaths.length ? ignore().add([...ignorePaths]) : undefined;
+  await walk(root, '', [], files, errors, configured);
   files.sort(compareStrings);
   errors.sort((a, b) => compareStrings(a.file, b.file));
   return { files, errors };
 }
 
-async function walk(root: string, dir: string, scopes: IgnoreScope[], files: string[], errors: InputError[]): Promise<void> {
+async function walk(root: string, dir: string, scopes: IgnoreScope[], files: string[], errors: InputError[], configured?: Ignore): Promise<void> {
   const abs = path.join(root, dir);
   let entries;
   try {
@@ -96,9 +99,9 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], files: str
       );
     }
     if (isDir) {
-      if (SKIPPED_DIRS.has(entry.name) || isIgnored(here, `${rel}/`)) continue;
-      subdirs.push(walk(root, rel, here, files, errors));
-    } else if (isFile && isSourceFile(entry.name) && !isIgnored(here, rel)) {
+      if (SKIPPED_DIRS.has(entry.name) || configured?.ignores(`${rel}/`) || isIgnored(here, `${rel}/`)) continue;
+      subdirs.push(walk(root, rel, here, files, errors, configured));
+    } else if (isFile && isSourceFile(entry.name) && !configured?.ignores(rel) && !isIgnored(here, rel)) {
       files.push(rel);
     }
   }

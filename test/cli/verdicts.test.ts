@@ -215,3 +215,14 @@ describe('5. a lockfile integrity swapped for another valid hash', () => {
     expect(down.code).toBe(2);
   });
 });
+
+describe('4. ignore.paths: ignored files are not read at all', () => {
+  const big = `// a bundle\n${'var a=1;'.repeat(300_000)}\n`; // 2.4 MB: over the source file limit
+  it.each([['src/vendor/**'], ['src/vendor/big.min.js'], ['*.min.js']])('%s keeps a too-large bundle out: exit 0, no INPUT_ERROR', async (pattern) => {
+    const files = { 'package.json': JSON.stringify({ name: 'app', depverify: { ignore: { paths: [pattern] } } }), 'src/vendor/big.min.js': big, 'src/a.js': 'export const a = 1;\n' };
+    const { code, report } = await cli(await writeTree(files), ['--no-types']);
+    expect(codes(report)).toEqual([]);
+    expect(report.summary.sourceFiles).toBe(1);
+    expect(code).toBe(0);
+  });
+});
