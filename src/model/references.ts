@@ -55,6 +55,11 @@ export interface Manifest {
   dependencies: DeclaredDependency[];
   /** `imports` field keys (`#internal`). */
   importsKeys: string[];
+  /**
+   * A package.json below the root that no workspace glob names (an example, a docs site, a
+   * benchmark): a project of its own, installed on its own, so the root's lockfile does not pin it.
+   */
+  standalone?: boolean;
 }
 
 export type LockedSource = 'registry' | 'git' | 'file' | 'remote' | 'link';

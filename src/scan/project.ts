@@ -4,17 +4,27 @@ import type { DepverifyConfig } from './config.js';
 import { scanImports } from './imports.js';
 import { readLockfile } from './lockfile.js';
 import { findManifests } from './manifest.js';
+import { listSourceFiles } from './source-files.js';
 
 /** Everything the project references, read from disk without touching the network. */
 export async function scanProject(root: string, config: Pick<DepverifyConfig, 'ignore'>, options: { tolerateSyntaxErrors?: boolean } = {}): Promise<ProjectScan> {
-  const [found, locked] = await Promise.all([findManifests(root), readLockfile(root)]);
-  const localNames = new Set(found.manifests.flatMap((m) => (m.name ? [m.name] : [])));
-  const sources = await scanImports(root, { isLocalPackage: (name) => localNames.has(name), workspaceDirs: found.manifests.map((m) => m.dir), ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}) });
   const ignored = ignore().add(config.ignore.paths);
+  const isIgnored = (file: string): boolean => config.ignore.paths.length > 0 && ignored.ignores(file);
+  const [listed, locked] = await Promise.all([listSourceFiles(root), readLockfile(root)]);
+  // Nested projects (examples, docs sites, benchmarks with a package.json of their own) are read
+  // too: a file's imports are judged against its nearest package.json and the ones above it.
+  const found = await findManifests(root, { nested: listed.manifests.filter((file) => !isIgnored(file)) });
+  const localNames = new Set(found.manifests.flatMap((m) => (m.name ? [m.name] : [])));
+  const sources = await scanImports(root, {
+    listed: { ...listed, files: listed.files.filter((file) => !isIgnored(file)) },
+    isLocalPackage: (name) => localNames.has(name),
+    workspaceDirs: found.manifests.map((m) => m.dir),
+    ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}),
+  });
   const scan: ProjectScan = {
     root,
     manifests: found.manifests,
-    imports: config.ignore.paths.length ? sources.imports.filter((site) => !ignored.ignores(site.file)) : sources.imports,
+    imports: sources.imports,
     errors: [...found.errors, ...locked.errors, ...sources.errors],
     sourceFiles: sources.sourceFiles,
   };
