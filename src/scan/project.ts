@@ -14,7 +14,8 @@ export async function scanProject(root: string, config: Pick<DepverifyConfig, 'i
   // Nested projects (examples, docs sites, benchmarks with a package.json of their own) are read
   // too: a file's imports are judged against its nearest package.json and the ones above it.
   const found = await findManifests(root, { nested: listed.manifests.filter((file) => !isIgnored(file)) });
-  const localNames = new Set(found.manifests.flatMap((m) => (m.name ? [m.name] : [])));
+  // A nested project is nobody's workspace: no install links its name, so importing it is not local.
+  const localNames = new Set(found.manifests.flatMap((m) => (m.name && !m.standalone ? [m.name] : [])));
   const sources = await scanImports(root, {
     listed: { ...listed, files: listed.files.filter((file) => !isIgnored(file)) },
     isLocalPackage: (name) => localNames.has(name),

@@ -64,6 +64,20 @@ describe('nested projects that are not workspaces', () => {
     expect(codes).toEqual([['NOT_FOUND', 'made-up-docs-theme', 'website/package.json']]);
   });
 
+  it("a nested project's name is no workspace package: declaring or importing that name still asks the registry", async () => {
+    const { codes, asked } = await run(
+      {
+        'package.json': JSON.stringify({ name: 'lib', dependencies: { 'made-up-redux': '*' } }),
+        'src/index.js': "import x from 'made-up-redux';\n",
+        // An example that happens to carry that name links nothing into the root.
+        'examples/redux/package.json': JSON.stringify({ name: 'made-up-redux', version: '1.0.0' }),
+      },
+      [],
+    );
+    expect(asked).toEqual(['made-up-redux']);
+    expect(codes).toEqual([['NOT_FOUND', 'made-up-redux', 'package.json']]);
+  });
+
   it("a nested project's own tsconfig baseUrl makes its local modules local", async () => {
     const { codes, asked } = await run(
       {
