@@ -18,6 +18,8 @@ export interface InstallCommandOptions {
   dryRun: boolean;
   force: boolean;
   color: boolean;
+  /** List info findings one by one (`--verbose`). */
+  verbose?: boolean;
 }
 
 const shellWord = (word: string): string => (/^[\w@%+=:,./^~<>*-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
@@ -26,7 +28,7 @@ export async function installCommand(o: InstallCommandOptions, io: CliIo): Promi
   const { planInstall, runPackageManager } = await import('./install.js');
   const plan = await planInstall({ ...o.base, root: o.root, specs: o.specs, passThrough: o.passThrough, failOn: o.failOn, ...(o.manager ? { manager: o.manager } : {}) });
   const commandLine = [plan.manager, ...plan.args].map(shellWord).join(' ');
-  if (plan.report.findings.length || plan.report.status !== 'clean') io.stdout.write(formatText(plan.report, { color: o.color }));
+  if (plan.report.findings.length || plan.report.status !== 'clean') io.stdout.write(formatText(plan.report, { color: o.color, verbose: !!o.verbose || o.failOn === 'info' }));
   if (o.dryRun) {
     io.stdout.write(`depverify: would run: ${sanitize(commandLine)} (package manager from ${sanitize(plan.managerFrom)})\n`);
     return plan.checkExit;

@@ -89,6 +89,7 @@ const REGISTRY_OPTIONS: OptionSpec[] = [
 const OUTPUT_OPTIONS: OptionSpec[] = [
   ['--no-color', 'Plain text output (NO_COLOR is respected too)'],
   ['--quiet', 'No progress line on stderr'],
+  ['--verbose', 'List info findings one by one in text output (otherwise counted by code; --fail-on info lists them too)'],
 ];
 
 /** What the registry options mean for verify() (and verifySnippet()). */
@@ -206,6 +207,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
           dryRun: !!opts.dryRun,
           force: !!opts.force,
           color: colorFor(opts, io),
+          verbose: !!opts.verbose,
         },
         io,
       );
@@ -242,7 +244,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   progress.done();
   const color = colorFor(opts, io);
   const formatters: Record<Format, () => string> = {
-    text: () => formatText(report, { color }),
+    text: () => formatText(report, { color, verbose: !!opts.verbose || failOn === 'info' }),
     json: () => formatJson(report),
     sarif: () => formatSarif(report, { root }),
     github: () => formatGithub(report),

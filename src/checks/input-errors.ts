@@ -1,6 +1,7 @@
 import { CODE_INFO } from '../model/codes.js';
 import { sanitize } from '../model/sanitize.js';
 import { lockEntryProblem } from '../scan/requests.js';
+import { isSourceFile } from '../scan/source-files.js';
 import { defineProjectCheck } from './check.js';
 
 /** INPUT_ERROR: every file the scan could not read; what it references went unchecked. */
@@ -29,7 +30,9 @@ export const checkInputErrors = defineProjectCheck({
       severity: CODE_INFO.INPUT_ERROR.severity,
       package: '',
       message: sanitize(`${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`),
-      hint: 'Fix the file; what it references was not checked.',
+      hint: isSourceFile(error.file)
+        ? 'Fix the file, or, if it is broken on purpose (a test input), list it in ignore.paths of the depverify configuration; what it references was not checked.'
+        : 'Fix the file; what it references was not checked.',
       locations: [
         {
           file: error.file,

@@ -2,6 +2,7 @@ import { CODE_INFO } from '../model/codes.js';
 import type { Finding, FindingCode, Location } from '../model/finding.js';
 import type { LockedPackage } from '../model/references.js';
 import { sanitize } from '../model/sanitize.js';
+import { DEFAULT_REGISTRY, normaliseRegistry, YARN_DEFAULT_REGISTRY_HOST } from '../registry/pick-registry.js';
 import { defineProjectCheck } from './check.js';
 
 /** Algorithms that still resist collisions; anything else (sha1, md5) is weak. */
@@ -50,6 +51,10 @@ export const checkLockfileIntegrity = defineProjectCheck({
     if (!lockfile) return [];
     const registries = context.registries.map(originOf).filter((o): o is Origin => !!o);
     const allowed = new Set([...registries.map((r) => r.host), ...context.config.lockfile.allowedHosts]);
+    // yarn's default host is the default registry under another name: trusted exactly when the
+    // default registry is the one this project uses (a project with its own registry gets
+    // nothing from yarn's, and an entry from there is foreign to it).
+    if (context.registries.some((r) => normaliseRegistry(r) === normaliseRegistry(DEFAULT_REGISTRY))) allowed.add(YARN_DEFAULT_REGISTRY_HOST);
     const findings: Finding[] = [];
     const byHost = new Map<string, { code: FindingCode; entries: LockedPackage[]; url: string }>();
     const report = (code: FindingCode, entry: LockedPackage, message: string, details: Record<string, unknown>): void => {

@@ -18,7 +18,7 @@ export const checkLockfileSync = defineProjectCheck({
   run(scan) {
     if (!scan.lockfile) return [];
     const locks = indexLockfile(scan.lockfile);
-    const workspaces = new Map(scan.manifests.filter((m) => m.name).map((m) => [m.name!, m.version ?? '0.0.0']));
+    const workspaces = new Map(scan.manifests.filter((m) => m.name && !m.standalone).map((m) => [m.name!, m.version ?? '0.0.0']));
     const findings: Finding[] = [];
     for (const manifest of scan.manifests) {
       for (const dep of manifest.dependencies) {

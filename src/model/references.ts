@@ -61,6 +61,11 @@ export interface Manifest {
    * registry; what it declares is not known.
    */
   unreadable?: true;
+  /**
+   * A package.json below the root that no workspace glob names (an example, a docs site, a
+   * benchmark): a project of its own, installed on its own, so the root's lockfile does not pin it.
+   */
+  standalone?: boolean;
 }
 
 export type LockedSource = 'registry' | 'git' | 'file' | 'remote' | 'link';

@@ -4,7 +4,15 @@ import type { NpmConfig } from './npmrc.js';
 // npm-registry-fetch's own default, read from its small defaults module: loading the whole
 // library costs ~250 ms, which a run answered from the cache should not pay.
 const require = createRequire(import.meta.url);
-const DEFAULT_REGISTRY: string = (require('npm-registry-fetch/lib/default-opts.js') as { registry: string }).registry;
+export const DEFAULT_REGISTRY: string = (require('npm-registry-fetch/lib/default-opts.js') as { registry: string }).registry;
+
+/**
+ * The host yarn classic writes into every lockfile entry it resolved from its own default
+ * registry. yarn serves it as an alias of the default registry above (it proxies the same
+ * packages), so a project that configures no other registry trusts it as it trusts that one.
+ * No package of ours carries this name to read it from, so it is written here, once.
+ */
+export const YARN_DEFAULT_REGISTRY_HOST = ['registry', 'yarnpkg', 'com'].join('.');
 
 export function normaliseRegistry(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;

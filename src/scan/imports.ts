@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { ImportSite, InputError } from '../model/references.js';
 import { decodeUtf8, readErrorOf, readRegularFile } from './read-text.js';
-import { listSourceFiles } from './source-files.js';
+import { type CommittedModules, listSourceFiles, type SourceFileList } from './source-files.js';
 import type { RawImport } from './source-imports.js';
 import { classifySpecifier } from './specifiers.js';
 
@@ -21,6 +21,8 @@ export interface ScanImportsOptions {
    * are cut off mid-code or mix shell lines into a block.
    */
   tolerateSyntaxErrors?: boolean;
+  /** The file list when the caller already walked the tree (listSourceFiles). */
+  listed?: SourceFileList;
 }
 
 export interface ImportScan {
@@ -53,7 +55,7 @@ export function lostImports(text: string, read: number, error: InputError): bool
 }
 
 export async function scanImports(root: string, opts: ScanImportsOptions): Promise<ImportScan> {
-  const listed = await listSourceFiles(root, opts.ignorePaths ?? []);
+  const listed = opts.listed ?? (await listSourceFiles(root, opts.ignorePaths ?? []));
   const errors = [...listed.errors];
   if (listed.files.length === 0) return { imports: [], errors, sourceFiles: 0 };
 
@@ -73,6 +75,7 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     return own ? (specifier) => own.isAlias(specifier) || rootAliases.isAlias(specifier) : rootAliases.isAlias;
   };
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const committed = committedResolver(listed.committedModules ?? []);
 
   const readOne = async (file: string): Promise<FileResult> => {
     let bytes: Buffer;
@@ -106,13 +109,23 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     const aliases = aliasesFor(file);
     for (const raw of result.raw) {
       const c = classifySpecifier(raw.specifier, { aliases });
-      if (c.kind !== 'package' || opts.isLocalPackage(c.name)) continue;
+      if (c.kind !== 'package' || opts.isLocalPackage(c.name) || committed(file, c.name)) continue;
       imports.push({ specifier: raw.specifier, packageName: c.name, kind: raw.kind, file, line: raw.line, column: raw.column });
     }
   });
   imports.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   errors.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { imports, errors, ...(warnings.length ? { warnings } : {}), sourceFiles };
+}
+
+/**
+ * Whether `name`, imported from `file`, resolves to a node_modules directory the repository holds
+ * in a directory above the file, as Node's lookup finds it: local code, not a registry package.
+ */
+function committedResolver(list: readonly CommittedModules[]): (file: string, name: string) => boolean {
+  if (list.length === 0) return () => false;
+  const byDir = list.map((m) => ({ dir: m.dir, names: new Set(m.names) }));
+  return (file, name) => byDir.some((m) => (m.dir === '' || file.startsWith(`${m.dir}/`)) && m.names.has(name));
 }
 
 /** Like Promise.all over items.map(fn), with at most `limit` calls in flight; results keep input order. */

@@ -37,6 +37,8 @@ export function indexLockfile(lockfile: Lockfile | undefined): LockIndex {
 
   return {
     pair(manifest, dep) {
+      // A project of its own is installed by its own lockfile, not this one.
+      if (manifest.standalone) return { state: 'unknown' };
       switch (lockfile.format) {
         case 'npm':
           return found((manifest.dir ? byPath.get(`${manifest.dir}/node_modules/${dep.name}`) : undefined) ?? byPath.get(`node_modules/${dep.name}`));

@@ -36,16 +36,38 @@ export const LOCKFILE_READERS: readonly LockfileReader[] = [
   bunLockfileReader,
 ];
 
+/** Which reader belongs to each `packageManager` name. */
+const MANAGER_READERS: Record<string, LockfileReader> = { npm: npmLockfileReader, pnpm: pnpmLockfileReader, yarn: yarnLockfileReader, bun: bunLockfileReader };
+
+/** The manager `packageManager` in dir's package.json names (`pnpm@9.1.0` → pnpm), if any. */
+async function declaredManager(root: string): Promise<string | undefined> {
+  const read = await readText(root, 'package.json');
+  if (!('text' in read)) return undefined;
+  try {
+    const field = (JSON.parse(read.text) as { packageManager?: unknown }).packageManager;
+    const name = typeof field === 'string' ? field.split('@')[0] : undefined;
+    return name && name in MANAGER_READERS ? name : undefined;
+  } catch {
+    // A broken package.json is reported where manifests are read.
+    return undefined;
+  }
+}
+
 /**
  * Reads the first lockfile present at the root. npm-shrinkwrap.json comes before
  * package-lock.json because npm ignores package-lock.json when both exist; a project with
- * several package managers' lockfiles is read by the first in LOCKFILE_READERS.
+ * several package managers' lockfiles is read by the one its `packageManager` field names
+ * (the manager that installs it, as Corepack decides), else by the first in LOCKFILE_READERS:
+ * a stale package-lock.json beside the declared manager's lockfile is not what installs.
  */
 export async function readLockfile(
   root: string,
   readers: readonly LockfileReader[] = LOCKFILE_READERS,
 ): Promise<LockfileRead> {
-  for (const reader of readers) {
+  const declared = await declaredManager(root);
+  const preferred = declared ? MANAGER_READERS[declared] : undefined;
+  const ordered = preferred && readers.includes(preferred) ? [preferred, ...readers.filter((r) => r !== preferred)] : readers;
+  for (const reader of ordered) {
     for (const file of reader.files) {
       const read = await readText(root, file, MAX_LOCKFILE_BYTES);
       if ('missing' in read) continue;

@@ -142,7 +142,7 @@ function byPath(a: { file: string; line?: number }, b: { file: string; line?: nu
  * pnpm-workspace.yaml's `packages`, name. No root
  * package.json means nothing to read, which is not an error.
  */
-export async function findManifests(root: string): Promise<{ manifests: Manifest[]; errors: InputError[] }> {
+export async function findManifests(root: string, options: { nested?: readonly string[] } = {}): Promise<{ manifests: Manifest[]; errors: InputError[] }> {
   const rootRead = await readText(root, 'package.json');
   if ('missing' in rootRead) return { manifests: [], errors: [] };
   if ('error' in rootRead) return { manifests: [], errors: [rootRead.error] };
@@ -171,8 +171,21 @@ export async function findManifests(root: string): Promise<{ manifests: Manifest
       return read.encodingError ? { ...withPlaceholder, errors: [read.encodingError, ...member.errors] } : withPlaceholder;
     }),
   );
+  const memberPaths = new Set(dirs.map((dir) => `${dir}/package.json`));
+  const standalone = await Promise.all(
+    (options.nested ?? [])
+      .filter((relPath) => !memberPaths.has(relPath))
+      .map(async (relPath) => {
+        const read = await readText(root, relPath);
+        if ('missing' in read) return { errors: [] };
+        if ('error' in read) return { errors: [read.error] };
+        const own = readManifest(root, relPath, read.text);
+        if (own.manifest) own.manifest.standalone = true;
+        return read.encodingError ? { ...own, errors: [read.encodingError, ...own.errors] } : own;
+      }),
+  );
   const manifests = [first.manifest];
-  for (const member of members) {
+  for (const member of [...members, ...standalone]) {
     if (member.manifest) manifests.push(member.manifest);
     errors.push(...member.errors);
   }

@@ -1,9 +1,9 @@
-import ignore from 'ignore';
 import type { Lockfile, ProjectScan } from '../model/references.js';
 import type { DepverifyConfig } from './config.js';
 import { scanImports } from './imports.js';
 import { readLockfile } from './lockfile.js';
 import { findManifests } from './manifest.js';
+import { listSourceFiles } from './source-files.js';
 
 /**
  * The name of a workspace whose package.json could not be read: from the lockfile's entry for
@@ -21,15 +21,24 @@ function workspaceName(dir: string, lockfile: Lockfile | undefined): string {
 
 /** Everything the project references, read from disk without touching the network. */
 export async function scanProject(root: string, config: Pick<DepverifyConfig, 'ignore'>, options: { tolerateSyntaxErrors?: boolean } = {}): Promise<ProjectScan> {
-  const [found, locked] = await Promise.all([findManifests(root), readLockfile(root)]);
+  // `ignore.paths` are never read, not even listed (a 50 MB bundle there costs nothing).
+  const [listed, locked] = await Promise.all([listSourceFiles(root, config.ignore.paths), readLockfile(root)]);
+  // Nested projects (examples, docs sites, benchmarks with a package.json of their own) are read
+  // too: a file's imports are judged against its nearest package.json and the ones above it.
+  const found = await findManifests(root, { nested: listed.manifests });
   for (const manifest of found.manifests) if (manifest.unreadable && !manifest.name) manifest.name = workspaceName(manifest.dir, locked.lockfile);
-  const localNames = new Set(found.manifests.flatMap((m) => (m.name ? [m.name] : [])));
-  const sources = await scanImports(root, { isLocalPackage: (name) => localNames.has(name), workspaceDirs: found.manifests.map((m) => m.dir), ignorePaths: config.ignore.paths, ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}) });
-  const ignored = ignore().add(config.ignore.paths);
+  // A nested project is nobody's workspace: no install links its name, so importing it is not local.
+  const localNames = new Set(found.manifests.flatMap((m) => (m.name && !m.standalone ? [m.name] : [])));
+  const sources = await scanImports(root, {
+    listed,
+    isLocalPackage: (name) => localNames.has(name),
+    workspaceDirs: found.manifests.map((m) => m.dir),
+    ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}),
+  });
   const scan: ProjectScan = {
     root,
     manifests: found.manifests,
-    imports: config.ignore.paths.length ? sources.imports.filter((site) => !ignored.ignores(site.file)) : sources.imports,
+    imports: sources.imports,
     errors: [...found.errors, ...locked.errors, ...sources.errors],
     sourceFiles: sources.sourceFiles,
   };

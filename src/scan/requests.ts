@@ -32,7 +32,7 @@ export function collectRequests(scan: ProjectScan): PackageRequest[] {
   const locks = indexLockfile(lockfile);
   // npm links a workspace package wherever its name is declared with a range it satisfies; it
   // never comes from a registry, and its name (often private) must not be sent to one.
-  const workspaces = new Map(scan.manifests.filter((m) => m.dir !== '' && m.name).map((m) => [m.name!, m.version]));
+  const workspaces = new Map(scan.manifests.filter((m) => m.dir !== '' && m.name && !m.standalone).map((m) => [m.name!, m.version]));
   // A workspace whose package.json could not be read has no known version: linked whatever the range.
   const unreadable = new Set(scan.manifests.filter((m) => m.unreadable && m.name).map((m) => m.name!));
   for (const manifest of scan.manifests) {

@@ -25,6 +25,21 @@ const SKIPPED_DIRS: ReadonlySet<string> = new Set([
   '.cache',
 ]);
 
+/**
+ * Test fixture trees: inputs for a test, often broken or unresolvable on purpose, never code the
+ * project installs dependencies for (knip and eslint leave them out of the project's own code
+ * the same way). They are not read; a project that wants one read lists its files in a config of
+ * its own. `cases` counts only inside a test directory (`test/cases/`), where it means fixtures.
+ */
+const FIXTURE_DIRS: ReadonlySet<string> = new Set(['__fixtures__', '__testfixtures__', '__snapshots__', 'fixtures', 'fixture', 'test-fixtures']);
+const TEST_DIRS: ReadonlySet<string> = new Set(['test', 'tests', '__tests__', 'spec', 'specs']);
+
+/** Whether a directory (root-relative, forward slashes) is, or lies inside, a test fixture tree. */
+export function isFixtureDir(rel: string): boolean {
+  const parts = rel.split('/');
+  return parts.some((part, i) => FIXTURE_DIRS.has(part.toLowerCase()) || (part.toLowerCase() === 'cases' && i > 0 && TEST_DIRS.has((parts[i - 1] ?? '').toLowerCase())));
+}
+
 // Declaration files describe code elsewhere; `foo.d.css.ts` is TypeScript's arbitrary-extension form.
 const DECLARATION = /\.d(\.[^./]+)?\.[mc]?ts$/i;
 
@@ -39,25 +54,63 @@ interface IgnoreScope {
   rules: Ignore;
 }
 
+/** Packages in a `node_modules` directory the repository itself holds (not one an install made). */
+export interface CommittedModules {
+  /** The directory holding `node_modules` ('' for the root): files below it resolve these names there. */
+  dir: string;
+  names: string[];
+}
+
 export interface SourceFileList {
   /** Root-relative, forward slashes, sorted. */
   files: string[];
   errors: InputError[];
+  /** Every package.json below the root (not the root's own), outside skipped and fixture trees; sorted. */
+  manifests: string[];
+  /** `node_modules` directories where no install puts one (no package.json beside them). */
+  committedModules: CommittedModules[];
+}
+
+interface Walk {
+  files: string[];
+  errors: InputError[];
+  manifests: string[];
+  committedModules: CommittedModules[];
+  configured?: Ignore;
 }
 
 /** `ignorePaths`: the configuration's `ignore.paths`, gitignore patterns from the root: never read, not even listed. */
 export async function listSourceFiles(root: string, ignorePaths: readonly string[] = []): Promise<SourceFileList> {
-  const files: string[] = [];
-  const errors: InputError[] = [];
   // Apart from .gitignore's scopes: no `!pattern` in a .gitignore brings these back.
   const configured = ignorePaths.length ? ignore().add([...ignorePaths]) : undefined;
-  await walk(root, '', [], files, errors, configured);
-  files.sort(compareStrings);
-  errors.sort((a, b) => compareStrings(a.file, b.file));
-  return { files, errors };
+  const found: Walk = { files: [], errors: [], manifests: [], committedModules: [], ...(configured ? { configured } : {}) };
+  await walk(root, '', [], found);
+  found.files.sort(compareStrings);
+  found.manifests.sort(compareStrings);
+  found.committedModules.sort((a, b) => compareStrings(a.dir, b.dir));
+  found.errors.sort((a, b) => compareStrings(a.file, b.file));
+  return { files: found.files, errors: found.errors, manifests: found.manifests, committedModules: found.committedModules };
 }
 
-async function walk(root: string, dir: string, scopes: IgnoreScope[], files: string[], errors: InputError[], configured?: Ignore): Promise<void> {
+/** The package names a node_modules directory holds (`name`, `@scope/name`). */
+async function moduleNames(abs: string): Promise<string[]> {
+  const names: string[] = [];
+  const entries = await readdir(abs, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
+    if (entry.name.startsWith('.')) continue;
+    if (!entry.name.startsWith('@')) {
+      names.push(entry.name);
+      continue;
+    }
+    const scoped = await readdir(path.join(abs, entry.name), { withFileTypes: true }).catch(() => []);
+    for (const inner of scoped) if (inner.isDirectory() || inner.isSymbolicLink()) names.push(`${entry.name}/${inner.name}`);
+  }
+  return names;
+}
+
+async function walk(root: string, dir: string, scopes: IgnoreScope[], found: Walk): Promise<void> {
+  const { files, errors, configured } = found;
   const abs = path.join(root, dir);
   let entries;
   try {
@@ -79,6 +132,8 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], files: str
   }
 
   const subdirs: Promise<void>[] = [];
+  const hasManifest = entries.some((e) => e.name === 'package.json' && !e.isDirectory());
+  if (hasManifest && dir !== '' && !found.configured?.ignores(join(dir, 'package.json')) && !isIgnored(here, join(dir, 'package.json'))) found.manifests.push(join(dir, 'package.json'));
   for (const entry of entries) {
     const rel = join(dir, entry.name);
     let isDir = entry.isDirectory();
@@ -99,8 +154,14 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], files: str
       );
     }
     if (isDir) {
-      if (SKIPPED_DIRS.has(entry.name) || configured?.ignores(`${rel}/`) || isIgnored(here, `${rel}/`)) continue;
-      subdirs.push(walk(root, rel, here, files, errors, configured));
+      // An install puts node_modules beside a package.json; one elsewhere is part of the
+      // repository, and Node resolves the names in it for every file below `dir`.
+      if (entry.name === 'node_modules' && !hasManifest) {
+        subdirs.push(moduleNames(path.join(abs, entry.name)).then((names) => void (names.length && found.committedModules.push({ dir, names }))));
+        continue;
+      }
+      if (SKIPPED_DIRS.has(entry.name) || configured?.ignores(`${rel}/`) || isIgnored(here, `${rel}/`) || isFixtureDir(rel)) continue;
+      subdirs.push(walk(root, rel, here, found));
     } else if (isFile && isSourceFile(entry.name) && !configured?.ignores(rel) && !isIgnored(here, rel)) {
       files.push(rel);
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkLockfileIntegrity } from '../../src/checks/lockfile-integrity.js';
 import type { Lockfile, LockedPackage, ProjectScan } from '../../src/model/references.js';
+import { DEFAULT_REGISTRY, YARN_DEFAULT_REGISTRY_HOST } from '../../src/registry/pick-registry.js';
 import { projectContext, runProject } from '../helpers/model.js';
 
 const R = 'https://registry.example.test/';
@@ -53,6 +54,15 @@ describe('lockfile integrity', () => {
         { registries: [R, corp] },
       ),
     ).toEqual([]);
+  });
+
+  it("yarn classic's default host is the default registry's alias, only when no other registry is configured", () => {
+    const yarnHost = `https://${YARN_DEFAULT_REGISTRY_HOST}/`;
+    const entries = [entry('left-pad', '1.3.0', { resolved: `${yarnHost}left-pad/-/left-pad-1.3.0.tgz`, lockfile: 'yarn.lock', path: 'left-pad@^1.3.0' })];
+    expect(run(entries, { format: 'yarn-classic', registries: [DEFAULT_REGISTRY] })).toEqual([]);
+    // A project with a registry of its own gets nothing from yarn's: that entry is foreign to it.
+    const own = run(entries, { format: 'yarn-classic', registries: [R] });
+    expect(own.map((f) => [f.code, f.details?.host])).toEqual([['LOCKFILE_FOREIGN_HOST', YARN_DEFAULT_REGISTRY_HOST]]);
   });
 
   it('a registry-shaped URL on another host is LOCKFILE_FOREIGN_HOST, one finding per host with every entry', () => {

@@ -39,6 +39,23 @@ describe('readLockfile with several package managers', () => {
     expect(lockfile?.packages.map((p) => [p.name, p.lockfile])).toEqual([[name, path]]);
   });
 
+  it.each([
+    ['pnpm@9.1.0', 'pnpm-lock.yaml', 'from-pnpm'],
+    ['yarn@1.22.22', 'yarn.lock', 'from-yarn'],
+    ['bun@1.1.0', 'bun.lock', 'from-bun'],
+    ['npm@10.0.0', 'package-lock.json', 'from-npm'],
+  ])('a stale package-lock.json gives way to the lockfile of packageManager %s', async (manager, path, name) => {
+    const files = { 'package.json': JSON.stringify({ name: 'p', packageManager: manager }), 'package-lock.json': npmLock, 'pnpm-lock.yaml': pnpmLock, 'yarn.lock': yarnClassic, 'bun.lock': bunLock };
+    const { lockfile, errors } = await readLockfile(await writeTree(files));
+    expect(errors).toEqual([]);
+    expect(lockfile?.packages.map((p) => [p.name, p.lockfile])).toEqual([[name, path]]);
+  });
+
+  it('a declared manager without its lockfile falls back to the one present', async () => {
+    const files = { 'package.json': JSON.stringify({ packageManager: 'pnpm@9.1.0' }), 'yarn.lock': yarnClassic };
+    expect((await readLockfile(await writeTree(files))).lockfile?.path).toBe('yarn.lock');
+  });
+
   it('reports a binary bun.lockb alone as unsupported', async () => {
     const { lockfile, errors } = await readLockfile(await writeTree({ 'bun.lockb': bunBinary }));
     expect(lockfile).toBeUndefined();

@@ -1,7 +1,7 @@
 import { chmod, mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listSourceFiles } from '../../src/scan/source-files.js';
+import { isFixtureDir, listSourceFiles } from '../../src/scan/source-files.js';
 import { removeTrees, writeTree } from '../helpers/fixture.js';
 
 afterAll(removeTrees);
@@ -28,6 +28,8 @@ describe('listSourceFiles', () => {
     expect(await listSourceFiles(root)).toEqual({
       files: ['lib/e.js', 'lib/f.mjs', 'lib/g.cjs', 'lib/h.jsx', 'src/a.tsx', 'src/b.ts', 'src/c.mts', 'src/d.cts'],
       errors: [],
+      manifests: [],
+      committedModules: [],
     });
   });
 
@@ -88,7 +90,7 @@ describe('listSourceFiles', () => {
     await symlink(root, path.join(root, 'src', 'loop'), 'dir');
     await symlink(path.join(root, 'real.js'), path.join(root, 'src', 'linked.js'), 'file');
     await symlink(path.join(root, 'missing.js'), path.join(root, 'src', 'broken.js'), 'file');
-    expect(await listSourceFiles(root)).toEqual({ files: ['real.js', 'src/a.ts', 'src/linked.js'], errors: [] });
+    expect(await listSourceFiles(root)).toEqual({ files: ['real.js', 'src/a.ts', 'src/linked.js'], errors: [], manifests: [], committedModules: [] });
   });
 
   it.skipIf(process.getuid?.() === 0)('reports an unreadable directory and goes on', async () => {
@@ -107,8 +109,22 @@ describe('listSourceFiles', () => {
   it('reports a missing root as unreadable', async () => {
     const root = await writeTree({});
     await mkdir(path.join(root, 'empty'));
-    expect(await listSourceFiles(path.join(root, 'empty'))).toEqual({ files: [], errors: [] });
+    expect(await listSourceFiles(path.join(root, 'empty'))).toEqual({ files: [], errors: [], manifests: [], committedModules: [] });
     const { errors } = await listSourceFiles(path.join(root, 'nope'));
     expect(errors).toEqual([expect.objectContaining({ file: '.', reason: 'unreadable' })]);
+  });
+});
+
+describe('isFixtureDir', () => {
+  it.each([
+    ['test/fixtures', true],
+    ['packages/a/__fixtures__/x', true],
+    ['src/__snapshots__', true],
+    ['test/cases/parse', true],
+    ['src/cases', false],
+    ['src/components', false],
+    ['examples/basic', false],
+  ])('%s → %s', (dir, expected) => {
+    expect(isFixtureDir(dir)).toBe(expected);
   });
 });
