@@ -17,12 +17,16 @@
 //   --out <file>          write the JSON summary here (default: stdout)
 //   --md <file>           write a markdown table and the list of error findings here
 //   --args "<extra>"      extra arguments for every depverify run (split on spaces)
+//   --keep-reports <dir>  keep each project's full JSON report as <dir>/<name>.json
+//   --judgements <tsv>    hand verdicts of earlier error findings (columns: project, code, package,
+//                         location, verdict, cause, ...): each error is matched on project, code,
+//                         package and file:line and counted as true/false/mirror, or as new (unjudged)
 //
 // Each run is `node <bin> <project> --format json --quiet --cache-dir <dir> --output <tmp>`.
 // A crash, a timeout or unreadable JSON is recorded with the exit code and the tail of stderr;
 // the sweep goes on with the next project.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +44,8 @@ function parseArgs(argv) {
     out: undefined,
     md: undefined,
     extra: [],
+    keepReports: undefined,
+    judgements: undefined,
     dir: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -58,6 +64,8 @@ function parseArgs(argv) {
     else if (a === '--out') opts.out = resolve(next());
     else if (a === '--md') opts.md = resolve(next());
     else if (a === '--args') opts.extra = next().split(/\s+/).filter(Boolean);
+    else if (a === '--keep-reports') opts.keepReports = resolve(next());
+    else if (a === '--judgements') opts.judgements = resolve(next());
     else if (a === '-h' || a === '--help') {
       process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\nimport ')[0] + '\n');
       process.exit(0);
@@ -106,13 +114,31 @@ function runOne(opts, name, work) {
   });
 }
 
+function loadJudgements(file) {
+  const map = new Map();
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  for (const line of lines.slice(1)) {
+    const [project, code, pkg, location, verdict, cause] = line.split('\t');
+    // Columns may be dropped from the location (file:line:column): match on file:line.
+    const key = [project, code, pkg, location.split(':').slice(0, 2).join(':')].join('\t');
+    map.set(key, { verdict: verdict.startsWith('true') ? 'true' : verdict, cause });
+  }
+  return map;
+}
+
+function judge(map, e) {
+  if (!map) return undefined;
+  const key = [e.project, e.code, e.package, e.location.split(':').slice(0, 2).join(':')].join('\t');
+  return map.get(key) ?? { verdict: 'new', cause: '' };
+}
+
 function loc(f) {
   const l = (f.locations || [])[0];
   if (!l) return '';
   return `${l.file ?? ''}${l.line ? `:${l.line}` : ''}${l.column ? `:${l.column}` : ''}`;
 }
 
-function summarise(r) {
+function summarise(r, jmap) {
   const rep = r.report;
   const findings = rep?.findings ?? [];
   const byCode = {};
@@ -121,7 +147,10 @@ function summarise(r) {
   for (const f of findings) {
     if (f.severity === 'error') {
       byCode[f.code] = (byCode[f.code] ?? 0) + 1;
-      errors.push({ project: r.name, code: f.code, package: f.package ?? '', location: loc(f), message: String(f.message ?? '').replace(/\s+/g, ' ') });
+      const e = { project: r.name, code: f.code, package: f.package ?? '', location: loc(f), message: String(f.message ?? '').replace(/\s+/g, ' ') };
+      const j = judge(jmap, e);
+      if (j) { e.verdict = j.verdict; e.cause = j.cause; }
+      errors.push(e);
     } else if (f.severity === 'warning') {
       warnByCode[f.code] = (warnByCode[f.code] ?? 0) + 1;
     }
@@ -142,6 +171,7 @@ function summarise(r) {
     warnings: rep ? (s.warnings ?? Object.values(warnByCode).reduce((a, b) => a + b, 0)) : null,
     infos: s.infos ?? null,
     errorsByCode: byCode,
+    verdicts: jmap ? errors.reduce((acc, e) => { acc[e.verdict] = (acc[e.verdict] ?? 0) + 1; return acc; }, {}) : undefined,
     warningsByCode: warnByCode,
     errorFindings: errors,
     parseError: r.parseError,
@@ -155,20 +185,24 @@ function cell(v) {
 
 function markdown(results, opts) {
   const lines = [];
+  const judged = results.some((r) => r.verdicts);
   lines.push(`# depverify real-project sweep`, '');
   lines.push(`bin: \`${opts.bin}\`, ${new Date().toISOString()}`, '');
-  lines.push('| project | exit | wall s | files | manifests | packages | unknown | errors | warnings | errors by code |');
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const vcols = judged ? ['true', 'false', 'mirror', 'new'] : [];
+  lines.push(`| project | exit | wall s | files | manifests | packages | unknown | errors | ${vcols.map((v) => `${v} | `).join('')}warnings | errors by code |`);
+  lines.push(`| --- | --- | --- | --- | --- | --- | --- | --- | ${vcols.map(() => '--- | ').join('')}--- | --- |`);
+  const vtot = {};
   const tot = { files: 0, packages: 0, errors: 0, warnings: 0, wall: 0 };
   const codeTot = {};
   for (const r of results) {
     const codes = Object.entries(r.errorsByCode).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ');
     const exit = r.timedOut ? 'TIMEOUT' : r.signal ? r.signal : r.exitCode;
-    lines.push(`| ${cell(r.name)} | ${exit}${r.parseError ? ' (no report)' : ''} | ${r.wallSec} | ${r.files ?? ''} | ${r.manifests ?? ''} | ${r.packages ?? ''} | ${r.unknown ?? ''} | ${r.errors ?? ''} | ${r.warnings ?? ''} | ${cell(codes)} |`);
+    const vc = vcols.map((v) => { vtot[v] = (vtot[v] ?? 0) + (r.verdicts?.[v] ?? 0); return `${r.verdicts?.[v] ?? 0} | `; }).join('');
+    lines.push(`| ${cell(r.name)} | ${exit}${r.parseError ? ' (no report)' : ''} | ${r.wallSec} | ${r.files ?? ''} | ${r.manifests ?? ''} | ${r.packages ?? ''} | ${r.unknown ?? ''} | ${r.errors ?? ''} | ${vc}${r.warnings ?? ''} | ${cell(codes)} |`);
     tot.files += r.files ?? 0; tot.packages += r.packages ?? 0; tot.errors += r.errors ?? 0; tot.warnings += r.warnings ?? 0; tot.wall += r.wallSec;
     for (const [c, n] of Object.entries(r.errorsByCode)) codeTot[c] = (codeTot[c] ?? 0) + n;
   }
-  lines.push(`| **total** | | ${Math.round(tot.wall)} | ${tot.files} | | ${tot.packages} | | ${tot.errors} | ${tot.warnings} | ${cell(Object.entries(codeTot).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', '))} |`);
+  lines.push(`| **total** | | ${Math.round(tot.wall)} | ${tot.files} | | ${tot.packages} | | ${tot.errors} | ${vcols.map((v) => `${vtot[v] ?? 0} | `).join('')}${tot.warnings} | ${cell(Object.entries(codeTot).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', '))} |`);
   const bad = results.filter((r) => r.timedOut || r.parseError || (r.exitCode !== 0 && r.exitCode !== 1));
   if (bad.length) {
     lines.push('', '## Runs that did not complete cleanly (exit 2+, crash, timeout, no report)', '');
@@ -178,19 +212,21 @@ function markdown(results, opts) {
     }
   }
   lines.push('', '## Every error finding', '');
-  lines.push('| project | code | package | location | message |');
-  lines.push('| --- | --- | --- | --- | --- |');
+  lines.push(`| project | code | package | location | ${judged ? 'verdict | cause | ' : ''}message |`);
+  lines.push(`| --- | --- | --- | --- | ${judged ? '--- | --- | ' : ''}--- |`);
   for (const r of results) for (const e of r.errorFindings) {
-    lines.push(`| ${cell(e.project)} | ${cell(e.code)} | ${cell(e.package)} | ${cell(e.location)} | ${cell(e.message.slice(0, 300))} |`);
+    lines.push(`| ${cell(e.project)} | ${cell(e.code)} | ${cell(e.package)} | ${cell(e.location)} | ${judged ? `${cell(e.verdict)} | ${cell(e.cause)} | ` : ''}${cell(e.message.slice(0, 300))} |`);
   }
   return lines.join('\n') + '\n';
 }
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  const jmap = opts.judgements ? loadJudgements(opts.judgements) : undefined;
   let tempCache;
   if (!opts.cacheDir) opts.cacheDir = tempCache = mkdtempSync(join(tmpdir(), 'dv-bench-cache-'));
-  const work = mkdtempSync(join(tmpdir(), 'dv-bench-out-'));
+  const work = opts.keepReports ?? mkdtempSync(join(tmpdir(), 'dv-bench-out-'));
+  if (opts.keepReports) mkdirSync(opts.keepReports, { recursive: true });
   let names = readdirSync(opts.dir).filter((n) => !n.startsWith('.') && statSync(join(opts.dir, n)).isDirectory()).sort();
   if (opts.only) {
     const missing = opts.only.filter((n) => !names.includes(n));
@@ -204,7 +240,7 @@ async function main() {
     while (next < names.length) {
       const i = next++;
       const r = await runOne(opts, names[i], work);
-      results[i] = summarise(r);
+      results[i] = summarise(r, jmap);
       const s = results[i];
       process.stderr.write(`${s.name}: exit ${s.timedOut ? 'TIMEOUT' : s.exitCode} ${s.wallSec}s errors=${s.errors} warnings=${s.warnings}${s.parseError ? ' NO REPORT' : ''}\n`);
     }
@@ -214,7 +250,7 @@ async function main() {
   const json = JSON.stringify(summary, null, 2) + '\n';
   if (opts.out) writeFileSync(opts.out, json); else process.stdout.write(json);
   if (opts.md) writeFileSync(opts.md, markdown(results, opts));
-  rmSync(work, { recursive: true, force: true });
+  if (!opts.keepReports) rmSync(work, { recursive: true, force: true });
   if (tempCache) rmSync(tempCache, { recursive: true, force: true });
 }
 
