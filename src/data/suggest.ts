@@ -4,6 +4,10 @@
  */
 import type { PopularIndex } from './popular-index.js';
 import { boundedOsa } from './osa.js';
+import { builtinModules } from 'node:module';
+
+/** Node's own module names: the npm package of such a name is a placeholder, never what `@x/path` meant. */
+const BUILTIN_NAMES: ReadonlySet<string> = new Set(builtinModules);
 
 export type SuggestionReason =
   /** Same name up to letter case: `JSONStream` for `jsonstream`. */
@@ -86,7 +90,9 @@ export function suggestPackages(name: string, index: PopularIndex, opts: Suggest
   if (scope) {
     for (const other of tables.scoped.get(scope) ?? []) visit(other);
     // `@types/x` for an existing x is the usual case, not a confusion; another check owns it.
-    if (scope !== '@types') offer(bare, 'scope');
+    // Dropping the scope must be plausible for the name as a whole: `@acme/lodash` may mean
+    // lodash, but `@site/static` does not mean a little-used `static`, nor `@std/path` Node's path.
+    if (scope !== '@types' && !BUILTIN_NAMES.has(bare) && (index.downloads(bare) ?? 0) >= minDownloads) offer(bare, 'scope');
     const scopeMax = maxEdits(scope.length - 1);
     for (const other of scopeMax > 0 ? tables.scoped.keys() : []) {
       const d = boundedOsa(scope, other, scopeMax);
