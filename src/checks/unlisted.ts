@@ -26,6 +26,7 @@ export const checkUnlisted = defineProjectCheck({
     if (!scan.manifests.some((m) => m.dir === '')) return [];
     const byPackage = new Map<string, Finding>();
     for (const site of scan.imports) {
+      if (site.selfDeclared) continue;
       if (isDeclared(site, manifestsFor(site.file, scan.manifests))) continue;
       const location = { file: site.file, line: site.line, column: site.column };
       const existing = byPackage.get(site.packageName);

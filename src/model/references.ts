@@ -15,6 +15,8 @@ export interface ImportSite {
   line: number;
   /** 1-based. */
   column: number;
+  /** Declared where it is imported (Deno's `npm:x@1` or an import map entry), not in package.json. */
+  selfDeclared?: true;
 }
 
 export type DependencyField =

@@ -1,6 +1,8 @@
 /** Every registry package the project's source files import, with where each import is. */
 import path from 'node:path';
-import type { ImportSite, InputError } from '../model/references.js';
+import type { ImportSite, InputError, Manifest } from '../model/references.js';
+import { readDenoScope } from './deno.js';
+import { frameworkModules } from './frameworks.js';
 import { decodeUtf8, readErrorOf, readRegularFile } from './read-text.js';
 import { listSourceFiles } from './source-files.js';
 import type { RawImport } from './source-imports.js';
@@ -19,6 +21,11 @@ export interface ScanImportsOptions {
    * are cut off mid-code or mix shell lines into a block.
    */
   tolerateSyntaxErrors?: boolean;
+  /**
+   * The project's package.json files: frameworks they depend on provide modules of their own
+   * (`@theme/Layout`), and a legacy-only name (`SERVER`) is a package only where one declares it.
+   */
+  manifests?: readonly Manifest[];
 }
 
 export interface ImportScan {
@@ -71,6 +78,11 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     return own ? (specifier) => own.isAlias(specifier) || rootAliases.isAlias(specifier) : rootAliases.isAlias;
   };
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const manifests = opts.manifests ?? [];
+  const framework = frameworkModules(manifests);
+  const declaredFor = (file: string, name: string): boolean =>
+    manifests.some((m) => (m.dir === '' || file.startsWith(`${m.dir}/`)) && m.dependencies.some((d) => d.name === name));
+  const denoScope = readDenoScope(root);
 
   const readOne = async (file: string): Promise<FileResult> => {
     let bytes: Buffer;
@@ -102,12 +114,27 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     errors.push(...result.errors);
     warnings.push(...(result.warnings ?? []));
     const aliases = aliasesFor(file);
+    const provided = (specifier: string): boolean => framework(file, specifier);
     for (const raw of result.raw) {
-      const c = classifySpecifier(raw.specifier, { aliases });
+      // A Deno import map decides first: `npm:` targets are npm packages, the rest (JSR, URLs, paths) are not.
+      const deno = denoScope.resolve(file, raw.specifier);
+      if (deno !== undefined && ('jsr' in deno || !deno.target.startsWith('npm:'))) continue;
+      const c = classifySpecifier(deno === undefined ? raw.specifier : deno.target, { aliases, provided });
       if (c.kind !== 'package' || opts.isLocalPackage(c.name)) continue;
-      imports.push({ specifier: raw.specifier, packageName: c.name, kind: raw.kind, file, line: raw.line, column: raw.column });
+      // A name npm refuses for new packages is never sent unless a package.json in scope declares it.
+      if (c.legacy && !declaredFor(file, c.name)) continue;
+      imports.push({
+        specifier: raw.specifier,
+        packageName: c.name,
+        kind: raw.kind,
+        file,
+        line: raw.line,
+        column: raw.column,
+        ...(c.selfDeclared || deno !== undefined ? { selfDeclared: true as const } : {}),
+      });
     }
   });
+  errors.push(...denoScope.errors);
   imports.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   errors.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { imports, errors, ...(warnings.length ? { warnings } : {}), sourceFiles };

@@ -9,7 +9,7 @@ import { findManifests } from './manifest.js';
 export async function scanProject(root: string, config: Pick<DepverifyConfig, 'ignore'>, options: { tolerateSyntaxErrors?: boolean } = {}): Promise<ProjectScan> {
   const [found, locked] = await Promise.all([findManifests(root), readLockfile(root)]);
   const localNames = new Set(found.manifests.flatMap((m) => (m.name ? [m.name] : [])));
-  const sources = await scanImports(root, { isLocalPackage: (name) => localNames.has(name), workspaceDirs: found.manifests.map((m) => m.dir), ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}) });
+  const sources = await scanImports(root, { isLocalPackage: (name) => localNames.has(name), workspaceDirs: found.manifests.map((m) => m.dir), manifests: found.manifests, ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}) });
   const ignored = ignore().add(config.ignore.paths);
   const scan: ProjectScan = {
     root,
