@@ -129,7 +129,9 @@ export type InputErrorReason =
   /** Over the size limit for its kind of file: not read. */
   | 'too-large'
   /** Nested deeper than the parser can follow. */
-  | 'too-deep';
+  | 'too-deep'
+  /** A file a config names is absent (a generated tsconfig base): a warning, the rest is read. */
+  | 'missing-file';
 
 export interface ProjectScan {
   root: string;

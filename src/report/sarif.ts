@@ -49,6 +49,7 @@ const TAGS: Record<FindingCode, string[]> = {
   SUBPATH_NOT_FOUND: ['dependencies', 'correctness', 'hallucination'],
   TYPES_UNAVAILABLE: ['dependencies', 'incomplete'],
   SYNTAX_ERROR: ['correctness'],
+  CONFIG_INCOMPLETE: ['correctness'],
   BUILTIN_INSTALLED: ['dependencies', 'correctness'],
   RELEASE_TOO_NEW: [...SUPPLY_CHAIN, 'release'],
   RELEASE_AGE_UNKNOWN: ['dependencies', 'incomplete'],

@@ -72,6 +72,7 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   const rootAliases = readPathAliases(root);
   const workspaceAliases = new Map(dirs.map((dir) => [dir, readPathAliases(root, dir)]));
   errors.push(...rootAliases.errors, ...[...workspaceAliases.values()].flatMap((a) => a.errors));
+  const configWarnings = [...rootAliases.warnings, ...[...workspaceAliases.values()].flatMap((a) => a.warnings)];
   const aliasesFor = (file: string): ((specifier: string) => boolean) => {
     const dir = dirs.find((d) => file.startsWith(`${d}/`));
     const own = dir === undefined ? undefined : workspaceAliases.get(dir);
@@ -106,7 +107,7 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   const results = await mapBounded(listed.files, READ_CONCURRENCY, readOne);
 
   const imports: ImportSite[] = [];
-  const warnings: InputError[] = [];
+  const warnings: InputError[] = [...configWarnings];
   let sourceFiles = 0;
   results.forEach((result, i) => {
     const file = listed.files[i] as string;

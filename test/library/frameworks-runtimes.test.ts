@@ -137,3 +137,21 @@ describe('other runtimes', () => {
     expect(exitCode(report)).toBe(0);
   });
 });
+
+describe('generated configuration', () => {
+  it('a tsconfig extending a missing generated file is a warning naming it; the rest is checked, exit not 2', async () => {
+    ok('vue');
+    const { report, asked, errors } = await run({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { vue: '1.0.0' } }),
+      'tsconfig.json': '{ "extends": "./.nuxt/tsconfig.json", "compilerOptions": { "paths": { "@x/*": ["./x/*"] } } }',
+      'app.ts': "import { ref } from 'vue';\nimport y from '@x/y';\nimport z from 'zzz-made-up';\n",
+    });
+    expect(asked).toEqual(['vue', 'zzz-made-up']);
+    const warning = report.findings.find((f) => f.code === 'CONFIG_INCOMPLETE');
+    expect(warning).toMatchObject({ severity: 'warning', locations: [{ file: 'tsconfig.json', field: 'extends' }] });
+    expect(warning?.message).toContain('.nuxt/tsconfig.json');
+    expect(errors.map((f) => f.code).sort()).toEqual(['NOT_FOUND', 'UNLISTED_DEPENDENCY']);
+    expect(report.status).not.toBe('incomplete');
+    expect(exitCode(report)).toBe(1);
+  });
+});
