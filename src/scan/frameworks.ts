@@ -40,6 +40,8 @@ export const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
   },
   { name: 'astro', enablers: ['astro'], modules: [/^astro:/] },
   { name: 'nuxt', enablers: ['nuxt', 'nuxt3', 'nuxt-edge', 'nitropack', 'nitro'], modules: [/^#/] },
+  // The VS Code extension host provides `vscode` (typed by @types/vscode); the npm package of that name is long obsolete.
+  { name: 'vscode-extension', enablers: ['@types/vscode'], modules: ['vscode'] },
   { name: 'qwik-city', enablers: ['@builder.io/qwik-city', '@qwik.dev/router'], modules: ['@qwik-city-plan', '@qwik-city-sw-register', '@qwik-client-manifest'] },
 ];
 

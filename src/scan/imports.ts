@@ -63,9 +63,10 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   if (listed.files.length === 0) return { imports: [], errors, sourceFiles: 0 };
 
   // Both modules load the TypeScript compiler (~150 ms), which a project without sources skips.
-  const [{ readImports }, { readPathAliases }] = await Promise.all([
+  const [{ readImports }, { readPathAliases }, { readBundlerAliases, matchesAlias }] = await Promise.all([
     import('./source-imports.js'),
     import('./tsconfig-aliases.js'),
+    import('./bundler-aliases.js'),
   ]);
   // A file sees the root's aliases and those of the deepest workspace that contains it.
   const dirs = [...new Set(opts.workspaceDirs ?? [])].filter((d) => d !== '').sort((a, b) => b.length - a.length);
@@ -73,10 +74,15 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   const workspaceAliases = new Map(dirs.map((dir) => [dir, readPathAliases(root, dir)]));
   errors.push(...rootAliases.errors, ...[...workspaceAliases.values()].flatMap((a) => a.errors));
   const configWarnings = [...rootAliases.warnings, ...[...workspaceAliases.values()].flatMap((a) => a.warnings)];
+  // Vite/webpack `resolve.alias` keys of the config next to each package.json, for the files below it.
+  const bundlerDirs = [...new Set(['', ...dirs, ...(opts.manifests ?? []).map((m) => m.dir)])];
+  const bundlerAliases = bundlerDirs.map((dir) => ({ dir, keys: readBundlerAliases(root, dir) })).filter((b) => b.keys.length > 0);
   const aliasesFor = (file: string): ((specifier: string) => boolean) => {
     const dir = dirs.find((d) => file.startsWith(`${d}/`));
     const own = dir === undefined ? undefined : workspaceAliases.get(dir);
-    return own ? (specifier) => own.isAlias(specifier) || rootAliases.isAlias(specifier) : rootAliases.isAlias;
+    const tsconfig = own ? (specifier: string) => own.isAlias(specifier) || rootAliases.isAlias(specifier) : rootAliases.isAlias;
+    const bundler = bundlerAliases.filter((b) => b.dir === '' || file.startsWith(`${b.dir}/`));
+    return bundler.length === 0 ? tsconfig : (specifier) => tsconfig(specifier) || bundler.some((b) => matchesAlias(b.keys, specifier));
   };
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const manifests = opts.manifests ?? [];

@@ -155,3 +155,29 @@ describe('generated configuration', () => {
     expect(exitCode(report)).toBe(1);
   });
 });
+
+describe('bundler aliases and hosts', () => {
+  it('Vite and webpack resolve.alias names read statically are local; the rest is judged', async () => {
+    ok('vite');
+    const { asked, errors } = await run({
+      'package.json': JSON.stringify({ name: 'app', workspaces: ['web'], devDependencies: { vite: '1.0.0' } }),
+      'vite.config.ts': "import { defineConfig } from 'vite';\nexport default defineConfig({ resolve: { alias: { '@components': '/src/c', shared: './shared' } } });\n",
+      'web/package.json': JSON.stringify({ name: 'web' }),
+      'web/webpack.config.js': "module.exports = { resolve: { alias: [{ find: 'legacy-lib', replacement: './l' }], }, x: { alias: { 'exact-only$': './e' } } };\n",
+      'src/a.ts': "import C from '@components/Button';\nimport s from 'shared/util';\nimport v from 'vite';\n",
+      'web/b.js': "import l from 'legacy-lib';\nimport e from 'exact-only';\nimport f from 'exact-only/sub';\n",
+    });
+    expect(asked).toEqual(['exact-only', 'vite']);
+    expect(errors.map((f) => [f.code, f.package]).sort()).toEqual([['NOT_FOUND', 'exact-only'], ['UNLISTED_DEPENDENCY', 'exact-only']]);
+  });
+
+  it('vscode is provided by the extension host where @types/vscode is declared', async () => {
+    ok('@types/vscode');
+    const { asked, errors } = await run({
+      'package.json': JSON.stringify({ name: 'ext', engines: { vscode: '^1.80.0' }, devDependencies: { '@types/vscode': '1.0.0' } }),
+      'src/extension.ts': "import * as vscode from 'vscode';\n",
+    });
+    expect(asked).toEqual(['@types/vscode']);
+    expect(errors).toEqual([]);
+  });
+});
