@@ -4,7 +4,7 @@
  * `jsr:`, a URL or a path is not a registry package. Files below a Deno config also see `@std/*`
  * as the JSR standard library. Reads the disk synchronously: a few small files, once per run.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { InputError } from '../model/references.js';
 import { jsoncToJson } from './jsonc.js';
@@ -18,6 +18,9 @@ const CONFIG_NAMES = ['deno.json', 'deno.jsonc'];
 interface DenoConfig {
   /** Import map entries, longest key first (prefix keys end in `/`). */
   imports: [string, string][];
+  /** `workspace` member directories, relative to this config's directory. */
+  members: string[];
+  name?: string;
 }
 
 export interface DenoScope {
@@ -53,11 +56,26 @@ export function readDenoScope(root: string): DenoScope {
       dir = path.posix.dirname(d);
     }
   };
+  // Names of Deno workspace members (`@fresh/core`): imported by their siblings, never from npm.
+  const memberNames = new Set<string>();
+  const expanded = new Set<string>();
+  const expandMembers = (dir: string, config: DenoConfig): void => {
+    if (expanded.has(dir)) return;
+    expanded.add(dir);
+    for (const member of config.members) {
+      for (const memberDir of expandMember(root, dir, member)) {
+        const c = configOf(memberDir);
+        if (c?.name) memberNames.add(c.name);
+      }
+    }
+  };
   return {
     errors,
     resolve(file, specifier) {
       const configs = chain(file);
       if (configs.length === 0) return undefined;
+      for (const [dir, c] of byDir) if (c && c.members.length > 0) expandMembers(dir, c);
+      for (const name of memberNames) if (specifier === name || specifier.startsWith(`${name}/`)) return { jsr: true };
       for (const c of configs) {
         for (const [key, target] of c.imports) {
           if (specifier === key) return { target };
@@ -78,7 +96,7 @@ function loadConfig(root: string, rel: string, abs: string, errors: InputError[]
     parsed = JSON.parse(jsoncToJson(readFileSync(abs, 'utf8')));
   } catch (err) {
     errors.push({ file: rel, reason: 'invalid-json', message: `cannot read Deno config: ${(err as Error).message}` });
-    return { imports: [] };
+    return { imports: [], members: [] };
   }
   const map: Record<string, unknown> = {};
   if (isRecord(parsed)) {
@@ -94,10 +112,27 @@ function loadConfig(root: string, rel: string, abs: string, errors: InputError[]
     }
     if (isRecord(parsed.imports)) Object.assign(map, parsed.imports);
   }
+  const members = isRecord(parsed) && Array.isArray(parsed.workspace) ? parsed.workspace.filter((m): m is string => typeof m === 'string') : [];
+  const name = isRecord(parsed) && typeof parsed.name === 'string' ? parsed.name : undefined;
   const imports = Object.entries(map)
     .filter((e): e is [string, string] => typeof e[1] === 'string')
     .sort((a, b) => b[0].length - a[0].length);
-  return { imports };
+  return { imports, members, ...(name === undefined ? {} : { name }) };
+}
+
+/** Member directories (relative to root) of a workspace entry: a path, or a path ending in `/*`. */
+function expandMember(root: string, dir: string, member: string): string[] {
+  const rel = path.posix.normalize(path.posix.join(dir === '' ? '.' : dir, member.replace(/\/\*$/, '')));
+  if (rel.startsWith('..')) return [];
+  const base = rel === '.' ? '' : rel;
+  if (!member.endsWith('/*')) return [base];
+  try {
+    return readdirSync(path.join(root, base), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => (base === '' ? e.name : `${base}/${e.name}`));
+  } catch {
+    return [];
+  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

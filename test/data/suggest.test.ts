@@ -149,6 +149,8 @@ describe('suggestions plausible for the whole name', () => {
     expect(suggestPackages('@site/static', shipped).map((s) => s.name)).not.toContain('static');
     expect(suggestPackages('@std/path', shipped).map((s) => s.name)).not.toContain('path');
     expect(suggestPackages('@std/assert', shipped).map((s) => s.name)).not.toContain('assert');
+    // `core` is a package, but so many scopes have a `core` that the bare name means nothing alone.
+    expect(suggestPackages('@fresh/core', shipped).map((s) => s.name)).not.toContain('core');
   });
   it('still drops an invented scope before a popular name', () => {
     expect(suggestPackages('@acme/lodash', shipped)[0]).toMatchObject({ name: 'lodash', reason: 'scope' });

@@ -181,3 +181,17 @@ describe('bundler aliases and hosts', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('Deno workspaces', () => {
+  it('members of a Deno workspace are local to each other', async () => {
+    const { asked, errors } = await run({
+      'deno.json': JSON.stringify({ workspace: ['./packages/*', './www'] }),
+      'packages/core/deno.json': JSON.stringify({ name: '@fresh-like/core', exports: './mod.ts' }),
+      'packages/core/mod.ts': 'export const x = 1;\n',
+      'www/deno.json': JSON.stringify({ name: '@fresh-like/www' }),
+      'www/main.ts': "import { x } from '@fresh-like/core';\nimport { y } from '@fresh-like/core/runtime';\n",
+    });
+    expect(asked).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
