@@ -17,7 +17,16 @@ export const checkInputErrors = defineProjectCheck({
       const problem = lockEntryProblem(entry);
       return problem ? [{ file: entry.lockfile, line: entry.line, message: problem }] : [];
     });
-    const recovered = (scan.warnings ?? []).map((warning) => ({
+    const missing = (scan.warnings ?? []).filter((w) => w.reason === 'missing-file').map((warning) => ({
+      code: 'CONFIG_INCOMPLETE' as const,
+      severity: CODE_INFO.CONFIG_INCOMPLETE.severity,
+      package: '',
+      message: sanitize(`${warning.file}: ${warning.message}`),
+      hint: 'Run the step that generates it (e.g. nuxt prepare) before depverify for a complete view; the rest of the project was checked.',
+      locations: [{ file: warning.file, ...(warning.field ? { field: warning.field } : {}) }],
+      details: { reason: 'missing-file' },
+    }));
+    const recovered = (scan.warnings ?? []).filter((w) => w.reason !== 'missing-file').map((warning) => ({
       code: 'SYNTAX_ERROR' as const,
       severity: CODE_INFO.SYNTAX_ERROR.severity,
       package: '',
@@ -25,7 +34,7 @@ export const checkInputErrors = defineProjectCheck({
       hint: 'The code is cut off or mixes in other text (a shell line, prose); fix it before running it.',
       locations: [{ file: warning.file, ...(warning.line ? { line: warning.line } : {}), ...(warning.column ? { column: warning.column } : {}) }],
     }));
-    return [...recovered, ...[...scan.errors, ...invalidSpecs, ...badLockEntries].map((error) => ({
+    return [...missing, ...recovered, ...[...scan.errors, ...invalidSpecs, ...badLockEntries].map((error) => ({
       code: 'INPUT_ERROR' as const,
       severity: CODE_INFO.INPUT_ERROR.severity,
       package: '',

@@ -26,6 +26,7 @@ export const checkUnlisted = defineProjectCheck({
     if (!scan.manifests.some((m) => m.dir === '')) return [];
     const byPackage = new Map<string, Finding>();
     for (const site of scan.imports) {
+      if (site.selfDeclared) continue;
       const scope = manifestsFor(site.file, scan.manifests);
       // What an unreadable package.json declares is not known (its INPUT_ERROR says so).
       if (scope.some((m) => m.unreadable) || isDeclared(site, scope)) continue;

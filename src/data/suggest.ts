@@ -4,6 +4,10 @@
  */
 import type { PopularIndex } from './popular-index.js';
 import { boundedOsa } from './osa.js';
+import { builtinModules } from 'node:module';
+
+/** Node's own module names: the npm package of such a name is a placeholder, never what `@x/path` meant. */
+const BUILTIN_NAMES: ReadonlySet<string> = new Set(builtinModules);
 
 export type SuggestionReason =
   /** Same name up to letter case: `JSONStream` for `jsonstream`. */
@@ -41,6 +45,9 @@ export interface SuggestOptions {
 const TIER: Record<SuggestionReason, number> = {
   case: 0, delimiter: 0, scope: 0, affix: 0, swap: 1, 'edit-distance': 1,
 };
+
+/** A bare name found under this many scopes of the index is generic (`@x/core`, `@x/react`). */
+const GENERIC_BARE_SCOPES = 25;
 
 /** How many more `.`/`-`/`_` a delimiter variant may have than the name asked for. */
 const DELIMITER_SLACK = 4;
@@ -86,7 +93,17 @@ export function suggestPackages(name: string, index: PopularIndex, opts: Suggest
   if (scope) {
     for (const other of tables.scoped.get(scope) ?? []) visit(other);
     // `@types/x` for an existing x is the usual case, not a confusion; another check owns it.
-    if (scope !== '@types') offer(bare, 'scope');
+    // Dropping the scope must be plausible for the name as a whole: `@acme/lodash` may mean
+    // lodash, but `@site/static` does not mean a little-used `static`, nor `@std/path` Node's path.
+    // A bare name many scopes use (`core`, `react`, `utils`) is a generic part, not a package name.
+    if (
+      scope !== '@types' &&
+      !BUILTIN_NAMES.has(bare) &&
+      (index.downloads(bare) ?? 0) >= minDownloads &&
+      (tables.scopesWith.get(bare) ?? 0) < GENERIC_BARE_SCOPES
+    ) {
+      offer(bare, 'scope');
+    }
     const scopeMax = maxEdits(scope.length - 1);
     for (const other of scopeMax > 0 ? tables.scoped.keys() : []) {
       const d = boundedOsa(scope, other, scopeMax);
@@ -157,6 +174,8 @@ interface Tables {
   byLength: string[][];
   /** Scoped names without their scope, by scope, in index order; no scope is large. */
   scoped: Map<string, string[]>;
+  /** How many scopes have a package of each bare name. */
+  scopesWith: Map<string, number>;
 }
 
 // Built on the first query and kept with the index, which is never mutated: bucketing 227k
@@ -168,10 +187,13 @@ function tablesFor(index: PopularIndex): Tables {
   if (tables) return tables;
   const byLength: string[][] = [];
   const scoped = new Map<string, string[]>();
+  const scopesWith = new Map<string, number>();
   for (const name of index.names) {
     const slash = name.charCodeAt(0) === 64 /* @ */ ? name.indexOf('/') : -1;
     if (slash > 0) {
       const scope = name.slice(0, slash);
+      const bare = name.slice(slash + 1);
+      scopesWith.set(bare, (scopesWith.get(bare) ?? 0) + 1);
       const group = scoped.get(scope);
       if (group) group.push(name.slice(slash + 1));
       else scoped.set(scope, [name.slice(slash + 1)]);
@@ -179,7 +201,7 @@ function tablesFor(index: PopularIndex): Tables {
       (byLength[name.length] ??= []).push(name);
     }
   }
-  tables = { byLength, scoped };
+  tables = { byLength, scoped, scopesWith };
   cache.set(index, tables);
   return tables;
 }

@@ -160,6 +160,11 @@ export const CODE_INFO = {
     title: 'Code block does not parse',
     help: "A snippet's code block has a syntax error (an answer cut off mid-code, a shell line or prose inside the block), but TypeScript's parser recovered and every import-like statement was still read and checked. When an import was lost, it is an INPUT_ERROR instead and the run is incomplete.",
   },
+  CONFIG_INCOMPLETE: {
+    severity: 'warning',
+    title: 'Configuration names a file that does not exist',
+    help: 'A tsconfig/jsconfig `extends` a relative file that is not there, usually one a build step generates (`nuxt prepare` writes `.nuxt/tsconfig.json`). Its options (path aliases) were not read; the rest of the project was checked with what is there. Run the generating step first for a complete view.',
+  },
   BUILTIN_INSTALLED: {
     severity: 'warning',
     title: 'Install line names a Node.js built-in module',

@@ -15,6 +15,8 @@ export interface ImportSite {
   line: number;
   /** 1-based. */
   column: number;
+  /** Declared where it is imported (Deno's `npm:x@1` or an import map entry), not in package.json. */
+  selfDeclared?: true;
 }
 
 export type DependencyField =
@@ -138,7 +140,9 @@ export type InputErrorReason =
   /** Over the size limit for its kind of file: not read. */
   | 'too-large'
   /** Nested deeper than the parser can follow. */
-  | 'too-deep';
+  | 'too-deep'
+  /** A file a config names is absent (a generated tsconfig base): a warning, the rest is read. */
+  | 'missing-file';
 
 export interface ProjectScan {
   root: string;

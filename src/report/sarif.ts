@@ -51,6 +51,7 @@ const TAGS: Record<FindingCode, string[]> = {
   TYPES_UNAVAILABLE: ['dependencies'],
   TYPES_UNKNOWN: ['dependencies', 'incomplete'],
   SYNTAX_ERROR: ['correctness'],
+  CONFIG_INCOMPLETE: ['correctness'],
   BUILTIN_INSTALLED: ['dependencies', 'correctness'],
   RELEASE_TOO_NEW: [...SUPPLY_CHAIN, 'release'],
   RELEASE_AGE_UNKNOWN: ['dependencies', 'incomplete'],

@@ -1,6 +1,8 @@
 /** Every registry package the project's source files import, with where each import is. */
 import path from 'node:path';
-import type { ImportSite, InputError } from '../model/references.js';
+import type { ImportSite, InputError, Manifest } from '../model/references.js';
+import { readDenoScope } from './deno.js';
+import { frameworkModules } from './frameworks.js';
 import { decodeUtf8, readErrorOf, readRegularFile } from './read-text.js';
 import { type CommittedModules, listSourceFiles, type SourceFileList } from './source-files.js';
 import type { RawImport } from './source-imports.js';
@@ -23,6 +25,11 @@ export interface ScanImportsOptions {
   tolerateSyntaxErrors?: boolean;
   /** The file list when the caller already walked the tree (listSourceFiles). */
   listed?: SourceFileList;
+  /**
+   * The project's package.json files: frameworks they depend on provide modules of their own
+   * (`@theme/Layout`), and a legacy-only name (`SERVER`) is a package only where one declares it.
+   */
+  manifests?: readonly Manifest[];
 }
 
 export interface ImportScan {
@@ -60,22 +67,34 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   if (listed.files.length === 0) return { imports: [], errors, sourceFiles: 0 };
 
   // Both modules load the TypeScript compiler (~150 ms), which a project without sources skips.
-  const [{ readImports }, { readPathAliases }] = await Promise.all([
+  const [{ readImports }, { readPathAliases }, { readBundlerAliases, matchesAlias }] = await Promise.all([
     import('./source-imports.js'),
     import('./tsconfig-aliases.js'),
+    import('./bundler-aliases.js'),
   ]);
   // A file sees the root's aliases and those of the deepest workspace that contains it.
   const dirs = [...new Set(opts.workspaceDirs ?? [])].filter((d) => d !== '').sort((a, b) => b.length - a.length);
   const rootAliases = readPathAliases(root);
   const workspaceAliases = new Map(dirs.map((dir) => [dir, readPathAliases(root, dir)]));
   errors.push(...rootAliases.errors, ...[...workspaceAliases.values()].flatMap((a) => a.errors));
+  const configWarnings = [...rootAliases.warnings, ...[...workspaceAliases.values()].flatMap((a) => a.warnings)];
+  // Vite/webpack `resolve.alias` keys of the config next to each package.json, for the files below it.
+  const bundlerDirs = [...new Set(['', ...dirs, ...(opts.manifests ?? []).map((m) => m.dir)])];
+  const bundlerAliases = bundlerDirs.map((dir) => ({ dir, keys: readBundlerAliases(root, dir) })).filter((b) => b.keys.length > 0);
   const aliasesFor = (file: string): ((specifier: string) => boolean) => {
     const dir = dirs.find((d) => file.startsWith(`${d}/`));
     const own = dir === undefined ? undefined : workspaceAliases.get(dir);
-    return own ? (specifier) => own.isAlias(specifier) || rootAliases.isAlias(specifier) : rootAliases.isAlias;
+    const tsconfig = own ? (specifier: string) => own.isAlias(specifier) || rootAliases.isAlias(specifier) : rootAliases.isAlias;
+    const bundler = bundlerAliases.filter((b) => b.dir === '' || file.startsWith(`${b.dir}/`));
+    return bundler.length === 0 ? tsconfig : (specifier) => tsconfig(specifier) || bundler.some((b) => matchesAlias(b.keys, specifier));
   };
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const committed = committedResolver(listed.committedModules ?? []);
+  const manifests = opts.manifests ?? [];
+  const framework = frameworkModules(manifests);
+  const declaredFor = (file: string, name: string): boolean =>
+    manifests.some((m) => (m.dir === '' || file.startsWith(`${m.dir}/`)) && m.dependencies.some((d) => d.name === name));
+  const denoScope = readDenoScope(root);
 
   const readOne = async (file: string): Promise<FileResult> => {
     let bytes: Buffer;
@@ -99,7 +118,7 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   const results = await mapBounded(listed.files, READ_CONCURRENCY, readOne);
 
   const imports: ImportSite[] = [];
-  const warnings: InputError[] = [];
+  const warnings: InputError[] = [...configWarnings];
   let sourceFiles = 0;
   results.forEach((result, i) => {
     const file = listed.files[i] as string;
@@ -107,12 +126,27 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     errors.push(...result.errors);
     warnings.push(...(result.warnings ?? []));
     const aliases = aliasesFor(file);
+    const provided = (specifier: string): boolean => framework(file, specifier);
     for (const raw of result.raw) {
-      const c = classifySpecifier(raw.specifier, { aliases });
+      // A Deno import map decides first: `npm:` targets are npm packages, the rest (JSR, URLs, paths) are not.
+      const deno = denoScope.resolve(file, raw.specifier);
+      if (deno !== undefined && ('jsr' in deno || !deno.target.startsWith('npm:'))) continue;
+      const c = classifySpecifier(deno === undefined ? raw.specifier : deno.target, { aliases, provided });
       if (c.kind !== 'package' || opts.isLocalPackage(c.name) || committed(file, c.name)) continue;
-      imports.push({ specifier: raw.specifier, packageName: c.name, kind: raw.kind, file, line: raw.line, column: raw.column });
+      // A name npm refuses for new packages is never sent unless a package.json in scope declares it.
+      if (c.legacy && !declaredFor(file, c.name)) continue;
+      imports.push({
+        specifier: raw.specifier,
+        packageName: c.name,
+        kind: raw.kind,
+        file,
+        line: raw.line,
+        column: raw.column,
+        ...(c.selfDeclared || deno !== undefined ? { selfDeclared: true as const } : {}),
+      });
     }
   });
+  errors.push(...denoScope.errors);
   imports.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   errors.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { imports, errors, ...(warnings.length ? { warnings } : {}), sourceFiles };

@@ -12,3 +12,12 @@ export function isValidPackageName(name: string): boolean {
     return false;
   }
 }
+
+/** Whether npm would accept this name for a package published today (no capitals, no `~'!()*`). */
+export function isValidNewPackageName(name: string): boolean {
+  try {
+    return validateName(name).validForNewPackages;
+  } catch {
+    return false;
+  }
+}

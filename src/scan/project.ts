@@ -33,6 +33,7 @@ export async function scanProject(root: string, config: Pick<DepverifyConfig, 'i
     listed,
     isLocalPackage: (name) => localNames.has(name),
     workspaceDirs: found.manifests.map((m) => m.dir),
+    manifests: found.manifests,
     ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}),
   });
   const scan: ProjectScan = {

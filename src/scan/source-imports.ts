@@ -44,8 +44,45 @@ interface WithParseDiagnostics {
   parseDiagnostics?: readonly TS.DiagnosticWithLocation[];
 }
 
+/**
+ * Grammar errors that sloppy-mode JavaScript accepts (Annex B legacy octal: `0777`, `"\07"`,
+ * `08`): TypeScript reports them while parsing, but the tree is whole and engines run the code.
+ */
+const SLOPPY_JS_ONLY = new Set([1121, 1487, 1489, 1536]);
+
+/** The first bytes looked at to tell a binary from a text that holds a few NUL characters. */
+const BINARY_SAMPLE = 8192;
+
+/**
+ * A real binary (image, archive, compiled code, UTF-16 text) has control characters all over; a
+ * source file may hold a few NULs in a string or a test of one. Binary when at least one in ten
+ * of the first characters is a control character other than whitespace and escape.
+ */
+export function looksBinary(text: string): boolean {
+  if (!text.includes('\0')) return false;
+  const n = Math.min(text.length, BINARY_SAMPLE);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13 && c !== 11 && c !== 27) control++;
+  }
+  return control * 10 >= n;
+}
+
+/**
+ * Source-phase imports (`import source mod from './m.wasm'`, TC39 stage 3) are not parsed by
+ * TypeScript yet: the keyword is blanked (same length, so positions hold) and the rest is an
+ * ordinary default import of the same specifier.
+ */
+const SOURCE_PHASE = /(^|[;{}\n]\s*)import(\s+)source(\s+[\w$]+\s+from\s*['"])/g;
+
+function withoutSourcePhase(text: string): string {
+  if (!text.includes('source')) return text;
+  return text.replace(SOURCE_PHASE, (_m, lead: string, gap: string, rest: string) => `${lead}import${gap}${' '.repeat('source'.length)}${rest}`);
+}
+
 export function readImports(file: string, text: string): ReadImportsResult {
-  if (text.includes('\0')) return { imports: [], error: { file, reason: 'binary', message: 'binary file, skipped' } };
+  if (looksBinary(text)) return { imports: [], error: { file, reason: 'binary', message: 'binary file, skipped' } };
   try {
     return parseImports(file, text);
   } catch (err) {
@@ -57,10 +94,11 @@ export function readImports(file: string, text: string): ReadImportsResult {
 
 function parseImports(file: string, text: string): ReadImportsResult {
   // Editors do not count a byte order mark as a column, so positions must not either.
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const source = withoutSourcePhase(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   // JSDoc is a third of the parse time on commented code, and no runtime import lives there.
   const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
-  const sf = ts.createSourceFile(file, source, options, false, scriptKindOf(file));
+  const kind = scriptKindOf(file);
+  const sf = ts.createSourceFile(file, source, options, false, kind);
   const imports: RawImport[] = [];
 
   const add = (literal: TS.Node, specifier: string, kind: ImportKind): void => {
@@ -83,7 +121,8 @@ function parseImports(file: string, text: string): ReadImportsResult {
     children.length = 0;
   }
 
-  const first = (sf as unknown as WithParseDiagnostics).parseDiagnostics?.[0];
+  const isJs = kind === ts.ScriptKind.JS || kind === ts.ScriptKind.JSX;
+  const first = (sf as unknown as WithParseDiagnostics).parseDiagnostics?.find((d) => !(isJs && SLOPPY_JS_ONLY.has(d.code)));
   if (first === undefined) return { imports };
   const { line, character } = sf.getLineAndCharacterOfPosition(first.start);
   const message = ts.flattenDiagnosticMessageText(first.messageText, '\n');

@@ -1,15 +1,29 @@
 /** What an import specifier refers to: a registry package, or one of the things that are not. */
 import { builtinModules } from 'node:module';
-import { isValidPackageName } from './package-name.js';
+import { isValidNewPackageName, isValidPackageName } from './package-name.js';
 
 export type SpecifierClass =
-  | { kind: 'package'; name: string; subpath?: string }
-  | { kind: 'builtin' | 'relative' | 'absolute' | 'url' | 'subpath-import' | 'alias' | 'invalid' };
+  | {
+      kind: 'package';
+      name: string;
+      subpath?: string;
+      /** A name npm no longer accepts for new packages (`JSONStream`): only old packages have one. */
+      legacy?: true;
+      /** Written `npm:name@range` (Deno): the specifier itself declares the dependency. */
+      selfDeclared?: true;
+    }
+  /** `provided`: a module a framework or runtime configuration supplies (`@theme/Layout`, an import map key). */
+  | { kind: 'builtin' | 'relative' | 'absolute' | 'url' | 'subpath-import' | 'alias' | 'provided' | 'invalid' };
 
 export interface ClassifyContext {
   /** True for specifiers a tsconfig/jsconfig maps to project files. */
   aliases?: (specifier: string) => boolean;
+  /** True for modules a framework of the file's project or a Deno import map provides. */
+  provided?: (specifier: string) => boolean;
 }
+
+/** Modules of runtimes other than Node that are written as bare names. */
+const RUNTIME_BUILTINS: ReadonlySet<string> = new Set(['bun']);
 
 const BUILTINS: ReadonlySet<string> = new Set(builtinModules);
 
@@ -26,10 +40,13 @@ export function classifySpecifier(specifier: string, ctx: ClassifyContext = {}):
   if (specifier.startsWith('file:')) return { kind: 'absolute' };
   // Every `node:` specifier is core: some (`node:test`, `node:sqlite`) exist only with the prefix.
   if (specifier.startsWith('node:')) return { kind: 'builtin' };
-  // `npm:`, `jsr:`, `bun:`, `virtual:` and the like are not resolved from the registry by Node.
+  if (ctx.provided?.(specifier) === true) return { kind: 'provided' };
+  // Deno's `npm:name@range/sub` is an npm package, declared by the specifier itself.
+  if (specifier.startsWith('npm:')) return npmSpecifier(specifier.slice(4));
+  // `jsr:`, `bun:`, `cloudflare:`, `virtual:` and the like are not resolved from the registry by Node.
   if (SCHEME.test(specifier)) return { kind: 'url' };
   if (specifier.startsWith('#')) return { kind: 'subpath-import' };
-  if (BUILTINS.has(specifier)) return { kind: 'builtin' };
+  if (BUILTINS.has(specifier) || RUNTIME_BUILTINS.has(specifier)) return { kind: 'builtin' };
   if (ctx.aliases?.(specifier) === true) return { kind: 'alias' };
   // `~/x` and `@/x` are the bundler root aliases (Nuxt, Vite, webpack), never registry packages.
   if (specifier === '~' || specifier.startsWith('~/') || specifier.startsWith('@/')) return { kind: 'alias' };
@@ -62,8 +79,22 @@ function parsePackageSpecifier(specifier: string): SpecifierClass {
   const nameParts = scoped ? 2 : 1;
   if (parts.length < nameParts) return { kind: 'invalid' };
   const name = parts.slice(0, nameParts).join('/');
-  // Old packages with capitals (`JSONStream`) are still installable, so the legacy rules apply.
+  // Old packages with capitals (`JSONStream`) are still installable, so the legacy rules apply to
+  // unscoped names. Scopes are younger than the rule against capitals: `@docusaurus/Link` can
+  // never be published, so it is never a registry package.
   if (!isValidPackageName(name)) return { kind: 'invalid' };
+  const legacy = !isValidNewPackageName(name);
+  if (legacy && scoped) return { kind: 'invalid' };
   const subpath = parts.slice(nameParts).join('/');
-  return subpath === '' ? { kind: 'package', name } : { kind: 'package', name, subpath };
+  return { kind: 'package', name, ...(subpath === '' ? {} : { subpath }), ...(legacy ? { legacy: true as const } : {}) };
+}
+
+function npmSpecifier(rest: string): SpecifierClass {
+  const body = rest.startsWith('/') ? rest.slice(1) : rest;
+  const scoped = body.startsWith('@');
+  const at = body.indexOf('@', scoped ? 1 : 0);
+  const slash = scoped ? body.indexOf('/', body.indexOf('/') + 1) : body.indexOf('/');
+  const end = [at, slash].filter((i) => i > 0).reduce((a, b) => Math.min(a, b), body.length);
+  const parsed = parsePackageSpecifier(body.slice(0, end));
+  return parsed.kind === 'package' ? { ...parsed, selfDeclared: true } : { kind: 'invalid' };
 }

@@ -14,6 +14,8 @@ import { SOURCE_EXTENSIONS } from './source-files.js';
 export interface PathAliases {
   isAlias(specifier: string): boolean;
   errors: InputError[];
+  /** Problems that lose nothing the project's own tools would have (a generated base not made yet). */
+  warnings: InputError[];
 }
 
 interface PathPattern {
@@ -38,6 +40,7 @@ const MAX_EXTENDS_DEPTH = 16;
 /** The aliases of the tsconfig/jsconfig in `dir` (relative to root; '' for the root itself). */
 export function readPathAliases(root: string, dir = ''): PathAliases {
   const errors: InputError[] = [];
+  const warnings: InputError[] = [];
   const matchers: ((s: string) => boolean)[] = [];
   const configs = CONFIG_NAMES.map((n) => path.join(root, dir, n));
   const seen = new Set<string>();
@@ -45,7 +48,7 @@ export function readPathAliases(root: string, dir = ''): PathAliases {
     const file = configs[i] as string;
     if (seen.has(file) || !isFile(file)) continue;
     seen.add(file);
-    const loaded = loadConfig(root, file, errors, new Set(), 0);
+    const loaded = loadConfig(root, file, errors, warnings, new Set(), 0);
     if (loaded === undefined) continue;
     matchers.push(buildMatcher(loaded.options, path.dirname(file)));
     // Solution-style configs (Vite's templates) keep the real options in referenced projects.
@@ -54,6 +57,7 @@ export function readPathAliases(root: string, dir = ''): PathAliases {
   const cache = new Map<string, boolean>();
   return {
     errors,
+    warnings,
     isAlias(specifier) {
       let hit = cache.get(specifier);
       if (hit === undefined) cache.set(specifier, (hit = matchers.some((m) => m(specifier))));
@@ -68,7 +72,7 @@ interface LoadedConfig {
   references: string[];
 }
 
-function loadConfig(root: string, file: string, errors: InputError[], chain: Set<string>, depth: number): LoadedConfig | undefined {
+function loadConfig(root: string, file: string, errors: InputError[], warnings: InputError[], chain: Set<string>, depth: number): LoadedConfig | undefined {
   const where = toRel(root, file);
   if (chain.has(file) || depth > MAX_EXTENDS_DEPTH) {
     errors.push({ file: where, field: 'extends', reason: 'invalid-entry', message: 'extends cycle, ignored' });
@@ -86,13 +90,16 @@ function loadConfig(root: string, file: string, errors: InputError[], chain: Set
     if (typeof base !== 'string') continue;
     const target = resolveExtends(root, dir, base);
     if (target === undefined) {
-      // A package base is expected to be missing before `npm install`; a relative one is a mistake.
+      // A package base is expected to be missing before `npm install`. A relative one is often
+      // made by a build step (`nuxt prepare` writes `.nuxt/tsconfig.json`): a warning naming the
+      // missing file, and the rest of this config is still used.
       if (isPathLike(base)) {
-        errors.push({ file: where, field: 'extends', reason: 'invalid-entry', message: `extends "${base}", which does not exist` });
+        const missing = toRel(root, path.resolve(dir, base));
+        warnings.push({ file: where, field: 'extends', reason: 'missing-file', message: `extends "${base}", but ${missing} does not exist (made by a build step?); its options were not read` });
       }
       continue;
     }
-    const loaded = loadConfig(root, target, errors, chain, depth + 1);
+    const loaded = loadConfig(root, target, errors, warnings, chain, depth + 1);
     if (loaded !== undefined) options = { ...options, ...loaded.options };
   }
   chain.delete(file);

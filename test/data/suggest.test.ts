@@ -142,3 +142,17 @@ describe('suggestPackages against the shipped index', () => {
     expect(top(typo)).toMatchObject({ name: want, reason });
   });
 });
+
+describe('suggestions plausible for the whole name', () => {
+  const shipped = loadPopularIndex();
+  it('does not drop a scope to reach a little-used or built-in name', () => {
+    expect(suggestPackages('@site/static', shipped).map((s) => s.name)).not.toContain('static');
+    expect(suggestPackages('@std/path', shipped).map((s) => s.name)).not.toContain('path');
+    expect(suggestPackages('@std/assert', shipped).map((s) => s.name)).not.toContain('assert');
+    // `core` is a package, but so many scopes have a `core` that the bare name means nothing alone.
+    expect(suggestPackages('@fresh/core', shipped).map((s) => s.name)).not.toContain('core');
+  });
+  it('still drops an invented scope before a popular name', () => {
+    expect(suggestPackages('@acme/lodash', shipped)[0]).toMatchObject({ name: 'lodash', reason: 'scope' });
+  });
+});

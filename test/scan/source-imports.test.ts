@@ -108,3 +108,38 @@ describe('readImports', () => {
     ]);
   });
 });
+
+describe('code the language accepts (issue 12.5)', () => {
+  it('reads source-phase imports as imports of their specifier, positions intact', () => {
+    const { imports, error } = readImports('a.js', "import source wasm from './m.wasm';\nimport  source\n  mod from 'wasm-pkg';\nimport source from 'named-source';\n");
+    expect(error).toBeUndefined();
+    expect(imports).toEqual([
+      { specifier: './m.wasm', kind: 'import', line: 1, column: 25 },
+      { specifier: 'wasm-pkg', kind: 'import', line: 3, column: 12 },
+      { specifier: 'named-source', kind: 'import', line: 4, column: 20 },
+    ]);
+  });
+
+  it('reads deferred imports', () => {
+    const { imports, error } = readImports('a.ts', "import defer * as heavy from 'heavy-pkg';\n");
+    expect(error).toBeUndefined();
+    expect(imports.map((i) => i.specifier)).toEqual(['heavy-pkg']);
+  });
+
+  it('accepts sloppy-mode legacy octal in JavaScript, not in TypeScript', () => {
+    const js = "var mode = 0777;\nvar esc = '\\07';\nvar d = 08;\nrequire('fs-extra');\n";
+    expect(readImports('a.js', js)).toEqual({ imports: [{ specifier: 'fs-extra', kind: 'require', line: 4, column: 9 }] });
+    expect(readImports('a.ts', js).error?.message).toMatch(/octal/i);
+  });
+
+  it('a text file with a few NUL characters in a string is text; a real binary is binary', () => {
+    const text = `const sep = "a\0b\0c";\nimport x from 'nul-user';\n${'// more code\n'.repeat(20)}`;
+    const read = readImports('a.test.js', text);
+    expect(read.error).toBeUndefined();
+    expect(read.imports.map((i) => i.specifier)).toEqual(['nul-user']);
+    const png = '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06\0\0\0';
+    expect(readImports('img.js', png).error).toMatchObject({ reason: 'binary' });
+    const utf16 = "i\0m\0p\0o\0r\0t\0 \0x\0 \0f\0r\0o\0m\0 \0'\0y\0'\0";
+    expect(readImports('u.js', utf16).error).toMatchObject({ reason: 'binary' });
+  });
+});

@@ -20,7 +20,12 @@ describe('classifySpecifier', () => {
     ['https://esm.sh/react', 'url'],
     ['http://x.test/a.js', 'url'],
     ['data:text/javascript,export default 1', 'url'],
-    ['npm:lodash@4', 'url'],
+    ['jsr:@std/path', 'url'],
+    ['bun:test', 'url'],
+    ['cloudflare:workers', 'url'],
+    ['bun', 'builtin'],
+    ['@docusaurus/Link', 'invalid'],
+    ['@Acme/x', 'invalid'],
     ['virtual:my-module', 'url'],
     ['#internal/x', 'subpath-import'],
     ['#x', 'subpath-import'],
@@ -43,12 +48,19 @@ describe('classifySpecifier', () => {
     ['@scope/x', '@scope/x', undefined],
     ['@scope/x/y', '@scope/x', 'y'],
     ['@scope/x/y/z.js', '@scope/x', 'y/z.js'],
-    ['JSONStream', 'JSONStream', undefined],
     ['test', 'test', undefined],
     ['fs-extra/lib', 'fs-extra', 'lib'],
   ])('%s is package %s with subpath %s', (specifier, name, subpath) => {
     const expected = subpath === undefined ? { kind: 'package', name } : { kind: 'package', name, subpath };
     expect(classifySpecifier(specifier, {})).toEqual(expected);
+  });
+
+  it('marks legacy-only names and reads Deno npm: specifiers as self-declared packages', () => {
+    expect(classifySpecifier('JSONStream')).toEqual({ kind: 'package', name: 'JSONStream', legacy: true });
+    expect(classifySpecifier('npm:lodash@4')).toEqual({ kind: 'package', name: 'lodash', selfDeclared: true });
+    expect(classifySpecifier('npm:@types/node@^20/fs')).toEqual({ kind: 'package', name: '@types/node', selfDeclared: true });
+    expect(classifySpecifier('npm:/chalk')).toEqual({ kind: 'package', name: 'chalk', selfDeclared: true });
+    expect(classifySpecifier('npm:preact/hooks')).toEqual({ kind: 'package', name: 'preact', selfDeclared: true });
   });
 
   it('asks the alias matcher after relative and builtin, before packages', () => {
