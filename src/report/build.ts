@@ -99,7 +99,7 @@ export function buildReport(input: ReportInput): Report {
   const incomplete =
     unknown > 0 ||
     input.scan.errors.length > 0 ||
-    findings.some((f) => f.code === 'INPUT_ERROR' || f.code === 'REGISTRY_UNKNOWN' || f.code === 'RELEASE_AGE_UNKNOWN' || (f.code === 'TYPES_UNAVAILABLE' && f.details?.unavailable === 'fetch-failed'));
+    findings.some((f) => f.code === 'INPUT_ERROR' || f.code === 'REGISTRY_UNKNOWN' || f.code === 'RELEASE_AGE_UNKNOWN' || (f.code === 'TYPES_UNAVAILABLE' && (f.details?.unavailable === 'fetch-failed' || f.details?.unavailable === 'check-failed')));
   const status: ReportStatus = incomplete ? 'incomplete' : findings.length ? 'findings' : 'clean';
   // Lockfile and manifest URLs may carry credentials (`https://user:token@host/`): no output does.
   return redactDeep({

@@ -15,6 +15,7 @@ import type { Lookup, PackageFacts } from '../model/facts.js';
 import type { RegistryClient } from '../registry/client.js';
 import type * as TypeScript from 'typescript';
 import { packageNameOf } from '../scan/specifiers.js';
+import { type RuntimeNames, isRuntimeNames, scanRuntimeFile } from './runtime-names.js';
 import { readTarballFiles } from './tarball-files.js';
 
 // The compiler is needed only to pre-process declarations fetched in this run; cached packages
@@ -31,6 +32,8 @@ export interface LoadedPackage {
   paths: string[];
   /** Bare package names its declarations import or reference, once computed. */
   refs?: string[];
+  /** What its JavaScript defines, file by file (runtime-names.ts); absent when not known. */
+  runtime?: RuntimeNames;
 }
 
 export type TypesSource = { kind: 'own' | 'types-package'; package: LoadedPackage } | { kind: 'none'; reason: string };
@@ -44,7 +47,7 @@ export interface DeclarationSet {
   unknown: Map<string, string>;
 }
 
-const FORMAT = 'decl-v3';
+const FORMAT = 'decl-v4';
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** The closure stops here: a declaration graph this large is not an assistant's snippet. */
 const MAX_PACKAGES = 300;
@@ -154,13 +157,14 @@ export class DeclarationLoader {
     const file = this.#cacheDir ? this.#cacheFile(name, version) : undefined;
     if (file) {
       try {
-        const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, string>; paths: string[]; refs: string[] };
+        const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, string>; paths: string[]; refs: string[]; runtime?: RuntimeNames };
         // A damaged entry (any field of the wrong shape) is fetched again rather than trusted.
         const strings = (xs: unknown): boolean => Array.isArray(xs) && xs.every((x) => typeof x === 'string');
         const files = stored.files as unknown;
         const filesOk = typeof files === 'object' && files !== null && !Array.isArray(files) && Object.values(files).every((t) => typeof t === 'string');
-        if (filesOk && strings(stored.paths) && strings(stored.refs)) {
-          return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths, refs: stored.refs };
+        const runtimeOk = stored.runtime === undefined || isRuntimeNames(stored.runtime);
+        if (filesOk && strings(stored.paths) && strings(stored.refs) && runtimeOk) {
+          return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths, refs: stored.refs, ...(stored.runtime ? { runtime: stored.runtime } : {}) };
         }
       } catch {
         // Not cached yet, or damaged: fetched again.
@@ -169,15 +173,20 @@ export class DeclarationLoader {
     if (!this.#client.tarball) return 'this registry client cannot fetch tarballs';
     const answer = await this.#client.tarball(name, version);
     if (answer.state !== 'ok') return answer.reason;
-    const read = await readTarballFiles(answer.data);
+    const runtime: RuntimeNames = { files: {} };
+    const read = await readTarballFiles(answer.data, undefined, undefined, {
+      match: (p) => /\.[cm]?js$/.test(p),
+      maxFileBytes: 4 * 1024 * 1024,
+      onFile: (p, text) => void (runtime.files[p] = scanRuntimeFile(p, text)),
+    });
     if (!read.ok) return `tarball of ${name}@${version}: ${read.reason}`;
-    const loaded: LoadedPackage = { name, version, files: read.files, paths: read.paths };
+    const loaded: LoadedPackage = { name, version, files: read.files, paths: read.paths, runtime };
     loaded.refs = [...referencedPackages(loaded)];
     if (file) {
       const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
         await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(temp, JSON.stringify({ integrity: answer.integrity, files: Object.fromEntries(read.files), paths: read.paths, refs: loaded.refs }));
+        await writeFile(temp, JSON.stringify({ integrity: answer.integrity, files: Object.fromEntries(read.files), paths: read.paths, refs: loaded.refs, runtime }));
         await rename(temp, file);
       } catch {
         await rm(temp, { force: true });
@@ -240,15 +249,23 @@ export async function loadDeclarations(
     queue.push(pkg);
   };
 
-  await Promise.all(
-    [...imported].map(async ([name, version]) => {
+  // Fetches run in parallel but their results are added in a fixed order: which packages make
+  // the program (and the member-result key) must not depend on which answer came first, or a
+  // cold and a warm run would check against different declarations.
+  const ordered = async <T>(items: T[], fetch: (item: T) => Promise<(() => Promise<void> | void) | void>): Promise<void> => {
+    const steps = await Promise.all(items.map(fetch));
+    for (const step of steps) if (step) await step();
+  };
+
+  await ordered(
+    [...imported].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    async ([name, version]) => {
       const own = await loader.load(name, version);
       if (typeof own === 'string') {
         set.unknown.set(name, own);
         set.sources.set(name, { kind: 'none', reason: own });
         return;
       }
-      add(own);
       const typesName = typesPackageName(name);
       if (hasOwnTypes(own.files)) {
         set.sources.set(name, { kind: 'own', package: own });
@@ -256,26 +273,32 @@ export async function loadDeclarations(
         // package's declarations and uses @types for what they leave out.
         const declared = projectTypes.get(typesName);
         const extra = declared ? await loader.load(typesName, declared) : undefined;
-        if (extra && typeof extra !== 'string') add(extra);
-        return;
+        return () => {
+          add(own);
+          if (extra && typeof extra !== 'string') add(extra);
+        };
       }
       let typesVersion = projectTypes.get(typesName);
       if (!typesVersion && !loader.mayAskTypesFor(name)) {
         // Private names stay with their registry; DefinitelyTyped has nothing for them anyway.
         set.sources.set(name, { kind: 'none', reason: `no ${typesName}: not asked of a registry other than ${name}'s` });
-        return;
+        return () => add(own);
       }
       if (!typesVersion) {
         const lookup = await loader.lookup(typesName);
         if (lookup.state === 'found') typesVersion = pickTypesVersion(lookup.facts, version);
       }
       const types = typesVersion ? await loader.load(typesName, typesVersion) : `no ${typesName}`;
-      if (typeof types === 'string') set.sources.set(name, { kind: 'none', reason: types });
-      else {
-        add(types);
-        set.sources.set(name, { kind: 'types-package', package: types });
+      if (typeof types === 'string') {
+        set.sources.set(name, { kind: 'none', reason: types });
+        return () => add(own);
       }
-    }),
+      set.sources.set(name, { kind: 'types-package', package: types });
+      return () => {
+        add(own);
+        add(types);
+      };
+    },
   );
 
   // The project's @types/node: its globals (process, Buffer) type the project's own code.
@@ -297,15 +320,12 @@ export async function loadDeclarations(
         if (listed && loader.mayAsk(listed) && !set.packages.has(listed) && !wanted.has(listed)) wanted.set(listed, ranges[listed]);
       }
     }
-    await Promise.all(
-      [...wanted].map(async ([name, range]) => {
-        const version = await loader.pick(name, range?.startsWith('npm:') ? undefined : range);
-        if (typeof version !== 'string') return void set.unknown.set(name, version.reason);
-        const pkg = await loader.load(name, version);
-        if (typeof pkg === 'string') set.unknown.set(name, pkg);
-        else add(pkg);
-      }),
-    );
+    await ordered([...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), async ([name, range]) => {
+      const version = await loader.pick(name, range?.startsWith('npm:') ? undefined : range);
+      if (typeof version !== 'string') return () => void set.unknown.set(name, version.reason);
+      const pkg = await loader.load(name, version);
+      return () => (typeof pkg === 'string' ? void set.unknown.set(name, pkg) : add(pkg));
+    });
   }
   return set;
 }
