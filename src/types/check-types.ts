@@ -10,6 +10,7 @@ import type { ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
 import type { RegistryClient } from '../registry/client.js';
 import { DeclarationLoader, loadDeclarations } from './declarations.js';
+import { runtimeDefines } from './runtime-names.js';
 import { MemberResultCache, resultKey } from './result-cache.js';
 
 export interface TypesCheckInput {
@@ -125,9 +126,49 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   if (cached) return [...findings, ...cached];
   // The compiler loads only here, when the answer is not cached.
   const [{ createVirtualProgram }, { checkMembers }] = await Promise.all([import('./program.js'), import('./members.js')]);
+  memberCheckStats.programs++;
   const vp = createVirtualProgram(scan.root, rootFiles, set.packages.values());
-  const members = checkMembers({ root: scan.root, vp, files: rootFiles, packages: checked });
-  if (key) await cache!.write(key.key, members, new Map([...vp.diskFiles].filter(([file]) => !key.covered.has(file))));
+  const result = checkMembers({ root: scan.root, vp, files: rootFiles, packages: checked });
+  const members = await dropRuntimeDefined(result.findings, loader);
+  for (const { file, reason } of result.failed) {
+    const here = [...byPackage].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
+    for (const [name, locations] of here) {
+      members.push({
+        code: 'TYPES_UNKNOWN',
+        severity: 'warning',
+        package: name,
+        version: checked.get(name)!.version,
+        message: `The type checker failed on ${file} (${reason}): the members ${file} uses from ${name} were not checked.`,
+        hint: 'Nothing is claimed about the members this file uses; the rest of the project was checked.',
+        locations: locations.filter((l) => l.file === file),
+        details: { reason, file },
+      });
+    }
+  }
+  // A checker failure is not an answer to keep: the next run tries again.
+  if (key && result.failed.length === 0) await cache!.write(key.key, members, new Map([...vp.diskFiles].filter(([file]) => !key.covered.has(file))));
   findings.push(...members);
   return findings;
+}
+
+/** Work the member check did in this process (tests read it to see a cached run do none). */
+export const memberCheckStats = { programs: 0 };
+
+/**
+ * Declarations lag the runtime (`router.onBadUrl` set in a constructor, `ejs.__express`): a
+ * member the package's own JavaScript defines is not invented, whatever its types say.
+ */
+async function dropRuntimeDefined(findings: Finding[], loader: DeclarationLoader): Promise<Finding[]> {
+  const kept: Finding[] = [];
+  for (const f of findings) {
+    const name = f.details?.name;
+    // A missing default export (1192, 2613) names the local binding, not an export: not searched.
+    if ((f.code === 'INVENTED_MEMBER' || f.code === 'INVENTED_EXPORT') && typeof name === 'string' && f.version && f.details?.ts !== 1192 && f.details?.ts !== 2613) {
+      const pkg = await loader.load(f.package, f.version);
+      const specifier = typeof f.details?.specifier === 'string' ? f.details.specifier : f.package;
+      if (typeof pkg !== 'string' && pkg.runtime && runtimeDefines(pkg.runtime, pkg.files.get('package.json'), f.package, specifier, name, f.details?.of === 'value' ? 'value' : 'module')) continue;
+    }
+    kept.push(f);
+  }
+  return kept;
 }

@@ -15,6 +15,7 @@ import type { Lookup, PackageFacts } from '../model/facts.js';
 import type { RegistryClient } from '../registry/client.js';
 import type * as TypeScript from 'typescript';
 import { packageNameOf } from '../scan/specifiers.js';
+import { type RuntimeNames, isRuntimeNames, scanRuntimeFile } from './runtime-names.js';
 import { readTarballFiles } from './tarball-files.js';
 
 // The compiler is needed only to pre-process declarations fetched in this run; cached packages
@@ -31,6 +32,8 @@ export interface LoadedPackage {
   paths: string[];
   /** Bare package names its declarations import or reference, once computed. */
   refs?: string[];
+  /** What its JavaScript defines, file by file (runtime-names.ts); absent when not known. */
+  runtime?: RuntimeNames;
 }
 
 /**
@@ -53,7 +56,7 @@ export interface DeclarationSet {
   incomplete: Map<string, Map<string, string>>;
 }
 
-const FORMAT = 'decl-v3';
+const FORMAT = 'decl-v4';
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** The closure stops here: a declaration graph this large is not an assistant's snippet. */
 const MAX_PACKAGES = 300;
@@ -164,13 +167,14 @@ export class DeclarationLoader {
     const file = this.#cacheDir ? this.#cacheFile(name, version) : undefined;
     if (file) {
       try {
-        const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, string>; paths: string[]; refs: string[] };
+        const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, string>; paths: string[]; refs: string[]; runtime?: RuntimeNames };
         // A damaged entry (any field of the wrong shape) is fetched again rather than trusted.
         const strings = (xs: unknown): boolean => Array.isArray(xs) && xs.every((x) => typeof x === 'string');
         const files = stored.files as unknown;
         const filesOk = typeof files === 'object' && files !== null && !Array.isArray(files) && Object.values(files).every((t) => typeof t === 'string');
-        if (filesOk && strings(stored.paths) && strings(stored.refs)) {
-          return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths, refs: stored.refs };
+        const runtimeOk = stored.runtime === undefined || isRuntimeNames(stored.runtime);
+        if (filesOk && strings(stored.paths) && strings(stored.refs) && runtimeOk) {
+          return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths, refs: stored.refs, ...(stored.runtime ? { runtime: stored.runtime } : {}) };
         }
       } catch {
         // Not cached yet, or damaged: fetched again.
@@ -179,15 +183,20 @@ export class DeclarationLoader {
     if (!this.#client.tarball) return 'this registry client cannot fetch tarballs';
     const answer = await this.#client.tarball(name, version);
     if (answer.state !== 'ok') return answer.reason;
-    const read = await readTarballFiles(answer.data);
+    const runtime: RuntimeNames = { files: {} };
+    const read = await readTarballFiles(answer.data, undefined, undefined, {
+      match: (p) => /\.[cm]?js$/.test(p),
+      maxFileBytes: 4 * 1024 * 1024,
+      onFile: (p, text) => void (runtime.files[p] = scanRuntimeFile(p, text)),
+    });
     if (!read.ok) return `tarball of ${name}@${version}: ${read.reason}`;
-    const loaded: LoadedPackage = { name, version, files: read.files, paths: read.paths };
+    const loaded: LoadedPackage = { name, version, files: read.files, paths: read.paths, runtime };
     loaded.refs = [...referencedPackages(loaded)];
     if (file) {
       const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
         await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(temp, JSON.stringify({ integrity: answer.integrity, files: Object.fromEntries(read.files), paths: read.paths, refs: loaded.refs }));
+        await writeFile(temp, JSON.stringify({ integrity: answer.integrity, files: Object.fromEntries(read.files), paths: read.paths, refs: loaded.refs, runtime }));
         await rename(temp, file);
       } catch {
         await rm(temp, { force: true });
@@ -263,15 +272,24 @@ export async function loadDeclarations(
     }
   };
 
-  await Promise.all(
-    [...imported].map(async ([name, version]) => {
+  // Fetches run in parallel but their results are added in a fixed order: which packages make
+  // the program (and the member-result key) must not depend on which answer came first, or a
+  // cold and a warm run would check against different declarations.
+  const ordered = async <T>(items: T[], fetch: (item: T) => Promise<(() => Promise<void> | void) | void>): Promise<void> => {
+    const steps = await Promise.all(items.map(fetch));
+    for (const step of steps) if (step) await step();
+  };
+  const byName = <T>([a]: [string, T], [b]: [string, T]): number => (a < b ? -1 : a > b ? 1 : 0);
+
+  await ordered(
+    [...imported].sort(byName),
+    async ([name, version]) => {
       const own = await loader.load(name, version);
       if (typeof own === 'string') {
         set.unknown.set(name, own);
         set.sources.set(name, { kind: 'none', reason: own, unknown: true });
         return;
       }
-      add(own, name);
       const typesName = typesPackageName(name);
       if (hasOwnTypes(own.files)) {
         set.sources.set(name, { kind: 'own', package: own });
@@ -279,30 +297,42 @@ export async function loadDeclarations(
         // package's declarations and uses @types for what they leave out.
         const declared = projectTypes.get(typesName);
         const extra = declared ? await loader.load(typesName, declared) : undefined;
-        if (typeof extra === 'string') lost(new Set([name]), typesName, extra);
-        else if (extra) add(extra, name);
-        return;
+        return () => {
+          add(own, name);
+          if (typeof extra === 'string') lost(new Set([name]), typesName, extra);
+          else if (extra) add(extra, name);
+        };
       }
       let typesVersion = projectTypes.get(typesName);
       if (!typesVersion && !loader.mayAskTypesFor(name)) {
         // Private names stay with their registry; DefinitelyTyped has nothing for them anyway.
         set.sources.set(name, { kind: 'none', reason: `${typesName} was not asked for: ${name} comes from its own registry, and its @types name would leak to another` });
-        return;
+        return () => add(own, name);
       }
       if (!typesVersion) {
         const lookup = await loader.lookup(typesName);
         // A registry that did not answer about @types/x is not "there is no @types/x".
-        if (lookup.state === 'unknown') return void set.sources.set(name, { kind: 'none', reason: `${typesName}: ${lookup.reason}`, unknown: true });
+        if (lookup.state === 'unknown') {
+          set.sources.set(name, { kind: 'none', reason: `${typesName}: ${lookup.reason}`, unknown: true });
+          return () => add(own, name);
+        }
         if (lookup.state === 'found') typesVersion = pickTypesVersion(lookup.facts, version);
       }
-      if (!typesVersion) return void set.sources.set(name, { kind: 'none', reason: `no ${typesName}` });
-      const types = await loader.load(typesName, typesVersion);
-      if (typeof types === 'string') set.sources.set(name, { kind: 'none', reason: types, unknown: true });
-      else {
-        add(types, name);
-        set.sources.set(name, { kind: 'types-package', package: types });
+      if (!typesVersion) {
+        set.sources.set(name, { kind: 'none', reason: `no ${typesName}` });
+        return () => add(own, name);
       }
-    }),
+      const types = await loader.load(typesName, typesVersion);
+      if (typeof types === 'string') {
+        set.sources.set(name, { kind: 'none', reason: types, unknown: true });
+        return () => add(own, name);
+      }
+      set.sources.set(name, { kind: 'types-package', package: types });
+      return () => {
+        add(own, name);
+        add(types, name);
+      };
+    },
   );
 
   // The project's @types/node: its globals (process, Buffer) type the project's own code.
@@ -333,21 +363,16 @@ export async function loadDeclarations(
         else wanted.set(listed, { range: ranges[listed], roots: new Set(roots) });
       }
     }
-    await Promise.all(
-      [...wanted].map(async ([name, { range, roots }]) => {
-        const version = await loader.pick(name, range?.startsWith('npm:') ? undefined : range);
-        if (typeof version !== 'string') {
-          // A listed package that does not exist (or has no such version) is a fact an install
-          // would meet too; a registry that did not answer is an unknown.
-          if (version.unknown) lost(roots, name, version.reason);
-          else set.unknown.set(name, version.reason);
-          return;
-        }
-        const pkg = await loader.load(name, version);
-        if (typeof pkg === 'string') lost(roots, name, pkg);
-        else add(pkg, roots);
-      }),
-    );
+    await ordered([...wanted].sort(byName), async ([name, { range, roots }]) => {
+      const version = await loader.pick(name, range?.startsWith('npm:') ? undefined : range);
+      if (typeof version !== 'string') {
+        // A listed package that does not exist (or has no such version) is a fact an install
+        // would meet too; a registry that did not answer is an unknown.
+        return () => (version.unknown ? lost(roots, name, version.reason) : void set.unknown.set(name, version.reason));
+      }
+      const pkg = await loader.load(name, version);
+      return () => (typeof pkg === 'string' ? lost(roots, name, pkg) : add(pkg, roots));
+    });
   }
   return set;
 }

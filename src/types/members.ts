@@ -111,14 +111,35 @@ function enclosingModuleSpecifier(node: TypeScript.Node): string | undefined {
   return undefined;
 }
 
-export function checkMembers(input: MemberCheckInput): Finding[] {
+export interface MemberCheckResult {
+  findings: Finding[];
+  /** Files the checker failed on (a stack overflow in a deep type): their member verdicts are unknown. */
+  failed: { file: string; reason: string }[];
+}
+
+export function checkMembers(input: MemberCheckInput): MemberCheckResult {
   const { program } = input.vp;
   const checker = program.getTypeChecker();
   const findings: Finding[] = [];
+  const failed: MemberCheckResult['failed'] = [];
   for (const file of input.files) {
     const sf = program.getSourceFile(file);
     if (!sf) continue;
-    for (const d of program.getSemanticDiagnostics(sf)) {
+    // A failure inside the compiler for one file (deeply recursive types overflow its stack) is
+    // that file's verdicts unknown, never the end of the run.
+    try {
+      findings.push(...checkFile(input, checker, sf, file));
+    } catch (err) {
+      failed.push({ file: path.relative(input.root, file).split(path.sep).join('/'), reason: sanitize(String((err as Error)?.message ?? err).slice(0, 200)) });
+    }
+  }
+  return { findings, failed };
+}
+
+function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf: TypeScript.SourceFile, file: string): Finding[] {
+  const findings: Finding[] = [];
+  {
+    for (const d of input.vp.program.getSemanticDiagnostics(sf)) {
       if (d.start === undefined) continue;
       const isExport = EXPORT_CODES.has(d.code);
       const isMember = MEMBER_CODES.has(d.code);
@@ -127,6 +148,8 @@ export function checkMembers(input: MemberCheckInput): Finding[] {
       const node = nodeAt(sf, d.start);
       let specifier: string | undefined;
       let code: FindingCode;
+      /** What the member is looked up on: the module itself, or a value the package makes. */
+      let of: 'module' | 'value' = 'module';
       if (isModule) {
         specifier = ts.isStringLiteralLike(node) ? node.text : undefined;
         code = 'SUBPATH_NOT_FOUND';
@@ -142,17 +165,22 @@ export function checkMembers(input: MemberCheckInput): Finding[] {
           const init = ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
           specifier = init ? rootSpecifier(checker, init) : undefined;
           code = init && ts.isCallExpression(init) && requireSpecifier(init) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
+          if (code === 'INVENTED_MEMBER') of = 'value';
         } else {
           const receiver = parent && (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) ? (ts.isPropertyAccessExpression(parent) ? parent.expression : parent.left) : undefined;
-          specifier = receiver ? (rootSpecifier(checker, receiver) ?? typeOwner(checker, receiver, input)) : undefined;
+          const member = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : undefined;
+          // A member some part of the receiver's type has is not invented (see hasMemberSomewhere).
+          if (receiver && member && hasMemberSomewhere(checker, receiver, member)) continue;
+          specifier = receiver ? (rootSpecifier(checker, receiver) ?? (userAnnotated(checker, receiver) ? undefined : typeOwner(checker, receiver, input))) : undefined;
           code = receiver && isNamespaceImportOf(checker, receiver) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
+          if (!receiver || !isModuleBinding(checker, receiver)) of = 'value';
         }
       }
       const pkg = specifier ? packageNameOf(specifier) : undefined;
       const checked = pkg ? input.packages.get(pkg) : undefined;
       if (!pkg || !checked) continue;
       if (code === 'SUBPATH_NOT_FOUND' && specifier === pkg) continue; // the package itself: existence is the registry pass's
-      const text = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+      const text = ts.flattenDiagnosticMessageText(d.messageText, ' ').slice(0, 2000);
       // A name only: "Did you mean to use 'import x from …'" advises a statement, not a name.
       const suggestion = /Did you mean '([^' ]+)'/.exec(text)?.[1];
       const name = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : ts.isStringLiteralLike(node) ? node.text : node.getText(sf).slice(0, 100);
@@ -166,11 +194,55 @@ export function checkMembers(input: MemberCheckInput): Finding[] {
         message: sanitize(`${where}${suggestion ? `; did you mean ${suggestion}?` : '.'}`),
         hint: `Checked against the type declarations of ${checked.typesFrom}. Use what the package provides${suggestion ? ` (${suggestion})` : ''}, or check its documentation for the version you install.`,
         locations: [{ file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 }],
-        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion } : {}), ...(specifier ? { specifier } : {}) },
+        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}) },
       });
     }
   }
   return findings;
+}
+
+/**
+ * Whether the member exists on some part of the receiver's type, so that the code can work:
+ * a constituent of a union (`server.address().port` on `string | AddressInfo`; null and
+ * undefined aside), or, for a module whose declarations `export default` a value, that value
+ * (`const S = require('x'); S.object()` when the runtime is `module.exports = S`, the shape
+ * esModuleInterop follows).
+ */
+function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScript.Node, member: string): boolean {
+  const type = checker.getTypeAtLocation(receiver);
+  const has = (t: TypeScript.Type): boolean => checker.getPropertyOfType(checker.getApparentType(t), member) !== undefined;
+  if (type.isUnion()) {
+    const parts = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+    if (parts.length > 1 && parts.some(has)) return true;
+  }
+  const dflt = checker.getPropertyOfType(type, 'default');
+  if (dflt && (type.getSymbol()?.flags ?? 0) & ts.SymbolFlags.ValueModule) {
+    const value = checker.getTypeOfSymbolAtLocation(dflt, receiver);
+    if (has(value)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the receiver is a variable whose type is the user's own annotation (`/** @type
+ * {import("next").Redirect} *\/ const r = []`) over a value no import roots: then a missing
+ * member is the annotation's mistake, not the package's.
+ */
+function userAnnotated(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
+  if (!ts.isIdentifier(receiver)) return false;
+  for (const decl of checker.getSymbolAtLocation(receiver)?.declarations ?? []) {
+    if (!ts.isVariableDeclaration(decl) && !ts.isPropertyDeclaration(decl)) continue;
+    if (decl.type || ts.getJSDocType(decl)) return true;
+  }
+  return false;
+}
+
+/** The receiver is the module itself: a default, namespace or `require()` binding. */
+function isModuleBinding(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
+  if (!ts.isIdentifier(receiver)) return ts.isCallExpression(receiver) && requireSpecifier(receiver) !== undefined;
+  return (checker.getSymbolAtLocation(receiver)?.declarations ?? []).some(
+    (d) => ts.isNamespaceImport(d) || ts.isImportClause(d) || ts.isImportEqualsDeclaration(d) || (ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && !!d.initializer && ts.isCallExpression(d.initializer) && requireSpecifier(d.initializer) !== undefined),
+  );
 }
 
 /**
@@ -183,14 +255,29 @@ function typeOwner(checker: TypeScript.TypeChecker, receiver: TypeScript.Node, i
   const types = type.isUnionOrIntersection() ? type.types : [type];
   for (const t of types) {
     for (const symbol of [t.getSymbol(), t.aliasSymbol]) {
-      for (const decl of symbol?.declarations ?? []) {
-        const owner = input.vp.packageOf(decl.getSourceFile().fileName);
-        if (!owner) continue;
-        for (const name of input.packages.keys()) if (owner === name || owner === typesPackageName(name)) return name;
-      }
+      const decls = symbol?.declarations ?? [];
+      // A global a package augments (`interface Function { once… }` in @types/once) is not that
+      // package's type: every declaration must be in the package's own module files.
+      const owners = new Set(decls.map((decl) => (isGlobalDeclaration(decl) ? undefined : input.vp.packageOf(decl.getSourceFile().fileName))));
+      if (owners.size !== 1) continue;
+      const [owner] = owners;
+      if (!owner) continue;
+      for (const name of input.packages.keys()) if (owner === name || owner === typesPackageName(name)) return name;
     }
   }
   return undefined;
+}
+
+/** In a `declare global` block or a script (not module) file: a declaration of the global scope. */
+function isGlobalDeclaration(decl: TypeScript.Declaration): boolean {
+  const sf = decl.getSourceFile();
+  if (!ts.isExternalModule(sf)) {
+    // A script file: everything at its top level is global, `declare module 'x'` blocks aside.
+    for (let n: TypeScript.Node | undefined = decl.parent; n && n !== sf; n = n.parent) if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) return false;
+    return true;
+  }
+  for (let n: TypeScript.Node | undefined = decl.parent; n; n = n.parent) if (ts.isModuleDeclaration(n) && (n.flags & ts.NodeFlags.GlobalAugmentation) !== 0) return true;
+  return false;
 }
 
 /** `import * as pg from 'pg'; pg.nope`: a missing export, not a missing member. */

@@ -36,14 +36,17 @@ export interface ResultKeyInput {
 /** A hash of every source file under `root` (as the scan lists them: .gitignore applies), and which files those are; undefined if one cannot be read. */
 export async function sourceFingerprint(root: string): Promise<{ hash: string; files: Set<string> } | undefined> {
   const list = await listSourceFiles(root);
-  if (list.errors.length) return undefined;
   const hash = createHash('sha256');
+  // A file or folder that cannot be read (one in a large tree: a dangling link, a socket) is in
+  // the key as what it is, so the rest of the tree still gets its cached answer; the scan reports it.
+  for (const error of list.errors) hash.update(`!${error.file}\0${error.reason}\0`);
   for (const rel of list.files) {
     let bytes: Buffer;
     try {
       bytes = await readFile(path.join(root, rel));
-    } catch {
-      return undefined;
+    } catch (err) {
+      hash.update(`!${rel}\0${String((err as NodeJS.ErrnoException).code)}\0`);
+      continue;
     }
     hash.update(`${rel}\0${bytes.length}\0`).update(bytes);
   }

@@ -44,7 +44,20 @@ const DAMAGED = new Set(['TAR_BAD_ARCHIVE', 'TAR_ENTRY_INVALID', 'TAR_ABORT']);
  * The gzip stream is inflated chunk by chunk into the tar parser and stopped at the first limit
  * crossed, so memory holds the kept files, never the whole unpacked archive.
  */
-export async function readTarballFiles(gz: Buffer, want: (path: string) => boolean = isDeclarationFile, limits: TarballLimits = DEFAULT_TARBALL_LIMITS): Promise<TarballFiles> {
+/** Files read and handed over one at a time, not kept (the package's JavaScript, searched for what it defines). */
+export interface TarballScan {
+  match: (path: string) => boolean;
+  /** Larger files are passed over (bundles): what they define is then not known. */
+  maxFileBytes: number;
+  onFile: (path: string, text: string) => void;
+}
+
+export async function readTarballFiles(
+  gz: Buffer,
+  want: (path: string) => boolean = isDeclarationFile,
+  limits: TarballLimits = DEFAULT_TARBALL_LIMITS,
+  scan?: TarballScan,
+): Promise<TarballFiles> {
   // npm tarballs are always gzip: anything else is refused before inflating a byte.
   if (gz.length < 18 || gz[0] !== 0x1f || gz[1] !== 0x8b) return { ok: false, reason: 'not a gzip file' };
   const files = new Map<string, string>();
@@ -81,6 +94,15 @@ export async function readTarballFiles(gz: Buffer, want: (path: string) => boole
         const raw = entry.path.length > MAX_PATH ? `${entry.path.slice(0, 100)}…` : entry.path;
         const path = entry.path.length > MAX_PATH ? undefined : relativePath(entry.path);
         if (entry.type === 'File' && path !== undefined) paths.push(path);
+        if (entry.type === 'File' && path !== undefined && scan && !want(path) && scan.match(path)) {
+          if (entry.size > scan.maxFileBytes) return void entry.resume();
+          const chunks: Buffer[] = [];
+          entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+          entry.on('end', () => {
+            if (!failure) scan.onFile(path, Buffer.concat(chunks).toString('utf8'));
+          });
+          return;
+        }
         if (entry.type !== 'File' || path === undefined || !want(path)) {
           if (entry.type !== 'File' && entry.type !== 'Directory') skipped.push(`${raw} (${entry.type})`);
           else if (entry.path.length > MAX_PATH) skipped.push(`${raw} (path of ${entry.path.length} characters)`);

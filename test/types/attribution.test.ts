@@ -1,0 +1,237 @@
+/**
+ * Issue 13, the verdict side: which diagnostics become findings, and that a checker failure or a
+ * cache never changes the answer.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { verify } from '../../src/index.js';
+import { createRegistryClient } from '../../src/registry/client.js';
+import { memberCheckStats } from '../../src/types/check-types.js';
+import { runtimeDefines, scanRuntimeFile } from '../../src/types/runtime-names.js';
+import { checkMembers } from '../../src/types/members.js';
+import { createVirtualProgram } from '../../src/types/program.js';
+import { exitCode } from '../../src/report/exit-code.js';
+import { writeTree } from '../helpers/fixture.js';
+import { publish } from '../helpers/publish.js';
+import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+
+const mock = createMockRegistry();
+const cacheRoot = mkdtempSync(path.join(tmpdir(), 'depverify-attr-'));
+let caches = 0;
+beforeAll(() => mock.listen());
+afterEach(() => mock.reset());
+afterAll(() => {
+  mock.close();
+  rmSync(cacheRoot, { recursive: true, force: true });
+});
+
+const json = (x: object) => JSON.stringify(x);
+
+async function run(root: string, cacheDir: string) {
+  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
+  return verify({ root, client, cacheDir, popularIndex: false });
+}
+
+async function check(files: Record<string, string>) {
+  const root = await writeTree(files);
+  const report = await run(root, path.join(cacheRoot, `c${caches++}`));
+  const types = report.findings.filter((f) => ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE'].includes(f.code));
+  return { report, root, rows: types.map((f) => [f.code, f.package, f.details?.name, f.locations[0]?.file, f.locations[0]?.line]) };
+}
+
+describe('who a missing member is blamed on', () => {
+  it('a global a package augments (Function.prototype.once) does not make the package the owner of the user\'s values', async () => {
+    publish(mock, 'oncely', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'declare global { interface Function { once(): Function } }\ndeclare function once<T>(fn: T): T;\nexport = once;\n',
+        'index.js': 'module.exports = function once(fn) { return fn; };\n',
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { oncely: '^1.0.0' } }),
+      'src/a.js': [
+        "const once = require('oncely');",
+        '/** @param {Function} app */',
+        "function setup(app) { app.set('x', 1); return app.once(); }",
+        'module.exports = once(setup);',
+        'once.nope();',
+      ].join('\n'),
+    });
+    // The package's own value still is checked.
+    expect(rows).toEqual([['INVENTED_MEMBER', 'oncely', 'nope', 'src/a.js', 5]]);
+  });
+
+  it('unions: a member one constituent has is not invented; one none has is', async () => {
+    publish(mock, 'srv', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'export interface AddressInfo { port: number; address: string }\nexport declare class Server { address(): string | AddressInfo | null; listen(): void }\n',
+        'index.js': 'class Server { address() { return null } listen() {} }\nexports.Server = Server;\n',
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { srv: '^1.0.0' } }),
+      'src/a.ts': "import { Server } from 'srv';\nconst s = new Server();\nconsole.log(s.address().port);\nconsole.log(s.address().portz);\n",
+    });
+    expect(rows).toEqual([['INVENTED_MEMBER', 'srv', 'portz', 'src/a.ts', 4]]);
+  });
+
+  it("the user's own JSDoc type on a value of their own: the annotation is wrong, not the package", async () => {
+    publish(mock, 'nxt', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'export type Redirect = { source: string; destination: string };\nexport declare function config(): Redirect;\n',
+        'index.js': 'exports.config = () => ({});\n',
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { nxt: '^1.0.0' } }),
+      'src/a.js': [
+        "const { config } = require('nxt');",
+        '/** @type {import("nxt").Redirect} */',
+        'const redirects = [];',
+        "redirects.push({ source: '/a', destination: '/b' });",
+        'config().sourcez;',
+      ].join('\n'),
+    });
+    expect(rows).toEqual([['INVENTED_MEMBER', 'nxt', 'sourcez', 'src/a.js', 5]]);
+  });
+});
+
+describe('what the runtime has', () => {
+  it('members the JavaScript defines but the declarations lag behind are not invented', async () => {
+    publish(mock, 'routr', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'declare namespace routr { interface Router { on(path: string): void } }\ndeclare function routr(): routr.Router;\nexport = routr;\n',
+        'index.js': [
+          'function Router(opts) { if (!(this instanceof Router)) return new Router(opts); this.onBadUrl = opts && opts.onBadUrl; }',
+          'Router.prototype.on = function on(path) { return this.lookup(path); };',
+          'module.exports = Router;',
+          'module.exports.__express = function render() {};',
+        ].join('\n'),
+      },
+    });
+    const { rows, report } = await check({
+      'package.json': json({ name: 'app', dependencies: { routr: '^1.0.0' } }),
+      'src/a.js': [
+        "const routr = require('routr');",
+        'const router = routr();',
+        'router.onBadUrl = () => {};',
+        'router.lookup; router.lookupz;',
+        'console.log(routr.__express, routr.__expressz);',
+      ].join('\n'),
+    });
+    // `lookup` is only read in the JavaScript, never defined: still invented.
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'routr', 'lookup', 'src/a.js', 4],
+      ['INVENTED_MEMBER', 'routr', 'lookupz', 'src/a.js', 4],
+      ['INVENTED_MEMBER', 'routr', '__expressz', 'src/a.js', 5],
+    ]);
+    expect(exitCode(report)).toBe(1);
+  });
+
+  it('a module typed `export default` and required from CommonJS is followed as the runtime shape', async () => {
+    publish(mock, 'fluent', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'export interface ObjectSchema { prop(name: string): ObjectSchema }\ndeclare const S: { object(): ObjectSchema; string(): unknown };\nexport default S;\n',
+        'index.js': 'const S = require("./lib");\nmodule.exports = S;\nmodule.exports.default = S;\n',
+        'lib.js': 'module.exports = { object: build, string: build };\n',
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { fluent: '^1.0.0' } }),
+      'src/a.js': "const S = require('fluent');\nS.object().prop('a');\nS.objectz();\n",
+    });
+    expect(rows).toEqual([['INVENTED_MEMBER', 'fluent', 'objectz', 'src/a.js', 3]]);
+  });
+
+  it('runtime names: definitions count, reads do not; the module imported and what it reaches, not files beside it', () => {
+    const files: Record<string, string> = {
+      'index.js': "module.exports = require('./lib/main');\n",
+      'lib/main.js': [
+        "const helpers = require('./helpers');",
+        'X.prototype.render = function () {};',
+        'class R {',
+        '  static create(opts) {',
+        '    if (opts) { this.ready = true; }',
+        '  }',
+        '}',
+        'foo.use(bar); exports.parse = parse; exports.other == 1;',
+        'module.exports = { compile, render: renderFile };',
+      ].join('\n'),
+      'lib/helpers.js': 'exports.internalOnly = 1;\n',
+      'plugin/between.js': 'module.exports = (o, c) => { c.prototype.isBetween = function () {}; };\n',
+      'esm/index.mjs': "export { makeRecipe, other as renamed } from './recipe.mjs';\nexport * from './more.mjs';\n",
+      'esm/more.mjs': 'export function grammar() {}\n',
+    };
+    const runtime = { files: Object.fromEntries(Object.entries(files).map(([f, t]) => [f, scanRuntimeFile(f, t)])) };
+    const manifest = JSON.stringify({ main: 'index.js', exports: { '.': { import: './esm/index.mjs', require: './index.js' }, './plugin/*': './plugin/*.js' } });
+    const has = (name: string, of: 'module' | 'value', spec = 'pkg') => runtimeDefines(runtime, manifest, 'pkg', spec, name, of);
+    expect(has('render', 'value')).toBe(true);
+    expect(has('ready', 'value')).toBe(true);
+    expect(has('create', 'value')).toBe(true);
+    expect(has('use', 'value')).toBe(false);
+    expect(has('if', 'value')).toBe(false);
+    expect(has('parse', 'module')).toBe(true);
+    expect(has('compile', 'module')).toBe(true);
+    expect(has('renamed', 'module')).toBe(true);
+    expect(has('grammar', 'module')).toBe(true);
+    expect(has('other', 'module')).toBe(false);
+    expect(has('ready', 'module')).toBe(false);
+    // Another file's exports, loaded but not re-exported, are not the module's.
+    expect(has('internalOnly', 'module')).toBe(false);
+    // A plugin beside the entry, never loaded by it.
+    expect(has('isBetween', 'value')).toBe(false);
+  });
+});
+
+describe('robustness and the result cache', () => {
+  it('a checker failure on one file makes that file unknown (exit 2, file named); other files are reported', async () => {
+    publish(mock, 'srv', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare class Server { listen(): void }\n' } });
+    const root = await writeTree({
+      'src/a.ts': "import { Server } from 'srv';\nnew Server().listenz();\n",
+      'src/b.ts': "import { Server } from 'srv';\nnew Server().nope();\n",
+    });
+    const { loadDeclarations, DeclarationLoader } = await import('../../src/types/declarations.js');
+    const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, retries: 0, timeout: 5000 });
+    const set = await loadDeclarations(new DeclarationLoader(client), new Map([['srv', '1.0.0']]));
+    const files = [path.join(root, 'src/a.ts'), path.join(root, 'src/b.ts')];
+    const vp = createVirtualProgram(root, files, set.packages.values());
+    const real = vp.program.getSemanticDiagnostics.bind(vp.program);
+    vp.program.getSemanticDiagnostics = ((sf?: { fileName: string }) => {
+      if (sf?.fileName.endsWith('b.ts')) throw new RangeError('Maximum call stack size exceeded');
+      return real(sf as never);
+    }) as typeof vp.program.getSemanticDiagnostics;
+    const result = checkMembers({ root, vp, files, packages: new Map([['srv', { version: '1.0.0', typesFrom: 'srv@1.0.0' }]]) });
+    expect(result.findings.map((f) => [f.details?.name, f.locations[0]?.file])).toEqual([['listenz', 'src/a.ts']]);
+    expect(result.failed).toEqual([{ file: 'src/b.ts', reason: 'Maximum call stack size exceeded' }]);
+  });
+
+  it('cold and warm runs over the same cache give the same report, and the warm one does no checker work', async () => {
+    publish(mock, 'srv', {
+      '1.0.0': { 'package.json': json({ main: 'index.js', types: 'index.d.ts' }), 'index.d.ts': 'export declare class Server { listen(): void }\n', 'index.js': 'exports.Server = class {};\n' },
+    });
+    const root = await writeTree({
+      'package.json': json({ name: 'app', dependencies: { srv: '^1.0.0' } }),
+      'src/a.ts': "import { Server } from 'srv';\nnew Server().listenz();\n",
+      // One unreadable entry in the tree (a link loop) must not turn the cache off for the rest.
+      ...{},
+    });
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(path.join(root, 'src/loop.ts'), path.join(root, 'src/loop.ts'));
+    const cacheDir = path.join(cacheRoot, `c${caches++}`);
+    const before = memberCheckStats.programs;
+    const cold = await run(root, cacheDir);
+    expect(memberCheckStats.programs).toBe(before + 1);
+    const warm = await run(root, cacheDir);
+    expect(memberCheckStats.programs).toBe(before + 1);
+    const strip = (r: typeof cold) => r.findings.map((f) => [f.code, f.package, f.message, f.locations]);
+    expect(strip(warm)).toEqual(strip(cold));
+    expect(cold.findings.some((f) => f.code === 'INVENTED_MEMBER' && f.details?.name === 'listenz')).toBe(true);
+  });
+});
