@@ -231,6 +231,8 @@ export async function loadDeclarations(
   imported: Map<string, string>,
   /** `@types` versions the project itself installs (its manifest or lockfile), which win over picking one. */
   projectTypes: Map<string, string> = new Map(),
+  /** Versions the project's lockfile holds, by name: what an install puts in for a dependency's dependency. */
+  locked: Map<string, string[]> = new Map(),
 ): Promise<DeclarationSet> {
   const set: DeclarationSet = { packages: new Map(), sources: new Map(), unknown: new Map() };
   const queue: LoadedPackage[] = [];
@@ -293,13 +295,20 @@ export async function loadDeclarations(
       const ranges = dependencyRanges(pkg);
       for (const ref of referencedPackages(pkg)) {
         const typesName = typesPackageName(ref);
-        const listed = ranges[ref] !== undefined ? ref : ranges[typesName] !== undefined && loader.mayAskTypesFor(ref) ? typesName : ref === '@types/node' ? ref : undefined;
-        if (listed && loader.mayAsk(listed) && !set.packages.has(listed) && !wanted.has(listed)) wanted.set(listed, ranges[listed]);
+        // A package and its @types both listed (`chai` and `@types/chai` beside it): an install has
+        // both, and the types come from the second when the first has none of its own.
+        const listed = [
+          ranges[ref] !== undefined || ref === '@types/node' ? ref : undefined,
+          ranges[typesName] !== undefined && loader.mayAskTypesFor(ref) ? typesName : undefined,
+        ];
+        for (const name of listed) if (name && loader.mayAsk(name) && !set.packages.has(name) && !wanted.has(name)) wanted.set(name, ranges[name]);
       }
     }
     await Promise.all(
       [...wanted].map(async ([name, range]) => {
-        const version = await loader.pick(name, range?.startsWith('npm:') ? undefined : range);
+        const wantedRange = range?.startsWith('npm:') ? undefined : range;
+        const pinned = (locked.get(name) ?? []).filter((v) => semver.valid(v) && (!wantedRange || semver.satisfies(v, wantedRange, { includePrerelease: true })));
+        const version = pinned.length ? semver.rsort([...pinned])[0]! : await loader.pick(name, wantedRange);
         if (typeof version !== 'string') return void set.unknown.set(name, version.reason);
         const pkg = await loader.load(name, version);
         if (typeof pkg === 'string') set.unknown.set(name, pkg);
