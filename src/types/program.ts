@@ -72,10 +72,11 @@ export function effectiveOptions(project: TypeScript.CompilerOptions | undefined
   return {
     ...base,
     ...rest,
-    // What the check needs whatever the project says: JavaScript is read and checked (member
-    // diagnostics only are kept), declarations of packages are not the user's to type-check.
+    // What the check needs whatever the project says: JavaScript is read (a JavaScript file is
+    // checked as the project's compiler checks it: with checkJs or `// @ts-check`), declarations
+    // of packages are not the user's to type-check.
     allowJs: true,
-    checkJs: true,
+    checkJs: project.checkJs === true,
     skipLibCheck: true,
     noEmit: true,
     allowImportingTsExtensions: true,

@@ -81,6 +81,22 @@ describe('the project tsconfig decides how its files are checked', () => {
   });
 });
 
+describe('JavaScript is checked as the project checks it', () => {
+  it('a config without checkJs: only files that say // @ts-check; with checkJs: all', async () => {
+    publish(mock, 'fetcher', { '1.0.0': FETCHER });
+    const files = {
+      'package.json': json({ name: 'app', dependencies: { fetcher: '^1.0.0' } }),
+      'src/plain.js': "import { get } from 'fetcher';\nget('/').nope;\n",
+      'src/checked.js': "// @ts-check\nimport { get } from 'fetcher';\nget('/').nope;\n",
+    };
+    const unchecked = await check({ ...files, 'jsconfig.json': json({ compilerOptions: { module: 'esnext' } }) });
+    expect(unchecked.rows).toEqual([['INVENTED_MEMBER', 'error', 'fetcher', 'nope', 'src/checked.js', 3]]);
+    expect(unchecked.types[0]?.locations).toHaveLength(1);
+    const all = await check({ ...files, 'tsconfig.json': json({ compilerOptions: { allowJs: true, checkJs: true } }) });
+    expect(all.types.flatMap((f) => f.locations.map((l) => l.file)).sort()).toEqual(['src/checked.js', 'src/plain.js']);
+  });
+});
+
 describe('workspace packages and path aliases resolve as the project resolves them', () => {
   const app = "import { wrap } from 'fetcher';\nimport { router } from 'SPEC';\nwrap(router).text.length;\nwrap(router).nope;\n";
 
