@@ -65,7 +65,14 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     if (version) projectTypes.set(name, version);
   }
   const loader = new DeclarationLoader(input.client, input.cacheDir, input.isPrivate);
-  const set = await loadDeclarations(loader, imported, projectTypes);
+  const locked = new Map<string, string[]>();
+  for (const entry of scan.lockfile?.packages ?? []) {
+    if (entry.local || (entry.source && entry.source !== 'registry')) continue;
+    const list = locked.get(entry.name) ?? [];
+    list.push(entry.version);
+    locked.set(entry.name, list);
+  }
+  const set = await loadDeclarations(loader, imported, projectTypes, locked);
 
   const findings: Finding[] = [];
   const checked = new Map<string, { version: string; typesFrom: string }>();
@@ -125,12 +132,27 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const cached = key ? await cache!.read(key.key) : undefined;
   if (cached) return [...findings, ...cached];
   // The compiler loads only here, when the answer is not cached.
-  const [{ createVirtualProgram }, { checkMembers }] = await Promise.all([import('./program.js'), import('./members.js')]);
+  const [{ createVirtualProgram }, { checkMembers }, { groupByConfig }] = await Promise.all([import('./program.js'), import('./members.js'), import('./project-config.js')]);
   memberCheckStats.programs++;
-  const vp = createVirtualProgram(scan.root, rootFiles, set.packages.values());
-  const result = checkMembers({ root: scan.root, vp, files: rootFiles, packages: checked });
-  const members = await dropRuntimeDefined(result.findings, loader);
-  for (const { file, reason } of result.failed) {
+  // Workspace packages resolve to their own directories, as the install links them.
+  const workspaces = new Map<string, string>();
+  for (const m of scan.manifests) if (m.dir !== '' && m.name && !m.standalone) workspaces.set(m.name, path.join(scan.root, m.dir));
+  const parsed = new Map();
+  const found: Finding[] = [];
+  const failed: { file: string; reason: string }[] = [];
+  const diskFiles = new Map<string, string>();
+  // One program per set of compiler options: each file is checked as its own tsconfig has it.
+  const configs = groupByConfig(scan.root, rootFiles);
+  for (const [file, text] of configs.read) diskFiles.set(file, text);
+  for (const group of configs.groups) {
+    const vp = createVirtualProgram(scan.root, group.files, set.packages.values(), { projectOptions: group.options, workspaces, declarations: group.declarations, parsed });
+    const result = checkMembers({ root: scan.root, vp, files: group.files, packages: checked });
+    found.push(...result.findings);
+    failed.push(...result.failed);
+    for (const [file, text] of vp.diskFiles) diskFiles.set(file, text);
+  }
+  const members = await dropRuntimeDefined(found, loader);
+  for (const { file, reason } of failed) {
     const here = [...byPackage].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
     for (const [name, locations] of here) {
       members.push({
@@ -146,7 +168,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     }
   }
   // A checker failure is not an answer to keep: the next run tries again.
-  if (key && result.failed.length === 0) await cache!.write(key.key, members, new Map([...vp.diskFiles].filter(([file]) => !key.covered.has(file))));
+  if (key && failed.length === 0) await cache!.write(key.key, members, new Map([...diskFiles].filter(([file]) => !key.covered.has(file))));
   findings.push(...members);
   return findings;
 }

@@ -250,6 +250,8 @@ export async function loadDeclarations(
   imported: Map<string, string>,
   /** `@types` versions the project itself installs (its manifest or lockfile), which win over picking one. */
   projectTypes: Map<string, string> = new Map(),
+  /** Versions the project's lockfile holds, by name: what an install puts in for a dependency's dependency. */
+  locked: Map<string, string[]> = new Map(),
 ): Promise<DeclarationSet> {
   const set: DeclarationSet = { packages: new Map(), sources: new Map(), unknown: new Map(), incomplete: new Map() };
   const queue: LoadedPackage[] = [];
@@ -352,19 +354,29 @@ export async function loadDeclarations(
       const roots = rootsOf.get(pkg.name) ?? new Set<string>();
       for (const ref of referencedPackages(pkg)) {
         const typesName = typesPackageName(ref);
-        const listed = ranges[ref] !== undefined ? ref : ranges[typesName] !== undefined && loader.mayAskTypesFor(ref) ? typesName : ref === '@types/node' ? ref : undefined;
-        if (!listed || !loader.mayAsk(listed)) continue;
-        if (set.packages.has(listed)) {
-          for (const r of roots) rootsOf.get(listed)?.add(r);
-          continue;
+        // A package and its @types both listed (`chai` and `@types/chai` beside it): an install has
+        // both, and the types come from the second when the first has none of its own.
+        const listed = [
+          ranges[ref] !== undefined || ref === '@types/node' ? ref : undefined,
+          ranges[typesName] !== undefined && loader.mayAskTypesFor(ref) ? typesName : undefined,
+        ];
+        for (const name of listed) {
+          if (!name || !loader.mayAsk(name)) continue;
+          if (set.packages.has(name)) {
+            for (const r of roots) rootsOf.get(name)?.add(r);
+            continue;
+          }
+          const entry = wanted.get(name);
+          if (entry) for (const r of roots) entry.roots.add(r);
+          else wanted.set(name, { range: ranges[name], roots: new Set(roots) });
         }
-        const entry = wanted.get(listed);
-        if (entry) for (const r of roots) entry.roots.add(r);
-        else wanted.set(listed, { range: ranges[listed], roots: new Set(roots) });
       }
     }
     await ordered([...wanted].sort(byName), async ([name, { range, roots }]) => {
-      const version = await loader.pick(name, range?.startsWith('npm:') ? undefined : range);
+      const wantedRange = range?.startsWith('npm:') ? undefined : range;
+      // What the lockfile holds is what an install puts in for a dependency's dependency.
+      const pinned = (locked.get(name) ?? []).filter((v) => semver.valid(v) && (!wantedRange || semver.satisfies(v, wantedRange, { includePrerelease: true })));
+      const version = pinned.length ? semver.rsort([...pinned])[0]! : await loader.pick(name, wantedRange);
       if (typeof version !== 'string') {
         // A listed package that does not exist (or has no such version) is a fact an install
         // would meet too; a registry that did not answer is an unknown.

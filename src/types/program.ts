@@ -37,8 +37,76 @@ export const COMPILER_OPTIONS: TypeScript.CompilerOptions = {
 
 const libSourceFiles = new Map<string, TypeScript.SourceFile>();
 
-export function createVirtualProgram(root: string, rootFiles: string[], packages: Iterable<LoadedPackage>): VirtualProgram {
+export interface ProgramSetup {
+  /** The governing tsconfig's options; the member check's own settings are laid over them. */
+  projectOptions?: TypeScript.CompilerOptions | undefined;
+  /** Workspace packages by name → their directory on disk: `node_modules/<name>` is that directory, as a link. */
+  workspaces?: Map<string, string>;
+  /** Extra root files: the project's own declarations its config includes. */
+  declarations?: string[];
+  /** Parsed declaration files shared between the programs of one run. */
+  parsed?: Map<string, TypeScript.SourceFile>;
+}
+
+/** Options from the project's config that decide what its compiler reports; the rest are the check's. */
+export function effectiveOptions(project: TypeScript.CompilerOptions | undefined, types: string[]): TypeScript.CompilerOptions {
+  const base: TypeScript.CompilerOptions = { ...COMPILER_OPTIONS, types };
+  if (!project) return base;
+  const {
+    configFile: _configFile,
+    configFilePath: _configFilePath,
+    outDir: _outDir,
+    outFile: _outFile,
+    declarationDir: _declarationDir,
+    rootDir: _rootDir,
+    composite: _composite,
+    incremental: _incremental,
+    tsBuildInfoFile: _tsBuildInfoFile,
+    declaration: _declaration,
+    emitDeclarationOnly: _emitDeclarationOnly,
+    sourceMap: _sourceMap,
+    noEmit: _noEmit,
+    plugins: _plugins,
+    ...rest
+  } = project;
+  return {
+    ...base,
+    ...rest,
+    // What the check needs whatever the project says: JavaScript is read (a JavaScript file is
+    // checked as the project's compiler checks it: with checkJs or `// @ts-check`), declarations
+    // of packages are not the user's to type-check.
+    allowJs: true,
+    checkJs: project.checkJs === true,
+    skipLibCheck: true,
+    noEmit: true,
+    allowImportingTsExtensions: true,
+    allowArbitraryExtensions: true,
+    resolveJsonModule: true,
+    // TypeScript 6 deprecates options older projects still set (baseUrl, node10): they still apply.
+    ignoreDeprecations: '6.0',
+    types: project.types ?? types,
+  };
+}
+
+/** A path as the host compares it: normalised, without a trailing separator. */
+const norm = (p: string): string => {
+  const n = path.normalize(p);
+  return n.length > 1 && n.endsWith(path.sep) ? n.replace(/[\\/]+$/, '') || path.sep : n;
+};
+
+export function createVirtualProgram(root: string, rootFiles: string[], packages: Iterable<LoadedPackage>, setup: ProgramSetup = {}): VirtualProgram {
   const modulesDir = path.join(root, 'node_modules');
+  const links = new Map<string, string>();
+  for (const [name, dir] of setup.workspaces ?? []) links.set(path.join(modulesDir, ...name.split('/')), dir);
+  /** A workspace package's path in node_modules, mapped to its directory on disk. */
+  const linked = (p: string): string | undefined => {
+    if (!links.size || !p.startsWith(modulesDir + path.sep)) return undefined;
+    const parts = p.slice(modulesDir.length + 1).split(path.sep);
+    const depth = parts[0]?.startsWith('@') ? 2 : 1;
+    const target = links.get(path.join(modulesDir, ...parts.slice(0, depth)));
+    return target === undefined ? undefined : path.join(target, ...parts.slice(depth));
+  };
+  const parsed = setup.parsed ?? new Map<string, TypeScript.SourceFile>();
   const files = new Map<string, string>();
   const dirs = new Set<string>();
   const owners = new Map<string, string>();
@@ -46,6 +114,7 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
     const base = path.join(modulesDir, ...pkg.name.split('/'));
     // Files not kept (JavaScript) exist empty: resolution checks for them, and a type-less
     // `exports` target must exist for TypeScript to go on to @types, as it would after an install.
+    if (links.has(base)) continue; // the workspace's own files win, as the install links them
     for (const rel of pkg.paths) files.set(path.join(base, rel), '');
     for (const [rel, text] of pkg.files) {
       const abs = path.join(base, rel);
@@ -53,7 +122,7 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
       owners.set(abs, pkg.name);
     }
   }
-  for (const abs of files.keys()) for (let d = path.dirname(abs); d.startsWith(modulesDir) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
+  for (const abs of [...files.keys(), ...links.keys()]) for (let d = path.dirname(abs); d.startsWith(modulesDir) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
   dirs.add(modulesDir);
   const diskFiles = new Map<string, string>();
   const libDir = path.dirname(ts.getDefaultLibFilePath(COMPILER_OPTIONS));
@@ -68,18 +137,30 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
       return undefined;
     }
   };
+  /** Where the host reads `p` from: the disk (project files, linked workspaces) or the virtual node_modules. */
+  const locate = (raw: string): { disk: boolean; path: string } => {
+    const p = norm(raw);
+    const link = linked(p);
+    if (link !== undefined) return { disk: true, path: link };
+    return { disk: !inModules(p), path: p };
+  };
 
   const host: TypeScript.CompilerHost = {
     getSourceFile(fileName, languageVersion) {
       const lib = isLib(fileName);
       if (lib && libSourceFiles.has(fileName)) return libSourceFiles.get(fileName);
-      const fromDisk = !inModules(fileName);
-      const text = fromDisk ? readDisk(fileName) : files.get(fileName);
+      const at = locate(fileName);
+      const virtual = !at.disk;
+      const format = typeof languageVersion === 'object' ? `${languageVersion.languageVersion}:${languageVersion.impliedNodeFormat}` : String(languageVersion);
+      const key = `${fileName}\0${format}`;
+      if (virtual && parsed.has(key)) return parsed.get(key);
+      const text = at.disk ? readDisk(at.path) : files.get(at.path);
       if (text === undefined) return undefined;
-      if (fromDisk && !lib) diskFiles.set(fileName, text);
+      if (at.disk && !lib) diskFiles.set(at.path, text);
       const sf = ts.createSourceFile(fileName, text, languageVersion);
-      // Lib files are the same on every run in this process: parse them once.
+      // Lib files are the same on every run in this process: parse them once; packages once per run.
       if (lib) libSourceFiles.set(fileName, sf);
+      else if (virtual) parsed.set(key, sf);
       return sf;
     },
     getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
@@ -90,11 +171,27 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
     getCanonicalFileName: (f) => f,
     useCaseSensitiveFileNames: () => true,
     getNewLine: () => '\n',
-    fileExists: (p) => (inModules(p) ? files.has(p) : isFile(p)),
-    readFile: (p) => (inModules(p) ? files.get(p) : readDisk(p)),
-    directoryExists: (p) => (inModules(p) ? dirs.has(p) : isDirectory(p)),
-    getDirectories: (p) => (inModules(p) ? [...dirs].filter((d) => path.dirname(d) === p).map((d) => path.basename(d)) : []),
-    realpath: (p) => p,
+    fileExists: (raw) => {
+      const at = locate(raw);
+      return at.disk ? isFile(at.path) : files.has(at.path);
+    },
+    readFile: (raw) => {
+      const at = locate(raw);
+      return at.disk ? readDisk(at.path) : files.get(at.path);
+    },
+    directoryExists: (raw) => {
+      const at = locate(raw);
+      return at.disk ? isDirectory(at.path) : dirs.has(at.path);
+    },
+    getDirectories: (raw) => {
+      const at = locate(raw);
+      return at.disk ? [] : [...dirs].filter((d) => path.dirname(d) === at.path).map((d) => path.basename(d));
+    },
+    // A workspace package is a link into the project, as an install makes it.
+    realpath: (raw) => {
+      const p = norm(raw);
+      return linked(p) ?? p;
+    },
     // What tsc itself uses: JSDoc is parsed in JavaScript files (where it carries types) and not
     // in TypeScript and declaration files, where it cannot change a type error. Declarations are
     // mostly comments (lib.dom, @types/node), so this is a large part of parsing them.
@@ -103,8 +200,10 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
   // TypeScript 6 no longer includes every @types package by default; an install with the classic
   // default would, and @types/node's globals (process, Buffer) are what user code expects.
   const types = [...new Set([...owners.values()].filter((n) => n.startsWith('@types/')).map((n) => n.slice('@types/'.length)))];
-  const program = ts.createProgram({ rootNames: rootFiles, options: { ...COMPILER_OPTIONS, types }, host });
-  return { program, diskFiles, packageOf: (fileName) => owners.get(fileName) };
+  const options = effectiveOptions(setup.projectOptions, types);
+  const rootNames = [...new Set([...rootFiles, ...(setup.declarations ?? [])])];
+  const program = ts.createProgram({ rootNames, options, host });
+  return { program, diskFiles, packageOf: (fileName) => owners.get(norm(fileName)) };
 }
 
 function isFile(p: string): boolean {

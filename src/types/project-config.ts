@@ -1,0 +1,125 @@
+/**
+ * The compiler options a project's own tsconfig/jsconfig gives each of its files, so the member
+ * check sees what the project's compiler sees: `strict` and friends, `lib`, `types`, `jsx`,
+ * module resolution, `paths`/`baseUrl`/`rootDirs`, `extends` chains, and the project's own
+ * declaration files (`global.d.ts`, `declare module` augmentations) the config includes.
+ * Solution-style configs (`files: []` with `references`) hand a file to the referenced project
+ * that includes it. A config that cannot be read leaves its files on the defaults.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type * as TypeScript from 'typescript';
+import ts from '../scan/typescript.js';
+
+const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
+
+export interface ConfigGroup {
+  /** The config's options as the project's compiler would use them (undefined: no config found). */
+  options: TypeScript.CompilerOptions | undefined;
+  /** The files of the run this config governs (absolute). */
+  files: string[];
+  /** Declaration files the config includes (project `.d.ts`: augmentations, globals). */
+  declarations: string[];
+}
+
+interface Parsed {
+  options: TypeScript.CompilerOptions;
+  fileNames: Set<string>;
+  references: string[];
+}
+
+const isFile = (p: string): boolean => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Groups `files` by the config that governs each; files under `root` only look up to `root`.
+ * `read`: the config files read (extends chains included), with their text, so a cached answer
+ * is dropped when one changes.
+ */
+export function groupByConfig(root: string, files: string[]): { groups: ConfigGroup[]; read: Map<string, string> } {
+  const read = new Map<string, string>();
+  const parsedCache = new Map<string, Parsed | undefined>();
+  const parse = (file: string): Parsed | undefined => {
+    if (parsedCache.has(file)) return parsedCache.get(file);
+    let parsed: Parsed | undefined;
+    try {
+      const host: TypeScript.ParseConfigFileHost = {
+        ...ts.sys,
+        useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
+        getCurrentDirectory: () => path.dirname(file),
+        onUnRecoverableConfigFileDiagnostic: () => undefined,
+      };
+      const cl = ts.getParsedCommandLineOfConfigFile(file, undefined, {
+        ...host,
+        readFile: (p) => {
+          const text = ts.sys.readFile(p);
+          if (text !== undefined && /\.json$/.test(p)) read.set(path.resolve(p), text);
+          return text;
+        },
+      });
+      if (cl) {
+        parsed = {
+          options: cl.options,
+          fileNames: new Set(cl.fileNames.map((f) => path.resolve(f))),
+          references: (cl.projectReferences ?? []).map((r) => (isFile(r.path) ? r.path : path.join(r.path, 'tsconfig.json'))),
+        };
+      }
+    } catch {
+      parsed = undefined;
+    }
+    parsedCache.set(file, parsed);
+    return parsed;
+  };
+  const nearestCache = new Map<string, string | undefined>();
+  const nearest = (dir: string): string | undefined => {
+    if (nearestCache.has(dir)) return nearestCache.get(dir);
+    let found = CONFIG_NAMES.map((n) => path.join(dir, n)).find(isFile);
+    const up = path.dirname(dir);
+    if (!found && dir !== root && up !== dir && (dir + path.sep).startsWith(root + path.sep)) found = nearest(up);
+    nearestCache.set(dir, found);
+    return found;
+  };
+  /** The config that includes `file`: the nearest, or one it references (depth-limited). */
+  const governing = (file: string): string | undefined => {
+    const first = nearest(path.dirname(file));
+    if (!first) return undefined;
+    const seen = new Set<string>();
+    const queue = [first];
+    while (queue.length && seen.size < 32) {
+      const config = queue.shift()!;
+      if (seen.has(config)) continue;
+      seen.add(config);
+      const parsed = parse(config);
+      if (!parsed) continue;
+      if (parsed.fileNames.has(file)) return config;
+      queue.push(...parsed.references);
+    }
+    return first;
+  };
+
+  const byConfig = new Map<string | undefined, string[]>();
+  for (const file of files) {
+    const config = governing(file);
+    const list = byConfig.get(config) ?? [];
+    list.push(file);
+    byConfig.set(config, list);
+  }
+  // Configs with the same effective options share one program (monorepo packages extending a base).
+  const merged = new Map<string, ConfigGroup>();
+  for (const [config, list] of byConfig) {
+    const parsed = config ? parse(config) : undefined;
+    const options = parsed?.options;
+    const key = options ? JSON.stringify({ ...options, configFilePath: undefined, configFile: undefined }) : '';
+    const group = merged.get(key) ?? { options, files: [], declarations: [] };
+    group.files.push(...list);
+    if (parsed) for (const f of parsed.fileNames) if (/\.d\.[mc]?ts$/.test(f) && !f.includes(`${path.sep}node_modules${path.sep}`)) group.declarations.push(f);
+    merged.set(key, group);
+  }
+  for (const group of merged.values()) group.declarations = [...new Set(group.declarations)].sort();
+  return { groups: [...merged.values()], read };
+}

@@ -1,0 +1,207 @@
+/**
+ * How the member check's program is built: the project's own tsconfig options, its workspace
+ * packages and path aliases, its own declaration files, type dependencies of dependencies at the
+ * lockfile's versions, normalised host paths, and modules that exist only after a build step.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { verify } from '../../src/index.js';
+import { createRegistryClient } from '../../src/registry/client.js';
+import { writeTree } from '../helpers/fixture.js';
+import { publish } from '../helpers/publish.js';
+import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+
+const mock = createMockRegistry();
+const cacheRoot = mkdtempSync(path.join(tmpdir(), 'depverify-program-'));
+let caches = 0;
+beforeAll(() => mock.listen());
+afterEach(() => mock.reset());
+afterAll(() => {
+  mock.close();
+  rmSync(cacheRoot, { recursive: true, force: true });
+});
+
+const json = (value: object) => JSON.stringify(value);
+const CODES = ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE'];
+
+async function check(files: Record<string, string>) {
+  const root = await writeTree(files);
+  const cacheDir = path.join(cacheRoot, `c${caches++}`);
+  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
+  const report = await verify({ root, client, cacheDir, popularIndex: false });
+  const types = report.findings.filter((f) => CODES.includes(f.code));
+  return { report, types, rows: types.map((f) => [f.code, f.severity, f.package, f.details?.name ?? f.details?.unavailable, f.locations[0]?.file, f.locations[0]?.line]) };
+}
+
+/** A result type whose failure branch TypeScript narrows only with strictNullChecks. */
+const FETCHER = {
+  'package.json': json({ types: 'index.d.ts' }),
+  'index.d.ts': [
+    'export type Result = { ok: true; value: { id: string } } | { ok: false; error: string };',
+    'export declare function get(url: string): Result;',
+    '/** A wrapper whose type depends on what it wraps: wrapping `any` gives a union without the wrapped members. */',
+    'export interface Helpers { unwrap(): void }',
+    'export declare function wrap<T>(value: T): T extends object ? { [K in keyof T]: T[K] } & Helpers : Helpers;',
+  ].join('\n'),
+};
+
+describe('the project tsconfig decides how its files are checked', () => {
+  it('strict: true narrows a discriminated union on !r.ok; without a config the same code is not strict', async () => {
+    publish(mock, 'fetcher', { '1.0.0': FETCHER });
+    const src = "import { get } from 'fetcher';\nconst r = get('/');\nif (!r.ok) console.log(r.error);\nelse console.log(r.value.id, r.value.nope);\n";
+    const strict = await check({
+      'package.json': json({ name: 'app', dependencies: { fetcher: '^1.0.0' } }),
+      'tsconfig.json': json({ compilerOptions: { strict: true, module: 'esnext', moduleResolution: 'bundler' } }),
+      'src/a.ts': src,
+    });
+    expect(strict.rows).toEqual([['INVENTED_MEMBER', 'error', 'fetcher', 'nope', 'src/a.ts', 4]]);
+    // The nearest config governs: a package with its own non-strict config is checked as such.
+    const nested = await check({
+      'package.json': json({ name: 'app', workspaces: ['pkgs/*'] }),
+      'tsconfig.json': json({ compilerOptions: { strict: false } }),
+      'pkgs/one/package.json': json({ name: 'one', dependencies: { fetcher: '^1.0.0' } }),
+      'pkgs/one/tsconfig.json': json({ extends: '../../tsconfig.base.json' }),
+      'tsconfig.base.json': json({ compilerOptions: { strict: true } }),
+      'pkgs/one/src/a.ts': src,
+    });
+    expect(nested.rows).toEqual([['INVENTED_MEMBER', 'error', 'fetcher', 'nope', 'pkgs/one/src/a.ts', 4]]);
+  });
+
+  it('solution-style configs: the referenced project that includes the file gives its options', async () => {
+    publish(mock, 'fetcher', { '1.0.0': FETCHER });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { fetcher: '^1.0.0' } }),
+      'tsconfig.json': json({ files: [], references: [{ path: './tsconfig.app.json' }] }),
+      'tsconfig.app.json': json({ compilerOptions: { strict: true }, include: ['src'] }),
+      'src/a.ts': "import { get } from 'fetcher';\nconst r = get('/');\nif (!r.ok) console.log(r.error);\n",
+    });
+    expect(rows).toEqual([]);
+  });
+});
+
+describe('JavaScript is checked as the project checks it', () => {
+  it('a config without checkJs: only files that say // @ts-check; with checkJs: all', async () => {
+    publish(mock, 'fetcher', { '1.0.0': FETCHER });
+    const files = {
+      'package.json': json({ name: 'app', dependencies: { fetcher: '^1.0.0' } }),
+      'src/plain.js': "import { get } from 'fetcher';\nget('/').nope;\n",
+      'src/checked.js': "// @ts-check\nimport { get } from 'fetcher';\nget('/').nope;\n",
+    };
+    const unchecked = await check({ ...files, 'jsconfig.json': json({ compilerOptions: { module: 'esnext' } }) });
+    expect(unchecked.rows).toEqual([['INVENTED_MEMBER', 'error', 'fetcher', 'nope', 'src/checked.js', 3]]);
+    expect(unchecked.types[0]?.locations).toHaveLength(1);
+    const all = await check({ ...files, 'tsconfig.json': json({ compilerOptions: { allowJs: true, checkJs: true } }) });
+    expect(all.types.flatMap((f) => f.locations.map((l) => l.file)).sort()).toEqual(['src/checked.js', 'src/plain.js']);
+  });
+});
+
+describe('workspace packages and path aliases resolve as the project resolves them', () => {
+  const app = "import { wrap } from 'fetcher';\nimport { router } from 'SPEC';\nwrap(router).text.length;\nwrap(router).nope;\n";
+
+  it('a workspace package is read from its directory: its types flow into the checked package', async () => {
+    publish(mock, 'fetcher', { '1.0.0': FETCHER });
+    const { rows } = await check({
+      'package.json': json({ name: 'mono', private: true, workspaces: ['packages/*'] }),
+      'packages/api/package.json': json({ name: '@mono/api', main: 'src/index.ts' }),
+      'packages/api/src/index.ts': "export const router = { text: 'hello' };\n",
+      'packages/web/package.json': json({ name: 'web', dependencies: { fetcher: '^1.0.0', '@mono/api': '*' } }),
+      'packages/web/src/a.ts': app.replace('SPEC', '@mono/api'),
+    });
+    // `text` is the workspace's own member, not a missing one of fetcher; `nope` really is missing.
+    expect(rows).toEqual([['INVENTED_MEMBER', 'error', 'fetcher', 'nope', 'packages/web/src/a.ts', 4]]);
+  });
+
+  it('tsconfig paths and baseUrl', async () => {
+    publish(mock, 'fetcher', { '1.0.0': FETCHER });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { fetcher: '^1.0.0' } }),
+      'tsconfig.json': json({ compilerOptions: { baseUrl: '.', paths: { '~/*': ['./src/*'] } } }),
+      'src/server/router.ts': "export const router = { text: 'hello' };\n",
+      'src/a.ts': app.replace('SPEC', '~/server/router'),
+    });
+    expect(rows).toEqual([['INVENTED_MEMBER', 'error', 'fetcher', 'nope', 'src/a.ts', 4]]);
+  });
+});
+
+describe("the project's own declarations", () => {
+  it('a module augmentation in a .d.ts the tsconfig includes is in the program', async () => {
+    publish(mock, 'auth', {
+      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface Session { expires: string }\nexport declare function getSession(): Session;' },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { auth: '^1.0.0' } }),
+      'tsconfig.json': json({ include: ['src', 'types'] }),
+      'types/auth.d.ts': "import 'auth';\ndeclare module 'auth' { interface Session { user: { id: string } } }\n",
+      'src/a.ts': "import { getSession } from 'auth';\nconst s = getSession();\nconsole.log(s.user.id, s.expires, s.nope);\n",
+    });
+    expect(rows).toEqual([['INVENTED_MEMBER', 'error', 'auth', 'nope', 'src/a.ts', 3]]);
+  });
+});
+
+describe('type dependencies of dependencies', () => {
+  const TESTER = {
+    'package.json': json({ types: 'index.d.ts', dependencies: { asserts: '^5.0.0', '@types/asserts': '^5.0.0' } }),
+    'index.d.ts': "import type * as A from 'asserts';\nexport interface Assertion extends A.Assertion { toBe(v: unknown): void }\nexport declare function expect(v: unknown): Assertion;\n",
+  };
+  const typesOf = (extra: string) => ({
+    'package.json': json({ types: 'index.d.ts' }),
+    'index.d.ts': `export interface Assertion { not: Assertion; ${extra} }\n`,
+  });
+
+  it("a dependency without types of its own gets the @types package listed beside it, at the lockfile's version", async () => {
+    publish(mock, 'tester', { '1.0.0': TESTER });
+    publish(mock, 'asserts', { '5.0.0': { 'package.json': json({ main: 'index.js' }), 'index.js': 'module.exports = {};' } });
+    publish(mock, '@types/asserts', { '5.0.0': typesOf('deep: Assertion;'), '5.1.0': typesOf('') });
+    const files = {
+      'package.json': json({ name: 'app', devDependencies: { tester: '^1.0.0' } }),
+      'src/a.test.ts': "import { expect } from 'tester';\nexpect(1).toBe(2);\nexpect(1).not.not;\nexpect(1).deep;\n",
+    };
+    // Unlocked: the newest 5.x, which has no `deep`.
+    expect((await check(files)).rows).toEqual([['INVENTED_MEMBER', 'error', 'tester', 'deep', 'src/a.test.ts', 4]]);
+    const lock = {
+      name: 'app',
+      lockfileVersion: 3,
+      packages: {
+        '': { devDependencies: { tester: '^1.0.0' } },
+        'node_modules/tester': { version: '1.0.0', resolved: `${REGISTRY}tester/-/tester-1.0.0.tgz`, integrity: 'sha512-x', dev: true },
+        'node_modules/asserts': { version: '5.0.0', resolved: `${REGISTRY}asserts/-/asserts-5.0.0.tgz`, integrity: 'sha512-x', dev: true },
+        'node_modules/@types/asserts': { version: '5.0.0', resolved: `${REGISTRY}@types/asserts/-/asserts-5.0.0.tgz`, integrity: 'sha512-x', dev: true },
+      },
+    };
+    expect((await check({ ...files, 'package-lock.json': json(lock) })).rows).toEqual([]);
+  });
+});
+
+describe('the virtual file system', () => {
+  it('`export * from "../"` in a subdirectory of a package resolves (no trailing-slash miss)', async () => {
+    publish(mock, 'store', {
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts': 'export declare function useStore(): number;',
+        'shim/index.d.ts': "export * from '../';",
+        'shim/package.json': json({ types: 'index.d.ts' }),
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { store: '^1.0.0' } }),
+      'src/a.ts': "import { useStore, useNope } from 'store/shim';\nuseStore();\nuseNope();\n",
+    });
+    expect(rows).toEqual([['INVENTED_EXPORT', 'error', 'store', 'useNope', 'src/a.ts', 1]]);
+  });
+});
+
+describe('generated code', () => {
+  it('a package re-exporting what a generator writes is an info, never INVENTED', async () => {
+    publish(mock, '@gen/client', {
+      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': "export * from '.gen/client/default';\nexport declare const version: string;\n" },
+    });
+    const { rows, report } = await check({
+      'package.json': json({ name: 'app', dependencies: { '@gen/client': '^1.0.0' } }),
+      'src/a.ts': "import { GenClient, version } from '@gen/client';\nnew GenClient();\nconsole.log(version);\n",
+    });
+    expect(rows).toEqual([['TYPES_UNAVAILABLE', 'info', '@gen/client', 'generated', 'src/a.ts', 1]]);
+    expect(report.findings.some((f) => f.severity === 'error')).toBe(false);
+  });
+});
