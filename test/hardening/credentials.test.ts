@@ -101,7 +101,7 @@ describe('tokens go to the registry they are configured for', () => {
     publishAt(mock, MIRROR, '@corp/cdn', TYPED);
     redirect(CORP, cdn, `https://${MIRROR}`, 301);
     const report = await runVerify(await project());
-    expect(mock.seen.filter((r) => r.host === CDN || r.host === MIRROR).map((r) => `${r.host}${decodeURIComponent(r.path)}`)).toEqual([`${CDN}/${lib}`, `${MIRROR}/${cdn}`].sort());
+    expect(mock.seen.filter((r) => r.host === CDN || r.host === MIRROR).map((r) => `${r.host}${decodeURIComponent(r.path)}`).sort()).toEqual([`${CDN}/${lib}`, `${MIRROR}/${cdn}`].sort());
     expect(authByHost()).toEqual({ [CDN]: [''], [MIRROR]: [''], [CORP]: [`Bearer ${CORP_TOKEN}`], [PUBLIC]: [`Bearer ${PUBLIC_TOKEN}`] });
     expect(report.findings.filter((f) => f.code === 'TYPES_UNAVAILABLE' || f.code === 'TYPES_UNKNOWN')).toEqual([]);
   });

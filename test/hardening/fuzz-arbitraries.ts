@@ -143,6 +143,8 @@ export function mutate(doc: unknown, mutations: readonly Mutation[]): unknown {
     const define = (k: string, v: unknown) => Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
     if (m.op === 'delete') delete target[key];
     else if (m.op === 'rename') {
+      // An empty object has no key to rename; an inherited one (`constructor`) is a function, which no parser makes.
+      if (!Object.hasOwn(target, key)) continue;
       const value = target[key];
       delete target[key];
       define(m.name, value);
