@@ -1,3 +1,4 @@
+import path from 'node:path';
 import ignore from 'ignore';
 import type { ProjectScan } from '../model/references.js';
 import type { DepverifyConfig } from './config.js';
@@ -15,6 +16,18 @@ export async function scanProject(root: string, config: Pick<DepverifyConfig, 'i
   // too: a file's imports are judged against its nearest package.json and the ones above it.
   const found = await findManifests(root, { nested: listed.manifests.filter((file) => !isIgnored(file)) });
   // A nested project is nobody's workspace: no install links its name, so importing it is not local.
+  // A nested project's own lockfile pins its declarations. What cannot be read there (a binary
+  // bun.lockb, a broken file) leaves them at their declared ranges: checked, never made up.
+  await Promise.all(
+    found.manifests
+      .filter((m) => m.standalone)
+      .map(async (m) => {
+        const own = await readLockfile(path.join(root, m.dir));
+        if (!own.lockfile) return;
+        const at = (file: string): string => `${m.dir}/${file}`;
+        m.lockfile = { ...own.lockfile, path: at(own.lockfile.path), packages: own.lockfile.packages.map((p) => ({ ...p, lockfile: at(p.lockfile) })) };
+      }),
+  );
   const localNames = new Set(found.manifests.flatMap((m) => (m.name && !m.standalone ? [m.name] : [])));
   const sources = await scanImports(root, {
     listed: { ...listed, files: listed.files.filter((file) => !isIgnored(file)) },
