@@ -21,6 +21,8 @@ export const checkLockfileSync = defineProjectCheck({
     const workspaces = new Map(scan.manifests.filter((m) => m.name && !m.standalone).map((m) => [m.name!, m.version ?? '0.0.0']));
     const findings: Finding[] = [];
     for (const manifest of scan.manifests) {
+      // A nested project is installed from its own lockfile, not this one.
+      if (manifest.standalone) continue;
       for (const dep of manifest.dependencies) {
         if (!INSTALLED.has(dep.field) || (dep.kind !== 'registry' && dep.kind !== 'alias') || !dep.registryName) continue;
         if (dep.kind === 'registry' && workspaces.has(dep.name) && satisfies(workspaces.get(dep.name)!, dep.range)) continue;

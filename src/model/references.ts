@@ -68,6 +68,11 @@ export interface Manifest {
    * benchmark): a project of its own, installed on its own, so the root's lockfile does not pin it.
    */
   standalone?: boolean;
+  /**
+   * A standalone project's own lockfile (paths relative to the root), read only for the versions
+   * it pins for this manifest's declarations; its other entries are not checked on their own.
+   */
+  lockfile?: Lockfile;
 }
 
 export type LockedSource = 'registry' | 'git' | 'file' | 'remote' | 'link';

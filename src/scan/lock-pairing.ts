@@ -21,7 +21,7 @@ export interface LockIndex {
 
 /** Built once per run: maps from paths, descriptors and name@version to entries. */
 export function indexLockfile(lockfile: Lockfile | undefined): LockIndex {
-  if (!lockfile) return { pair: () => ({ state: 'unknown' }) };
+  if (!lockfile) return { pair: (manifest, dep) => pairStandalone(manifest, dep) ?? { state: 'unknown' } };
   const byPath = new Map<string, LockedPackage>();
   const byDescriptor = new Map<string, LockedPackage>();
   const byNameVersion = new Map<string, LockedPackage>();
@@ -32,13 +32,14 @@ export function indexLockfile(lockfile: Lockfile | undefined): LockIndex {
       for (const key of entry.path.split(/,\s*/)) byDescriptor.set(key.replace(/^"|"$/g, ''), entry);
     }
   }
+  const own = new Map<Manifest, LockIndex>();
   const found = (entry: LockedPackage | undefined): Pairing =>
     !entry ? { state: 'missing' } : entry.local || entry.source === 'link' ? { state: 'local' } : { state: 'locked', entry };
 
   return {
     pair(manifest, dep) {
       // A project of its own is installed by its own lockfile, not this one.
-      if (manifest.standalone) return { state: 'unknown' };
+      if (manifest.standalone) return pairStandalone(manifest, dep, own) ?? { state: 'unknown' };
       switch (lockfile.format) {
         case 'npm':
           return found((manifest.dir ? byPath.get(`${manifest.dir}/node_modules/${dep.name}`) : undefined) ?? byPath.get(`node_modules/${dep.name}`));
@@ -65,4 +66,13 @@ export function indexLockfile(lockfile: Lockfile | undefined): LockIndex {
       }
     },
   };
+}
+
+/** A nested project's declaration, paired with its own lockfile, where it is the root. */
+function pairStandalone(manifest: Manifest, dep: DeclaredDependency, cache = new Map<Manifest, LockIndex>()): Pairing | undefined {
+  if (!manifest.standalone || !manifest.lockfile) return manifest.standalone ? { state: 'unknown' } : undefined;
+  let index = cache.get(manifest);
+  if (!index) cache.set(manifest, (index = indexLockfile(manifest.lockfile)));
+  const { standalone: _standalone, lockfile: _lockfile, ...asRoot } = manifest;
+  return index.pair({ ...asRoot, dir: '' }, dep);
 }

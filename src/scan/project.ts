@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Lockfile, ProjectScan } from '../model/references.js';
 import type { DepverifyConfig } from './config.js';
 import { scanImports } from './imports.js';
@@ -27,6 +28,18 @@ export async function scanProject(root: string, config: Pick<DepverifyConfig, 'i
   // too: a file's imports are judged against its nearest package.json and the ones above it.
   const found = await findManifests(root, { nested: listed.manifests });
   for (const manifest of found.manifests) if (manifest.unreadable && !manifest.name) manifest.name = workspaceName(manifest.dir, locked.lockfile);
+  // A nested project's own lockfile pins its declarations. What cannot be read there (a binary
+  // bun.lockb, a broken file) leaves them at their declared ranges: checked, never made up.
+  await Promise.all(
+    found.manifests
+      .filter((m) => m.standalone)
+      .map(async (m) => {
+        const own = await readLockfile(path.join(root, m.dir));
+        if (!own.lockfile) return;
+        const at = (file: string): string => `${m.dir}/${file}`;
+        m.lockfile = { ...own.lockfile, path: at(own.lockfile.path), packages: own.lockfile.packages.map((p) => ({ ...p, lockfile: at(p.lockfile) })) };
+      }),
+  );
   // A nested project is nobody's workspace: no install links its name, so importing it is not local.
   const localNames = new Set(found.manifests.flatMap((m) => (m.name && !m.standalone ? [m.name] : [])));
   const sources = await scanImports(root, {

@@ -78,6 +78,35 @@ describe('nested projects that are not workspaces', () => {
     expect(codes).toEqual([['NOT_FOUND', 'made-up-redux', 'package.json']]);
   });
 
+  it("a nested project's own lockfile pins its declarations; the root's does not", async () => {
+    const client: RegistryClient = {
+      registryFor: () => REGISTRY,
+      lookup: async (name) => distilPackument(name, REGISTRY, packument(name, { versions: { '1.0.0': {}, '1.5.0': {} }, releasedFrom: RECENTLY })),
+    };
+    const siteLock = JSON.stringify({
+      name: 'site',
+      lockfileVersion: 3,
+      packages: { '': { name: 'site', dependencies: { react: '^1.0.0' } }, 'node_modules/react': { version: '1.0.0', resolved: `${REGISTRY}react/-/react-1.0.0.tgz`, integrity: 'sha512-AAAA' } },
+    });
+    const root = await writeTree({
+      'package.json': JSON.stringify({ name: 'lib' }),
+      'website/package.json': JSON.stringify({ name: 'site', dependencies: { react: '^1.0.0' } }),
+      'website/package-lock.json': siteLock,
+      'docs/package.json': JSON.stringify({ name: 'docs', dependencies: { react: '^1.0.0' } }),
+      // Unreadable there: docs/ is checked at its range, and the run is not made incomplete by it.
+      'docs/bun.lockb': '\u0000\u0001binary',
+    });
+    const report = await verify({ root, client, popularIndex: false, cacheDir: false, types: false });
+    expect(report.findings).toEqual([]);
+    expect(report.status).toBe('clean');
+    expect(report.packages).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'react', requested: '^1.0.0', version: '1.0.0' }),
+        expect.objectContaining({ name: 'react', requested: '^1.0.0', version: '1.5.0' }),
+      ]),
+    );
+  });
+
   it("a nested project's own tsconfig baseUrl makes its local modules local", async () => {
     const { codes, asked } = await run(
       {
