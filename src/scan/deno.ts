@@ -32,15 +32,26 @@ export function readDenoScope(root: string): DenoScope {
   const errors: InputError[] = [];
   const byDir = new Map<string, DenoConfig | null>();
   const configOf = (dir: string): DenoConfig | null => {
-    let found = byDir.get(dir);
-    if (found !== undefined) return found;
-    found = null;
+    const cached = byDir.get(dir);
+    if (cached !== undefined) return cached;
+    let found: DenoConfig | null = null;
     for (const name of CONFIG_NAMES) {
       const rel = dir === '' ? name : `${dir}/${name}`;
       const abs = path.join(root, rel);
       if (!isFile(abs)) continue;
       found = loadConfig(root, rel, abs, errors);
       break;
+    }
+    if (found === null) {
+      // Configs given with `deno test -c deno.<variant>.json`: their import maps together.
+      const loaded = listVariants(path.join(root, dir)).flatMap((name) => {
+        const rel = dir === '' ? name : `${dir}/${name}`;
+        return loadConfig(root, rel, path.join(root, rel), errors) ?? [];
+      });
+      if (loaded.length > 0) {
+        const imports = loaded.flatMap((c) => c.imports).sort((a, b) => b[0].length - a[0].length);
+        found = { imports, members: [] };
+      }
     }
     byDir.set(dir, found);
     return found;
@@ -141,4 +152,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function isFile(abs: string): boolean {
   return statSync(abs, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+const VARIANT = /^deno\.[\w.-]+\.jsonc?$/;
+
+function listVariants(absDir: string): string[] {
+  try {
+    return readdirSync(absDir).filter((n) => VARIANT.test(n)).sort();
+  } catch {
+    return [];
+  }
 }

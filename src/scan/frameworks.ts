@@ -4,7 +4,10 @@
  * file when one of its enabling packages is a dependency (of any kind) of the file's nearest
  * package.json, the way knip enables its plugins.
  */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Manifest } from '../model/references.js';
+import { MAX_PROJECT_FILE_BYTES } from './read-text.js';
 
 export interface FrameworkPlugin {
   name: string;
@@ -51,22 +54,53 @@ function matches(pattern: string | RegExp, name: string): boolean {
   return name === pattern;
 }
 
-/** The directory-sorted view of the manifests that answers "which plugins apply to this file". */
-export function frameworkModules(manifests: readonly Manifest[]): (file: string, specifier: string) => boolean {
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+
+/**
+ * Which plugins apply to a file: those of its nearest package.json on disk (a docs site's own
+ * `website/package.json` even when it is no workspace), else of the nearest scanned manifest.
+ */
+export function frameworkModules(manifests: readonly Manifest[], root?: string): (file: string, specifier: string) => boolean {
   const byDepth = [...manifests].sort((a, b) => b.dir.length - a.dir.length);
-  const active = new Map<Manifest, FrameworkPlugin[]>();
-  const pluginsOf = (m: Manifest): FrameworkPlugin[] => {
-    let found = active.get(m);
-    if (found === undefined) {
-      const names = m.dependencies.map((d) => d.name);
-      found = FRAMEWORK_PLUGINS.filter((p) => p.enablers.some((e) => names.some((n) => matches(e, n))));
-      active.set(m, found);
+  const byDir = new Map<string, FrameworkPlugin[] | null>();
+  const pluginsFor = (names: string[]): FrameworkPlugin[] =>
+    FRAMEWORK_PLUGINS.filter((p) => p.enablers.some((e) => names.some((n) => matches(e, n))));
+  const onDisk = (dir: string): FrameworkPlugin[] | null => {
+    let found = byDir.get(dir);
+    if (found !== undefined) return found;
+    found = null;
+    const manifest = byDepth.find((m) => m.dir === dir);
+    if (manifest) found = pluginsFor(manifest.dependencies.map((d) => d.name));
+    else if (root !== undefined) {
+      const names = readDependencyNames(path.join(root, dir, 'package.json'));
+      if (names) found = pluginsFor(names);
     }
+    byDir.set(dir, found);
     return found;
   };
   return (file, specifier) => {
-    const nearest = byDepth.find((m) => m.dir === '' || file.startsWith(`${m.dir}/`));
-    if (nearest === undefined) return false;
-    return pluginsOf(nearest).some((p) => p.modules.some((pattern) => matches(pattern, specifier)));
+    let plugins: FrameworkPlugin[] | null = null;
+    for (let dir = path.posix.dirname(file); plugins === null; dir = path.posix.dirname(dir)) {
+      const d = dir === '.' ? '' : dir;
+      plugins = onDisk(d);
+      if (d === '') break;
+    }
+    return (plugins ?? []).some((p) => p.modules.some((pattern) => matches(pattern, specifier)));
   };
+}
+
+function readDependencyNames(abs: string): string[] | undefined {
+  const info = statSync(abs, { throwIfNoEntry: false });
+  if (!info?.isFile() || info.size > MAX_PROJECT_FILE_BYTES) return undefined;
+  try {
+    const json: unknown = JSON.parse(readFileSync(abs, 'utf8'));
+    if (typeof json !== 'object' || json === null) return undefined;
+    return DEPENDENCY_FIELDS.flatMap((f) => {
+      const deps = (json as Record<string, unknown>)[f];
+      return typeof deps === 'object' && deps !== null && !Array.isArray(deps) ? Object.keys(deps) : [];
+    });
+  } catch {
+    // A broken package.json is reported where manifests are read; here it enables nothing.
+    return [];
+  }
 }

@@ -91,7 +91,7 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const committed = committedResolver(listed.committedModules ?? []);
   const manifests = opts.manifests ?? [];
-  const framework = frameworkModules(manifests);
+  const framework = frameworkModules(manifests, root);
   const declaredFor = (file: string, name: string): boolean =>
     manifests.some((m) => (m.dir === '' || file.startsWith(`${m.dir}/`)) && m.dependencies.some((d) => d.name === name));
   const denoScope = readDenoScope(root);

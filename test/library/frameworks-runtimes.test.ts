@@ -195,3 +195,28 @@ describe('Deno workspaces', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('nearest package.json on disk', () => {
+  it('a docs site with its own package.json (no workspace) enables Docusaurus for its files only', async () => {
+    const { asked } = await run({
+      'package.json': JSON.stringify({ name: 'lib', dependencies: {} }),
+      'website/package.json': JSON.stringify({ name: 'website', private: true, dependencies: { '@docusaurus/core': '1.0.0' } }),
+      'website/src/pages/index.tsx': "import Layout from '@theme/Layout';\nimport logo from '@site/static/img/logo.svg';\nimport Features from '@site/src/components/Features';\n",
+      'src/a.ts': "import x from '@site/src';\n",
+    });
+    // Whether website/'s own dependencies are checked is the nested-manifest work; framework modules are never sent.
+    expect(asked).not.toContain('@site/static');
+    expect(asked).toContain('@site/src');
+    expect(asked.filter((n) => n.startsWith('@theme'))).toEqual([]);
+  });
+
+  it('Deno configs given by variant name (deno.<variant>.json) map imports too', async () => {
+    const { asked, errors } = await run({
+      'package.json': JSON.stringify({ name: 'lib', dependencies: {} }),
+      'runtime-tests/deno-jsx/deno.precompile.json': JSON.stringify({ imports: { '@std/assert': 'jsr:@std/assert@^1', 'lib/jsx': '../../src/jsx.ts' } }),
+      'runtime-tests/deno-jsx/jsx.test.tsx': "import { assertEquals } from '@std/assert';\nimport { jsx } from 'lib/jsx';\n",
+    });
+    expect(asked).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
