@@ -252,13 +252,14 @@ export async function loadDeclarations(
   // Fetches run in parallel but their results are added in a fixed order: which packages make
   // the program (and the member-result key) must not depend on which answer came first, or a
   // cold and a warm run would check against different declarations.
-  const ordered = async <T>(items: T[], fetch: (item: T) => Promise<(() => Promise<void> | void) | void>): Promise<void> => {
-    const steps = await Promise.all(items.map(fetch));
-    for (const step of steps) if (step) await step();
+  const ordered = async <T extends [string, unknown]>(items: T[], fetch: (item: T) => Promise<(() => Promise<void> | void) | void>): Promise<void> => {
+    const steps = await Promise.all(items.map(async (item) => [item[0], await fetch(item)] as const));
+    steps.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, step] of steps) if (step) await step();
   };
 
   await ordered(
-    [...imported].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    [...imported],
     async ([name, version]) => {
       const own = await loader.load(name, version);
       if (typeof own === 'string') {
@@ -320,7 +321,7 @@ export async function loadDeclarations(
         if (listed && loader.mayAsk(listed) && !set.packages.has(listed) && !wanted.has(listed)) wanted.set(listed, ranges[listed]);
       }
     }
-    await ordered([...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), async ([name, range]) => {
+    await ordered([...wanted], async ([name, range]) => {
       const version = await loader.pick(name, range?.startsWith('npm:') ? undefined : range);
       if (typeof version !== 'string') return () => void set.unknown.set(name, version.reason);
       const pkg = await loader.load(name, version);
