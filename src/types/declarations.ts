@@ -277,14 +277,14 @@ export async function loadDeclarations(
   // Fetches run in parallel but their results are added in a fixed order: which packages make
   // the program (and the member-result key) must not depend on which answer came first, or a
   // cold and a warm run would check against different declarations.
-  const ordered = async <T>(items: T[], fetch: (item: T) => Promise<(() => Promise<void> | void) | void>): Promise<void> => {
-    const steps = await Promise.all(items.map(fetch));
-    for (const step of steps) if (step) await step();
+  const ordered = async <T extends [string, unknown]>(items: T[], fetch: (item: T) => Promise<(() => Promise<void> | void) | void>): Promise<void> => {
+    const steps = await Promise.all(items.map(async (item) => [item[0], await fetch(item)] as const));
+    steps.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, step] of steps) if (step) await step();
   };
-  const byName = <T>([a]: [string, T], [b]: [string, T]): number => (a < b ? -1 : a > b ? 1 : 0);
 
   await ordered(
-    [...imported].sort(byName),
+    [...imported],
     async ([name, version]) => {
       const own = await loader.load(name, version);
       if (typeof own === 'string') {
@@ -372,7 +372,7 @@ export async function loadDeclarations(
         }
       }
     }
-    await ordered([...wanted].sort(byName), async ([name, { range, roots }]) => {
+    await ordered([...wanted], async ([name, { range, roots }]) => {
       const wantedRange = range?.startsWith('npm:') ? undefined : range;
       // What the lockfile holds is what an install puts in for a dependency's dependency.
       const pinned = (locked.get(name) ?? []).filter((v) => semver.valid(v) && (!wantedRange || semver.satisfies(v, wantedRange, { includePrerelease: true })));

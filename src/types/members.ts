@@ -172,6 +172,9 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
           const member = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : undefined;
           // A member some part of the receiver's type has is not invented (see hasMemberSomewhere).
           if (receiver && member && hasMemberSomewhere(checker, receiver, member)) continue;
+          // `conn.__knexUid = id`: the code puts the property there itself (an expando), it does not
+          // claim the package provides it.
+          if (parent && ts.isPropertyAccessExpression(parent) && ts.isBinaryExpression(parent.parent) && parent.parent.left === parent && parent.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) continue;
           specifier = receiver ? (rootSpecifier(checker, receiver) ?? (userAnnotated(checker, receiver) ? undefined : typeOwner(checker, receiver, input))) : undefined;
           code = receiver && isNamespaceImportOf(checker, receiver) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
           if (!receiver || !isModuleBinding(checker, receiver)) of = 'value';

@@ -101,6 +101,22 @@ describe('who a missing member is blamed on', () => {
   });
 });
 
+describe('the code\'s own properties', () => {
+  it('a property the code assigns on a package\'s value is its own expando, not an invented member', async () => {
+    publish(mock, 'drv', {
+      '1.0.0': { 'package.json': json({ main: 'index.js', types: 'index.d.ts' }), 'index.d.ts': 'export interface Conn { end(): void }\nexport declare function connect(): Conn;\n', 'index.js': 'exports.connect = () => ({ end() {} });\n' },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { drv: '^1.0.0' } }),
+      'src/a.js': "const { connect } = require('drv');\nconst conn = connect();\nconn.__uid = 1;\nconsole.log(conn.__disposed, conn.endz === 1);\n",
+    });
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'drv', '__disposed', 'src/a.js', 4],
+      ['INVENTED_MEMBER', 'drv', 'endz', 'src/a.js', 4],
+    ]);
+  });
+});
+
 describe('what the runtime has', () => {
   it('members the JavaScript defines but the declarations lag behind are not invented', async () => {
     publish(mock, 'routr', {
@@ -120,7 +136,7 @@ describe('what the runtime has', () => {
       'src/a.js': [
         "const routr = require('routr');",
         'const router = routr();',
-        'router.onBadUrl = () => {};',
+        'console.log(router.onBadUrl);',
         'router.lookup; router.lookupz;',
         'console.log(routr.__express, routr.__expressz);',
       ].join('\n'),
