@@ -1,5 +1,5 @@
 /** The project's own JS/TS source files, as git would see them (ignored files and build output left out). */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
@@ -51,14 +51,31 @@ export async function listSourceFiles(root: string, ignorePaths: readonly string
   const errors: InputError[] = [];
   // Apart from .gitignore's scopes: no `!pattern` in a .gitignore brings these back.
   const configured = ignorePaths.length ? ignore().add([...ignorePaths]) : undefined;
-  await walk(root, '', [], files, errors, configured);
+  const walked: Walked = { real: new Set(), links: [] };
+  await walk(root, '', [], files, errors, configured, walked);
+  // Linked directories (`src/shared -> ../../shared`) are followed once the real tree is read, in
+  // name order, each real directory once: a link back up (a loop) or to a directory already read
+  // adds nothing, and which path a file is listed under does not depend on timing.
+  while (walked.links.length) {
+    const [link] = walked.links.sort((a, b) => compareStrings(a.rel, b.rel)).splice(0, 1);
+    await walk(root, link!.rel, link!.scopes, files, errors, configured, walked);
+  }
   files.sort(compareStrings);
   errors.sort((a, b) => compareStrings(a.file, b.file));
   return { files, errors };
 }
 
-async function walk(root: string, dir: string, scopes: IgnoreScope[], files: string[], errors: InputError[], configured?: Ignore): Promise<void> {
+/** Real directories already read, and linked ones still to follow. */
+interface Walked {
+  real: Set<string>;
+  links: Array<{ rel: string; scopes: IgnoreScope[] }>;
+}
+
+async function walk(root: string, dir: string, scopes: IgnoreScope[], files: string[], errors: InputError[], configured: Ignore | undefined, walked: Walked): Promise<void> {
   const abs = path.join(root, dir);
+  const real = await realpath(abs).catch(() => abs);
+  if (walked.real.has(real)) return;
+  walked.real.add(real);
   let entries;
   try {
     entries = await readdir(abs, { withFileTypes: true });
@@ -84,23 +101,28 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], files: str
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
-      // A linked directory may lead back up the tree (a loop) or out of the project, so only
-      // linked files are read. A link that cannot be followed is reported when it looks like a
-      // source file and resolves in a loop; a dangling one may name a file not built yet.
-      isDir = false;
-      isFile = await stat(path.join(abs, entry.name)).then(
-        (s) => s.isFile(),
+      // A link that cannot be followed is reported when it looks like a source file and resolves
+      // in a loop; a dangling one may name a file not built yet. Linked directories are followed
+      // after the real tree (see listSourceFiles).
+      const target = await stat(path.join(abs, entry.name)).then(
+        (s) => s,
         (err: unknown) => {
           if ((err as { code?: unknown }).code === 'ELOOP' && isSourceFile(entry.name)) {
             errors.push({ file: rel, reason: 'unreadable', message: 'cannot read: ELOOP (a symbolic link loop)' });
           }
-          return false;
+          return undefined;
         },
       );
+      isFile = !!target?.isFile();
+      if (target?.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name) && !configured?.ignores(`${rel}/`) && !isIgnored(here, `${rel}/`)) walked.links.push({ rel, scopes: here });
+        continue;
+      }
+      isDir = false;
     }
     if (isDir) {
       if (SKIPPED_DIRS.has(entry.name) || configured?.ignores(`${rel}/`) || isIgnored(here, `${rel}/`)) continue;
-      subdirs.push(walk(root, rel, here, files, errors, configured));
+      subdirs.push(walk(root, rel, here, files, errors, configured, walked));
     } else if (isFile && isSourceFile(entry.name) && !configured?.ignores(rel) && !isIgnored(here, rel)) {
       files.push(rel);
     }

@@ -226,3 +226,22 @@ describe('4. ignore.paths: ignored files are not read at all', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('6. symlinked source directories are followed, loops are not', () => {
+  it('src/shared -> ../../shared is read; a link back up adds nothing and ends', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const outer = await writeTree({ 'shared/util.ts': "import { x } from 'shared-dep';\nexport const y = x;\n" });
+    const root = path.join(outer, 'repo/app');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(path.join(root, 'src'), { recursive: true });
+    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'app', dependencies: { 'shared-dep': '^1.0.0' } }));
+    writeFileSync(path.join(root, 'src/a.ts'), "export const a = 1;\n");
+    symlinkSync('../../../shared', path.join(root, 'src/shared'));
+    symlinkSync('..', path.join(root, 'src/loop'));
+    mock.set('shared-dep', packument('shared-dep', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
+    const { code, report } = await cli(root, ['--no-types']);
+    expect(report.summary).toMatchObject({ sourceFiles: 2, imports: 1 });
+    expect(errors(report)).toEqual([]);
+    expect(code).not.toBe(2);
+  });
+});
