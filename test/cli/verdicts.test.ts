@@ -245,3 +245,22 @@ describe('6. symlinked source directories are followed, loops are not', () => {
     expect(code).not.toBe(2);
   });
 });
+
+describe('8. temporary files of killed runs are swept on the next write', () => {
+  it('a stale *.tmp of another process goes; a fresh one stays', async () => {
+    const { mkdirSync, writeFileSync, utimesSync, readdirSync } = await import('node:fs');
+    const cacheDir = path.join(scratch, `sweep-${runs++}`);
+    const dir = path.join(cacheDir, 'facts-v7', createHash('sha256').update(REGISTRY).digest('hex').slice(0, 16));
+    mkdirSync(dir, { recursive: true });
+    const stale = path.join(dir, 'old.json.999999.abcd1234.tmp');
+    const fresh = path.join(dir, 'new.json.999998.abcd1234.tmp');
+    writeFileSync(stale, '{');
+    writeFileSync(fresh, '{');
+    const old = (Date.now() - 60 * 60 * 1000) / 1000;
+    utimesSync(stale, old, old);
+    mock.set('left-pad', packument('left-pad', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'left-pad': '^1.0.0' } }) });
+    await cli(root, ['--no-types', '--cache-dir', cacheDir]);
+    expect(readdirSync(dir).sort()).toEqual(['left-pad.json', 'new.json.999998.abcd1234.tmp']);
+  });
+});
