@@ -264,3 +264,31 @@ describe('8. temporary files of killed runs are swept on the next write', () => 
     expect(readdirSync(dir).sort()).toEqual(['left-pad.json', 'new.json.999998.abcd1234.tmp']);
   });
 });
+
+describe('10. messages say who answered and why', () => {
+  it('a 407 is from the proxy, named by its setting, not "from the registry"', async () => {
+    mock.set('left-pad', () => new HttpResponse('Proxy Authentication Required', { status: 407, headers: { 'content-type': 'text/plain' } }));
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'left-pad': '^1.0.0' } }) });
+    const { code, report } = await cli(root, ['--no-types']);
+    const reason = String(report.findings.find((f) => f.code === 'REGISTRY_UNKNOWN')?.details?.reason);
+    expect(reason).toMatch(/from the proxy/);
+    expect(reason).toMatch(/https-proxy/);
+    expect(reason).not.toMatch(/from the registry/);
+    expect(code).toBe(2);
+  });
+
+  it('TYPES_UNAVAILABLE for a scope whose @types name was never asked says why', async () => {
+    const { publishAt } = await import('../helpers/publish.js');
+    publishAt(mock, 'npm.corp.example.test', '@corp/lib', { 'index.js': 'module.exports = {};' });
+    const root = await writeTree({
+      '.npmrc': '@corp:registry=https://npm.corp.example.test/\n',
+      'package.json': JSON.stringify({ name: 'app', dependencies: { '@corp/lib': '^1.0.0' } }),
+      'src/a.ts': "import lib from '@corp/lib';\nlib.x();\n",
+    });
+    const { report } = await cli(root);
+    const finding = report.findings.find((f) => f.code === 'TYPES_UNAVAILABLE');
+    expect(finding?.message).toMatch(/@types\/corp__lib was not asked for: @corp\/lib comes from its own registry/);
+    expect(finding?.message).not.toMatch(/no @types package/);
+    expect(mock.seen.filter((r) => r.name.includes('corp__lib'))).toEqual([]);
+  });
+});
