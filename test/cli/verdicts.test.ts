@@ -292,3 +292,30 @@ describe('10. messages say who answered and why', () => {
     expect(mock.seen.filter((r) => r.name.includes('corp__lib'))).toEqual([]);
   });
 });
+
+describe('11. --deadline bounds the whole run', () => {
+  it('an answer that would come after the deadline is unknown (exit 2), with the deadline as reason', async () => {
+    mock.set('slow-pkg', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      return HttpResponse.json(packument('slow-pkg', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
+    });
+    mock.set('fast-pkg', packument('fast-pkg', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'slow-pkg': '^1.0.0', 'fast-pkg': '^1.0.0' } }) });
+    const { code, report } = await cli(root, ['--no-types', '--deadline', '1']);
+    expect(report.packages.find((p) => p.name === 'fast-pkg')?.state).not.toBe('unknown');
+    expect(report.packages.find((p) => p.name === 'slow-pkg')?.state).toBe('unknown');
+    expect(report.findings.find((f) => f.package === 'slow-pkg')?.details?.reason).toMatch(/deadline/);
+    expect(code).toBe(2);
+  });
+
+  it('without --deadline the same slow answer is waited for', async () => {
+    mock.set('slow-pkg', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return HttpResponse.json(packument('slow-pkg', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
+    });
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'slow-pkg': '^1.0.0' } }) });
+    const { code, report } = await cli(root, ['--no-types']);
+    expect(report.packages.find((p) => p.name === 'slow-pkg')?.state).not.toBe('unknown');
+    expect(code).not.toBe(2);
+  });
+});
