@@ -98,6 +98,15 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], files: str
   const subdirs: Promise<void>[] = [];
   for (const entry of entries) {
     const rel = join(dir, entry.name);
+    // A name whose bytes are not UTF-8 is decoded with U+FFFD and can no longer be opened by it:
+    // say so plainly, rather than "cannot read: ENOENT" for a file that exists.
+    if (entry.name.includes('\uFFFD') && (isSourceFile(entry.name) || entry.isDirectory())) {
+      const there = await stat(path.join(abs, entry.name)).then(() => true, () => false);
+      if (!there) {
+        errors.push({ file: rel, reason: 'unreadable', message: `the ${entry.isDirectory() ? 'directory' : 'file'} name is not UTF-8 (shown with \uFFFD): it cannot be read by name; rename it` });
+        continue;
+      }
+    }
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {

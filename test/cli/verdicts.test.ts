@@ -319,3 +319,21 @@ describe('11. --deadline bounds the whole run', () => {
     expect(code).not.toBe(2);
   });
 });
+
+describe('7. file names that are not UTF-8', () => {
+  it('are reported as such, not as "ENOENT" for a file that exists', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app' }), 'src/a.js': 'export const a = 1;\n' });
+    const dir = Buffer.from(path.join(root, 'src/'));
+    try {
+      writeFileSync(Buffer.concat([dir, Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from('.js')]), 'export const b = 2;\n');
+    } catch {
+      return; // A file system that refuses such names (macOS, Windows) cannot hold the case.
+    }
+    const { code, report } = await cli(root, ['--no-types']);
+    const finding = report.findings.find((f) => f.code === 'INPUT_ERROR');
+    expect(finding?.message).toMatch(/not UTF-8/);
+    expect(finding?.message).not.toMatch(/ENOENT/);
+    expect(code).toBe(2);
+  });
+});
