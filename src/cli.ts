@@ -84,6 +84,7 @@ const REGISTRY_OPTIONS: OptionSpec[] = [
   ['--refresh', 'Ignore cached answers and ask the registry again'],
   ['--concurrency <n>', 'Registry requests at once (default 16)'],
   ['--timeout <seconds>', 'Time limit for each registry request, retries included (default 30)'],
+  ['--deadline <seconds>', 'Time limit for the whole run: whatever is unfinished then is reported as unknown (exit 2); default none'],
   ['--no-types', 'Do not check imported members against type declarations (no tarballs are fetched)'],
 ];
 const OUTPUT_OPTIONS: OptionSpec[] = [
@@ -96,12 +97,14 @@ const OUTPUT_OPTIONS: OptionSpec[] = [
 function registryOptions(opts: Options, io: CliIo): Omit<VerifyOptions, 'root'> {
   const ttl = positiveInt(opts.cacheTtl, '--cache-ttl');
   const timeout = positiveInt(opts.timeout, '--timeout');
+  const deadline = positiveInt(opts.deadline, '--deadline');
   return {
     ...(opts.registry ? { registry: String(opts.registry) } : {}),
     ...(opts.config ? { config: String(opts.config) } : {}),
     cacheDir: opts.cache === false ? false : opts.cacheDir ? path.resolve(io.cwd, String(opts.cacheDir)) : undefined,
     ...(ttl ? { cacheTtl: ttl * 1000 } : {}),
     ...(timeout ? { timeout: timeout * 1000 } : {}),
+    ...(deadline ? { deadline: deadline * 1000 } : {}),
     ...(opts.concurrency !== undefined ? { concurrency: positiveInt(opts.concurrency, '--concurrency') } : {}),
     offline: !!opts.offline,
     ...(opts.types === false ? { types: false } : {}),

@@ -55,6 +55,8 @@ export interface VerifyOptions extends Partial<Omit<RegistryClientOptions, 'root
    * `--no-types`). Fetches the tarballs of imported packages.
    */
   types?: boolean;
+  /** Milliseconds the whole run may take (`--deadline`); whatever is unfinished then is unknown. Default: no limit. */
+  deadline?: number;
   /** More hosts lockfile entries may download from (`--allowed-hosts`), added to the config's. */
   allowedHosts?: string[];
   /** @internal Keep member results between runs of this directory (default true; off for snippets' temporary projects). */
@@ -68,6 +70,7 @@ export { ConfigError };
 /** Scan a project (or take package specs), check every package against the registry, report. */
 export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const root = options.root ?? process.cwd();
+  const deadlineAt = options.deadline === undefined ? undefined : Date.now() + options.deadline;
   const config = typeof options.config === 'object' ? parseConfig(options.config, 'options.config') : await loadConfig(root, options.config);
   options.signal?.throwIfAborted();
   for (const host of options.allowedHosts ?? []) config.lockfile.allowedHosts.push(normaliseHost(host, '--allowed-hosts'));
@@ -106,7 +109,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   };
   requests = requests.filter((r) => !isSkipped(r.name));
 
-  const client = options.client ?? createRegistryClient({ ...options, root });
+  const client = options.client ?? createRegistryClient({ ...options, root, ...(deadlineAt !== undefined ? { deadlineAt } : {}) });
   const names = [...new Set(requests.map((r) => r.name))].sort();
   const lookups = new Map<string, Lookup>();
   let done = 0;

@@ -45,6 +45,11 @@ export interface RegistryClientOptions {
   timeout?: number;
   retries?: number;
   signal?: AbortSignal;
+  /**
+   * When the whole run must end (ms since the epoch, `--deadline`): whatever is unfinished then,
+   * queued or in flight, is unknown ("not finished before the deadline"), never an abort.
+   */
+  deadlineAt?: number;
   /** @internal Bytes of packument at most (tests; default MAX_PACKUMENT_BYTES). */
   maxPackumentBytes?: number;
   /** @internal First wait between retries in ms (tests; default 250). */
@@ -83,6 +88,20 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const inFlight = new Map<string, Promise<Lookup>>();
   const keys = new Map<string, Promise<SigningKeys>>();
   const fetchConfig = shareCa({ ...config, maxSockets: concurrency });
+  const deadline = options.deadlineAt === undefined ? undefined : AbortSignal.timeout(Math.max(1, options.deadlineAt - Date.now()));
+  const deadlineSeconds = options.deadlineAt === undefined ? 0 : Math.round((options.deadlineAt - Date.now()) / 100) / 10;
+  const pastDeadline = `not finished before the run's deadline (--deadline, ${deadlineSeconds} s)`;
+  // The caller's signal aborts the run; the deadline only ends what is unfinished.
+  const signal = deadline ? AbortSignal.any([deadline, ...(options.signal ? [options.signal] : [])]) : options.signal;
+  const bounded = async <T>(work: () => Promise<T>, unknown: T): Promise<T> => {
+    if (deadline?.aborted) return unknown;
+    try {
+      return await work();
+    } catch (error) {
+      if (deadline?.aborted && !options.signal?.aborted) return unknown;
+      throw error;
+    }
+  };
 
   async function lookupUncached(name: string, registry: string): Promise<Lookup> {
     const cached = options.refresh ? undefined : await cache?.read(registry, name).catch(() => undefined);
@@ -97,7 +116,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         registry,
         etag: cached?.etag,
         lastModified: cached?.lastModified,
-        signal: options.signal,
+        signal,
         timeout: options.timeout ?? DEFAULTS.timeout,
         retries: options.retries ?? DEFAULTS.retries,
         ...(options.maxPackumentBytes !== undefined ? { maxBytes: options.maxPackumentBytes } : {}),
@@ -128,20 +147,20 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     registries: () => configuredRegistries(config),
     tarball(name, version) {
       if (options.offline) return Promise.resolve({ state: 'unknown', reason: 'offline' });
-      return limit(() =>
+      return bounded(() => limit(() =>
         fetchTarball(name, version, {
           config: fetchConfig,
           registry: pickRegistry(name, config),
-          signal: options.signal,
+          signal,
           timeout: options.timeout ?? DEFAULTS.timeout,
           retries: options.retries ?? DEFAULTS.retries,
         }),
-      );
+      ), { state: 'unknown', reason: pastDeadline });
     },
     signingKeys(registry) {
       let pending = keys.get(registry);
       if (!pending) {
-        pending = limit(() =>
+        pending = bounded(() => limit(() =>
           fetchSigningKeys({
             config: fetchConfig,
             registry,
@@ -149,9 +168,9 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
             offline: !!options.offline,
             timeout: options.timeout ?? DEFAULTS.timeout,
             retries: options.retries ?? DEFAULTS.retries,
-            ...(options.signal ? { signal: options.signal } : {}),
+            ...(signal ? { signal } : {}),
           }),
-        );
+        ), { state: 'unknown' as const, reason: pastDeadline });
         keys.set(registry, pending);
       }
       return pending;
@@ -161,7 +180,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       const key = `${registry}\0${name}`;
       let pending = inFlight.get(key);
       if (!pending) {
-        pending = lookupUncached(name, registry);
+        pending = bounded(() => lookupUncached(name, registry), { state: 'unknown', reason: pastDeadline });
         inFlight.set(key, pending);
         // Only the request in flight is shared; a later lookup asks again (and hits the cache).
         void pending.finally(() => inFlight.delete(key)).catch(() => undefined);

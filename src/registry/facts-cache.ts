@@ -4,6 +4,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { MissingReason, PackageFacts, VersionFacts } from '../model/facts.js';
+import { sweepStaleTemps } from './stale-temps.js';
 
 const MISSING_REASONS = new Set<string>(['not-found', 'unpublished', 'security-holding'] satisfies MissingReason[]);
 
@@ -228,6 +229,8 @@ export class FactsCache {
     if (!this.#made.has(dir)) {
       await mkdir(dir, { recursive: true });
       this.#made.add(dir);
+      // Temporary files of runs killed mid-write would otherwise stay forever.
+      await sweepStaleTemps(dir);
     }
     const facts = entry.answer.facts;
     const stored: StoredEntry = facts ? { ...entry, answer: { ...entry.answer, facts: encodeFacts(facts) } } : (entry as StoredEntry);

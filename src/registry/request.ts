@@ -176,6 +176,8 @@ function describeFailure(error: unknown): Attempt {
   }
   if (typeof status === 'number') {
     if (status === 401 || status === 403) return { ok: false, status, reason: `HTTP ${status}: the registry refused access (check auth in .npmrc)` };
+    // 407 comes from the proxy in between, never from the registry.
+    if (status === 407) return { ok: false, status, reason: 'HTTP 407 from the proxy: it requires authentication (the proxy is set by https-proxy, else proxy, in npm\'s configuration; put the credentials in that URL)' };
     const reason = status === 429 ? 'HTTP 429 from the registry (rate limited)' : `HTTP ${status} from the registry`;
     if (status !== 408 && status !== 429 && status < 500) return { ok: false, status, reason };
     const retryAfter = parseRetryAfter(e.headers?.['retry-after']);

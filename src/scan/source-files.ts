@@ -1,5 +1,5 @@
 /** The project's own JS/TS source files, as git would see them (ignored files and build output left out). */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
@@ -77,14 +77,24 @@ interface Walk {
   manifests: string[];
   committedModules: CommittedModules[];
   configured?: Ignore;
+  /** Real directories already read, and linked ones still to follow. */
+  real: Set<string>;
+  links: Array<{ rel: string; scopes: IgnoreScope[] }>;
 }
 
 /** `ignorePaths`: the configuration's `ignore.paths`, gitignore patterns from the root: never read, not even listed. */
 export async function listSourceFiles(root: string, ignorePaths: readonly string[] = []): Promise<SourceFileList> {
   // Apart from .gitignore's scopes: no `!pattern` in a .gitignore brings these back.
   const configured = ignorePaths.length ? ignore().add([...ignorePaths]) : undefined;
-  const found: Walk = { files: [], errors: [], manifests: [], committedModules: [], ...(configured ? { configured } : {}) };
+  const found: Walk = { files: [], errors: [], manifests: [], committedModules: [], real: new Set(), links: [], ...(configured ? { configured } : {}) };
   await walk(root, '', [], found);
+  // Linked directories (`src/shared -> ../../shared`) are followed once the real tree is read, in
+  // name order, each real directory once: a link back up (a loop) or to a directory already read
+  // adds nothing, and which path a file is listed under does not depend on timing.
+  while (found.links.length) {
+    const [link] = found.links.sort((a, b) => compareStrings(a.rel, b.rel)).splice(0, 1);
+    await walk(root, link!.rel, link!.scopes, found);
+  }
   found.files.sort(compareStrings);
   found.manifests.sort(compareStrings);
   found.committedModules.sort((a, b) => compareStrings(a.dir, b.dir));
@@ -112,6 +122,9 @@ async function moduleNames(abs: string): Promise<string[]> {
 async function walk(root: string, dir: string, scopes: IgnoreScope[], found: Walk): Promise<void> {
   const { files, errors, configured } = found;
   const abs = path.join(root, dir);
+  const real = await realpath(abs).catch(() => abs);
+  if (found.real.has(real)) return;
+  found.real.add(real);
   let entries;
   try {
     entries = await readdir(abs, { withFileTypes: true });
@@ -136,22 +149,36 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], found: Wal
   if (hasManifest && dir !== '' && !found.configured?.ignores(join(dir, 'package.json')) && !isIgnored(here, join(dir, 'package.json'))) found.manifests.push(join(dir, 'package.json'));
   for (const entry of entries) {
     const rel = join(dir, entry.name);
+    // A name whose bytes are not UTF-8 is decoded with U+FFFD and can no longer be opened by it:
+    // say so plainly, rather than "cannot read: ENOENT" for a file that exists.
+    if (entry.name.includes('\uFFFD') && (isSourceFile(entry.name) || entry.isDirectory())) {
+      const there = await stat(path.join(abs, entry.name)).then(() => true, () => false);
+      if (!there) {
+        errors.push({ file: rel, reason: 'unreadable', message: `the ${entry.isDirectory() ? 'directory' : 'file'} name is not UTF-8 (shown with \uFFFD): it cannot be read by name; rename it` });
+        continue;
+      }
+    }
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
-      // A linked directory may lead back up the tree (a loop) or out of the project, so only
-      // linked files are read. A link that cannot be followed is reported when it looks like a
-      // source file and resolves in a loop; a dangling one may name a file not built yet.
-      isDir = false;
-      isFile = await stat(path.join(abs, entry.name)).then(
-        (s) => s.isFile(),
+      // A link that cannot be followed is reported when it looks like a source file and resolves
+      // in a loop; a dangling one may name a file not built yet. Linked directories are followed
+      // after the real tree (see listSourceFiles).
+      const target = await stat(path.join(abs, entry.name)).then(
+        (s) => s,
         (err: unknown) => {
           if ((err as { code?: unknown }).code === 'ELOOP' && isSourceFile(entry.name)) {
             errors.push({ file: rel, reason: 'unreadable', message: 'cannot read: ELOOP (a symbolic link loop)' });
           }
-          return false;
+          return undefined;
         },
       );
+      isFile = !!target?.isFile();
+      if (target?.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name) && !configured?.ignores(`${rel}/`) && !isIgnored(here, `${rel}/`) && !isFixtureDir(rel)) found.links.push({ rel, scopes: here });
+        continue;
+      }
+      isDir = false;
     }
     if (isDir) {
       // An install puts node_modules beside a package.json; one elsewhere is part of the

@@ -17,6 +17,7 @@ import type * as TypeScript from 'typescript';
 import { packageNameOf } from '../scan/specifiers.js';
 import { type RuntimeNames, isRuntimeNames, scanRuntimeFile } from './runtime-names.js';
 import { readTarballFiles } from './tarball-files.js';
+import { sweepStaleTemps } from '../registry/stale-temps.js';
 
 // The compiler is needed only to pre-process declarations fetched in this run; cached packages
 // carry their references, so a run whose member results are cached never loads it.
@@ -196,6 +197,7 @@ export class DeclarationLoader {
       const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
         await mkdir(path.dirname(file), { recursive: true });
+        await sweepStaleTemps(path.dirname(file));
         await writeFile(temp, JSON.stringify({ integrity: answer.integrity, files: Object.fromEntries(read.files), paths: read.paths, refs: loaded.refs, runtime }));
         await rename(temp, file);
       } catch {

@@ -226,3 +226,114 @@ describe('4. ignore.paths: ignored files are not read at all', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('6. symlinked source directories are followed, loops are not', () => {
+  it('src/shared -> ../../shared is read; a link back up adds nothing and ends', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const outer = await writeTree({ 'shared/util.ts': "import { x } from 'shared-dep';\nexport const y = x;\n" });
+    const root = path.join(outer, 'repo/app');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(path.join(root, 'src'), { recursive: true });
+    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'app', dependencies: { 'shared-dep': '^1.0.0' } }));
+    writeFileSync(path.join(root, 'src/a.ts'), "export const a = 1;\n");
+    symlinkSync('../../../shared', path.join(root, 'src/shared'));
+    symlinkSync('..', path.join(root, 'src/loop'));
+    mock.set('shared-dep', packument('shared-dep', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
+    const { code, report } = await cli(root, ['--no-types']);
+    expect(report.summary).toMatchObject({ sourceFiles: 2, imports: 1 });
+    expect(errors(report)).toEqual([]);
+    expect(code).not.toBe(2);
+  });
+});
+
+describe('8. temporary files of killed runs are swept on the next write', () => {
+  it('a stale *.tmp of another process goes; a fresh one stays', async () => {
+    const { mkdirSync, writeFileSync, utimesSync, readdirSync } = await import('node:fs');
+    const cacheDir = path.join(scratch, `sweep-${runs++}`);
+    const dir = path.join(cacheDir, 'facts-v7', createHash('sha256').update(REGISTRY).digest('hex').slice(0, 16));
+    mkdirSync(dir, { recursive: true });
+    const stale = path.join(dir, 'old.json.999999.abcd1234.tmp');
+    const fresh = path.join(dir, 'new.json.999998.abcd1234.tmp');
+    writeFileSync(stale, '{');
+    writeFileSync(fresh, '{');
+    const old = (Date.now() - 60 * 60 * 1000) / 1000;
+    utimesSync(stale, old, old);
+    mock.set('left-pad', packument('left-pad', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'left-pad': '^1.0.0' } }) });
+    await cli(root, ['--no-types', '--cache-dir', cacheDir]);
+    expect(readdirSync(dir).sort()).toEqual(['left-pad.json', 'new.json.999998.abcd1234.tmp']);
+  });
+});
+
+describe('10. messages say who answered and why', () => {
+  it('a 407 is from the proxy, named by its setting, not "from the registry"', async () => {
+    mock.set('left-pad', () => new HttpResponse('Proxy Authentication Required', { status: 407, headers: { 'content-type': 'text/plain' } }));
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'left-pad': '^1.0.0' } }) });
+    const { code, report } = await cli(root, ['--no-types']);
+    const reason = String(report.findings.find((f) => f.code === 'REGISTRY_UNKNOWN')?.details?.reason);
+    expect(reason).toMatch(/from the proxy/);
+    expect(reason).toMatch(/https-proxy/);
+    expect(reason).not.toMatch(/from the registry/);
+    expect(code).toBe(2);
+  });
+
+  it('TYPES_UNAVAILABLE for a scope whose @types name was never asked says why', async () => {
+    const { publishAt } = await import('../helpers/publish.js');
+    publishAt(mock, 'npm.corp.example.test', '@corp/lib', { 'index.js': 'module.exports = {};' });
+    const root = await writeTree({
+      '.npmrc': '@corp:registry=https://npm.corp.example.test/\n',
+      'package.json': JSON.stringify({ name: 'app', dependencies: { '@corp/lib': '^1.0.0' } }),
+      'src/a.ts': "import lib from '@corp/lib';\nlib.x();\n",
+    });
+    const { report } = await cli(root);
+    const finding = report.findings.find((f) => f.code === 'TYPES_UNAVAILABLE');
+    expect(finding?.message).toMatch(/@types\/corp__lib was not asked for: @corp\/lib comes from its own registry/);
+    expect(finding?.message).not.toMatch(/no @types package/);
+    expect(mock.seen.filter((r) => r.name.includes('corp__lib'))).toEqual([]);
+  });
+});
+
+describe('11. --deadline bounds the whole run', () => {
+  it('an answer that would come after the deadline is unknown (exit 2), with the deadline as reason', async () => {
+    mock.set('slow-pkg', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      return HttpResponse.json(packument('slow-pkg', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
+    });
+    mock.set('fast-pkg', packument('fast-pkg', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'slow-pkg': '^1.0.0', 'fast-pkg': '^1.0.0' } }) });
+    const { code, report } = await cli(root, ['--no-types', '--deadline', '1']);
+    expect(report.packages.find((p) => p.name === 'fast-pkg')?.state).not.toBe('unknown');
+    expect(report.packages.find((p) => p.name === 'slow-pkg')?.state).toBe('unknown');
+    expect(report.findings.find((f) => f.package === 'slow-pkg')?.details?.reason).toMatch(/deadline/);
+    expect(code).toBe(2);
+  });
+
+  it('without --deadline the same slow answer is waited for', async () => {
+    mock.set('slow-pkg', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return HttpResponse.json(packument('slow-pkg', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
+    });
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'slow-pkg': '^1.0.0' } }) });
+    const { code, report } = await cli(root, ['--no-types']);
+    expect(report.packages.find((p) => p.name === 'slow-pkg')?.state).not.toBe('unknown');
+    expect(code).not.toBe(2);
+  });
+});
+
+describe('7. file names that are not UTF-8', () => {
+  it('are reported as such, not as "ENOENT" for a file that exists', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app' }), 'src/a.js': 'export const a = 1;\n' });
+    const dir = Buffer.from(path.join(root, 'src/'));
+    try {
+      writeFileSync(Buffer.concat([dir, Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from('.js')]), 'export const b = 2;\n');
+    } catch {
+      return; // A file system that refuses such names (macOS, Windows) cannot hold the case.
+    }
+    const { code, report } = await cli(root, ['--no-types']);
+    const finding = report.findings.find((f) => f.code === 'INPUT_ERROR');
+    expect(finding?.message).toMatch(/not UTF-8/);
+    expect(finding?.message).not.toMatch(/ENOENT/);
+    expect(code).toBe(2);
+  });
+});
