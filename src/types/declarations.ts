@@ -291,29 +291,38 @@ export async function loadDeclarations(
   while (queue.length) {
     const level = queue.splice(0);
     const wanted = new Map<string, string | undefined>();
+    /** `@types/x` listed beside `x`: wanted only if `x` turns out to have no declarations of its own. */
+    const companions = new Map<string, { base: string; range: string | undefined }>();
     for (const pkg of level) {
       const ranges = dependencyRanges(pkg);
       for (const ref of referencedPackages(pkg)) {
         const typesName = typesPackageName(ref);
-        // A package and its @types both listed (`chai` and `@types/chai` beside it): an install has
-        // both, and the types come from the second when the first has none of its own.
-        const listed = [
-          ranges[ref] !== undefined || ref === '@types/node' ? ref : undefined,
-          ranges[typesName] !== undefined && loader.mayAskTypesFor(ref) ? typesName : undefined,
-        ];
-        for (const name of listed) if (name && loader.mayAsk(name) && !set.packages.has(name) && !wanted.has(name)) wanted.set(name, ranges[name]);
+        const typesListed = ranges[typesName] !== undefined && loader.mayAskTypesFor(ref) && loader.mayAsk(typesName);
+        if (ranges[ref] !== undefined || ref === '@types/node') {
+          if (loader.mayAsk(ref) && !set.packages.has(ref) && !wanted.has(ref)) wanted.set(ref, ranges[ref]);
+          // A package and its @types both listed (`chai` and `@types/chai` in vitest's tree): an
+          // install has both, and the types come from the second when the first has none.
+          if (typesListed && !set.packages.has(typesName)) companions.set(typesName, { base: ref, range: ranges[typesName] });
+        } else if (typesListed && !set.packages.has(typesName) && !wanted.has(typesName)) wanted.set(typesName, ranges[typesName]);
       }
     }
+    const fetchOne = async (name: string, range: string | undefined): Promise<void> => {
+      const wantedRange = range?.startsWith('npm:') ? undefined : range;
+      const pinned = (locked.get(name) ?? []).filter((v) => semver.valid(v) && (!wantedRange || semver.satisfies(v, wantedRange, { includePrerelease: true })));
+      const version = pinned.length ? semver.rsort([...pinned])[0]! : await loader.pick(name, wantedRange);
+      if (typeof version !== 'string') return void set.unknown.set(name, version.reason);
+      const pkg = await loader.load(name, version);
+      if (typeof pkg === 'string') set.unknown.set(name, pkg);
+      else add(pkg);
+    };
+    await Promise.all([...wanted].map(([name, range]) => fetchOne(name, range)));
     await Promise.all(
-      [...wanted].map(async ([name, range]) => {
-        const wantedRange = range?.startsWith('npm:') ? undefined : range;
-        const pinned = (locked.get(name) ?? []).filter((v) => semver.valid(v) && (!wantedRange || semver.satisfies(v, wantedRange, { includePrerelease: true })));
-        const version = pinned.length ? semver.rsort([...pinned])[0]! : await loader.pick(name, wantedRange);
-        if (typeof version !== 'string') return void set.unknown.set(name, version.reason);
-        const pkg = await loader.load(name, version);
-        if (typeof pkg === 'string') set.unknown.set(name, pkg);
-        else add(pkg);
-      }),
+      [...companions]
+        .filter(([name, { base }]) => {
+          const loaded = set.packages.get(base);
+          return !wanted.has(name) && !set.packages.has(name) && (!loaded || !hasOwnTypes(loaded.files));
+        })
+        .map(([name, { range }]) => fetchOne(name, range)),
     );
   }
   return set;
