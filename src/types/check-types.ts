@@ -145,7 +145,14 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const configs = groupByConfig(scan.root, rootFiles);
   for (const [file, text] of configs.read) diskFiles.set(file, text);
   for (const group of configs.groups) {
-    const vp = createVirtualProgram(scan.root, group.files, set.packages.values(), { projectOptions: group.options, workspaces, declarations: group.declarations, parsed });
+    const setup = { projectOptions: group.options, workspaces, declarations: group.declarations, parsed };
+    let vp: ReturnType<typeof createVirtualProgram>;
+    try {
+      vp = createVirtualProgram(scan.root, group.files, set.packages.values(), setup);
+    } catch {
+      // Options the compiler cannot take (a config it rejects): the check's own defaults, as before.
+      vp = createVirtualProgram(scan.root, group.files, set.packages.values(), { ...setup, projectOptions: undefined });
+    }
     const result = checkMembers({ root: scan.root, vp, files: group.files, packages: checked });
     found.push(...result.findings);
     failed.push(...result.failed);

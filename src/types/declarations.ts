@@ -351,30 +351,32 @@ export async function loadDeclarations(
   while (queue.length) {
     const level = queue.splice(0);
     const wanted = new Map<string, { range: string | undefined; roots: Set<string> }>();
+    /** `@types/x` listed beside `x`: wanted only if `x` turns out to have no declarations of its own. */
+    const companions = new Map<string, { base: string; range: string | undefined; roots: Set<string> }>();
     for (const pkg of level) {
       const ranges = dependencyRanges(pkg);
       const roots = rootsOf.get(pkg.name) ?? new Set<string>();
       for (const ref of referencedPackages(pkg)) {
         const typesName = typesPackageName(ref);
-        // A package and its @types both listed (`chai` and `@types/chai` beside it): an install has
-        // both, and the types come from the second when the first has none of its own.
-        const listed = [
-          ranges[ref] !== undefined || ref === '@types/node' ? ref : undefined,
-          ranges[typesName] !== undefined && loader.mayAskTypesFor(ref) ? typesName : undefined,
-        ];
-        for (const name of listed) {
-          if (!name || !loader.mayAsk(name)) continue;
+        const typesListed = ranges[typesName] !== undefined && loader.mayAskTypesFor(ref) && loader.mayAsk(typesName);
+        const want = (name: string, range: string | undefined): void => {
           if (set.packages.has(name)) {
             for (const r of roots) rootsOf.get(name)?.add(r);
-            continue;
+            return;
           }
           const entry = wanted.get(name);
           if (entry) for (const r of roots) entry.roots.add(r);
-          else wanted.set(name, { range: ranges[name], roots: new Set(roots) });
-        }
+          else wanted.set(name, { range, roots: new Set(roots) });
+        };
+        if (ranges[ref] !== undefined || ref === '@types/node') {
+          if (loader.mayAsk(ref)) want(ref, ranges[ref]);
+          // A package and its @types both listed (`chai` and `@types/chai` in vitest's tree): an
+          // install has both, and the types come from the second when the first has none.
+          if (typesListed && !set.packages.has(typesName)) companions.set(typesName, { base: ref, range: ranges[typesName], roots: new Set(roots) });
+        } else if (typesListed) want(typesName, ranges[typesName]);
       }
     }
-    await ordered([...wanted], async ([name, { range, roots }]) => {
+    const fetchOne = async ([name, { range, roots }]: [string, { range: string | undefined; roots: Set<string> }]): Promise<() => void> => {
       const wantedRange = range?.startsWith('npm:') ? undefined : range;
       // What the lockfile holds is what an install puts in for a dependency's dependency.
       const pinned = (locked.get(name) ?? []).filter((v) => semver.valid(v) && (!wantedRange || semver.satisfies(v, wantedRange, { includePrerelease: true })));
@@ -386,7 +388,15 @@ export async function loadDeclarations(
       }
       const pkg = await loader.load(name, version);
       return () => (typeof pkg === 'string' ? lost(roots, name, pkg) : add(pkg, roots));
-    });
+    };
+    await ordered([...wanted], fetchOne);
+    await ordered(
+      [...companions].filter(([name, { base }]) => {
+        const loaded = set.packages.get(base);
+        return !wanted.has(name) && !set.packages.has(name) && (!loaded || !hasOwnTypes(loaded.files));
+      }),
+      fetchOne,
+    );
   }
   return set;
 }

@@ -84,7 +84,9 @@ export function effectiveOptions(project: TypeScript.CompilerOptions | undefined
     resolveJsonModule: true,
     // TypeScript 6 deprecates options older projects still set (baseUrl, node10): they still apply.
     ignoreDeprecations: '6.0',
-    types: project.types ?? types,
+    // The project's `types` plus every @types package in the program: a global one adds names
+    // only (never takes one away), and a dependency's declarations may lean on its globals (Chai).
+    types: [...new Set([...(project.types ?? []), ...types])],
   };
 }
 
