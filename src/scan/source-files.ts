@@ -29,7 +29,8 @@ const SKIPPED_DIRS: ReadonlySet<string> = new Set([
  * Test fixture trees: inputs for a test, often broken or unresolvable on purpose, never code the
  * project installs dependencies for (knip and eslint leave them out of the project's own code
  * the same way). They are not read; a project that wants one read lists its files in a config of
- * its own. `cases` counts only inside a test directory (`test/cases/`), where it means fixtures.
+ * its own. `cases` (and `configCases`, `hot-cases`…) counts only right inside a test directory
+ * (`test/cases/`, `test/configCases/`), where it means fixtures.
  */
 const FIXTURE_DIRS: ReadonlySet<string> = new Set(['__fixtures__', '__testfixtures__', '__snapshots__', 'fixtures', 'fixture', 'test-fixtures']);
 const TEST_DIRS: ReadonlySet<string> = new Set(['test', 'tests', '__tests__', 'spec', 'specs']);
@@ -37,7 +38,12 @@ const TEST_DIRS: ReadonlySet<string> = new Set(['test', 'tests', '__tests__', 's
 /** Whether a directory (root-relative, forward slashes) is, or lies inside, a test fixture tree. */
 export function isFixtureDir(rel: string): boolean {
   const parts = rel.split('/');
-  return parts.some((part, i) => FIXTURE_DIRS.has(part.toLowerCase()) || (part.toLowerCase() === 'cases' && i > 0 && TEST_DIRS.has((parts[i - 1] ?? '').toLowerCase())));
+  return parts.some((part, i) => FIXTURE_DIRS.has(part.toLowerCase()) || (i > 0 && TEST_DIRS.has((parts[i - 1] ?? '').toLowerCase()) && isCasesDir(part)));
+}
+
+/** `cases`, or a kind of cases in camel or kebab case (`configCases`, `hotCases`, `watch-cases`). */
+function isCasesDir(part: string): boolean {
+  return part.toLowerCase() === 'cases' || /[a-z0-9](Cases|[-_]cases)$/.test(part);
 }
 
 // Declaration files describe code elsewhere; `foo.d.css.ts` is TypeScript's arbitrary-extension form.
