@@ -18,7 +18,8 @@ import type { Finding } from '../model/finding.js';
 import { listSourceFiles } from '../scan/source-files.js';
 import { VERSION } from '../version.js';
 
-const FORMAT = 'members-v1';
+// Bump when the member check's verdicts change: the package version alone does not change between builds.
+const FORMAT = 'members-v2';
 const TS_VERSION = (createRequire(import.meta.url)('typescript/package.json') as { version: string }).version;
 
 export interface ResultKeyInput {
