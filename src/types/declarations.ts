@@ -10,6 +10,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import semver from 'semver';
+import validateName from 'validate-npm-package-name';
 import { resolveVersion } from '../checks/resolve-version.js';
 import type { Lookup, PackageFacts } from '../model/facts.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -58,6 +59,7 @@ export interface DeclarationSet {
 }
 
 const FORMAT = 'decl-v4';
+const validForNewPackages = (name: string): boolean => validateName(name).validForNewPackages;
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** The closure stops here: a declaration graph this large is not an assistant's snippet. */
 const MAX_PACKAGES = 300;
@@ -233,10 +235,14 @@ function referencedPackages(pkg: LoadedPackage): Set<string> {
   return names;
 }
 
-function dependencyRanges(pkg: LoadedPackage): Record<string, string> {
+function dependencyRanges(pkg: LoadedPackage, locked: Map<string, string[]>): Record<string, string> {
   try {
     const manifest = JSON.parse(pkg.files.get('package.json') ?? '{}') as Record<string, Record<string, string> | undefined>;
-    return { ...manifest.peerDependencies, ...manifest.optionalDependencies, ...manifest.dependencies };
+    const meta = (manifest.peerDependenciesMeta ?? {}) as unknown as Record<string, { optional?: unknown } | undefined>;
+    // An optional peer is installed only when the project installs it: no install brings one
+    // in for the package (drizzle-orm lists a dozen database drivers), so neither does the check.
+    const peers = Object.fromEntries(Object.entries(manifest.peerDependencies ?? {}).filter(([name]) => meta[name]?.optional !== true || locked.has(name)));
+    return { ...peers, ...manifest.optionalDependencies, ...manifest.dependencies };
   } catch {
     return {};
   }
@@ -313,6 +319,11 @@ export async function loadDeclarations(
         set.sources.set(name, { kind: 'none', reason: `${typesName} was not asked for: ${name} comes from its own registry, and its @types name would leak to another` });
         return () => add(own, name);
       }
+      if (!typesVersion && !validForNewPackages(typesName)) {
+        // `@types/JSONStream`: DefinitelyTyped can publish no name with capitals, so there is none to ask for.
+        set.sources.set(name, { kind: 'none', reason: `no ${typesName}: a name with capitals cannot be published` });
+        return () => add(own, name);
+      }
       if (!typesVersion) {
         const lookup = await loader.lookup(typesName);
         // A registry that did not answer about @types/x is not "there is no @types/x".
@@ -354,7 +365,7 @@ export async function loadDeclarations(
     /** `@types/x` listed beside `x`: wanted only if `x` turns out to have no declarations of its own. */
     const companions = new Map<string, { base: string; range: string | undefined; roots: Set<string> }>();
     for (const pkg of level) {
-      const ranges = dependencyRanges(pkg);
+      const ranges = dependencyRanges(pkg, locked);
       const roots = rootsOf.get(pkg.name) ?? new Set<string>();
       for (const ref of referencedPackages(pkg)) {
         const typesName = typesPackageName(ref);

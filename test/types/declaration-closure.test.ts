@@ -1,0 +1,51 @@
+/**
+ * What the declaration closure asks for: only what an install of the project would put in
+ * node_modules, and never a name no registry can hold.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistryClient } from '../../src/registry/client.js';
+import { DeclarationLoader, loadDeclarations } from '../../src/types/declarations.js';
+import { writeTree } from '../helpers/fixture.js';
+import { publish } from '../helpers/publish.js';
+import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+
+const mock = createMockRegistry();
+beforeAll(() => mock.listen());
+afterEach(() => mock.reset());
+afterAll(() => mock.close());
+
+const json = (x: object) => JSON.stringify(x);
+const asked = (): string[] => mock.seen.map((r) => decodeURIComponent(r.path)).sort();
+
+async function load(imported: Record<string, string>, locked: Record<string, string[]> = {}) {
+  const root = await writeTree({ 'package.json': json({ name: 'app' }) });
+  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, retries: 0, timeout: 5000 });
+  return loadDeclarations(new DeclarationLoader(client), new Map(Object.entries(imported)), new Map(), new Map(Object.entries(locked)));
+}
+
+describe('the declaration closure', () => {
+  it('leaves out an optional peer the project does not install, and takes one it does', async () => {
+    publish(mock, 'orm', {
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts', peerDependencies: { driver: '*', core: '^1.0.0' }, peerDependenciesMeta: { driver: { optional: true } } }),
+        'index.d.ts': "import type { D } from 'driver';\nimport type { C } from 'core';\nexport declare function db(d?: D, c?: C): void;\n",
+      },
+    });
+    publish(mock, 'core', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface C { c: 1 }\n' } });
+    publish(mock, 'driver', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface D { d: 1 }\n' } });
+    const without = await load({ orm: '1.0.0' });
+    expect([...without.packages.keys()].sort()).toEqual(['core', 'orm']);
+    expect(asked().filter((p) => p.startsWith('/driver'))).toEqual([]);
+    expect(without.unknown.size).toBe(0);
+    const withDriver = await load({ orm: '1.0.0' }, { driver: ['1.0.0'] });
+    expect([...withDriver.packages.keys()].sort()).toEqual(['core', 'driver', 'orm']);
+  });
+
+  it('never asks for an @types name with capitals, and calls the package untyped, not unknown', async () => {
+    publish(mock, 'JSONStream', { '1.3.5': { 'package.json': json({ main: 'index.js' }), 'index.js': 'exports.parse = () => {};\n' } });
+    const set = await load({ JSONStream: '1.3.5' });
+    expect(asked().filter((p) => p.includes('@types'))).toEqual([]);
+    expect(set.sources.get('JSONStream')).toMatchObject({ kind: 'none' });
+    expect(set.sources.get('JSONStream')).not.toHaveProperty('unknown');
+  });
+});
