@@ -23,7 +23,13 @@ const SKIPPED_DIRS: ReadonlySet<string> = new Set([
   '.turbo',
   '.vercel',
   '.cache',
+  // Yarn's own release, plugins and offline cache, committed by Yarn 2+ projects: the package
+  // manager's code, not the project's.
+  '.yarn',
 ]);
+
+/** Files a package manager writes (Yarn's Plug'n'Play resolver): generated, not written by anyone. */
+const GENERATED_FILES: ReadonlySet<string> = new Set(['.pnp.cjs', '.pnp.js', '.pnp.loader.mjs']);
 
 /**
  * Test fixture trees: inputs for a test, often broken or unresolvable on purpose, never code the
@@ -195,7 +201,7 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], found: Wal
       }
       if (SKIPPED_DIRS.has(entry.name) || configured?.ignores(`${rel}/`) || isIgnored(here, `${rel}/`) || isFixtureDir(rel)) continue;
       subdirs.push(walk(root, rel, here, found));
-    } else if (isFile && isSourceFile(entry.name) && !configured?.ignores(rel) && !isIgnored(here, rel)) {
+    } else if (isFile && isSourceFile(entry.name) && !GENERATED_FILES.has(entry.name) && !configured?.ignores(rel) && !isIgnored(here, rel)) {
       files.push(rel);
     }
   }

@@ -115,6 +115,19 @@ describe('listSourceFiles', () => {
   });
 });
 
+describe('package manager files', () => {
+  it("leaves out Yarn's committed release and Plug'n'Play files, which no one wrote", async () => {
+    const root = await writeTree({
+      '.yarn/releases/yarn-4.4.1.cjs': 'module.exports = 1;',
+      '.yarn/plugins/@yarnpkg/plugin-x.cjs': 'module.exports = 1;',
+      '.pnp.cjs': 'require("zlib");',
+      '.pnp.loader.mjs': 'import fs from "fs";',
+      'src/a.ts': '',
+    });
+    expect((await listSourceFiles(root)).files).toEqual(['src/a.ts']);
+  });
+});
+
 describe('isFixtureDir', () => {
   it.each([
     ['test/fixtures', true],
