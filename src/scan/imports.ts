@@ -116,12 +116,14 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     return { raw: imports, read: true, errors };
   };
   const results = await mapBounded(listed.files, READ_CONCURRENCY, readOne);
+  const inputs = snapshotInputs(listed.files, results, listed.snapshotDirs ?? []);
 
   const imports: ImportSite[] = [];
   const warnings: InputError[] = [...configWarnings];
   let sourceFiles = 0;
   results.forEach((result, i) => {
     const file = listed.files[i] as string;
+    if (inputs.has(file)) return;
     if (result.read) sourceFiles++;
     errors.push(...result.errors);
     warnings.push(...(result.warnings ?? []));
@@ -150,6 +152,35 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   imports.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   errors.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { imports, errors, ...(warnings.length ? { warnings } : {}), sourceFiles };
+}
+
+const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/i;
+
+/**
+ * Inputs of snapshot tests (a formatter's or compiler's test cases: `tests/format/x/input.js`
+ * beside `format.test.js` and `__snapshots__/`): files in a directory holding `__snapshots__`
+ * that are not test files and that no file imports. A test reads them as data, often broken on
+ * purpose; nothing installs their dependencies. A helper a test imports stays code.
+ */
+function snapshotInputs(files: readonly string[], results: readonly FileResult[], snapshotDirs: readonly string[]): Set<string> {
+  const inputs = new Set<string>();
+  if (snapshotDirs.length === 0) return inputs;
+  const dirs = new Set(snapshotDirs);
+  const dirOf = (file: string): string => (file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '');
+  const candidates = files.filter((file) => dirs.has(dirOf(file)) && !TEST_FILE.test(file));
+  if (candidates.length === 0) return inputs;
+  const imported = new Set<string>();
+  results.forEach((result, i) => {
+    const from = dirOf(files[i] as string);
+    for (const raw of result.raw) {
+      if (!raw.specifier.startsWith('.')) continue;
+      const target = path.posix.normalize(path.posix.join(from, raw.specifier));
+      imported.add(target);
+      imported.add(target.replace(/\.[cm]?[jt]sx?$/, ''));
+    }
+  });
+  for (const file of candidates) if (!imported.has(file) && !imported.has(file.replace(/\.[cm]?[jt]sx?$/, '')) && !imported.has(dirOf(file))) inputs.add(file);
+  return inputs;
 }
 
 /**

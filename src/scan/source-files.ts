@@ -81,9 +81,12 @@ export interface SourceFileList {
   manifests: string[];
   /** `node_modules` directories where no install puts one (no package.json beside them). */
   committedModules: CommittedModules[];
+  /** Directories holding a `__snapshots__` directory (root-relative), where snapshot tests keep their inputs. */
+  snapshotDirs?: string[];
 }
 
 interface Walk {
+  snapshotDirs: string[];
   files: string[];
   errors: InputError[];
   manifests: string[];
@@ -98,7 +101,7 @@ interface Walk {
 export async function listSourceFiles(root: string, ignorePaths: readonly string[] = []): Promise<SourceFileList> {
   // Apart from .gitignore's scopes: no `!pattern` in a .gitignore brings these back.
   const configured = ignorePaths.length ? ignore().add([...ignorePaths]) : undefined;
-  const found: Walk = { files: [], errors: [], manifests: [], committedModules: [], real: new Set(), links: [], ...(configured ? { configured } : {}) };
+  const found: Walk = { files: [], errors: [], manifests: [], committedModules: [], snapshotDirs: [], real: new Set(), links: [], ...(configured ? { configured } : {}) };
   await walk(root, '', [], found);
   // Linked directories (`src/shared -> ../../shared`) are followed once the real tree is read, in
   // name order, each real directory once: a link back up (a loop) or to a directory already read
@@ -111,7 +114,8 @@ export async function listSourceFiles(root: string, ignorePaths: readonly string
   found.manifests.sort(compareStrings);
   found.committedModules.sort((a, b) => compareStrings(a.dir, b.dir));
   found.errors.sort((a, b) => compareStrings(a.file, b.file));
-  return { files: found.files, errors: found.errors, manifests: found.manifests, committedModules: found.committedModules };
+  found.snapshotDirs.sort(compareStrings);
+  return { files: found.files, errors: found.errors, manifests: found.manifests, committedModules: found.committedModules, ...(found.snapshotDirs.length ? { snapshotDirs: found.snapshotDirs } : {}) };
 }
 
 /** The package names a node_modules directory holds (`name`, `@scope/name`). */
@@ -158,6 +162,7 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], found: Wal
 
   const subdirs: Promise<void>[] = [];
   const hasManifest = entries.some((e) => e.name === 'package.json' && !e.isDirectory());
+  if (entries.some((e) => e.name === '__snapshots__' && e.isDirectory())) found.snapshotDirs.push(dir);
   if (hasManifest && dir !== '' && !found.configured?.ignores(join(dir, 'package.json')) && !isIgnored(here, join(dir, 'package.json'))) found.manifests.push(join(dir, 'package.json'));
   for (const entry of entries) {
     const rel = join(dir, entry.name);

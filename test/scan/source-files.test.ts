@@ -145,3 +145,19 @@ describe('isFixtureDir', () => {
     expect(isFixtureDir(dir)).toBe(expected);
   });
 });
+
+describe('snapshot test inputs', () => {
+  it('a file beside __snapshots__ that no test imports is test data: its imports and syntax errors do not count', async () => {
+    const { scanImports } = await import('../../src/scan/imports.js');
+    const root = await writeTree({
+      'tests/format/jsx/format.test.js': "import { run } from '../../run.js';\nimport helper from './helper.js';\nrun(import.meta);\n",
+      'tests/format/jsx/__snapshots__/format.test.js.snap': 'exports[`a`] = `x`;',
+      'tests/format/jsx/input.js': "import React from 'react';\nimport x from 'foo';\n<div>{</div>\n",
+      'tests/format/jsx/helper.js': "import chalk from 'chalk';\nexport default 1;\n",
+      'src/a.js': "import lodash from 'lodash';\n",
+    });
+    const scan = await scanImports(root, { isLocalPackage: () => false });
+    expect(scan.imports.map((i) => `${i.file} ${i.packageName}`)).toEqual(['src/a.js lodash', 'tests/format/jsx/helper.js chalk']);
+    expect(scan.errors).toEqual([]);
+  });
+});
