@@ -153,6 +153,9 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
       let of: 'module' | 'value' = 'module';
       if (isModule) {
         specifier = ts.isStringLiteralLike(node) ? node.text : undefined;
+        // `npm:x@1` (Deno, Bun) names the package itself; the compiler here resolves no such
+        // scheme, so nothing can be said about it from a failed resolution.
+        if (specifier && /^[a-z][a-z0-9+.-]*:/i.test(specifier)) continue;
         code = 'SUBPATH_NOT_FOUND';
       } else if (isExport) {
         specifier = enclosingModuleSpecifier(node);

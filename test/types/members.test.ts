@@ -88,6 +88,15 @@ describe('invented members against bundled declarations', () => {
     ]);
   });
 
+  it('an npm: specifier (Deno) is the package, not a subpath it lacks', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const { rows } = await check({
+      'package.json': pkgJson({ name: 'app', dependencies: { db: '^1.0.0' } }),
+      'src/a.ts': "import { connect } from 'npm:db@^1.0.0';\nconnect('x');\n",
+    });
+    expect(rows).toEqual([]);
+  });
+
   it('the version the lockfile pins: a member added in 2.0.0 is invented at 1.0.0', async () => {
     publish(mock, 'db', { '1.0.0': DB, '2.0.0': { ...DB, 'index.d.ts': `${DB['index.d.ts']}\nexport declare function migrate(): void;` } });
     const files = {
