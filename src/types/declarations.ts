@@ -1,42 +1,15 @@
 /**
  * Type declarations of the packages a project imports, at the versions it would install: the
  * package's own, else `@types/<name>`, plus every package those declarations import (found by
- * pre-processing them, so the compiler host never waits on the network). Read from tarballs in
- * memory and cached on disk by registry, name and version (published versions never change).
+ * pre-processing them, so the compiler host never waits on the network). One package's fetch and
+ * cache are declaration-loader.ts; this is the closure over them.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { builtinModules, createRequire } from 'node:module';
-import path from 'node:path';
 import semver from 'semver';
 import validateName from 'validate-npm-package-name';
-import { resolveVersion } from '../checks/resolve-version.js';
-import type { Lookup, PackageFacts } from '../model/facts.js';
-import type { RegistryClient } from '../registry/client.js';
-import type * as TypeScript from 'typescript';
-import { packageNameOf } from '../scan/specifiers.js';
-import { type RuntimeNames, isRuntimeNames, scanRuntimeFile } from './runtime-names.js';
-import { readTarballFiles } from './tarball-files.js';
-import { sweepStaleTemps } from '../registry/stale-temps.js';
+import type { PackageFacts } from '../model/facts.js';
+import { DeclarationLoader, type LoadedPackage, referencedPackages, typesPackageName } from './declaration-loader.js';
 
-// The compiler is needed only to pre-process declarations fetched in this run; cached packages
-// carry their references, so a run whose member results are cached never loads it.
-let tsModule: typeof TypeScript | undefined;
-const loadTs = (): typeof TypeScript => (tsModule ??= createRequire(import.meta.url)('typescript') as typeof TypeScript);
-
-export interface LoadedPackage {
-  name: string;
-  version: string;
-  /** Declarations and package.json files, by path in the package. */
-  files: Map<string, string>;
-  /** Every file path of the package (JavaScript included, contents not kept). */
-  paths: string[];
-  /** Bare package names its declarations import or reference, once computed. */
-  refs?: string[];
-  /** What its JavaScript defines, file by file (runtime-names.ts); absent when not known. */
-  runtime?: RuntimeNames;
-}
+export { DeclarationLoader, type LoadedPackage, typesPackageName };
 
 /**
  * `none` with `unknown`: the declarations could not be fetched or read (an unknown, never
@@ -58,14 +31,10 @@ export interface DeclarationSet {
   incomplete: Map<string, Map<string, string>>;
 }
 
-const FORMAT = 'decl-v4';
 const validForNewPackages = (name: string): boolean => validateName(name).validForNewPackages;
-const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** The closure stops here: a declaration graph this large is not an assistant's snippet. */
 const MAX_PACKAGES = 300;
 
-/** `@types/` name for a package, as DefinitelyTyped mangles scoped names. */
-export const typesPackageName = (name: string): string => `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
 
 /**
  * Whether a package's main entry has its own declarations (types/typings, typesVersions, a
@@ -110,130 +79,7 @@ export function pickTypesVersion(facts: PackageFacts, forVersion: string | undef
   return facts.distTags.latest ?? semver.maxSatisfying(versions, '*') ?? undefined;
 }
 
-export class DeclarationLoader {
-  readonly #client: RegistryClient;
-  readonly #cacheDir: string | undefined;
-  readonly #loaded = new Map<string, Promise<LoadedPackage | string>>();
-  readonly #lookups = new Map<string, Promise<Lookup>>();
 
-  readonly #private: (name: string) => boolean;
-
-  /** `isPrivate`: names no registry may be asked about (the configuration's internal scopes). */
-  constructor(client: RegistryClient, cacheDir?: string, isPrivate: (name: string) => boolean = () => false) {
-    this.#client = client;
-    this.#cacheDir = cacheDir;
-    this.#private = isPrivate;
-  }
-
-  /** Whether `name` may be looked up at all. */
-  mayAsk(name: string): boolean {
-    return !this.#private(name);
-  }
-
-  /**
-   * Whether `@types/<name>` may be looked up. A package routed to its own registry
-   * (`@corp:registry`) would otherwise have its private name sent, mangled, to the registry
-   * @types come from: that is allowed only when it is the package's own registry. Names of the
-   * default registry are public already.
-   */
-  mayAskTypesFor(name: string): boolean {
-    const typesName = typesPackageName(name);
-    if (!this.mayAsk(name) || !this.mayAsk(typesName)) return false;
-    const home = this.#client.registryFor(name);
-    return home === this.#client.registryFor('depverify-probe') || home === this.#client.registryFor(typesName);
-  }
-
-  lookup(name: string): Promise<Lookup> {
-    let pending = this.#lookups.get(name);
-    if (!pending) this.#lookups.set(name, (pending = this.#client.lookup(name)));
-    return pending;
-  }
-
-  /** The version `range` resolves to (latest without one), or why not (`unknown`: the registry gave no answer). */
-  async pick(name: string, range: string | undefined): Promise<string | { reason: string; unknown?: true }> {
-    const lookup = await this.lookup(name);
-    if (lookup.state === 'unknown') return { reason: `${name}: ${lookup.reason}`, unknown: true };
-    if (lookup.state !== 'found') return { reason: `${name} does not exist` };
-    const resolution = resolveVersion(lookup.facts, { name, source: 'manifest', locations: [], ...(range ? { wanted: range } : {}) });
-    return resolution.ok ? resolution.version : { reason: `no version of ${name} matches ${range}` };
-  }
-
-  /** Declaration files and package.json of `name@version`, or why they could not be had (always an unknown). */
-  load(name: string, version: string): Promise<LoadedPackage | string> {
-    const key = `${name}@${version}`;
-    let pending = this.#loaded.get(key);
-    if (!pending) this.#loaded.set(key, (pending = this.#load(name, version)));
-    return pending;
-  }
-
-  async #load(name: string, version: string): Promise<LoadedPackage | string> {
-    const file = this.#cacheDir ? this.#cacheFile(name, version) : undefined;
-    if (file) {
-      try {
-        const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, string>; paths: string[]; refs: string[]; runtime?: RuntimeNames };
-        // A damaged entry (any field of the wrong shape) is fetched again rather than trusted.
-        const strings = (xs: unknown): boolean => Array.isArray(xs) && xs.every((x) => typeof x === 'string');
-        const files = stored.files as unknown;
-        const filesOk = typeof files === 'object' && files !== null && !Array.isArray(files) && Object.values(files).every((t) => typeof t === 'string');
-        const runtimeOk = stored.runtime === undefined || isRuntimeNames(stored.runtime);
-        if (filesOk && strings(stored.paths) && strings(stored.refs) && runtimeOk) {
-          return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths, refs: stored.refs, ...(stored.runtime ? { runtime: stored.runtime } : {}) };
-        }
-      } catch {
-        // Not cached yet, or damaged: fetched again.
-      }
-    }
-    if (!this.#client.tarball) return 'this registry client cannot fetch tarballs';
-    const answer = await this.#client.tarball(name, version);
-    if (answer.state !== 'ok') return answer.reason;
-    const runtime: RuntimeNames = { files: {} };
-    const read = await readTarballFiles(answer.data, undefined, undefined, {
-      match: (p) => /\.[cm]?js$/.test(p),
-      maxFileBytes: 4 * 1024 * 1024,
-      onFile: (p, text) => void (runtime.files[p] = scanRuntimeFile(p, text)),
-    });
-    if (!read.ok) return `tarball of ${name}@${version}: ${read.reason}`;
-    const loaded: LoadedPackage = { name, version, files: read.files, paths: read.paths, runtime };
-    loaded.refs = [...referencedPackages(loaded)];
-    if (file) {
-      const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      try {
-        await mkdir(path.dirname(file), { recursive: true });
-        await sweepStaleTemps(path.dirname(file));
-        await writeFile(temp, JSON.stringify({ integrity: answer.integrity, files: Object.fromEntries(read.files), paths: read.paths, refs: loaded.refs, runtime }));
-        await rename(temp, file);
-      } catch {
-        await rm(temp, { force: true });
-      }
-    }
-    return loaded;
-  }
-
-  #cacheFile(name: string, version: string): string {
-    const registry = createHash('sha256').update(this.#client.registryFor(name)).digest('hex').slice(0, 16);
-    return path.join(this.#cacheDir!, FORMAT, registry, `${encodeURIComponent(name)}@${encodeURIComponent(version)}.json`);
-  }
-}
-
-/** Bare package names a package's declarations import or reference (`/// <reference types>`). */
-function referencedPackages(pkg: LoadedPackage): Set<string> {
-  if (pkg.refs) return new Set(pkg.refs);
-  const names = new Set<string>();
-  for (const [file, text] of pkg.files) {
-    if (!/\.d\.[mc]?ts$/.test(file)) continue;
-    const info = loadTs().preProcessFile(text, true, true);
-    for (const ref of [...info.importedFiles, ...info.typeReferenceDirectives]) {
-      const spec = ref.fileName;
-      if (spec.startsWith('.') || spec.startsWith('/')) continue;
-      if (BUILTINS.has(spec) || spec === 'node') names.add('@types/node');
-      else {
-        const name = packageNameOf(spec);
-        if (name && name !== pkg.name) names.add(name);
-      }
-    }
-  }
-  return names;
-}
 
 function dependencyRanges(pkg: LoadedPackage, locked: Map<string, string[]>): Record<string, string> {
   try {
