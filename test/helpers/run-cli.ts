@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -25,7 +25,9 @@ export interface CliRunOptions {
 
 /** Run bin/depverify.js as a user would, with msw answering in the child and no colour. */
 /** The command line and environment of a hermetic child: msw preloaded, no user or global npmrc. */
-export async function childProcess(options: CliRunOptions = {}): Promise<{ execArgv: string[]; bin: string; env: Record<string, string>; log: string }> {
+export async function childProcess(
+  options: CliRunOptions = {},
+): Promise<{ execArgv: string[]; bin: string; env: Record<string, string>; log: string; scratch: string }> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'depverify-cli-'));
   const fixturesFile = path.join(scratch, 'fixtures.json');
   const log = path.join(scratch, 'requests.log');
@@ -43,7 +45,7 @@ export async function childProcess(options: CliRunOptions = {}): Promise<{ execA
     DEPVERIFY_TEST_LOG: log,
     ...options.env,
   };
-  return { execArgv: ['--import', preload], bin: path.join(repoRoot, 'bin/depverify.js'), env, log };
+  return { execArgv: ['--import', preload], bin: path.join(repoRoot, 'bin/depverify.js'), env, log, scratch };
 }
 
 export async function readRequests(log: string): Promise<Array<{ host: string; name: string }>> {
@@ -54,7 +56,7 @@ export async function readRequests(log: string): Promise<Array<{ host: string; n
 }
 
 export async function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
-  const { execArgv, bin, env, log } = await childProcess(options);
+  const { execArgv, bin, env, log, scratch } = await childProcess(options);
   // The child registry serves JSON, not tarballs: member checks are tested in test/types with msw
   // in process, and left out here unless a test asks for them.
   const argv = options.types ? args : [...args, '--no-types'];
@@ -64,5 +66,8 @@ export async function runCli(args: string[], options: CliRunOptions = {}): Promi
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr, requests: await readRequests(log) };
+  const requests = await readRequests(log);
+  // The scratch home holds only the run's cache and logs: do not leave one per test in the temp dir.
+  await rm(scratch, { recursive: true, force: true });
+  return { code, stdout, stderr, requests };
 }
