@@ -254,8 +254,8 @@ function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScrip
 }
 
 /**
- * Whether the module `specifier` resolves to from `from` re-exports (`export * from`, `export {…}
- * from`), directly or through its own files, a module the program could not resolve.
+ * Whether the module `specifier` resolves to from `from` re-exports everything (`export * from`) of
+ * a module the program could not resolve, directly or through its own files.
  */
 function reexportsUnresolved(checker: TypeScript.TypeChecker, node: TypeScript.Node): boolean {
   let literal: TypeScript.Expression | undefined;
@@ -274,7 +274,9 @@ function reexportsUnresolved(checker: TypeScript.TypeChecker, node: TypeScript.N
     if (seen.has(sf.fileName)) continue;
     seen.add(sf.fileName);
     for (const statement of sf.statements) {
-      if (!ts.isExportDeclaration(statement) || !statement.moduleSpecifier) continue;
+      // Only `export * from` can hide a name: `export { a } from` and `export * as ns from` list
+      // theirs whether or not the module resolves.
+      if (!ts.isExportDeclaration(statement) || !statement.moduleSpecifier || statement.exportClause) continue;
       const symbol = checker.getSymbolAtLocation(statement.moduleSpecifier);
       if (!symbol) return true;
       const target = symbol.declarations?.find(ts.isSourceFile);

@@ -19,7 +19,7 @@ import { listSourceFiles } from '../scan/source-files.js';
 import { VERSION } from '../version.js';
 
 // Bump when the member check's verdicts change: the package version alone does not change between builds.
-const FORMAT = 'members-v3';
+export const MEMBER_RESULTS_FORMAT = 'members-v4';
 const TS_VERSION = (createRequire(import.meta.url)('typescript/package.json') as { version: string }).version;
 
 export interface ResultKeyInput {
@@ -68,7 +68,7 @@ export async function resultKey(input: ResultKeyInput): Promise<ResultKey | unde
   const fingerprint = await sourceFingerprint(input.root);
   if (!fingerprint) return undefined;
   const parts = {
-    format: FORMAT,
+    format: MEMBER_RESULTS_FORMAT,
     depverify: VERSION,
     typescript: TS_VERSION,
     fingerprint: fingerprint.hash,
@@ -85,7 +85,7 @@ export class MemberResultCache {
 
   constructor(cacheDir: string, root: string) {
     const project = createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 24);
-    this.#file = path.join(cacheDir, FORMAT, `${project}.json`);
+    this.#file = path.join(cacheDir, MEMBER_RESULTS_FORMAT, `${project}.json`);
   }
 
   /**

@@ -204,4 +204,20 @@ describe('generated code', () => {
     expect(rows).toEqual([['TYPES_UNAVAILABLE', 'info', '@gen/client', 'generated', 'src/a.ts', 1]]);
     expect(report.findings.some((f) => f.severity === 'error')).toBe(false);
   });
+
+  it('named re-exports from a module not in the program still name every export: a missing one is INVENTED', async () => {
+    // `export { a, b } from 'dep'` lists its names whether or not `dep` resolves; only `export *`
+    // from a missing module can hide one.
+    publish(mock, 'runner', {
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts': "export { startVitest, type TestProject } from 'not-in-program';\nexport declare const version: string;\n",
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { runner: '^1.0.0' } }),
+      'src/a.ts': "import type { GlobalSetupContext } from 'runner';\nimport { version } from 'runner';\nexport const v: GlobalSetupContext | string = version;\n",
+    });
+    expect(rows).toEqual([['INVENTED_EXPORT', 'error', 'runner', 'GlobalSetupContext', 'src/a.ts', 1]]);
+  });
 });
