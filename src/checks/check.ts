@@ -3,7 +3,7 @@ import type { Finding } from '../model/finding.js';
 import type { Lookup, SigningKeys } from '../model/facts.js';
 import type { PackageRequest } from '../model/request.js';
 import type { ProjectScan } from '../model/references.js';
-import type { DepverifyConfig } from '../scan/config.js';
+import type { DepverifyConfig } from '../config/config.js';
 
 export interface Suggestion {
   name: string;

@@ -1,6 +1,6 @@
 import { CODE_INFO } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
-import { matchesPackagePattern } from '../scan/config.js';
+import { matchesPackagePattern } from '../config/config.js';
 import { definePackageCheck } from './check.js';
 import { resolveVersion } from './resolve-version.js';
 

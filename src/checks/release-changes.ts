@@ -2,7 +2,7 @@ import { CODE_INFO } from '../model/codes.js';
 import type { PackageFacts } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
 import type { PackageRequest } from '../model/request.js';
-import { matchesPackagePattern } from '../scan/config.js';
+import { matchesPackagePattern } from '../config/config.js';
 import { definePackageCheck } from './check.js';
 import { previousRelease } from './previous-release.js';
 import { resolveVersion } from './resolve-version.js';

@@ -2,7 +2,7 @@ import type { SquatCandidate, SquatRule } from '../data/typosquat.js';
 import type { PackageFacts } from '../model/facts.js';
 import { type Finding, type Severity, sortLocations } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
-import { matchesPackagePattern, type SquattingPolicy } from '../scan/config.js';
+import { matchesPackagePattern, type SquattingPolicy } from '../config/config.js';
 import { definePackageCheck, type PackageInput } from './check.js';
 import { replacementIn } from './replacement.js';
 import { resolveVersion } from './resolve-version.js';

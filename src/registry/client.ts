@@ -1,7 +1,7 @@
 import { createSecureContext } from 'node:tls';
 import pLimit from 'p-limit';
 import type { Lookup, SigningKeys } from '../model/facts.js';
-import { ConfigError } from '../scan/config.js';
+import { ConfigError } from '../config/config.js';
 import { distilPackument } from './distil.js';
 import { type CacheEntry, FactsCache, defaultCacheDir } from './facts-cache.js';
 import { fetchPackument } from './fetch-packument.js';

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { Location } from '../model/finding.js';
 import type { LockedPackage, ProjectScan } from '../model/references.js';
 import type { LockfileChanges } from '../model/report.js';
-import { ConfigError } from './config.js';
+import { ConfigError } from '../config/config.js';
 import { LOCKFILE_READERS } from './lockfile.js';
 import { readManifest } from './manifest.js';
 

@@ -1,6 +1,6 @@
 import { COMMAND_LINE } from '../model/finding.js';
 import type { PackageRequest } from '../model/request.js';
-import { ConfigError } from './config.js';
+import { ConfigError } from '../config/config.js';
 import { classifySpec } from './spec.js';
 
 /**

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Lockfile, ProjectScan } from '../model/references.js';
-import type { DepverifyConfig } from './config.js';
+import type { DepverifyConfig } from '../config/config.js';
 import { scanImports } from './imports.js';
 import { readLockfile } from './lockfile.js';
 import { findManifests } from './manifest.js';

@@ -26,7 +26,7 @@ if (opts.child) {
   const start = performance.now();
   const { createPopularity } = await import(pathToFileURL(path.join(repoRoot, 'dist/popularity.js')).href);
   const { typosquatTargets } = await import(pathToFileURL(path.join(repoRoot, 'dist/checks/suspicious.js')).href);
-  const { parseConfig } = await import(pathToFileURL(path.join(repoRoot, 'dist/scan/config.js')).href);
+  const { parseConfig } = await import(pathToFileURL(path.join(repoRoot, 'dist/config/config.js')).href);
   const config = parseConfig({}, 'bench');
   const popularity = createPopularity({ minTargetDownloads: config.squatting.minTargetDownloads, memoDir });
   const context = { config, now: Date.now() };

@@ -5,7 +5,7 @@ import type { Lookup } from '../../src/model/facts.js';
 import type { PackageRequest } from '../../src/model/request.js';
 import type { PopularitySource } from '../../src/popularity.js';
 import { distilPackument } from '../../src/registry/distil.js';
-import type { DepverifyConfigInput } from '../../src/scan/config.js';
+import type { DepverifyConfigInput } from '../../src/config/config.js';
 import { checkContext, popularity } from '../helpers/model.js';
 import { REGISTRY, type VersionSpec, packument } from '../helpers/registry.js';
 
@@ -219,7 +219,7 @@ describe('newness and emptiness signals', () => {
 
 describe('squatting configuration and facts', () => {
   it('validates every key and rejects unknown ones', async () => {
-    const { parseConfig } = await import('../../src/scan/config.js');
+    const { parseConfig } = await import('../../src/config/config.js');
     const parsed = parseConfig({ squatting: { allow: ['@corp/*'], newPackageDays: 14, downloadsUrl: 'https://downloads.example.test/point/' } }, 'cfg');
     expect(parsed.squatting).toMatchObject({ allow: ['@corp/*'], newPackageDays: 14, popularityRatio: 100, downloadsUrl: 'https://downloads.example.test/point/' });
     for (const bad of [{ newPackageDays: -1 }, { fewVersions: 'two' }, { allow: 'x' }, { downloadsUrl: 'ftp://x' }, { typo: 1 }]) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FINDING_CODES, type FindingCode, type Severity } from '../model/finding.js';
-import { MAX_PROJECT_FILE_BYTES, readRegularFile } from './read-text.js';
-import { starPattern } from './wildcard.js';
+import { MAX_PROJECT_FILE_BYTES, readRegularFile } from '../scan/read-text.js';
+import { starPattern } from '../scan/wildcard.js';
 
 export type SeveritySetting = Severity | 'off';
 
