@@ -15,8 +15,8 @@ import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePatte
 import { readPnpmSupplyChainSettings } from './scan/pnpm-workspace.js';
 import { type ChangeSet, changedSince } from './scan/changed.js';
 import { scanProject } from './scan/project.js';
-import { parsePackageArg } from './scan/package-args.js';
-import { collectRequests } from './scan/requests.js';
+import { parsePackageArg } from './plan/package-args.js';
+import { collectRequests } from './plan/requests.js';
 import { applySeverities, buildReport } from './report/build.js';
 import { attachSigningKeys } from './verify-signing.js';
 import { VERSION } from './version.js';

@@ -2,7 +2,7 @@ import { CODE_INFO } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import { matchesPackagePattern } from '../config/config.js';
 import { definePackageCheck } from './check.js';
-import { resolveVersion } from './resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 
 const MINUTE = 60 * 1000;
 /** Without a configured minimum, a version younger than this is still worth a warning. */

@@ -5,7 +5,7 @@ import type { PackageRequest } from '../model/request.js';
 import { matchesPackagePattern } from '../config/config.js';
 import { definePackageCheck } from './check.js';
 import { previousRelease } from './previous-release.js';
-import { resolveVersion } from './resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 
 /** Each version the requests would install, with the requests that lead to it. */
 function installed(facts: PackageFacts, requests: PackageRequest[]): Map<string, PackageRequest[]> {

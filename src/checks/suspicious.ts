@@ -5,7 +5,7 @@ import { sanitize } from '../model/sanitize.js';
 import { matchesPackagePattern, type SquattingPolicy } from '../config/config.js';
 import { definePackageCheck, type PackageInput } from './check.js';
 import { replacementIn } from './replacement.js';
-import { resolveVersion } from './resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -1,4 +1,4 @@
-import { resolveVersion } from '../checks/resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
 import { type Finding, compareFindings, compareText, sortLocations } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
