@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ConfigError } from '../model/errors.js';
 import { FINDING_CODES, type FindingCode, type Severity } from '../model/finding.js';
 import { MAX_PROJECT_FILE_BYTES, readRegularFile } from '../scan/read-text.js';
 import { starPattern } from '../scan/wildcard.js';
@@ -99,9 +100,7 @@ export interface DepverifyConfigInput {
   installScripts?: { allow?: string[] };
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 const SEVERITY_SETTINGS = new Set<string>(['error', 'warning', 'info', 'off']);
 const KEYS = new Set(['ignore', 'severity', 'internalScopes', 'licenses', 'maintenance', 'squatting', 'lockfile', 'minimumReleaseAge', 'minimumReleaseAgeExclude', 'installScripts', '$schema']);

@@ -6,10 +6,10 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { ConfigError } from '../model/errors.js';
 import type { Location } from '../model/finding.js';
 import type { LockedPackage, ProjectScan } from '../model/references.js';
 import type { LockfileChanges } from '../model/report.js';
-import { ConfigError } from '../config/config.js';
 import { LOCKFILE_READERS } from './lockfile.js';
 import { readManifest } from './manifest.js';
 

@@ -39,14 +39,14 @@ export function readDenoScope(root: string): DenoScope {
       const rel = dir === '' ? name : `${dir}/${name}`;
       const abs = path.join(root, rel);
       if (!isFile(abs)) continue;
-      found = loadConfig(root, rel, abs, errors);
+      found = loadDenoConfig(root, rel, abs, errors);
       break;
     }
     if (found === null) {
       // Configs given with `deno test -c deno.<variant>.json`: their import maps together.
       const loaded = listVariants(path.join(root, dir)).flatMap((name) => {
         const rel = dir === '' ? name : `${dir}/${name}`;
-        return loadConfig(root, rel, path.join(root, rel), errors) ?? [];
+        return loadDenoConfig(root, rel, path.join(root, rel), errors) ?? [];
       });
       if (loaded.length > 0) {
         const imports = loaded.flatMap((c) => c.imports).sort((a, b) => b[0].length - a[0].length);
@@ -99,7 +99,7 @@ export function readDenoScope(root: string): DenoScope {
   };
 }
 
-function loadConfig(root: string, rel: string, abs: string, errors: InputError[]): DenoConfig | null {
+function loadDenoConfig(root: string, rel: string, abs: string, errors: InputError[]): DenoConfig | null {
   let parsed: unknown;
   try {
     const info = statSync(abs);
