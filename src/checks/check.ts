@@ -1,4 +1,4 @@
-import type { SquatCandidate } from '../data/typosquat.js';
+import type { SquatCandidate } from '../popularity/typosquat.js';
 import type { Finding } from '../model/finding.js';
 import type { Lookup, SigningKeys } from '../model/facts.js';
 import type { PackageRequest } from '../model/request.js';

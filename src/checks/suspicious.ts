@@ -1,4 +1,4 @@
-import type { SquatCandidate, SquatRule } from '../data/typosquat.js';
+import type { SquatCandidate, SquatRule } from '../popularity/typosquat.js';
 import type { PackageFacts } from '../model/facts.js';
 import { type Finding, type Severity, sortLocations } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';

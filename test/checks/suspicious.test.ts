@@ -3,7 +3,7 @@ import type { PackageInput } from '../../src/checks/check.js';
 import { checkSuspicious, type SquatSignal } from '../../src/checks/suspicious.js';
 import type { Lookup } from '../../src/model/facts.js';
 import type { PackageRequest } from '../../src/model/request.js';
-import type { PopularitySource } from '../../src/popularity.js';
+import type { PopularitySource } from '../../src/popularity/popularity.js';
 import { distilPackument } from '../../src/registry/distil.js';
 import type { DepverifyConfigInput } from '../../src/config/config.js';
 import { checkContext, popularity } from '../helpers/model.js';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Popularity } from './checks/index.js';
-import { DEFAULT_INDEX_FILE, loadPopularHead, loadPopularIndex, type PopularIndex } from './data/popular-index.js';
-import { buildSquatTargets, type SquatCandidate, type SquatTargets } from './data/typosquat.js';
-import type { DownloadsAnswer } from './registry/downloads.js';
+import type { Popularity } from '../checks/index.js';
+import { DEFAULT_INDEX_FILE, loadPopularHead, loadPopularIndex, type PopularIndex } from './popular-index.js';
+import { buildSquatTargets, type SquatCandidate, type SquatTargets } from './typosquat.js';
+import type { DownloadsAnswer } from './downloads.js';
 
 export interface PopularitySource extends Popularity {
   /** The whole index, loaded on first use; false when turned off or unreadable. */
