@@ -31,6 +31,9 @@ export interface Suggestion {
   distance?: number;
 }
 
+/** A suggestion as checks and reports carry it: the name and its downloads. */
+export type NameSuggestion = Pick<Suggestion, 'name' | 'downloads'>;
+
 export interface SuggestOptions {
   /** At most this many suggestions (default 3). */
   limit?: number;
