@@ -17,7 +17,7 @@ import { checkSuspicious, suspiciousQuestions } from './suspicious.js';
 import { checkUnlisted } from './unlisted.js';
 import { checkVersions } from './versions.js';
 
-export type { CheckContext, PackageCheck, PackageInput, Popularity, ProjectCheck, ProjectContext } from './check.js';
+export type { CheckContext, PackageCheck, PackageInput, Popularity, ProjectCheck } from './check.js';
 export { wantsDownloads } from './suspicious.js';
 
 /** Run in this order; findings are sorted afterwards, so the order only affects merging. */

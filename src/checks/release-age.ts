@@ -9,7 +9,7 @@ const MINUTE = 60 * 1000;
 const DEFAULT_WARN_MINUTES = 24 * 60;
 
 /** `90 minutes`, `5 hours`, `3 days`: the unit that reads best. */
-export function formatMinutes(minutes: number): string {
+function formatMinutes(minutes: number): string {
   const unit = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   if (minutes < 120) return unit(Math.max(0, Math.floor(minutes)), 'minute');
   if (minutes < 48 * 60) return unit(Math.floor(minutes / 60), 'hour');

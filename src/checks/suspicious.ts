@@ -35,7 +35,10 @@ const RULE_TEXT: Record<SquatRule, string> = {
   'foreign-scope': 'under an unrelated scope',
 };
 
-/** Typosquat targets that are far more popular than `name`, which must not be popular itself. */
+/**
+ * Typosquat targets that are far more popular than `name`, which must not be popular itself.
+ * @public test/bench/squatting.mjs calls it through dist/.
+ */
 export function typosquatTargets(name: string, input: Pick<PackageInput, 'popularity' | 'context'>): SquatCandidate[] {
   const policy = input.context.config.squatting;
   const candidates = input.popularity.squatCandidates(name).filter((c) => c.downloads >= policy.minTargetDownloads);

@@ -88,7 +88,7 @@ export async function changedSince(root: string, ref: string, scan: ProjectScan)
 }
 
 /** Registry packages by name, before and after: which names came, went, or changed versions. */
-export function diffByName(before: LockedPackage[], after: LockedPackage[]): Omit<LockfileChanges, 'ref' | 'lockfile'> {
+function diffByName(before: LockedPackage[], after: LockedPackage[]): Omit<LockfileChanges, 'ref' | 'lockfile'> {
   const versions = (entries: LockedPackage[]): Map<string, string[]> => {
     const map = new Map<string, Set<string>>();
     for (const e of entries) if (!e.local) map.set(e.name, (map.get(e.name) ?? new Set()).add(e.version));

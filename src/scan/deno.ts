@@ -11,7 +11,7 @@ import { jsoncToJson } from './jsonc.js';
 import { MAX_PROJECT_FILE_BYTES } from './read-text.js';
 
 /** What a Deno config above a file makes of a specifier: its mapped target, `jsr` for `@std/*`, or nothing. */
-export type DenoResolution = { target: string } | { jsr: true } | undefined;
+type DenoResolution = { target: string } | { jsr: true } | undefined;
 
 const CONFIG_NAMES = ['deno.json', 'deno.jsonc'];
 

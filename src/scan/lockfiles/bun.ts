@@ -10,7 +10,7 @@ const SUPPORTED_VERSIONS = new Set([0, 1, 2]);
 const BUN_KEYS: KeyFilter = (p) => p.length === 0 || (p.length === 1 && p[0] === 'packages');
 const INTEGRITY = /^sha(1|256|384|512)-/;
 
-export const BUN_BINARY_MESSAGE =
+const BUN_BINARY_MESSAGE =
   'bun.lockb is bun\'s binary lockfile, which cannot be read; run `bun install --save-text-lockfile` ' +
   '(bun 1.1.39 or later) or upgrade to bun 1.2 or later to get a text bun.lock';
 
