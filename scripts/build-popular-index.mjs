@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds cache/popular-packages.tsv.gz from a `name<TAB>monthly_downloads` TSV snapshot.
+// Builds data/popular-packages.tsv.gz from a `name<TAB>monthly_downloads` TSV snapshot.
 //
 //   node scripts/build-popular-index.mjs <snapshot.tsv>
 //
@@ -14,7 +14,7 @@ if (!input) {
   console.error('usage: node scripts/build-popular-index.mjs <snapshot.tsv>');
   process.exit(2);
 }
-const outUrl = new URL('../cache/popular-packages.tsv.gz', import.meta.url);
+const outUrl = new URL('../data/popular-packages.tsv.gz', import.meta.url);
 
 const comments = [];
 const rows = [];
@@ -46,7 +46,7 @@ rows.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 
 const header = [
   '# depverify popular-package index: npm package names with monthly download counts,',
-  "# from npm's public downloads counts. See cache/README.md for provenance and rebuilding.",
+  "# from npm's public downloads counts. See data/README.md for provenance and rebuilding.",
   ...comments,
   `# rows: ${rows.length}`,
   '# columns: name<TAB>downloads_a_month',

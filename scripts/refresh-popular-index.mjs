@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Refreshes the popular-package snapshot from a downloads endpoint in the shape of npm's public
-// downloads API, for scripts/build-popular-index.mjs to turn into cache/popular-packages.tsv.gz.
+// downloads API, for scripts/build-popular-index.mjs to turn into data/popular-packages.tsv.gz.
 //
 //   npm run build
 //   node scripts/refresh-popular-index.mjs --downloads-url <url> [--names FILE]... [--index FILE]
@@ -41,8 +41,8 @@ const retries = Number(opts.retries);
 let modules;
 try {
   modules = {
-    ...(await import('../dist/data/popular-index.js')),
-    ...(await import('../dist/registry/downloads.js')),
+    ...(await import('../dist/popularity/popular-index.js')),
+    ...(await import('../dist/popularity/downloads.js')),
   };
 } catch {
   console.error('run `npm run build` first: this script uses the built downloads client');

@@ -11,7 +11,7 @@ import { compareSeverity } from './model/finding.js';
 import type { Report } from './model/report.js';
 import { sanitize } from './model/sanitize.js';
 import { type PackageCommand, readPackageCommands } from './scan/command-line.js';
-import { parsePackageArg } from './scan/package-args.js';
+import { parsePackageArg } from './plan/package-args.js';
 import { type VerifyOptions, verify } from './verify.js';
 
 /** The fields of Claude Code's PreToolUse input that matter here (other agents send the same shape). */

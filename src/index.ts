@@ -18,4 +18,4 @@ export { CODE_INFO, type CodeInfo } from './model/codes.js';
 export { COMMAND_LINE, FINDING_CODES, type Finding, type FindingCode, type Location, type Severity } from './model/finding.js';
 export type { Lookup, PackageFacts, VersionFacts, MissingReason } from './model/facts.js';
 export type { Report, PackageResult, PackageState, ReportStatus, Summary } from './model/report.js';
-export type { DepverifyConfig, DepverifyConfigInput, SeveritySetting } from './scan/config.js';
+export type { DepverifyConfig, DepverifyConfigInput, SeveritySetting } from './config/config.js';

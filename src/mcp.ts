@@ -17,7 +17,10 @@ import { VERSION } from './version.js';
 type Base = Omit<VerifyOptions, 'root'>;
 const LANGS = ['js', 'jsx', 'ts', 'tsx', 'mjs', 'cjs', 'mts', 'cts'] as const;
 
-/** What an agent reads first: the verdict, then each finding on one line with where it is. */
+/**
+ * What an agent reads first: the verdict, then each finding on one line with where it is.
+ * @public test/bench/real-projects.mjs calls it through dist/.
+ */
 export function summarise(report: Report, limit = 12): string {
   const s = report.summary;
   const lines: string[] = [];
@@ -40,7 +43,7 @@ function failure(error: unknown) {
   return { isError: true, content: [{ type: 'text' as const, text: `depverify could not run the check: ${sanitize((error as Error).message, 2000)}` }] };
 }
 
-export function createMcpServer(base: Base): McpServer {
+function createMcpServer(base: Base): McpServer {
   const server = new McpServer({ name: 'depverify', version: VERSION });
   server.registerTool(
     'check_snippet',

@@ -12,7 +12,7 @@ import { CODE_INFO } from './model/codes.js';
 import type { Finding, Location } from './model/finding.js';
 import type { Report } from './model/report.js';
 import { scanImports } from './scan/imports.js';
-import { parsePackageArg } from './scan/package-args.js';
+import { parsePackageArg } from './plan/package-args.js';
 import { type CodeBlock, type InstallSpec, readSnippet, type SnippetLang } from './scan/snippet.js';
 import { type VerifyOptions, verify } from './verify.js';
 

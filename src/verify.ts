@@ -1,22 +1,22 @@
 import pLimit from 'p-limit';
-import { type CheckContext, PACKAGE_CHECKS, type PackageInput, type Popularity, PROJECT_CHECKS, type Suggestion, wantsDownloads } from './checks/index.js';
-import type { PopularIndex } from './data/popular-index.js';
-import { suggestPackages } from './data/suggest.js';
+import { type CheckContext, PACKAGE_CHECKS, type PackageInput, type Popularity, popularityQuestions, PROJECT_CHECKS, wantsDownloads } from './checks/index.js';
+import type { PopularIndex } from './popularity/popular-index.js';
 import type { Lookup } from './model/facts.js';
 import type { Finding } from './model/finding.js';
 import type { ProjectScan } from './model/references.js';
 import type { Report } from './model/report.js';
 import type { PackageRequest } from './model/request.js';
-import { createPopularity } from './popularity.js';
+import { createPopularity } from './popularity/popularity.js';
+import { preparePopularity } from './popularity/prepare.js';
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry/client.js';
 import { defaultCacheDir } from './registry/facts-cache.js';
-import { fetchMonthlyDownloads } from './registry/downloads.js';
-import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePattern, normaliseHost, parseConfig, withPnpmSettings } from './scan/config.js';
+import { fetchMonthlyDownloads } from './popularity/downloads.js';
+import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePattern, normaliseHost, parseConfig, withPnpmSettings } from './config/config.js';
 import { readPnpmSupplyChainSettings } from './scan/pnpm-workspace.js';
 import { type ChangeSet, changedSince } from './scan/changed.js';
 import { scanProject } from './scan/project.js';
-import { parsePackageArg } from './scan/package-args.js';
-import { collectRequests } from './scan/requests.js';
+import { parsePackageArg } from './plan/package-args.js';
+import { collectRequests } from './plan/requests.js';
 import { applySeverities, buildReport } from './report/build.js';
 import { attachSigningKeys } from './verify-signing.js';
 import { VERSION } from './version.js';
@@ -131,10 +131,6 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     // Beside the facts cache: a warm run then needs neither the index nor the squat targets.
     ...(cacheDir ? { memoDir: cacheDir } : {}),
   });
-  const suggest = (name: string): Suggestion[] => {
-    const index = popularity.index();
-    return index ? suggestPackages(name, index).map((s) => ({ name: s.name, downloads: s.downloads })) : [];
-  };
 
   const projectLicense = scan.manifests.find((m) => m.dir === '')?.license;
   const context: CheckContext = { config, now: options.now ?? Date.now(), ...(projectLicense ? { projectLicense } : {}), ...(changes ? { changedSince: changes.ref } : {}) };
@@ -150,7 +146,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const privatePopularity: Popularity = { downloads: () => ({ source: 'index' }), squatCandidates: () => [] };
   const inputs: PackageInput[] = names.map((name) => {
     const own = client.registryFor(name) !== publicHome;
-    return { name, lookup: lookups.get(name)!, requests: byName.get(name) ?? [], suggest: own ? () => [] : suggest, popularity: own ? privatePopularity : popularity, context };
+    return { name, lookup: lookups.get(name)!, requests: byName.get(name) ?? [], suggest: () => [], popularity: own ? privatePopularity : popularity, context };
   });
   const downloadsUrl = config.squatting.downloadsUrl;
   if (downloadsUrl) {
@@ -161,6 +157,10 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
       popularity.addDownloads(await fetchMonthlyDownloads(wanted, { url: downloadsUrl, timeout: options.timeout, signal: options.signal, fetch: options.fetch }));
     }
   }
+  // The checks read popularity answered here, after the downloads endpoint: they do no I/O.
+  const publicInputs = inputs.filter((input) => input.popularity === popularity);
+  const prepared = preparePopularity(popularity, publicInputs.map(popularityQuestions));
+  for (const input of publicInputs) Object.assign(input, { popularity: prepared, suggest: prepared.suggest });
   const findings: Finding[] = [];
   const projectContext = { config, registries: client.registries?.() ?? [client.registryFor('depverify-probe')] };
   for (const check of PROJECT_CHECKS) {

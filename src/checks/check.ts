@@ -1,26 +1,12 @@
-import type { SquatCandidate } from '../data/typosquat.js';
 import type { Finding } from '../model/finding.js';
 import type { Lookup, SigningKeys } from '../model/facts.js';
 import type { PackageRequest } from '../model/request.js';
 import type { ProjectScan } from '../model/references.js';
-import type { DepverifyConfig } from '../scan/config.js';
+import type { DepverifyConfig } from '../config/config.js';
+import type { Popularity } from '../popularity/popularity.js';
+import type { NameSuggestion } from '../popularity/suggest.js';
 
-export interface Suggestion {
-  name: string;
-  downloads: number;
-}
-
-/** How much a name is used, for the squatting check. */
-export interface Popularity {
-  /**
-   * Monthly downloads: from the configured downloads endpoint when it answered, else from the
-   * shipped index. `count` is undefined when neither knows; `inIndex: false` then means fewer
-   * downloads than the index's floor.
-   */
-  downloads(name: string): { count?: number; source: 'downloads-api' | 'index'; inIndex?: boolean };
-  /** Popular names `name` could be mistaken for, before any judgement of its own popularity. */
-  squatCandidates(name: string): SquatCandidate[];
-}
+export type { Popularity };
 
 /** What every check of a run shares. */
 export interface CheckContext {
@@ -40,7 +26,8 @@ export interface PackageInput {
   requests: PackageRequest[];
   context: CheckContext;
   /** "Did you mean" candidates for a name (from the shipped popular-package index). */
-  suggest(name: string): Suggestion[];
+  suggest(name: string): NameSuggestion[];
+  /** Worked out before the checks run (popularity/prepare.ts): reading it does no I/O. */
   popularity: Popularity;
   /** The signing keys of the registry the package comes from, when its lockfile entries are to be verified. */
   signingKeys?: SigningKeys;

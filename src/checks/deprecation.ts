@@ -3,7 +3,7 @@ import type { Finding } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import { definePackageCheck } from './check.js';
 import { replacementIn } from './replacement.js';
-import { resolveVersion } from './resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 
 /**
  * DEPRECATED: the version that would be installed is deprecated. When the latest version is

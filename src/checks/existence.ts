@@ -1,7 +1,8 @@
 import { CODE_INFO } from '../model/codes.js';
 import type { Finding, Location } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
-import { definePackageCheck } from './check.js';
+import type { PopularityQuestions } from '../popularity/prepare.js';
+import { definePackageCheck, type PackageInput } from './check.js';
 
 const locationsOf = (requests: { locations: Location[] }[]): Location[] => requests.flatMap((r) => r.locations);
 
@@ -69,3 +70,8 @@ export const checkExistence = definePackageCheck({
     return [finding];
   },
 });
+
+/** run() asks for suggestions for every name the registry has no installable package of. */
+export function existenceQuestions({ name, lookup }: PackageInput): PopularityQuestions {
+  return { name, suggestions: lookup.state !== 'found' && lookup.state !== 'unknown' };
+}

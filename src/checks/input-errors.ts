@@ -1,6 +1,6 @@
 import { CODE_INFO } from '../model/codes.js';
 import { sanitize } from '../model/sanitize.js';
-import { lockEntryProblem } from '../scan/requests.js';
+import { lockEntryProblem } from '../plan/requests.js';
 import { isSourceFile } from '../scan/source-files.js';
 import { defineProjectCheck } from './check.js';
 

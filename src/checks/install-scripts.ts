@@ -1,8 +1,8 @@
 import { CODE_INFO } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
-import { matchesPackagePattern } from '../scan/config.js';
+import { matchesPackagePattern } from '../config/config.js';
 import { definePackageCheck } from './check.js';
-import { resolveVersion } from './resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 
 /**
  * INSTALL_SCRIPT_NOT_ALLOWED: with an `installScripts.allow` list (or pnpm's

@@ -1,4 +1,4 @@
-import type { LicensePolicy } from '../scan/config.js';
+import type { LicensePolicy } from '../config/config.js';
 import { type LicenseCategory, type SpdxNode, categorize, leaves, licenseFamily, parseLicense } from './spdx.js';
 
 /** The verdict on one licence, worst first. */

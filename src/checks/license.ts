@@ -3,10 +3,10 @@ import { CODE_INFO } from '../model/codes.js';
 import type { PackageFacts } from '../model/facts.js';
 import type { Finding, Location } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
-import type { LicenseException } from '../scan/config.js';
+import type { LicenseException } from '../config/config.js';
 import { type CheckContext, definePackageCheck } from './check.js';
 import { judgeExpression } from './license-policy.js';
-import { resolveVersion } from './resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 import { type ParsedLicense, formatSpdx, parseLicense } from './spdx.js';
 
 /** The licence a version is published under (the package's when the version says nothing). */

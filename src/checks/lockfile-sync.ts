@@ -1,8 +1,8 @@
 import { CODE_INFO } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
-import { indexLockfile } from '../scan/lock-pairing.js';
-import { satisfies } from '../scan/requests.js';
+import { indexLockfile } from '../plan/lock-pairing.js';
+import { satisfies } from '../plan/requests.js';
 import { defineProjectCheck } from './check.js';
 
 /** Fields whose entries an install puts in the lockfile. Peers are the host's to provide. */

@@ -1,8 +1,8 @@
 import { type Finding, type Severity, sortLocations } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
-import type { MaintenancePolicy } from '../scan/config.js';
+import type { MaintenancePolicy } from '../config/config.js';
 import { definePackageCheck } from './check.js';
-import { resolveVersion } from './resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 

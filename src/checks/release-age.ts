@@ -1,15 +1,15 @@
 import { CODE_INFO } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
-import { matchesPackagePattern } from '../scan/config.js';
+import { matchesPackagePattern } from '../config/config.js';
 import { definePackageCheck } from './check.js';
-import { resolveVersion } from './resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 
 const MINUTE = 60 * 1000;
 /** Without a configured minimum, a version younger than this is still worth a warning. */
 const DEFAULT_WARN_MINUTES = 24 * 60;
 
 /** `90 minutes`, `5 hours`, `3 days`: the unit that reads best. */
-export function formatMinutes(minutes: number): string {
+function formatMinutes(minutes: number): string {
   const unit = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   if (minutes < 120) return unit(Math.max(0, Math.floor(minutes)), 'minute');
   if (minutes < 48 * 60) return unit(Math.floor(minutes / 60), 'hour');

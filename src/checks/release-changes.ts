@@ -2,10 +2,10 @@ import { CODE_INFO } from '../model/codes.js';
 import type { PackageFacts } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
 import type { PackageRequest } from '../model/request.js';
-import { matchesPackagePattern } from '../scan/config.js';
+import { matchesPackagePattern } from '../config/config.js';
 import { definePackageCheck } from './check.js';
 import { previousRelease } from './previous-release.js';
-import { resolveVersion } from './resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 
 /** Each version the requests would install, with the requests that lead to it. */
 function installed(facts: PackageFacts, requests: PackageRequest[]): Map<string, PackageRequest[]> {

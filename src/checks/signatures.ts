@@ -12,7 +12,7 @@ export function sha512Of(integrity: string | undefined): string | undefined {
 type Verdict = { ok: true } | { ok: false; reason: string; keyid?: string };
 
 /** As `npm audit signatures` judges one version: a listed, unexpired key and a valid ECDSA signature. */
-export function verifySignatures(message: string, signatures: VersionSignature[], keys: SigningKey[], publishedAt: number | undefined): Verdict {
+function verifySignatures(message: string, signatures: VersionSignature[], keys: SigningKey[], publishedAt: number | undefined): Verdict {
   let last: Verdict = { ok: false, reason: 'no signature' };
   for (const s of signatures) {
     const key = keys.find((k) => k.keyid === s.keyid);

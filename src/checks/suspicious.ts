@@ -1,11 +1,12 @@
-import type { SquatCandidate, SquatRule } from '../data/typosquat.js';
+import type { SquatCandidate, SquatRule } from '../popularity/typosquat.js';
 import type { PackageFacts } from '../model/facts.js';
 import { type Finding, type Severity, sortLocations } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
-import { matchesPackagePattern, type SquattingPolicy } from '../scan/config.js';
-import { definePackageCheck, type PackageInput } from './check.js';
+import { matchesPackagePattern, type SquattingPolicy } from '../config/config.js';
+import type { PopularityQuestions } from '../popularity/prepare.js';
+import { definePackageCheck, type PackageInput, type Popularity } from './check.js';
 import { replacementIn } from './replacement.js';
-import { resolveVersion } from './resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -34,7 +35,10 @@ const RULE_TEXT: Record<SquatRule, string> = {
   'foreign-scope': 'under an unrelated scope',
 };
 
-/** Typosquat targets that are far more popular than `name`, which must not be popular itself. */
+/**
+ * Typosquat targets that are far more popular than `name`, which must not be popular itself.
+ * @public test/bench/squatting.mjs calls it through dist/.
+ */
 export function typosquatTargets(name: string, input: Pick<PackageInput, 'popularity' | 'context'>): SquatCandidate[] {
   const policy = input.context.config.squatting;
   const candidates = input.popularity.squatCandidates(name).filter((c) => c.downloads >= policy.minTargetDownloads);
@@ -105,6 +109,37 @@ export function wantsDownloads(input: PackageInput): boolean {
     (fired.has('install-script') && fired.has('no-repository')) ||
     input.popularity.squatCandidates(input.name).some((c) => c.downloads >= policy.minTargetDownloads)
   );
+}
+
+/**
+ * What run() will ask of `input.popularity`, for popularity/prepare.ts to answer before the
+ * checks run. It follows run() with the unprepared source: the same signals, with every downloads
+ * question recorded, and suggestions only where a finding would be made with no target or
+ * pointer naming what was meant.
+ */
+export function suspiciousQuestions(input: PackageInput): PopularityQuestions {
+  const { name, lookup, context } = input;
+  const policy = context.config.squatting;
+  if (lookup.state !== 'found' || matchesPackagePattern(name, policy.allow)) return { name };
+  const downloads = new Set<string>();
+  const recording: Popularity = {
+    squatCandidates: (n) => input.popularity.squatCandidates(n),
+    downloads: (n) => {
+      downloads.add(n);
+      return input.popularity.downloads(n);
+    },
+  };
+  const probe = { ...input, popularity: recording };
+  const signals = factSignals(lookup.facts, probe, policy);
+  const targets = typosquatTargets(name, probe);
+  const fired = new Set(signals.map((s) => s.signal));
+  if (targets.length) fired.add('typosquat');
+  const couldMatter = fired.has('install-script') && fired.has('no-repository') && fired.has('few-versions');
+  if (judge(fired) === undefined && !couldMatter) return { name, candidates: true, downloads: [...downloads] };
+  const own = recording.downloads(name);
+  if (own.count !== undefined ? own.count < policy.lowDownloads : own.inIndex === false) fired.add('low-downloads');
+  const suggestions = judge(fired) !== undefined && targets.length === 0 && !fired.has('deprecated-for-popular');
+  return { name, candidates: true, downloads: [...downloads], suggestions };
 }
 
 function judge(fired: Set<SquatSignal['signal']>): Severity | undefined {

@@ -1,7 +1,7 @@
 import { CODE_INFO } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import { definePackageCheck } from './check.js';
-import { resolveVersion } from './resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 
 /** VERSION_NOT_FOUND: a range, tag or locked version that matches no published version. */
 export const checkVersions = definePackageCheck({

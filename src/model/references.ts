@@ -27,7 +27,7 @@ export type DependencyField =
   | 'bundleDependencies'
   | 'overrides';
 
-export type SpecKind = 'registry' | 'alias' | 'git' | 'file' | 'link' | 'workspace' | 'remote' | 'invalid';
+type SpecKind = 'registry' | 'alias' | 'git' | 'file' | 'link' | 'workspace' | 'remote' | 'invalid';
 
 /** One entry of a package.json dependency field. */
 export interface DeclaredDependency {
@@ -104,7 +104,7 @@ export interface LockedPackage {
   line?: number;
 }
 
-export type LockfileFormat = 'npm' | 'yarn-classic' | 'yarn-berry' | 'pnpm' | 'bun';
+type LockfileFormat = 'npm' | 'yarn-classic' | 'yarn-berry' | 'pnpm' | 'bun';
 
 export interface Lockfile {
   path: string;

@@ -7,7 +7,7 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** `license` as a string, `{ type }` object, or the legacy `licenses` array (joined as OR). */
-export function readLicense(manifest: Json): string | undefined {
+function readLicense(manifest: Json): string | undefined {
   const license = manifest.license;
   if (typeof license === 'string') return license;
   if (isObject(license)) return str(license.type);

@@ -1,7 +1,5 @@
 import type { NpmConfig } from './npmrc.js';
-import { loadRegFetch, registryRequest } from './request.js';
-
-export { loadRegFetch };
+import { registryRequest } from './request.js';
 
 /** What one packument request came back with; `error` is every answer that is not usable. */
 export type PackumentAnswer =
@@ -35,18 +33,6 @@ export interface FetchPackumentOptions {
 /** `@scope/name` → `@scope%2fname`, as the registry's packument URL wants it. */
 export function packumentPath(name: string): string {
   return name.startsWith('@') ? `/${name.replace('/', '%2f')}` : `/${encodeURIComponent(name)}`;
-}
-
-export function describeError(error: unknown, signal: AbortSignal): string {
-  const e = error as { code?: string; statusCode?: number; type?: string; name?: string; message?: string };
-  if (typeof e.statusCode === 'number') {
-    if (e.statusCode === 401 || e.statusCode === 403) return `HTTP ${e.statusCode}: the registry refused access (check auth in .npmrc)`;
-    return `HTTP ${e.statusCode} from the registry`;
-  }
-  if (signal.aborted) return signal.reason instanceof Error && signal.reason.name === 'TimeoutError' ? 'timed out' : 'aborted';
-  if (e.type === 'request-timeout' || e.code === 'ETIMEDOUT' || e.code === 'ESOCKETTIMEDOUT') return 'timed out';
-  if (e.type === 'invalid-json' || e.name === 'SyntaxError' || e.code === 'EJSONPARSE') return 'malformed packument: invalid JSON';
-  return `network error: ${e.code ?? e.message ?? String(error)}`.slice(0, 200);
 }
 
 const JSON_TYPE = /^application\/([\w.+-]*\+)?json\b|^application\/vnd\.npm\.install-v1\+json\b/i;

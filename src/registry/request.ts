@@ -9,7 +9,7 @@ import type { NpmConfig } from './npmrc.js';
 type RegFetch = typeof import('npm-registry-fetch');
 let regFetch: Promise<RegFetch> | undefined;
 // Loaded on first use: a run answered wholly from the cache never pays for npm-registry-fetch.
-export const loadRegFetch = (): Promise<RegFetch> => (regFetch ??= import('npm-registry-fetch').then((m) => m.default));
+const loadRegFetch = (): Promise<RegFetch> => (regFetch ??= import('npm-registry-fetch').then((m) => m.default));
 
 export interface RegistryRequestOptions {
   config: NpmConfig;
@@ -35,14 +35,14 @@ export type RegistryResponse =
   | { ok: false; status?: number; reason: string; tooLarge?: true };
 
 /** The longest `Retry-After` honoured; a registry asking for more is not waited for. */
-export const MAX_RETRY_AFTER = 60_000;
+const MAX_RETRY_AFTER = 60_000;
 const MAX_BACKOFF = 4_000;
 // Failures that another attempt will not change: no such host, a bad proxy, a certificate.
 const FINAL_CODES = /^(ENOTFOUND|EINVALIDPROXY|EINVALIDRESPONSE)$|CERT|TLS|SELF_SIGNED|SSL/;
 
 type Attempt = RegistryResponse | { retry: string; status?: number; retryAfter?: number };
 
-export const megabytes = (bytes: number): string => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+const megabytes = (bytes: number): string => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 
 export async function registryRequest(path: string, options: RegistryRequestOptions): Promise<RegistryResponse> {
   const fetch = await loadRegFetch();
@@ -119,7 +119,7 @@ async function once(fetch: RegFetch, path: string, options: RegistryRequestOptio
 }
 
 /** A response body as npm-registry-fetch gives it: a Minipass stream. */
-export interface BodyStream {
+interface BodyStream {
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
   on(event: 'error', listener: (error: unknown) => void): unknown;
@@ -132,7 +132,7 @@ export interface BodyStream {
  * listener for every chunk an async iterator reads and never removes it (a warning on stderr,
  * and a leak, for any body of more than ten chunks).
  */
-export function readBody(body: BodyStream, max: number): Promise<{ data?: Buffer; size: number; tooLarge?: true; error?: unknown }> {
+function readBody(body: BodyStream, max: number): Promise<{ data?: Buffer; size: number; tooLarge?: true; error?: unknown }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -26,7 +26,7 @@ export interface SigningKeysOptions {
 }
 
 /** The keys document's `keys`, each checked for shape; undefined when it is not one. */
-export function readKeys(doc: unknown): SigningKey[] | undefined {
+function readKeys(doc: unknown): SigningKey[] | undefined {
   const list = (doc as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(list)) return undefined;
   const keys: SigningKey[] = [];

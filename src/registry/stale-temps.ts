@@ -2,7 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A temporary file older than this was left by a process that died mid-write (SIGKILL, power). */
-export const STALE_TEMP_MS = 5 * 60 * 1000;
+const STALE_TEMP_MS = 5 * 60 * 1000;
 
 const swept = new Set<string>();
 

@@ -25,7 +25,7 @@ type Dist = { tarball?: unknown; integrity?: unknown; shasum?: unknown };
 const HASHES = ['sha512', 'sha384', 'sha256', 'sha1'] as const;
 
 /** `scheme://host/path` without credentials, query or fragment: safe to put in a reason. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     return `${u.protocol}//${u.host}${u.pathname}`;

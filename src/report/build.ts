@@ -1,15 +1,15 @@
-import { resolveVersion } from '../checks/resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
 import { type Finding, compareFindings, compareText, sortLocations } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
 import type { InstallScriptEntry, LockfileChanges, PackageResult, Report, ReportStatus } from '../model/report.js';
-import { matchesPackagePattern } from '../scan/config.js';
+import { matchesPackagePattern } from '../config/config.js';
 import type { PackageRequest } from '../model/request.js';
 import { redactDeep } from '../model/sanitize.js';
-import type { DepverifyConfig } from '../scan/config.js';
+import type { DepverifyConfig } from '../config/config.js';
 
 /** Codes that say something could not be checked: each makes the run incomplete, whatever its severity setting. */
-export const UNKNOWN_CODES: ReadonlySet<Finding['code']> = new Set(['INPUT_ERROR', 'REGISTRY_UNKNOWN', 'RELEASE_AGE_UNKNOWN', 'TYPES_UNKNOWN']);
+const UNKNOWN_CODES: ReadonlySet<Finding['code']> = new Set(['INPUT_ERROR', 'REGISTRY_UNKNOWN', 'RELEASE_AGE_UNKNOWN', 'TYPES_UNKNOWN']);
 
 /** Severity is configuration: `off` drops the finding, anything else replaces the default. */
 export function applySeverities(findings: Finding[], config: Pick<DepverifyConfig, 'severity'>): Finding[] {

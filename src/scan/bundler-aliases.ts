@@ -39,7 +39,7 @@ export function readBundlerAliases(root: string, dir: string): AliasKey[] {
   return keys;
 }
 
-export function aliasKeysOf(file: string, text: string): AliasKey[] {
+function aliasKeysOf(file: string, text: string): AliasKey[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
   const keys: AliasKey[] = [];
   const add = (raw: string): void => {

@@ -6,10 +6,10 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { ConfigError } from '../model/errors.js';
 import type { Location } from '../model/finding.js';
 import type { LockedPackage, ProjectScan } from '../model/references.js';
 import type { LockfileChanges } from '../model/report.js';
-import { ConfigError } from './config.js';
 import { LOCKFILE_READERS } from './lockfile.js';
 import { readManifest } from './manifest.js';
 
@@ -88,7 +88,7 @@ export async function changedSince(root: string, ref: string, scan: ProjectScan)
 }
 
 /** Registry packages by name, before and after: which names came, went, or changed versions. */
-export function diffByName(before: LockedPackage[], after: LockedPackage[]): Omit<LockfileChanges, 'ref' | 'lockfile'> {
+function diffByName(before: LockedPackage[], after: LockedPackage[]): Omit<LockfileChanges, 'ref' | 'lockfile'> {
   const versions = (entries: LockedPackage[]): Map<string, string[]> => {
     const map = new Map<string, Set<string>>();
     for (const e of entries) if (!e.local) map.set(e.name, (map.get(e.name) ?? new Set()).add(e.version));

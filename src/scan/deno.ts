@@ -11,7 +11,7 @@ import { jsoncToJson } from './jsonc.js';
 import { MAX_PROJECT_FILE_BYTES } from './read-text.js';
 
 /** What a Deno config above a file makes of a specifier: its mapped target, `jsr` for `@std/*`, or nothing. */
-export type DenoResolution = { target: string } | { jsr: true } | undefined;
+type DenoResolution = { target: string } | { jsr: true } | undefined;
 
 const CONFIG_NAMES = ['deno.json', 'deno.jsonc'];
 
@@ -39,14 +39,14 @@ export function readDenoScope(root: string): DenoScope {
       const rel = dir === '' ? name : `${dir}/${name}`;
       const abs = path.join(root, rel);
       if (!isFile(abs)) continue;
-      found = loadConfig(root, rel, abs, errors);
+      found = loadDenoConfig(root, rel, abs, errors);
       break;
     }
     if (found === null) {
       // Configs given with `deno test -c deno.<variant>.json`: their import maps together.
       const loaded = listVariants(path.join(root, dir)).flatMap((name) => {
         const rel = dir === '' ? name : `${dir}/${name}`;
-        return loadConfig(root, rel, path.join(root, rel), errors) ?? [];
+        return loadDenoConfig(root, rel, path.join(root, rel), errors) ?? [];
       });
       if (loaded.length > 0) {
         const imports = loaded.flatMap((c) => c.imports).sort((a, b) => b[0].length - a[0].length);
@@ -99,7 +99,7 @@ export function readDenoScope(root: string): DenoScope {
   };
 }
 
-function loadConfig(root: string, rel: string, abs: string, errors: InputError[]): DenoConfig | null {
+function loadDenoConfig(root: string, rel: string, abs: string, errors: InputError[]): DenoConfig | null {
   let parsed: unknown;
   try {
     const info = statSync(abs);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Manifest } from '../model/references.js';
 import { MAX_PROJECT_FILE_BYTES } from './read-text.js';
 
-export interface FrameworkPlugin {
+interface FrameworkPlugin {
   name: string;
   /** Package names (or patterns) whose presence in the nearest package.json enables the plugin. */
   enablers: readonly (string | RegExp)[];
@@ -17,7 +17,7 @@ export interface FrameworkPlugin {
   modules: readonly (string | RegExp)[];
 }
 
-export const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
+const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
   {
     name: 'docusaurus',
     enablers: [/^@docusaurus\//],

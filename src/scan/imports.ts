@@ -55,7 +55,7 @@ const IMPORT_LIKE = /\bimport\s*(?:type\s+)?(?:[\w$*{},\s]+?\s*from\s*)?['"`]|\b
  * the parser read, or the error is a string cut off on an import's line (`from 'zo`: a specifier
  * that is not what was meant).
  */
-export function lostImports(text: string, read: number, error: InputError): boolean {
+function lostImports(text: string, read: number, error: InputError): boolean {
   if ((text.match(IMPORT_LIKE)?.length ?? 0) > read) return true;
   const line = error.line === undefined ? '' : (text.split('\n')[error.line - 1] ?? '');
   return /unterminated string/i.test(error.message) && new RegExp(IMPORT_LIKE.source).test(line);

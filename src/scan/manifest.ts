@@ -8,7 +8,7 @@ import { classifySpec } from './spec.js';
 import { expandWorkspaces } from './workspace-glob.js';
 
 /** Fields read into DeclaredDependency, in output order. */
-export const MANIFEST_DEPENDENCY_FIELDS = [
+const MANIFEST_DEPENDENCY_FIELDS = [
   'dependencies',
   'devDependencies',
   'optionalDependencies',

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Lockfile, ProjectScan } from '../model/references.js';
-import type { DepverifyConfig } from './config.js';
 import { scanImports } from './imports.js';
 import { readLockfile } from './lockfile.js';
 import { findManifests } from './manifest.js';
@@ -21,7 +20,7 @@ function workspaceName(dir: string, lockfile: Lockfile | undefined): string {
 }
 
 /** Everything the project references, read from disk without touching the network. */
-export async function scanProject(root: string, config: Pick<DepverifyConfig, 'ignore'>, options: { tolerateSyntaxErrors?: boolean } = {}): Promise<ProjectScan> {
+export async function scanProject(root: string, config: { ignore: { paths: string[]; packages?: string[] } }, options: { tolerateSyntaxErrors?: boolean } = {}): Promise<ProjectScan> {
   // `ignore.paths` are never read, not even listed (a 50 MB bundle there costs nothing).
   const [listed, locked] = await Promise.all([listSourceFiles(root, config.ignore.paths), readLockfile(root)]);
   // Nested projects (examples, docs sites, benchmarks with a package.json of their own) are read

@@ -15,7 +15,7 @@ export const MAX_LOCKFILE_BYTES = 256 * 1024 * 1024;
 export type TextRead = { text: string; encodingError?: InputError } | { missing: true } | { error: InputError };
 
 /** Why a file was not read: it is not a regular file, or is larger than allowed. */
-export class FileRefused extends Error {
+class FileRefused extends Error {
   constructor(
     readonly reason: 'unreadable' | 'too-large',
     message: string,

@@ -24,7 +24,7 @@ function commandName(c: PackageCommand): string {
 }
 
 /** What one shell line installs or runs: each package spec, with the command it came from. */
-export function specsOfShellLine(text: string, line: number): FoundSpec[] {
+function specsOfShellLine(text: string, line: number): FoundSpec[] {
   if (!PM_LINE.test(text)) return [];
   const stripped = text.replace(/^\s*(?:[$>#%]\s*)/, '');
   let commands: PackageCommand[];

@@ -58,7 +58,7 @@ const BINARY_SAMPLE = 8192;
  * source file may hold a few NULs in a string or a test of one. Binary when at least one in ten
  * of the first characters is a control character other than whitespace and escape.
  */
-export function looksBinary(text: string): boolean {
+function looksBinary(text: string): boolean {
   if (!text.includes('\0')) return false;
   const n = Math.min(text.length, BINARY_SAMPLE);
   let control = 0;

@@ -48,7 +48,7 @@ export function readPathAliases(root: string, dir = ''): PathAliases {
     const file = configs[i] as string;
     if (seen.has(file) || !isFile(file)) continue;
     seen.add(file);
-    const loaded = loadConfig(root, file, errors, warnings, new Set(), 0);
+    const loaded = loadTsconfig(root, file, errors, warnings, new Set(), 0);
     if (loaded === undefined) continue;
     matchers.push(buildMatcher(loaded.options, path.dirname(file)));
     // Solution-style configs (Vite's templates) keep the real options in referenced projects.
@@ -72,7 +72,7 @@ interface LoadedConfig {
   references: string[];
 }
 
-function loadConfig(root: string, file: string, errors: InputError[], warnings: InputError[], chain: Set<string>, depth: number): LoadedConfig | undefined {
+function loadTsconfig(root: string, file: string, errors: InputError[], warnings: InputError[], chain: Set<string>, depth: number): LoadedConfig | undefined {
   const where = toRel(root, file);
   if (chain.has(file) || depth > MAX_EXTENDS_DEPTH) {
     errors.push({ file: where, field: 'extends', reason: 'invalid-entry', message: 'extends cycle, ignored' });
@@ -99,7 +99,7 @@ function loadConfig(root: string, file: string, errors: InputError[], warnings: 
       }
       continue;
     }
-    const loaded = loadConfig(root, target, errors, warnings, chain, depth + 1);
+    const loaded = loadTsconfig(root, target, errors, warnings, chain, depth + 1);
     if (loaded !== undefined) options = { ...options, ...loaded.options };
   }
   chain.delete(file);

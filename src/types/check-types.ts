@@ -3,7 +3,7 @@
  * their declarations, one virtual program, and the findings.
  */
 import path from 'node:path';
-import { resolveVersion } from '../checks/resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
 import type { Finding, Location } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
-import { resolveVersion } from '../checks/resolve-version.js';
+import { resolveVersion } from '../plan/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
 import type { RegistryClient } from '../registry/client.js';
 import type * as TypeScript from 'typescript';

@@ -15,7 +15,7 @@ export { DeclarationLoader, type LoadedPackage, typesPackageName };
  * `none` with `unknown`: the declarations could not be fetched or read (an unknown, never
  * clean); without it, the package has none (a fact).
  */
-export type TypesSource = { kind: 'own' | 'types-package'; package: LoadedPackage } | { kind: 'none'; reason: string; unknown?: true };
+type TypesSource = { kind: 'own' | 'types-package'; package: LoadedPackage } | { kind: 'none'; reason: string; unknown?: true };
 
 export interface DeclarationSet {
   /** By package name; one version of each (the first the closure needed). */

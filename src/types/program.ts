@@ -18,7 +18,7 @@ export interface VirtualProgram {
   packageOf(fileName: string): string | undefined;
 }
 
-export const COMPILER_OPTIONS: TypeScript.CompilerOptions = {
+const COMPILER_OPTIONS: TypeScript.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -49,7 +49,7 @@ export interface ProgramSetup {
 }
 
 /** Options from the project's config that decide what its compiler reports; the rest are the check's. */
-export function effectiveOptions(project: TypeScript.CompilerOptions | undefined, types: string[]): TypeScript.CompilerOptions {
+function effectiveOptions(project: TypeScript.CompilerOptions | undefined, types: string[]): TypeScript.CompilerOptions {
   const base: TypeScript.CompilerOptions = { ...COMPILER_OPTIONS, types };
   if (!project) return base;
   const {

@@ -35,7 +35,7 @@ export interface ResultKeyInput {
 }
 
 /** A hash of every source file under `root` (as the scan lists them: .gitignore applies), and which files those are; undefined if one cannot be read. */
-export async function sourceFingerprint(root: string): Promise<{ hash: string; files: Set<string> } | undefined> {
+async function sourceFingerprint(root: string): Promise<{ hash: string; files: Set<string> } | undefined> {
   const list = await listSourceFiles(root);
   const hash = createHash('sha256');
   // A file or folder that cannot be read (one in a large tree: a dangling link, a socket) is in

@@ -96,7 +96,7 @@ function targetsOf(entry: unknown): string[] {
 }
 
 /** The files `specifier` (the package or one of its subpaths) loads, per its manifest; empty when not known. */
-export function entryFiles(runtime: RuntimeNames, manifestText: string | undefined, packageName: string, specifier: string): string[] {
+function entryFiles(runtime: RuntimeNames, manifestText: string | undefined, packageName: string, specifier: string): string[] {
   let manifest: Record<string, unknown> = {};
   try {
     manifest = JSON.parse(manifestText ?? '{}') as Record<string, unknown>;

@@ -28,7 +28,7 @@ export type TarballFiles =
   | { ok: false; reason: string };
 
 /** `.d.ts`, `.d.mts`, `.d.cts` and every package.json: what type resolution reads. */
-export const isDeclarationFile = (path: string): boolean => /\.d\.[mc]?ts$/.test(path) || path === 'package.json' || path.endsWith('/package.json');
+const isDeclarationFile = (path: string): boolean => /\.d\.[mc]?ts$/.test(path) || path === 'package.json' || path.endsWith('/package.json');
 
 /** Longer paths are skipped: the path list is kept and cached, so each entry's share is bounded. */
 const MAX_PATH = 1024;

@@ -17,7 +17,7 @@ const { readBunLockfile } = await load('lockfiles/bun.js');
 const { readPnpmLockfile } = await load('lockfiles/pnpm.js');
 const { readYarnLockfile } = await load('lockfiles/yarn.js');
 const { readManifest } = await load('manifest.js');
-const { matchesPackagePattern } = await load('config.js');
+const { matchesPackagePattern } = await import(new URL('../config/config.js', dist).href);
 
 const SCALE = Number(process.argv[2] ?? 1);
 const reg = (name, v) => `https://registry.example.test/${name}/-/${name}-${v}.tgz`;

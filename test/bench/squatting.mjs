@@ -24,9 +24,9 @@ if (opts.child) {
   // In the child: time createPopularity + the check's popularity questions for every name.
   const { names, memoDir } = JSON.parse(opts.child);
   const start = performance.now();
-  const { createPopularity } = await import(pathToFileURL(path.join(repoRoot, 'dist/popularity.js')).href);
+  const { createPopularity } = await import(pathToFileURL(path.join(repoRoot, 'dist/popularity/popularity.js')).href);
   const { typosquatTargets } = await import(pathToFileURL(path.join(repoRoot, 'dist/checks/suspicious.js')).href);
-  const { parseConfig } = await import(pathToFileURL(path.join(repoRoot, 'dist/scan/config.js')).href);
+  const { parseConfig } = await import(pathToFileURL(path.join(repoRoot, 'dist/config/config.js')).href);
   const config = parseConfig({}, 'bench');
   const popularity = createPopularity({ minTargetDownloads: config.squatting.minTargetDownloads, memoDir });
   const context = { config, now: Date.now() };

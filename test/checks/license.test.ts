@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkLicense } from '../../src/checks/license.js';
 import type { PackageRequest } from '../../src/model/request.js';
 import { distilPackument } from '../../src/registry/distil.js';
-import type { DepverifyConfigInput } from '../../src/scan/config.js';
+import type { DepverifyConfigInput } from '../../src/config/config.js';
 import { checkContext, popularity } from '../helpers/model.js';
 import { REGISTRY, type VersionSpec, packument } from '../helpers/registry.js';
 

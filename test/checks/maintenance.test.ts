@@ -3,7 +3,7 @@ import type { PackageInput } from '../../src/checks/check.js';
 import { checkMaintenance } from '../../src/checks/maintenance.js';
 import type { Lookup } from '../../src/model/facts.js';
 import type { PackageRequest } from '../../src/model/request.js';
-import type { DepverifyConfigInput } from '../../src/scan/config.js';
+import type { DepverifyConfigInput } from '../../src/config/config.js';
 import { distilPackument } from '../../src/registry/distil.js';
 import { checkContext, popularity } from '../helpers/model.js';
 import { REGISTRY, type PackumentSpec, packument } from '../helpers/registry.js';

@@ -10,7 +10,7 @@ import { checkSuspicious } from '../../src/checks/suspicious.js';
 import type { Lookup, PackageFacts } from '../../src/model/facts.js';
 import type { PackageRequest } from '../../src/model/request.js';
 import { distilPackument } from '../../src/registry/distil.js';
-import type { DepverifyConfigInput } from '../../src/scan/config.js';
+import type { DepverifyConfigInput } from '../../src/config/config.js';
 import { checkContext, popularity } from '../helpers/model.js';
 import { REGISTRY, packument } from '../helpers/registry.js';
 

@@ -3,9 +3,12 @@ import type { PackageInput } from '../../src/checks/check.js';
 import { checkSuspicious, type SquatSignal } from '../../src/checks/suspicious.js';
 import type { Lookup } from '../../src/model/facts.js';
 import type { PackageRequest } from '../../src/model/request.js';
-import type { PopularitySource } from '../../src/popularity.js';
+import type { PopularitySource } from '../../src/popularity/popularity.js';
+import { preparePopularity } from '../../src/popularity/prepare.js';
+import type { NameSuggestion } from '../../src/popularity/suggest.js';
+import { popularityQuestions } from '../../src/checks/index.js';
 import { distilPackument } from '../../src/registry/distil.js';
-import type { DepverifyConfigInput } from '../../src/scan/config.js';
+import type { DepverifyConfigInput } from '../../src/config/config.js';
 import { checkContext, popularity } from '../helpers/model.js';
 import { REGISTRY, type VersionSpec, packument } from '../helpers/registry.js';
 
@@ -69,15 +72,16 @@ const request = (name: string): PackageRequest => ({
 });
 
 function run(name: string, shape: Shape = {}, opts: { config?: DepverifyConfigInput; pop?: PopularitySource } = {}) {
-  const input: PackageInput = {
-    name,
-    lookup: lookupOf(name, shape),
-    requests: [request(name)],
-    suggest: () => [{ name: 'express', downloads: 300_000_000 }],
-    popularity: opts.pop ?? popularity(INDEX, opts.config),
-    context: checkContext(opts.config, { now: NOW }),
-  };
-  return checkSuspicious.run(input);
+  const source = opts.pop ?? popularity(INDEX, opts.config);
+  const suggest = (): NameSuggestion[] => [{ name: 'express', downloads: 300_000_000 }];
+  const input: PackageInput = { name, lookup: lookupOf(name, shape), requests: [request(name)], suggest, popularity: source, context: checkContext(opts.config, { now: NOW }) };
+  const findings = checkSuspicious.run(input);
+  // A run answers popularity before the checks start: what the check declares it will ask must
+  // cover what it asks (an unprepared question throws), and the answers must not change a verdict.
+  const prepared = preparePopularity(source, [popularityQuestions(input)]);
+  const fromPrepared = checkSuspicious.run({ ...input, popularity: prepared, suggest: (n) => (prepared.suggest(n), suggest()) });
+  expect(fromPrepared).toEqual(findings);
+  return findings;
 }
 
 const signals = (findings: ReturnType<typeof run>): SquatSignal[] => (findings[0]?.details?.signals as SquatSignal[] | undefined) ?? [];
@@ -219,7 +223,7 @@ describe('newness and emptiness signals', () => {
 
 describe('squatting configuration and facts', () => {
   it('validates every key and rejects unknown ones', async () => {
-    const { parseConfig } = await import('../../src/scan/config.js');
+    const { parseConfig } = await import('../../src/config/config.js');
     const parsed = parseConfig({ squatting: { allow: ['@corp/*'], newPackageDays: 14, downloadsUrl: 'https://downloads.example.test/point/' } }, 'cfg');
     expect(parsed.squatting).toMatchObject({ allow: ['@corp/*'], newPackageDays: 14, popularityRatio: 100, downloadsUrl: 'https://downloads.example.test/point/' });
     for (const bad of [{ newPackageDays: -1 }, { fewVersions: 'two' }, { allow: 'x' }, { downloadsUrl: 'ftp://x' }, { typo: 1 }]) {

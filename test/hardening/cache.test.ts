@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PackageFacts } from '../../src/model/facts.js';
-import { createPopularity } from '../../src/popularity.js';
+import { createPopularity } from '../../src/popularity/popularity.js';
 import { createRegistryClient, type RegistryClientOptions } from '../../src/registry/client.js';
 import { type CacheEntry, FactsCache } from '../../src/registry/facts-cache.js';
 import { CORP_REGISTRY, REGISTRY, createMockRegistry, packument } from '../helpers/registry.js';
@@ -78,7 +78,7 @@ describe('concurrent writers', () => {
       import { readFileSync, readdirSync } from 'node:fs';
       import path from 'node:path';
       const { FactsCache } = await import(${JSON.stringify(path.join(repoRoot, 'dist/registry/facts-cache.js'))});
-      const { createPopularity } = await import(${JSON.stringify(path.join(repoRoot, 'dist/popularity.js'))});
+      const { createPopularity } = await import(${JSON.stringify(path.join(repoRoot, 'dist/popularity/popularity.js'))});
       const [dir, registry, seed] = process.argv.slice(1);
       const cache = new FactsCache(dir);
       const entry = (name, n) => ({ fetchedAt: Date.now(), answer: { state: 'found', facts: { name, registry, distTags: {},

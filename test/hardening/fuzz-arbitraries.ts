@@ -66,7 +66,7 @@ export const nastyString = fc.oneof(
  * Any JSON value, and the values readers are least likely to expect. `maxDepth` bounds the deep
  * nesting (YAML block style indents each level, so deep YAML costs its depth squared to write).
  */
-export const hostileValueOf = (maxDepth: number): fc.Arbitrary<unknown> => fc.oneof(
+const hostileValueOf = (maxDepth: number): fc.Arbitrary<unknown> => fc.oneof(
   { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 4 },
   { arbitrary: nastyString, weight: 4 },
   {
@@ -93,7 +93,6 @@ export const hostileValueOf = (maxDepth: number): fc.Arbitrary<unknown> => fc.on
   { arbitrary: fc.integer({ min: 1, max: maxDepth }).map(deepArray), weight: 1 },
   { arbitrary: fc.tuple(fc.integer({ min: 1, max: maxDepth }), fc.constantFrom('dependencies', 'a', '__proto__')).map(([d, k]) => deepObject(d, k)), weight: 1 },
 );
-export const hostileValue = hostileValueOf(2000);
 
 type Container = Record<string, unknown> | unknown[];
 
@@ -105,7 +104,7 @@ function containers(doc: unknown, out: Container[] = []): Container[] {
   return out;
 }
 
-export interface Mutation {
+interface Mutation {
   at: number;
   key: number;
   op: 'set' | 'delete' | 'rename' | 'add';
@@ -123,7 +122,7 @@ const mutationOf = (value: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> =>
   });
 
 /** Applies mutations in place (the document is a fresh copy each run). */
-export function mutate(doc: unknown, mutations: readonly Mutation[]): unknown {
+function mutate(doc: unknown, mutations: readonly Mutation[]): unknown {
   for (const original of mutations) {
     // A copy: the same generated value placed twice, or inside itself, would make a cycle.
     const m = { ...original, value: original.value === undefined ? undefined : (JSON.parse(JSON.stringify(original.value)) as unknown) };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManifest } from '../../src/scan/manifest.js';
 import { expandWorkspaces } from '../../src/scan/workspace-glob.js';
-import { matchesPackagePattern } from '../../src/scan/config.js';
+import { matchesPackagePattern } from '../../src/config/config.js';
 import { RUNS, expectWellFormedErrors, mutatedDocument, mutatedText, nastyString } from './fuzz-arbitraries.js';
 
 const MANIFEST = {

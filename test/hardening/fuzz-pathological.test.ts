@@ -4,7 +4,7 @@
  * test/bench/scan-scaling.mjs, never here).
  */
 import { describe, expect, it } from 'vitest';
-import { matchesPackagePattern } from '../../src/scan/config.js';
+import { matchesPackagePattern } from '../../src/config/config.js';
 import { readManifest } from '../../src/scan/manifest.js';
 import { readBunLockfile } from '../../src/scan/lockfiles/bun.js';
 import { readNpmLockfile } from '../../src/scan/lockfiles/npm.js';

@@ -1,10 +1,10 @@
 /** Builders for scan results, for tests of the checks and of request collection. */
 import type { CheckContext, ProjectCheck, ProjectContext } from '../../src/checks/check.js';
 import type { Finding } from '../../src/model/finding.js';
-import { createPopularIndex } from '../../src/data/popular-index.js';
+import { createPopularIndex } from '../../src/popularity/popular-index.js';
 import type { DeclaredDependency, Manifest, ProjectScan } from '../../src/model/references.js';
-import { createPopularity, type PopularitySource } from '../../src/popularity.js';
-import { type DepverifyConfigInput, parseConfig } from '../../src/scan/config.js';
+import { createPopularity, type PopularitySource } from '../../src/popularity/popularity.js';
+import { type DepverifyConfigInput, parseConfig } from '../../src/config/config.js';
 
 export function dep(name: string, range = '^1.0.0', extra: Partial<DeclaredDependency> = {}): DeclaredDependency {
   return { name, spec: range, field: 'dependencies', manifest: 'package.json', kind: 'registry', registryName: name, range, ...extra };

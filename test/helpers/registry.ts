@@ -80,7 +80,7 @@ export const unpublished = (name: string): Record<string, unknown> => ({
   time: { created: '2020-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z', unpublished: { time: '2024-01-01T00:00:00.000Z', versions: ['1.0.0'] } },
 });
 
-export interface SeenRequest {
+interface SeenRequest {
   host: string;
   path: string;
   name: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPopularity } from '../../src/popularity.js';
+import { createPopularity } from '../../src/popularity/popularity.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'depverify-memo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Lookup, type RegistryClient, verify } from '../../src/index.js';
 import { distilPackument } from '../../src/registry/distil.js';
-import { parseConfig } from '../../src/scan/config.js';
+import { parseConfig } from '../../src/config/config.js';
 import { writeTree } from '../helpers/fixture.js';
 import { REGISTRY, packument } from '../helpers/registry.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProjectScan } from '../../src/model/references.js';
 import { LOCKFILE_READERS, readLockfile } from '../../src/scan/lockfile.js';
-import { collectRequests } from '../../src/scan/requests.js';
+import { collectRequests } from '../../src/plan/requests.js';
 import { removeTrees, writeTree } from '../helpers/fixture.js';
 import { fixture } from '../helpers/lockfiles.js';
 

@@ -1,8 +1,8 @@
 import type { LockedSource, Lockfile } from '../../model/references.js';
 import { indexKeyLines, isJsonObject, parseJson, type JsonObject, type KeyFilter } from '../json-lines.js';
 import { jsoncToJson } from '../jsonc.js';
-import type { LockfileRead, LockfileReader } from '../lockfile.js';
-import { addEntry, entryError, lastName, shownValue, type ReadContext } from './entries.js';
+import { addEntry, entryError, lastName, shownValue, type ReadContext, unsupportedVersion } from './entries.js';
+import type { LockfileRead } from './reader.js';
 import { isTarballPath, specSource, splitNameRef } from './source.js';
 
 /** bun.lock versions seen: 0 (bun 1.1.39), 1 (bun 1.2), 2 (bun 1.3 and later); same entry layout. */
@@ -10,7 +10,7 @@ const SUPPORTED_VERSIONS = new Set([0, 1, 2]);
 const BUN_KEYS: KeyFilter = (p) => p.length === 0 || (p.length === 1 && p[0] === 'packages');
 const INTEGRITY = /^sha(1|256|384|512)-/;
 
-export const BUN_BINARY_MESSAGE =
+const BUN_BINARY_MESSAGE =
   'bun.lockb is bun\'s binary lockfile, which cannot be read; run `bun install --save-text-lockfile` ' +
   '(bun 1.1.39 or later) or upgrade to bun 1.2 or later to get a text bun.lock';
 
@@ -29,8 +29,7 @@ export function readBunLockfile(relPath: string, text: string): LockfileRead {
   const ctx: ReadContext = { file: relPath, lines: indexKeyLines(json, BUN_KEYS), packages: [], errors: [] };
   const version = doc.lockfileVersion;
   if (typeof version !== 'number' || !SUPPORTED_VERSIONS.has(version)) {
-    const shown = shownValue(version);
-    return { errors: [entryError(ctx, ['lockfileVersion'], 'unsupported-version', `unsupported lockfileVersion ${shown}`)] };
+    return { errors: [unsupportedVersion(ctx, ['lockfileVersion'], shownValue(version))] };
   }
   const packages = doc.packages ?? {};
   if (!isJsonObject(packages)) ctx.errors.push(entryError(ctx, ['packages'], 'wrong-type', 'packages is not an object'));
@@ -41,12 +40,6 @@ export function readBunLockfile(relPath: string, text: string): LockfileRead {
   const lockfile: Lockfile = { path: relPath, format: 'bun', lockfileVersion: version, packages: ctx.packages };
   return { lockfile, errors: ctx.errors };
 }
-
-export const bunLockfileReader: LockfileReader = {
-  // bun reads bun.lock when both are there.
-  files: ['bun.lock', 'bun.lockb'],
-  read: readBunLockfile,
-};
 
 function readEntry(ctx: ReadContext, key: string, entry: unknown, workspaces: JsonObject): void {
   const at = ['packages', key];

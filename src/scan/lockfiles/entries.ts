@@ -9,11 +9,8 @@ export interface ReadContext {
   errors: InputError[];
 }
 
-export type Fields = Record<string, unknown>;
-
-export function isRecord(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** The JSON readers' object test and type, under the names the YAML and yarn readers use. */
+export { isJsonObject as isRecord, type JsonObject as Fields } from '../json-lines.js';
 
 /**
  * An error located at a key path of the file, the path as `field`: the line of that key, or of
@@ -28,6 +25,15 @@ export function entryError(
   let line: number | undefined;
   for (let n = keyPath.length; n > 0 && line === undefined; n--) line = ctx.lines.lineOf(keyPath.slice(0, n));
   return { file: ctx.file, ...(line === undefined ? {} : { line }), field: keyPath.join('.'), reason, message };
+}
+
+/**
+ * A lockfile version the reader does not know, at the key that holds it. Every reader checks its
+ * version against a list of the ones it knows (or maps it to a known layout) before reading an
+ * entry, and refuses the others rather than guess their layout.
+ */
+export function unsupportedVersion(ctx: Pick<ReadContext, 'file' | 'lines'>, keyPath: string[], shown: string, label = 'lockfileVersion'): InputError {
+  return entryError(ctx, keyPath, 'unsupported-version', `unsupported ${label} ${shown}`);
 }
 
 export interface EntryFields {

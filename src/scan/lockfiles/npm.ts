@@ -1,22 +1,19 @@
-import type { InputError, LockedPackage, Lockfile } from '../../model/references.js';
+import type { LockedPackage, Lockfile } from '../../model/references.js';
 import {
   indexKeyLines,
   isJsonObject,
   parseJson,
   type JsonObject,
   type KeyFilter,
-  type KeyLines,
 } from '../json-lines.js';
-import type { LockfileReader } from '../lockfile.js';
-import { shownValue } from './entries.js';
+import { entryError, type ReadContext, shownValue, unsupportedVersion } from './entries.js';
+import type { LockfileRead } from './reader.js';
 import { sourceOf } from './source.js';
 
-interface Context {
-  file: string;
-  lines: KeyLines;
-  packages: LockedPackage[];
-  errors: InputError[];
-}
+type Context = ReadContext;
+
+/** package-lock.json's layouts: 1 (a tree of `dependencies`), 2 (both), 3 (only `packages`). */
+const SUPPORTED_VERSIONS = new Set([1, 2, 3]);
 
 const ROOT_KEYS: KeyFilter = (p) => p.length === 0;
 /** Keys of the root and of the `packages` map: all that v2/v3 locations need. */
@@ -35,7 +32,7 @@ const TREE_KEYS: KeyFilter = (p) =>
   p.length === 0 || (p.length <= 2 * MAX_TREE_DEPTH && (p.length % 2 === 0 || p[p.length - 1] === 'dependencies'));
 
 /** package-lock.json and npm-shrinkwrap.json, lockfileVersion 1 to 3. */
-export function readNpmLockfile(relPath: string, text: string): { lockfile?: Lockfile; errors: InputError[] } {
+export function readNpmLockfile(relPath: string, text: string): LockfileRead {
   const parsed = parseJson(relPath, text);
   if (parsed.error) return { errors: [parsed.error] };
   const json = parsed.value;
@@ -46,10 +43,8 @@ export function readNpmLockfile(relPath: string, text: string): { lockfile?: Loc
   const usePackages = (version === 2 || version === 3) && isJsonObject(json.packages);
   const keysOf = usePackages ? PACKAGES_KEYS : version === 1 || version === 2 ? TREE_KEYS : ROOT_KEYS;
   const lines = indexKeyLines(text, keysOf);
-  if (version !== 1 && version !== 2 && version !== 3) {
-    const at = { file: relPath, lines };
-    const error = entryError(at, ['lockfileVersion'], 'unsupported-version', 'unsupported lockfileVersion');
-    return { errors: [{ ...error, message: `${error.message} ${shownValue(version)}` }] };
+  if (typeof version !== 'number' || !SUPPORTED_VERSIONS.has(version)) {
+    return { errors: [unsupportedVersion({ file: relPath, lines }, ['lockfileVersion'], shownValue(version))] };
   }
   const ctx: Context = { file: relPath, lines, packages: [], errors: [] };
   if (usePackages) readPackagesMap(ctx, json.packages as JsonObject);
@@ -60,21 +55,6 @@ export function readNpmLockfile(relPath: string, text: string): { lockfile?: Loc
   }
   const lockfile: Lockfile = { path: relPath, format: 'npm', lockfileVersion: version, packages: ctx.packages };
   return { lockfile, errors: ctx.errors };
-}
-
-export const npmLockfileReader: LockfileReader = {
-  files: ['npm-shrinkwrap.json', 'package-lock.json'],
-  read: readNpmLockfile,
-};
-
-function entryError(
-  ctx: Pick<Context, 'file' | 'lines'>,
-  path: string[],
-  reason: InputError['reason'],
-  message: string,
-): InputError {
-  const line = ctx.lines.lineOf(path);
-  return { file: ctx.file, ...(line === undefined ? {} : { line }), field: path.join('.'), reason, message };
 }
 
 /** The name a `node_modules/…` key installs under, or undefined for folders outside node_modules. */

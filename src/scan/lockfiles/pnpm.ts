@@ -1,8 +1,8 @@
 import type { Lockfile } from '../../model/references.js';
 import type { KeyFilter } from '../json-lines.js';
-import type { LockfileRead } from '../lockfile.js';
+import type { LockfileRead } from './reader.js';
 import { indexYamlKeyLines, parseYaml } from '../yaml-lines.js';
-import { addEntry, entryError, isRecord, shownValue, type Fields, type ReadContext } from './entries.js';
+import { addEntry, entryError, isRecord, shownValue, type Fields, type ReadContext, unsupportedVersion } from './entries.js';
 import { parsePnpmKey, pnpmSource, withoutPeers, type PnpmLayout } from './pnpm-keys.js';
 import { specSource } from './source.js';
 
@@ -33,8 +33,7 @@ export function readPnpmLockfile(relPath: string, text: string): LockfileRead {
   const ctx: ReadContext = { file: relPath, lines: indexYamlKeyLines(text, PNPM_KEYS, parsed.start), packages: [], errors: [] };
   const layout = layoutOf(doc.lockfileVersion);
   if (!layout) {
-    const shown = shownValue(doc.lockfileVersion);
-    return { errors: [entryError(ctx, ['lockfileVersion'], 'unsupported-version', `unsupported lockfileVersion ${shown}`)] };
+    return { errors: [unsupportedVersion(ctx, ['lockfileVersion'], shownValue(doc.lockfileVersion))] };
   }
   // 9.x moved the optional flag from packages to their snapshots (one per peer set).
   const optional = layout === 9 ? optionalPackages(ctx, doc.snapshots) : undefined;

@@ -56,7 +56,7 @@ export function sourceOf(name: string, version: string, resolved: string | undef
   return isRegistryTarball(name, version, resolved) ? 'registry' : 'remote';
 }
 
-export function isRegistryTarball(name: string, version: string, url: string): boolean {
+function isRegistryTarball(name: string, version: string, url: string): boolean {
   const base = name.slice(name.lastIndexOf('/') + 1);
   const path = withoutFragment(url);
   return path.includes('/-/') && path.endsWith(`/${base}-${version}.tgz`);

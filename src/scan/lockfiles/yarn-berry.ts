@@ -1,13 +1,12 @@
 import type { LockedSource, Lockfile } from '../../model/references.js';
 import type { KeyFilter } from '../json-lines.js';
-import type { LockfileRead } from '../lockfile.js';
+import type { LockfileRead } from './reader.js';
 import { indexYamlKeyLines, parseYaml } from '../yaml-lines.js';
-import { addEntry, entryError, isRecord, shownValue, type ReadContext } from './entries.js';
+import { addEntry, entryError, isRecord, shownValue, type ReadContext, unsupportedVersion } from './entries.js';
 import { specSource, splitNameRef } from './source.js';
 
-/** `__metadata.version` of yarn 2 (4), 3 (6) and 4 (8, 10); the entry layout has not changed. */
-const MIN_VERSION = 4;
-const MAX_VERSION = 10;
+/** `__metadata.version` of yarn 2 (4), 3 (6) and 4 (8, 10), and those between; the entry layout has not changed. */
+const SUPPORTED_VERSIONS = new Set([4, 5, 6, 7, 8, 9, 10]);
 
 const BERRY_KEYS: KeyFilter = (p) => p.length === 0 || (p.length === 1 && p[0] === '__metadata');
 
@@ -33,9 +32,9 @@ export function readYarnBerryLockfile(relPath: string, text: string): LockfileRe
   const ctx: ReadContext = { file: relPath, lines: indexYamlKeyLines(text, BERRY_KEYS, parsed.start), packages: [], errors: [] };
   const meta = doc.__metadata;
   const version = isRecord(meta) && typeof meta.version === 'string' ? Number(meta.version) : NaN;
-  if (!Number.isInteger(version) || version < MIN_VERSION || version > MAX_VERSION) {
+  if (!SUPPORTED_VERSIONS.has(version)) {
     const shown = isRecord(meta) ? shownValue(meta.version) : '(no __metadata)';
-    return { errors: [entryError(ctx, ['__metadata', 'version'], 'unsupported-version', `unsupported lockfile version ${shown}`)] };
+    return { errors: [unsupportedVersion(ctx, ['__metadata', 'version'], shown, 'lockfile version')] };
   }
   for (const key of Object.keys(doc)) {
     if (key !== '__metadata') readEntry(ctx, key, doc[key]);

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { InputError, LockedSource, Lockfile } from '../../model/references.js';
 import type { KeyLines } from '../json-lines.js';
-import type { LockfileRead } from '../lockfile.js';
+import type { LockfileRead } from './reader.js';
 import { addEntry, entryError, isRecord, type Fields, type ReadContext } from './entries.js';
 import { sourceOf, specSource, splitNameRef } from './source.js';
 

@@ -1,4 +1,4 @@
-import type { LockfileRead } from '../lockfile.js';
+import type { LockfileRead } from './reader.js';
 
 /** Berry lockfiles are YAML with a `__metadata` mapping; classic ones (`# yarn lockfile v1`) have none. */
 export const isYarnBerry = (text: string): boolean => /^["']?__metadata["']?:/m.test(text);

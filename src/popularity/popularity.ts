@@ -1,10 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Popularity } from './checks/index.js';
-import { DEFAULT_INDEX_FILE, loadPopularHead, loadPopularIndex, type PopularIndex } from './data/popular-index.js';
-import { buildSquatTargets, type SquatCandidate, type SquatTargets } from './data/typosquat.js';
-import type { DownloadsAnswer } from './registry/downloads.js';
+import { DEFAULT_INDEX_FILE, loadPopularHead, loadPopularIndex, type PopularIndex } from './popular-index.js';
+import { buildSquatTargets, type SquatCandidate, type SquatTargets } from './typosquat.js';
+import type { DownloadsAnswer } from './downloads.js';
+
+/** How much a name is used, for the squatting check. */
+export interface Popularity {
+  /**
+   * Monthly downloads: from the configured downloads endpoint when it answered, else from the
+   * shipped index. `count` is undefined when neither knows; `inIndex: false` then means fewer
+   * downloads than the index's floor.
+   */
+  downloads(name: string): { count?: number; source: 'downloads-api' | 'index'; inIndex?: boolean };
+  /** Popular names `name` could be mistaken for, before any judgement of its own popularity. */
+  squatCandidates(name: string): SquatCandidate[];
+}
 
 export interface PopularitySource extends Popularity {
   /** The whole index, loaded on first use; false when turned off or unreadable. */

@@ -1,7 +1,8 @@
 import path from 'node:path';
+import { ConfigError } from '../model/errors.js';
 import { FINDING_CODES, type FindingCode, type Severity } from '../model/finding.js';
-import { MAX_PROJECT_FILE_BYTES, readRegularFile } from './read-text.js';
-import { starPattern } from './wildcard.js';
+import { MAX_PROJECT_FILE_BYTES, readRegularFile } from '../scan/read-text.js';
+import { starPattern } from '../scan/wildcard.js';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -53,13 +54,13 @@ export interface SquattingPolicy {
   downloadsUrl?: string;
 }
 
-export interface LockfilePolicy {
+interface LockfilePolicy {
   /** Hosts (or URLs, whose host is taken) lockfile entries may download from besides the configured registries. */
   allowedHosts: string[];
 }
 
 /** Supply-chain gates on the version a project would install (README: "Supply-chain signals"). */
-export interface ReleasePolicy {
+interface ReleasePolicy {
   /** Minutes a version must have been published before it is installed; null: no gate (a warning under 24 h). */
   minimumReleaseAge: number | null;
   /** Packages (names or patterns) the minimum release age does not apply to. */
@@ -99,21 +100,19 @@ export interface DepverifyConfigInput {
   installScripts?: { allow?: string[] };
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 const SEVERITY_SETTINGS = new Set<string>(['error', 'warning', 'info', 'off']);
 const KEYS = new Set(['ignore', 'severity', 'internalScopes', 'licenses', 'maintenance', 'squatting', 'lockfile', 'minimumReleaseAge', 'minimumReleaseAgeExclude', 'installScripts', '$schema']);
 
 /** Years without a release: 2 is worth knowing, 4 worth a look; finished small packages are not errors. */
-export const DEFAULT_MAINTENANCE: MaintenancePolicy = { infoAfterDays: 2 * 365, warnAfterDays: 4 * 365, errorAfterDays: null };
+const DEFAULT_MAINTENANCE: MaintenancePolicy = { infoAfterDays: 2 * 365, warnAfterDays: 4 * 365, errorAfterDays: null };
 
 /**
  * Calibrated on the shipped index (README): with these, none of the 5,000 most downloaded names is
  * a typosquat of another, and about 1.6% of the less used names in the index are.
  */
-export const DEFAULT_SQUATTING: SquattingPolicy = {
+const DEFAULT_SQUATTING: SquattingPolicy = {
   allow: [],
   newPackageDays: 30,
   newMaintainerDays: 7,
@@ -229,7 +228,7 @@ export function parseConfig(raw: unknown, source: string): DepverifyConfig {
 const UNIT_MINUTES: Record<string, number> = { m: 1, min: 1, h: 60, d: 24 * 60, w: 7 * 24 * 60 };
 
 /** `"3d"`, `"12h"`, `"90m"`, `"1w"`, or a number of minutes (pnpm's unit) → minutes. */
-export function parseDuration(value: unknown, where: string): number {
+function parseDuration(value: unknown, where: string): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
   const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)?\s*$/i.exec(value) : null;
   if (!m) throw new ConfigError(`${where} must be minutes or a duration such as "3d", "12h" or "90m"`);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LockedPackage, ProjectScan } from '../../src/model/references.js';
 import { dep, manifest } from '../helpers/model.js';
-import { parsePackageArg } from '../../src/scan/package-args.js';
-import { collectRequests } from '../../src/scan/requests.js';
+import { parsePackageArg } from '../../src/plan/package-args.js';
+import { collectRequests } from '../../src/plan/requests.js';
 
 const locked = (path: string, name: string, version: string, extra: Partial<LockedPackage> = {}): LockedPackage => ({
   name,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkLockfileIntegrity } from '../../src/checks/lockfile-integrity.js';
 import { checkLockfileSync } from '../../src/checks/lockfile-sync.js';
 import { scanProject } from '../../src/scan/project.js';
-import { collectRequests } from '../../src/scan/requests.js';
+import { collectRequests } from '../../src/plan/requests.js';
 import { writeTree } from '../helpers/fixture.js';
 import { fixture } from '../helpers/lockfiles.js';
 import { projectContext, runProject } from '../helpers/model.js';

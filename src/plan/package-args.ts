@@ -1,7 +1,7 @@
 import { COMMAND_LINE } from '../model/finding.js';
 import type { PackageRequest } from '../model/request.js';
-import { ConfigError } from './config.js';
-import { classifySpec } from './spec.js';
+import { ConfigError } from '../config/config.js';
+import { classifySpec } from '../scan/spec.js';
 
 /**
  * `name`, `name@range`, `@scope/name@tag`, `alias@npm:real@range`: what someone is about to

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPopularIndex, loadPopularIndex } from '../../src/data/popular-index.js';
-import { suggestPackages } from '../../src/data/suggest.js';
+import { createPopularIndex, loadPopularIndex } from '../../src/popularity/popular-index.js';
+import { suggestPackages } from '../../src/popularity/suggest.js';
 
 const index = createPopularIndex([
   ['express', 30_000_000],

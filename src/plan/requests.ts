@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { isValidPackageName } from './package-name.js';
+import { isValidPackageName } from '../scan/package-name.js';
 import type { Location } from '../model/finding.js';
 import type { PackageRequest } from '../model/request.js';
 import type { LockedPackage, ProjectScan } from '../model/references.js';

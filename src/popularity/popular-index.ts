@@ -20,10 +20,10 @@ export interface PopularIndex {
 }
 
 /**
- * Resolved against this module so that it points at the package's cache/ both from src/data/
- * (tests) and from dist/data/ (the build's rootDir is src).
+ * Resolved against this module so that it points at the package's data/ both from src/popularity/
+ * (tests) and from dist/popularity/ (the build's rootDir is src).
  */
-export const DEFAULT_INDEX_FILE = new URL('../../cache/popular-packages.tsv.gz', import.meta.url);
+export const DEFAULT_INDEX_FILE = new URL('../../data/popular-packages.tsv.gz', import.meta.url);
 
 let defaultIndex: PopularIndex | undefined;
 

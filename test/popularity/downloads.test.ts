@@ -1,11 +1,11 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPopularIndex } from '../../src/data/popular-index.js';
+import { createPopularIndex } from '../../src/popularity/popular-index.js';
 import { verify } from '../../src/index.js';
 import type { RegistryClient } from '../../src/registry/client.js';
 import { distilPackument } from '../../src/registry/distil.js';
-import { fetchMonthlyDownloads } from '../../src/registry/downloads.js';
+import { fetchMonthlyDownloads } from '../../src/popularity/downloads.js';
 import { CORP_REGISTRY, REGISTRY, packument } from '../helpers/registry.js';
 
 const URL_BASE = 'https://downloads.example.test/downloads/point/last-month/';

@@ -9,7 +9,7 @@ import { builtinModules } from 'node:module';
 /** Node's own module names: the npm package of such a name is a placeholder, never what `@x/path` meant. */
 const BUILTIN_NAMES: ReadonlySet<string> = new Set(builtinModules);
 
-export type SuggestionReason =
+type SuggestionReason =
   /** Same name up to letter case: `JSONStream` for `jsonstream`. */
   | 'case'
   /** Same name up to `.`, `-`, `_` or their absence: `lodash-es` for `lodash_es` or `lodashes`. */
@@ -30,6 +30,9 @@ export interface Suggestion {
   /** Edits between the two names (for `scope`: between the scopes); absent for exact rules. */
   distance?: number;
 }
+
+/** A suggestion as checks and reports carry it: the name and its downloads. */
+export type NameSuggestion = Pick<Suggestion, 'name' | 'downloads'>;
 
 export interface SuggestOptions {
   /** At most this many suggestions (default 3). */

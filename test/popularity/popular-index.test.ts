@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPopularIndex, loadPopularIndex } from '../../src/data/popular-index.js';
+import { createPopularIndex, loadPopularIndex } from '../../src/popularity/popular-index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'depverify-popular-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@
  */
 import type { DeclaredDependency, LockedPackage, Lockfile, Manifest } from '../model/references.js';
 
-export type Pairing =
+type Pairing =
   /** The entry the next install uses for this declaration. */
   | { state: 'locked'; entry: LockedPackage }
   /** A workspace package or linked folder: nothing from a registry. */

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { boundedOsa } from '../../src/data/osa.js';
-import { loadPopularHead, loadPopularIndex } from '../../src/data/popular-index.js';
-import { MIN_EDIT_LENGTH, buildSquatTargets } from '../../src/data/typosquat.js';
+import { boundedOsa } from '../../src/popularity/osa.js';
+import { loadPopularHead, loadPopularIndex } from '../../src/popularity/popular-index.js';
+import { MIN_EDIT_LENGTH, buildSquatTargets } from '../../src/popularity/typosquat.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'depverify-squat-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,7 +100,7 @@ describe('false-positive guard over the shipped index (names only)', () => {
     // install script, no repository, no description, one version. Then only the name can tip a
     // finding into an error, which is what this guards.
     const { checkSuspicious } = await import('../../src/checks/suspicious.js');
-    const { createPopularity } = await import('../../src/popularity.js');
+    const { createPopularity } = await import('../../src/popularity/popularity.js');
     const { checkContext } = await import('../helpers/model.js');
     const { distilPackument } = await import('../../src/registry/distil.js');
     const { REGISTRY, packument } = await import('../helpers/registry.js');
