@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Lockfile, ProjectScan } from '../model/references.js';
 import type { DepverifyConfig } from './config.js';
 import { scanImports } from './imports.js';
+import { readConfigPackages } from './config-packages.js';
 import { readLockfile } from './lockfile.js';
 import { findManifests } from './manifest.js';
 import { listSourceFiles } from './source-files.js';
@@ -49,6 +50,7 @@ export async function scanProject(root: string, config: Pick<DepverifyConfig, 'i
     manifests: found.manifests,
     ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}),
   });
+  const configPackages = readConfigPackages(root, found.manifests.filter((m) => !m.unreadable));
   const scan: ProjectScan = {
     root,
     manifests: found.manifests,
@@ -57,6 +59,7 @@ export async function scanProject(root: string, config: Pick<DepverifyConfig, 'i
     sourceFiles: sources.sourceFiles,
   };
   if (sources.warnings) scan.warnings = sources.warnings;
+  if (configPackages.length) scan.configPackages = configPackages;
   if (locked.lockfile) scan.lockfile = locked.lockfile;
   return scan;
 }
