@@ -134,7 +134,7 @@ async function checkScriptCommands(input: ConfiguredInput): Promise<Finding[]> {
     }
   }
   const onPath = input.onPath ?? onSystemPath;
-  type Pending = { bin: string; via: 'plain' | 'runner'; location: Location; transitive: string[] };
+  type Pending = { bin: string; via: 'plain' | 'local' | 'download'; location: Location; transitive: string[]; script?: true };
   const pending: Pending[] = [];
   for (const manifest of withScripts) {
     const chain = manifest.standalone ? chainOf(manifest.path, manifests).filter((m) => m === manifest || !m.standalone) : chainOf(manifest.path, manifests);
@@ -161,11 +161,13 @@ async function checkScriptCommands(input: ConfiguredInput): Promise<Finding[]> {
     }
     // A declared package that could not be read may provide any command: nothing is claimed.
     if (unknown) continue;
+    const scriptNames = new Set((manifest.scripts ?? []).map((s) => s.name));
     for (const script of manifest.scripts ?? []) {
       for (const { bin, via } of scriptCommands(script.command)) {
-        if (provided.has(bin)) continue;
+        // npx runs a declared package by its name too, whatever its commands are called.
+        if (provided.has(bin) || (via === 'download' && chain.some((m) => m.dependencies.some((d) => d.name === bin)))) continue;
         const location: Location = { file: manifest.path, ...(script.line === undefined ? {} : { line: script.line }), field: `scripts.${script.name}` };
-        pending.push({ bin, via, location, transitive: lockedBins.get(bin) ?? [] });
+        pending.push({ bin, via, location, transitive: via === 'download' ? [] : (lockedBins.get(bin) ?? []), ...(scriptNames.has(bin) ? { script: true as const } : {}) });
       }
     }
   }
@@ -191,7 +193,7 @@ async function checkScriptCommands(input: ConfiguredInput): Promise<Finding[]> {
         return;
       }
       const named = isValidPackageName(bin) && !input.isSkipped(bin) ? (input.lookups.get(bin) ?? (await input.lookup(bin))) : undefined;
-      const runner = uses.some((u) => u.via === 'runner');
+      const runner = uses.some((u) => u.via !== 'plain');
       if (named?.state === 'missing' && named.reason === 'not-found' && runner && !onPath(bin)) {
         findings.push({
           ...base,
@@ -203,7 +205,10 @@ async function checkScriptCommands(input: ConfiguredInput): Promise<Finding[]> {
         });
         return;
       }
+      // npx and its kind fetch a package that exists: what they are for, not a hidden dependency.
+      if (uses.every((u) => u.via === 'download') && named?.state === 'found') return;
       const exists = named?.state === 'found' ? true : named?.state === 'missing' ? false : undefined;
+      const asScript = uses.some((u) => u.script) ? ` ${bin} is also a script of this package.json: \`npm run ${bin}\` runs it.` : '';
       const about =
         exists === true
           ? `a package named ${bin} exists, but no package.json declares it`
@@ -216,7 +221,7 @@ async function checkScriptCommands(input: ConfiguredInput): Promise<Finding[]> {
         ...base,
         code: 'UNLISTED_BINARY',
         severity: CODE_INFO.UNLISTED_BINARY.severity,
-        message: `Script runs ${bin}, which no declared package provides: ${about}.`,
+        message: `Script runs ${bin}, which no declared package provides: ${about}.${asScript}`,
         hint:
           exists === false
             ? `If ${bin} is not a tool every machine running the script has, declare the package that provides it, or fix the name.`

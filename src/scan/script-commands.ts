@@ -8,10 +8,12 @@ export interface ScriptCommand {
   /** The command name (`tsup`). */
   bin: string;
   /**
-   * How it is run: `plain` as a command word; `runner` through `npx`/`pnpm exec`/`yarn exec`/
-   * `bunx`/`node_modules/.bin/`, which says outright that a package provides it.
+   * How it is run: `plain` as a command word; `local` through `pnpm exec`/`yarn exec`/
+   * `node_modules/.bin/`, which run an installed package's command and nothing else; `download`
+   * through `npx`/`pnpx`/`bunx`/`npm exec`, which fetch the package of that name when none
+   * installed provides it (`bin` is then the package name, its `@version` dropped).
    */
-  via: 'plain' | 'runner';
+  via: 'plain' | 'local' | 'download';
 }
 
 /** Shell builtins and keywords, and the tools every machine (or Node itself) has: never a package's bin. */
@@ -150,9 +152,9 @@ function commandOf(all: string[]): ScriptCommand | undefined {
     // Runners that execute a package's bin: `npx x`, `pnpm exec x`, `yarn exec x`, `npm exec -- x`, `bunx x`, `bun x x`.
     const runner = runnerLength(words, i);
     if (runner !== undefined) {
-      if (runner < 0) return undefined; // `npx -p pkg cmd`, `pnpm dlx`: not read
+      if (runner < 0) return undefined; // `npx -p pkg cmd`: not read
+      via = /^(?:npx|pnpx|bunx|npm|bun)$/.test(words[i]!) ? 'download' : 'local';
       i += runner;
-      via = 'runner';
       continue;
     }
     break;
@@ -161,7 +163,14 @@ function commandOf(all: string[]): ScriptCommand | undefined {
   const binPath = /^(?:\.\/)?node_modules\/\.bin\/([^/]+)$/.exec(bin);
   if (binPath) {
     bin = binPath[1]!;
-    via = 'runner';
+    via = 'local';
+  }
+  if (via === 'download') {
+    // A package spec: `serverless@4`, `@scope/create-x@latest`.
+    const spec = /^(@[^@/]+\/[^@/]+|[^@/]+)(?:@[^/]*)?$/.exec(bin);
+    if (!spec) return undefined;
+    bin = spec[1]!;
+    if (bin.startsWith('@')) return isValidScoped(bin) ? { bin, via } : undefined;
   }
   if (!COMMAND_NAME.test(bin) || SYSTEM_COMMANDS.has(bin)) return undefined;
   return { bin, via };
@@ -183,4 +192,8 @@ function runnerLength(words: string[], i: number): number | undefined {
     if (flag === '--') break;
   }
   return n;
+}
+
+function isValidScoped(name: string): boolean {
+  return /^@[a-z0-9][\w.-]*\/[a-z0-9][\w.-]*$/i.test(name);
 }

@@ -70,12 +70,13 @@ describe('tsconfig types and jsxImportSource', () => {
 
 describe('script commands', () => {
   it('splits command lines and finds command words', () => {
-    const bins = (s: string) => scriptCommands(s).map((c) => `${c.bin}${c.via === 'runner' ? '*' : ''}`);
+    const bins = (s: string) => scriptCommands(s).map((c) => `${c.bin}${c.via === 'download' ? '*' : c.via === 'local' ? '+' : ''}`);
     expect(bins('tsup src/index.ts && tsc --noEmit')).toEqual(['tsup', 'tsc']);
     expect(bins('NODE_ENV=production cross-env FOO=1 webpack --mode production | tee out.log')).toEqual(['webpack']);
     expect(bins('rm -rf dist; mkdir dist && cp a b || echo failed')).toEqual([]);
     expect(bins('npm run build && pnpm run test && yarn lint')).toEqual([]);
-    expect(bins('npx eslint . && pnpm exec prettier --check . && node_modules/.bin/vitest run && bunx --bun vite')).toEqual(['eslint*', 'prettier*', 'vitest*', 'vite*']);
+    expect(bins('npx eslint . && pnpm exec prettier --check . && node_modules/.bin/vitest run && bunx --bun vite')).toEqual(['eslint*', 'prettier+', 'vitest+', 'vite*']);
+    expect(bins('pnpx serverless@4.28.0 deploy && npx @scope/create-x@latest && npx ../local')).toEqual(['serverless*', '@scope/create-x*']);
     expect(bins('./scripts/build.sh && node scripts/x.js && $BIN x && $(npm bin)/y')).toEqual([]);
     expect(bins('echo "a && b" > out.txt 2>&1 && (cd x && jest)')).toEqual(['jest']);
     expect(bins('npx -p typescript tsc && npx --yes create-foo')).toEqual(['create-foo*']);
@@ -114,6 +115,7 @@ describe('script commands', () => {
 
   it('a command only a locked dependency of a dependency provides is a warning naming it; an invented command run through npx that no package has is NOT_FOUND', async () => {
     ok('@vitejs/tooling');
+    ok('only-allow', 'index.js');
     ok('esbuild', { esbuild: 'bin/esbuild' });
     const lock = {
       name: 'app',
@@ -125,16 +127,19 @@ describe('script commands', () => {
       },
     };
     const { shown, report } = await run({
-      'package.json': pkg({ name: 'app', scripts: { build: 'esbuild src/a.ts', gen: 'npx create-secure-express-appx', other: 'some-system-tool-xyz --flag' }, devDependencies: { '@vitejs/tooling': '1.0.0' } }),
+      'package.json': pkg({ name: 'app', scripts: { build: 'esbuild src/a.ts', gen: 'npx create-secure-express-appx', other: 'some-system-tool-xyz --flag', preinstall: 'npx only-allow pnpm', fix: 'build --fix' }, devDependencies: { '@vitejs/tooling': '1.0.0' } }),
       'package-lock.json': pkg(lock),
     });
     expect(shown).toEqual([
+      ['UNLISTED_BINARY', 'warning', 'build', 'package.json:8'],
       ['NOT_FOUND', 'error', 'create-secure-express-appx', 'package.json:5'],
       ['UNLISTED_BINARY', 'warning', 'esbuild', 'package.json:4'],
       ['UNLISTED_BINARY', 'warning', 'some-system-tool-xyz', 'package.json:6'],
     ]);
     expect(report.findings.find((f) => f.package === 'esbuild')!.details).toMatchObject({ providers: ['esbuild'] });
     expect(report.findings.find((f) => f.package === 'some-system-tool-xyz')!.details).toMatchObject({ exists: false });
+    // `npx only-allow pnpm` fetches a package that exists: what npx is for. A script's own name run as a command is said.
+    expect(report.findings.find((f) => f.package === 'build')!.message).toContain('npm run build');
   });
 
   it('says nothing for a package.json with a dependency whose commands are not known (git, unknown answer)', async () => {
