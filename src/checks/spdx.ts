@@ -99,6 +99,8 @@ function parseUncached(raw: string | undefined): ParsedLicense {
   try {
     return { kind: 'expression', expression: text, tree: parseSpdx(text) as SpdxNode };
   } catch {
+    const compound = correctParts(text);
+    if (compound) return compound;
     const corrected = correctSpdx(text);
     let tree: SpdxNode | undefined;
     try {
@@ -111,6 +113,29 @@ function parseUncached(raw: string | undefined): ParsedLicense {
     if (judged === 'wrong') return { kind: 'unparseable', text };
     if (judged === 'ambiguous') return { kind: 'ambiguous', text, guess: corrected };
     return { kind: 'expression', expression: corrected, tree, corrected: text };
+  }
+}
+
+/**
+ * A compound of legacy names (`(AFLv2.1 OR BSD)`, the legacy `licenses` array) corrected part by
+ * part: spdx-correct on the whole keeps one part only. Under `OR`, a part that names no single
+ * licence is dropped when another is clear (fewer alternatives never allow more); under `AND`
+ * every part must be clear.
+ */
+function correctParts(text: string): ParsedLicense | undefined {
+  let body = text.trim();
+  if (body.startsWith('(') && body.endsWith(')') && !body.slice(1, -1).includes('(')) body = body.slice(1, -1);
+  if (body.includes('(')) return undefined;
+  const conjunctions = body.match(/\s+(?:OR|AND)\s+/gi)?.map((c) => c.trim().toUpperCase()) ?? [];
+  if (conjunctions.length === 0 || new Set(conjunctions).size > 1) return undefined;
+  const parts = body.split(/\s+(?:OR|AND)\s+/i).map((p) => parseLicense(p));
+  const clear = parts.filter((p): p is Extract<ParsedLicense, { kind: 'expression' }> => p.kind === 'expression');
+  if (clear.length === 0 || (clear.length < parts.length && conjunctions[0] === 'AND')) return undefined;
+  const expression = clear.map((p) => formatSpdx(p.tree)).join(` ${conjunctions[0]} `);
+  try {
+    return { kind: 'expression', expression, tree: parseSpdx(expression) as SpdxNode, corrected: text };
+  } catch {
+    return undefined;
   }
 }
 

@@ -71,6 +71,14 @@ describe('licence shapes', () => {
     }
   });
 
+  it('a compound of legacy names is corrected part by part: an unclear alternative is dropped, an unclear conjunct is reviewed', () => {
+    const allowAfl = { licenses: { allow: ['AFL-2.1'] } };
+    expect(run({ '1.0.0': { license: undefined } }, { extra: { licenses: [{ type: 'AFLv2.1' }, { type: 'BSD' }] }, config: allowAfl })).toEqual([]);
+    // Only BSD was ever a choice: the guess BSD-2-Clause is not taken.
+    expect(codes(one('(BSD OR GPL)', 'MIT', { licenses: { allow: ['BSD-2-Clause'] } }))).toEqual(['LICENSE_REVIEW']);
+    expect(one('MIT AND BSD', 'MIT', { licenses: { allow: ['MIT', 'BSD-2-Clause'] } }).map((f) => f.details?.kind)).toEqual(['ambiguous']);
+  });
+
   it('reads the legacy licenses array as alternatives', () => {
     const findings = run({ '1.0.0': { license: undefined } }, { extra: { licenses: [{ type: 'MIT' }, { type: 'GPL-3.0' }] } });
     expect(findings).toEqual([]);
