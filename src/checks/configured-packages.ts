@@ -9,7 +9,7 @@ import path from 'node:path';
 import { CODE_INFO } from '../model/codes.js';
 import type { Lookup } from '../model/facts.js';
 import type { Finding, Location } from '../model/finding.js';
-import type { ConfigPackageReference, Manifest, ProjectScan } from '../model/references.js';
+import type { ConfigPackageReference, Lockfile, Manifest, ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
 import { isValidPackageName } from '../scan/package-name.js';
 import { scriptCommands } from '../scan/script-commands.js';
@@ -51,7 +51,13 @@ async function checkConfigReferences(input: ConfiguredInput): Promise<Finding[]>
   // Any package.json of the project declaring it: a root or sibling declaration is what a
   // workspace's config (or a shared base it extends) resolves through hoisting.
   const declaredAnywhere = new Set(manifests.filter((m) => !m.standalone).flatMap((m) => m.dependencies.map((d) => d.name)));
-  const lockedNames = new Set([input.scan.lockfile, ...manifests.map((m) => m.lockfile)].flatMap((l) => l?.packages.map((p) => p.name) ?? []));
+  const namesOf = (lockfile: Lockfile | undefined): Set<string> => new Set(lockfile?.packages.map((p) => p.name) ?? []);
+  const rootLocked = namesOf(input.scan.lockfile);
+  // A standalone nested project is installed from its own lockfile, not the root's.
+  const lockedFor = (file: string): Set<string> => {
+    const own = chainOf(file, manifests).filter((m) => m.standalone).sort((a, b) => b.dir.length - a.dir.length)[0];
+    return own ? namesOf(own.lockfile) : rootLocked;
+  };
   const findings: Finding[] = [];
   const byEntry = new Map<string, ConfigPackageReference[]>();
   for (const ref of input.scan.configPackages ?? []) {
@@ -89,6 +95,7 @@ async function checkConfigReferences(input: ConfiguredInput): Promise<Finding[]>
       const found = answers.filter((a) => a.lookup.state === 'found').map((a) => a.name);
       const install = found[found.length - 1] ?? candidates[candidates.length - 1]!;
       // Installed today as another package's dependency (hoisted): works with npm and yarn, not with pnpm.
+      const lockedNames = lockedFor(ref.file);
       const locked = candidates.filter((c) => lockedNames.has(c));
       const today = locked.length ? ` ${locked.join(' and ')} is installed only as a dependency of another package.` : '';
       findings.push({
