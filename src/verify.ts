@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { checkConfiguredPackages } from './checks/configured-packages.js';
 import { type CheckContext, PACKAGE_CHECKS, type PackageInput, type Popularity, popularityQuestions, PROJECT_CHECKS, wantsDownloads } from './checks/index.js';
 import type { PopularIndex } from './popularity/popular-index.js';
 import type { Lookup } from './model/facts.js';
@@ -170,6 +171,16 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
       if (changes && finding.code !== 'INPUT_ERROR' && !finding.locations.some(changes.includes)) continue;
       findings.push(finding);
     }
+  }
+  if (!options.packages?.length) {
+    const configured = await checkConfiguredPackages({
+      scan,
+      requests,
+      lookups,
+      lookup: (name) => client.lookup(name),
+      isSkipped: (name) => config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`)) || matchesPackagePattern(name, config.ignore.packages),
+    });
+    findings.push(...configured.filter((f) => !changes || f.locations.some(changes.includes)));
   }
   findings.push(...(await attachSigningKeys(inputs, client, scan)));
   for (const input of inputs) for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));

@@ -23,11 +23,58 @@ export type ParsedLicense =
 // Families with several versions or variants: a name without a number does not say which.
 const VERSIONED_FAMILY = /^(?:BSD-[234]-Clause|GPL-|LGPL-|AGPL-|MPL-|Artistic-|Apache-|EPL-|CDDL-|CC-|OSL-|AFL-|EUPL-)/;
 
-/** Whether a correction picked one of several licences the text could mean. */
-function ambiguousCorrection(text: string, corrected: string): boolean {
-  if (/\d/.test(text)) return false; // a version or a clause count was written
-  if (/\b(?:new|revised|modified|simplified|free|clear)\b/i.test(text)) return false; // BSD's variants by name
-  return VERSIONED_FAMILY.test(corrected);
+/**
+ * A name qualified as only resembling a licence ("MIT-like", "BSD-style", "MIT*"): spdx-correct
+ * drops the qualifier, but a licence like MIT is not MIT.
+ */
+const QUALIFIED = /\b(?:like|style|ish|similar|based|derived|inspired|esque|alike|variant)\b|\*/i;
+
+/** Words that name a licence family in prose, by the first part of its SPDX id. */
+const FAMILY_WORDS: Record<string, readonly string[]> = {
+  BSL: ['boost'],
+  MPL: ['mozilla'],
+  EPL: ['eclipse'],
+  AFL: ['academic'],
+  CDDL: ['common development'],
+  OFL: ['open font'],
+  GPL: ['general public'],
+  LGPL: ['lesser', 'library general'],
+  AGPL: ['affero'],
+  CC: ['creative commons'],
+  MIT: ['expat'],
+  MS: ['microsoft'],
+};
+
+/** `GPLv2` → GPL 2, `Apache2` → Apache 2, `BSD-3-Clause` → BSD 3 Clause: words and numbers apart, lower case. */
+function words(text: string): string[] {
+  return text
+    .replace(/([a-z])v(?=\d)/gi, '$1 ')
+    .split(/[^A-Za-z0-9]+|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
+
+/**
+ * What a correction is worth: `ok` when the text names the licence it was corrected to (its
+ * family is written, with the version or variant when it has several), `ambiguous` when the text
+ * could mean several licences, `wrong` when the corrected family is not in the text at all
+ * (spdx-correct turns "EUPL", a copyleft licence, into the permissive UPL-1.0).
+ */
+function judgeCorrection(text: string, corrected: string, tree: SpdxNode): 'ok' | 'ambiguous' | 'wrong' {
+  const written = words(text);
+  const lower = text.toLowerCase();
+  for (const leaf of leaves(tree)) {
+    const family = leaf.license.split(/[^A-Za-z]/)[0] ?? '';
+    const named = written.includes(family.toLowerCase()) || written.includes(leaf.license.toLowerCase()) || (FAMILY_WORDS[family] ?? []).some((w) => lower.includes(w));
+    if (!named) return 'wrong';
+  }
+  // A correction that dropped part of a compound (`MIT AND Foo` → `MIT`) keeps only a guess.
+  // `MIT/Apache-2.0` is a dual licence; `MIT/X11` is one name of MIT.
+  const conjunctions = text.replace(/\bMIT\/X11\b/gi, 'MIT').replace(/\(?https?:\/\/\S+/gi, '').match(/\b(?:and|or)\b|\//gi)?.length ?? 0;
+  if (QUALIFIED.test(text) || conjunctions > leaves(tree).length - 1) return 'ambiguous';
+  if (/\d/.test(text)) return 'ok'; // a version or a clause count was written
+  if (/\b(?:new|revised|modified|simplified|free|clear)\b/i.test(text)) return 'ok'; // BSD's variants by name
+  return VERSIONED_FAMILY.test(corrected) ? 'ambiguous' : 'ok';
 }
 
 /**
@@ -52,16 +99,43 @@ function parseUncached(raw: string | undefined): ParsedLicense {
   try {
     return { kind: 'expression', expression: text, tree: parseSpdx(text) as SpdxNode };
   } catch {
+    const compound = correctParts(text);
+    if (compound) return compound;
     const corrected = correctSpdx(text);
-    if (corrected && ambiguousCorrection(text, corrected)) return { kind: 'ambiguous', text, guess: corrected };
-    if (corrected) {
-      try {
-        return { kind: 'expression', expression: corrected, tree: parseSpdx(corrected) as SpdxNode, corrected: text };
-      } catch {
-        // fall through: not even the correction parses
-      }
+    let tree: SpdxNode | undefined;
+    try {
+      tree = corrected ? (parseSpdx(corrected) as SpdxNode) : undefined;
+    } catch {
+      // not even the correction parses
     }
-    return { kind: 'unparseable', text };
+    if (!corrected || !tree) return { kind: 'unparseable', text };
+    const judged = judgeCorrection(text, corrected, tree);
+    if (judged === 'wrong') return { kind: 'unparseable', text };
+    if (judged === 'ambiguous') return { kind: 'ambiguous', text, guess: corrected };
+    return { kind: 'expression', expression: corrected, tree, corrected: text };
+  }
+}
+
+/**
+ * A compound of legacy names (`(AFLv2.1 OR BSD)`, the legacy `licenses` array) corrected part by
+ * part: spdx-correct on the whole keeps one part only. Under `OR`, a part that names no single
+ * licence is dropped when another is clear (fewer alternatives never allow more); under `AND`
+ * every part must be clear.
+ */
+function correctParts(text: string): ParsedLicense | undefined {
+  let body = text.trim();
+  if (body.startsWith('(') && body.endsWith(')') && !body.slice(1, -1).includes('(')) body = body.slice(1, -1);
+  if (body.includes('(')) return undefined;
+  const conjunctions = body.match(/\s+(?:OR|AND)\s+/gi)?.map((c) => c.trim().toUpperCase()) ?? [];
+  if (conjunctions.length === 0 || new Set(conjunctions).size > 1) return undefined;
+  const parts = body.split(/\s+(?:OR|AND)\s+/i).map((p) => parseLicense(p));
+  const clear = parts.filter((p): p is Extract<ParsedLicense, { kind: 'expression' }> => p.kind === 'expression');
+  if (clear.length === 0 || (clear.length < parts.length && conjunctions[0] === 'AND')) return undefined;
+  const expression = clear.map((p) => formatSpdx(p.tree)).join(` ${conjunctions[0]} `);
+  try {
+    return { kind: 'expression', expression, tree: parseSpdx(expression) as SpdxNode, corrected: text };
+  } catch {
+    return undefined;
   }
 }
 

@@ -40,6 +40,11 @@ export const CODE_INFO = {
     title: 'Imported package is not declared',
     help: 'Source code imports a package that no package.json declares. Add it to dependencies after checking it is the package you mean, or remove the import.',
   },
+  UNLISTED_BINARY: {
+    severity: 'warning',
+    title: 'Script runs a command no declared package provides',
+    help: "A package.json script runs a command (`tsup`, `eslint`) that no package declared in its package.json (or the ones above it, or a workspace) provides: it works only where the command is installed globally, or comes from a package installed as another's dependency (npm and yarn link those, pnpm does not). Declare the package that provides it. An invented name run through npx or node_modules/.bin that no package has is NOT_FOUND.",
+  },
   NON_REGISTRY_SOURCE: {
     severity: 'warning',
     title: 'Dependency does not come from a registry',

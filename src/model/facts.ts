@@ -11,6 +11,8 @@ export interface VersionFacts {
   hasInstallScript?: boolean;
   /** The registry holds a build provenance attestation for this version (`dist.attestations`). */
   provenance?: boolean;
+  /** Commands the version's `bin` installs (a string `bin` is the unscoped package name). */
+  bins?: string[];
 }
 
 export interface PackageFacts {

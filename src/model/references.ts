@@ -57,6 +57,10 @@ export interface Manifest {
   dependencies: DeclaredDependency[];
   /** `imports` field keys (`#internal`). */
   importsKeys: string[];
+  /** `scripts` entries that are strings, with the line of each key. */
+  scripts?: ScriptEntry[];
+  /** Names of the commands its `bin` field installs (a string `bin` is the unscoped package name). */
+  bins?: string[];
   /**
    * A workspace member whose package.json could not be read (an INPUT_ERROR says why): still a
    * workspace, named from the lockfile's workspace entries or its directory, never asked of a
@@ -73,6 +77,28 @@ export interface Manifest {
    * it pins for this manifest's declarations; its other entries are not checked on their own.
    */
   lockfile?: Lockfile;
+}
+
+/** One `scripts` entry of a package.json. */
+export interface ScriptEntry {
+  name: string;
+  command: string;
+  line?: number;
+}
+
+/**
+ * A package a tsconfig/jsconfig names by configuration: a `compilerOptions.types` entry (`jest`:
+ * `@types/jest` or `jest`'s own declarations) or `jsxImportSource` (`preact`).
+ */
+export interface ConfigPackageReference {
+  /** The entry as written (`vite/client`). */
+  entry: string;
+  /** The package it names (`vite`). */
+  packageName: string;
+  option: 'types' | 'jsxImportSource';
+  /** The config file, relative to the root. */
+  file: string;
+  line?: number;
 }
 
 export type LockedSource = 'registry' | 'git' | 'file' | 'remote' | 'link';
@@ -159,4 +185,6 @@ export interface ProjectScan {
   warnings?: InputError[];
   /** Number of source files read. */
   sourceFiles: number;
+  /** Packages the project's tsconfig/jsconfig files name (`types`, `jsxImportSource`). */
+  configPackages?: ConfigPackageReference[];
 }

@@ -19,6 +19,18 @@ function readLicense(manifest: Json): string | undefined {
 
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
 
+/** The command names a version's `bin` field installs; npm names a string `bin` after the package, without its scope. */
+function readBins(manifest: Json): string[] | undefined {
+  const bin = manifest.bin;
+  const names =
+    typeof bin === 'string' && typeof manifest.name === 'string'
+      ? [manifest.name.replace(/^@[^/]+\//, '')]
+      : isObject(bin)
+        ? Object.keys(bin).filter((k) => k !== '__proto__' && /^[\w@.+-][\w@./+-]{0,213}$/.test(k))
+        : [];
+  return names.length ? names.slice(0, 64) : undefined;
+}
+
 function distilVersion(manifest: Json): VersionFacts {
   const facts: VersionFacts = {};
   // An empty string is how a deprecation is lifted (`npm deprecate pkg@1 ""`).
@@ -37,6 +49,8 @@ function distilVersion(manifest: Json): VersionFacts {
   // (not any attestation) is build provenance.
   const dist = isObject(manifest.dist) ? manifest.dist : undefined;
   if (dist && isObject(dist.attestations) && isObject(dist.attestations.provenance)) facts.provenance = true;
+  const bins = readBins(manifest);
+  if (bins) facts.bins = bins;
   return facts;
 }
 

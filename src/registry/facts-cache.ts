@@ -9,7 +9,7 @@ import { sweepStaleTemps } from './stale-temps.js';
 const MISSING_REASONS = new Set<string>(['not-found', 'unpublished', 'security-holding'] satisfies MissingReason[]);
 
 /** Bump when the shape of PackageFacts changes: old entries are then ignored, not misread. */
-const FORMAT = 'facts-v7';
+const FORMAT = 'facts-v8';
 
 /** A cached, known answer. Unknown answers are never cached. */
 export interface CacheEntry {
@@ -76,7 +76,8 @@ function encodeFacts(facts: PackageFacts): StoredFacts {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const optional = (value: unknown, type: 'string' | 'number' | 'boolean'): boolean => value === undefined || typeof value === type;
 const isVersionFacts = (v: unknown): v is VersionFacts =>
-  isRecord(v) && optional(v.deprecated, 'string') && optional(v.license, 'string') && optional(v.types, 'string') && optional(v.hasInstallScript, 'boolean') && optional(v.provenance, 'boolean');
+  isRecord(v) && optional(v.deprecated, 'string') && optional(v.license, 'string') && optional(v.types, 'string') && optional(v.hasInstallScript, 'boolean') && optional(v.provenance, 'boolean') &&
+  (v.bins === undefined || (Array.isArray(v.bins) && v.bins.every((b) => typeof b === 'string')));
 
 /**
  * The whole shape, checked before anything is decoded: an entry damaged on disk (a disk full, an

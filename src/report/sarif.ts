@@ -52,6 +52,7 @@ const TAGS: Record<FindingCode, string[]> = {
   TYPES_UNKNOWN: ['dependencies', 'incomplete'],
   SYNTAX_ERROR: ['correctness'],
   CONFIG_INCOMPLETE: ['correctness'],
+  UNLISTED_BINARY: ['dependencies', 'correctness'],
   BUILTIN_INSTALLED: ['dependencies', 'correctness'],
   RELEASE_TOO_NEW: [...SUPPLY_CHAIN, 'release'],
   RELEASE_AGE_UNKNOWN: ['dependencies', 'incomplete'],

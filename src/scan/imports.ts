@@ -1,6 +1,7 @@
 /** Every registry package the project's source files import, with where each import is. */
 import path from 'node:path';
 import type { ImportSite, InputError, Manifest } from '../model/references.js';
+import { componentCode } from './component-scripts.js';
 import { readDenoScope } from './deno.js';
 import { frameworkModules } from './frameworks.js';
 import { decodeUtf8, readErrorOf, readRegularFile } from './read-text.js';
@@ -104,8 +105,14 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     } catch (err) {
       return { raw: [], read: false, errors: [readErrorOf(file, err)] };
     }
-    const { text, encodingError } = decodeUtf8(file, bytes);
-    const { imports, error } = readImports(file, text);
+    const decoded = decodeUtf8(file, bytes);
+    const { encodingError } = decoded;
+    // A component's module code (script blocks, frontmatter) is read in place: same lines, same columns.
+    const component = componentCode(file, decoded.text);
+    const text = component?.code ?? decoded.text;
+    const read = component ? readImports(`${file}${component.extension}`, text) : readImports(file, text);
+    const { imports } = read;
+    const error = read.error && component ? { ...read.error, file } : read.error;
     if (opts.tolerateSyntaxErrors && error && error.reason === undefined && !encodingError && !lostImports(text, imports.length, error)) {
       return { raw: imports, read: true, errors: [], warnings: [error] };
     }

@@ -34,7 +34,7 @@ export function readManifest(
     const message = `package.json holds ${typeName(json)}, not an object`;
     return { errors: [{ file: relPath, reason: 'wrong-type', message }] };
   }
-  const lines = indexKeyLines(text, (p) => p.length === 0 || (p.length === 1 && FIELD_SET.has(p[0] ?? '')));
+  const lines = indexKeyLines(text, (p) => p.length === 0 || (p.length === 1 && (FIELD_SET.has(p[0] ?? '') || p[0] === 'scripts')));
   const errors: InputError[] = [];
   const wrongType = (field: string, path: string[], expected: string, value: unknown): void => {
     const line = lines.lineOf(path);
@@ -65,6 +65,17 @@ export function readManifest(
     dependencies: [],
     importsKeys: [],
   };
+  // Scripts and bins matter only for the commands scripts run: nothing is reported about their shape.
+  if (isJsonObject(json.scripts)) {
+    const scripts = Object.entries(json.scripts).flatMap(([name, command]) => {
+      if (typeof command !== 'string') return [];
+      const line = lines.lineOf(['scripts', name]);
+      return [{ name, command, ...(line === undefined ? {} : { line }) }];
+    });
+    if (scripts.length) manifest.scripts = scripts;
+  }
+  const bins = typeof json.bin === 'string' && typeof manifest.name === 'string' ? [manifest.name.replace(/^@[^/]+\//, '')] : isJsonObject(json.bin) ? Object.keys(json.bin) : [];
+  if (bins.length) manifest.bins = bins;
   if (isJsonObject(json.imports)) manifest.importsKeys = Object.keys(json.imports);
   else if (json.imports !== undefined) wrongType('imports', ['imports'], 'an object', json.imports);
 

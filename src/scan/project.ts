@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Lockfile, ProjectScan } from '../model/references.js';
 import { scanImports } from './imports.js';
+import { readConfigPackages } from './config-packages.js';
 import { readLockfile } from './lockfile.js';
 import { findManifests } from './manifest.js';
 import { listSourceFiles } from './source-files.js';
@@ -48,6 +49,7 @@ export async function scanProject(root: string, config: { ignore: { paths: strin
     manifests: found.manifests,
     ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}),
   });
+  const configPackages = readConfigPackages(root, found.manifests.filter((m) => !m.unreadable));
   const scan: ProjectScan = {
     root,
     manifests: found.manifests,
@@ -56,6 +58,7 @@ export async function scanProject(root: string, config: { ignore: { paths: strin
     sourceFiles: sources.sourceFiles,
   };
   if (sources.warnings) scan.warnings = sources.warnings;
+  if (configPackages.length) scan.configPackages = configPackages;
   if (locked.lockfile) scan.lockfile = locked.lockfile;
   return scan;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import type { InputError } from '../model/references.js';
+import { COMPONENT_EXTENSIONS } from './component-scripts.js';
 import { MAX_PROJECT_FILE_BYTES, readErrorOf, readRegularFile } from './read-text.js';
 
 export const SOURCE_EXTENSIONS: readonly string[] = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx'];
@@ -55,9 +56,11 @@ function isCasesDir(part: string): boolean {
 // Declaration files describe code elsewhere; `foo.d.css.ts` is TypeScript's arbitrary-extension form.
 const DECLARATION = /\.d(\.[^./]+)?\.[mc]?ts$/i;
 
+/** JS/TS files, and the components whose script blocks hold module code (`.vue`, `.svelte`, `.astro`). */
 export function isSourceFile(name: string): boolean {
   const dot = name.lastIndexOf('.');
-  return dot > 0 && SOURCE_EXTENSIONS.includes(name.slice(dot).toLowerCase()) && !DECLARATION.test(name);
+  const ext = dot > 0 ? name.slice(dot).toLowerCase() : '';
+  return (SOURCE_EXTENSIONS.includes(ext) && !DECLARATION.test(name)) || COMPONENT_EXTENSIONS.includes(ext);
 }
 
 /** The .gitignore rules of one directory, applied to paths relative to it. */

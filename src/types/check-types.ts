@@ -9,6 +9,7 @@ import type { Finding, Location } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
 import type { RegistryClient } from '../registry/client.js';
+import { componentKind } from '../scan/component-scripts.js';
 import { DeclarationLoader, loadDeclarations } from './declarations.js';
 import { runtimeDefines } from './runtime-names.js';
 import { MemberResultCache, resultKey } from './result-cache.js';
@@ -43,6 +44,8 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const files = new Set<string>();
   for (const site of scan.imports) {
     if (input.lookups.get(site.packageName)?.state !== 'found') continue;
+    // A component's script blocks are not a module TypeScript reads on its own: not checked.
+    if (componentKind(site.file)) continue;
     files.add(path.join(scan.root, site.file));
     const list = byPackage.get(site.packageName) ?? [];
     list.push({ file: site.file, line: site.line, column: site.column });

@@ -58,6 +58,27 @@ describe('licence shapes', () => {
     expect(findings.map((f) => [f.code, f.details?.kind])).toEqual([['LICENSE_REVIEW', 'ambiguous']]);
   });
 
+  it.each(['MIT-like', 'MIT-style', 'MIT*', 'BSD-3-Clause-like', 'MIT AND Foo', 'MIT/Apache-2.0'])('%j is reviewed, not passed as the licence it resembles', (license) => {
+    const findings = one(license, 'MIT', { licenses: { allow: ['MIT', 'BSD-3-Clause', 'Apache-2.0'] } });
+    expect(findings.map((f) => [f.code, f.details?.kind])).toEqual([['LICENSE_REVIEW', 'ambiguous']]);
+  });
+
+  it('a correction to a licence the text does not name is no correction ("EUPL" is not UPL-1.0)', () => {
+    expect(one('EUPL', 'MIT', { licenses: { allow: ['UPL-1.0'] } }).map((f) => [f.code, f.details?.kind])).toEqual([['LICENSE_REVIEW', 'unparseable']]);
+    // Unambiguous spellings are still corrected.
+    for (const license of ['Apache 2.0', 'Apache License, Version 2.0', 'MIT License', 'GPLv2 OR MIT', 'Boost', 'MIT/X11', 'MIT (https://example.test/LICENSE)']) {
+      expect(one(license, 'MIT', { licenses: { allow: ['MIT', 'Apache-2.0', 'BSL-1.0'] } })).toEqual([]);
+    }
+  });
+
+  it('a compound of legacy names is corrected part by part: an unclear alternative is dropped, an unclear conjunct is reviewed', () => {
+    const allowAfl = { licenses: { allow: ['AFL-2.1'] } };
+    expect(run({ '1.0.0': { license: undefined } }, { extra: { licenses: [{ type: 'AFLv2.1' }, { type: 'BSD' }] }, config: allowAfl })).toEqual([]);
+    // Only BSD was ever a choice: the guess BSD-2-Clause is not taken.
+    expect(codes(one('(BSD OR GPL)', 'MIT', { licenses: { allow: ['BSD-2-Clause'] } }))).toEqual(['LICENSE_REVIEW']);
+    expect(one('MIT AND BSD', 'MIT', { licenses: { allow: ['MIT', 'BSD-2-Clause'] } }).map((f) => f.details?.kind)).toEqual(['ambiguous']);
+  });
+
   it('reads the legacy licenses array as alternatives', () => {
     const findings = run({ '1.0.0': { license: undefined } }, { extra: { licenses: [{ type: 'MIT' }, { type: 'GPL-3.0' }] } });
     expect(findings).toEqual([]);

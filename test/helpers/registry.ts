@@ -10,6 +10,8 @@ export interface VersionSpec {
   license?: unknown;
   scripts?: Record<string, string>;
   types?: string;
+  /** The version's `bin`: a path (the command is the package's name) or `{ command: path }`. */
+  bin?: unknown;
 }
 
 export interface PackumentSpec {
@@ -42,6 +44,7 @@ export function packument(name: string, spec: PackumentSpec): Record<string, unk
       ...(v.deprecated !== undefined ? { deprecated: v.deprecated } : {}),
       ...(v.scripts ? { scripts: v.scripts } : {}),
       ...(v.types ? { types: v.types } : {}),
+      ...(v.bin !== undefined ? { bin: v.bin } : {}),
       dist: {
         tarball: `${REGISTRY}${name}/-/${name.split('/').pop()}-${version}.tgz`,
         integrity: 'sha512-AAAA',

@@ -214,7 +214,7 @@ describe('cache', () => {
   it('discards a cached missing answer with an unknown reason and refetches', async () => {
     mock.set('odd', packument('odd', { versions: { '1.0.0': {} } }));
     await client().lookup('odd');
-    const dir = path.join(cacheDir, 'facts-v7');
+    const dir = path.join(cacheDir, 'facts-v8');
     const [registryDir] = await readdir(dir);
     await writeFile(path.join(dir, registryDir!, 'odd.json'), JSON.stringify({ fetchedAt: Date.now(), answer: { state: 'missing', reason: 'gone-fishing' } }));
     mock.seen.length = 0;
@@ -225,7 +225,7 @@ describe('cache', () => {
   it('discards a corrupted entry and refetches', async () => {
     mock.set('corrupt', packument('corrupt', { versions: { '1.0.0': {} } }));
     await client().lookup('corrupt');
-    const dir = path.join(cacheDir, 'facts-v7');
+    const dir = path.join(cacheDir, 'facts-v8');
     const [registryDir] = await readdir(dir);
     await writeFile(path.join(dir, registryDir!, 'corrupt.json'), '{"fetchedAt": 1, "answer": {');
     mock.seen.length = 0;

@@ -1,0 +1,152 @@
+/**
+ * Packages named by configuration (issue 15, items 7 and 8): tsconfig `types` and
+ * `jsxImportSource` entries, and the commands package.json scripts run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { exitCode, verify } from '../../src/index.js';
+import { createRegistryClient } from '../../src/registry/client.js';
+import { scriptCommands } from '../../src/scan/script-commands.js';
+import { removeTrees, writeTree } from '../helpers/fixture.js';
+import { RECENTLY, REGISTRY, createMockRegistry, packument } from '../helpers/registry.js';
+
+const mock = createMockRegistry();
+const cache = mkdtempSync(path.join(tmpdir(), 'depverify-configured-'));
+beforeAll(() => mock.listen());
+afterEach(() => mock.reset());
+afterAll(async () => {
+  mock.close();
+  rmSync(cache, { recursive: true, force: true });
+  await removeTrees();
+});
+
+const ok = (name: string, bin?: unknown) => mock.set(name, packument(name, { versions: { '1.0.0': bin === undefined ? {} : { bin } }, releasedFrom: RECENTLY }));
+
+async function run(files: Record<string, string>) {
+  const root = await writeTree(files);
+  const cacheDir = path.join(cache, path.basename(root));
+  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
+  const report = await verify({ root, client, cacheDir, popularIndex: false, types: false });
+  const shown = report.findings.filter((f) => f.severity !== 'info' && f.code !== 'UNMAINTAINED');
+  return { report, asked: mock.seen.map((s) => s.name).sort(), shown: shown.map((f) => [f.code, f.severity, f.package, f.locations.map((l) => `${l.file}:${l.line ?? ''}`).join(' ')]) };
+}
+
+const pkg = (o: Record<string, unknown>) => JSON.stringify(o, null, 2);
+
+describe('tsconfig types and jsxImportSource', () => {
+  it('an undeclared types entry is UNLISTED_DEPENDENCY at its line; one no package has is NOT_FOUND; declared, local and hoisted ones are fine', async () => {
+    for (const n of ['@types/jest', 'vite', 'preact', '@types/node', 'vitest']) ok(n);
+    const { shown, report } = await run({
+      'package.json': pkg({ name: 'app', private: true, workspaces: ['web'], devDependencies: { vite: '1.0.0', '@types/node': '1.0.0' } }),
+      'tsconfig.json': ['{', '  // comments are allowed', '  "compilerOptions": {', '    "types": [', '      "node",', '      "jest",', '      "vite/client",', '      "./local-types",', '      "jest-dom-invented-types"', '    ],', '    "jsxImportSource": "preact"', '  }', '}', ''].join('\n'),
+      'web/package.json': pkg({ name: 'web', devDependencies: { vitest: '1.0.0' } }),
+      // `node` is declared by the root: hoisted for the workspace, fine.
+      'web/tsconfig.app.json': pkg({ compilerOptions: { types: ['node', 'vitest/globals', 'mytypes'], typeRoots: ['./types', './node_modules/@types'] } }),
+      'web/types/mytypes/index.d.ts': 'declare const x: number;\n',
+    });
+    expect(shown).toEqual([
+      ['UNLISTED_DEPENDENCY', 'error', 'jest', 'tsconfig.json:6'],
+      ['NOT_FOUND', 'error', 'jest-dom-invented-types', 'tsconfig.json:9'],
+      ['UNLISTED_DEPENDENCY', 'error', 'preact', 'tsconfig.json:11'],
+    ]);
+    const jest = report.findings.find((f) => f.package === 'jest')!;
+    expect(jest.message).toContain('jest or @types/jest');
+    expect(jest.details).toMatchObject({ option: 'types', exists: ['@types/jest'] });
+    expect(exitCode(report)).toBe(1);
+  });
+
+  it('a types entry satisfied by the package itself or its @types is not asked about', async () => {
+    for (const n of ['@types/jest', 'bun-types']) ok(n);
+    const { shown, asked } = await run({
+      'package.json': pkg({ name: 'app', devDependencies: { '@types/jest': '1.0.0', 'bun-types': '1.0.0' } }),
+      'tsconfig.json': pkg({ extends: '@tsconfig/strictest/tsconfig.json', compilerOptions: { types: ['jest', 'bun-types'] } }),
+    });
+    expect(shown).toEqual([]);
+    expect(asked).toEqual(['@types/jest', 'bun-types']);
+  });
+});
+
+describe('script commands', () => {
+  it('splits command lines and finds command words', () => {
+    const bins = (s: string) => scriptCommands(s).map((c) => `${c.bin}${c.via === 'download' ? '*' : c.via === 'local' ? '+' : ''}`);
+    expect(bins('tsup src/index.ts && tsc --noEmit')).toEqual(['tsup', 'tsc']);
+    expect(bins('NODE_ENV=production cross-env FOO=1 webpack --mode production | tee out.log')).toEqual(['webpack']);
+    expect(bins('rm -rf dist; mkdir dist && cp a b || echo failed')).toEqual([]);
+    expect(bins('npm run build && pnpm run test && yarn lint')).toEqual([]);
+    expect(bins('npx eslint . && pnpm exec prettier --check . && node_modules/.bin/vitest run && bunx --bun vite')).toEqual(['eslint*', 'prettier+', 'vitest+', 'vite*']);
+    expect(bins('pnpx serverless@4.28.0 deploy && npx @scope/create-x@latest && npx ../local')).toEqual(['serverless*', '@scope/create-x*']);
+    expect(bins('./scripts/build.sh && node scripts/x.js && $BIN x && $(npm bin)/y')).toEqual([]);
+    expect(bins('echo "a && b" > out.txt 2>&1 && (cd x && jest)')).toEqual(['jest']);
+    expect(bins('npx -p typescript tsc && npx --yes create-foo')).toEqual(['create-foo*']);
+    expect(bins('if [ -f x ]; then vite build; fi')).toEqual(['vite']);
+  });
+
+  it('a command no declared package provides is UNLISTED_BINARY; a declared package bin, a workspace bin and system commands are fine', async () => {
+    ok('typescript', { tsc: 'bin/tsc', tsserver: 'bin/tsserver' });
+    ok('tsup', 'dist/cli.js');
+    ok('eslint', { eslint: 'bin/eslint.js' });
+    const { shown, report } = await run({
+      'package.json': [
+        '{',
+        '  "name": "app",',
+        '  "private": true,',
+        '  "workspaces": ["tools"],',
+        '  "scripts": {',
+        '    "build": "tsc -p . && mytool gen",',
+        '    "lint": "eslint .",',
+        '    "clean": "rm -rf dist && git clean -fdx",',
+        '    "bundle": "tsup src/index.ts"',
+        '  },',
+        '  "devDependencies": { "typescript": "1.0.0" }',
+        '}',
+        '',
+      ].join('\n'),
+      'tools/package.json': pkg({ name: 'tools', bin: { mytool: 'cli.js' } }),
+    });
+    expect(shown).toEqual([
+      ['UNLISTED_BINARY', 'warning', 'eslint', 'package.json:7'],
+      ['UNLISTED_BINARY', 'warning', 'tsup', 'package.json:9'],
+    ]);
+    expect(report.findings.find((f) => f.package === 'tsup')!.details).toMatchObject({ bin: 'tsup', exists: true });
+    expect(exitCode(report)).toBe(0);
+  });
+
+  it('a command only a locked dependency of a dependency provides is a warning naming it; an invented command run through npx that no package has is NOT_FOUND', async () => {
+    ok('@vitejs/tooling');
+    ok('only-allow', 'index.js');
+    ok('esbuild', { esbuild: 'bin/esbuild' });
+    const lock = {
+      name: 'app',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'app', devDependencies: { '@vitejs/tooling': '1.0.0' } },
+        'node_modules/@vitejs/tooling': { version: '1.0.0', resolved: `${REGISTRY}@vitejs/tooling/-/tooling-1.0.0.tgz`, integrity: 'sha512-AAAA', dev: true },
+        'node_modules/esbuild': { version: '1.0.0', resolved: `${REGISTRY}esbuild/-/esbuild-1.0.0.tgz`, integrity: 'sha512-AAAA', dev: true },
+      },
+    };
+    const { shown, report } = await run({
+      'package.json': pkg({ name: 'app', scripts: { build: 'esbuild src/a.ts', gen: 'npx create-secure-express-appx', other: 'some-system-tool-xyz --flag', preinstall: 'npx only-allow pnpm', fix: 'build --fix' }, devDependencies: { '@vitejs/tooling': '1.0.0' } }),
+      'package-lock.json': pkg(lock),
+    });
+    expect(shown).toEqual([
+      ['UNLISTED_BINARY', 'warning', 'build', 'package.json:8'],
+      ['NOT_FOUND', 'error', 'create-secure-express-appx', 'package.json:5'],
+      ['UNLISTED_BINARY', 'warning', 'esbuild', 'package.json:4'],
+      ['UNLISTED_BINARY', 'warning', 'some-system-tool-xyz', 'package.json:6'],
+    ]);
+    expect(report.findings.find((f) => f.package === 'esbuild')!.details).toMatchObject({ providers: ['esbuild'] });
+    expect(report.findings.find((f) => f.package === 'some-system-tool-xyz')!.details).toMatchObject({ exists: false });
+    // `npx only-allow pnpm` fetches a package that exists: what npx is for. A script's own name run as a command is said.
+    expect(report.findings.find((f) => f.package === 'build')!.message).toContain('npm run build');
+  });
+
+  it('says nothing for a package.json with a dependency whose commands are not known (git, unknown answer)', async () => {
+    mock.set('flaky', 503);
+    const { shown } = await run({
+      'package.json': pkg({ name: 'app', scripts: { build: 'flaky-cli build' }, devDependencies: { flaky: '1.0.0', tool: 'github:someone/tool' } }),
+    });
+    expect(shown.filter((f) => f[0] === 'UNLISTED_BINARY' || f[0] === 'NOT_FOUND')).toEqual([]);
+  });
+});
