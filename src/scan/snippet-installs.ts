@@ -26,6 +26,14 @@ function commandName(c: PackageCommand): string {
   return c.words.length === 1 ? first! : `${first} ${second}`;
 }
 
+/**
+ * A package-manager command as a line of code (`npm init -y`, `npm run dev`, `yarn add x`): never
+ * JavaScript, since the program's name is followed by a subcommand or flag (`bun = 1` is code).
+ */
+export function isPackageManagerLine(text: string): boolean {
+  return PM_LINE.test(text) && /^\s*(?:[$>#%]\s*)?(?:sudo\s+)?[a-z]+\s+[a-z@-]/i.test(text);
+}
+
 /** What one shell line installs or runs: each package spec, with the command it came from. */
 export function specsOfShellLine(text: string, line: number): FoundSpec[] {
   if (!PM_LINE.test(text)) return [];

@@ -6,7 +6,7 @@
 import { lexer, type Token, type Tokens } from 'marked';
 import { createRequire } from 'node:module';
 import type * as TypeScript from 'typescript';
-import { type FoundSpec, scriptsOfHtml, specsInText, specsOfCdnUrls, specsOfManifestBlock, specsOfShell } from './snippet-installs.js';
+import { type FoundSpec, isPackageManagerLine, scriptsOfHtml, specsInText, specsOfCdnUrls, specsOfManifestBlock, specsOfShell } from './snippet-installs.js';
 
 export type SnippetLang = 'js' | 'jsx' | 'ts' | 'tsx' | 'mjs' | 'cjs' | 'mts' | 'cts';
 
@@ -60,11 +60,14 @@ function toInstalls(found: FoundSpec[], firstLine: number, block?: number): Inst
   return found.map((f) => ({ spec: f.spec, command: f.command, kind: f.kind, line: firstLine + f.line, ...(block ? { block } : {}) }));
 }
 
-/** A code block without its shell lines (an install command pasted as its first line): blank, so lines keep their numbers. */
+/**
+ * A code block without its shell lines (an install command pasted as its first line, or `npm init
+ * -y` and `npm run dev` around it): blank, so lines keep their numbers.
+ */
 function withoutShellLines(code: string, found: FoundSpec[]): string {
   const shellLines = new Set(found.filter((f) => f.kind !== 'cdn').map((f) => f.line));
   const lines = code.split('\n');
-  return lines.map((l, i) => (shellLines.has(i) && !/^\s*(?:\/\/|\/\*|\*)/.test(l) ? '' : l)).join('\n');
+  return lines.map((l, i) => ((shellLines.has(i) && !/^\s*(?:\/\/|\/\*|\*)/.test(l)) || isPackageManagerLine(l) ? '' : l)).join('\n');
 }
 
 /** An HTML block as code: its inline scripts where they stand (same lines and columns), the rest blank. */
@@ -144,7 +147,7 @@ export function readSnippet(text: string, options: { fileName?: string; lang?: S
         if (lang) {
           const found = specsInText(code.text, { wholeLines: true });
           installs.push(...toInstalls([...found, ...specsOfCdnUrls(code.text)], first, index));
-          blocks.push({ block: index, lang, code: found.length ? withoutShellLines(code.text, found) : code.text, startLine: first, ...indent });
+          blocks.push({ block: index, lang, code: withoutShellLines(code.text, found), startLine: first, ...indent });
         } else if (SHELLS.has(info) || info === '') {
           const fromShell = toInstalls(specsOfShell(code.text), first, index);
           installs.push(...fromShell);

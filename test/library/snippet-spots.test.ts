@@ -67,19 +67,21 @@ describe('install lines wherever answers put them', () => {
     real('express', 'fs-extra');
     const answer = [
       '```javascript',
-      'npm install express express-guard-plus', // 2
+      'npm init -y', // 2: names no package, but is no code either
+      'npm install express express-guard-plus', // 3
       'npm i -D fs-extra',
-      '// npm install helmet-pro-max', // 4
-      '# npm i cors-ultra-zz', // 5
+      '// npm install helmet-pro-max', // 5
+      '# npm i cors-ultra-zz', // 6
       "const express = require('express');",
       "const fse = require('fs-extra');",
+      'npm run dev',
       '```',
     ].join('\n');
     const report = await check(answer);
     expect(errors(report.findings).sort()).toEqual([
-      ['NOT_FOUND', 'cors-ultra-zz', 5, 'npm i cors-ultra-zz'],
-      ['NOT_FOUND', 'express-guard-plus', 2, 'npm install express-guard-plus'],
-      ['NOT_FOUND', 'helmet-pro-max', 4, 'npm install helmet-pro-max'],
+      ['NOT_FOUND', 'cors-ultra-zz', 6, 'npm i cors-ultra-zz'],
+      ['NOT_FOUND', 'express-guard-plus', 3, 'npm install express-guard-plus'],
+      ['NOT_FOUND', 'helmet-pro-max', 5, 'npm install helmet-pro-max'],
     ]);
     expect(report.status).toBe('findings');
     expect(report.findings.map((f) => f.code)).not.toContain('SYNTAX_ERROR');

@@ -121,4 +121,9 @@ describe('package names wherever answers put them', () => {
     ]);
     expect(s.blocks.map((b) => [b.block, b.startLine, b.indent, b.code])).toEqual([[2, 12, 2, "import x from 'y';"]]);
   });
+
+  it('package-manager lines that name no package (npm init -y, npm run dev) are blanked too; code that merely starts with such a word is kept', () => {
+    const s = readSnippet(md('```js', 'npm init -y', 'npm install express', 'const bun = 1;', 'bun = 2;', 'npm run dev', '```'), { fileName: 'a.md' });
+    expect(s.blocks[0]?.code.split('\n')).toEqual(['', '', 'const bun = 1;', 'bun = 2;', '']);
+  });
 });
