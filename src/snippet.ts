@@ -11,6 +11,7 @@ import path from 'node:path';
 import { CODE_INFO } from './model/codes.js';
 import type { Finding, Location } from './model/finding.js';
 import type { Report } from './model/report.js';
+import { providerOf } from './scan/frameworks.js';
 import { scanImports } from './scan/imports.js';
 import { parsePackageArg } from './plan/package-args.js';
 import { type CodeBlock, type InstallSpec, readSnippet, type SnippetLang } from './scan/snippet.js';
@@ -41,7 +42,7 @@ export async function verifySnippet(options: SnippetOptions): Promise<Report> {
       return {
         file: display,
         ...(loc.line !== undefined ? { line: block.startLine + loc.line - 1 } : {}),
-        ...(loc.column !== undefined ? { column: loc.column } : {}),
+        ...(loc.column !== undefined ? { column: loc.column + (block.indent ?? 0) } : {}),
         ...(snippet.kind === 'markdown' ? { field: `block ${block.block}` } : {}),
       };
     };
@@ -59,7 +60,11 @@ export async function verifySnippet(options: SnippetOptions): Promise<Report> {
     }
     const { imports: sites } = await scanImports(root, { isLocalPackage: () => false, workspaceDirs: [''] });
     const firstSite = new Map<string, Location>();
-    for (const site of sites) if (!firstSite.has(site.packageName)) firstSite.set(site.packageName, toSnippet({ file: site.file, line: site.line, column: site.column }));
+    for (const site of sites) {
+      // A framework's own module (`@ember/service`) is the framework's package's to provide: that is what the code needs installed.
+      const name = providerOf(site.specifier) ?? site.packageName;
+      if (!firstSite.has(name)) firstSite.set(name, toSnippet({ file: site.file, line: site.line, column: site.column }));
+    }
     const dependencies: Record<string, string> = {};
     for (const [name, { range }] of installed) dependencies[name] = range;
     for (const name of firstSite.keys()) dependencies[name] ??= 'latest';
@@ -98,13 +103,15 @@ export async function verifySnippet(options: SnippetOptions): Promise<Report> {
 function builtinInstalls(installed: Map<string, { range: string; from: InstallSpec }>, file: string): Finding[] {
   const findings: Finding[] = [];
   for (const [name, { from }] of installed) {
-    if (name.includes('/') || !isBuiltin(name)) continue;
+    // A CDN serves browsers, where the package is the module's polyfill; `npx` runs a command.
+    if (name.includes('/') || !isBuiltin(name) || from.kind === 'cdn' || from.kind === 'exec') continue;
+    const where = from.kind === 'manifest' ? `the dependency ${from.spec} of the package.json` : `\`${from.command} ${from.spec}\``;
     findings.push({
       code: 'BUILTIN_INSTALLED',
       severity: CODE_INFO.BUILTIN_INSTALLED.severity,
       package: name,
-      message: `${name} is a Node.js built-in module: \`${from.command} ${from.spec}\` installs an unrelated npm package of the same name.`,
-      hint: `Remove ${name} from the install line; require('node:${name}') or import from 'node:${name}' needs no install.`,
+      message: `${name} is a Node.js built-in module: ${where} installs the npm package of that name, which is not Node's module (at most a copy for browser bundles).`,
+      hint: `For Node.js code remove ${name} from the install line: require('node:${name}') or import from 'node:${name}' needs no install. Keep it only as a polyfill for a browser bundle.`,
       locations: [{ file, line: from.line, field: `${from.command} ${from.spec}` }],
     });
   }

@@ -173,7 +173,7 @@ export const CODE_INFO = {
   BUILTIN_INSTALLED: {
     severity: 'warning',
     title: 'Install line names a Node.js built-in module',
-    help: "An answer's install line names one of Node's own modules (readline, querystring, crypto…). The npm package of that name is an unrelated package (or a placeholder), not the module the code uses; the built-in needs no install. Remove it from the install line.",
+    help: "An answer's install line or package.json block names one of Node's own modules (readline, querystring, crypto…). The npm package of that name is another package (a placeholder, or at most a copy for browser bundles), not the module the code uses; the built-in needs no install. Remove it from the install line.",
   },
   RELEASE_TOO_NEW: {
     severity: 'warning',

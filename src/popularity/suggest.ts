@@ -52,6 +52,13 @@ const TIER: Record<SuggestionReason, number> = {
 /** A bare name found under this many scopes of the index is generic (`@x/core`, `@x/react`). */
 const GENERIC_BARE_SCOPES = 25;
 
+/**
+ * A scope with this many popular packages is an organisation's own: a missing name under it
+ * (`@ember/service`) is that organisation's module or an invention in its name, never its
+ * unscoped namesake (`service`).
+ */
+const ESTABLISHED_SCOPE = 3;
+
 /** How many more `.`/`-`/`_` a delimiter variant may have than the name asked for. */
 const DELIMITER_SLACK = 4;
 
@@ -78,6 +85,8 @@ export function suggestPackages(name: string, index: PopularIndex, opts: Suggest
 
   const { scope, bare } = splitName(name);
   if (bare === '') return [];
+  // `fs`, `readline`: what was meant is Node's own module, which needs no package at all.
+  if (!scope && BUILTIN_NAMES.has(name)) return [];
   const at = (x: string): string => (scope ? `${scope}/${x}` : x);
   const tables = tablesFor(index);
   const max = maxEdits(bare.length);
@@ -99,9 +108,11 @@ export function suggestPackages(name: string, index: PopularIndex, opts: Suggest
     // Dropping the scope must be plausible for the name as a whole: `@acme/lodash` may mean
     // lodash, but `@site/static` does not mean a little-used `static`, nor `@std/path` Node's path.
     // A bare name many scopes use (`core`, `react`, `utils`) is a generic part, not a package name.
+    // Under an organisation's established scope the bare name is never what was meant.
     if (
       scope !== '@types' &&
       !BUILTIN_NAMES.has(bare) &&
+      (tables.scoped.get(scope)?.length ?? 0) < ESTABLISHED_SCOPE &&
       (index.downloads(bare) ?? 0) >= minDownloads &&
       (tables.scopesWith.get(bare) ?? 0) < GENERIC_BARE_SCOPES
     ) {

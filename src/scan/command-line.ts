@@ -1,7 +1,9 @@
 /**
  * Package-manager commands in a shell line, as a coding agent or a person types them: installs
  * (`npm i x`, `pnpm add x`, `yarn add x`, `bun add x`, or a bare `npm install` of the project)
- * and packages run without installing (`npx x`, `npm exec`, `pnpm dlx`, `yarn dlx`, `bunx`).
+ * and packages run without installing (`npx x`, `npm exec`, `pnpm dlx`, `yarn dlx`, `bunx`, and
+ * the initializers of `npm create vite`/`npm init vite`, `yarn create`, `pnpm create`, `bun
+ * create`, which run `create-vite`). `pnpm exec` and `yarn exec` run local bins only: nothing.
  * The line is split as a shell splits it (shell-quote): `&&`, `;`, pipes, subshells, `cd`,
  * environment prefixes and `sudo` are understood; nothing is expanded or run.
  */
@@ -92,6 +94,31 @@ function execSpecs(words: string[]): string[] {
   return specWords(named);
 }
 
+/**
+ * `npm init <initializer>` runs a package: `vite` → `create-vite`, `@scope` → `@scope/create`,
+ * `@scope/x` → `@scope/create-x`, the version kept (`vite@latest` → `create-vite@latest`). The
+ * first word that is not a flag names it; none (`npm init -y`) runs nothing.
+ */
+export function initializerSpecs(words: string[]): string[] {
+  let word: string | undefined;
+  for (let i = 0; i < words.length && word === undefined; i++) {
+    if (words[i] === '--') break;
+    if (!words[i]!.startsWith('-')) word = words[i];
+    else if (VALUE_FLAGS.has(words[i]!)) i++;
+  }
+  if (word === undefined || NOT_A_PACKAGE.test(word)) return [];
+  const at = word.indexOf('@', word.startsWith('@') ? 1 : 0);
+  const name = at === -1 ? word : word.slice(0, at);
+  const version = at === -1 ? '' : word.slice(at);
+  let target: string;
+  if (name.startsWith('@')) {
+    const slash = name.indexOf('/');
+    target = slash === -1 ? `${name}/create` : `${name.slice(0, slash)}/create-${name.slice(slash + 1)}`;
+  } else if (name.includes('/')) return []; // `bun create user/repo`: a GitHub template, not a package
+  else target = `create-${name}`;
+  return specWords([target + version]);
+}
+
 const program = (word: string): string => word.slice(word.lastIndexOf('/') + 1).replace(/\.(?:cmd|exe)$/i, '');
 
 function readCommand(all: string[]): Omit<PackageCommand, 'cd'> | undefined {
@@ -103,16 +130,22 @@ function readCommand(all: string[]): Omit<PackageCommand, 'cd'> | undefined {
   const rest = words.slice(2);
   const install = (manager: PackageManager, args: string[]): Omit<PackageCommand, 'cd'> => ({ manager, kind: 'install', specs: specWords(args), words });
   const exec = (manager: PackageManager, args: string[]): Omit<PackageCommand, 'cd'> => ({ manager, kind: 'exec', specs: execSpecs(args), words });
+  const create = (manager: PackageManager, args: string[]): Omit<PackageCommand, 'cd'> | undefined => {
+    const specs = initializerSpecs(args);
+    return specs.length ? { manager, kind: 'exec', specs, words } : undefined;
+  };
   switch (name) {
     case 'npm':
       if (['install', 'i', 'add', 'in', 'isntall', 'install-test', 'it', 'ci'].includes(sub)) return install('npm', sub === 'ci' ? [] : rest);
       if (sub === 'exec' || sub === 'x') return exec('npm', rest);
+      if (sub === 'init' || sub === 'create' || sub === 'innit') return create('npm', rest);
       return undefined;
     case 'npx':
       return exec('npm', words.slice(1));
     case 'pnpm':
       if (['add', 'install', 'i'].includes(sub)) return install('pnpm', rest);
       if (sub === 'dlx') return exec('pnpm', rest);
+      if (sub === 'create') return create('pnpm', rest);
       return undefined;
     case 'pnpx':
       return exec('pnpm', words.slice(1));
@@ -121,10 +154,12 @@ function readCommand(all: string[]): Omit<PackageCommand, 'cd'> | undefined {
       if (sub === 'add' || sub === 'install') return install('yarn', rest);
       if (sub === 'global' && words[2] === 'add') return install('yarn', words.slice(3));
       if (sub === 'dlx') return exec('yarn', rest);
+      if (sub === 'create') return create('yarn', rest);
       return undefined;
     case 'bun':
       if (['add', 'a', 'install', 'i'].includes(sub)) return install('bun', rest);
       if (sub === 'x') return exec('bun', rest);
+      if (sub === 'create' || sub === 'c') return create('bun', rest);
       return undefined;
     case 'bunx':
       return exec('bun', words.slice(1));

@@ -15,6 +15,8 @@ interface FrameworkPlugin {
   enablers: readonly (string | RegExp)[];
   /** Module patterns: an exact name, `prefix/*` for everything below a prefix, or a RegExp. */
   modules: readonly (string | RegExp)[];
+  /** The package that ships these modules, when one does: what code importing them needs installed. */
+  provider?: string;
 }
 
 const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
@@ -45,6 +47,16 @@ const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
   { name: 'nuxt', enablers: ['nuxt', 'nuxt3', 'nuxt-edge', 'nitropack', 'nitro'], modules: [/^#/] },
   // The VS Code extension host provides `vscode` (typed by @types/vscode); the npm package of that name is long obsolete.
   { name: 'vscode-extension', enablers: ['@types/vscode'], modules: ['vscode'] },
+  // ember-source ships Ember's own modules (`@ember/service`, `@ember/object/computed`…), which are
+  // no registry packages; `@ember/test-helpers`, `@ember/string` and the like are, and stay packages.
+  {
+    name: 'ember',
+    enablers: ['ember-source'],
+    modules: [
+      /^@ember\/(?:-internals|application|array|canary-features|component|controller|debug|deprecated-features|destroyable|engine|enumerable|error|helper|instrumentation|modifier|object|owner|polyfills|reactive|renderer|routing|runloop|service|template|template-compilation|template-compiler|template-factory|test|utils|version)(?:\/|$)/,
+    ],
+    provider: 'ember-source',
+  },
   { name: 'qwik-city', enablers: ['@builder.io/qwik-city', '@qwik.dev/router'], modules: ['@qwik-city-plan', '@qwik-city-sw-register', '@qwik-client-manifest'] },
 ];
 
@@ -52,6 +64,11 @@ function matches(pattern: string | RegExp, name: string): boolean {
   if (typeof pattern !== 'string') return pattern.test(name);
   if (pattern.endsWith('/*')) return name.startsWith(pattern.slice(0, -1));
   return name === pattern;
+}
+
+/** The package that provides a framework module (`@ember/service` → `ember-source`), whichever project imports it. */
+export function providerOf(specifier: string): string | undefined {
+  return FRAMEWORK_PLUGINS.find((p) => p.provider !== undefined && p.modules.some((pattern) => matches(pattern, specifier)))?.provider;
 }
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];

@@ -4,12 +4,15 @@
  * its first line, or in a `// npm install x` comment), `package.json` blocks, and CDN URLs in
  * `<script src>` or `import` (`https://<cdn>/pkg@1/…`).
  */
+import { cdnHost } from './cdn-hosts.js';
 import { type PackageCommand, readPackageCommands } from './command-line.js';
 
 export interface FoundSpec {
   spec: string;
   /** `npm install`, `npx`, `pnpm dlx`, `package.json`, `cdn`… */
   command: string;
+  /** Installed, run without installing (`npx`, `dlx`, `npm create`), declared in a package.json block, or served by a CDN. */
+  kind: 'install' | 'exec' | 'manifest' | 'cdn';
   /** 0-based line within the text it was read from. */
   line: number;
 }
@@ -23,6 +26,14 @@ function commandName(c: PackageCommand): string {
   return c.words.length === 1 ? first! : `${first} ${second}`;
 }
 
+/**
+ * A package-manager command as a line of code (`npm init -y`, `npm run dev`, `yarn add x`): never
+ * JavaScript, since the program's name is followed by a subcommand or flag (`bun = 1` is code).
+ */
+export function isPackageManagerLine(text: string): boolean {
+  return PM_LINE.test(text) && /^\s*(?:[$>#%]\s*)?(?:sudo\s+)?[a-z]+\s+[a-z@-]/i.test(text);
+}
+
 /** What one shell line installs or runs: each package spec, with the command it came from. */
 function specsOfShellLine(text: string, line: number): FoundSpec[] {
   if (!PM_LINE.test(text)) return [];
@@ -33,7 +44,7 @@ function specsOfShellLine(text: string, line: number): FoundSpec[] {
   } catch {
     return [];
   }
-  return commands.flatMap((c) => c.specs.map((spec) => ({ spec, command: commandName(c), line })));
+  return commands.flatMap((c) => c.specs.map((spec) => ({ spec, command: commandName(c), kind: c.kind, line })));
 }
 
 /** Every line of a shell block. */
@@ -79,20 +90,63 @@ export function specsOfManifestBlock(text: string): FoundSpec[] {
     for (const [name, range] of Object.entries(deps)) {
       if (typeof range !== 'string' || /^(?:file:|link:|workspace:|git|https?:|github:|\.|\/)/.test(range)) continue;
       const line = Math.max(0, lines.findIndex((l) => l.includes(JSON.stringify(name))));
-      out.push({ spec: range && range !== '*' && range !== 'latest' ? `${name}@${range}` : name, command: 'package.json', line });
+      out.push({ spec: range && range !== '*' && range !== 'latest' ? `${name}@${range}` : name, command: 'package.json', kind: 'manifest', line });
     }
   }
   return out;
 }
 
-// Public CDNs that serve npm packages by name: `<host>/<prefix><name>[@version][/file]`.
-const CDN = /https?:\/\/(?:unpkg\.com\/|cdn\.jsdelivr\.net\/npm\/|esm\.sh\/(?:v\d+\/)?|cdn\.skypack\.dev\/|esm\.run\/|ga\.jspm\.io\/npm:|cdn\.esm\.sh\/)((?:@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*)(?:@([\w.^~<>=|*+-]+))?/gi;
+const URL_IN_TEXT = /https?:\/\/[^\s'"`<>()\\]+/gi;
+const NAME_IN_PATH = /^((?:@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*)(?:@([\w.^~<>=|*+-]+))?(?=[/?#]|$)/i;
+/** A version as a URL pins it: `1`, `1.2.3`, `^1.2`, `4.0.0-beta.1` (not Deno's `v1`, not a word). */
+const PINNED = /^[~^]?\d+(?:\.\d+){0,2}(?:-[\w.]+)?$/;
+/** Just before a URL that is loaded as code: `src="`, `href='`, `from '`, `import("`, `import '`. */
+const LOADED = /(?:\b(?:src|href)\s*=\s*["']?|\b(?:from|import)\s*\(?\s*["'])$/i;
 
-/** The npm package (and version) each CDN URL in the text serves. */
+/** The npm package (and version) one URL serves, if it serves one. */
+function cdnSpec(url: string, loaded: boolean): string | undefined {
+  let parsed: URL;
+  let rest: string;
+  try {
+    parsed = new URL(url);
+    rest = decodeURI(parsed.pathname).slice(1);
+  } catch {
+    return undefined;
+  }
+  const known = cdnHost(parsed.hostname);
+  let pinnedOnly = false;
+  if (known) {
+    if (known.prefix === null || known.others?.test(rest)) return undefined;
+    const prefix = known.prefix.exec(rest);
+    if (!prefix || prefix.index !== 0) return undefined;
+    rest = rest.slice(prefix[0].length);
+  } else if (rest.startsWith('npm/')) {
+    rest = rest.slice('npm/'.length);
+    pinnedOnly = true;
+  } else if (loaded) {
+    pinnedOnly = true;
+  } else return undefined;
+  const m = NAME_IN_PATH.exec(rest);
+  if (!m) return undefined;
+  // Elsewhere, only the shape of a versioned package path says a URL serves an npm package.
+  if (pinnedOnly && !(m[2] && PINNED.test(m[2]))) return undefined;
+  const name = m[1]!.toLowerCase();
+  return m[2] ? `${name}@${m[2]}` : name;
+}
+
+/**
+ * The npm package (and version) each CDN URL in the text serves: on the hosts of the CDN table by
+ * their own path shapes; on any other host by `/npm/<pkg>@<ver>/`, or by `/<pkg>@<ver>/` where
+ * the URL is loaded as a script, stylesheet or module.
+ */
 export function specsOfCdnUrls(text: string): FoundSpec[] {
   const out: FoundSpec[] = [];
   text.split('\n').forEach((lineText, i) => {
-    for (const m of lineText.matchAll(CDN)) out.push({ spec: m[2] ? `${m[1]!.toLowerCase()}@${m[2]}` : m[1]!.toLowerCase(), command: 'cdn', line: i });
+    for (const m of lineText.matchAll(URL_IN_TEXT)) {
+      const url = m[0].replace(/[.,;:]+$/, '');
+      const spec = cdnSpec(url, LOADED.test(lineText.slice(Math.max(0, m.index - 40), m.index)));
+      if (spec) out.push({ spec, command: 'cdn', kind: 'cdn', line: i });
+    }
   });
   return out;
 }

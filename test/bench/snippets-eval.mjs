@@ -1,10 +1,10 @@
 // Evaluation of snippet mode (issue 7): `node test/bench/snippets-eval.mjs` after `npm run build`.
 // Needs the registry (npm's configuration); not part of `npm test`.
 //
-// test/fixtures/snippets-eval holds 50 assistant answers in Markdown (prose, install lines, code)
-// and labels.json: for each answer the packages that do not exist, the deprecated ones, and the
+// test/fixtures/snippets-eval holds 63 assistant answers in Markdown (prose, install lines, code)
+// and labels.json: for each answer the packages that do not exist, the deprecated ones, the
 // invented exports and members as `tsc` reported them after a real install (block, line in the
-// block, column, name). Each answer is checked with verifySnippet, as `depverify snippet` does,
+// block, column, name), and the install lines that name a Node built-in (`builtins`). Each answer is checked with verifySnippet, as `depverify snippet` does,
 // and compared: the verdict (problems or not), and the exact sets of missing packages and
 // invented names. Deprecation is compared only where the registry publishes `deprecated`.
 import { readFileSync } from 'node:fs';
@@ -28,7 +28,10 @@ const started = performance.now();
 for (const answer of labels.answers) {
   const text = readFileSync(path.join(evalDir, answer.file), 'utf8');
   const fileName = path.basename(answer.file);
-  const starts = new Map(readSnippet(text, { fileName }).blocks.map((b) => [b.block, b.startLine]));
+  const read = readSnippet(text, { fileName }).blocks;
+  const starts = new Map(read.map((b) => [b.block, b.startLine]));
+  // A block in a list item is indented in the answer; tsc's columns are the block's own.
+  const indents = new Map(read.map((b) => [b.block, b.indent ?? 0]));
   const report = await verifySnippet({ text, fileName, cacheDir, popularIndex: false });
   const missing = sorted(report.findings.filter((f) => f.code === 'NOT_FOUND').map((f) => f.package));
   const invented = sorted(
@@ -37,24 +40,26 @@ for (const answer of labels.answers) {
       .map((f) => {
         const loc = f.locations[0] ?? {};
         const block = Number(/^block (\d+)$/.exec(loc.field ?? '')?.[1]);
-        return `${f.details?.name}@${block}:${loc.line - (starts.get(block) ?? 1) + 1}:${loc.column}`;
+        return `${f.details?.name}@${block}:${loc.line - (starts.get(block) ?? 1) + 1}:${loc.column - (indents.get(block) ?? 0)}`;
       }),
   );
+  const builtins = sorted(report.findings.filter((f) => f.code === 'BUILTIN_INSTALLED').map((f) => f.package));
   const deprecated = sorted(report.findings.filter((f) => f.code === 'DEPRECATED').map((f) => f.package));
   if (deprecated.length) deprecationSeen++;
   const wantMissing = sorted(answer.missing ?? []);
   const wantInvented = sorted((answer.invented ?? []).map((i) => `${i.name}@${i.block}:${i.line}:${i.column}`));
-  const flagged = missing.length + invented.length > 0;
-  const shouldFlag = wantMissing.length + wantInvented.length > 0;
+  const wantBuiltins = sorted(answer.builtins ?? []);
+  const flagged = missing.length + invented.length + builtins.length > 0;
+  const shouldFlag = wantMissing.length + wantInvented.length + wantBuiltins.length > 0;
   if (flagged === shouldFlag) verdicts++;
-  const same = JSON.stringify([missing, invented]) === JSON.stringify([wantMissing, wantInvented]);
+  const same = JSON.stringify([missing, invented, builtins]) === JSON.stringify([wantMissing, wantInvented, wantBuiltins]);
   if (same) exact++;
-  else rows.push(`DISAGREE ${answer.file}: missing ${JSON.stringify(missing)} vs ${JSON.stringify(wantMissing)}; invented ${JSON.stringify(invented)} vs ${JSON.stringify(wantInvented)}; other ${sorted(report.findings.map((f) => f.code)).join(',')}`);
+  else rows.push(`DISAGREE ${answer.file}: missing ${JSON.stringify(missing)} vs ${JSON.stringify(wantMissing)}; invented ${JSON.stringify(invented)} vs ${JSON.stringify(wantInvented)}; built-ins ${JSON.stringify(builtins)} vs ${JSON.stringify(wantBuiltins)}; other ${sorted(report.findings.map((f) => f.code)).join(',')}`);
 }
 const n = labels.answers.length;
-const problems = labels.answers.filter((a) => (a.missing ?? []).length + (a.invented ?? []).length > 0).length;
-console.log(`${n} answers (${problems} with invented packages or members, ${n - problems} without) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-console.log(`verdict agrees: ${verdicts} of ${n}; exact sets of missing packages and invented names: ${exact} of ${n}`);
+const problems = labels.answers.filter((a) => (a.missing ?? []).length + (a.invented ?? []).length + (a.builtins ?? []).length > 0).length;
+console.log(`${n} answers (${problems} with invented packages or members or built-in names installed, ${n - problems} without) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(`verdict agrees: ${verdicts} of ${n}; exact sets of missing packages, invented names and installed built-ins: ${exact} of ${n}`);
 console.log(`deprecation: ${deprecationSeen} answers got DEPRECATED from this registry (labelled: ${labels.answers.filter((a) => (a.deprecated ?? []).length).length}); mirrors that strip "deprecated" report none`);
 for (const row of rows) console.log(row);
 process.exit(exact === n ? 0 : 1);

@@ -48,6 +48,17 @@ describe('depverify mcp', () => {
     expect((await readRequests(log)).map((q) => q.name).sort()).toEqual(expect.arrayContaining(['express', 'express-retry-magic', 'zod']));
   });
 
+  it('check_snippet: a package run with npx or created with npm create is checked like an install line', async () => {
+    const answer = ['```sh', 'npx create-express-secure-app my-api', 'npm create express@^4 web', 'npx zod@^9', '```', ''].join('\n');
+    const result = await client.callTool({ name: 'check_snippet', arguments: { code: answer, fileName: 'answer.md' } });
+    expect(report(result).findings.map((f) => [f.code, f.package, f.locations[0]]).sort()).toEqual([
+      ['NOT_FOUND', 'create-express', { file: 'answer.md', line: 3, field: 'npm create create-express@^4' }],
+      ['NOT_FOUND', 'create-express-secure-app', { file: 'answer.md', line: 2, field: 'npx create-express-secure-app' }],
+      ['VERSION_NOT_FOUND', 'zod', { file: 'answer.md', line: 4, field: 'npx zod@^9' }],
+    ]);
+    expect(text(result)).toMatch(/^3 errors, 0 warnings/);
+  });
+
   it('check_packages and check_project return the same report shape as the CLI', async () => {
     const packages = await client.callTool({ name: 'check_packages', arguments: { packages: ['express@^4', 'zod@^9'] } });
     expect(report(packages).findings.map((f) => [f.code, f.package])).toEqual([['VERSION_NOT_FOUND', 'zod']]);

@@ -152,6 +152,14 @@ describe('suggestions plausible for the whole name', () => {
     // `core` is a package, but so many scopes have a `core` that the bare name means nothing alone.
     expect(suggestPackages('@fresh/core', shipped).map((s) => s.name)).not.toContain('core');
   });
+  it("does not drop an organisation's established scope, nor suggest anything for a built-in's name", () => {
+    // @ember has its own packages: `@ember/service` is an Ember module (of ember-source), never `service`.
+    expect(suggestPackages('@ember/service', shipped).map((s) => s.name)).not.toContain('service');
+    expect(suggestPackages('@ember/component', shipped).map((s) => s.name)).not.toContain('component');
+    // `npm install fs` means Node's fs: no npm package is the fix.
+    expect(suggestPackages('fs', shipped)).toEqual([]);
+    expect(suggestPackages('readline', shipped)).toEqual([]);
+  });
   it('still drops an invented scope before a popular name', () => {
     expect(suggestPackages('@acme/lodash', shipped)[0]).toMatchObject({ name: 'lodash', reason: 'scope' });
   });

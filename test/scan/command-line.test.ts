@@ -32,6 +32,22 @@ describe('readPackageCommands', () => {
     expect(read('bunx cowsay hi')).toEqual([{ manager: 'bun', kind: 'exec', specs: ['cowsay'] }]);
   });
 
+  it('initializers: npm create/init, yarn/pnpm/bun create run create-<name> (the version kept)', () => {
+    expect(read('npm create vite@latest my-app -- --template react')).toEqual([{ manager: 'npm', kind: 'exec', specs: ['create-vite@latest'] }]);
+    expect(read('npm init -w packages/web react-app-secure-zz')).toEqual([{ manager: 'npm', kind: 'exec', specs: ['create-react-app-secure-zz'] }]);
+    expect(read('yarn create next-app web')).toEqual([{ manager: 'yarn', kind: 'exec', specs: ['create-next-app'] }]);
+    expect(read('pnpm create @vue')).toEqual([{ manager: 'pnpm', kind: 'exec', specs: ['@vue/create'] }]);
+    expect(read('bun create @scope/app@2 x')).toEqual([{ manager: 'bun', kind: 'exec', specs: ['@scope/create-app@2'] }]);
+    // No initializer, a GitHub template, a local one: nothing is fetched from the registry.
+    expect(read('npm init -y')).toEqual([]);
+    expect(read('yarn init && pnpm init')).toEqual([]);
+    expect(read('bun create user/template app; npm init ./local')).toEqual([]);
+  });
+
+  it('pnpm exec and yarn exec run local bins only: no package named', () => {
+    expect(read('pnpm exec tsc --noEmit && yarn exec eslint .')).toEqual([]);
+  });
+
   it('understands cd, environment prefixes, sudo, pipes, subshells and comments', () => {
     expect(read('cd web && NODE_ENV=production sudo -E npm i express | tee log.txt # then build')).toEqual([
       { manager: 'npm', kind: 'install', specs: ['express'], cd: 'web' },

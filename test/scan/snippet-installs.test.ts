@@ -84,4 +84,46 @@ describe('package names wherever answers put them', () => {
     expect(html?.code.split('\n')[3]).toBe("  import { animate } from 'motion-plus-fx';");
     expect(html?.code.split('\n')[0]).toBe('');
   });
+
+  it('CDN URLs: listed hosts by their own shapes, other hosts by /npm/<pkg>@<ver>/, or /<pkg>@<ver>/ where loaded as code', () => {
+    const text = md(
+      '```html',
+      '<script src="https://cdn.example-cdn.test/npm/@scope/widget@3.1.0/dist/x.js"></script>', // 2
+      '<script src="https://static.example-cdn.test/chartish@2.0.1/chart.js"></script>', // 3
+      '<script src="https://unpkg.com/htmx.org"></script>', // 4: a listed CDN needs no version
+      '<script src="https://static.example-cdn.test/app.js"></script>', // 5: no package path
+      '<script src="https://ga.jspm.io/npm:lit@2.7.0/index.js"></script>', // 6
+      '<a href="https://esm.sh/gh/user/repo@v1/mod.ts">x</a>', // 7: a GitHub path on esm.sh
+      '```',
+      '',
+      '```js',
+      "import { serve } from 'https://deno.land/std@0.200.0/http/server.ts';", // 11: Deno
+      "import { join } from 'https://jsr.io/@std/path@1.0.0/mod.ts';", // 12: JSR
+      "import x from 'https://deno.example.test/x/oak@v12.6.1/mod.ts';", // 13: no package path
+      "const docs = 'see https://docs.example.test/guide@2/intro';", // 14: not loaded as code
+      '```',
+    );
+    expect(installs(text)).toEqual([
+      ['@scope/widget@3.1.0', 'cdn', 2],
+      ['chartish@2.0.1', 'cdn', 3],
+      ['htmx.org', 'cdn', 4],
+      ['lit@2.7.0', 'cdn', 6],
+    ]);
+  });
+
+  it('blocks inside list items and quotes are read; indented text only for its install lines', () => {
+    const text = md('1. Install:', '', '   ```sh', '   npm i express', '   ```', '', '> `npm i zod`', '', '    npm install pino', '', '- ```js', "  import x from 'y';", '  ```');
+    const s = readSnippet(text, { fileName: 'a.md' });
+    expect(s.installs.map((i) => [i.spec, i.line, i.block])).toEqual([
+      ['express', 4, 1],
+      ['zod', 7, undefined],
+      ['pino', 9, undefined],
+    ]);
+    expect(s.blocks.map((b) => [b.block, b.startLine, b.indent, b.code])).toEqual([[2, 12, 2, "import x from 'y';"]]);
+  });
+
+  it('package-manager lines that name no package (npm init -y, npm run dev) are blanked too; code that merely starts with such a word is kept', () => {
+    const s = readSnippet(md('```js', 'npm init -y', 'npm install express', 'const bun = 1;', 'bun = 2;', 'npm run dev', '```'), { fileName: 'a.md' });
+    expect(s.blocks[0]?.code.split('\n')).toEqual(['', '', 'const bun = 1;', 'bun = 2;', '']);
+  });
 });
