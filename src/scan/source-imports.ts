@@ -101,9 +101,11 @@ function parseImports(file: string, text: string): ReadImportsResult {
   const sf = ts.createSourceFile(file, source, options, false, kind);
   const imports: RawImport[] = [];
 
+  // A declaration file (`.d.ts`) is types only: nothing it imports is loaded at run time.
+  const types = sf.isDeclarationFile;
   const add = (literal: TS.Node, specifier: string, kind: ImportKind): void => {
     const { line, character } = sf.getLineAndCharacterOfPosition(literal.getStart(sf));
-    imports.push({ specifier, kind, line: line + 1, column: character + 1 });
+    imports.push({ specifier, kind: types ? 'import-type' : kind, line: line + 1, column: character + 1 });
   };
 
   // A stack of our own, in source order: a long `a + b + …` chain is a tree as deep as it is

@@ -1,0 +1,76 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Lookup, type RegistryClient, verify } from '../../src/index.js';
+import { distilPackument } from '../../src/registry/distil.js';
+import { removeTrees, writeTree } from '../helpers/fixture.js';
+import { RECENTLY, REGISTRY, packument } from '../helpers/registry.js';
+
+afterAll(removeTrees);
+
+/** A client of the caller's own (no network): answers what `known` holds, 404 for the rest, and records what was asked. */
+function registry(known: string[]): RegistryClient & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    registryFor: () => REGISTRY,
+    async lookup(name): Promise<Lookup> {
+      asked.push(name);
+      return known.includes(name) ? distilPackument(name, REGISTRY, packument(name, { versions: { '1.0.0': {}, '4.21.2': {} }, releasedFrom: RECENTLY })) : { state: 'missing', reason: 'not-found' };
+    },
+  };
+}
+
+const run = async (files: Record<string, string>, known: string[], config?: Record<string, unknown>) => {
+  const client = registry(known);
+  const report = await verify({ root: await writeTree(files), client, popularIndex: false, cacheDir: false, types: false, ...(config ? { config } : {}) });
+  return {
+    report,
+    asked: [...new Set(client.asked)].sort(),
+    codes: report.findings.map((f) => [f.code, f.package, f.locations[0]?.file, f.locations[0]?.line]),
+  };
+};
+
+describe('names only types are imported from', () => {
+  it('import type of a name whose @types package is declared is neither sent nor unlisted', async () => {
+    const { codes, asked, report } = await run(
+      {
+        'package.json': JSON.stringify({ name: 'lib', dependencies: { 'estree-util-visit': '^1.0.0' } }),
+        'packages/mdx/package.json': JSON.stringify({ name: 'mdx', devDependencies: { '@types/estree': '^1.0.0' } }),
+        'packages/mdx/src/a.ts': "import type { Program } from 'estree';\nimport { visit } from 'estree-util-visit';\n",
+        'packages/mdx/src/b.ts': "import { type Node, type Expression } from 'estree';\n",
+        'packages/mdx/src/c.d.ts': "import { Literal } from 'estree';\nexport { Literal };\n",
+      },
+      ['estree-util-visit', '@types/estree'],
+    );
+    expect(codes).toEqual([]);
+    expect(asked).toEqual(['@types/estree', 'estree-util-visit']);
+    expect(report.status).toBe('clean');
+  });
+
+  it('a runtime import of that name is still asked about and unlisted', async () => {
+    const { codes, asked } = await run(
+      {
+        'package.json': JSON.stringify({ name: 'lib', devDependencies: { '@types/estree': '^1.0.0' } }),
+        'src/a.ts': "import type { Program } from 'estree';\n",
+        'src/b.ts': "import { walk } from 'estree';\n",
+      },
+      ['@types/estree'],
+    );
+    expect(asked).toEqual(['@types/estree', 'estree']);
+    expect(codes).toEqual([
+      ['NOT_FOUND', 'estree', 'src/b.ts', 1],
+      ['UNLISTED_DEPENDENCY', 'estree', 'src/b.ts', 1],
+    ]);
+  });
+
+  it('@types declared by another, unrelated nested project does not cover the import', async () => {
+    const { asked } = await run(
+      {
+        'package.json': JSON.stringify({ name: 'lib' }),
+        'examples/a/package.json': JSON.stringify({ name: 'a', devDependencies: { '@types/estree': '^1.0.0' } }),
+        'src/a.ts': "import type { Program } from 'estree';\n",
+      },
+      ['@types/estree'],
+    );
+    expect(asked).toContain('estree');
+  });
+});
