@@ -130,6 +130,11 @@ export const CODE_INFO = {
     title: 'Lockfile does not match package.json',
     help: 'A dependency declared in package.json is missing from the lockfile, or locked at a version outside the declared range: `npm ci` fails, and what gets installed is not what was reviewed. Run the install to update the lockfile and review the change.',
   },
+  INVALID_SPEC: {
+    severity: 'error',
+    title: 'Dependency spec cannot be installed',
+    help: 'A package.json declares a dependency with a spec npm cannot read (`"^latest"`, an invalid name or tag): installing that project fails on it. Use a version range (`^15.0.0`), a tag (`latest`) or a URL. The declaration\'s version is not checked.',
+  },
   INVENTED_EXPORT: {
     severity: 'error',
     title: 'Imported name does not exist',

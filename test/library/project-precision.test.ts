@@ -74,3 +74,21 @@ describe('names only types are imported from', () => {
     expect(asked).toContain('estree');
   });
 });
+
+describe('a dependency spec npm cannot read', () => {
+  it("a nested example's \"^latest\" is INVALID_SPEC at its line, and the run is complete", async () => {
+    const { codes, report, asked } = await run(
+      {
+        'package.json': JSON.stringify({ name: 'lib', dependencies: { react: '^1.0.0' } }),
+        'examples/retry/package.json': '{\n  "name": "retry",\n  "dependencies": {\n    "react": "latest",\n    "next": "^latest"\n  }\n}\n',
+        'examples/retry/page.js': "import next from 'next';\nimport React from 'react';\n",
+      },
+      ['react', 'next'],
+    );
+    expect(codes).toEqual([['INVALID_SPEC', 'next', 'examples/retry/package.json', 5]]);
+    expect(report.findings[0]).toMatchObject({ severity: 'error', locations: [{ field: 'dependencies.next' }] });
+    expect(report.status).toBe('findings');
+    // Declared, so not unlisted; its spec is not a range, so nothing is asked for it.
+    expect(asked).toEqual(['react']);
+  });
+});
