@@ -40,7 +40,7 @@ export const checkInputErrors = defineProjectCheck({
       severity: CODE_INFO.SYNTAX_ERROR.severity,
       package: '',
       message: sanitize(`${warning.file}${warning.line ? `:${warning.line}` : ''}: ${warning.message}; every import in it was still read and checked`),
-      hint: 'The code is cut off or mixes in other text (a shell line, prose); fix it before running it.',
+      hint: 'If the code is cut off or mixes in other text (a shell line, prose), fix it before running it; if the project\'s own tools accept it (Flow, a syntax TypeScript does not parse yet, a broken-on-purpose test input), nothing was left unchecked.',
       locations: [{ file: warning.file, ...(warning.line ? { line: warning.line } : {}), ...(warning.column ? { column: warning.column } : {}) }],
     }));
     return [...missing, ...recovered, ...invalidSpecs, ...[...scan.errors, ...badLockEntries].map((error) => ({

@@ -162,8 +162,8 @@ export const CODE_INFO = {
   },
   SYNTAX_ERROR: {
     severity: 'warning',
-    title: 'Code block does not parse',
-    help: "A snippet's code block has a syntax error (an answer cut off mid-code, a shell line or prose inside the block), but TypeScript's parser recovered and every import-like statement was still read and checked. When an import was lost, it is an INPUT_ERROR instead and the run is incomplete.",
+    title: 'Code does not parse',
+    help: "A source file or a snippet's code block has a syntax error TypeScript's parser reports (an answer cut off mid-code, a shell line or prose inside a block, Flow syntax, a deliberately broken test input), but the parser recovered and a token scan of the text found no import the recovered tree lacks: every import was still read and checked. When an import was lost, it is an INPUT_ERROR instead and the run is incomplete.",
   },
   CONFIG_INCOMPLETE: {
     severity: 'warning',

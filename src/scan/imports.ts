@@ -17,12 +17,6 @@ export interface ScanImportsOptions {
   ignorePaths?: readonly string[];
   /** Larger files are skipped with an InputError (generated bundles, not code anyone wrote). */
   maxFileBytes?: number;
-  /**
-   * A syntax error that lost no import (TypeScript's parser recovers; every import-like statement
-   * of the text was still read) is a warning, not a file left unread: for snippets, where answers
-   * are cut off mid-code or mix shell lines into a block.
-   */
-  tolerateSyntaxErrors?: boolean;
   /** The file list when the caller already walked the tree (listSourceFiles). */
   listed?: SourceFileList;
   /**
@@ -36,7 +30,7 @@ export interface ImportScan {
   /** Sorted by file, line, column. */
   imports: ImportSite[];
   errors: InputError[];
-  /** With tolerateSyntaxErrors: the syntax errors that lost no import (absent when none). */
+  /** Syntax errors that lost no import, and configuration that names a missing file (absent when none). */
   warnings?: InputError[];
   /** Number of source files read. */
   sourceFiles: number;
@@ -46,20 +40,6 @@ const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 const READ_CONCURRENCY = 16;
 
 type FileResult = { raw: RawImport[]; errors: InputError[]; warnings?: InputError[]; read: boolean };
-
-// Statements that import: what a parse that recovered from an error must still have found.
-const IMPORT_LIKE = /\bimport\s*(?:type\s+)?(?:[\w$*{},\s]+?\s*from\s*)?['"`]|\bimport\s*\(\s*['"`]|\brequire\s*\(\s*['"`]|\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\})\s*(?:as\s+[\w$]+\s*)?from\s*['"`]/g;
-
-/**
- * Whether a parse that recovered lost an import: the text holds more import-like statements than
- * the parser read, or the error is a string cut off on an import's line (`from 'zo`: a specifier
- * that is not what was meant).
- */
-export function lostImports(text: string, read: number, error: InputError): boolean {
-  if ((text.match(IMPORT_LIKE)?.length ?? 0) > read) return true;
-  const line = error.line === undefined ? '' : (text.split('\n')[error.line - 1] ?? '');
-  return /unterminated string/i.test(error.message) && new RegExp(IMPORT_LIKE.source).test(line);
-}
 
 export async function scanImports(root: string, opts: ScanImportsOptions): Promise<ImportScan> {
   const listed = opts.listed ?? (await listSourceFiles(root, opts.ignorePaths ?? []));
@@ -105,8 +85,11 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
       return { raw: [], read: false, errors: [readErrorOf(file, err)] };
     }
     const { text, encodingError } = decodeUtf8(file, bytes);
-    const { imports, error } = readImports(file, text);
-    if (opts.tolerateSyntaxErrors && error && error.reason === undefined && !encodingError && !lostImports(text, imports.length, error)) {
+    const { imports, error, lostImports } = readImports(file, text);
+    // TypeScript's parser recovers: a syntax error that lost no import (a Flow annotation, a
+    // syntax TypeScript does not know, an answer cut off after its imports) is a warning, and the
+    // imports read are checked. One that lost an import leaves the file unread.
+    if (error && error.reason === undefined && !encodingError && lostImports === false) {
       return { raw: imports, read: true, errors: [], warnings: [error] };
     }
     // A binary file's encoding is beside the point: it is reported as binary only. A replacement

@@ -92,3 +92,35 @@ describe('a dependency spec npm cannot read', () => {
     expect(asked).toEqual(['react']);
   });
 });
+
+describe('source files TypeScript cannot parse', () => {
+  it('a parse that recovered every import: its imports are checked, the error is a SYNTAX_ERROR warning, the run completes', async () => {
+    const { codes, report } = await run(
+      {
+        'package.json': JSON.stringify({ name: 'lib', dependencies: { 'left-pad': '^1.0.0' } }),
+        // Flow syntax after the imports; a JSDoc import type that is no import.
+        'src/flow.js': "/* @flow */\nconst pad = require('left-pad');\nconst made = require('made-up-flow-helper');\n/** @type {import('./t').T} */\nopaque type Id = string;\ndeclare export function f(x: Id): void;\n",
+      },
+      ['left-pad'],
+    );
+    expect(codes.sort()).toEqual([
+      ['NOT_FOUND', 'made-up-flow-helper', 'src/flow.js', 3],
+      ['SYNTAX_ERROR', '', 'src/flow.js', 5],
+      ['UNLISTED_DEPENDENCY', 'made-up-flow-helper', 'src/flow.js', 3],
+    ]);
+    expect(report.findings.find((f) => f.code === 'SYNTAX_ERROR')?.severity).toBe('warning');
+    expect(report.status).toBe('findings');
+  });
+
+  it('a parse that lost an import leaves the file unread: INPUT_ERROR, incomplete', async () => {
+    const { codes, report } = await run(
+      {
+        'package.json': JSON.stringify({ name: 'lib', dependencies: { 'left-pad': '^1.0.0' } }),
+        'src/a.ts': "import pad from 'left-pad';\nclass A {\n  require('made-up-flow-helper')\n}\n",
+      },
+      ['left-pad'],
+    );
+    expect(codes).toEqual([['INPUT_ERROR', '', 'src/a.ts', 3]]);
+    expect(report.status).toBe('incomplete');
+  });
+});
