@@ -124,3 +124,39 @@ describe('source files TypeScript cannot parse', () => {
     expect(report.status).toBe('incomplete');
   });
 });
+
+describe("React imports that Preact's compatibility layer provides", () => {
+  it('@astrojs/preact with compat: true, and @preact/preset-vite, alias react: not unlisted, never sent', async () => {
+    const { codes, asked } = await run(
+      {
+        'package.json': JSON.stringify({ name: 'lib', private: true }),
+        'site/package.json': JSON.stringify({ name: 'site', dependencies: { '@astrojs/preact': '^4.0.0', preact: '^1.0.0' } }),
+        'site/astro.config.mjs': "import preact from '@astrojs/preact';\nexport default { integrations: [preact({ compat: true })] };\n",
+        'site/src/Counter.jsx': "import { useState } from 'react';\nimport { createPortal } from 'react-dom';\n",
+        'app/package.json': JSON.stringify({ name: 'app', devDependencies: { '@preact/preset-vite': '^1.0.0', preact: '^1.0.0' } }),
+        'app/src/main.jsx': "import React from 'react';\nimport { jsx } from 'react/jsx-runtime';\n",
+      },
+      ['@astrojs/preact', '@preact/preset-vite', 'preact'],
+    );
+    expect(codes).toEqual([]);
+    expect(asked).not.toContain('react');
+    expect(asked).not.toContain('react-dom');
+  });
+
+  it('without compat (or with the preset told not to alias), react is still unlisted', async () => {
+    const { codes } = await run(
+      {
+        'package.json': JSON.stringify({ name: 'lib', private: true }),
+        'site/package.json': JSON.stringify({ name: 'site', dependencies: { '@astrojs/preact': '^4.0.0' } }),
+        'site/astro.config.mjs': "import preact from '@astrojs/preact';\nexport default { integrations: [preact()] };\n",
+        'site/src/Counter.jsx': "import { useState } from 'react';\n",
+        'app/package.json': JSON.stringify({ name: 'app', devDependencies: { '@preact/preset-vite': '^1.0.0' } }),
+        'app/vite.config.ts': 'export default { plugins: [preact({ reactAliasesEnabled: false })] };\n',
+        'app/src/main.jsx': "import React from 'react';\n",
+      },
+      ['@astrojs/preact', '@preact/preset-vite', 'react'],
+    );
+    expect(codes).toEqual([['UNLISTED_DEPENDENCY', 'react', 'app/src/main.jsx', 1]]);
+    expect((await run({ 'package.json': '{}' }, [])).codes).toEqual([]);
+  });
+});
