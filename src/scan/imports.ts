@@ -152,17 +152,32 @@ function snapshotInputs(files: readonly string[], results: readonly FileResult[]
   const dirOf = (file: string): string => (file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '');
   const candidates = files.filter((file) => dirs.has(dirOf(file)) && !TEST_FILE.test(file));
   if (candidates.length === 0) return inputs;
-  const imported = new Set<string>();
-  results.forEach((result, i) => {
-    const from = dirOf(files[i] as string);
-    for (const raw of result.raw) {
-      if (!raw.specifier.startsWith('.')) continue;
+  // Relative imports by file, each as the paths it may name (`./a` is a.js or a/index.js).
+  const targets = files.map((file, i) => {
+    const from = dirOf(file);
+    return (results[i] as FileResult).raw.flatMap((raw) => {
+      if (!raw.specifier.startsWith('.')) return [];
       const target = path.posix.normalize(path.posix.join(from, raw.specifier));
-      imported.add(target);
-      imported.add(target.replace(/\.[cm]?[jt]sx?$/, ''));
-    }
+      return [target, target.replace(/\.[cm]?[jt]sx?$/, ''), `${target}/index`];
+    });
   });
-  for (const file of candidates) if (!imported.has(file) && !imported.has(file.replace(/\.[cm]?[jt]sx?$/, '')) && !imported.has(dirOf(file))) inputs.add(file);
+  // What code (a test, a helper, anything that is not itself an input) imports is code too, and so
+  // are its imports in turn; inputs that import each other stay inputs.
+  for (const file of candidates) inputs.add(file);
+  const stem = (file: string): string => file.replace(/\.[cm]?[jt]sx?$/, '');
+  for (let changed = true; changed; ) {
+    changed = false;
+    const imported = new Set<string>();
+    files.forEach((file, i) => {
+      if (!inputs.has(file)) for (const t of targets[i] as string[]) imported.add(t);
+    });
+    for (const file of inputs) {
+      if (imported.has(file) || imported.has(stem(file))) {
+        inputs.delete(file);
+        changed = true;
+      }
+    }
+  }
   return inputs;
 }
 
