@@ -111,6 +111,8 @@ function parseImports(file: string, text: string): ReadImportsResult {
   // A declaration file (`.d.ts`) is types only: nothing it imports is loaded at run time.
   const types = sf.isDeclarationFile;
   const add = (literal: TS.Node, specifier: string, kind: ImportKind): void => {
+    // A string cut off (`from 'zo`) names no module anyone meant: never checked (the file is lost).
+    if ((literal as TS.LiteralLikeNode).isUnterminated) return;
     const { line, character } = sf.getLineAndCharacterOfPosition(literal.getStart(sf));
     imports.push({ specifier, kind: types ? 'import-type' : kind, line: line + 1, column: character + 1 });
   };

@@ -65,8 +65,8 @@ describe('scanImports', () => {
     const { imports, errors, warnings, sourceFiles } = await scanImports(root, { ...notLocal, maxFileBytes: 100 });
     expect(imports.map((i) => [i.file, i.packageName])).toEqual([
       ['broken.ts', 'still-found'],
+      // A specifier cut off mid-string ('zo) is not what was meant: never checked.
       ['lost.ts', 'read'],
-      ['lost.ts', 'zo'],
       ['small.js', 'small-dep'],
     ]);
     expect(errors).toEqual([
