@@ -47,7 +47,7 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   if (listed.files.length === 0) return { imports: [], errors, sourceFiles: 0 };
 
   // Both modules load the TypeScript compiler (~150 ms), which a project without sources skips.
-  const [{ readImports }, { readPathAliases }, { readBundlerAliases, matchesAlias }] = await Promise.all([
+  const [{ readImports }, { readPathAliases }, { readBundlerAliases, matchesAlias, isBundlerConfig }] = await Promise.all([
     import('./source-imports.js'),
     import('./tsconfig-aliases.js'),
     import('./bundler-aliases.js'),
@@ -59,7 +59,9 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   errors.push(...rootAliases.errors, ...[...workspaceAliases.values()].flatMap((a) => a.errors));
   const configWarnings = [...rootAliases.warnings, ...[...workspaceAliases.values()].flatMap((a) => a.warnings)];
   // Vite/webpack `resolve.alias` keys of the config next to each package.json, for the files below it.
-  const bundlerDirs = [...new Set(['', ...dirs, ...(opts.manifests ?? []).map((m) => m.dir)])];
+  // Also every directory holding a config of its own (an example with no package.json).
+  const configDirs = listed.files.filter(isBundlerConfig).map((f) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : ''));
+  const bundlerDirs = [...new Set(['', ...dirs, ...(opts.manifests ?? []).map((m) => m.dir), ...configDirs])];
   const bundlerAliases = bundlerDirs.map((dir) => ({ dir, keys: readBundlerAliases(root, dir) })).filter((b) => b.keys.length > 0);
   const aliasesFor = (file: string): ((specifier: string) => boolean) => {
     const dir = dirs.find((d) => file.startsWith(`${d}/`));

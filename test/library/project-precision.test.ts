@@ -160,3 +160,31 @@ describe("React imports that Preact's compatibility layer provides", () => {
     expect((await run({ 'package.json': '{}' }, [])).codes).toEqual([]);
   });
 });
+
+describe('examples a bundler resolves on its own', () => {
+  it("module files in a committed node_modules, and webpack externals and federation remotes of an example's own config", async () => {
+    const { codes, asked } = await run(
+      {
+        'package.json': JSON.stringify({ name: 'bundler', private: true }),
+        // No package.json in the examples: their configs still count for the files below them.
+        'examples/many-pages/node_modules/m1.js': 'module.exports = 1;\n',
+        'examples/many-pages/node_modules/m2.json': '{}\n',
+        'examples/many-pages/pages/a.js': "import m1 from 'm1';\nimport m2 from 'm2';\n",
+        'examples/externals/webpack.config.js': "module.exports = { externals: ['add', { subtract: { root: 'subtract' } }] };\n",
+        'examples/externals/example.js': "const add = require('add');\nconst subtract = require('subtract');\n",
+        'examples/federation/webpack.config.js': "new ModuleFederationPlugin({ remotes: { 'mfe-b': 'mfeB@/b.js' } });\n",
+        'examples/federation/src/App.js': "import B from 'mfe-b/Component';\n",
+        // The same names elsewhere are still judged.
+        'src/index.js': "import m1 from 'm1';\nimport add from 'add';\n",
+      },
+      [],
+    );
+    expect(asked).toEqual(['add', 'm1']);
+    expect(codes.map((c) => c.slice(0, 3)).sort()).toEqual([
+      ['NOT_FOUND', 'add', 'src/index.js'],
+      ['NOT_FOUND', 'm1', 'src/index.js'],
+      ['UNLISTED_DEPENDENCY', 'add', 'src/index.js'],
+      ['UNLISTED_DEPENDENCY', 'm1', 'src/index.js'],
+    ]);
+  });
+});
