@@ -58,6 +58,8 @@ export const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
   // @preact/preset-vite aliases it unless told not to; @astrojs/preact only with `compat: true`.
   { name: 'preact-preset-vite', enablers: ['@preact/preset-vite'], modules: REACT_MODULES, option: { configs: ['vite.config'], off: /\breactAliasesEnabled\s*:\s*false\b/ } },
   { name: 'astro-preact-compat', enablers: ['@astrojs/preact'], modules: REACT_MODULES, option: { configs: ['astro.config'], on: /\bcompat\s*:\s*true\b/ } },
+  // @vitejs/plugin-rsc resolves these markers to virtual modules of its own (validateImports, on by default).
+  { name: 'vite-plugin-rsc', enablers: ['@vitejs/plugin-rsc'], modules: ['server-only', 'client-only'], option: { configs: ['vite.config'], off: /\bvalidateImports\s*:\s*false\b/ } },
   { name: 'qwik-city', enablers: ['@builder.io/qwik-city', '@qwik.dev/router'], modules: ['@qwik-city-plan', '@qwik-city-sw-register', '@qwik-client-manifest'] },
 ];
 

@@ -161,6 +161,20 @@ describe("React imports that Preact's compatibility layer provides", () => {
   });
 });
 
+describe('markers a React server components plugin resolves', () => {
+  it('server-only and client-only are virtual modules of @vitejs/plugin-rsc, unless it is told not to validate imports', async () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'rsc', private: true, devDependencies: { '@vitejs/plugin-rsc': '^1.0.0' } }),
+      'src/action.ts': "import 'server-only';\nimport 'client-only';\n",
+    };
+    const on = await run(files, ['@vitejs/plugin-rsc']);
+    expect(on.codes).toEqual([]);
+    expect(on.asked).toEqual(['@vitejs/plugin-rsc']);
+    const off = await run({ ...files, 'vite.config.ts': 'export default { plugins: [rsc({ validateImports: false })] };\n' }, ['@vitejs/plugin-rsc', 'server-only', 'client-only']);
+    expect(off.codes.map((c) => c.slice(0, 2)).sort()).toEqual([['UNLISTED_DEPENDENCY', 'client-only'], ['UNLISTED_DEPENDENCY', 'server-only']]);
+  });
+});
+
 describe('examples a bundler resolves on its own', () => {
   it("module files in a committed node_modules, and webpack externals and federation remotes of an example's own config", async () => {
     const { codes, asked } = await run(
