@@ -71,6 +71,15 @@ export function aliasKeysOf(file: string, text: string): AliasKey[] {
   const visit = (node: TS.Node): void => {
     const key = ts.isPropertyAssignment(node) ? propertyName(node.name) : undefined;
     if (key === 'externals' || key === 'remotes') keysOf((node as TS.PropertyAssignment).initializer);
+    // `new DllReferencePlugin({ scope: 'beta', … })`: `beta/…` is the prebuilt bundle's content.
+    if (ts.isNewExpression(node) && /(?:^|\.)DllReferencePlugin$/.test(node.expression.getText(sf))) {
+      const options = node.arguments?.[0];
+      if (options && ts.isObjectLiteralExpression(options)) {
+        for (const p of options.properties) {
+          if (ts.isPropertyAssignment(p) && propertyName(p.name) === 'scope' && ts.isStringLiteralLike(p.initializer)) add(p.initializer.text);
+        }
+      }
+    }
     if (ts.isPropertyAssignment(node) && key === 'alias') {
       const value = node.initializer;
       if (ts.isObjectLiteralExpression(value)) {

@@ -188,6 +188,8 @@ describe('examples a bundler resolves on its own', () => {
         'examples/externals/example.js': "const add = require('add');\nconst subtract = require('subtract');\n",
         'examples/federation/webpack.config.js': "new ModuleFederationPlugin({ remotes: { 'mfe-b': 'mfeB@/b.js' } });\n",
         'examples/federation/src/App.js': "import B from 'mfe-b/Component';\n",
+        'examples/dll-user/webpack.config.js': "module.exports = { plugins: [new webpack.DllReferencePlugin({ scope: 'beta', manifest: require('../dll/beta.json') })] };\n",
+        'examples/dll-user/example.js': "console.log(require('beta/beta'));\n",
         // The same names elsewhere are still judged.
         'src/index.js': "import m1 from 'm1';\nimport add from 'add';\n",
       },
