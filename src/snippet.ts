@@ -71,7 +71,7 @@ export async function verifySnippet(options: SnippetOptions): Promise<Report> {
     await writeFile(path.join(root, 'package.json'), `${JSON.stringify({ name: 'depverify-snippet', private: true, type: 'module', dependencies }, null, 2)}\n`);
 
     // The project is temporary: its member results would never be read again.
-    const report = await verify({ ...rest, root, keepMemberResults: false, tolerateSyntaxErrors: true });
+    const report = await verify({ ...rest, root, keepMemberResults: false });
     const remap = (loc: Location): Location => {
       if (loc.file === 'package.json' && loc.field?.startsWith('dependencies.')) {
         const name = loc.field.slice('dependencies.'.length);

@@ -62,8 +62,6 @@ export interface VerifyOptions extends Partial<Omit<RegistryClientOptions, 'root
   allowedHosts?: string[];
   /** @internal Keep member results between runs of this directory (default true; off for snippets' temporary projects). */
   keepMemberResults?: boolean;
-  /** @internal A syntax error that lost no import is a warning (snippets: answers cut off mid-code). */
-  tolerateSyntaxErrors?: boolean;
 }
 
 export { ConfigError };
@@ -84,7 +82,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   } else {
     options.onProgress?.({ phase: 'scan', done: 0, total: 1 });
     const [scanned, pnpm] = await Promise.all([
-      scanProject(root, config, options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}),
+      scanProject(root, config),
       readPnpmSupplyChainSettings(root),
     ]);
     scan = scanned;

@@ -8,10 +8,19 @@ import { defineProjectCheck } from './check.js';
 export const checkInputErrors = defineProjectCheck({
   name: 'input-errors',
   run(scan) {
+    // A spec npm cannot read is a defect of that manifest (its install fails), not a file
+    // depverify could not read: a finding at its line, and the run stays complete.
     const invalidSpecs = scan.manifests.flatMap((m) =>
       m.dependencies
         .filter((d) => d.kind === 'invalid')
-        .map((d) => ({ file: m.path, line: d.line, message: `invalid dependency spec for ${d.name}: "${d.spec}"` })),
+        .map((d) => ({
+          code: 'INVALID_SPEC' as const,
+          severity: CODE_INFO.INVALID_SPEC.severity,
+          package: sanitize(d.name),
+          message: sanitize(`${m.path}: ${d.name} is declared as "${d.spec}", which is not a version, range, tag or URL npm can install.`),
+          hint: 'Use a version range (^1.2.0), a tag (latest) or a URL; installing this project fails until then.',
+          locations: [{ file: m.path, ...(d.line ? { line: d.line } : {}), field: `${d.field}.${d.name}` }],
+        })),
     );
     const badLockEntries = (scan.lockfile?.packages ?? []).flatMap((entry) => {
       const problem = lockEntryProblem(entry);
@@ -31,10 +40,10 @@ export const checkInputErrors = defineProjectCheck({
       severity: CODE_INFO.SYNTAX_ERROR.severity,
       package: '',
       message: sanitize(`${warning.file}${warning.line ? `:${warning.line}` : ''}: ${warning.message}; every import in it was still read and checked`),
-      hint: 'The code is cut off or mixes in other text (a shell line, prose); fix it before running it.',
+      hint: 'If the code is cut off or mixes in other text (a shell line, prose), fix it before running it; if the project\'s own tools accept it (Flow, a syntax TypeScript does not parse yet, a broken-on-purpose test input), nothing was left unchecked.',
       locations: [{ file: warning.file, ...(warning.line ? { line: warning.line } : {}), ...(warning.column ? { column: warning.column } : {}) }],
     }));
-    return [...missing, ...recovered, ...[...scan.errors, ...invalidSpecs, ...badLockEntries].map((error) => ({
+    return [...missing, ...recovered, ...invalidSpecs, ...[...scan.errors, ...badLockEntries].map((error) => ({
       code: 'INPUT_ERROR' as const,
       severity: CODE_INFO.INPUT_ERROR.severity,
       package: '',

@@ -1,6 +1,7 @@
 import { CODE_INFO } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import type { ImportSite, Manifest } from '../model/references.js';
+import { typesPackageFor } from '../scan/package-name.js';
 import { defineProjectCheck } from './check.js';
 
 /** The manifests whose dependencies a file can use: its nearest package.json and every one above it. */
@@ -10,9 +11,7 @@ function manifestsFor(file: string, manifests: Manifest[]): Manifest[] {
 
 function isDeclared(site: ImportSite, manifests: Manifest[]): boolean {
   // `import type` is satisfied by the DefinitelyTyped package alone.
-  const typesName = site.packageName.startsWith('@')
-    ? `@types/${site.packageName.slice(1).replace('/', '__')}`
-    : `@types/${site.packageName}`;
+  const typesName = typesPackageFor(site.packageName);
   return manifests.some((m) =>
     m.dependencies.some((d) => d.name === site.packageName || (site.kind === 'import-type' && d.name === typesName)),
   );

@@ -135,6 +135,11 @@ export const CODE_INFO = {
     title: 'Lockfile does not match package.json',
     help: 'A dependency declared in package.json is missing from the lockfile, or locked at a version outside the declared range: `npm ci` fails, and what gets installed is not what was reviewed. Run the install to update the lockfile and review the change.',
   },
+  INVALID_SPEC: {
+    severity: 'error',
+    title: 'Dependency spec cannot be installed',
+    help: 'A package.json declares a dependency with a spec npm cannot read (`"^latest"`, an invalid name or tag): installing that project fails on it. Use a version range (`^15.0.0`), a tag (`latest`) or a URL. The declaration\'s version is not checked.',
+  },
   INVENTED_EXPORT: {
     severity: 'error',
     title: 'Imported name does not exist',
@@ -162,8 +167,8 @@ export const CODE_INFO = {
   },
   SYNTAX_ERROR: {
     severity: 'warning',
-    title: 'Code block does not parse',
-    help: "A snippet's code block has a syntax error (an answer cut off mid-code, a shell line or prose inside the block), but TypeScript's parser recovered and every import-like statement was still read and checked. When an import was lost, it is an INPUT_ERROR instead and the run is incomplete.",
+    title: 'Code does not parse',
+    help: "A source file or a snippet's code block has a syntax error TypeScript's parser reports (an answer cut off mid-code, a shell line or prose inside a block, Flow syntax, a deliberately broken test input), but the parser recovered and a token scan of the text found no import the recovered tree lacks: every import was still read and checked. When an import was lost, it is an INPUT_ERROR instead and the run is incomplete.",
   },
   CONFIG_INCOMPLETE: {
     severity: 'warning',

@@ -1,8 +1,8 @@
 import semver from 'semver';
-import { isValidPackageName } from '../scan/package-name.js';
+import { isValidPackageName, typesPackageFor } from '../scan/package-name.js';
 import type { Location } from '../model/finding.js';
 import type { PackageRequest } from '../model/request.js';
-import type { LockedPackage, ProjectScan } from '../model/references.js';
+import type { ImportSite, LockedPackage, ProjectScan } from '../model/references.js';
 import { indexLockfile } from './lock-pairing.js';
 
 /** Whether a lock entry is installed from a registry by name and version. */
@@ -61,9 +61,15 @@ export function collectRequests(scan: ProjectScan): PackageRequest[] {
     requests.push({ name: entry.name, locked: entry.version, source: 'lockfile', locations: [location], ...(entry.integrity ? { integrity: entry.integrity } : {}) });
   }
   const declared = new Set(scan.manifests.flatMap((m) => m.dependencies.map((d) => d.name)));
+  // `import type … from 'estree'` where a package.json in scope declares @types/estree names the
+  // types only: the runtime package is not what the project uses (often none exists), never asked.
+  const typesDeclared = (site: ImportSite): boolean => {
+    const types = typesPackageFor(site.packageName);
+    return scan.manifests.some((m) => (m.dir === '' || site.file.startsWith(`${m.dir}/`)) && m.dependencies.some((d) => d.name === types));
+  };
   for (const site of scan.imports) {
     // Declared ones are already asked for at their declared range.
-    if (declared.has(site.packageName)) continue;
+    if (declared.has(site.packageName) || (site.kind === 'import-type' && typesDeclared(site))) continue;
     requests.push({ name: site.packageName, source: 'import', locations: [{ file: site.file, line: site.line, column: site.column }] });
   }
   return requests;

@@ -45,6 +45,7 @@ const TAGS: Record<FindingCode, string[]> = {
   LOCKFILE_WEAK_INTEGRITY: [...SUPPLY_CHAIN, 'lockfile'],
   LOCKFILE_INTEGRITY_MISMATCH: [...SUPPLY_CHAIN, 'lockfile'],
   LOCKFILE_OUT_OF_SYNC: ['dependencies', 'lockfile', 'correctness'],
+  INVALID_SPEC: ['dependencies', 'correctness'],
   INVENTED_EXPORT: ['dependencies', 'correctness', 'hallucination'],
   INVENTED_MEMBER: ['dependencies', 'correctness', 'hallucination'],
   SUBPATH_NOT_FOUND: ['dependencies', 'correctness', 'hallucination'],

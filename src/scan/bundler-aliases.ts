@@ -1,7 +1,9 @@
 /**
  * `resolve.alias` names of Vite and webpack configs, read statically from the syntax tree (the
  * config is never run): `alias: { '@lib': … }` or `alias: [{ find: 'x', replacement: … }]`. An
- * import of such a name is the project's own mapping, not a registry package. Only literal keys
+ * import of such a name is the project's own mapping, not a registry package. So are webpack's
+ * `externals` (`['add', { subtract: … }]`: provided by the environment at run time) and module
+ * federation `remotes` (`{ 'mfe-b': 'mfeB@/b.js' }`: another build's modules). Only literal keys
  * count; a computed or spread alias table is not guessed at.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -12,6 +14,13 @@ import { MAX_PROJECT_FILE_BYTES } from './read-text.js';
 
 const CONFIG_STEMS = ['vite.config', 'vitest.config', 'webpack.config', 'vite.config.base', 'webpack.common'];
 const CONFIG_EXTS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
+
+/** Whether a (root-relative) file is a bundler config whose aliases count for the files below its directory. */
+export function isBundlerConfig(file: string): boolean {
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 && CONFIG_EXTS.includes(base.slice(dot)) && CONFIG_STEMS.includes(base.slice(0, dot));
+}
 
 interface AliasKey {
   name: string;
@@ -47,8 +56,31 @@ function aliasKeysOf(file: string, text: string): AliasKey[] {
     const name = exact ? raw.slice(0, -1) : raw;
     if (name !== '') keys.push({ name, exact });
   };
+  const keysOf = (value: TS.Expression): void => {
+    if (ts.isStringLiteralLike(value)) add(value.text);
+    else if (ts.isArrayLiteralExpression(value)) for (const el of value.elements) keysOf(el);
+    else if (ts.isObjectLiteralExpression(value)) {
+      for (const p of value.properties) {
+        if (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) {
+          const n = propertyName(p.name);
+          if (n !== undefined) add(n);
+        }
+      }
+    }
+  };
   const visit = (node: TS.Node): void => {
-    if (ts.isPropertyAssignment(node) && propertyName(node.name) === 'alias') {
+    const key = ts.isPropertyAssignment(node) ? propertyName(node.name) : undefined;
+    if (key === 'externals' || key === 'remotes') keysOf((node as TS.PropertyAssignment).initializer);
+    // `new DllReferencePlugin({ scope: 'beta', … })`: `beta/…` is the prebuilt bundle's content.
+    if (ts.isNewExpression(node) && /(?:^|\.)DllReferencePlugin$/.test(node.expression.getText(sf))) {
+      const options = node.arguments?.[0];
+      if (options && ts.isObjectLiteralExpression(options)) {
+        for (const p of options.properties) {
+          if (ts.isPropertyAssignment(p) && propertyName(p.name) === 'scope' && ts.isStringLiteralLike(p.initializer)) add(p.initializer.text);
+        }
+      }
+    }
+    if (ts.isPropertyAssignment(node) && key === 'alias') {
       const value = node.initializer;
       if (ts.isObjectLiteralExpression(value)) {
         for (const p of value.properties) {

@@ -17,9 +17,18 @@ interface FrameworkPlugin {
   modules: readonly (string | RegExp)[];
   /** The package that ships these modules, when one does: what code importing them needs installed. */
   provider?: string;
+  /**
+   * An option of the framework's config (beside the package.json) that turns the plugin on or
+   * off: active when some config's text matches `on`, or, with `off`, unless one matches `off`.
+   * The config is read as text, never run.
+   */
+  option?: { configs: readonly string[]; on?: RegExp; off?: RegExp };
 }
 
-const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
+const CONFIG_EXTS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
+const REACT_MODULES = ['react', 'react/*', 'react-dom', 'react-dom/*'];
+
+export const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
   {
     name: 'docusaurus',
     enablers: [/^@docusaurus\//],
@@ -57,6 +66,12 @@ const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
     ],
     provider: 'ember-source',
   },
+  // Preact's compatibility layer stands in for React: `import React from 'react'` is preact/compat.
+  // @preact/preset-vite aliases it unless told not to; @astrojs/preact only with `compat: true`.
+  { name: 'preact-preset-vite', enablers: ['@preact/preset-vite'], modules: REACT_MODULES, option: { configs: ['vite.config'], off: /\breactAliasesEnabled\s*:\s*false\b/ } },
+  { name: 'astro-preact-compat', enablers: ['@astrojs/preact'], modules: REACT_MODULES, option: { configs: ['astro.config'], on: /\bcompat\s*:\s*true\b/ } },
+  // @vitejs/plugin-rsc resolves these markers to virtual modules of its own (validateImports, on by default).
+  { name: 'vite-plugin-rsc', enablers: ['@vitejs/plugin-rsc'], modules: ['server-only', 'client-only'], option: { configs: ['vite.config'], off: /\bvalidateImports\s*:\s*false\b/ } },
   { name: 'qwik-city', enablers: ['@builder.io/qwik-city', '@qwik.dev/router'], modules: ['@qwik-city-plan', '@qwik-city-sw-register', '@qwik-client-manifest'] },
 ];
 
@@ -80,17 +95,17 @@ const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies'
 export function frameworkModules(manifests: readonly Manifest[], root?: string): (file: string, specifier: string) => boolean {
   const byDepth = [...manifests].sort((a, b) => b.dir.length - a.dir.length);
   const byDir = new Map<string, FrameworkPlugin[] | null>();
-  const pluginsFor = (names: string[]): FrameworkPlugin[] =>
-    FRAMEWORK_PLUGINS.filter((p) => p.enablers.some((e) => names.some((n) => matches(e, n))));
+  const pluginsFor = (names: string[], dir: string): FrameworkPlugin[] =>
+    FRAMEWORK_PLUGINS.filter((p) => p.enablers.some((e) => names.some((n) => matches(e, n))) && optionHolds(p, root, dir));
   const onDisk = (dir: string): FrameworkPlugin[] | null => {
     let found = byDir.get(dir);
     if (found !== undefined) return found;
     found = null;
     const manifest = byDepth.find((m) => m.dir === dir);
-    if (manifest) found = pluginsFor(manifest.dependencies.map((d) => d.name));
+    if (manifest) found = pluginsFor(manifest.dependencies.map((d) => d.name), dir);
     else if (root !== undefined) {
       const names = readDependencyNames(path.join(root, dir, 'package.json'));
-      if (names) found = pluginsFor(names);
+      if (names) found = pluginsFor(names, dir);
     }
     byDir.set(dir, found);
     return found;
@@ -104,6 +119,25 @@ export function frameworkModules(manifests: readonly Manifest[], root?: string):
     }
     return (plugins ?? []).some((p) => p.modules.some((pattern) => matches(pattern, specifier)));
   };
+}
+
+/** Whether a plugin's config option allows it in `dir` (no option: always; no root to read: only an `off` one). */
+function optionHolds(plugin: FrameworkPlugin, root: string | undefined, dir: string): boolean {
+  const option = plugin.option;
+  if (option === undefined) return true;
+  const texts = root === undefined ? [] : option.configs.flatMap((stem) => CONFIG_EXTS.flatMap((ext) => readText(path.join(root, dir, stem + ext)) ?? []));
+  if (option.on && !texts.some((t) => option.on!.test(t))) return false;
+  return !(option.off && texts.some((t) => option.off!.test(t)));
+}
+
+function readText(abs: string): string | undefined {
+  const info = statSync(abs, { throwIfNoEntry: false });
+  if (!info?.isFile() || info.size > MAX_PROJECT_FILE_BYTES) return undefined;
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function readDependencyNames(abs: string): string[] | undefined {

@@ -18,12 +18,6 @@ export interface ScanImportsOptions {
   ignorePaths?: readonly string[];
   /** Larger files are skipped with an InputError (generated bundles, not code anyone wrote). */
   maxFileBytes?: number;
-  /**
-   * A syntax error that lost no import (TypeScript's parser recovers; every import-like statement
-   * of the text was still read) is a warning, not a file left unread: for snippets, where answers
-   * are cut off mid-code or mix shell lines into a block.
-   */
-  tolerateSyntaxErrors?: boolean;
   /** The file list when the caller already walked the tree (listSourceFiles). */
   listed?: SourceFileList;
   /**
@@ -37,7 +31,7 @@ export interface ImportScan {
   /** Sorted by file, line, column. */
   imports: ImportSite[];
   errors: InputError[];
-  /** With tolerateSyntaxErrors: the syntax errors that lost no import (absent when none). */
+  /** Syntax errors that lost no import, and configuration that names a missing file (absent when none). */
   warnings?: InputError[];
   /** Number of source files read. */
   sourceFiles: number;
@@ -48,27 +42,13 @@ const READ_CONCURRENCY = 16;
 
 type FileResult = { raw: RawImport[]; errors: InputError[]; warnings?: InputError[]; read: boolean };
 
-// Statements that import: what a parse that recovered from an error must still have found.
-const IMPORT_LIKE = /\bimport\s*(?:type\s+)?(?:[\w$*{},\s]+?\s*from\s*)?['"`]|\bimport\s*\(\s*['"`]|\brequire\s*\(\s*['"`]|\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\})\s*(?:as\s+[\w$]+\s*)?from\s*['"`]/g;
-
-/**
- * Whether a parse that recovered lost an import: the text holds more import-like statements than
- * the parser read, or the error is a string cut off on an import's line (`from 'zo`: a specifier
- * that is not what was meant).
- */
-function lostImports(text: string, read: number, error: InputError): boolean {
-  if ((text.match(IMPORT_LIKE)?.length ?? 0) > read) return true;
-  const line = error.line === undefined ? '' : (text.split('\n')[error.line - 1] ?? '');
-  return /unterminated string/i.test(error.message) && new RegExp(IMPORT_LIKE.source).test(line);
-}
-
 export async function scanImports(root: string, opts: ScanImportsOptions): Promise<ImportScan> {
   const listed = opts.listed ?? (await listSourceFiles(root, opts.ignorePaths ?? []));
   const errors = [...listed.errors];
   if (listed.files.length === 0) return { imports: [], errors, sourceFiles: 0 };
 
   // Both modules load the TypeScript compiler (~150 ms), which a project without sources skips.
-  const [{ readImports }, { readPathAliases }, { readBundlerAliases, matchesAlias }] = await Promise.all([
+  const [{ readImports }, { readPathAliases }, { readBundlerAliases, matchesAlias, isBundlerConfig }] = await Promise.all([
     import('./source-imports.js'),
     import('./tsconfig-aliases.js'),
     import('./bundler-aliases.js'),
@@ -80,7 +60,9 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   errors.push(...rootAliases.errors, ...[...workspaceAliases.values()].flatMap((a) => a.errors));
   const configWarnings = [...rootAliases.warnings, ...[...workspaceAliases.values()].flatMap((a) => a.warnings)];
   // Vite/webpack `resolve.alias` keys of the config next to each package.json, for the files below it.
-  const bundlerDirs = [...new Set(['', ...dirs, ...(opts.manifests ?? []).map((m) => m.dir)])];
+  // Also every directory holding a config of its own (an example with no package.json).
+  const configDirs = listed.files.filter(isBundlerConfig).map((f) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : ''));
+  const bundlerDirs = [...new Set(['', ...dirs, ...(opts.manifests ?? []).map((m) => m.dir), ...configDirs])];
   const bundlerAliases = bundlerDirs.map((dir) => ({ dir, keys: readBundlerAliases(root, dir) })).filter((b) => b.keys.length > 0);
   const aliasesFor = (file: string): ((specifier: string) => boolean) => {
     const dir = dirs.find((d) => file.startsWith(`${d}/`));
@@ -111,9 +93,12 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     const component = componentCode(file, decoded.text);
     const text = component?.code ?? decoded.text;
     const read = component ? readImports(`${file}${component.extension}`, text) : readImports(file, text);
-    const { imports } = read;
+    const { imports, lostImports } = read;
     const error = read.error && component ? { ...read.error, file } : read.error;
-    if (opts.tolerateSyntaxErrors && error && error.reason === undefined && !encodingError && !lostImports(text, imports.length, error)) {
+    // TypeScript's parser recovers: a syntax error that lost no import (a Flow annotation, a
+    // syntax TypeScript does not know, an answer cut off after its imports) is a warning, and the
+    // imports read are checked. One that lost an import leaves the file unread.
+    if (error && error.reason === undefined && !encodingError && lostImports === false) {
       return { raw: imports, read: true, errors: [], warnings: [error] };
     }
     // A binary file's encoding is beside the point: it is reported as binary only. A replacement
@@ -176,17 +161,32 @@ function snapshotInputs(files: readonly string[], results: readonly FileResult[]
   const dirOf = (file: string): string => (file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '');
   const candidates = files.filter((file) => dirs.has(dirOf(file)) && !TEST_FILE.test(file));
   if (candidates.length === 0) return inputs;
-  const imported = new Set<string>();
-  results.forEach((result, i) => {
-    const from = dirOf(files[i] as string);
-    for (const raw of result.raw) {
-      if (!raw.specifier.startsWith('.')) continue;
+  // Relative imports by file, each as the paths it may name (`./a` is a.js or a/index.js).
+  const targets = files.map((file, i) => {
+    const from = dirOf(file);
+    return (results[i] as FileResult).raw.flatMap((raw) => {
+      if (!raw.specifier.startsWith('.')) return [];
       const target = path.posix.normalize(path.posix.join(from, raw.specifier));
-      imported.add(target);
-      imported.add(target.replace(/\.[cm]?[jt]sx?$/, ''));
-    }
+      return [target, target.replace(/\.[cm]?[jt]sx?$/, ''), `${target}/index`];
+    });
   });
-  for (const file of candidates) if (!imported.has(file) && !imported.has(file.replace(/\.[cm]?[jt]sx?$/, '')) && !imported.has(dirOf(file))) inputs.add(file);
+  // What code (a test, a helper, anything that is not itself an input) imports is code too, and so
+  // are its imports in turn; inputs that import each other stay inputs.
+  for (const file of candidates) inputs.add(file);
+  const stem = (file: string): string => file.replace(/\.[cm]?[jt]sx?$/, '');
+  for (let changed = true; changed; ) {
+    changed = false;
+    const imported = new Set<string>();
+    files.forEach((file, i) => {
+      if (!inputs.has(file)) for (const t of targets[i] as string[]) imported.add(t);
+    });
+    for (const file of inputs) {
+      if (imported.has(file) || imported.has(stem(file))) {
+        inputs.delete(file);
+        changed = true;
+      }
+    }
+  }
   return inputs;
 }
 

@@ -21,3 +21,8 @@ export function isValidNewPackageName(name: string): boolean {
     return false;
   }
 }
+
+/** The DefinitelyTyped package that types `name` (`@types/node`, `@types/babel__core`). */
+export function typesPackageFor(name: string): string {
+  return `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
+}

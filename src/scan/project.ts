@@ -21,7 +21,7 @@ function workspaceName(dir: string, lockfile: Lockfile | undefined): string {
 }
 
 /** Everything the project references, read from disk without touching the network. */
-export async function scanProject(root: string, config: { ignore: { paths: string[]; packages?: string[] } }, options: { tolerateSyntaxErrors?: boolean } = {}): Promise<ProjectScan> {
+export async function scanProject(root: string, config: { ignore: { paths: string[]; packages?: string[] } }): Promise<ProjectScan> {
   // `ignore.paths` are never read, not even listed (a 50 MB bundle there costs nothing).
   const [listed, locked] = await Promise.all([listSourceFiles(root, config.ignore.paths), readLockfile(root)]);
   // Nested projects (examples, docs sites, benchmarks with a package.json of their own) are read
@@ -47,7 +47,6 @@ export async function scanProject(root: string, config: { ignore: { paths: strin
     isLocalPackage: (name) => localNames.has(name),
     workspaceDirs: found.manifests.map((m) => m.dir),
     manifests: found.manifests,
-    ...(options.tolerateSyntaxErrors ? { tolerateSyntaxErrors: true } : {}),
   });
   const configPackages = readConfigPackages(root, found.manifests.filter((m) => !m.unreadable));
   const scan: ProjectScan = {

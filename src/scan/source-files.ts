@@ -121,11 +121,16 @@ export async function listSourceFiles(root: string, ignorePaths: readonly string
   return { files: found.files, errors: found.errors, manifests: found.manifests, committedModules: found.committedModules, ...(found.snapshotDirs.length ? { snapshotDirs: found.snapshotDirs } : {}) };
 }
 
-/** The package names a node_modules directory holds (`name`, `@scope/name`). */
+/** A module file right in node_modules: `require('m1')` loads `node_modules/m1.js`, as Node and bundlers resolve it. */
+const MODULE_FILE = /^([^.@][^/]*?)\.(?:js|cjs|mjs|json|node)$/;
+
+/** The package names a node_modules directory holds (`name`, `@scope/name`, and `name` for a `name.js` file). */
 async function moduleNames(abs: string): Promise<string[]> {
   const names: string[] = [];
   const entries = await readdir(abs, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
+    const file = entry.isFile() ? MODULE_FILE.exec(entry.name) : null;
+    if (file) names.push(file[1]!);
     if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
     if (entry.name.startsWith('.')) continue;
     if (!entry.name.startsWith('@')) {

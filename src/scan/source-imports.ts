@@ -19,6 +19,12 @@ export interface RawImport {
 export interface ReadImportsResult {
   imports: RawImport[];
   error?: InputError;
+  /**
+   * With a syntax error: whether the recovered tree lost an import, i.e. a token scan of the text
+   * sees an import-like statement (`import … 'x'`, `from 'x'`, `require('x')`, `import('x')`)
+   * that the tree does not hold at that line, or one whose string is cut off.
+   */
+  lostImports?: boolean;
 }
 
 const SCRIPT_KINDS: Record<string, TS.ScriptKind> = {
@@ -38,6 +44,7 @@ function scriptKindOf(file: string): TS.ScriptKind {
 }
 
 const FILE_APPEARS_BINARY = 1490;
+const MERGE_CONFLICT_MARKER = 1185;
 
 /** `parseDiagnostics` is internal to TypeScript but stable since 1.x; typed here so misuse fails. */
 interface WithParseDiagnostics {
@@ -101,9 +108,13 @@ function parseImports(file: string, text: string): ReadImportsResult {
   const sf = ts.createSourceFile(file, source, options, false, kind);
   const imports: RawImport[] = [];
 
+  // A declaration file (`.d.ts`) is types only: nothing it imports is loaded at run time.
+  const types = sf.isDeclarationFile;
   const add = (literal: TS.Node, specifier: string, kind: ImportKind): void => {
+    // A string cut off (`from 'zo`) names no module anyone meant: never checked (the file is lost).
+    if ((literal as TS.LiteralLikeNode).isUnterminated) return;
     const { line, character } = sf.getLineAndCharacterOfPosition(literal.getStart(sf));
-    imports.push({ specifier, kind, line: line + 1, column: character + 1 });
+    imports.push({ specifier, kind: types ? 'import-type' : kind, line: line + 1, column: character + 1 });
   };
 
   // A stack of our own, in source order: a long `a + b + …` chain is a tree as deep as it is
@@ -122,14 +133,97 @@ function parseImports(file: string, text: string): ReadImportsResult {
   }
 
   const isJs = kind === ts.ScriptKind.JS || kind === ts.ScriptKind.JSX;
-  const first = (sf as unknown as WithParseDiagnostics).parseDiagnostics?.find((d) => !(isJs && SLOPPY_JS_ONLY.has(d.code)));
+  const diagnostics = ((sf as unknown as WithParseDiagnostics).parseDiagnostics ?? []).filter((d) => !(isJs && SLOPPY_JS_ONLY.has(d.code)));
+  const first = diagnostics[0];
   if (first === undefined) return { imports };
   const { line, character } = sf.getLineAndCharacterOfPosition(first.start);
   const message = ts.flattenDiagnosticMessageText(first.messageText, '\n');
   const at = { file, line: line + 1, column: character + 1 };
   // TypeScript's "File appears to be binary" is a U+FFFD in code: what bytes that are not UTF-8 read as.
   if (first.code === FILE_APPEARS_BINARY) return { imports, error: { ...at, reason: 'invalid-encoding', message: 'replacement character (U+FFFD) in code' } };
-  return { imports, error: { ...at, message: `syntax error: ${message}` } };
+  // Between `=======` and `>>>>>>>` of a merge conflict, the parser skips the text as trivia,
+  // imports and all: that part is lost whatever a scan finds.
+  const conflict = diagnostics.some((d) => d.code === MERGE_CONFLICT_MARKER);
+  return { imports, error: { ...at, message: `syntax error: ${message}` }, lostImports: conflict || lostImports(sf, kind, imports) };
+}
+
+/** Tokens after which a `/` divides; after anything else it starts a regular expression. */
+const ENDS_EXPRESSION = new Set<TS.SyntaxKind>([
+  ts.SyntaxKind.Identifier,
+  ts.SyntaxKind.PrivateIdentifier,
+  ts.SyntaxKind.NumericLiteral,
+  ts.SyntaxKind.BigIntLiteral,
+  ts.SyntaxKind.StringLiteral,
+  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+  ts.SyntaxKind.TemplateTail,
+  ts.SyntaxKind.RegularExpressionLiteral,
+  ts.SyntaxKind.CloseParenToken,
+  ts.SyntaxKind.CloseBracketToken,
+  ts.SyntaxKind.CloseBraceToken,
+  ts.SyntaxKind.ThisKeyword,
+  ts.SyntaxKind.SuperKeyword,
+  ts.SyntaxKind.TrueKeyword,
+  ts.SyntaxKind.FalseKeyword,
+  ts.SyntaxKind.NullKeyword,
+  ts.SyntaxKind.PlusPlusToken,
+  ts.SyntaxKind.MinusMinusToken,
+]);
+
+/**
+ * Whether the tree the parser recovered misses an import a token scan of the same text sees (a
+ * scanner of its own: comments and JSDoc are skipped, strings are read as strings, so an
+ * `import('…')` in a comment is no import). Each `require('x')`, `import('x')`, `import 'x'` and
+ * `from 'x'` must be in the tree at its line; a cut-off string there is a lost import too.
+ */
+export function lostImports(sf: TS.SourceFile, kind: TS.ScriptKind, found: readonly RawImport[]): boolean {
+  const have = new Set(found.map((i) => `${i.line}\0${i.specifier}`));
+  const variant = kind === ts.ScriptKind.JSX || kind === ts.ScriptKind.TSX ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard;
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, variant, sf.text);
+  // `{` and template `${` openings, to tell a template's `}` from a block's.
+  const braces: boolean[] = [];
+  let prev = ts.SyntaxKind.Unknown;
+  let lost = false;
+  // After `import`, `require` or `from`: the string that names a module is due, and for `require`
+  // (and a dynamic import) an opening parenthesis first.
+  let pending: { paren: 'no' | 'may' | 'must'; sawParen: boolean } | undefined;
+  let candidate: { paren: boolean; lost: boolean } | undefined;
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken && !lost; token = scanner.scan()) {
+    if ((token === ts.SyntaxKind.SlashToken || token === ts.SyntaxKind.SlashEqualsToken) && !ENDS_EXPRESSION.has(prev)) token = scanner.reScanSlashToken();
+    else if (token === ts.SyntaxKind.OpenBraceToken) braces.push(false);
+    else if (token === ts.SyntaxKind.TemplateHead) braces.push(true);
+    else if (token === ts.SyntaxKind.CloseBraceToken && braces.pop() === true) {
+      token = scanner.reScanTemplateToken(false);
+      if (token === ts.SyntaxKind.TemplateMiddle) braces.push(true);
+    }
+    // `require('./x' + i)` names no module: a string in parentheses counts when `)` or `,` follows.
+    if (candidate !== undefined) {
+      if (!candidate.paren || token === ts.SyntaxKind.CloseParenToken || token === ts.SyntaxKind.CommaToken) lost = candidate.lost;
+      candidate = undefined;
+    }
+    const string = token === ts.SyntaxKind.StringLiteral || token === ts.SyntaxKind.NoSubstitutionTemplateLiteral;
+    if (pending && string && (pending.sawParen || pending.paren !== 'must')) {
+      const { line } = sf.getLineAndCharacterOfPosition(scanner.getTokenStart());
+      const missing = scanner.isUnterminated() || !have.has(`${line + 1}\0${scanner.getTokenValue()}`);
+      if (missing && (!pending.sawParen || scanner.isUnterminated())) lost = true;
+      else if (missing) candidate = { paren: true, lost: true };
+      pending = undefined;
+    } else if (pending && pending.paren !== 'no' && !pending.sawParen && token === ts.SyntaxKind.OpenParenToken) {
+      pending.sawParen = true;
+    } else {
+      pending = undefined;
+      // Keywords are words too: `from` and `require` are contextual keywords to the scanner.
+      const word = token === ts.SyntaxKind.Identifier || (token >= ts.SyntaxKind.FirstKeyword && token <= ts.SyntaxKind.LastKeyword) ? scanner.getTokenText() : '';
+      // A member (`x.require('a')`, `Array.from('a')`) is not Node's require or an import, nor is
+      // `new require('a')` (a construction, which the tree does not read as an import either).
+      const member = prev === ts.SyntaxKind.DotToken || prev === ts.SyntaxKind.QuestionDotToken || prev === ts.SyntaxKind.NewKeyword;
+      if (!member && word === 'require') pending = { paren: 'must', sawParen: false };
+      else if (!member && word === 'import') pending = { paren: 'may', sawParen: false };
+      else if (!member && word === 'from') pending = { paren: 'no', sawParen: false };
+    }
+    prev = token;
+  }
+  // A cut-off text ends right after the string: `require('x` lost it.
+  return lost || candidate?.lost === true;
 }
 
 type Add = (literal: TS.Node, specifier: string, kind: ImportKind) => void;

@@ -78,13 +78,13 @@ describe('non-registry sources', () => {
 });
 
 describe('input errors', () => {
-  it('every unreadable file and invalid spec becomes INPUT_ERROR with its location', () => {
+  it('every unreadable file becomes INPUT_ERROR, an invalid spec INVALID_SPEC, each with its location', () => {
     const findings = runProject(checkInputErrors, 
       scan([manifest('', [dep('x', '^1.0.0', { kind: 'invalid', spec: '^^1', line: 6 })])], [], [{ file: 'src/bad.ts', line: 2, column: 5, message: 'syntax error' }]),
     );
     expect(findings.map((f) => [f.code, f.locations[0]])).toEqual([
+      ['INVALID_SPEC', { file: 'package.json', line: 6, field: 'dependencies.x' }],
       ['INPUT_ERROR', { file: 'src/bad.ts', line: 2, column: 5 }],
-      ['INPUT_ERROR', { file: 'package.json', line: 6 }],
     ]);
   });
 });

@@ -59,19 +59,24 @@ describe('scanImports', () => {
       'big.js': `require('big-dep');\n${'// padding\n'.repeat(20)}`,
       'bin.js': new Uint8Array([0x72, 0x00, 0x01, 0x02]),
       'broken.ts': "import ok from 'still-found';\nconst = 1;\n",
+      'lost.ts': "import ok from 'read';\nimport { z } from 'zo",
       'small.js': "require('small-dep');",
     });
-    const { imports, errors, sourceFiles } = await scanImports(root, { ...notLocal, maxFileBytes: 100 });
+    const { imports, errors, warnings, sourceFiles } = await scanImports(root, { ...notLocal, maxFileBytes: 100 });
     expect(imports.map((i) => [i.file, i.packageName])).toEqual([
       ['broken.ts', 'still-found'],
+      // A specifier cut off mid-string ('zo) is not what was meant: never checked.
+      ['lost.ts', 'read'],
       ['small.js', 'small-dep'],
     ]);
     expect(errors).toEqual([
       { file: 'big.js', reason: 'too-large', message: expect.stringContaining('too large') },
       expect.objectContaining({ file: 'bin.js', reason: 'binary' }),
-      expect.objectContaining({ file: 'broken.ts', line: 2, column: 7 }),
+      expect.objectContaining({ file: 'lost.ts', line: 2, column: 22 }),
     ]);
-    expect(sourceFiles).toBe(3);
+    // Every import of broken.ts was still read: its syntax error is a warning.
+    expect(warnings).toEqual([expect.objectContaining({ file: 'broken.ts', line: 2, column: 7 })]);
+    expect(sourceFiles).toBe(4);
   });
 
   it('reads only what the listing keeps: not ignored, not built, not installed', async () => {

@@ -160,4 +160,22 @@ describe('snapshot test inputs', () => {
     expect(scan.imports.map((i) => `${i.file} ${i.packageName}`)).toEqual(['src/a.js lodash', 'tests/format/jsx/helper.js chalk']);
     expect(scan.errors).toEqual([]);
   });
+
+  it('inputs that import each other, or their directory, are still inputs; an index a test imports is code', async () => {
+    const { scanImports } = await import('../../src/scan/imports.js');
+    const root = await writeTree({
+      'tests/format/js/export/format.test.js': 'runFormatTest(import.meta);\n',
+      'tests/format/js/export/__snapshots__/format.test.js.snap': 'exports[`a`] = `x`;',
+      // `export {} from "."` names the directory's index, not every file beside it.
+      'tests/format/js/export/empty.js': 'export {} from ".";\n',
+      'tests/format/js/export/same-local.js': "export { a } from 'a';\n",
+      'tests/format/react/format.test.js': "import './index.js';\nrunFormatTest(import.meta);\n",
+      'tests/format/react/__snapshots__/format.test.js.snap': 'exports[`a`] = `x`;',
+      'tests/format/react/callsite.js': "import Hello from './module';\n",
+      'tests/format/react/module.js': "import React from 'react';\n",
+      'tests/format/react/index.js': "import chalk from 'chalk';\n",
+    });
+    const scan = await scanImports(root, { isLocalPackage: () => false });
+    expect(scan.imports.map((i) => `${i.file} ${i.packageName}`)).toEqual(['tests/format/react/index.js chalk']);
+  });
 });

@@ -143,3 +143,50 @@ describe('code the language accepts (issue 12.5)', () => {
     expect(readImports('u.js', utf16).error).toMatchObject({ reason: 'binary' });
   });
 });
+
+describe('readImports after a syntax error: whether the recovered tree lost an import', () => {
+  const read = (file: string, text: string) => {
+    const { imports, error, lostImports } = readImports(file, text);
+    return { specifiers: imports.map((i) => i.specifier), error: error?.line, lostImports };
+  };
+
+  it('every import form still read after an error at the end: nothing lost', () => {
+    const { imports } = readImports('src/a.ts', TS_SOURCE);
+    const broken = readImports('src/a.ts', `${TS_SOURCE}\nconst = ;\n`);
+    expect(broken.error).toMatchObject({ line: 23 });
+    expect(broken.imports).toEqual(imports);
+    expect(broken.lostImports).toBe(false);
+  });
+
+  it('import-like text in comments, JSDoc, strings, templates and regexes is no import', () => {
+    const text = [
+      "import a from 'a';",
+      "// import('x') and require('y')",
+      "/** @type {import('../types').T} */",
+      "const s = \"require('z')\";",
+      "const t = `x ${require('c')} y ${`import('w')`}`;",
+      "const re = /require('q')/g;",
+      "const r = require('./files/' + name);",
+      'const v = a / 2 / 3; f(;',
+      "import('d');",
+    ].join('\n');
+    expect(read('test/cache.js', text)).toEqual({ specifiers: ['a', 'c', 'd'], error: 8, lostImports: false });
+  });
+
+  it('a require the tree holds as something else (a method in a class body) is lost', () => {
+    expect(read('src/a.ts', "import a from 'a';\nclass A {\n  require('left-pad')\n}\n")).toMatchObject({ specifiers: ['a'], lostImports: true });
+  });
+
+  it("a string cut off in an import is lost: 'zo is not what was meant", () => {
+    expect(read('src/a.ts', "import a from 'a';\nimport { z } from 'zo")).toMatchObject({ lostImports: true });
+    expect(read('src/a.js', "const a = require('a');\nconst z = require('zo")).toMatchObject({ lostImports: true });
+  });
+
+  it('the other side of a merge conflict is skipped by the parser: lost', () => {
+    expect(read('src/a.js', "<<<<<<< HEAD\nimport a from 'a';\n=======\nimport b from 'b';\n>>>>>>> theirs\n")).toMatchObject({ specifiers: ['a'], lostImports: true });
+  });
+
+  it('a file that parses has no verdict to give', () => {
+    expect(read('src/a.ts', "import a from 'a';\n")).toEqual({ specifiers: ['a'], error: undefined, lostImports: undefined });
+  });
+});
