@@ -130,11 +130,11 @@ async function checkScriptCommands(input: ConfiguredInput): Promise<Finding[]> {
   // Every workspace's own bins are linked for the others.
   const workspaceBins = new Set(manifests.filter((m) => !m.standalone).flatMap((m) => m.bins ?? []));
   const workspaceNames = new Set(manifests.filter((m) => !m.standalone && m.name).map((m) => m.name!));
-  // Bins of every locked package, at its locked version: hoisted, npm and yarn link them too.
+  // Bins of every package the root lockfile locks, at its locked version: hoisted, npm and yarn
+  // link them too. (A standalone project's own lockfile is read only for its declarations.)
   const lockedBins = new Map<string, string[]>();
-  const lockfiles = [input.scan.lockfile, ...manifests.map((m) => m.lockfile)].filter((l) => l !== undefined);
-  for (const lockfile of lockfiles) {
-    for (const entry of lockfile.packages) {
+  if (input.scan.lockfile) {
+    for (const entry of input.scan.lockfile.packages) {
       if (entry.local) continue;
       const request: PackageRequest = { name: entry.name, locked: entry.version, source: 'lockfile', locations: [] };
       for (const bin of binsOf(entry.name, request) ?? []) lockedBins.set(bin, [...new Set([...(lockedBins.get(bin) ?? []), entry.name])]);
@@ -174,16 +174,21 @@ async function checkScriptCommands(input: ConfiguredInput): Promise<Finding[]> {
         // npx runs a declared package by its name too, whatever its commands are called.
         if (provided.has(bin) || (via === 'download' && chain.some((m) => m.dependencies.some((d) => d.name === bin)))) continue;
         const location: Location = { file: manifest.path, ...(script.line === undefined ? {} : { line: script.line }), field: `scripts.${script.name}` };
-        pending.push({ bin, via, location, transitive: via === 'download' ? [] : (lockedBins.get(bin) ?? []), ...(scriptNames.has(bin) ? { script: true as const } : {}) });
+        pending.push({ bin, via, location, transitive: via === 'download' || manifest.standalone ? [] : (lockedBins.get(bin) ?? []), ...(scriptNames.has(bin) ? { script: true as const } : {}) });
       }
     }
   }
   if (pending.length === 0) return [];
   const byBin = new Map<string, Pending[]>();
-  for (const p of pending) byBin.set(p.bin, [...(byBin.get(p.bin) ?? []), p]);
+  // One finding per command and per answer: a transitive provider is named only where it installs.
+  for (const p of pending) {
+    const key = `${p.bin}\0${p.transitive.join(',')}`;
+    byBin.set(key, [...(byBin.get(key) ?? []), p]);
+  }
   const findings: Finding[] = [];
   await Promise.all(
-    [...byBin.entries()].map(async ([bin, uses]) => {
+    [...byBin.values()].map(async (uses) => {
+      const bin = uses[0]!.bin;
       const locations = uses.map((u) => u.location);
       const transitive = uses[0]!.transitive;
       const base = { package: bin, locations };
