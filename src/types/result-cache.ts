@@ -21,8 +21,17 @@ import { VERSION } from '../version.js';
 // Bump when the member check's verdicts change: the package version alone does not change between builds.
 const FORMAT = 'members-v3';
 const TS_VERSION = (createRequire(import.meta.url)('typescript/package.json') as { version: string }).version;
+const TS7_VERSION = (() => {
+  try {
+    return (createRequire(import.meta.url)('typescript7/package.json') as { version: string }).version;
+  } catch {
+    return 'absent';
+  }
+})();
 
 export interface ResultKeyInput {
+  /** The compiler that answered (its version is in the key too). */
+  engine?: string;
   root: string;
   /** Files checked, absolute. */
   files: string[];
@@ -71,6 +80,7 @@ export async function resultKey(input: ResultKeyInput): Promise<ResultKey | unde
     format: FORMAT,
     depverify: VERSION,
     typescript: TS_VERSION,
+    engine: input.engine === 'ts7' ? `ts7@${TS7_VERSION}` : 'ts6',
     fingerprint: fingerprint.hash,
     files: input.files.map((f) => path.relative(input.root, f)),
     packages: [...input.packages].sort(),
