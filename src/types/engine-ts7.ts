@@ -122,7 +122,7 @@ export function openTs7<G extends Ts7Group>(root: string, groups: G[], packages:
   try {
     return snapshotGroups(api, root, groups, tree, configs, diskFiles, { sync, ast });
   } catch (err) {
-    api.close();
+    closeQuietly(api);
     throw err;
   }
 }
@@ -150,10 +150,12 @@ function snapshotGroups<G extends Ts7Group>(
     taken.push({ group, config });
   }
   const results = new Map<G, Ts7GroupResult>();
+  let snapshot: { dispose(): void } | undefined;
   if (taken.length) {
-    const snapshot = api.updateSnapshot({ openProjects: taken.map((t) => t.config) });
+    const opened = api.updateSnapshot({ openProjects: taken.map((t) => t.config) });
+    snapshot = opened;
     for (const { group, config } of taken) {
-      const project = snapshot.getProject(config);
+      const project = opened.getProject(config);
       // Options the compiler reports as wrong: TypeScript 6 takes the group, as before.
       if (!project || project.program.getConfigFileParsingDiagnostics().length || project.program.getProgramDiagnostics().some((d) => d.category === 1)) {
         rejected.push(group);
@@ -162,7 +164,31 @@ function snapshotGroups<G extends Ts7Group>(
       results.set(group, { queries: ts7Queries(project, ast, sync, tree.owners, group.files, tree.files), diskFiles });
     }
   }
-  return { results, rejected, close: () => api.close() };
+  return { results, rejected, close: () => closeQuietly(api, snapshot) };
+}
+
+/**
+ * Ends the compiler process. Its stderr is this process's, and closing its input first makes it
+ * print "context canceled" there; a kill first leaves nothing to print. The child is reached
+ * through the client's fields (not public API); without them, the API's own close.
+ */
+function closeQuietly(api: API7, snapshot?: { dispose(): void }): void {
+  try {
+    snapshot?.dispose();
+  } catch {
+    // The process is gone already.
+  }
+  const child = (api as unknown as { client?: { channel?: { child?: { kill(signal: string): boolean } } } }).client?.channel?.child;
+  try {
+    child?.kill('SIGKILL');
+  } catch {
+    // Already gone.
+  }
+  try {
+    api.close();
+  } catch {
+    // A snapshot still open asks the killed process to drop it: nothing is left to release.
+  }
 }
 
 /** TypeScript 7's answers about TypeScript 6 nodes of the same text. */
