@@ -40,6 +40,11 @@ function positiveInt(value: unknown, flag: string): number | undefined {
   return n;
 }
 
+function engineOption(value: unknown): 'ts6' | 'ts7' {
+  if (value === 'ts6' || value === 'ts7') return value;
+  throw new UsageError('--engine must be ts6 or ts7');
+}
+
 function asList(value: unknown, flag: string): string[] {
   const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
   if (list.some((item) => typeof item !== 'string' || item === '')) throw new UsageError(`${flag} needs a value`);
@@ -86,6 +91,7 @@ const REGISTRY_OPTIONS: OptionSpec[] = [
   ['--timeout <seconds>', 'Time limit for each registry request, retries included (default 30)'],
   ['--deadline <seconds>', 'Time limit for the whole run: whatever is unfinished then is reported as unknown (exit 2); default none'],
   ['--no-types', 'Do not check imported members against type declarations (no tarballs are fetched)'],
+  ['--engine <engine>', 'Compiler behind the member check: ts7 (TypeScript 7, native) or ts6 (default: DEPVERIFY_ENGINE, else ts7)'],
 ];
 const OUTPUT_OPTIONS: OptionSpec[] = [
   ['--no-color', 'Plain text output (NO_COLOR is respected too)'],
@@ -108,6 +114,7 @@ function registryOptions(opts: Options, io: CliIo): Omit<VerifyOptions, 'root'> 
     ...(opts.concurrency !== undefined ? { concurrency: positiveInt(opts.concurrency, '--concurrency') } : {}),
     offline: !!opts.offline,
     ...(opts.types === false ? { types: false } : {}),
+    ...(opts.engine !== undefined ? { engine: engineOption(opts.engine) } : {}),
     refresh: !!opts.refresh,
     env: io.env,
   };

@@ -60,11 +60,22 @@ export interface VerifyOptions extends Partial<Omit<RegistryClientOptions, 'root
   deadline?: number;
   /** More hosts lockfile entries may download from (`--allowed-hosts`), added to the config's. */
   allowedHosts?: string[];
+  /**
+   * The compiler behind the member check (`--engine`): `ts7`, TypeScript 7's native compiler in
+   * a process of its own, or `ts6`, TypeScript 6 in this process. Default: DEPVERIFY_ENGINE in
+   * `env`, else ts7. The findings are the same; ts7 is faster.
+   */
+  engine?: 'ts6' | 'ts7';
   /** @internal Keep member results between runs of this directory (default true; off for snippets' temporary projects). */
   keepMemberResults?: boolean;
 }
 
 export { ConfigError };
+
+function memberEngineOption(options: VerifyOptions): { engine?: 'ts6' | 'ts7' } {
+  const named = options.engine ?? (options.env ?? process.env).DEPVERIFY_ENGINE;
+  return named === 'ts6' || named === 'ts7' ? { engine: named } : {};
+}
 
 /** Scan a project (or take package specs), check every package against the registry, report. */
 export async function verify(options: VerifyOptions = {}): Promise<Report> {
@@ -187,7 +198,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     options.onProgress?.({ phase: 'types', done: 0, total: 1 });
     const { checkTypes } = await import('./types/check-types.js');
     const isPrivate = (name: string): boolean => config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`));
-    const typeFindings = await checkTypes({ scan, requests, lookups, client, isPrivate, ...(cacheDir ? { cacheDir } : {}), keepResults: options.keepMemberResults !== false });
+    const typeFindings = await checkTypes({ scan, requests, lookups, client, isPrivate, ...(cacheDir ? { cacheDir } : {}), keepResults: options.keepMemberResults !== false, ...memberEngineOption(options) });
     findings.push(...typeFindings.filter((f) => !changes || f.locations.some(changes.includes)));
   }
   popularity.save();

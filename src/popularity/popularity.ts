@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { statSync } from 'node:fs';
+import { type CacheKind, DiskCache, isRecord } from '../disk-cache.js';
 import { DEFAULT_INDEX_FILE, loadPopularHead, loadPopularIndex, type PopularIndex } from './popular-index.js';
 import { buildSquatTargets, type SquatCandidate, type SquatTargets } from './typosquat.js';
 import type { DownloadsAnswer } from './downloads.js';
@@ -43,7 +42,8 @@ interface MemoEntry {
   o?: number | null;
 }
 
-const MEMO_FORMAT = 'squat-memo-v1';
+/** The memo as stored: name → entry; entries are checked one by one (isMemoEntry). */
+const MEMO: CacheKind<Record<string, unknown>> = { name: 'squat-memo', version: 1, isValid: isRecord };
 const targetsByFloor = new Map<number, SquatTargets>();
 
 /**
@@ -65,7 +65,8 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
     if (!memo) {
       memo = new Map();
       try {
-        if (memoFile) memo = new Map(Object.entries(JSON.parse(readFileSync(memoFile, 'utf8')) as Record<string, unknown>).filter(isMemoEntry));
+        const stored = memoFile ? memoStore(options.memoDir!).read(memoFile) : undefined;
+        if (stored) memo = new Map(Object.entries(stored).filter(isMemoEntry));
       } catch {
         // Missing or damaged: worked out again and rewritten.
       }
@@ -138,16 +139,8 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
     },
     save() {
       if (!memoFile || !dirty || !memo) return;
-      const temp = `${memoFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      try {
-        mkdirSync(path.dirname(memoFile), { recursive: true });
-        writeFileSync(temp, JSON.stringify(Object.fromEntries(memo)));
-        renameSync(temp, memoFile);
-        dirty = false;
-      } catch {
-        // A memo that cannot be written only costs the next run time.
-        rmSync(temp, { force: true });
-      }
+      // A memo that cannot be written only costs the next run time.
+      if (memoStore(options.memoDir!).writeSync(memoFile, Object.fromEntries(memo))) dirty = false;
     },
   };
 }
@@ -160,11 +153,13 @@ function isMemoEntry(pair: [string, unknown]): pair is [string, MemoEntry] {
   return (entry.c === undefined || (Array.isArray(entry.c) && entry.c.every(candidate))) && (entry.o === undefined || entry.o === null || typeof entry.o === 'number');
 }
 
+const memoStore = (dir: string): DiskCache<Record<string, unknown>> => new DiskCache(dir, MEMO);
+
 /** Named by the index file's size and modification time, so a new index starts a new memo. */
 function memoPath(dir: string, floor: number): string | undefined {
   try {
     const stat = statSync(DEFAULT_INDEX_FILE);
-    return path.join(dir, MEMO_FORMAT, `${stat.size}-${Math.floor(stat.mtimeMs)}-${floor}.json`);
+    return memoStore(dir).file(`${stat.size}-${Math.floor(stat.mtimeMs)}-${floor}.json`);
   } catch {
     return undefined;
   }

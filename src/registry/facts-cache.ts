@@ -1,15 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import { type CacheKind, DiskCache, isRecord } from '../disk-cache.js';
 import type { MissingReason, PackageFacts, VersionFacts } from '../model/facts.js';
-import { sweepStaleTemps } from './stale-temps.js';
 
 const MISSING_REASONS = new Set<string>(['not-found', 'unpublished', 'security-holding'] satisfies MissingReason[]);
 
-/** Bump when the shape of PackageFacts changes: old entries are then ignored, not misread. */
-const FORMAT = 'facts-v8';
+/** Bump the version when the shape of PackageFacts changes: old entries are then ignored, not misread. */
+const FACTS: CacheKind<StoredEntry> = { name: 'facts', version: 8, isValid: isStoredEntry };
 
 /** A cached, known answer. Unknown answers are never cached. */
 export interface CacheEntry {
@@ -73,7 +71,6 @@ function encodeFacts(facts: PackageFacts): StoredFacts {
   return stored;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const optional = (value: unknown, type: 'string' | 'number' | 'boolean'): boolean => value === undefined || typeof value === type;
 const isVersionFacts = (v: unknown): v is VersionFacts =>
   isRecord(v) && optional(v.deprecated, 'string') && optional(v.license, 'string') && optional(v.types, 'string') && optional(v.hasInstallScript, 'boolean') && optional(v.provenance, 'boolean') &&
@@ -114,8 +111,8 @@ function signaturesFit(sigs: unknown, keyIds: unknown, versions: number): boolea
   return sigs.every((list) => list === null || (Array.isArray(list) && list.every((p) => Array.isArray(p) && typeof p[0] === 'number' && keyIds[p[0]] !== undefined && typeof p[1] === 'string')));
 }
 
+/** `stored` has passed isStoredFacts. */
 function decodeFacts(stored: StoredFacts): PackageFacts | undefined {
-  if (!isStoredFacts(stored)) return undefined;
   const { versionNames, versionRefs, versionTable, versionTimes, versionSignatures, signingKeyIds, versionIntegrity, ...rest } = stored;
   const versions: Record<string, VersionFacts> = {};
   for (let i = 0; i < versionNames.length; i++) {
@@ -177,13 +174,25 @@ function decodeFacts(stored: StoredFacts): PackageFacts | undefined {
 
 type StoredEntry = Omit<CacheEntry, 'answer'> & { answer: Omit<CacheEntry['answer'], 'facts'> & { facts?: StoredFacts } };
 
+/** A damaged or foreign entry is a miss: it is refetched and overwritten. */
+function isStoredEntry(stored: unknown): stored is StoredEntry {
+  if (!isRecord(stored) || !isRecord(stored.answer)) return false;
+  const answer = stored.answer;
+  // A time in the future (damage, or a clock since set back) would keep the entry fresh forever.
+  if (typeof stored.fetchedAt !== 'number' || stored.fetchedAt > Date.now() + 60_000) return false;
+  if (answer.state !== 'found' && answer.state !== 'missing') return false;
+  if (answer.facts !== undefined && !isStoredFacts(answer.facts)) return false;
+  if (answer.state === 'found' && answer.facts === undefined) return false;
+  if (answer.state === 'missing' && !MISSING_REASONS.has(String(answer.reason))) return false;
+  return optional(stored.etag, 'string') && optional(stored.lastModified, 'string') && optional(answer.unpublishedAt, 'string');
+}
+
 export class FactsCache {
-  readonly #dir: string;
-  readonly #made = new Set<string>();
+  readonly #store: DiskCache<StoredEntry>;
   readonly #registryKeys = new Map<string, string>();
 
   constructor(cacheDir: string) {
-    this.#dir = path.join(cacheDir, FORMAT);
+    this.#store = new DiskCache(cacheDir, FACTS);
   }
 
   /** Keyed by registry as well as name, so one registry's answer is never served for another. */
@@ -193,30 +202,17 @@ export class FactsCache {
       registryKey = createHash('sha256').update(registry).digest('hex').slice(0, 16);
       this.#registryKeys.set(registry, registryKey);
     }
-    return path.join(this.#dir, registryKey, `${encodeURIComponent(name)}.json`);
+    return this.#store.file(registryKey, `${encodeURIComponent(name)}.json`);
   }
 
   async read(registry: string, name: string): Promise<CacheEntry | undefined> {
-    let text: string;
+    const stored = this.#store.read(this.#file(registry, name));
+    if (!stored) return undefined;
     try {
-      // Synchronous on purpose: entries are small, and a warm run reads a thousand of them, where
-      // the thread pool round trip of the promise API costs more than the read itself.
-      text = readFileSync(this.#file(registry, name), 'utf8');
-    } catch {
-      return undefined;
-    }
-    try {
-      const stored = JSON.parse(text) as StoredEntry;
       const answer = stored.answer;
-      // A time in the future (damage, or a clock since set back) would keep the entry fresh forever.
-      if (typeof stored.fetchedAt !== 'number' || stored.fetchedAt > Date.now() + 60_000) return undefined;
-      if (answer?.state !== 'found' && answer?.state !== 'missing') return undefined;
       const facts = answer.facts && decodeFacts(answer.facts);
-      // A damaged or foreign entry is a miss: it is refetched and overwritten.
+      // Another package's or registry's entry under this name is a miss too.
       if (answer.facts && (!facts || facts.name !== name || facts.registry !== registry)) return undefined;
-      if (answer.state === 'found' && !facts) return undefined;
-      if (answer.state === 'missing' && !MISSING_REASONS.has(String((answer as { reason?: unknown }).reason))) return undefined;
-      if (!optional(stored.etag, 'string') || !optional(stored.lastModified, 'string') || !optional((answer as { unpublishedAt?: unknown }).unpublishedAt, 'string')) return undefined;
       return { ...stored, answer: { ...answer, ...(facts ? { facts } : {}) } as CacheEntry['answer'] };
     } catch {
       return undefined;
@@ -225,35 +221,8 @@ export class FactsCache {
 
   /** Atomic: written to a temporary file and renamed, so concurrent runs never see half an entry. */
   async write(registry: string, name: string, entry: CacheEntry): Promise<void> {
-    const file = this.#file(registry, name);
-    const dir = path.dirname(file);
-    if (!this.#made.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      this.#made.add(dir);
-      // Temporary files of runs killed mid-write would otherwise stay forever.
-      await sweepStaleTemps(dir);
-    }
     const facts = entry.answer.facts;
     const stored: StoredEntry = facts ? { ...entry, answer: { ...entry.answer, facts: encodeFacts(facts) } } : (entry as StoredEntry);
-    const text = JSON.stringify(stored);
-    try {
-      await writeAtomically(file, text);
-    } catch (error) {
-      // The directory was removed under a long-lived process (a cache clean beside an MCP server).
-      if ((error as { code?: string }).code !== 'ENOENT') throw error;
-      await mkdir(dir, { recursive: true });
-      await writeAtomically(file, text);
-    }
-  }
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, text);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    await this.#store.write(this.#file(registry, name), stored, true);
   }
 }

@@ -11,6 +11,7 @@ import type { PackageRequest } from '../model/request.js';
 import type { RegistryClient } from '../registry/client.js';
 import { componentKind } from '../scan/component-scripts.js';
 import { DeclarationLoader, loadDeclarations } from './declarations.js';
+import { memberEngine, type MemberEngine } from './engine.js';
 import { runtimeDefines } from './runtime-names.js';
 import { MemberResultCache, resultKey } from './result-cache.js';
 
@@ -24,6 +25,8 @@ export interface TypesCheckInput {
   keepResults?: boolean;
   /** Names no registry may be asked about (internal scopes): left out of the declaration closure. */
   isPrivate?: (name: string) => boolean;
+  /** The compiler behind the member check (default: DEPVERIFY_ENGINE, else the default engine). */
+  engine?: MemberEngine;
 }
 
 /** The version of `name` the project would install: locked, else the manifest range's pick, else latest. */
@@ -130,7 +133,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const rootFiles = [...files].sort();
   const cache = input.cacheDir && input.keepResults !== false ? new MemberResultCache(input.cacheDir, scan.root) : undefined;
   const key = cache
-    ? await resultKey({ root: scan.root, files: rootFiles, packages: [...set.packages.values()].map((p) => `${p.name}@${p.version}`), checked, unavailable: set.unknown })
+    ? await resultKey({ engine: memberEngine(input.engine), root: scan.root, files: rootFiles, packages: [...set.packages.values()].map((p) => `${p.name}@${p.version}`), checked, unavailable: set.unknown })
     : undefined;
   const cached = key ? await cache!.read(key.key) : undefined;
   if (cached) return [...findings, ...cached];
@@ -147,8 +150,38 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   // One program per set of compiler options: each file is checked as its own tsconfig has it.
   const configs = groupByConfig(scan.root, rootFiles);
   for (const [file, text] of configs.read) diskFiles.set(file, text);
-  for (const group of configs.groups) {
-    const setup = { projectOptions: group.options, workspaces, declarations: group.declarations, parsed };
+  const groups = configs.groups.map((group) => ({ files: group.files, setup: { projectOptions: group.options, workspaces, declarations: group.declarations, parsed } }));
+  let ts6Groups = groups;
+  const engine = memberEngine(input.engine);
+  memberCheckStats.engine = engine;
+  if (engine === 'ts7') {
+    // TypeScript 7 takes every group it can in one process; the rest go to TypeScript 6 below.
+    const { openTs7 } = await import('./engine-ts7.js');
+    let ts7: ReturnType<typeof openTs7<(typeof groups)[number]>> | undefined;
+    try {
+      ts7 = openTs7(scan.root, groups, [...set.packages.values()], workspaces);
+    } catch {
+      // The native compiler could not start or answer (no binary for this platform, a crash):
+      // TypeScript 6 checks every group, as it would have without the engine.
+      ts7 = undefined;
+    }
+    if (ts7) {
+      try {
+        for (const [group, { queries, diskFiles: read }] of ts7.results) {
+          const result = checkMembers({ root: scan.root, queries, files: group.files, packages: checked });
+          found.push(...result.findings);
+          failed.push(...result.failed);
+          for (const [file, text] of read) diskFiles.set(file, text);
+        }
+      } finally {
+        ts7.close();
+      }
+      ts6Groups = ts7.rejected;
+    }
+    memberCheckStats.ts6Fallbacks += ts6Groups.length;
+  }
+  for (const group of ts6Groups) {
+    const setup = group.setup;
     let vp: ReturnType<typeof createVirtualProgram>;
     try {
       vp = createVirtualProgram(scan.root, group.files, set.packages.values(), setup);
@@ -184,7 +217,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
 }
 
 /** Work the member check did in this process (tests read it to see a cached run do none). */
-export const memberCheckStats = { programs: 0 };
+export const memberCheckStats: { programs: number; engine?: MemberEngine; ts6Fallbacks: number } = { programs: 0, ts6Fallbacks: 0 };
 
 /**
  * Declarations lag the runtime (`router.onBadUrl` set in a constructor, `ejs.__express`): a

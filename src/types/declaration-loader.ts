@@ -3,11 +3,9 @@
  * declarations reference and what its JavaScript defines at runtime, cached on disk by registry,
  * name and version (published versions never change).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { builtinModules, createRequire } from 'node:module';
-import path from 'node:path';
+import { type CacheKind, DiskCache, isRecord, isStringArray } from '../disk-cache.js';
 import { resolveVersion } from '../plan/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -15,7 +13,6 @@ import type * as TypeScript from 'typescript';
 import { packageNameOf } from '../scan/specifiers.js';
 import { type RuntimeNames, isRuntimeNames, scanRuntimeFile } from './runtime-names.js';
 import { readTarballFiles } from './tarball-files.js';
-import { sweepStaleTemps } from '../registry/stale-temps.js';
 
 // The compiler is needed only to pre-process declarations fetched in this run; cached packages
 // carry their references, so a run whose member results are cached never loads it.
@@ -35,7 +32,24 @@ export interface LoadedPackage {
   runtime?: RuntimeNames;
 }
 
-const FORMAT = 'decl-v4';
+interface StoredDeclarations {
+  integrity?: string;
+  files: Record<string, string>;
+  paths: string[];
+  refs: string[];
+  runtime?: RuntimeNames;
+}
+
+/** A damaged entry (any field of the wrong shape) is fetched again rather than trusted. */
+const isStoredDeclarations = (stored: unknown): stored is StoredDeclarations =>
+  isRecord(stored) &&
+  isRecord(stored.files) &&
+  Object.values(stored.files).every((t) => typeof t === 'string') &&
+  isStringArray(stored.paths) &&
+  isStringArray(stored.refs) &&
+  (stored.runtime === undefined || isRuntimeNames(stored.runtime));
+
+const DECLARATIONS: CacheKind<StoredDeclarations> = { name: 'decl', version: 4, isValid: isStoredDeclarations };
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 /** `@types/` name for a package, as DefinitelyTyped mangles scoped names. */
@@ -44,6 +58,7 @@ export const typesPackageName = (name: string): string => `@types/${name.startsW
 export class DeclarationLoader {
   readonly #client: RegistryClient;
   readonly #cacheDir: string | undefined;
+  readonly #store: DiskCache<StoredDeclarations> | undefined;
   readonly #loaded = new Map<string, Promise<LoadedPackage | string>>();
   readonly #lookups = new Map<string, Promise<Lookup>>();
 
@@ -53,6 +68,7 @@ export class DeclarationLoader {
   constructor(client: RegistryClient, cacheDir?: string, isPrivate: (name: string) => boolean = () => false) {
     this.#client = client;
     this.#cacheDir = cacheDir;
+    this.#store = cacheDir ? new DiskCache(cacheDir, DECLARATIONS) : undefined;
     this.#private = isPrivate;
   }
 
@@ -99,21 +115,8 @@ export class DeclarationLoader {
 
   async #load(name: string, version: string): Promise<LoadedPackage | string> {
     const file = this.#cacheDir ? this.#cacheFile(name, version) : undefined;
-    if (file) {
-      try {
-        const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, string>; paths: string[]; refs: string[]; runtime?: RuntimeNames };
-        // A damaged entry (any field of the wrong shape) is fetched again rather than trusted.
-        const strings = (xs: unknown): boolean => Array.isArray(xs) && xs.every((x) => typeof x === 'string');
-        const files = stored.files as unknown;
-        const filesOk = typeof files === 'object' && files !== null && !Array.isArray(files) && Object.values(files).every((t) => typeof t === 'string');
-        const runtimeOk = stored.runtime === undefined || isRuntimeNames(stored.runtime);
-        if (filesOk && strings(stored.paths) && strings(stored.refs) && runtimeOk) {
-          return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths, refs: stored.refs, ...(stored.runtime ? { runtime: stored.runtime } : {}) };
-        }
-      } catch {
-        // Not cached yet, or damaged: fetched again.
-      }
-    }
+    const stored = file ? this.#store!.read(file) : undefined;
+    if (stored) return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths, refs: stored.refs, ...(stored.runtime ? { runtime: stored.runtime } : {}) };
     if (!this.#client.tarball) return 'this registry client cannot fetch tarballs';
     const answer = await this.#client.tarball(name, version);
     if (answer.state !== 'ok') return answer.reason;
@@ -126,23 +129,13 @@ export class DeclarationLoader {
     if (!read.ok) return `tarball of ${name}@${version}: ${read.reason}`;
     const loaded: LoadedPackage = { name, version, files: read.files, paths: read.paths, runtime };
     loaded.refs = [...referencedPackages(loaded)];
-    if (file) {
-      const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      try {
-        await mkdir(path.dirname(file), { recursive: true });
-        await sweepStaleTemps(path.dirname(file));
-        await writeFile(temp, JSON.stringify({ integrity: answer.integrity, files: Object.fromEntries(read.files), paths: read.paths, refs: loaded.refs, runtime }));
-        await rename(temp, file);
-      } catch {
-        await rm(temp, { force: true });
-      }
-    }
+    if (file) await this.#store!.write(file, { ...(answer.integrity ? { integrity: answer.integrity } : {}), files: Object.fromEntries(read.files), paths: read.paths, refs: loaded.refs, runtime });
     return loaded;
   }
 
   #cacheFile(name: string, version: string): string {
     const registry = createHash('sha256').update(this.#client.registryFor(name)).digest('hex').slice(0, 16);
-    return path.join(this.#cacheDir!, FORMAT, registry, `${encodeURIComponent(name)}@${encodeURIComponent(version)}.json`);
+    return this.#store!.file(registry, `${encodeURIComponent(name)}@${encodeURIComponent(version)}.json`);
   }
 }
 

@@ -12,6 +12,51 @@ import ts from '../scan/typescript.js';
 import { typesPackageName } from './declarations.js';
 import type { VirtualProgram } from './program.js';
 
+/**
+ * What the attribution asks of the compiler behind it (TypeScript 6 in process, or TypeScript 7
+ * over IPC: see engine-ts7.ts). Syntax is always TypeScript 6's tree of the file; the answers
+ * are about the same text, so positions agree whichever compiler gives them.
+ */
+export interface MemberQueries {
+  /** The file's syntax tree (undefined: not in the program). */
+  sourceFile(file: string): TypeScript.SourceFile | undefined;
+  /** The semantic diagnostics of one file, with the message flattened. */
+  diagnostics(sf: TypeScript.SourceFile): { code: number; start: number | undefined; text: string }[];
+  /** The declarations of the symbol a node (an identifier) refers to. */
+  declarationsOf(node: TypeScript.Node): readonly TypeScript.Declaration[];
+  /** See hasMemberSomewhere. */
+  hasMemberSomewhere(receiver: TypeScript.Node, member: string): boolean;
+  /** For each symbol (and alias symbol) of each constituent of the receiver's type: its declarations' files, and whether each is global. */
+  typeDeclarations(receiver: TypeScript.Node): { fileName: string; global: boolean }[][];
+  /** See reexportsUnresolved: the literal is an import or require's module specifier. */
+  reexportsUnresolved(literal: TypeScript.Expression): boolean;
+  /** The package a file of the virtual node_modules belongs to, if it does. */
+  packageOf(fileName: string): string | undefined;
+}
+
+/** TypeScript 6's answers, from the program in this process. */
+export function ts6Queries(vp: VirtualProgram): MemberQueries {
+  const { program } = vp;
+  const checker = program.getTypeChecker();
+  return {
+    sourceFile: (file) => program.getSourceFile(file),
+    diagnostics: (sf) =>
+      program.getSemanticDiagnostics(sf).map((d) => ({ code: d.code, start: d.start, text: ts.flattenDiagnosticMessageText(d.messageText, ' ') })),
+    declarationsOf: (node) => checker.getSymbolAtLocation(node)?.declarations ?? [],
+    hasMemberSomewhere: (receiver, member) => hasMemberSomewhere(checker, receiver, member),
+    typeDeclarations: (receiver) => {
+      const type = checker.getTypeAtLocation(receiver);
+      const sets: { fileName: string; global: boolean }[][] = [];
+      for (const t of type.isUnionOrIntersection() ? type.types : [type]) {
+        for (const symbol of [t.getSymbol(), t.aliasSymbol]) sets.push((symbol?.declarations ?? []).map((decl) => ({ fileName: decl.getSourceFile().fileName, global: isGlobalDeclaration(decl) })));
+      }
+      return sets;
+    },
+    reexportsUnresolved: (literal) => reexportsUnresolved(checker, literal),
+    packageOf: vp.packageOf,
+  };
+}
+
 /** Diagnostics that mean "this name is not there", by what they are about. */
 const EXPORT_CODES = new Set([2305, 2724, 2614, 2459, 2460, 1192, 2613]);
 const MEMBER_CODES = new Set([2339, 2551, 2694]);
@@ -19,7 +64,9 @@ const MODULE_CODES = new Set([2307]);
 
 export interface MemberCheckInput {
   root: string;
-  vp: VirtualProgram;
+  /** The TypeScript 6 program (queries: another engine's answers instead). */
+  vp?: VirtualProgram;
+  queries?: MemberQueries;
   /** Files to report on (absolute). */
   files: string[];
   /** Checked packages: name → the version the declarations are of, and where they come from. */
@@ -27,7 +74,7 @@ export interface MemberCheckInput {
 }
 
 /** The module specifier an expression's value comes from, following locals a few steps. */
-function rootSpecifier(checker: TypeScript.TypeChecker, node: TypeScript.Node, depth = 0): string | undefined {
+function rootSpecifier(q: MemberQueries, node: TypeScript.Node, depth = 0): string | undefined {
   if (depth > 6) return undefined;
   let expr: TypeScript.Node = node;
   // Down to the leftmost operand: a.b.c(), new A().b, (await a.b()).c, a!.b, a[0].b
@@ -42,9 +89,8 @@ function rootSpecifier(checker: TypeScript.TypeChecker, node: TypeScript.Node, d
     else break;
   }
   if (!ts.isIdentifier(expr)) return undefined;
-  const symbol = checker.getSymbolAtLocation(expr);
-  for (const decl of symbol?.declarations ?? []) {
-    const found = specifierOfDeclaration(checker, decl, depth);
+  for (const decl of q.declarationsOf(expr)) {
+    const found = specifierOfDeclaration(q, decl, depth);
     if (found) return found;
   }
   return undefined;
@@ -55,7 +101,7 @@ function requireSpecifier(call: TypeScript.CallExpression): string | undefined {
   return ts.isIdentifier(call.expression) && call.expression.text === 'require' && arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
 }
 
-function specifierOfDeclaration(checker: TypeScript.TypeChecker, decl: TypeScript.Declaration, depth: number): string | undefined {
+function specifierOfDeclaration(q: MemberQueries, decl: TypeScript.Declaration, depth: number): string | undefined {
   let node: TypeScript.Node = decl;
   if (ts.isImportSpecifier(node) || ts.isNamespaceImport(node)) node = node.parent.parent;
   if (ts.isImportClause(node)) node = node.parent;
@@ -65,17 +111,17 @@ function specifierOfDeclaration(checker: TypeScript.TypeChecker, decl: TypeScrip
   }
   // `const { a } = require('x')`, `const pool = new Pool()`, `const res = await pool.query()`
   while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node)) node = node.parent;
-  if (ts.isVariableDeclaration(node) && node.initializer) return rootSpecifier(checker, node.initializer, depth + 1);
+  if (ts.isVariableDeclaration(node) && node.initializer) return rootSpecifier(q, node.initializer, depth + 1);
   if (ts.isParameter(node)) {
     // `(req: Request) => req.foo`, when Request is imported
     if (node.type && ts.isTypeReferenceNode(node.type)) {
       const name = node.type.typeName;
-      return rootSpecifier(checker, ts.isQualifiedName(name) ? leftmost(name) : name, depth + 1);
+      return rootSpecifier(q, ts.isQualifiedName(name) ? leftmost(name) : name, depth + 1);
     }
     // `app.get('/', (req, res) => req.foo)`: a callback typed by the call it is passed to
     const fn = node.parent;
     if (!node.type && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parent && ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn)) {
-      return rootSpecifier(checker, fn.parent.expression, depth + 1);
+      return rootSpecifier(q, fn.parent.expression, depth + 1);
     }
   }
   return undefined;
@@ -118,18 +164,17 @@ export interface MemberCheckResult {
 }
 
 export function checkMembers(input: MemberCheckInput): MemberCheckResult {
-  const { program } = input.vp;
-  const checker = program.getTypeChecker();
+  const q = input.queries ?? ts6Queries(input.vp!);
   const findings: Finding[] = [];
   const failed: MemberCheckResult['failed'] = [];
   const generated = new Map<string, Finding>();
   for (const file of input.files) {
-    const sf = program.getSourceFile(file);
+    const sf = q.sourceFile(file);
     if (!sf) continue;
     // A failure inside the compiler for one file (deeply recursive types overflow its stack) is
     // that file's verdicts unknown, never the end of the run.
     try {
-      findings.push(...checkFile(input, checker, sf, file, generated));
+      findings.push(...checkFile(input, q, sf, file, generated));
     } catch (err) {
       failed.push({ file: path.relative(input.root, file).split(path.sep).join('/'), reason: sanitize(String((err as Error)?.message ?? err).slice(0, 200)) });
     }
@@ -137,10 +182,10 @@ export function checkMembers(input: MemberCheckInput): MemberCheckResult {
   return { findings, failed };
 }
 
-function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf: TypeScript.SourceFile, file: string, generated: Map<string, Finding>): Finding[] {
+function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.SourceFile, file: string, generated: Map<string, Finding>): Finding[] {
   const findings: Finding[] = [];
   {
-    for (const d of input.vp.program.getSemanticDiagnostics(sf)) {
+    for (const d of q.diagnostics(sf)) {
       if (d.start === undefined) continue;
       const isExport = EXPORT_CODES.has(d.code);
       const isMember = MEMBER_CODES.has(d.code);
@@ -167,26 +212,26 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
           let decl: TypeScript.Node = parent;
           while (ts.isBindingElement(decl) || ts.isObjectBindingPattern(decl) || ts.isArrayBindingPattern(decl)) decl = decl.parent;
           const init = ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
-          specifier = init ? rootSpecifier(checker, init) : undefined;
+          specifier = init ? rootSpecifier(q, init) : undefined;
           code = init && ts.isCallExpression(init) && requireSpecifier(init) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
           if (code === 'INVENTED_MEMBER') of = 'value';
         } else {
           const receiver = parent && (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) ? (ts.isPropertyAccessExpression(parent) ? parent.expression : parent.left) : undefined;
           const member = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : undefined;
           // A member some part of the receiver's type has is not invented (see hasMemberSomewhere).
-          if (receiver && member && hasMemberSomewhere(checker, receiver, member)) continue;
+          if (receiver && member && q.hasMemberSomewhere(receiver, member)) continue;
           // `conn.__knexUid = id`: the code puts the property there itself (an expando), it does not
           // claim the package provides it.
           if (parent && ts.isPropertyAccessExpression(parent) && ts.isBinaryExpression(parent.parent) && parent.parent.left === parent && parent.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) continue;
-          specifier = receiver ? (rootSpecifier(checker, receiver) ?? (userAnnotated(checker, receiver) ? undefined : typeOwner(checker, receiver, input))) : undefined;
-          code = receiver && isNamespaceImportOf(checker, receiver) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
-          if (!receiver || !isModuleBinding(checker, receiver)) of = 'value';
+          specifier = receiver ? (rootSpecifier(q, receiver) ?? (userAnnotated(q, receiver) ? undefined : typeOwner(q, receiver, input))) : undefined;
+          code = receiver && isNamespaceImportOf(q, receiver) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
+          if (!receiver || !isModuleBinding(q, receiver)) of = 'value';
         }
       }
       const pkg = specifier ? packageNameOf(specifier) : undefined;
       const checked = pkg ? input.packages.get(pkg) : undefined;
       if (!pkg || !checked) continue;
-      if (code === 'INVENTED_EXPORT' && specifier && reexportsUnresolved(checker, node)) {
+      if (code === 'INVENTED_EXPORT' && specifier && reexportsUnresolvedAt(q, node)) {
         // `@prisma/client` re-exports `.prisma/client`, written by `prisma generate`: what it
         // exports exists only after a build step, so its absence here proves nothing.
         const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
@@ -210,7 +255,7 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
         continue;
       }
       if (code === 'SUBPATH_NOT_FOUND' && specifier === pkg) continue; // the package itself: existence is the registry pass's
-      const text = ts.flattenDiagnosticMessageText(d.messageText, ' ').slice(0, 2000);
+      const text = d.text.slice(0, 2000);
       // A name only: "Did you mean to use 'import x from …'" advises a statement, not a name.
       const suggestion = /Did you mean '([^' ]+)'/.exec(text)?.[1];
       const name = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : ts.isStringLiteralLike(node) ? node.text : node.getText(sf).slice(0, 100);
@@ -257,7 +302,7 @@ function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScrip
  * Whether the module `specifier` resolves to from `from` re-exports everything (`export * from`) of
  * a module the program could not resolve, directly or through its own files.
  */
-function reexportsUnresolved(checker: TypeScript.TypeChecker, node: TypeScript.Node): boolean {
+function reexportsUnresolvedAt(q: MemberQueries, node: TypeScript.Node): boolean {
   let literal: TypeScript.Expression | undefined;
   for (let n: TypeScript.Node | undefined = node; n && !literal; n = n.parent) {
     if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier) literal = n.moduleSpecifier;
@@ -265,7 +310,11 @@ function reexportsUnresolved(checker: TypeScript.TypeChecker, node: TypeScript.N
     else if (ts.isVariableDeclaration(n) && n.initializer && ts.isCallExpression(n.initializer) && requireSpecifier(n.initializer)) literal = n.initializer.arguments[0];
     else if (ts.isStatement(n)) break;
   }
-  const start = literal && checker.getSymbolAtLocation(literal)?.declarations?.find(ts.isSourceFile);
+  return literal !== undefined && q.reexportsUnresolved(literal);
+}
+
+function reexportsUnresolved(checker: TypeScript.TypeChecker, literal: TypeScript.Expression): boolean {
+  const start = checker.getSymbolAtLocation(literal)?.declarations?.find(ts.isSourceFile);
   if (!start) return false;
   const seen = new Set<string>();
   const queue = [start];
@@ -291,9 +340,9 @@ function reexportsUnresolved(checker: TypeScript.TypeChecker, node: TypeScript.N
  * {import("next").Redirect} *\/ const r = []`) over a value no import roots: then a missing
  * member is the annotation's mistake, not the package's.
  */
-function userAnnotated(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
+function userAnnotated(q: MemberQueries, receiver: TypeScript.Node): boolean {
   if (!ts.isIdentifier(receiver)) return false;
-  for (const decl of checker.getSymbolAtLocation(receiver)?.declarations ?? []) {
+  for (const decl of q.declarationsOf(receiver)) {
     if (!ts.isVariableDeclaration(decl) && !ts.isPropertyDeclaration(decl)) continue;
     if (decl.type || ts.getJSDocType(decl)) return true;
   }
@@ -301,9 +350,9 @@ function userAnnotated(checker: TypeScript.TypeChecker, receiver: TypeScript.Nod
 }
 
 /** The receiver is the module itself: a default, namespace or `require()` binding. */
-function isModuleBinding(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
+function isModuleBinding(q: MemberQueries, receiver: TypeScript.Node): boolean {
   if (!ts.isIdentifier(receiver)) return ts.isCallExpression(receiver) && requireSpecifier(receiver) !== undefined;
-  return (checker.getSymbolAtLocation(receiver)?.declarations ?? []).some(
+  return q.declarationsOf(receiver).some(
     (d) => ts.isNamespaceImport(d) || ts.isImportClause(d) || ts.isImportEqualsDeclaration(d) || (ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && !!d.initializer && ts.isCallExpression(d.initializer) && requireSpecifier(d.initializer) !== undefined),
   );
 }
@@ -313,15 +362,12 @@ function isModuleBinding(checker: TypeScript.TypeChecker, receiver: TypeScript.N
  * instanceof z.ZodError) e.errors }`), for values no import roots syntactically. Types from the
  * project's own code, the standard library or @types/node belong to no checked package.
  */
-function typeOwner(checker: TypeScript.TypeChecker, receiver: TypeScript.Node, input: MemberCheckInput): string | undefined {
-  const type = checker.getTypeAtLocation(receiver);
-  const types = type.isUnionOrIntersection() ? type.types : [type];
-  for (const t of types) {
-    for (const symbol of [t.getSymbol(), t.aliasSymbol]) {
-      const decls = symbol?.declarations ?? [];
+function typeOwner(q: MemberQueries, receiver: TypeScript.Node, input: MemberCheckInput): string | undefined {
+  {
+    for (const decls of q.typeDeclarations(receiver)) {
       // A global a package augments (`interface Function { once… }` in @types/once) is not that
       // package's type: every declaration must be in the package's own module files.
-      const owners = new Set(decls.map((decl) => (isGlobalDeclaration(decl) ? undefined : input.vp.packageOf(decl.getSourceFile().fileName))));
+      const owners = new Set(decls.map((decl) => (decl.global ? undefined : q.packageOf(decl.fileName))));
       if (owners.size !== 1) continue;
       const [owner] = owners;
       if (!owner) continue;
@@ -344,7 +390,7 @@ function isGlobalDeclaration(decl: TypeScript.Declaration): boolean {
 }
 
 /** `import * as pg from 'pg'; pg.nope`: a missing export, not a missing member. */
-function isNamespaceImportOf(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
+function isNamespaceImportOf(q: MemberQueries, receiver: TypeScript.Node): boolean {
   if (!ts.isIdentifier(receiver)) return false;
-  return (checker.getSymbolAtLocation(receiver)?.declarations ?? []).some((d) => ts.isNamespaceImport(d));
+  return q.declarationsOf(receiver).some((d) => ts.isNamespaceImport(d));
 }

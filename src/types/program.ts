@@ -49,7 +49,7 @@ export interface ProgramSetup {
 }
 
 /** Options from the project's config that decide what its compiler reports; the rest are the check's. */
-function effectiveOptions(project: TypeScript.CompilerOptions | undefined, types: string[]): TypeScript.CompilerOptions {
+export function effectiveOptions(project: TypeScript.CompilerOptions | undefined, types: string[]): TypeScript.CompilerOptions {
   const base: TypeScript.CompilerOptions = { ...COMPILER_OPTIONS, types };
   if (!project) return base;
   const {
@@ -91,15 +91,30 @@ function effectiveOptions(project: TypeScript.CompilerOptions | undefined, types
 }
 
 /** A path as the host compares it: normalised, without a trailing separator. */
-const norm = (p: string): string => {
+export const norm = (p: string): string => {
   const n = path.normalize(p);
   return n.length > 1 && n.endsWith(path.sep) ? n.replace(/[\\/]+$/, '') || path.sep : n;
 };
 
-export function createVirtualProgram(root: string, rootFiles: string[], packages: Iterable<LoadedPackage>, setup: ProgramSetup = {}): VirtualProgram {
+/** The virtual node_modules and the rules for what is read from where, shared by both engines. */
+export interface VirtualTree {
+  modulesDir: string;
+  /** Virtual files by absolute path ('' for a file that exists only to be found). */
+  files: Map<string, string>;
+  dirs: Set<string>;
+  /** Package of each kept virtual file. */
+  owners: Map<string, string>;
+  /** Where `raw` is read from: the disk (project files, linked workspaces) or the virtual node_modules; `isLib`: the compiler's own files. */
+  locate(raw: string, isLib: (p: string) => boolean): { disk: boolean; path: string };
+  linked(p: string): string | undefined;
+  /** The @types packages in the tree, as `types` entries. */
+  types: string[];
+}
+
+export function virtualTree(root: string, packages: Iterable<LoadedPackage>, workspaces: Map<string, string> = new Map()): VirtualTree {
   const modulesDir = path.join(root, 'node_modules');
   const links = new Map<string, string>();
-  for (const [name, dir] of setup.workspaces ?? []) links.set(path.join(modulesDir, ...name.split('/')), dir);
+  for (const [name, dir] of workspaces) links.set(path.join(modulesDir, ...name.split('/')), dir);
   /** A workspace package's path in node_modules, mapped to its directory on disk. */
   const linked = (p: string): string | undefined => {
     if (!links.size || !p.startsWith(modulesDir + path.sep)) return undefined;
@@ -108,7 +123,6 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
     const target = links.get(path.join(modulesDir, ...parts.slice(0, depth)));
     return target === undefined ? undefined : path.join(target, ...parts.slice(depth));
   };
-  const parsed = setup.parsed ?? new Map<string, TypeScript.SourceFile>();
   const files = new Map<string, string>();
   const dirs = new Set<string>();
   const owners = new Map<string, string>();
@@ -126,26 +140,29 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
   }
   for (const abs of [...files.keys(), ...links.keys()]) for (let d = path.dirname(abs); d.startsWith(modulesDir) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
   dirs.add(modulesDir);
-  const diskFiles = new Map<string, string>();
-  const libDir = path.dirname(ts.getDefaultLibFilePath(COMPILER_OPTIONS));
-  // TypeScript's own lib files live in a node_modules too, but they are the compiler's, not the project's.
-  const isLib = (p: string): boolean => p.startsWith(libDir + path.sep);
-  const inModules = (p: string): boolean =>
+  // The compiler's own lib files live in a node_modules too, but they are the compiler's, not the project's.
+  const inModules = (p: string, isLib: (p: string) => boolean): boolean =>
     !isLib(p) && (p === modulesDir || p.startsWith(modulesDir + path.sep) || p.includes(`${path.sep}node_modules${path.sep}`));
-  const readDisk = (p: string): string | undefined => {
-    try {
-      return readFileSync(p, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  /** Where the host reads `p` from: the disk (project files, linked workspaces) or the virtual node_modules. */
-  const locate = (raw: string): { disk: boolean; path: string } => {
+  const locate = (raw: string, isLib: (p: string) => boolean): { disk: boolean; path: string } => {
     const p = norm(raw);
     const link = linked(p);
     if (link !== undefined) return { disk: true, path: link };
-    return { disk: !inModules(p), path: p };
+    return { disk: !inModules(p, isLib), path: p };
   };
+  // TypeScript 6 no longer includes every @types package by default; an install with the classic
+  // default would, and @types/node's globals (process, Buffer) are what user code expects.
+  const types = [...new Set([...owners.values()].filter((n) => n.startsWith('@types/')).map((n) => n.slice('@types/'.length)))];
+  return { modulesDir, files, dirs, owners, locate, linked, types };
+}
+
+export function createVirtualProgram(root: string, rootFiles: string[], packages: Iterable<LoadedPackage>, setup: ProgramSetup = {}): VirtualProgram {
+  const tree = virtualTree(root, packages, setup.workspaces);
+  const { files, dirs, owners, types } = tree;
+  const parsed = setup.parsed ?? new Map<string, TypeScript.SourceFile>();
+  const diskFiles = new Map<string, string>();
+  const libDir = path.dirname(ts.getDefaultLibFilePath(COMPILER_OPTIONS));
+  const isLib = (p: string): boolean => p.startsWith(libDir + path.sep);
+  const locate = (raw: string): { disk: boolean; path: string } => tree.locate(raw, isLib);
 
   const host: TypeScript.CompilerHost = {
     getSourceFile(fileName, languageVersion) {
@@ -192,23 +209,28 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
     // A workspace package is a link into the project, as an install makes it.
     realpath: (raw) => {
       const p = norm(raw);
-      return linked(p) ?? p;
+      return tree.linked(p) ?? p;
     },
     // What tsc itself uses: JSDoc is parsed in JavaScript files (where it carries types) and not
     // in TypeScript and declaration files, where it cannot change a type error. Declarations are
     // mostly comments (lib.dom, @types/node), so this is a large part of parsing them.
     jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors,
   };
-  // TypeScript 6 no longer includes every @types package by default; an install with the classic
-  // default would, and @types/node's globals (process, Buffer) are what user code expects.
-  const types = [...new Set([...owners.values()].filter((n) => n.startsWith('@types/')).map((n) => n.slice('@types/'.length)))];
   const options = effectiveOptions(setup.projectOptions, types);
   const rootNames = [...new Set([...rootFiles, ...(setup.declarations ?? [])])];
   const program = ts.createProgram({ rootNames, options, host });
   return { program, diskFiles, packageOf: (fileName) => owners.get(norm(fileName)) };
 }
 
-function isFile(p: string): boolean {
+export function readDisk(p: string): string | undefined {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function isFile(p: string): boolean {
   try {
     return statSync(p).isFile();
   } catch {
@@ -216,7 +238,7 @@ function isFile(p: string): boolean {
   }
 }
 
-function isDirectory(p: string): boolean {
+export function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {

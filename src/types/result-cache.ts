@@ -10,19 +10,41 @@
  * where each checked package's types came from, and the versions of depverify and TypeScript.
  * One entry per project directory, overwritten, so the cache does not grow with edits.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { type CacheKind, DiskCache, isRecord } from '../disk-cache.js';
 import type { Finding } from '../model/finding.js';
 import { listSourceFiles } from '../scan/source-files.js';
 import { VERSION } from '../version.js';
 
-// Bump when the member check's verdicts change: the package version alone does not change between builds.
-export const MEMBER_RESULTS_FORMAT = 'members-v4';
+interface StoredResult {
+  key: string;
+  findings: Finding[];
+  /** Files the check read beyond the key's, by the hash of their text. */
+  others: Record<string, string>;
+}
+
+// Bump the version when the member check's verdicts change: the package version alone does not change between builds.
+const RESULTS: CacheKind<StoredResult> = {
+  name: 'members',
+  version: 4,
+  isValid: (s): s is StoredResult => isRecord(s) && typeof s.key === 'string' && Array.isArray(s.findings) && isRecord(s.others) && Object.values(s.others).every((h) => typeof h === 'string'),
+};
+export const MEMBER_RESULTS_FORMAT = `${RESULTS.name}-v${RESULTS.version}`;
 const TS_VERSION = (createRequire(import.meta.url)('typescript/package.json') as { version: string }).version;
+const TS7_VERSION = (() => {
+  try {
+    return (createRequire(import.meta.url)('typescript7/package.json') as { version: string }).version;
+  } catch {
+    return 'absent';
+  }
+})();
 
 export interface ResultKeyInput {
+  /** The compiler that answered (its version is in the key too). */
+  engine?: string;
   root: string;
   /** Files checked, absolute. */
   files: string[];
@@ -71,6 +93,7 @@ export async function resultKey(input: ResultKeyInput): Promise<ResultKey | unde
     format: MEMBER_RESULTS_FORMAT,
     depverify: VERSION,
     typescript: TS_VERSION,
+    engine: input.engine === 'ts7' ? `ts7@${TS7_VERSION}` : 'ts6',
     fingerprint: fingerprint.hash,
     files: input.files.map((f) => path.relative(input.root, f)),
     packages: [...input.packages].sort(),
@@ -82,10 +105,12 @@ export async function resultKey(input: ResultKeyInput): Promise<ResultKey | unde
 
 export class MemberResultCache {
   readonly #file: string;
+  readonly #store: DiskCache<StoredResult>;
 
   constructor(cacheDir: string, root: string) {
     const project = createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 24);
-    this.#file = path.join(cacheDir, MEMBER_RESULTS_FORMAT, `${project}.json`);
+    this.#store = new DiskCache(cacheDir, RESULTS);
+    this.#file = this.#store.file(`${project}.json`);
   }
 
   /**
@@ -93,34 +118,22 @@ export class MemberResultCache {
    * file .gitignore hides, a module outside the project) are unchanged too.
    */
   async read(key: string): Promise<Finding[] | undefined> {
-    try {
-      const stored = JSON.parse(await readFile(this.#file, 'utf8')) as { key?: unknown; findings?: unknown; others?: unknown };
-      // A damaged or foreign entry is a miss: the check runs again.
-      if (stored.key !== key || !Array.isArray(stored.findings) || typeof stored.others !== 'object' || stored.others === null) return undefined;
-      for (const [file, hash] of Object.entries(stored.others)) {
-        const text = await readFile(file).catch(() => undefined);
-        if (!text || hashText(text) !== hash) return undefined;
-      }
-      return stored.findings as Finding[];
-    } catch {
-      return undefined;
+    // A damaged or foreign entry is a miss: the check runs again.
+    const stored = this.#store.read(this.#file);
+    if (!stored || stored.key !== key) return undefined;
+    for (const [file, hash] of Object.entries(stored.others)) {
+      const text = await readFile(file).catch(() => undefined);
+      if (!text || hashText(text) !== hash) return undefined;
     }
+    return stored.findings;
   }
 
   /**
-   * Atomic (temp file and rename): a concurrent run sees the old entry or the new one, never half.
+   * Atomic: a concurrent run sees the old entry or the new one, never half.
    * `others`: files the check read that the key does not cover, with their text.
    */
   async write(key: string, findings: Finding[], others: Map<string, string> = new Map()): Promise<void> {
-    const temp = `${this.#file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await mkdir(path.dirname(this.#file), { recursive: true });
-      const hashes = Object.fromEntries([...others].map(([file, text]) => [file, hashText(text)]));
-      await writeFile(temp, JSON.stringify({ key, findings, others: hashes }));
-      await rename(temp, this.#file);
-    } catch {
-      // A cache that cannot be written costs the next run time, never this run's answer.
-      await rm(temp, { force: true });
-    }
+    const hashes = Object.fromEntries([...others].map(([file, text]) => [file, hashText(text)]));
+    await this.#store.write(this.#file, { key, findings, others: hashes });
   }
 }

@@ -1,7 +1,7 @@
 // Cost of the member check on a realistic project (issue 5): `node test/bench/members-project.mjs`
 // after `npm run build`. Needs the registry (npm's configuration); not part of `npm test`.
 //
-//   node test/bench/members-project.mjs [--runs N] [--skip-peer] [--keep]
+//   node test/bench/members-project.mjs [--runs N] [--engines ts7,ts6] [--skip-peer] [--keep]
 //
 // Generates a project of 100 TypeScript files importing 30 typed packages (15 of them typed by
 // @types), then times, each as a separate process from spawn to exit:
@@ -26,7 +26,7 @@ import { gunzipSync, brotliDecompressSync, inflateSync } from 'node:zlib';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
 const { values: opts } = parseArgs({
-  options: { runs: { type: 'string', default: '3' }, 'generate-only': { type: 'string' }, 'skip-peer': { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } },
+  options: { runs: { type: 'string', default: '3' }, 'generate-only': { type: 'string' }, 'skip-peer': { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, engines: { type: 'string', default: 'ts7' } },
 });
 const runs = Math.max(1, Number(opts.runs));
 
@@ -166,38 +166,53 @@ const proxy = await startProxy(upstream);
 try {
   const project = path.join(scratch, 'project');
   generate(project);
-  const cacheDir = path.join(scratch, 'cache');
+  const nodeStart = [];
+  for (let r = 0; r < runs; r++) nodeStart.push((await timed(process.execPath, ['-e', '0'], project)).seconds);
+  console.log(`node -e 0: median ${median(nodeStart).toFixed(3)} s of ${runs}`);
+  const colds = {};
+  let coldBytes = 0;
+  for (const engine of opts.engines.split(',')) {
+    const result = await depverifyRuns(engine);
+    colds[engine] = result.cold;
+    console.log(`[${engine}] ratios to node -e 0: warm ${(result.warm / median(nodeStart)).toFixed(1)}× (target ≤ 8), one file edited ${(result.edited / median(nodeStart)).toFixed(1)}× (target ≤ 20)`);
+  }
+
+  async function depverifyRuns(engine) {
+  const cacheDir = path.join(scratch, `cache-${engine}`);
+  const env = { DEPVERIFY_ENGINE: engine };
   const cli = path.join(repoRoot, 'bin/depverify.js');
   const dvArgs = [cli, project, '--registry', `${proxy.origin}/`, '--cache-dir', cacheDir, '--format', 'json', '--quiet'];
 
   const before = { ...proxy.stats };
-  const cold = await timed(process.execPath, dvArgs, project);
-  const coldBytes = proxy.stats.bytes - before.bytes;
+  const cold = await timed(process.execPath, dvArgs, project, env);
+  coldBytes = proxy.stats.bytes - before.bytes;
   const coldRequests = proxy.stats.requests - before.requests;
   const report = JSON.parse(cold.stdout || '{}');
   const codes = {};
   for (const f of report.findings ?? []) codes[f.code] = (codes[f.code] ?? 0) + 1;
-  console.log(`depverify cold: ${cold.seconds.toFixed(2)} s, exit ${cold.code}, ${coldRequests} requests, ${mb(coldBytes)} MB; findings ${JSON.stringify(codes)}`);
+  console.log(`[${engine}] depverify cold: ${cold.seconds.toFixed(2)} s, exit ${cold.code}, ${coldRequests} requests, ${mb(coldBytes)} MB; findings ${JSON.stringify(codes)}`);
   if (cold.code === 2 || !report.findings) console.log(cold.stderr.slice(0, 2000), JSON.stringify(report.summary ?? {}).slice(0, 2000));
 
   const warm = [];
   let warmBytes = 0;
   for (let r = 0; r < runs; r++) {
     const b = proxy.stats.bytes;
-    warm.push((await timed(process.execPath, dvArgs, project)).seconds);
+    warm.push((await timed(process.execPath, dvArgs, project, env)).seconds);
     warmBytes = proxy.stats.bytes - b;
   }
-  console.log(`depverify warm: median ${median(warm).toFixed(2)} s of ${runs} (${warm.map((s) => s.toFixed(2)).join(', ')}), ${mb(warmBytes)} MB`);
+  console.log(`[${engine}] depverify warm: median ${median(warm).toFixed(2)} s of ${runs} (${warm.map((s) => s.toFixed(2)).join(', ')}), ${mb(warmBytes)} MB`);
   // One source file edited: the kept member results no longer apply, the whole project is re-checked.
   const edited = [];
   for (let r = 0; r < runs; r++) {
     appendFileSync(path.join(project, 'src', 'module-000.ts'), `// edit ${r}\n`);
-    edited.push((await timed(process.execPath, dvArgs, project)).seconds);
+    edited.push((await timed(process.execPath, dvArgs, project, env)).seconds);
   }
-  console.log(`depverify warm, one file edited: median ${median(edited).toFixed(2)} s of ${runs} (${edited.map((s) => s.toFixed(2)).join(', ')})`);
-  const noTypes = await timed(process.execPath, [...dvArgs, '--no-types'], project);
-  console.log(`depverify warm --no-types: ${noTypes.seconds.toFixed(2)} s`);
+  console.log(`[${engine}] depverify warm, one file edited: median ${median(edited).toFixed(2)} s of ${runs} (${edited.map((s) => s.toFixed(2)).join(', ')})`);
+  const noTypes = await timed(process.execPath, [...dvArgs, '--no-types'], project, env);
+  console.log(`[${engine}] depverify warm --no-types: ${noTypes.seconds.toFixed(2)} s`);
 
+  return { cold: cold.seconds, warm: median(warm), edited: median(edited) };
+  }
   if (!opts['skip-peer']) {
     const npmCache = path.join(scratch, 'npm-cache');
     const b = proxy.stats.bytes;
@@ -207,7 +222,7 @@ try {
     const peer = install.seconds + tsc.seconds;
     console.log(`peer: npm install ${install.seconds.toFixed(2)} s (exit ${install.code}, ${mb(peerBytes)} MB) + tsc ${tsc.seconds.toFixed(2)} s (exit ${tsc.code}) = ${peer.toFixed(2)} s`);
     if (tsc.stdout.trim()) console.log(`tsc reported:\n${tsc.stdout.trim().split('\n').slice(0, 20).join('\n')}`);
-    console.log(`ratios: peer ÷ cold ${(peer / cold.seconds).toFixed(1)} (target ≥ 5), warm ${median(warm).toFixed(2)} s (target < 3 s); bytes peer ÷ cold ${(peerBytes / coldBytes).toFixed(1)}`);
+    for (const [engine, cold] of Object.entries(colds)) console.log(`[${engine}] ratio peer ÷ cold ${(peer / cold).toFixed(1)} (target ≥ 5); bytes peer ÷ cold ${(peerBytes / coldBytes).toFixed(1)}`);
   }
 } finally {
   await proxy.close();

@@ -1,0 +1,353 @@
+/**
+ * The member check on TypeScript 7 (the native compiler, `typescript7` here: an npm alias of
+ * `typescript@7`), through its synchronous API over IPC. The compiler process reads the project
+ * through the same virtual file system the TypeScript 6 host serves (program.ts): project files
+ * from disk, `node_modules` only from the fetched declarations, nothing written.
+ *
+ * The attribution (members.ts) walks TypeScript 6's syntax tree of the user's file, as with
+ * TypeScript 6; its semantic questions go to TypeScript 7, whose nodes are found by position in
+ * the same text. A group whose options TypeScript 7 does not take (options it removed, such as
+ * `baseUrl`, `moduleResolution: node10`, `target: es5`) is checked by TypeScript 6 instead.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type * as TypeScript from 'typescript';
+import type { Node as Node7, SourceFile as SourceFile7 } from 'typescript7/unstable/ast';
+import type { API as API7, Checker as Checker7, NodeHandle, Project as Project7, Type as Type7 } from 'typescript7/unstable/sync';
+import ts from '../scan/typescript.js';
+import type { LoadedPackage } from './declarations.js';
+import type { MemberQueries } from './members.js';
+import { effectiveOptions, isDirectory, isFile, norm, readDisk, virtualTree, type ProgramSetup } from './program.js';
+
+type Sync = typeof import('typescript7/unstable/sync');
+type Ast = typeof import('typescript7/unstable/ast');
+
+const load = (): { sync: Sync; ast: Ast } => {
+  const require = createRequire(import.meta.url);
+  return { sync: require('typescript7/unstable/sync') as Sync, ast: require('typescript7/unstable/ast') as Ast };
+};
+
+export interface Ts7Group<S extends ProgramSetup = ProgramSetup> {
+  files: string[];
+  setup: S;
+}
+
+export interface Ts7GroupResult {
+  queries: MemberQueries;
+  diskFiles: Map<string, string>;
+}
+
+/** Why TypeScript 7 cannot take a group's options, or undefined when it can. */
+function unsupported(options: TypeScript.CompilerOptions): string | undefined {
+  if (options.baseUrl !== undefined) return 'baseUrl';
+  const mr = options.moduleResolution;
+  if (mr === ts.ModuleResolutionKind.Node10 || mr === ts.ModuleResolutionKind.Classic) return 'moduleResolution';
+  if (options.target !== undefined && options.target < ts.ScriptTarget.ES2015) return 'target';
+  const m = options.module;
+  if (m === ts.ModuleKind.AMD || m === ts.ModuleKind.UMD || m === ts.ModuleKind.System || m === ts.ModuleKind.None) return 'module';
+  if (options.outFile !== undefined || options.esModuleInterop === false || options.allowSyntheticDefaultImports === false) return 'interop';
+  return undefined;
+}
+
+/** The options as a tsconfig's `compilerOptions` (TypeScript 7 takes configs, not option objects). */
+function toJson(options: TypeScript.CompilerOptions): Record<string, unknown> {
+  const { ignoreDeprecations: _ignore, pathsBasePath, paths, ...rest } = options;
+  const serialize = (ts as unknown as { serializeCompilerOptions(o: TypeScript.CompilerOptions): Map<string, unknown> }).serializeCompilerOptions;
+  const json = Object.fromEntries(serialize(rest));
+  if (paths) {
+    // `paths` are relative to the config that set them: absolute here, the virtual config lives elsewhere.
+    const base = typeof pathsBasePath === 'string' ? pathsBasePath : process.cwd();
+    json.paths = Object.fromEntries(Object.entries(paths).map(([k, v]) => [k, v.map((t) => path.resolve(base, t))]));
+  }
+  return json;
+}
+
+/**
+ * One compiler process for every group it can take; `groups` it cannot are returned in `rejected`
+ * (checked by TypeScript 6). `close()` ends the process.
+ */
+export function openTs7<G extends Ts7Group>(root: string, groups: G[], packages: LoadedPackage[], workspaces: Map<string, string>): {
+  results: Map<G, Ts7GroupResult>;
+  rejected: G[];
+  close(): void;
+} {
+  const { sync, ast } = load();
+  const tree = virtualTree(root, packages, workspaces);
+  const diskFiles = new Map<string, string>();
+  const configs = new Map<string, string>();
+  let libDir: string | undefined;
+  const isLib = (p: string): boolean => libDir !== undefined && p.startsWith(libDir + path.sep);
+  const libOf = (p: string): void => {
+    // The compiler's own lib files are read through the callbacks too: the first one read names their folder.
+    if (libDir === undefined && /[\\/]lib\.[^\\/]*\.d\.ts$/.test(p) && p.includes(`${path.sep}@typescript${path.sep}`)) libDir = path.dirname(p);
+  };
+  const api: API7 = new sync.API({
+    cwd: root,
+    fs: {
+      readFile: (raw) => {
+        const virtual = configs.get(norm(raw));
+        if (virtual !== undefined) return virtual;
+        libOf(norm(raw));
+        const at = tree.locate(raw, isLib);
+        if (!at.disk) return tree.files.get(at.path) ?? null;
+        const text = readDisk(at.path);
+        if (text !== undefined && !isLib(at.path)) diskFiles.set(at.path, text);
+        return text ?? null;
+      },
+      fileExists: (raw) => {
+        if (configs.has(norm(raw))) return true;
+        libOf(norm(raw));
+        const at = tree.locate(raw, isLib);
+        return at.disk ? isFile(at.path) : tree.files.has(at.path);
+      },
+      directoryExists: (raw) => {
+        const at = tree.locate(raw, isLib);
+        return at.disk ? isDirectory(at.path) : tree.dirs.has(at.path);
+      },
+      getAccessibleEntries: (raw) => {
+        const at = tree.locate(raw, isLib);
+        if (at.disk) return undefined;
+        const files: string[] = [];
+        const directories: string[] = [];
+        for (const d of tree.dirs) if (path.dirname(d) === at.path && d !== at.path) directories.push(path.basename(d));
+        for (const f of tree.files.keys()) if (path.dirname(f) === at.path) files.push(path.basename(f));
+        return { files, directories };
+      },
+      realpath: (raw) => {
+        const p = norm(raw);
+        return tree.linked(p) ?? p;
+      },
+    },
+  });
+  try {
+    return snapshotGroups(api, root, groups, tree, configs, diskFiles, { sync, ast });
+  } catch (err) {
+    closeQuietly(api);
+    throw err;
+  }
+}
+
+function snapshotGroups<G extends Ts7Group>(
+  api: API7,
+  root: string,
+  groups: G[],
+  tree: ReturnType<typeof virtualTree>,
+  configs: Map<string, string>,
+  diskFiles: Map<string, string>,
+  { sync, ast }: { sync: Sync; ast: Ast },
+): { results: Map<G, Ts7GroupResult>; rejected: G[]; close(): void } {
+  const rejected: G[] = [];
+  const taken: { group: G; config: string }[] = [];
+  for (const [i, group] of groups.entries()) {
+    const options = effectiveOptions(group.setup.projectOptions, tree.types);
+    if (group.setup.projectOptions && unsupported(group.setup.projectOptions)) {
+      rejected.push(group);
+      continue;
+    }
+    const config = path.join(root, `.depverify-${process.pid}-${i}.tsconfig.json`);
+    const rootNames = [...new Set([...group.files, ...(group.setup.declarations ?? [])])];
+    configs.set(config, JSON.stringify({ compilerOptions: toJson(options), files: rootNames }));
+    taken.push({ group, config });
+  }
+  const results = new Map<G, Ts7GroupResult>();
+  let snapshot: { dispose(): void } | undefined;
+  if (taken.length) {
+    const opened = api.updateSnapshot({ openProjects: taken.map((t) => t.config) });
+    snapshot = opened;
+    for (const { group, config } of taken) {
+      const project = opened.getProject(config);
+      // Options the compiler reports as wrong: TypeScript 6 takes the group, as before.
+      if (!project || project.program.getConfigFileParsingDiagnostics().length || project.program.getProgramDiagnostics().some((d) => d.category === 1)) {
+        rejected.push(group);
+        continue;
+      }
+      results.set(group, { queries: ts7Queries(project, ast, sync, tree.owners, group.files, tree.files), diskFiles });
+    }
+  }
+  return { results, rejected, close: () => closeQuietly(api, snapshot) };
+}
+
+/**
+ * Ends the compiler process. Its stderr is this process's, and closing its input first makes it
+ * print "context canceled" there; a kill first leaves nothing to print. The child is reached
+ * through the client's fields (not public API); without them, the API's own close.
+ */
+function closeQuietly(api: API7, snapshot?: { dispose(): void }): void {
+  try {
+    snapshot?.dispose();
+  } catch {
+    // The process is gone already.
+  }
+  const child = (api as unknown as { client?: { channel?: { child?: { kill(signal: string): boolean } } } }).client?.channel?.child;
+  try {
+    child?.kill('SIGKILL');
+  } catch {
+    // Already gone.
+  }
+  try {
+    api.close();
+  } catch {
+    // A snapshot still open asks the killed process to drop it: nothing is left to release.
+  }
+}
+
+/** TypeScript 7's answers about TypeScript 6 nodes of the same text. */
+function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string, string>, files: string[], virtualFiles: Map<string, string>): MemberQueries {
+  const checker: Checker7 = project.checker;
+  const program = project.program;
+  const inProgram = new Set(program.getSourceFileNames().map(norm));
+  // Every file's diagnostics in one round trip.
+  const diagnostics = new Map<string, { code: number; start: number; text: string }[]>();
+  const wanted = new Set(files);
+  for (const d of program.getSemanticDiagnostics()) {
+    const file = d.fileName === undefined ? undefined : norm(d.fileName);
+    if (!file || !wanted.has(file)) continue;
+    const list = diagnostics.get(file) ?? [];
+    list.push({ code: d.code, start: d.pos, text: d.text });
+    diagnostics.set(file, list);
+  }
+  const trees6 = new Map<string, TypeScript.SourceFile>();
+  const tree6 = (fileName: string): TypeScript.SourceFile | undefined => {
+    const file = norm(fileName);
+    if (trees6.has(file)) return trees6.get(file);
+    const text = virtualFiles.get(file) ?? readDisk(file);
+    const sf = text === undefined ? undefined : ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+    if (sf) trees6.set(file, sf);
+    return sf;
+  };
+  const trees7 = new Map<string, SourceFile7 | undefined>();
+  const tree7 = (fileName: string): SourceFile7 | undefined => {
+    if (!trees7.has(fileName)) trees7.set(fileName, program.getSourceFile(fileName));
+    return trees7.get(fileName);
+  };
+  /** The TypeScript 7 node of the same span (and kind) as a TypeScript 6 node. */
+  const to7 = (node: TypeScript.Node): Node7 | undefined => {
+    const sf7 = tree7(node.getSourceFile().fileName);
+    if (!sf7) return undefined;
+    const name = ts.SyntaxKind[node.kind];
+    let best: Node7 | undefined;
+    const visit = (n: Node7): void => {
+      if (node.pos < n.pos || node.end > n.end) return;
+      if (n.pos === node.pos && n.end === node.end) {
+        if (!best || (ast.SyntaxKind as unknown as Record<number, string>)[n.kind] === name) best = n;
+      }
+      n.forEachChild((c) => visit(c) as undefined);
+    };
+    visit(sf7);
+    return best;
+  };
+  /** The TypeScript 6 node of the same span (and kind) as a TypeScript 7 declaration. */
+  const to6 = (handle: NodeHandle): TypeScript.Node | undefined => {
+    const n7 = handle.resolve();
+    const sf6 = n7 && tree6(handle.path);
+    if (!n7 || !sf6) return undefined;
+    const name = (ast.SyntaxKind as unknown as Record<number, string>)[handle.kind];
+    let best: TypeScript.Node | undefined;
+    const visit = (n: TypeScript.Node): void => {
+      if (n7.pos < n.pos || n7.end > n.end) return;
+      if (n.pos === n7.pos && n.end === n7.end && (!best || ts.SyntaxKind[n.kind] === name || (name !== undefined && (ts.SyntaxKind as unknown as Record<string, number>)[name] === n.kind))) best = n;
+      ts.forEachChild(n, visit);
+    };
+    if (sf6.pos === n7.pos && sf6.end === n7.end && handle.kind === ast.SyntaxKind.SourceFile) return sf6;
+    visit(sf6);
+    return best;
+  };
+  const globalDeclaration7 = (n: Node7): boolean => {
+    const sf = n.getSourceFile();
+    if (sf.externalModuleIndicator === undefined) {
+      for (let p: Node7 | undefined = n.parent; p && p !== sf; p = p.parent) if (ast.isModuleDeclaration(p) && ast.isStringLiteral(p.name)) return false;
+      return true;
+    }
+    // `declare global { }`: TypeScript 7 has no GlobalAugmentation flag; the name says it.
+    for (let p: Node7 | undefined = n.parent; p; p = p.parent) {
+      if (ast.isModuleDeclaration(p) && ast.isIdentifier(p.name) && p.name.text === 'global' && p.keyword !== ast.SyntaxKind.NamespaceKeyword) return true;
+    }
+    return false;
+  };
+  const declarations = new Map<TypeScript.Node, readonly TypeScript.Declaration[]>();
+  const { TypeFlags, SymbolFlags } = sync;
+  return {
+    sourceFile: (file) => (inProgram.has(norm(file)) ? tree6(file) : undefined),
+    diagnostics: (sf) => diagnostics.get(norm(sf.fileName)) ?? [],
+    declarationsOf: (node) => {
+      const known = declarations.get(node);
+      if (known) return known;
+      const n7 = to7(node);
+      const symbol = n7 && checker.getSymbolAtLocation(n7);
+      const found = (symbol?.declarations ?? []).map(to6).filter((d): d is TypeScript.Declaration => d !== undefined);
+      declarations.set(node, found);
+      return found;
+    },
+    hasMemberSomewhere: (receiver6, member) => {
+      const receiver = to7(receiver6);
+      const type = receiver && checker.getTypeAtLocation(receiver);
+      if (!receiver || !type) return false;
+      const has = (t: Type7): boolean => {
+        const apparent = checker.getApparentType(t);
+        return apparent !== undefined && checker.getPropertyOfType(apparent, member) !== undefined;
+      };
+      if (type.flags & TypeFlags.Union) {
+        const parts = (type as Type7 & { getTypes(): readonly Type7[] }).getTypes().filter((t) => !(t.flags & (TypeFlags.Null | TypeFlags.Undefined | TypeFlags.Void)));
+        if (parts.length > 1 && parts.some(has)) return true;
+      }
+      const dflt = checker.getPropertyOfType(type, 'default');
+      if (dflt && ((type as Type7 & { getSymbol(): { flags: number } | undefined }).getSymbol()?.flags ?? 0) & SymbolFlags.ValueModule) {
+        const value = checker.getTypeOfSymbolAtLocation(dflt, receiver);
+        if (has(value)) return true;
+      }
+      return false;
+    },
+    typeDeclarations: (receiver6) => {
+      const receiver = to7(receiver6);
+      const type = receiver && checker.getTypeAtLocation(receiver);
+      if (!type) return [];
+      const t = type as Type7 & { getTypes(): readonly Type7[] | undefined };
+      const parts = type.flags & (TypeFlags.Union | TypeFlags.Intersection) ? (t.getTypes() ?? []) : [type];
+      const sets: { fileName: string; global: boolean }[][] = [];
+      for (const part of parts) {
+        const p = part as Type7 & { getSymbol(): { declarations: readonly NodeHandle[] } | undefined; getAliasSymbol(): { declarations: readonly NodeHandle[] } | undefined };
+        for (const symbol of [p.getSymbol(), p.getAliasSymbol()]) {
+          sets.push(
+            (symbol?.declarations ?? []).map((h) => {
+              const n7 = h.resolve();
+              return { fileName: h.path, global: n7 ? globalDeclaration7(n7) : false };
+            }),
+          );
+        }
+      }
+      return sets;
+    },
+    reexportsUnresolved: (literal6) => {
+      const literal = to7(literal6);
+      const start = literal && checker.getSymbolAtLocation(literal)?.declarations.find((h) => h.kind === ast.SyntaxKind.SourceFile);
+      if (!start) return false;
+      const seen = new Set<string>();
+      const queue: string[] = [start.path];
+      while (queue.length && seen.size < 200) {
+        const file = queue.shift()!;
+        if (seen.has(file)) continue;
+        seen.add(file);
+        const sf = tree7(file);
+        if (!sf) continue;
+        const specifiers = sf.statements.filter(ast.isExportDeclaration).map((s) => s.moduleSpecifier).filter((m): m is NonNullable<typeof m> => m !== undefined);
+        if (!specifiers.length) continue;
+        // One round trip for all of a file's re-exports.
+        for (const symbol of checker.getSymbolAtLocation(specifiers)) {
+          if (!symbol) return true;
+          const target = symbol.declarations.find((h) => h.kind === ast.SyntaxKind.SourceFile);
+          if (target) queue.push(target.path);
+        }
+      }
+      return false;
+    },
+    packageOf: (fileName) => owners.get(norm(fileName)),
+  };
+}
+
+function scriptKind(file: string): TypeScript.ScriptKind {
+  if (/\.d\.[mc]?ts$|\.[mc]?ts$/.test(file)) return ts.ScriptKind.TS;
+  if (/\.tsx$/.test(file)) return ts.ScriptKind.TSX;
+  if (/\.jsx$/.test(file)) return ts.ScriptKind.JSX;
+  if (/\.json$/.test(file)) return ts.ScriptKind.JSON;
+  return ts.ScriptKind.JS;
+}
