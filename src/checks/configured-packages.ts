@@ -28,7 +28,7 @@ export interface ConfiguredInput {
 }
 
 /** `@types/x` for `x`, `@types/scope__x` for `@scope/x`. */
-export function typesPackageOf(name: string): string {
+function typesPackageOf(name: string): string {
   if (name.startsWith('@types/')) return name;
   return name.startsWith('@') ? `@types/${name.slice(1).replace('/', '__')}` : `@types/${name}`;
 }

@@ -80,7 +80,7 @@ export interface Manifest {
 }
 
 /** One `scripts` entry of a package.json. */
-export interface ScriptEntry {
+interface ScriptEntry {
   name: string;
   command: string;
   line?: number;

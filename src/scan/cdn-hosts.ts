@@ -16,7 +16,7 @@ export interface CdnHost {
   others?: RegExp;
 }
 
-export const CDN_HOSTS: readonly CdnHost[] = [
+const CDN_HOSTS: readonly CdnHost[] = [
   { host: 'unpkg.com', prefix: /^/ },
   { host: 'npmcdn.com', prefix: /^/ },
   { host: 'cdn.jsdelivr.net', prefix: /^npm\// },

@@ -99,7 +99,7 @@ function execSpecs(words: string[]): string[] {
  * `@scope/x` → `@scope/create-x`, the version kept (`vite@latest` → `create-vite@latest`). The
  * first word that is not a flag names it; none (`npm init -y`) runs nothing.
  */
-export function initializerSpecs(words: string[]): string[] {
+function initializerSpecs(words: string[]): string[] {
   let word: string | undefined;
   for (let i = 0; i < words.length && word === undefined; i++) {
     if (words[i] === '--') break;

@@ -28,7 +28,7 @@ interface FrameworkPlugin {
 const CONFIG_EXTS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
 const REACT_MODULES = ['react', 'react/*', 'react-dom', 'react-dom/*'];
 
-export const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
+const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
   {
     name: 'docusaurus',
     enablers: [/^@docusaurus\//],

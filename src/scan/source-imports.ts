@@ -175,7 +175,7 @@ const ENDS_EXPRESSION = new Set<TS.SyntaxKind>([
  * `import('…')` in a comment is no import). Each `require('x')`, `import('x')`, `import 'x'` and
  * `from 'x'` must be in the tree at its line; a cut-off string there is a lost import too.
  */
-export function lostImports(sf: TS.SourceFile, kind: TS.ScriptKind, found: readonly RawImport[]): boolean {
+function lostImports(sf: TS.SourceFile, kind: TS.ScriptKind, found: readonly RawImport[]): boolean {
   const have = new Set(found.map((i) => `${i.line}\0${i.specifier}`));
   const variant = kind === ts.ScriptKind.JSX || kind === ts.ScriptKind.TSX ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard;
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, variant, sf.text);

@@ -6,12 +6,12 @@
  */
 export type MemberEngine = 'ts6' | 'ts7';
 
-export const MEMBER_ENGINES: readonly MemberEngine[] = ['ts6', 'ts7'];
+const MEMBER_ENGINES: readonly MemberEngine[] = ['ts6', 'ts7'];
 
 /** The engine used when neither the caller nor DEPVERIFY_ENGINE names one. */
-export const DEFAULT_ENGINE: MemberEngine = 'ts7';
+const DEFAULT_ENGINE: MemberEngine = 'ts7';
 
-export function isMemberEngine(value: unknown): value is MemberEngine {
+function isMemberEngine(value: unknown): value is MemberEngine {
   return typeof value === 'string' && (MEMBER_ENGINES as readonly string[]).includes(value);
 }
 

@@ -35,7 +35,7 @@ export interface MemberQueries {
 }
 
 /** TypeScript 6's answers, from the program in this process. */
-export function ts6Queries(vp: VirtualProgram): MemberQueries {
+function ts6Queries(vp: VirtualProgram): MemberQueries {
   const { program } = vp;
   const checker = program.getTypeChecker();
   return {
