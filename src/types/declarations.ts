@@ -29,11 +29,16 @@ export interface DeclarationSet {
    * fetched (an unknown, not a missing package): its members were checked without them.
    */
   incomplete: Map<string, Map<string, string>>;
+  /**
+   * Imported packages whose declarations reach past the closure's limit (MAX_PACKAGES), with
+   * why: what they lean on is partly missing, so their members are not checked at all.
+   */
+  capped: Map<string, string>;
 }
 
 const validForNewPackages = (name: string): boolean => validateName(name).validForNewPackages;
 /** The closure stops here: a declaration graph this large is not an assistant's snippet. */
-const MAX_PACKAGES = 300;
+export const MAX_PACKAGES = 300;
 
 
 /**
@@ -106,8 +111,11 @@ export async function loadDeclarations(
   projectTypes: Map<string, string> = new Map(),
   /** Versions the project's lockfile holds, by name: what an install puts in for a dependency's dependency. */
   locked: Map<string, string[]> = new Map(),
+  /** `limit`: the most declaration packages one closure holds (MAX_PACKAGES). */
+  options: { limit?: number } = {},
 ): Promise<DeclarationSet> {
-  const set: DeclarationSet = { packages: new Map(), sources: new Map(), unknown: new Map(), incomplete: new Map() };
+  const limit = options.limit ?? MAX_PACKAGES;
+  const set: DeclarationSet = { packages: new Map(), sources: new Map(), unknown: new Map(), incomplete: new Map(), capped: new Map() };
   const queue: LoadedPackage[] = [];
   // Which imported packages each loaded package's declarations serve (for unknowns further down).
   const rootsOf = new Map<string, Set<string>>();
@@ -115,7 +123,12 @@ export async function loadDeclarations(
     const roots = rootsOf.get(pkg.name) ?? new Set<string>();
     for (const r of typeof root === 'string' ? [root] : root) roots.add(r);
     rootsOf.set(pkg.name, roots);
-    if (set.packages.has(pkg.name) || set.packages.size >= MAX_PACKAGES) return;
+    if (set.packages.has(pkg.name)) return;
+    if (set.packages.size >= limit) {
+      // Left out: never silently, for the imports whose declarations would have used it.
+      for (const r of roots) if (!set.capped.has(r)) set.capped.set(r, `${pkg.name} and others past the limit of ${limit} declaration packages`);
+      return;
+    }
     set.packages.set(pkg.name, pkg);
     queue.push(pkg);
   };
