@@ -4,7 +4,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../../src/registry/client.js';
+import type { Finding } from '../../src/model/finding.js';
 import { DeclarationLoader, loadDeclarations } from '../../src/types/declarations.js';
+import { sourceFindings } from '../../src/types/source-findings.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
 import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
@@ -47,5 +49,25 @@ describe('the declaration closure', () => {
     expect(asked().filter((p) => p.includes('@types'))).toEqual([]);
     expect(set.sources.get('JSONStream')).toMatchObject({ kind: 'none' });
     expect(set.sources.get('JSONStream')).not.toHaveProperty('unknown');
+  });
+});
+
+describe('the closure limit', () => {
+  it('names the imports whose declarations reach past it, and only those', async () => {
+    const dts = (deps: string[]) => deps.map((d) => `import type { T as ${d.replace(/\W/g, '_')} } from '${d}';\n`).join('') + 'export interface T { x: 1 }\n';
+    publish(mock, 'wide', { '1.0.0': { 'package.json': json({ types: 'index.d.ts', dependencies: { d1: '1.0.0', d2: '1.0.0', d3: '1.0.0' } }), 'index.d.ts': dts(['d1', 'd2', 'd3']) } });
+    publish(mock, 'narrow', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': dts([]) } });
+    for (const d of ['d1', 'd2', 'd3']) publish(mock, d, { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': dts([]) } });
+    const root = await writeTree({ 'package.json': json({ name: 'app' }) });
+    const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, retries: 0, timeout: 5000 });
+    const set = await loadDeclarations(new DeclarationLoader(client), new Map([['narrow', '1.0.0'], ['wide', '1.0.0']]), new Map(), new Map(), { limit: 4 });
+    expect(set.packages.size).toBe(4);
+    expect([...set.capped.keys()]).toEqual(['wide']);
+    expect(set.capped.get('wide')).toMatch(/d3 and others past the limit of 4/);
+    // What the check makes of it: the capped import is unknown (a warning, the run incomplete), never checked.
+    const findings: Finding[] = [];
+    const checked = sourceFindings(set, new Map([['narrow', '1.0.0'], ['wide', '1.0.0']]), new Map([['wide', [{ file: 'a.ts', line: 1, column: 1 }]]]), findings);
+    expect([...checked.keys()]).toEqual(['narrow']);
+    expect(findings.map((f) => [f.code, f.package, f.locations])).toEqual([['TYPES_UNKNOWN', 'wide', [{ file: 'a.ts', line: 1, column: 1 }]]]);
   });
 });
