@@ -39,11 +39,16 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const now = input.now ?? Date.now;
   const pastDeadline = (): boolean => input.deadlineAt !== undefined && now() >= input.deadlineAt;
   const staged: Finding[] = [];
+  // The registry pass's version documents say whether a package names its `types`.
+  const namesTypes = (name: string, version: string): boolean | undefined => {
+    const lookup = input.lookups.get(name);
+    return lookup?.state === 'found' && lookup.facts.versions[version] ? lookup.facts.versions[version]!.types !== undefined : undefined;
+  };
   const loaded = await Promise.all(
     variants.map(async (variant) => {
       // `@types/x` imported on its own is a declaration package already.
       const imported = new Map([...variant.imported].filter(([name]) => !name.startsWith('@types/')));
-      const set = await loadDeclarations(loader, imported, variant.projectTypes, variant.locked);
+      const set = await loadDeclarations(loader, imported, variant.projectTypes, variant.locked, { namesTypes });
       return { variant, imported, set };
     }),
   );

@@ -7,6 +7,7 @@
 import semver from 'semver';
 import validateName from 'validate-npm-package-name';
 import type { PackageFacts } from '../model/facts.js';
+import { ClosurePrefetch, chooseVersion, dependencyRanges } from './closure-prefetch.js';
 import { DeclarationLoader, type LoadedPackage, referencedPackages, typesPackageName } from './declaration-loader.js';
 
 export { DeclarationLoader, type LoadedPackage, typesPackageName };
@@ -90,19 +91,6 @@ export function pickTypesVersion(facts: PackageFacts, forVersion: string | undef
 
 
 
-function dependencyRanges(pkg: LoadedPackage, locked: Map<string, string[]>): Record<string, string> {
-  try {
-    const manifest = JSON.parse(pkg.files.get('package.json') ?? '{}') as Record<string, Record<string, string> | undefined>;
-    const meta = (manifest.peerDependenciesMeta ?? {}) as unknown as Record<string, { optional?: unknown } | undefined>;
-    // An optional peer is installed only when the project installs it: no install brings one
-    // in for the package (drizzle-orm lists a dozen database drivers), so neither does the check.
-    const peers = Object.fromEntries(Object.entries(manifest.peerDependencies ?? {}).filter(([name]) => meta[name]?.optional !== true || locked.has(name)));
-    return { ...peers, ...manifest.optionalDependencies, ...manifest.dependencies };
-  } catch {
-    return {};
-  }
-}
-
 /**
  * Loads the declarations for `imported` (name → version) and everything they reference. A
  * referenced package the declaring package does not list is tried as `@types/<name>` if that is
@@ -115,10 +103,15 @@ export async function loadDeclarations(
   projectTypes: Map<string, string> = new Map(),
   /** Versions the project's lockfile holds, by name: what an install puts in for a dependency's dependency. */
   locked: Map<string, string[]> = new Map(),
-  /** `limit`: the most declaration packages one closure holds (MAX_PACKAGES). */
-  options: { limit?: number } = {},
+  /**
+   * `limit`: the most declaration packages one closure holds (MAX_PACKAGES). `namesTypes`: whether
+   * the registry's version document of an imported package names its `types` (undefined: not
+   * known); when it does not, `@types/<name>` is asked for at once, beside the tarball.
+   */
+  options: { limit?: number; namesTypes?: (name: string, version: string) => boolean | undefined } = {},
 ): Promise<DeclarationSet> {
   const limit = options.limit ?? MAX_PACKAGES;
+  const prefetch = new ClosurePrefetch(loader, locked, limit);
   const set: DeclarationSet = { packages: new Map(), sources: new Map(), unknown: new Map(), incomplete: new Map(), capped: new Map() };
   const queue: LoadedPackage[] = [];
   // Which imported packages each loaded package's declarations serve (for unknowns further down).
@@ -154,10 +147,14 @@ export async function loadDeclarations(
     for (const [, step] of steps) if (step) await step();
   };
 
+  // The project's @types/node is wanted whatever the imports are: on its way from the start.
+  if (projectTypes.has('@types/node')) void loader.load('@types/node', projectTypes.get('@types/node')!).catch(() => undefined);
   await ordered(
     [...imported],
     async ([name, version]) => {
+      if (!projectTypes.has(typesPackageName(name)) && options.namesTypes?.(name, version) === false && validForNewPackages(typesPackageName(name))) prefetch.typesLookup(name);
       const own = await loader.load(name, version);
+      if (typeof own !== 'string') prefetch.dependenciesOf(own);
       if (typeof own === 'string') {
         set.unknown.set(name, own);
         set.sources.set(name, { kind: 'none', reason: own, unknown: true });
@@ -170,6 +167,7 @@ export async function loadDeclarations(
         // package's declarations and uses @types for what they leave out.
         const declared = projectTypes.get(typesName);
         const extra = declared ? await loader.load(typesName, declared) : undefined;
+        if (extra && typeof extra !== 'string') prefetch.dependenciesOf(extra);
         return () => {
           add(own, name);
           if (typeof extra === 'string') lost(new Set([name]), typesName, extra);
@@ -201,6 +199,7 @@ export async function loadDeclarations(
         return () => add(own, name);
       }
       const types = await loader.load(typesName, typesVersion);
+      if (typeof types !== 'string') prefetch.dependenciesOf(types);
       if (typeof types === 'string') {
         set.sources.set(name, { kind: 'none', reason: types, unknown: true });
         return () => add(own, name);
@@ -251,16 +250,15 @@ export async function loadDeclarations(
       }
     }
     const fetchOne = async ([name, { range, roots }]: [string, { range: string | undefined; roots: Set<string> }]): Promise<() => void> => {
-      const wantedRange = range?.startsWith('npm:') ? undefined : range;
       // What the lockfile holds is what an install puts in for a dependency's dependency.
-      const pinned = (locked.get(name) ?? []).filter((v) => semver.valid(v) && (!wantedRange || semver.satisfies(v, wantedRange, { includePrerelease: true })));
-      const version = pinned.length ? semver.rsort([...pinned])[0]! : await loader.pick(name, wantedRange);
+      const version = await chooseVersion(loader, locked, name, range);
       if (typeof version !== 'string') {
         // A listed package that does not exist (or has no such version) is a fact an install
         // would meet too; a registry that did not answer is an unknown.
         return () => (version.unknown ? lost(roots, name, version.reason) : void set.unknown.set(name, version.reason));
       }
       const pkg = await loader.load(name, version);
+      if (typeof pkg !== 'string') prefetch.dependenciesOf(pkg);
       return () => (typeof pkg === 'string' ? lost(roots, name, pkg) : add(pkg, roots));
     };
     await ordered([...wanted], fetchOne);
