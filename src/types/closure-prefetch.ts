@@ -37,6 +37,7 @@ export class ClosurePrefetch {
   readonly #loader: DeclarationLoader;
   readonly #locked: Map<string, string[]>;
   readonly #limit: number;
+  readonly #pending: Promise<unknown>[] = [];
 
   constructor(loader: DeclarationLoader, locked: Map<string, string[]>, limit: number) {
     this.#loader = loader;
@@ -61,18 +62,29 @@ export class ClosurePrefetch {
     const key = `lookup\0${typesName}`;
     if (this.#asked.has(key) || !this.#loader.mayAskTypesFor(name)) return;
     this.#asked.add(key);
-    void this.#loader.lookup(typesName).catch(() => undefined);
+    this.#pending.push(this.#loader.lookup(typesName).catch(() => undefined));
+  }
+
+  /** Something started ahead elsewhere, to wait for in settle(). */
+  track(task: Promise<unknown>): void {
+    this.#pending.push(task.catch(() => undefined));
+  }
+
+  /** Waits for everything started here: no request or cache write of this run outlives it. */
+  async settle(): Promise<void> {
+    while (this.#pending.length) await Promise.allSettled(this.#pending.splice(0));
   }
 
   #fetch(name: string, range: string | undefined): void {
     const key = `${name}\0${range ?? ''}`;
     if (this.#asked.has(key) || this.#asked.size >= this.#limit) return;
     this.#asked.add(key);
-    void (async () => {
+    const task = (async () => {
       const version = await chooseVersion(this.#loader, this.#locked, name, range);
       if (typeof version !== 'string') return;
       const pkg = await this.#loader.load(name, version);
       if (typeof pkg !== 'string') this.dependenciesOf(pkg);
     })().catch(() => undefined);
+    this.#pending.push(task);
   }
 }

@@ -148,7 +148,7 @@ export async function loadDeclarations(
   };
 
   // The project's @types/node is wanted whatever the imports are: on its way from the start.
-  if (projectTypes.has('@types/node')) void loader.load('@types/node', projectTypes.get('@types/node')!).catch(() => undefined);
+  if (projectTypes.has('@types/node')) prefetch.track(loader.load('@types/node', projectTypes.get('@types/node')!));
   await ordered(
     [...imported],
     async ([name, version]) => {
@@ -270,5 +270,6 @@ export async function loadDeclarations(
       fetchOne,
     );
   }
+  await prefetch.settle();
   return set;
 }
