@@ -198,7 +198,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     options.onProgress?.({ phase: 'types', done: 0, total: 1 });
     const { checkTypes } = await import('./types/check-types.js');
     const isPrivate = (name: string): boolean => config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`));
-    const typeFindings = await checkTypes({ scan, requests, lookups, client, isPrivate, ...(cacheDir ? { cacheDir } : {}), keepResults: options.keepMemberResults !== false, ...memberEngineOption(options) });
+    const typeFindings = await checkTypes({ scan, requests, lookups, client, isPrivate, ...(cacheDir ? { cacheDir } : {}), ...(deadlineAt !== undefined ? { deadlineAt } : {}), keepResults: options.keepMemberResults !== false, ...memberEngineOption(options) });
     findings.push(...typeFindings.filter((f) => !changes || f.locations.some(changes.includes)));
   }
   popularity.save();

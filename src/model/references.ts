@@ -17,6 +17,8 @@ export interface ImportSite {
   column: number;
   /** Declared where it is imported (Deno's `npm:x@1` or an import map entry), not in package.json. */
   selfDeclared?: true;
+  /** What a Deno import map maps the specifier to (`npm:x@^1/sub`): the range it installs. */
+  target?: string;
 }
 
 export type DependencyField =

@@ -9,7 +9,7 @@ import { redactDeep } from '../model/sanitize.js';
 import type { DepverifyConfig } from '../config/config.js';
 
 /** Codes that say something could not be checked: each makes the run incomplete, whatever its severity setting. */
-const UNKNOWN_CODES: ReadonlySet<Finding['code']> = new Set(['INPUT_ERROR', 'REGISTRY_UNKNOWN', 'RELEASE_AGE_UNKNOWN', 'TYPES_UNKNOWN']);
+export const UNKNOWN_CODES: ReadonlySet<Finding['code']> = new Set(['INPUT_ERROR', 'REGISTRY_UNKNOWN', 'RELEASE_AGE_UNKNOWN', 'TYPES_UNKNOWN']);
 
 /** Severity is configuration: `off` drops the finding, anything else replaces the default. */
 export function applySeverities(findings: Finding[], config: Pick<DepverifyConfig, 'severity'>): Finding[] {

@@ -91,6 +91,9 @@ export function readDenoScope(root: string): DenoScope {
         for (const [key, target] of c.imports) {
           if (specifier === key) return { target };
           if (key.endsWith('/') && specifier.startsWith(key)) return { target: target + specifier.slice(key.length) };
+          // A bare key mapped to a package (`"fresh": "jsr:@fresh/core@^2"`) maps its subpaths
+          // too (`fresh/runtime`), as Deno expands `jsr:` and `npm:` entries.
+          if (/^(?:jsr|npm):/.test(target) && specifier.startsWith(`${key}/`)) return { target: target.replace(/\/$/, '') + specifier.slice(key.length) };
         }
       }
       if (specifier.startsWith('@std/')) return { jsr: true };

@@ -137,6 +137,7 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
         line: raw.line,
         column: raw.column,
         ...(c.selfDeclared || deno !== undefined ? { selfDeclared: true as const } : {}),
+        ...(deno !== undefined ? { target: deno.target } : {}),
       });
     }
   });

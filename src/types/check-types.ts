@@ -3,15 +3,15 @@
  * their declarations, one virtual program, and the findings.
  */
 import path from 'node:path';
-import { resolveVersion } from '../plan/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
 import type { Finding, Location } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
 import type { RegistryClient } from '../registry/client.js';
-import { componentKind } from '../scan/component-scripts.js';
 import { DeclarationLoader, loadDeclarations } from './declarations.js';
 import { memberEngine, type MemberEngine } from './engine.js';
+import { planVariants } from './importer-versions.js';
+import { type Checked, mergeFindings, sourceFindings } from './source-findings.js';
 import { runtimeDefines } from './runtime-names.js';
 import { MemberResultCache, resultKey } from './result-cache.js';
 
@@ -25,178 +25,136 @@ export interface TypesCheckInput {
   keepResults?: boolean;
   /** Names no registry may be asked about (internal scopes): left out of the declaration closure. */
   isPrivate?: (name: string) => boolean;
+  /** When the run must end (ms since the epoch, `--deadline`): no program is built, no file checked after it. */
+  deadlineAt?: number;
+  /** The clock the deadline is read on (tests give a fake one). */
+  now?: () => number;
   /** The compiler behind the member check (default: DEPVERIFY_ENGINE, else the default engine). */
   engine?: MemberEngine;
 }
 
-/** The version of `name` the project would install: locked, else the manifest range's pick, else latest. */
-function versionFor(name: string, lookup: Lookup, requests: PackageRequest[]): string | undefined {
-  if (lookup.state !== 'found') return undefined;
-  const mine = requests.filter((r) => r.name === name);
-  const order = [...mine.filter((r) => r.locked !== undefined && r.source === 'manifest'), ...mine.filter((r) => r.source === 'manifest'), ...mine];
-  for (const request of order.length ? order : [{ name, source: 'import' as const, locations: [] }]) {
-    const resolution = resolveVersion(lookup.facts, request);
-    if (resolution.ok) return resolution.version;
-  }
-  return undefined;
-}
-
 export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const { scan } = input;
-  const byPackage = new Map<string, Location[]>();
-  const files = new Set<string>();
-  for (const site of scan.imports) {
-    if (input.lookups.get(site.packageName)?.state !== 'found') continue;
-    // A component's script blocks are not a module TypeScript reads on its own: not checked.
-    if (componentKind(site.file)) continue;
-    files.add(path.join(scan.root, site.file));
-    const list = byPackage.get(site.packageName) ?? [];
-    list.push({ file: site.file, line: site.line, column: site.column });
-    byPackage.set(site.packageName, list);
-  }
-  if (files.size === 0) return [];
-
-  const imported = new Map<string, string>();
-  for (const name of byPackage.keys()) {
-    const version = versionFor(name, input.lookups.get(name)!, input.requests);
-    if (version) imported.set(name, version);
-  }
-  // `@types/x` imported on its own is a declaration package already.
-  for (const name of [...imported.keys()]) if (name.startsWith('@types/')) imported.delete(name);
-  // The project's own @types/x (declared or locked) is what its editor and tsc see.
-  const projectTypes = new Map<string, string>();
-  for (const name of new Set(input.requests.map((r) => r.name).filter((n) => n.startsWith('@types/')))) {
-    const lookup = input.lookups.get(name);
-    const version = lookup && versionFor(name, lookup, input.requests);
-    if (version) projectTypes.set(name, version);
-  }
+  // Each importer's files are checked against the versions it installs (importer-versions.ts).
+  const variants = planVariants(scan, input.requests, input.lookups);
+  if (variants.length === 0) return [];
   const loader = new DeclarationLoader(input.client, input.cacheDir, input.isPrivate);
-  const locked = new Map<string, string[]>();
-  for (const entry of scan.lockfile?.packages ?? []) {
-    if (entry.local || (entry.source && entry.source !== 'registry')) continue;
-    const list = locked.get(entry.name) ?? [];
-    list.push(entry.version);
-    locked.set(entry.name, list);
-  }
-  const set = await loadDeclarations(loader, imported, projectTypes, locked);
-
-  const findings: Finding[] = [];
-  const checked = new Map<string, { version: string; typesFrom: string }>();
-  for (const [name, source] of set.sources) {
-    const version = imported.get(name)!;
-    if (source.kind === 'none') {
-      if (source.unknown) {
-        findings.push({
-          code: 'TYPES_UNKNOWN',
-          severity: 'warning',
-          package: name,
-          version,
-          message: `Could not read the type declarations of ${name}@${version}: ${source.reason}. Its members were not checked.`,
-          hint: 'Nothing is claimed about the members used from this package; run again, or check the registry configuration.',
-          locations: byPackage.get(name) ?? [],
-          details: { reason: source.reason },
-        });
-      } else {
-        const notAsked = / was not asked for: /.test(source.reason);
-        findings.push({
-          code: 'TYPES_UNAVAILABLE',
-          severity: 'info',
-          package: name,
-          version,
-          message: notAsked
-            ? `${name}@${version} has no type declarations of its own, and ${source.reason}: its members were not checked.`
-            : `${name}@${version} has no type declarations and no @types package: its members were not checked.`,
-          hint: 'Nothing is claimed about the members used from this package.',
-          locations: byPackage.get(name) ?? [],
-          details: { reason: source.reason, unavailable: notAsked ? 'not-asked' : 'no-types' },
-        });
-      }
-      continue;
-    }
-    const lost = set.incomplete.get(name);
-    if (lost?.size) {
-      const [first, reason] = [...lost][0]!;
-      findings.push({
-        code: 'TYPES_UNKNOWN',
-        severity: 'warning',
-        package: name,
-        version,
-        message: `Could not read ${lost.size === 1 ? first : `${lost.size} packages (${[...lost.keys()].sort().join(', ')})`}, which the declarations of ${name}@${version} use: ${reason}. Its members were checked without ${lost.size === 1 ? 'it' : 'them'}.`,
-        hint: 'Members typed by the missing declarations were not checked; run again, or check the registry configuration.',
-        locations: byPackage.get(name) ?? [],
-        details: { reason, missing: Object.fromEntries(lost) },
-      });
-    }
-    checked.set(name, { version, typesFrom: `${source.package.name}@${source.package.version}` });
-  }
-  if (checked.size === 0) return findings;
-  const rootFiles = [...files].sort();
+  const now = input.now ?? Date.now;
+  const pastDeadline = (): boolean => input.deadlineAt !== undefined && now() >= input.deadlineAt;
+  const staged: Finding[] = [];
+  // The registry pass's version documents say whether a package names its `types`.
+  const namesTypes = (name: string, version: string): boolean | undefined => {
+    const lookup = input.lookups.get(name);
+    return lookup?.state === 'found' && lookup.facts.versions[version] ? lookup.facts.versions[version]!.types !== undefined : undefined;
+  };
+  const loaded = await Promise.all(
+    variants.map(async (variant) => {
+      // `@types/x` imported on its own is a declaration package already.
+      const imported = new Map([...variant.imported].filter(([name]) => !name.startsWith('@types/')));
+      const set = await loadDeclarations(loader, imported, variant.projectTypes, variant.locked, { namesTypes });
+      return { variant, imported, set };
+    }),
+  );
+  const checkedByVariant = loaded.map(({ variant, imported, set }) => sourceFindings(set, imported, variant.sites, staged));
+  const findings = mergeFindings(staged);
+  if (checkedByVariant.every((c) => c.size === 0)) return findings;
+  const rootFiles = [...new Set(variants.flatMap((v) => v.files))].sort();
   const cache = input.cacheDir && input.keepResults !== false ? new MemberResultCache(input.cacheDir, scan.root) : undefined;
+  const tag = (key: string, name: string): string => (key ? `${key}|${name}` : name);
   const key = cache
-    ? await resultKey({ engine: memberEngine(input.engine), root: scan.root, files: rootFiles, packages: [...set.packages.values()].map((p) => `${p.name}@${p.version}`), checked, unavailable: set.unknown })
+    ? await resultKey({
+        engine: memberEngine(input.engine),
+        root: scan.root,
+        files: rootFiles,
+        packages: loaded.flatMap(({ variant, set }) => [...set.packages.values()].map((p) => tag(variant.key, `${p.name}@${p.version}`))),
+        checked: new Map(loaded.flatMap(({ variant }, i) => [...checkedByVariant[i]!].map(([name, c]) => [tag(variant.key, name), c] as const))),
+        unavailable: new Map(loaded.flatMap(({ variant, set }) => [...set.unknown].map(([name, why]) => [tag(variant.key, name), why] as const))),
+      })
     : undefined;
   const cached = key ? await cache!.read(key.key) : undefined;
   if (cached) return [...findings, ...cached];
   // The compiler loads only here, when the answer is not cached.
-  const [{ createVirtualProgram }, { checkMembers }, { groupByConfig }] = await Promise.all([import('./program.js'), import('./members.js'), import('./project-config.js')]);
-  memberCheckStats.programs++;
+  const [{ createVirtualProgram, npmTarget }, { checkMembers }, { groupByConfig }] = await Promise.all([import('./program.js'), import('./members.js'), import('./project-config.js')]);
   // Workspace packages resolve to their own directories, as the install links them.
   const workspaces = new Map<string, string>();
   for (const m of scan.manifests) if (m.dir !== '' && m.name && !m.standalone) workspaces.set(m.name, path.join(scan.root, m.dir));
+  const written = new Set(scan.imports.map((site) => `${site.file}\0${site.specifier}`));
+  const isPackageImport = (file: string, specifier: string): boolean => written.has(`${file}\0${specifier}`);
   const parsed = new Map();
   const found: Finding[] = [];
-  const failed: { file: string; reason: string }[] = [];
+  const failed: { file: string; reason: string; checked: Checked; sites: Map<string, Location[]> }[] = [];
+  const late: { file: string; checked: Checked; sites: Map<string, Location[]> }[] = [];
   const diskFiles = new Map<string, string>();
-  // One program per set of compiler options: each file is checked as its own tsconfig has it.
-  const configs = groupByConfig(scan.root, rootFiles);
-  for (const [file, text] of configs.read) diskFiles.set(file, text);
-  const groups = configs.groups.map((group) => ({ files: group.files, setup: { projectOptions: group.options, workspaces, declarations: group.declarations, parsed } }));
-  let ts6Groups = groups;
   const engine = memberEngine(input.engine);
   memberCheckStats.engine = engine;
-  if (engine === 'ts7') {
-    // TypeScript 7 takes every group it can in one process; the rest go to TypeScript 6 below.
-    const { openTs7 } = await import('./engine-ts7.js');
-    let ts7: ReturnType<typeof openTs7<(typeof groups)[number]>> | undefined;
-    try {
-      ts7 = openTs7(scan.root, groups, [...set.packages.values()], workspaces);
-    } catch {
-      // The native compiler could not start or answer (no binary for this platform, a crash):
-      // TypeScript 6 checks every group, as it would have without the engine.
-      ts7 = undefined;
-    }
-    if (ts7) {
-      try {
-        for (const [group, { queries, diskFiles: read }] of ts7.results) {
-          const result = checkMembers({ root: scan.root, queries, files: group.files, packages: checked });
-          found.push(...result.findings);
-          failed.push(...result.failed);
-          for (const [file, text] of read) diskFiles.set(file, text);
-        }
-      } finally {
-        ts7.close();
+  type Ts6Group = { files: string[]; setup: NonNullable<Parameters<typeof createVirtualProgram>[3]> };
+  for (const [i, { variant, set }] of loaded.entries()) {
+    const checked = checkedByVariant[i]!;
+    if (checked.size === 0) continue;
+    // One program per set of compiler options: each file is checked as its own tsconfig has it.
+    const configs = groupByConfig(scan.root, variant.files);
+    for (const [file, text] of configs.read) diskFiles.set(file, text);
+    const groups: Ts6Group[] = [];
+    for (const group of configs.groups) {
+      // A deadline passed before this program is built: its files are not checked at all.
+      if (pastDeadline()) {
+        for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites });
+        continue;
       }
-      ts6Groups = ts7.rejected;
+      groups.push({ files: group.files, setup: { projectOptions: group.options, workspaces, declarations: group.declarations, parsed } });
     }
-    memberCheckStats.ts6Fallbacks += ts6Groups.length;
-  }
-  for (const group of ts6Groups) {
-    const setup = group.setup;
-    let vp: ReturnType<typeof createVirtualProgram>;
-    try {
-      vp = createVirtualProgram(scan.root, group.files, set.packages.values(), setup);
-    } catch {
-      // Options the compiler cannot take (a config it rejects): the check's own defaults, as before.
-      vp = createVirtualProgram(scan.root, group.files, set.packages.values(), { ...setup, projectOptions: undefined });
+    const record = (result: ReturnType<typeof checkMembers>): void => {
+      found.push(...result.findings);
+      failed.push(...result.failed.map((f) => ({ ...f, checked, sites: variant.sites })));
+      late.push(...result.skipped.map((file) => ({ file, checked, sites: variant.sites })));
+    };
+    let ts6Groups = groups;
+    if (engine === 'ts7' && groups.length) {
+      // TypeScript 7 takes every group it can in one process; the rest go to TypeScript 6 below.
+      const { openTs7 } = await import('./engine-ts7.js');
+      let ts7: ReturnType<typeof openTs7<Ts6Group>> | undefined;
+      try {
+        ts7 = openTs7(scan.root, groups, [...set.packages.values()], workspaces);
+      } catch {
+        // The native compiler could not start or answer (no binary for this platform, a crash):
+        // TypeScript 6 checks every group, as it would have without the engine.
+        ts7 = undefined;
+      }
+      if (ts7) {
+        try {
+          for (const [group, { queries, diskFiles: read }] of ts7.results) {
+            memberCheckStats.programs++;
+            record(checkMembers({ root: scan.root, queries, files: group.files, packages: checked, stop: pastDeadline, isPackageImport }));
+            for (const [file, text] of read) diskFiles.set(file, text);
+          }
+        } finally {
+          ts7.close();
+        }
+        ts6Groups = ts7.rejected;
+      }
+      memberCheckStats.ts6Fallbacks += ts6Groups.length;
     }
-    const result = checkMembers({ root: scan.root, vp, files: group.files, packages: checked });
-    found.push(...result.findings);
-    failed.push(...result.failed);
-    for (const [file, text] of vp.diskFiles) diskFiles.set(file, text);
+    for (const group of ts6Groups) {
+      if (pastDeadline()) {
+        for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites });
+        continue;
+      }
+      memberCheckStats.programs++;
+      const setup = group.setup;
+      let vp: ReturnType<typeof createVirtualProgram>;
+      try {
+        vp = createVirtualProgram(scan.root, group.files, set.packages.values(), setup);
+      } catch {
+        // Options the compiler cannot take (a config it rejects): the check's own defaults, as before.
+        vp = createVirtualProgram(scan.root, group.files, set.packages.values(), { ...setup, projectOptions: undefined });
+      }
+      record(checkMembers({ root: scan.root, vp, files: group.files, packages: checked, stop: pastDeadline, isPackageImport }));
+      for (const [file, text] of vp.diskFiles) diskFiles.set(file, text);
+    }
   }
-  const members = await dropRuntimeDefined(found, loader);
-  for (const { file, reason } of failed) {
-    const here = [...byPackage].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
+  const members = await dropRuntimeDefined(found, loader, npmTarget);
+  for (const { file, reason, checked, sites } of failed) {
+    const here = [...sites].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
     for (const [name, locations] of here) {
       members.push({
         code: 'TYPES_UNKNOWN',
@@ -210,10 +168,38 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       });
     }
   }
-  // A checker failure is not an answer to keep: the next run tries again.
-  if (key && failed.length === 0) await cache!.write(key.key, members, new Map([...diskFiles].filter(([file]) => !key.covered.has(file))));
+  members.push(...deadlineFindings(late, input.deadlineAt));
+  // A checker failure or a deadline is not an answer to keep: the next run tries again.
+  if (key && failed.length === 0 && late.length === 0) await cache!.write(key.key, members, new Map([...diskFiles].filter(([file]) => !key.covered.has(file))));
   findings.push(...members);
   return findings;
+}
+
+/** Files the deadline left unchecked: one TYPES_UNKNOWN per package, with the imports concerned. */
+function deadlineFindings(late: { file: string; checked: Checked; sites: Map<string, Location[]> }[], deadlineAt: number | undefined): Finding[] {
+  const byPackage = new Map<string, Finding>();
+  for (const { file, checked, sites } of late) {
+    for (const [name, locations] of sites) {
+      const mine = locations.filter((l) => l.file === file);
+      if (!checked.has(name) || mine.length === 0) continue;
+      const version = checked.get(name)!.version;
+      const key = `${name}@${version}`;
+      const had = byPackage.get(key);
+      if (had) had.locations.push(...mine);
+      else
+        byPackage.set(key, {
+          code: 'TYPES_UNKNOWN',
+          severity: 'warning',
+          package: name,
+          version,
+          message: `The member check did not finish before the run's deadline (--deadline): the members used from ${name}@${version} were not checked.`,
+          hint: 'Nothing is claimed about these members; run again with a later deadline.',
+          locations: mine,
+          details: { reason: 'deadline', ...(deadlineAt !== undefined ? { deadlineAt } : {}) },
+        });
+    }
+  }
+  return [...byPackage.values()];
 }
 
 /** Work the member check did in this process (tests read it to see a cached run do none). */
@@ -223,14 +209,15 @@ export const memberCheckStats: { programs: number; engine?: MemberEngine; ts6Fal
  * Declarations lag the runtime (`router.onBadUrl` set in a constructor, `ejs.__express`): a
  * member the package's own JavaScript defines is not invented, whatever its types say.
  */
-async function dropRuntimeDefined(findings: Finding[], loader: DeclarationLoader): Promise<Finding[]> {
+async function dropRuntimeDefined(findings: Finding[], loader: DeclarationLoader, npmTarget: (specifier: string) => string | undefined): Promise<Finding[]> {
   const kept: Finding[] = [];
   for (const f of findings) {
     const name = f.details?.name;
     // A missing default export (1192, 2613) names the local binding, not an export: not searched.
     if ((f.code === 'INVENTED_MEMBER' || f.code === 'INVENTED_EXPORT') && typeof name === 'string' && f.version && f.details?.ts !== 1192 && f.details?.ts !== 2613) {
       const pkg = await loader.load(f.package, f.version);
-      const specifier = typeof f.details?.specifier === 'string' ? f.details.specifier : f.package;
+      const written = typeof f.details?.specifier === 'string' ? f.details.specifier : f.package;
+      const specifier = npmTarget(written) ?? written;
       if (typeof pkg !== 'string' && pkg.runtime && runtimeDefines(pkg.runtime, pkg.files.get('package.json'), f.package, specifier, name, f.details?.of === 'value' ? 'value' : 'module')) continue;
     }
     kept.push(f);

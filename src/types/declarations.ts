@@ -7,6 +7,7 @@
 import semver from 'semver';
 import validateName from 'validate-npm-package-name';
 import type { PackageFacts } from '../model/facts.js';
+import { ClosurePrefetch, chooseVersion, dependencyRanges } from './closure-prefetch.js';
 import { DeclarationLoader, type LoadedPackage, referencedPackages, typesPackageName } from './declaration-loader.js';
 
 export { DeclarationLoader, type LoadedPackage, typesPackageName };
@@ -29,11 +30,20 @@ export interface DeclarationSet {
    * fetched (an unknown, not a missing package): its members were checked without them.
    */
   incomplete: Map<string, Map<string, string>>;
+  /**
+   * Imported packages whose declarations reach past the closure's limit (MAX_PACKAGES), with
+   * why: what they lean on is partly missing, so their members are not checked at all.
+   */
+  capped: Map<string, string>;
 }
 
 const validForNewPackages = (name: string): boolean => validateName(name).validForNewPackages;
-/** The closure stops here: a declaration graph this large is not an assistant's snippet. */
-const MAX_PACKAGES = 300;
+/**
+ * The closure stops here (memory: a package's declarations are held as text, and the compiler
+ * parses them). Real monorepos reach 300 to 450 (astro, trpc); past the limit, the imports the
+ * left-out packages would have served are TYPES_UNKNOWN, never checked without them.
+ */
+export const MAX_PACKAGES = 1000;
 
 
 /**
@@ -81,19 +91,6 @@ export function pickTypesVersion(facts: PackageFacts, forVersion: string | undef
 
 
 
-function dependencyRanges(pkg: LoadedPackage, locked: Map<string, string[]>): Record<string, string> {
-  try {
-    const manifest = JSON.parse(pkg.files.get('package.json') ?? '{}') as Record<string, Record<string, string> | undefined>;
-    const meta = (manifest.peerDependenciesMeta ?? {}) as unknown as Record<string, { optional?: unknown } | undefined>;
-    // An optional peer is installed only when the project installs it: no install brings one
-    // in for the package (drizzle-orm lists a dozen database drivers), so neither does the check.
-    const peers = Object.fromEntries(Object.entries(manifest.peerDependencies ?? {}).filter(([name]) => meta[name]?.optional !== true || locked.has(name)));
-    return { ...peers, ...manifest.optionalDependencies, ...manifest.dependencies };
-  } catch {
-    return {};
-  }
-}
-
 /**
  * Loads the declarations for `imported` (name → version) and everything they reference. A
  * referenced package the declaring package does not list is tried as `@types/<name>` if that is
@@ -106,8 +103,16 @@ export async function loadDeclarations(
   projectTypes: Map<string, string> = new Map(),
   /** Versions the project's lockfile holds, by name: what an install puts in for a dependency's dependency. */
   locked: Map<string, string[]> = new Map(),
+  /**
+   * `limit`: the most declaration packages one closure holds (MAX_PACKAGES). `namesTypes`: whether
+   * the registry's version document of an imported package names its `types` (undefined: not
+   * known); when it does not, `@types/<name>` is asked for at once, beside the tarball.
+   */
+  options: { limit?: number; namesTypes?: (name: string, version: string) => boolean | undefined } = {},
 ): Promise<DeclarationSet> {
-  const set: DeclarationSet = { packages: new Map(), sources: new Map(), unknown: new Map(), incomplete: new Map() };
+  const limit = options.limit ?? MAX_PACKAGES;
+  const prefetch = new ClosurePrefetch(loader, locked, limit);
+  const set: DeclarationSet = { packages: new Map(), sources: new Map(), unknown: new Map(), incomplete: new Map(), capped: new Map() };
   const queue: LoadedPackage[] = [];
   // Which imported packages each loaded package's declarations serve (for unknowns further down).
   const rootsOf = new Map<string, Set<string>>();
@@ -115,7 +120,12 @@ export async function loadDeclarations(
     const roots = rootsOf.get(pkg.name) ?? new Set<string>();
     for (const r of typeof root === 'string' ? [root] : root) roots.add(r);
     rootsOf.set(pkg.name, roots);
-    if (set.packages.has(pkg.name) || set.packages.size >= MAX_PACKAGES) return;
+    if (set.packages.has(pkg.name)) return;
+    if (set.packages.size >= limit) {
+      // Left out: never silently, for the imports whose declarations would have used it.
+      for (const r of roots) if (!set.capped.has(r)) set.capped.set(r, `${pkg.name} and others past the limit of ${limit} declaration packages`);
+      return;
+    }
     set.packages.set(pkg.name, pkg);
     queue.push(pkg);
   };
@@ -137,10 +147,14 @@ export async function loadDeclarations(
     for (const [, step] of steps) if (step) await step();
   };
 
+  // The project's @types/node is wanted whatever the imports are: on its way from the start.
+  if (projectTypes.has('@types/node')) prefetch.track(loader.load('@types/node', projectTypes.get('@types/node')!));
   await ordered(
     [...imported],
     async ([name, version]) => {
+      if (!projectTypes.has(typesPackageName(name)) && options.namesTypes?.(name, version) === false && validForNewPackages(typesPackageName(name))) prefetch.typesLookup(name);
       const own = await loader.load(name, version);
+      if (typeof own !== 'string') prefetch.dependenciesOf(own);
       if (typeof own === 'string') {
         set.unknown.set(name, own);
         set.sources.set(name, { kind: 'none', reason: own, unknown: true });
@@ -153,6 +167,7 @@ export async function loadDeclarations(
         // package's declarations and uses @types for what they leave out.
         const declared = projectTypes.get(typesName);
         const extra = declared ? await loader.load(typesName, declared) : undefined;
+        if (extra && typeof extra !== 'string') prefetch.dependenciesOf(extra);
         return () => {
           add(own, name);
           if (typeof extra === 'string') lost(new Set([name]), typesName, extra);
@@ -184,6 +199,7 @@ export async function loadDeclarations(
         return () => add(own, name);
       }
       const types = await loader.load(typesName, typesVersion);
+      if (typeof types !== 'string') prefetch.dependenciesOf(types);
       if (typeof types === 'string') {
         set.sources.set(name, { kind: 'none', reason: types, unknown: true });
         return () => add(own, name);
@@ -234,16 +250,15 @@ export async function loadDeclarations(
       }
     }
     const fetchOne = async ([name, { range, roots }]: [string, { range: string | undefined; roots: Set<string> }]): Promise<() => void> => {
-      const wantedRange = range?.startsWith('npm:') ? undefined : range;
       // What the lockfile holds is what an install puts in for a dependency's dependency.
-      const pinned = (locked.get(name) ?? []).filter((v) => semver.valid(v) && (!wantedRange || semver.satisfies(v, wantedRange, { includePrerelease: true })));
-      const version = pinned.length ? semver.rsort([...pinned])[0]! : await loader.pick(name, wantedRange);
+      const version = await chooseVersion(loader, locked, name, range);
       if (typeof version !== 'string') {
         // A listed package that does not exist (or has no such version) is a fact an install
         // would meet too; a registry that did not answer is an unknown.
         return () => (version.unknown ? lost(roots, name, version.reason) : void set.unknown.set(name, version.reason));
       }
       const pkg = await loader.load(name, version);
+      if (typeof pkg !== 'string') prefetch.dependenciesOf(pkg);
       return () => (typeof pkg === 'string' ? lost(roots, name, pkg) : add(pkg, roots));
     };
     await ordered([...wanted], fetchOne);
@@ -255,5 +270,6 @@ export async function loadDeclarations(
       fetchOne,
     );
   }
+  await prefetch.settle();
   return set;
 }

@@ -71,6 +71,14 @@ export interface MemberCheckInput {
   files: string[];
   /** Checked packages: name → the version the declarations are of, and where they come from. */
   packages: Map<string, { version: string; typesFrom: string }>;
+  /** Asked before each file: true ends the check there (the run's deadline has passed). */
+  stop?: () => boolean;
+  /**
+   * Whether the scan read `specifier` in `file` (relative) as an import of a registry package:
+   * a name an import map or alias sends elsewhere (`"fresh": "jsr:@fresh/core"`) is not the
+   * registry package of that name, whatever the compiler resolves it to.
+   */
+  isPackageImport?: (file: string, specifier: string) => boolean;
 }
 
 /** The module specifier an expression's value comes from, following locals a few steps. */
@@ -127,6 +135,8 @@ function specifierOfDeclaration(q: MemberQueries, decl: TypeScript.Declaration, 
   return undefined;
 }
 
+const relative = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
+
 function leftmost(name: TypeScript.QualifiedName): TypeScript.Identifier {
   let n: TypeScript.EntityName = name;
   while (ts.isQualifiedName(n)) n = n.left;
@@ -161,14 +171,21 @@ export interface MemberCheckResult {
   findings: Finding[];
   /** Files the checker failed on (a stack overflow in a deep type): their member verdicts are unknown. */
   failed: { file: string; reason: string }[];
+  /** Files not checked because `stop` said so (relative, forward slashes). */
+  skipped: string[];
 }
 
 export function checkMembers(input: MemberCheckInput): MemberCheckResult {
   const q = input.queries ?? ts6Queries(input.vp!);
   const findings: Finding[] = [];
   const failed: MemberCheckResult['failed'] = [];
+  const skipped: string[] = [];
   const generated = new Map<string, Finding>();
   for (const file of input.files) {
+    if (input.stop?.()) {
+      skipped.push(path.relative(input.root, file).split(path.sep).join('/'));
+      continue;
+    }
     const sf = q.sourceFile(file);
     if (!sf) continue;
     // A failure inside the compiler for one file (deeply recursive types overflow its stack) is
@@ -179,7 +196,7 @@ export function checkMembers(input: MemberCheckInput): MemberCheckResult {
       failed.push({ file: path.relative(input.root, file).split(path.sep).join('/'), reason: sanitize(String((err as Error)?.message ?? err).slice(0, 200)) });
     }
   }
-  return { findings, failed };
+  return { findings, failed, skipped };
 }
 
 function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.SourceFile, file: string, generated: Map<string, Finding>): Finding[] {
@@ -196,6 +213,8 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       let code: FindingCode;
       /** What the member is looked up on: the module itself, or a value the package makes. */
       let of: 'module' | 'value' = 'module';
+      /** Attributed by the receiver's type (typeOwner), not by a specifier written in this file. */
+      let owned = false;
       if (isModule) {
         specifier = ts.isStringLiteralLike(node) ? node.text : undefined;
         // `npm:x@1` (Deno, Bun) names the package itself; the compiler here resolves no such
@@ -223,11 +242,16 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           // `conn.__knexUid = id`: the code puts the property there itself (an expando), it does not
           // claim the package provides it.
           if (parent && ts.isPropertyAccessExpression(parent) && ts.isBinaryExpression(parent.parent) && parent.parent.left === parent && parent.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) continue;
-          specifier = receiver ? (rootSpecifier(q, receiver) ?? (userAnnotated(q, receiver) ? undefined : typeOwner(q, receiver, input))) : undefined;
+          specifier = receiver ? rootSpecifier(q, receiver) : undefined;
+          if (receiver && specifier === undefined && !userAnnotated(q, receiver)) {
+            specifier = typeOwner(q, receiver, input);
+            owned = true;
+          }
           code = receiver && isNamespaceImportOf(q, receiver) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
           if (!receiver || !isModuleBinding(q, receiver)) of = 'value';
         }
       }
+      if (specifier !== undefined && !owned && input.isPackageImport && !input.isPackageImport(relative(input.root, file), specifier)) continue;
       const pkg = specifier ? packageNameOf(specifier) : undefined;
       const checked = pkg ? input.packages.get(pkg) : undefined;
       if (!pkg || !checked) continue;

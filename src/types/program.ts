@@ -109,6 +109,8 @@ export interface VirtualTree {
   linked(p: string): string | undefined;
   /** The @types packages in the tree, as `types` entries. */
   types: string[];
+  /** `name@version` of each virtual file: programs of one run share parsed files of the same version only. */
+  ids: Map<string, string>;
 }
 
 export function virtualTree(root: string, packages: Iterable<LoadedPackage>, workspaces: Map<string, string> = new Map()): VirtualTree {
@@ -126,6 +128,8 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
   const files = new Map<string, string>();
   const dirs = new Set<string>();
   const owners = new Map<string, string>();
+  /** `name@version` of each virtual file: programs of one run share parsed files of the same version only. */
+  const ids = new Map<string, string>();
   for (const pkg of packages) {
     const base = path.join(modulesDir, ...pkg.name.split('/'));
     // Files not kept (JavaScript) exist empty: resolution checks for them, and a type-less
@@ -136,6 +140,7 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
       const abs = path.join(base, rel);
       files.set(abs, text);
       owners.set(abs, pkg.name);
+      ids.set(abs, `${pkg.name}@${pkg.version}`);
     }
   }
   for (const abs of [...files.keys(), ...links.keys()]) for (let d = path.dirname(abs); d.startsWith(modulesDir) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
@@ -152,12 +157,12 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
   // TypeScript 6 no longer includes every @types package by default; an install with the classic
   // default would, and @types/node's globals (process, Buffer) are what user code expects.
   const types = [...new Set([...owners.values()].filter((n) => n.startsWith('@types/')).map((n) => n.slice('@types/'.length)))];
-  return { modulesDir, files, dirs, owners, locate, linked, types };
+  return { modulesDir, files, dirs, owners, locate, linked, types, ids };
 }
 
 export function createVirtualProgram(root: string, rootFiles: string[], packages: Iterable<LoadedPackage>, setup: ProgramSetup = {}): VirtualProgram {
   const tree = virtualTree(root, packages, setup.workspaces);
-  const { files, dirs, owners, types } = tree;
+  const { files, dirs, owners, types, ids } = tree;
   const parsed = setup.parsed ?? new Map<string, TypeScript.SourceFile>();
   const diskFiles = new Map<string, string>();
   const libDir = path.dirname(ts.getDefaultLibFilePath(COMPILER_OPTIONS));
@@ -171,7 +176,7 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
       const at = locate(fileName);
       const virtual = !at.disk;
       const format = typeof languageVersion === 'object' ? `${languageVersion.languageVersion}:${languageVersion.impliedNodeFormat}` : String(languageVersion);
-      const key = `${fileName}\0${format}`;
+      const key = `${fileName}\0${format}\0${ids.get(at.path) ?? ''}`;
       if (virtual && parsed.has(key)) return parsed.get(key);
       const text = at.disk ? readDisk(at.path) : files.get(at.path);
       if (text === undefined) return undefined;
@@ -217,6 +222,12 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
     jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors,
   };
   const options = effectiveOptions(setup.projectOptions, types);
+  // `npm:x@1/sub` (Deno, Bun) is the package x, as those runtimes install it: resolved as `x/sub`.
+  const resolutionCache = ts.createModuleResolutionCache(root, (f) => f, options);
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, containingSourceFile) =>
+    literals.map((literal) =>
+      ts.resolveModuleName(npmTarget(literal.text) ?? literal.text, containingFile, opts, host, resolutionCache, redirected, ts.getModeForUsageLocation(containingSourceFile, literal, opts)),
+    );
   const rootNames = [...new Set([...rootFiles, ...(setup.declarations ?? [])])];
   const program = ts.createProgram({ rootNames, options, host });
   return { program, diskFiles, packageOf: (fileName) => owners.get(norm(fileName)) };
@@ -228,6 +239,21 @@ export function readDisk(p: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The bare specifier an `npm:name@range/sub` specifier installs: `name/sub`. */
+export function npmTarget(specifier: string): string | undefined {
+  if (!specifier.startsWith('npm:')) return undefined;
+  const body = specifier.slice(4).replace(/^\//, '');
+  const scoped = body.startsWith('@');
+  const nameEnd = scoped ? body.indexOf('/', 1) : 0;
+  if (scoped && nameEnd < 0) return undefined;
+  const at = body.indexOf('@', scoped ? nameEnd : 0);
+  const slash = body.indexOf('/', scoped ? nameEnd + 1 : 0);
+  const end = [at, slash].filter((i) => i > 0).reduce((a, b) => Math.min(a, b), body.length);
+  const name = body.slice(0, end);
+  const sub = slash > 0 ? body.slice(slash) : '';
+  return name ? name + sub : undefined;
 }
 
 export function isFile(p: string): boolean {
