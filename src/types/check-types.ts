@@ -87,6 +87,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const diskFiles = new Map<string, string>();
   const engine = memberEngine(input.engine);
   memberCheckStats.engine = engine;
+  const npmSpecifierFiles = new Set(scan.imports.filter((site) => site.specifier.startsWith('npm:')).map((site) => path.join(scan.root, site.file)));
   type Ts6Group = { files: string[]; setup: NonNullable<Parameters<typeof createVirtualProgram>[3]> };
   for (const [i, { variant, set }] of loaded.entries()) {
     const checked = checkedByVariant[i]!;
@@ -109,12 +110,16 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       late.push(...result.skipped.map((file) => ({ file, checked, sites: variant.sites })));
     };
     let ts6Groups = groups;
-    if (engine === 'ts7' && groups.length) {
+    // `npm:x@1` specifiers resolve through TypeScript 6's resolution hook (program.ts), which
+    // TypeScript 7's API has no counterpart for: programs with such files stay on TypeScript 6.
+    const ts7Groups = engine === 'ts7' ? groups.filter((group) => !group.files.some((file) => npmSpecifierFiles.has(file))) : [];
+    if (ts7Groups.length) {
+      ts6Groups = groups.filter((group) => !ts7Groups.includes(group));
       // TypeScript 7 takes every group it can in one process; the rest go to TypeScript 6 below.
       const { openTs7 } = await import('./engine-ts7.js');
       let ts7: ReturnType<typeof openTs7<Ts6Group>> | undefined;
       try {
-        ts7 = openTs7(scan.root, groups, [...set.packages.values()], workspaces);
+        ts7 = openTs7(scan.root, ts7Groups, [...set.packages.values()], workspaces);
       } catch {
         // The native compiler could not start or answer (no binary for this platform, a crash):
         // TypeScript 6 checks every group, as it would have without the engine.
@@ -130,10 +135,10 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
         } finally {
           ts7.close();
         }
-        ts6Groups = ts7.rejected;
-      }
-      memberCheckStats.ts6Fallbacks += ts6Groups.length;
+        ts6Groups.push(...ts7.rejected);
+      } else ts6Groups = groups;
     }
+    if (engine === 'ts7') memberCheckStats.ts6Fallbacks += ts6Groups.length;
     for (const group of ts6Groups) {
       if (pastDeadline()) {
         for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites });

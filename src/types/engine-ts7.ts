@@ -329,7 +329,12 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
         seen.add(file);
         const sf = tree7(file);
         if (!sf) continue;
-        const specifiers = sf.statements.filter(ast.isExportDeclaration).map((s) => s.moduleSpecifier).filter((m): m is NonNullable<typeof m> => m !== undefined);
+        // Only `export * from` can hide a name: `export { a } from` lists its names whether or not the module resolves.
+        const specifiers = sf.statements
+          .filter(ast.isExportDeclaration)
+          .filter((s) => !s.exportClause)
+          .map((s) => s.moduleSpecifier)
+          .filter((m): m is NonNullable<typeof m> => m !== undefined);
         if (!specifiers.length) continue;
         // One round trip for all of a file's re-exports.
         for (const symbol of checker.getSymbolAtLocation(specifiers)) {
