@@ -57,6 +57,7 @@ export async function scanProject(root: string, config: Pick<DepverifyConfig, 'i
     sourceFiles: sources.sourceFiles,
   };
   if (sources.warnings) scan.warnings = sources.warnings;
+  if (sources.builtins) scan.builtins = sources.builtins;
   if (locked.lockfile) scan.lockfile = locked.lockfile;
   return scan;
 }

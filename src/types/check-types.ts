@@ -10,6 +10,7 @@ import type { ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
 import type { RegistryClient } from '../registry/client.js';
 import { DeclarationLoader, loadDeclarations } from './declarations.js';
+import { NODE_KEY, prepareBuiltins } from './builtins.js';
 import { runtimeDefines } from './runtime-names.js';
 import { MemberResultCache, resultKey } from './result-cache.js';
 
@@ -48,7 +49,8 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     list.push({ file: site.file, line: site.line, column: site.column });
     byPackage.set(site.packageName, list);
   }
-  if (files.size === 0) return [];
+  const builtinSites = scan.builtins ?? [];
+  if (files.size === 0 && builtinSites.length === 0) return [];
 
   const imported = new Map<string, string>();
   for (const name of byPackage.keys()) {
@@ -65,6 +67,9 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     if (version) projectTypes.set(name, version);
   }
   const loader = new DeclarationLoader(input.client, input.cacheDir, input.isPrivate);
+  const builtin = await prepareBuiltins(scan, builtinSites, projectTypes, loader);
+  for (const file of builtin.files) files.add(path.join(scan.root, file));
+  if (builtin.locations.length) byPackage.set(NODE_KEY, builtin.locations);
   const locked = new Map<string, string[]>();
   for (const entry of scan.lockfile?.packages ?? []) {
     if (entry.local || (entry.source && entry.source !== 'registry')) continue;
@@ -123,6 +128,8 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     }
     checked.set(name, { version, typesFrom: `${source.package.name}@${source.package.version}` });
   }
+  findings.push(...builtin.findings);
+  if (builtin.checked) checked.set(NODE_KEY, builtin.checked);
   if (checked.size === 0) return findings;
   const rootFiles = [...files].sort();
   const cache = input.cacheDir && input.keepResults !== false ? new MemberResultCache(input.cacheDir, scan.root) : undefined;
@@ -165,9 +172,9 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       members.push({
         code: 'TYPES_UNKNOWN',
         severity: 'warning',
-        package: name,
+        package: name === NODE_KEY ? 'node' : name,
         version: checked.get(name)!.version,
-        message: `The type checker failed on ${file} (${reason}): the members ${file} uses from ${name} were not checked.`,
+        message: `The type checker failed on ${file} (${reason}): the members ${file} uses from ${name === NODE_KEY ? "Node's own modules" : name} were not checked.`,
         hint: 'Nothing is claimed about the members this file uses; the rest of the project was checked.',
         locations: locations.filter((l) => l.file === file),
         details: { reason, file },
@@ -192,7 +199,7 @@ async function dropRuntimeDefined(findings: Finding[], loader: DeclarationLoader
   for (const f of findings) {
     const name = f.details?.name;
     // A missing default export (1192, 2613) names the local binding, not an export: not searched.
-    if ((f.code === 'INVENTED_MEMBER' || f.code === 'INVENTED_EXPORT') && typeof name === 'string' && f.version && f.details?.ts !== 1192 && f.details?.ts !== 2613) {
+    if ((f.code === 'INVENTED_MEMBER' || f.code === 'INVENTED_EXPORT') && typeof name === 'string' && f.version && !f.package.startsWith(NODE_KEY) && f.details?.ts !== 1192 && f.details?.ts !== 2613) {
       const pkg = await loader.load(f.package, f.version);
       const specifier = typeof f.details?.specifier === 'string' ? f.details.specifier : f.package;
       if (typeof pkg !== 'string' && pkg.runtime && runtimeDefines(pkg.runtime, pkg.files.get('package.json'), f.package, specifier, name, f.details?.of === 'value' ? 'value' : 'module')) continue;

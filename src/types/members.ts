@@ -7,8 +7,10 @@ import path from 'node:path';
 import type * as TypeScript from 'typescript';
 import type { Finding, FindingCode } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
-import { packageNameOf } from '../scan/specifiers.js';
+import { nodeBuiltinName, packageNameOf } from '../scan/specifiers.js';
 import ts from '../scan/typescript.js';
+import { NODE_KEY } from './builtins.js';
+import { deprecatedUses } from './deprecations.js';
 import { typesPackageName } from './declarations.js';
 import type { VirtualProgram } from './program.js';
 
@@ -27,7 +29,7 @@ export interface MemberCheckInput {
 }
 
 /** The module specifier an expression's value comes from, following locals a few steps. */
-function rootSpecifier(checker: TypeScript.TypeChecker, node: TypeScript.Node, depth = 0): string | undefined {
+export function rootSpecifier(checker: TypeScript.TypeChecker, node: TypeScript.Node, depth = 0): string | undefined {
   if (depth > 6) return undefined;
   let expr: TypeScript.Node = node;
   // Down to the leftmost operand: a.b.c(), new A().b, (await a.b()).c, a!.b, a[0].b
@@ -50,7 +52,7 @@ function rootSpecifier(checker: TypeScript.TypeChecker, node: TypeScript.Node, d
   return undefined;
 }
 
-function requireSpecifier(call: TypeScript.CallExpression): string | undefined {
+export function requireSpecifier(call: TypeScript.CallExpression): string | undefined {
   const [arg] = call.arguments;
   return ts.isIdentifier(call.expression) && call.expression.text === 'require' && arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
 }
@@ -100,7 +102,7 @@ function nodeAt(sf: TypeScript.SourceFile, pos: number): TypeScript.Node {
 }
 
 /** The module specifier of the import or export declaration a node is in. */
-function enclosingModuleSpecifier(node: TypeScript.Node): string | undefined {
+export function enclosingModuleSpecifier(node: TypeScript.Node): string | undefined {
   for (let n: TypeScript.Node | undefined = node; n; n = n.parent) {
     if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) return n.moduleSpecifier.text;
     if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) return n.moduleReference.expression.text;
@@ -130,6 +132,7 @@ export function checkMembers(input: MemberCheckInput): MemberCheckResult {
     // that file's verdicts unknown, never the end of the run.
     try {
       findings.push(...checkFile(input, checker, sf, file, generated));
+      findings.push(...deprecatedUses(input, checker, sf, file));
     } catch (err) {
       failed.push({ file: path.relative(input.root, file).split(path.sep).join('/'), reason: sanitize(String((err as Error)?.message ?? err).slice(0, 200)) });
     }
@@ -183,9 +186,13 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
           if (!receiver || !isModuleBinding(checker, receiver)) of = 'value';
         }
       }
-      const pkg = specifier ? packageNameOf(specifier) : undefined;
-      const checked = pkg ? input.packages.get(pkg) : undefined;
+      // Node's own modules: checked against @types/node under one key, reported as `node:<module>`.
+      const builtin = specifier ? nodeBuiltinName(specifier) : undefined;
+      const pkg = builtin ?? (specifier ? packageNameOf(specifier) : undefined);
+      const checked = builtin ? input.packages.get(NODE_KEY) : pkg ? input.packages.get(pkg) : undefined;
       if (!pkg || !checked) continue;
+      // A module Node does not have at this version may be newer than it: not claimed.
+      if (builtin && code === 'SUBPATH_NOT_FOUND') continue;
       if (code === 'INVENTED_EXPORT' && specifier && reexportsUnresolved(checker, node)) {
         // `@prisma/client` re-exports `.prisma/client`, written by `prisma generate`: what it
         // exports exists only after a build step, so its absence here proves nothing.
@@ -215,7 +222,13 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
       const suggestion = /Did you mean '([^' ]+)'/.exec(text)?.[1];
       const name = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : ts.isStringLiteralLike(node) ? node.text : node.getText(sf).slice(0, 100);
       const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
-      const where = code === 'SUBPATH_NOT_FOUND' ? `${specifier} is not a subpath ${pkg}@${checked.version} provides` : `${pkg}@${checked.version} has no ${code === 'INVENTED_EXPORT' ? 'export' : 'member'} ${name}`;
+      const what = `${code === 'INVENTED_EXPORT' ? 'export' : 'member'} ${name}`;
+      const where =
+        code === 'SUBPATH_NOT_FOUND'
+          ? `${specifier} is not a subpath ${pkg}@${checked.version} provides`
+          : builtin
+            ? `${pkg} has no ${what} (Node's API as ${checked.typesFrom} declares it)`
+            : `${pkg}@${checked.version} has no ${what}`;
       findings.push({
         code,
         severity: code === 'SUBPATH_NOT_FOUND' ? 'error' : 'error',

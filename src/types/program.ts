@@ -159,7 +159,10 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
       const text = at.disk ? readDisk(at.path) : files.get(at.path);
       if (text === undefined) return undefined;
       if (at.disk && !lib) diskFiles.set(at.path, text);
-      const sf = ts.createSourceFile(fileName, text, languageVersion);
+      // A package's `@deprecated` tags are what the deprecation check reads: its declarations
+      // holding one get their JSDoc parsed (the rest of JSDoc in declarations changes no verdict).
+      const mode = virtual && !lib && text.includes('@deprecated') ? fullJsDoc(languageVersion) : languageVersion;
+      const sf = ts.createSourceFile(fileName, text, mode);
       // Lib files are the same on every run in this process: parse them once; packages once per run.
       if (lib) libSourceFiles.set(fileName, sf);
       else if (virtual) parsed.set(key, sf);
@@ -206,6 +209,11 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
   const rootNames = [...new Set([...rootFiles, ...(setup.declarations ?? [])])];
   const program = ts.createProgram({ rootNames, options, host });
   return { program, diskFiles, packageOf: (fileName) => owners.get(norm(fileName)) };
+}
+
+function fullJsDoc(languageVersion: TypeScript.ScriptTarget | TypeScript.CreateSourceFileOptions): TypeScript.CreateSourceFileOptions {
+  const base = typeof languageVersion === 'object' ? languageVersion : { languageVersion };
+  return { ...base, jsDocParsingMode: ts.JSDocParsingMode.ParseAll };
 }
 
 function isFile(p: string): boolean {

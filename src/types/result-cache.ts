@@ -19,7 +19,7 @@ import { listSourceFiles } from '../scan/source-files.js';
 import { VERSION } from '../version.js';
 
 // Bump when the member check's verdicts change: the package version alone does not change between builds.
-const FORMAT = 'members-v3';
+const FORMAT = 'members-v4';
 const TS_VERSION = (createRequire(import.meta.url)('typescript/package.json') as { version: string }).version;
 
 export interface ResultKeyInput {

@@ -45,7 +45,7 @@ describe('member results kept between runs', () => {
     publish(mock, 'db', { '1.0.0': DB });
     const p = project({ 'src/a.ts': "import { Pool } from 'db';\nnew Pool().queryy('x');\n" });
     expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
-    const dir = path.join(p.cacheDir, 'members-v3');
+    const dir = path.join(p.cacheDir, 'members-v4');
     const [entry] = readdirSync(dir);
     const file = path.join(dir, entry!);
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { key: string; findings: Array<{ details: { name: string } }> };
@@ -90,7 +90,7 @@ describe('member results kept between runs', () => {
     publish(mock, 'db', { '1.0.0': DB });
     const p = project({ 'src/a.ts': "import { Pool } from 'db';\nnew Pool().queryy('x');\n" });
     expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
-    const dir = path.join(p.cacheDir, 'members-v3');
+    const dir = path.join(p.cacheDir, 'members-v4');
     for (const entry of readdirSync(dir)) writeFileSync(path.join(dir, entry), '{"key": "trunc');
     expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
   });
@@ -108,7 +108,7 @@ describe('member results kept between runs', () => {
       const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       writeFileSync(file, JSON.stringify({ ...stored, files: 'not a file map' }));
     }
-    rmSync(path.join(p.cacheDir, 'members-v3'), { recursive: true, force: true });
+    rmSync(path.join(p.cacheDir, 'members-v4'), { recursive: true, force: true });
     expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
     expect(tarballs()).toBe(2);
   });
