@@ -105,3 +105,47 @@ export async function prepareBuiltins(scan: ProjectScan, sites: ImportSite[], pr
   out.checked = { version: choice.version, typesFrom: `${NODE_TYPES}@${choice.version}`, via: choice.via };
   return out;
 }
+
+/** The `@deprecated` text a declaration of `name` has in the `declare module` block of `builtin` in these files. */
+export function deprecatedIn(files: Map<string, string>, builtin: string, name: string): string | undefined {
+  const bare = builtin.slice(NODE_KEY.length);
+  const escaped = name.replace(/[$]/g, '\\$');
+  const decl = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*?)\\*/\\s*(?:export\\s+)?(?:declare\\s+)?(?:function|const|let|var|class)\\s+${escaped}\\b`, 'g');
+  for (const [file, text] of files) {
+    if (!file.endsWith('.d.ts')) continue;
+    const start = text.search(new RegExp(`declare module ['"](?:node:)?${bare.replace(/\//g, '\\/')}['"]`));
+    if (start < 0) continue;
+    for (const m of text.slice(start).matchAll(decl)) {
+      const tag = /@deprecated\b([^@]*)/.exec(m[1]!);
+      if (tag) return tag[1]!.replace(/^\s*\*\s?/gm, ' ').replace(/\{@link(?:code|plain)?\s+([^}]*)\}/g, '$1').replace(/\s+/g, ' ').trim();
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Findings of names the running Node (older than the version checked) still has: kept, as
+ * removed, when that Node's @types/node deprecated them; dropped otherwise (the newer
+ * declarations may only lag).
+ */
+export async function settleRemoved(findings: Finding[], loader: DeclarationLoader): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const major = f.details?.ifRemoved;
+    if (typeof major !== 'string') {
+      out.push(f);
+      continue;
+    }
+    const { ifRemoved: _ifRemoved, ...details } = f.details!;
+    const version = await loader.pick(NODE_TYPES, major);
+    const pkg = typeof version === 'string' ? await loader.load(NODE_TYPES, version) : undefined;
+    const text = pkg && typeof pkg !== 'string' ? deprecatedIn(pkg.files, f.package, String(details.name)) : undefined;
+    if (text === undefined) continue;
+    out.push({
+      ...f,
+      message: sanitize(`${f.message.replace(/\.$/, '')}: removed; Node ${major} (${NODE_TYPES}@${String(version)}) still has it, deprecated: ${text}`, 1000),
+      details: { ...details, removed: true, deprecatedIn: `${NODE_TYPES}@${String(version)}`, deprecation: sanitize(text, 400) },
+    });
+  }
+  return out;
+}

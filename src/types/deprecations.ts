@@ -38,7 +38,7 @@ function deprecationText(tags: readonly TypeScript.JSDocTagInfo[]): string | und
   if (!tag) return undefined;
   return ts
     .displayPartsToString(tag.text ?? [])
-    .replace(/\{@link(?:code|plain)?\s+([^}|\s]+)(?:[\s|]+([^}]*))?\}/g, (_, target: string, label?: string) => label?.trim() || target)
+    .replace(/\{@link(?:code|plain)?\s+([^}]*)\}/g, (_, inner: string) => (inner.includes('|') ? inner.slice(inner.indexOf('|') + 1) : inner).trim())
     .replace(/\s+/g, ' ')
     .trim();
 }

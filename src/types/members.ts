@@ -10,7 +10,9 @@ import { sanitize } from '../model/sanitize.js';
 import { nodeBuiltinName, packageNameOf } from '../scan/specifiers.js';
 import ts from '../scan/typescript.js';
 import { NODE_KEY } from './builtins.js';
+import { claimBuiltin } from './builtin-members.js';
 import { deprecatedUses } from './deprecations.js';
+import { candidateNames, suggestNames } from './suggestions.js';
 import { typesPackageName } from './declarations.js';
 import type { VirtualProgram } from './program.js';
 
@@ -193,6 +195,8 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
       if (!pkg || !checked) continue;
       // A module Node does not have at this version may be newer than it: not claimed.
       if (builtin && code === 'SUBPATH_NOT_FOUND') continue;
+      const claim = builtin ? claimBuiltin(checker, node, builtin, Number(checked.version.split('.')[0]), { isModuleBinding, requireSpecifier }) : true;
+      if (!claim) continue;
       if (code === 'INVENTED_EXPORT' && specifier && reexportsUnresolved(checker, node)) {
         // `@prisma/client` re-exports `.prisma/client`, written by `prisma generate`: what it
         // exports exists only after a build step, so its absence here proves nothing.
@@ -219,8 +223,9 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
       if (code === 'SUBPATH_NOT_FOUND' && specifier === pkg) continue; // the package itself: existence is the registry pass's
       const text = ts.flattenDiagnosticMessageText(d.messageText, ' ').slice(0, 2000);
       // A name only: "Did you mean to use 'import x from …'" advises a statement, not a name.
-      const suggestion = /Did you mean '([^' ]+)'/.exec(text)?.[1];
       const name = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : ts.isStringLiteralLike(node) ? node.text : node.getText(sf).slice(0, 100);
+      const suggestions = code === 'SUBPATH_NOT_FOUND' || d.code === 1192 || d.code === 2613 ? [] : suggestNames(name, candidateNames(checker, node), /Did you mean '([^' ]+)'/.exec(text)?.[1]);
+      const suggestion = suggestions[0];
       const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
       const what = `${code === 'INVENTED_EXPORT' ? 'export' : 'member'} ${name}`;
       const where =
@@ -237,7 +242,7 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
         message: sanitize(`${where}${suggestion ? `; did you mean ${suggestion}?` : '.'}`),
         hint: `Checked against the type declarations of ${checked.typesFrom}. Use what the package provides${suggestion ? ` (${suggestion})` : ''}, or check its documentation for the version you install.`,
         locations: [{ file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 }],
-        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}) },
+        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion, suggestions } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}), ...(claim === 'if-removed' ? { ifRemoved: process.versions.node.split('.')[0] } : {}) },
       });
     }
   }
@@ -312,7 +317,7 @@ function userAnnotated(checker: TypeScript.TypeChecker, receiver: TypeScript.Nod
 }
 
 /** The receiver is the module itself: a default, namespace or `require()` binding. */
-function isModuleBinding(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
+export function isModuleBinding(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
   if (!ts.isIdentifier(receiver)) return ts.isCallExpression(receiver) && requireSpecifier(receiver) !== undefined;
   return (checker.getSymbolAtLocation(receiver)?.declarations ?? []).some(
     (d) => ts.isNamespaceImport(d) || ts.isImportClause(d) || ts.isImportEqualsDeclaration(d) || (ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && !!d.initializer && ts.isCallExpression(d.initializer) && requireSpecifier(d.initializer) !== undefined),

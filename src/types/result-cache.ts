@@ -71,6 +71,8 @@ export async function resultKey(input: ResultKeyInput): Promise<ResultKey | unde
     format: FORMAT,
     depverify: VERSION,
     typescript: TS_VERSION,
+    // Node's own modules are checked against the running Node too (builtin-members.ts).
+    node: process.versions.node,
     fingerprint: fingerprint.hash,
     files: input.files.map((f) => path.relative(input.root, f)),
     packages: [...input.packages].sort(),

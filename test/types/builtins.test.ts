@@ -129,6 +129,27 @@ describe("Node's own modules", () => {
     expect(sha.message).toBe("node:crypto has no member sha256 (Node's API as @types/node@20.11.0 declares it).");
   });
 
+  it('not claimed: what the running Node has, feature detection, internals, values from callbacks', async () => {
+    publishNode();
+    const { rows } = await check({
+      'package.json': json({ name: 'app', devDependencies: { '@types/node': `${RUNNING}.0.0` } }),
+      'src/a.js': [
+        "const fs = require('node:fs');",
+        "fs.copyFileSync('a', 'b');", // real, but missing from the fake declarations: @types/node lags
+        "fs.existsAsync?.('x');",
+        "if (typeof fs.readFileAsync === 'function') fs.readFileAsync('x');",
+        'fs._internalThing();',
+        "fs.readFile('x', (err, data) => data.nope);",
+        "fs.readFileSecure('x');",
+        '',
+      ].join('\n'),
+    });
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'node:fs', 'readFileAsync', 'src/a.js:4'],
+      ['INVENTED_MEMBER', 'node:fs', 'readFileSecure', 'src/a.js:7'],
+    ]);
+  });
+
   it('without @types/node in the project: engines.node, then .nvmrc, then the running Node pick the version', async () => {
     publishNode();
     const code = "import crypto from 'crypto';\ncrypto.sha256('x');\n";
@@ -189,6 +210,8 @@ describe('deprecated APIs', () => {
     // Node 22 removed createCipher: invented at that version.
     const at22 = await check({ 'package.json': json({ name: 'app', devDependencies: { '@types/node': '22.5.0' } }), 'src/a.ts': code });
     expect(at22.rows.filter((r) => r[2] === 'createCipher')).toEqual([['INVENTED_EXPORT', 'node:crypto', 'createCipher', 'src/a.ts:2']]);
+    // A running Node that still has it (older than 22): removed, as the older declarations' deprecation says.
+    if (RUNNING < 22) expect(at22.report.findings.find((f) => f.details?.name === 'createCipher')?.details).toMatchObject({ removed: true, deprecatedIn: expect.stringMatching(/^@types\/node@/) });
   });
 
   it("a package's: only the overload the call resolves to, never the project's own deprecated code", async () => {
@@ -239,3 +262,35 @@ describe('deprecated APIs', () => {
   });
 });
 
+
+describe('did you mean', () => {
+  it("TypeScript's spelling suggestion, else a real name the invented one extends; in the message and details.suggestions", async () => {
+    publishNode();
+    publish(mock, 'pgx', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'export declare function connect(url: string): void;\nexport declare function string(): void;\nexport declare function stringify(x: unknown): string;\n',
+        'index.js': 'exports.connect = () => {}; exports.string = () => {}; exports.stringify = () => {};\n',
+      },
+    });
+    const { report } = await check({
+      'package.json': json({ name: 'app', dependencies: { pgx: '^1.0.0' }, devDependencies: { '@types/node': '20.11.0' } }),
+      'src/a.ts': [
+        "import * as pg from 'pgx';",
+        "import { strin } from 'pgx';",
+        "import fs from 'node:fs';",
+        "pg.connect_secure('x');",
+        "fs.readFileSyncSecure('x');",
+        "pg.zzz();",
+        '',
+      ].join('\n'),
+    });
+    const by = (name: string) => report.findings.find((f) => f.details?.name === name)!;
+    expect(by('connect_secure').message).toBe('pgx@1.0.0 has no export connect_secure; did you mean connect?');
+    expect(by('connect_secure').details?.suggestions).toEqual(['connect']);
+    expect((by('strin').details?.suggestions as string[])[0]).toBe('string');
+    expect(by('readFileSyncSecure').details?.suggestions).toEqual(['readFileSync', 'readFile']);
+    expect(by('zzz').details?.suggestions).toBeUndefined();
+    expect(by('zzz').message).toBe('pgx@1.0.0 has no export zzz.');
+  });
+});
