@@ -11,6 +11,7 @@ import type { PackageRequest } from '../model/request.js';
 import type { RegistryClient } from '../registry/client.js';
 import { DeclarationLoader, loadDeclarations } from './declarations.js';
 import { NODE_KEY, prepareBuiltins, settleRemoved } from './builtins.js';
+import { explainEsmOnly } from './esm-only.js';
 import { runtimeDefines } from './runtime-names.js';
 import { MemberResultCache, resultKey } from './result-cache.js';
 
@@ -165,7 +166,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     failed.push(...result.failed);
     for (const [file, text] of vp.diskFiles) diskFiles.set(file, text);
   }
-  const members = await dropRuntimeDefined(await settleRemoved(found, loader), loader);
+  const members = explainEsmOnly(await dropRuntimeDefined(await settleRemoved(found, loader), loader), scan.imports, set.packages);
   for (const { file, reason } of failed) {
     const here = [...byPackage].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
     for (const [name, locations] of here) {

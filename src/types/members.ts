@@ -156,6 +156,7 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
       let code: FindingCode;
       /** What the member is looked up on: the module itself, or a value the package makes. */
       let of: 'module' | 'value' = 'module';
+      let viaDefault = false;
       if (isModule) {
         specifier = ts.isStringLiteralLike(node) ? node.text : undefined;
         // `npm:x@1` (Deno, Bun) names the package itself; the compiler here resolves no such
@@ -179,7 +180,11 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
           const receiver = parent && (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) ? (ts.isPropertyAccessExpression(parent) ? parent.expression : parent.left) : undefined;
           const member = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : undefined;
           // A member some part of the receiver's type has is not invented (see hasMemberSomewhere).
-          if (receiver && member && hasMemberSomewhere(checker, receiver, member)) continue;
+          const somewhere = receiver && member ? hasMemberSomewhere(checker, receiver, member) : false;
+          // On the default export: fine for a CommonJS module, not for an ESM-only one required
+          // from CommonJS (esm-only.ts decides, with the package's manifest).
+          if (somewhere === true || (somewhere === 'default' && !isRequireBinding(checker, receiver!))) continue;
+          if (somewhere === 'default') viaDefault = true;
           // `conn.__knexUid = id`: the code puts the property there itself (an expando), it does not
           // claim the package provides it.
           if (parent && ts.isPropertyAccessExpression(parent) && ts.isBinaryExpression(parent.parent) && parent.parent.left === parent && parent.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) continue;
@@ -242,7 +247,7 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
         message: sanitize(`${where}${suggestion ? `; did you mean ${suggestion}?` : '.'}`),
         hint: `Checked against the type declarations of ${checked.typesFrom}. Use what the package provides${suggestion ? ` (${suggestion})` : ''}, or check its documentation for the version you install.`,
         locations: [{ file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 }],
-        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion, suggestions } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}), ...(claim === 'if-removed' ? { ifRemoved: process.versions.node.split('.')[0] } : {}) },
+        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion, suggestions } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}), ...(claim === 'if-removed' ? { ifRemoved: process.versions.node.split('.')[0] } : {}), ...(viaDefault ? { viaDefault: true } : {}) },
       });
     }
   }
@@ -256,7 +261,7 @@ function checkFile(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf:
  * (`const S = require('x'); S.object()` when the runtime is `module.exports = S`, the shape
  * esModuleInterop follows).
  */
-function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScript.Node, member: string): boolean {
+function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScript.Node, member: string): boolean | 'default' {
   const type = checker.getTypeAtLocation(receiver);
   const has = (t: TypeScript.Type): boolean => checker.getPropertyOfType(checker.getApparentType(t), member) !== undefined;
   if (type.isUnion()) {
@@ -266,7 +271,7 @@ function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScrip
   const dflt = checker.getPropertyOfType(type, 'default');
   if (dflt && (type.getSymbol()?.flags ?? 0) & ts.SymbolFlags.ValueModule) {
     const value = checker.getTypeOfSymbolAtLocation(dflt, receiver);
-    if (has(value)) return true;
+    if (has(value)) return 'default';
   }
   return false;
 }
@@ -314,6 +319,15 @@ function userAnnotated(checker: TypeScript.TypeChecker, receiver: TypeScript.Nod
     if (decl.type || ts.getJSDocType(decl)) return true;
   }
   return false;
+}
+
+/** `require('x')` itself, or a variable initialised with it. */
+function isRequireBinding(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
+  if (ts.isCallExpression(receiver)) return requireSpecifier(receiver) !== undefined;
+  if (!ts.isIdentifier(receiver)) return false;
+  return (checker.getSymbolAtLocation(receiver)?.declarations ?? []).some(
+    (d) => ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && !!d.initializer && ts.isCallExpression(d.initializer) && requireSpecifier(d.initializer) !== undefined,
+  );
 }
 
 /** The receiver is the module itself: a default, namespace or `require()` binding. */

@@ -40,6 +40,14 @@ for (const answer of labels.answers) {
         return `${f.details?.name}@${block}:${loc.line - (starts.get(block) ?? 1) + 1}:${loc.column}`;
       }),
   );
+  const at = (f) => {
+    const loc = f.locations[0] ?? {};
+    const block = Number(/^block (\d+)$/.exec(loc.field ?? '')?.[1]);
+    return `${f.details?.name}@${block}:${loc.line - (starts.get(block) ?? 1) + 1}:${loc.column}`;
+  };
+  // Deprecated APIs (DEPRECATED_API) against TypeScript's deprecation suggestions, every location.
+  const deprecatedApi = sorted(report.findings.filter((f) => f.code === 'DEPRECATED_API').flatMap((f) => f.locations.map((loc) => at({ ...f, locations: [loc] }))));
+  const wantDeprecatedApi = sorted((answer.deprecatedApi ?? []).map((i) => `${i.name}@${i.block}:${i.line}:${i.column}`));
   const deprecated = sorted(report.findings.filter((f) => f.code === 'DEPRECATED').map((f) => f.package));
   if (deprecated.length) deprecationSeen++;
   const wantMissing = sorted(answer.missing ?? []);
@@ -47,9 +55,9 @@ for (const answer of labels.answers) {
   const flagged = missing.length + invented.length > 0;
   const shouldFlag = wantMissing.length + wantInvented.length > 0;
   if (flagged === shouldFlag) verdicts++;
-  const same = JSON.stringify([missing, invented]) === JSON.stringify([wantMissing, wantInvented]);
+  const same = JSON.stringify([missing, invented, deprecatedApi]) === JSON.stringify([wantMissing, wantInvented, wantDeprecatedApi]);
   if (same) exact++;
-  else rows.push(`DISAGREE ${answer.file}: missing ${JSON.stringify(missing)} vs ${JSON.stringify(wantMissing)}; invented ${JSON.stringify(invented)} vs ${JSON.stringify(wantInvented)}; other ${sorted(report.findings.map((f) => f.code)).join(',')}`);
+  else rows.push(`DISAGREE ${answer.file}: missing ${JSON.stringify(missing)} vs ${JSON.stringify(wantMissing)}; invented ${JSON.stringify(invented)} vs ${JSON.stringify(wantInvented)}; deprecated APIs ${JSON.stringify(deprecatedApi)} vs ${JSON.stringify(wantDeprecatedApi)}; other ${sorted(report.findings.map((f) => f.code)).join(',')}`);
 }
 const n = labels.answers.length;
 const problems = labels.answers.filter((a) => (a.missing ?? []).length + (a.invented ?? []).length > 0).length;
