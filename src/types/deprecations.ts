@@ -51,6 +51,15 @@ function calleeOf(node: TypeScript.Node): TypeScript.CallLikeExpression | undefi
   return call && (ts.isCallExpression(call) || ts.isNewExpression(call)) && call.expression === expr ? call : undefined;
 }
 
+/** `Buffer.slice` (the declaring class or interface), else `url.parse` (the receiver as written), else the name. */
+function qualifiedName(declaration: TypeScript.Declaration, node: TypeScript.Identifier): string {
+  const owner = declaration.parent;
+  if (owner && (ts.isClassDeclaration(owner) || ts.isInterfaceDeclaration(owner)) && owner.name && !/Constructor$/.test(owner.name.text)) return `${owner.name.text}.${node.text}`;
+  const parent = node.parent;
+  if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node && ts.isIdentifier(parent.expression)) return `${parent.expression.text}.${node.text}`;
+  return node.text;
+}
+
 export function deprecatedUses(input: MemberCheckInput, checker: TypeScript.TypeChecker, sf: TypeScript.SourceFile, file: string): Finding[] {
   const program = input.vp.program as SuggestionProgram;
   if (typeof program.getSuggestionDiagnostics !== 'function') return [];
@@ -92,7 +101,8 @@ export function deprecatedUses(input: MemberCheckInput, checker: TypeScript.Type
     const text = deprecationText(signature ? signature.getJsDocTags() : (symbol?.getJsDocTags(checker) ?? []));
     const name = node.text;
     const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
-    const where = pkg.startsWith(NODE_KEY) || pkg === 'node' ? `${pkg === 'node' ? name : `${pkg} ${name}`} is deprecated (${checked.typesFrom})` : `${name} of ${pkg}@${checked.version} is deprecated`;
+    const shown = qualifiedName(declaration, node);
+    const where = pkg.startsWith(NODE_KEY) || pkg === 'node' ? `${shown} is deprecated (${pkg === 'node' ? '' : `${pkg}, `}${checked.typesFrom})` : `${shown} of ${pkg}@${checked.version} is deprecated`;
     const reason = text ? sanitize(text, 400) : undefined;
     findings.push({
       code: 'DEPRECATED_API',

@@ -204,7 +204,7 @@ describe('deprecated APIs', () => {
     ]);
     const parse = at20.report.findings.find((f) => f.details?.name === 'parse')!;
     expect(parse.severity).toBe('warning');
-    expect(parse.message).toBe('node:url parse is deprecated (@types/node@20.11.0): Use the WHATWG URL API instead.');
+    expect(parse.message).toBe('url.parse is deprecated (node:url, @types/node@20.11.0): Use the WHATWG URL API instead.');
     expect(parse.details?.deprecation).toBe('Use the WHATWG URL API instead.');
     expect(at20.report.findings.find((f) => f.details?.name === 'Buffer')?.details?.deprecation).toBe('since v10.0.0 - Use `Buffer.from(string[, encoding])` instead.');
     // Node 22 removed createCipher: invented at that version.
@@ -258,6 +258,7 @@ describe('deprecated APIs', () => {
       ['DEPRECATED_API', 'fetchy', 'get', 'src/a.ts:6'],
     ]);
     expect(report.findings.find((f) => f.details?.name === 'get')?.message).toBe('get of fetchy@1.0.0 is deprecated: Pass an options object instead of a callback.');
+    expect(report.findings.find((f) => f.details?.name === 'end')?.message).toBe('Client.end of fetchy@1.0.0 is deprecated: Use close()');
     expect(report.findings.find((f) => f.details?.name === 'fetchUrl')?.details?.deprecation).toBe('Use get instead.');
   });
 });
