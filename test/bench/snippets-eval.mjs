@@ -1,7 +1,7 @@
 // Evaluation of snippet mode (issue 7): `node test/bench/snippets-eval.mjs` after `npm run build`.
 // Needs the registry (npm's configuration); not part of `npm test`.
 //
-// test/fixtures/snippets-eval holds 50 assistant answers in Markdown (prose, install lines, code)
+// test/fixtures/snippets-eval holds 53 assistant answers in Markdown (prose, install lines, code)
 // and labels.json: for each answer the packages that do not exist, the deprecated ones, and the
 // invented exports and members as `tsc` reported them after a real install (block, line in the
 // block, column, name). Each answer is checked with verifySnippet, as `depverify snippet` does,
