@@ -194,7 +194,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   findings.push(...(await attachSigningKeys(inputs, client, scan)));
   for (const input of inputs) for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
   // A caller's own client without tarball() has opted out of member checks, as `types: false` does.
-  if (options.types !== false && client.tarball && !options.packages?.length && scan.imports.length) {
+  if (options.types !== false && client.tarball && !options.packages?.length && (scan.imports.length || scan.builtins?.length)) {
     options.onProgress?.({ phase: 'types', done: 0, total: 1 });
     const { checkTypes } = await import('./types/check-types.js');
     const isPrivate = (name: string): boolean => config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`));

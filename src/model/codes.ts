@@ -155,6 +155,11 @@ export const CODE_INFO = {
     title: 'Subpath import the package does not provide',
     help: "An import of `pkg/sub` that the package's exports map or files do not provide at the version that would be installed.",
   },
+  DEPRECATED_API: {
+    severity: 'warning',
+    title: 'Deprecated API',
+    help: "Code uses a function, method, class or property that the package's type declarations (or @types/node, for Node's own modules) tag `@deprecated`, with the declaration's own text as the reason (`url.parse`: \"Use the WHATWG URL API instead\"). For an overloaded function only the signature the call resolves to counts. Only members reached from an import are reported, never the project's own code. Move to what the text names: a deprecated API may be removed in a later major (it is then INVENTED_MEMBER at that version).",
+  },
   TYPES_UNAVAILABLE: {
     severity: 'info',
     title: 'No type declarations to check against',

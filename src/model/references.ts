@@ -181,6 +181,8 @@ export interface ProjectScan {
   root: string;
   manifests: Manifest[];
   imports: ImportSite[];
+  /** Imports of Node's own modules (`packageName` is `node:<module>`): checked against @types/node. */
+  builtins?: ImportSite[];
   lockfile?: Lockfile;
   errors: InputError[];
   /** Problems that lost nothing (a snippet's syntax error with every import still read): warnings, not gaps. */

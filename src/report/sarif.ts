@@ -49,6 +49,7 @@ const TAGS: Record<FindingCode, string[]> = {
   INVENTED_EXPORT: ['dependencies', 'correctness', 'hallucination'],
   INVENTED_MEMBER: ['dependencies', 'correctness', 'hallucination'],
   SUBPATH_NOT_FOUND: ['dependencies', 'correctness', 'hallucination'],
+  DEPRECATED_API: ['dependencies', 'maintenance'],
   TYPES_UNAVAILABLE: ['dependencies'],
   TYPES_UNKNOWN: ['dependencies', 'incomplete'],
   SYNTAX_ERROR: ['correctness'],

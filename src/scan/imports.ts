@@ -7,7 +7,7 @@ import { frameworkModules } from './frameworks.js';
 import { decodeUtf8, readErrorOf, readRegularFile } from './read-text.js';
 import { type CommittedModules, listSourceFiles, type SourceFileList } from './source-files.js';
 import type { RawImport } from './source-imports.js';
-import { classifySpecifier } from './specifiers.js';
+import { classifySpecifier, nodeBuiltinName } from './specifiers.js';
 
 export interface ScanImportsOptions {
   /** The project's own name and its workspace packages: imported, but not from the registry. */
@@ -35,6 +35,8 @@ export interface ImportScan {
   warnings?: InputError[];
   /** Number of source files read. */
   sourceFiles: number;
+  /** Imports of Node's own modules (`fs`, `node:crypto`), `packageName` being `node:<module>`: their members are checked against @types/node. */
+  builtins?: ImportSite[];
 }
 
 const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -111,6 +113,7 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   const inputs = snapshotInputs(listed.files, results, listed.snapshotDirs ?? []);
 
   const imports: ImportSite[] = [];
+  const builtins: ImportSite[] = [];
   const warnings: InputError[] = [...configWarnings];
   let sourceFiles = 0;
   results.forEach((result, i) => {
@@ -126,6 +129,11 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
       const deno = denoScope.resolve(file, raw.specifier);
       if (deno !== undefined && ('jsr' in deno || !deno.target.startsWith('npm:'))) continue;
       const c = classifySpecifier(deno === undefined ? raw.specifier : deno.target, { aliases, provided });
+      if (c.kind === 'builtin' && deno === undefined) {
+        const name = nodeBuiltinName(raw.specifier);
+        if (name) builtins.push({ specifier: raw.specifier, packageName: name, kind: raw.kind, file, line: raw.line, column: raw.column });
+        continue;
+      }
       if (c.kind !== 'package' || opts.isLocalPackage(c.name) || committed(file, c.name)) continue;
       // A name npm refuses for new packages is never sent unless a package.json in scope declares it.
       if (c.legacy && !declaredFor(file, c.name)) continue;
@@ -143,8 +151,9 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   });
   errors.push(...denoScope.errors);
   imports.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
+  builtins.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   errors.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { imports, errors, ...(warnings.length ? { warnings } : {}), sourceFiles };
+  return { imports, errors, ...(warnings.length ? { warnings } : {}), sourceFiles, ...(builtins.length ? { builtins } : {}) };
 }
 
 const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/i;

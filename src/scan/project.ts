@@ -58,6 +58,7 @@ export async function scanProject(root: string, config: { ignore: { paths: strin
   };
   if (sources.warnings) scan.warnings = sources.warnings;
   if (configPackages.length) scan.configPackages = configPackages;
+  if (sources.builtins) scan.builtins = sources.builtins;
   if (locked.lockfile) scan.lockfile = locked.lockfile;
   return scan;
 }

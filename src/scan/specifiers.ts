@@ -55,6 +55,16 @@ export function classifySpecifier(specifier: string, ctx: ClassifyContext = {}):
   return parsePackageSpecifier(specifier);
 }
 
+/**
+ * `node:<module>` for a specifier of Node's own modules (`fs`, `node:fs/promises`), undefined
+ * for anything else (other runtimes' modules such as `bun` included).
+ */
+export function nodeBuiltinName(specifier: string): string | undefined {
+  const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+  if (!/^[a-z_][a-z0-9_]*(?:\/[a-z0-9_]+)*$/.test(bare)) return undefined;
+  return specifier.startsWith('node:') || BUILTINS.has(bare) ? `node:${bare}` : undefined;
+}
+
 /** The registry package a bare specifier imports, or undefined when it is not a package import. */
 export function packageNameOf(specifier: string): string | undefined {
   const c = classifySpecifier(specifier);

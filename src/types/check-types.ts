@@ -9,7 +9,9 @@ import type { ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
 import type { RegistryClient } from '../registry/client.js';
 import { DeclarationLoader, loadDeclarations } from './declarations.js';
+import { NODE_KEY, prepareBuiltins, settleRemoved } from './builtins.js';
 import { memberEngine, type MemberEngine } from './engine.js';
+import { explainEsmOnly } from './esm-only.js';
 import { planVariants } from './importer-versions.js';
 import { type Checked, mergeFindings, sourceFindings } from './source-findings.js';
 import { runtimeDefines } from './runtime-names.js';
@@ -36,7 +38,9 @@ export interface TypesCheckInput {
 export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const { scan } = input;
   // Each importer's files are checked against the versions it installs (importer-versions.ts).
-  const variants = planVariants(scan, input.requests, input.lookups);
+  // Node's own modules are checked with the files that import them, against @types/node (builtins.ts).
+  const builtinSites = scan.builtins ?? [];
+  const variants = planVariants(scan, input.requests, input.lookups, builtinSites);
   if (variants.length === 0) return [];
   const loader = new DeclarationLoader(input.client, input.cacheDir, input.isPrivate);
   const now = input.now ?? Date.now;
@@ -51,11 +55,21 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     variants.map(async (variant) => {
       // `@types/x` imported on its own is a declaration package already.
       const imported = new Map([...variant.imported].filter(([name]) => !name.startsWith('@types/')));
+      // Sets the @types/node version in the variant's types when its files use Node's modules.
+      const builtin = await prepareBuiltins(scan, builtinSites.filter((site) => variant.builtinFiles.has(site.file)), variant.projectTypes, loader);
       const set = await loadDeclarations(loader, imported, variant.projectTypes, variant.locked, { namesTypes });
-      return { variant, imported, set };
+      return { variant, imported, set, builtin };
     }),
   );
-  const checkedByVariant = loaded.map(({ variant, imported, set }) => sourceFindings(set, imported, variant.sites, staged));
+  const checkedByVariant = loaded.map(({ variant, imported, set, builtin }) => {
+    const checked = sourceFindings(set, imported, variant.sites, staged);
+    staged.push(...builtin.findings);
+    if (builtin.checked) {
+      checked.set(NODE_KEY, builtin.checked);
+      variant.sites.set(NODE_KEY, builtin.locations);
+    }
+    return checked;
+  });
   const findings = mergeFindings(staged);
   if (checkedByVariant.every((c) => c.size === 0)) return findings;
   const rootFiles = [...new Set(variants.flatMap((v) => v.files))].sort();
@@ -111,8 +125,11 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     };
     let ts6Groups = groups;
     // `npm:x@1` specifiers resolve through TypeScript 6's resolution hook (program.ts), which
-    // TypeScript 7's API has no counterpart for: programs with such files stay on TypeScript 6.
-    const ts7Groups = engine === 'ts7' ? groups.filter((group) => !group.files.some((file) => npmSpecifierFiles.has(file))) : [];
+    // TypeScript 7's API has no counterpart for, and the checks of Node's own modules read
+    // TypeScript 6's checker: programs with such files stay on TypeScript 6.
+    const builtinFiles = new Set([...variant.builtinFiles].map((file) => path.join(scan.root, file)));
+    const ts6Only = (file: string): boolean => npmSpecifierFiles.has(file) || builtinFiles.has(file);
+    const ts7Groups = engine === 'ts7' ? groups.filter((group) => !group.files.some(ts6Only)) : [];
     if (ts7Groups.length) {
       ts6Groups = groups.filter((group) => !ts7Groups.includes(group));
       // TypeScript 7 takes every group it can in one process; the rest go to TypeScript 6 below.
@@ -157,16 +174,17 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       for (const [file, text] of vp.diskFiles) diskFiles.set(file, text);
     }
   }
-  const members = await dropRuntimeDefined(found, loader, npmTarget);
+  const allPackages = new Map(loaded.flatMap(({ set }) => [...set.packages]));
+  const members = explainEsmOnly(await dropRuntimeDefined(await settleRemoved(found, loader), loader, npmTarget), scan.imports, allPackages);
   for (const { file, reason, checked, sites } of failed) {
     const here = [...sites].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
     for (const [name, locations] of here) {
       members.push({
         code: 'TYPES_UNKNOWN',
         severity: 'warning',
-        package: name,
+        package: name === NODE_KEY ? 'node' : name,
         version: checked.get(name)!.version,
-        message: `The type checker failed on ${file} (${reason}): the members ${file} uses from ${name} were not checked.`,
+        message: `The type checker failed on ${file} (${reason}): the members ${file} uses from ${name === NODE_KEY ? "Node's own modules" : name} were not checked.`,
         hint: 'Nothing is claimed about the members this file uses; the rest of the project was checked.',
         locations: locations.filter((l) => l.file === file),
         details: { reason, file },
@@ -219,7 +237,7 @@ async function dropRuntimeDefined(findings: Finding[], loader: DeclarationLoader
   for (const f of findings) {
     const name = f.details?.name;
     // A missing default export (1192, 2613) names the local binding, not an export: not searched.
-    if ((f.code === 'INVENTED_MEMBER' || f.code === 'INVENTED_EXPORT') && typeof name === 'string' && f.version && f.details?.ts !== 1192 && f.details?.ts !== 2613) {
+    if ((f.code === 'INVENTED_MEMBER' || f.code === 'INVENTED_EXPORT') && typeof name === 'string' && f.version && !f.package.startsWith(NODE_KEY) && f.details?.ts !== 1192 && f.details?.ts !== 2613) {
       const pkg = await loader.load(f.package, f.version);
       const written = typeof f.details?.specifier === 'string' ? f.details.specifier : f.package;
       const specifier = npmTarget(written) ?? written;

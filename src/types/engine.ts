@@ -2,14 +2,17 @@
  * Which compiler answers the member check: TypeScript 6 in this process (`ts6`), or TypeScript 7,
  * the native compiler, in a process of its own over IPC (`ts7`, engine-ts7.ts). Both answer the
  * same questions (members.ts, MemberQueries) about the same virtual program; the accuracy corpora
- * judge that they give the same findings.
+ * judge that they give the same findings. The checks of Node's own modules, deprecated APIs,
+ * ESM-only packages and name suggestions still read TypeScript 6's checker: with `ts7`, programs
+ * holding builtin imports go to TypeScript 6, and the others get no DEPRECATED_API, no ESM-only
+ * explanation and only TypeScript's own "did you mean". So TypeScript 6 is the default.
  */
 export type MemberEngine = 'ts6' | 'ts7';
 
 const MEMBER_ENGINES: readonly MemberEngine[] = ['ts6', 'ts7'];
 
 /** The engine used when neither the caller nor DEPVERIFY_ENGINE names one. */
-const DEFAULT_ENGINE: MemberEngine = 'ts7';
+const DEFAULT_ENGINE: MemberEngine = 'ts6';
 
 function isMemberEngine(value: unknown): value is MemberEngine {
   return typeof value === 'string' && (MEMBER_ENGINES as readonly string[]).includes(value);

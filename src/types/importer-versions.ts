@@ -26,6 +26,8 @@ export interface Variant {
   projectTypes: Map<string, string>;
   /** Versions the governing lockfile holds, by name (a nested project's own lockfile first). */
   locked: Map<string, string[]>;
+  /** Files (relative) of this variant that import Node's own modules. */
+  builtinFiles: Set<string>;
 }
 
 /** The version of `name` the project would install: locked, else the manifest range's pick, else latest. */
@@ -61,7 +63,7 @@ export function npmSpecifierRange(specifier: string): string | undefined {
   return (slash < 0 ? rest : rest.slice(0, slash)) || undefined;
 }
 
-export function planVariants(scan: ProjectScan, requests: PackageRequest[], lookups: Map<string, Lookup>): Variant[] {
+export function planVariants(scan: ProjectScan, requests: PackageRequest[], lookups: Map<string, Lookup>, builtinSites: readonly ImportSite[] = []): Variant[] {
   const found = (name: string): Lookup | undefined => (lookups.get(name)?.state === 'found' ? lookups.get(name) : undefined);
   // Run-wide versions: what files no manifest of their own speaks for get.
   const globalVersion = new Map<string, string | undefined>();
@@ -168,7 +170,7 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
       let variant = variants.get(key);
       if (!variant) {
         const locked = ownLock && key ? new Map([...rootLocked, ...lockedVersions(ownLock)]) : rootLocked;
-        variant = { key, files: [], sites: new Map(), imported: new Map(), projectTypes: key ? types : globalTypes, locked };
+        variant = { key, files: [], sites: new Map(), imported: new Map(), projectTypes: key ? types : globalTypes, locked, builtinFiles: new Set() };
         variants.set(key, variant);
       }
       for (const { site, version } of group) {
@@ -179,6 +181,25 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
         if (!variant.imported.has(site.packageName)) variant.imported.set(site.packageName, version);
       }
     }
+  }
+  // A file that imports Node's modules joins its own variant, or the run-wide one when it imports
+  // no registry package (its @types/node is the run-wide one).
+  const variantOf = new Map<string, Variant>();
+  for (const v of variants.values()) for (const file of v.files) if (!variantOf.has(file)) variantOf.set(file, v);
+  for (const site of builtinSites) {
+    if (componentKind(site.file)) continue;
+    const abs = path.join(scan.root, site.file);
+    let variant = variantOf.get(abs);
+    if (!variant) {
+      variant = variants.get('');
+      if (!variant) {
+        variant = { key: '', files: [], sites: new Map(), imported: new Map(), projectTypes: globalTypes, locked: rootLocked, builtinFiles: new Set() };
+        variants.set('', variant);
+      }
+      variant.files.push(abs);
+      variantOf.set(abs, variant);
+    }
+    variant.builtinFiles.add(site.file);
   }
   for (const v of variants.values()) v.files = [...new Set(v.files)].sort();
   // The run-wide variant first, the others in key order: the same project always gives the same plan.

@@ -7,8 +7,12 @@ import path from 'node:path';
 import type * as TypeScript from 'typescript';
 import type { Finding, FindingCode } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
-import { packageNameOf } from '../scan/specifiers.js';
+import { nodeBuiltinName, packageNameOf } from '../scan/specifiers.js';
 import ts from '../scan/typescript.js';
+import { NODE_KEY } from './builtins.js';
+import { claimBuiltin } from './builtin-members.js';
+import { deprecatedUses } from './deprecations.js';
+import { candidateNames, suggestNames } from './suggestions.js';
 import { typesPackageName } from './declarations.js';
 import type { VirtualProgram } from './program.js';
 
@@ -24,14 +28,19 @@ export interface MemberQueries {
   diagnostics(sf: TypeScript.SourceFile): { code: number; start: number | undefined; text: string }[];
   /** The declarations of the symbol a node (an identifier) refers to. */
   declarationsOf(node: TypeScript.Node): readonly TypeScript.Declaration[];
-  /** See hasMemberSomewhere. */
-  hasMemberSomewhere(receiver: TypeScript.Node, member: string): boolean;
+  /** See hasMemberSomewhere ('default': only on the default export of a CommonJS-typed module). */
+  hasMemberSomewhere(receiver: TypeScript.Node, member: string): boolean | 'default';
   /** For each symbol (and alias symbol) of each constituent of the receiver's type: its declarations' files, and whether each is global. */
   typeDeclarations(receiver: TypeScript.Node): { fileName: string; global: boolean }[][];
   /** See reexportsUnresolved: the literal is an import or require's module specifier. */
   reexportsUnresolved(literal: TypeScript.Expression): boolean;
   /** The package a file of the virtual node_modules belongs to, if it does. */
   packageOf(fileName: string): string | undefined;
+  /**
+   * TypeScript 6's own checker, when TypeScript 6 answers. The builtin, deprecation, ESM-only and
+   * name-suggestion checks read it directly; they are not yet ported to other engines.
+   */
+  ts6?: { checker: TypeScript.TypeChecker };
 }
 
 /** TypeScript 6's answers, from the program in this process. */
@@ -53,6 +62,7 @@ function ts6Queries(vp: VirtualProgram): MemberQueries {
       return sets;
     },
     reexportsUnresolved: (literal) => reexportsUnresolved(checker, literal),
+    ts6: { checker },
     packageOf: vp.packageOf,
   };
 }
@@ -82,7 +92,7 @@ export interface MemberCheckInput {
 }
 
 /** The module specifier an expression's value comes from, following locals a few steps. */
-function rootSpecifier(q: MemberQueries, node: TypeScript.Node, depth = 0): string | undefined {
+export function rootSpecifier(q: MemberQueries, node: TypeScript.Node, depth = 0): string | undefined {
   if (depth > 6) return undefined;
   let expr: TypeScript.Node = node;
   // Down to the leftmost operand: a.b.c(), new A().b, (await a.b()).c, a!.b, a[0].b
@@ -104,7 +114,7 @@ function rootSpecifier(q: MemberQueries, node: TypeScript.Node, depth = 0): stri
   return undefined;
 }
 
-function requireSpecifier(call: TypeScript.CallExpression): string | undefined {
+export function requireSpecifier(call: TypeScript.CallExpression): string | undefined {
   const [arg] = call.arguments;
   return ts.isIdentifier(call.expression) && call.expression.text === 'require' && arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
 }
@@ -156,7 +166,7 @@ function nodeAt(sf: TypeScript.SourceFile, pos: number): TypeScript.Node {
 }
 
 /** The module specifier of the import or export declaration a node is in. */
-function enclosingModuleSpecifier(node: TypeScript.Node): string | undefined {
+export function enclosingModuleSpecifier(node: TypeScript.Node): string | undefined {
   for (let n: TypeScript.Node | undefined = node; n; n = n.parent) {
     if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) return n.moduleSpecifier.text;
     if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) return n.moduleReference.expression.text;
@@ -192,6 +202,8 @@ export function checkMembers(input: MemberCheckInput): MemberCheckResult {
     // that file's verdicts unknown, never the end of the run.
     try {
       findings.push(...checkFile(input, q, sf, file, generated));
+      // Deprecations come from TypeScript 6's suggestion diagnostics (TypeScript 7's API has none yet).
+      if (q.ts6 && input.vp) findings.push(...deprecatedUses(input, q, q.ts6.checker, sf, file));
     } catch (err) {
       failed.push({ file: path.relative(input.root, file).split(path.sep).join('/'), reason: sanitize(String((err as Error)?.message ?? err).slice(0, 200)) });
     }
@@ -215,6 +227,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       let of: 'module' | 'value' = 'module';
       /** Attributed by the receiver's type (typeOwner), not by a specifier written in this file. */
       let owned = false;
+      let viaDefault = false;
       if (isModule) {
         specifier = ts.isStringLiteralLike(node) ? node.text : undefined;
         // `npm:x@1` (Deno, Bun) names the package itself; the compiler here resolves no such
@@ -238,7 +251,11 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           const receiver = parent && (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) ? (ts.isPropertyAccessExpression(parent) ? parent.expression : parent.left) : undefined;
           const member = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : undefined;
           // A member some part of the receiver's type has is not invented (see hasMemberSomewhere).
-          if (receiver && member && q.hasMemberSomewhere(receiver, member)) continue;
+          const somewhere = receiver && member ? q.hasMemberSomewhere(receiver, member) : false;
+          // On the default export: fine for a CommonJS module, not for an ESM-only one required
+          // from CommonJS (esm-only.ts decides, with the package's manifest).
+          if (somewhere === true || (somewhere === 'default' && !(q.ts6 && isRequireBinding(q.ts6.checker, receiver!)))) continue;
+          if (somewhere === 'default') viaDefault = true;
           // `conn.__knexUid = id`: the code puts the property there itself (an expando), it does not
           // claim the package provides it.
           if (parent && ts.isPropertyAccessExpression(parent) && ts.isBinaryExpression(parent.parent) && parent.parent.left === parent && parent.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) continue;
@@ -251,10 +268,19 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           if (!receiver || !isModuleBinding(q, receiver)) of = 'value';
         }
       }
-      if (specifier !== undefined && !owned && input.isPackageImport && !input.isPackageImport(relative(input.root, file), specifier)) continue;
-      const pkg = specifier ? packageNameOf(specifier) : undefined;
-      const checked = pkg ? input.packages.get(pkg) : undefined;
+      // Node's own modules: checked against @types/node under one key, reported as `node:<module>`.
+      const builtin = specifier ? nodeBuiltinName(specifier) : undefined;
+      if (specifier !== undefined && !owned && !builtin && input.isPackageImport && !input.isPackageImport(relative(input.root, file), specifier)) continue;
+      const pkg = builtin ?? (specifier ? packageNameOf(specifier) : undefined);
+      const checked = builtin ? input.packages.get(NODE_KEY) : pkg ? input.packages.get(pkg) : undefined;
       if (!pkg || !checked) continue;
+      // A module Node does not have at this version may be newer than it: not claimed.
+      if (builtin && code === 'SUBPATH_NOT_FOUND') continue;
+      // Builtin files are checked by TypeScript 6 (check-types.ts), whose checker claimBuiltin reads.
+      const claim = builtin
+        ? !!q.ts6 && claimBuiltin(q.ts6.checker, node, builtin, Number(checked.version.split('.')[0]), { isModuleBinding: (_checker, receiver) => isModuleBinding(q, receiver), requireSpecifier })
+        : true;
+      if (!claim) continue;
       if (code === 'INVENTED_EXPORT' && specifier && reexportsUnresolvedAt(q, node)) {
         // `@prisma/client` re-exports `.prisma/client`, written by `prisma generate`: what it
         // exports exists only after a build step, so its absence here proves nothing.
@@ -281,10 +307,17 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       if (code === 'SUBPATH_NOT_FOUND' && specifier === pkg) continue; // the package itself: existence is the registry pass's
       const text = d.text.slice(0, 2000);
       // A name only: "Did you mean to use 'import x from …'" advises a statement, not a name.
-      const suggestion = /Did you mean '([^' ]+)'/.exec(text)?.[1];
       const name = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : ts.isStringLiteralLike(node) ? node.text : node.getText(sf).slice(0, 100);
+      const suggestions = code === 'SUBPATH_NOT_FOUND' || d.code === 1192 || d.code === 2613 ? [] : suggestNames(name, q.ts6 ? candidateNames(q.ts6.checker, node) : [], /Did you mean '([^' ]+)'/.exec(text)?.[1]);
+      const suggestion = suggestions[0];
       const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
-      const where = code === 'SUBPATH_NOT_FOUND' ? `${specifier} is not a subpath ${pkg}@${checked.version} provides` : `${pkg}@${checked.version} has no ${code === 'INVENTED_EXPORT' ? 'export' : 'member'} ${name}`;
+      const what = `${code === 'INVENTED_EXPORT' ? 'export' : 'member'} ${name}`;
+      const where =
+        code === 'SUBPATH_NOT_FOUND'
+          ? `${specifier} is not a subpath ${pkg}@${checked.version} provides`
+          : builtin
+            ? `${pkg} has no ${what} (Node's API as ${checked.typesFrom} declares it)`
+            : `${pkg}@${checked.version} has no ${what}`;
       findings.push({
         code,
         severity: code === 'SUBPATH_NOT_FOUND' ? 'error' : 'error',
@@ -293,7 +326,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
         message: sanitize(`${where}${suggestion ? `; did you mean ${suggestion}?` : '.'}`),
         hint: `Checked against the type declarations of ${checked.typesFrom}. Use what the package provides${suggestion ? ` (${suggestion})` : ''}, or check its documentation for the version you install.`,
         locations: [{ file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 }],
-        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}) },
+        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion, suggestions } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}), ...(claim === 'if-removed' ? { ifRemoved: process.versions.node.split('.')[0] } : {}), ...(viaDefault ? { viaDefault: true } : {}) },
       });
     }
   }
@@ -307,7 +340,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
  * (`const S = require('x'); S.object()` when the runtime is `module.exports = S`, the shape
  * esModuleInterop follows).
  */
-function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScript.Node, member: string): boolean {
+function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScript.Node, member: string): boolean | 'default' {
   const type = checker.getTypeAtLocation(receiver);
   const has = (t: TypeScript.Type): boolean => checker.getPropertyOfType(checker.getApparentType(t), member) !== undefined;
   if (type.isUnion()) {
@@ -317,7 +350,7 @@ function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScrip
   const dflt = checker.getPropertyOfType(type, 'default');
   if (dflt && (type.getSymbol()?.flags ?? 0) & ts.SymbolFlags.ValueModule) {
     const value = checker.getTypeOfSymbolAtLocation(dflt, receiver);
-    if (has(value)) return true;
+    if (has(value)) return 'default';
   }
   return false;
 }
@@ -373,8 +406,17 @@ function userAnnotated(q: MemberQueries, receiver: TypeScript.Node): boolean {
   return false;
 }
 
+/** `require('x')` itself, or a variable initialised with it. */
+function isRequireBinding(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
+  if (ts.isCallExpression(receiver)) return requireSpecifier(receiver) !== undefined;
+  if (!ts.isIdentifier(receiver)) return false;
+  return (checker.getSymbolAtLocation(receiver)?.declarations ?? []).some(
+    (d) => ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && !!d.initializer && ts.isCallExpression(d.initializer) && requireSpecifier(d.initializer) !== undefined,
+  );
+}
+
 /** The receiver is the module itself: a default, namespace or `require()` binding. */
-function isModuleBinding(q: MemberQueries, receiver: TypeScript.Node): boolean {
+export function isModuleBinding(q: MemberQueries, receiver: TypeScript.Node): boolean {
   if (!ts.isIdentifier(receiver)) return ts.isCallExpression(receiver) && requireSpecifier(receiver) !== undefined;
   return q.declarationsOf(receiver).some(
     (d) => ts.isNamespaceImport(d) || ts.isImportClause(d) || ts.isImportEqualsDeclaration(d) || (ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && !!d.initializer && ts.isCallExpression(d.initializer) && requireSpecifier(d.initializer) !== undefined),

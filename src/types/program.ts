@@ -181,7 +181,10 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
       const text = at.disk ? readDisk(at.path) : files.get(at.path);
       if (text === undefined) return undefined;
       if (at.disk && !lib) diskFiles.set(at.path, text);
-      const sf = ts.createSourceFile(fileName, text, languageVersion);
+      // A package's `@deprecated` tags are what the deprecation check reads: its declarations
+      // holding one get their JSDoc parsed (the rest of JSDoc in declarations changes no verdict).
+      const mode = virtual && !lib && text.includes('@deprecated') ? fullJsDoc(languageVersion) : languageVersion;
+      const sf = ts.createSourceFile(fileName, text, mode);
       // Lib files are the same on every run in this process: parse them once; packages once per run.
       if (lib) libSourceFiles.set(fileName, sf);
       else if (virtual) parsed.set(key, sf);
@@ -254,6 +257,11 @@ export function npmTarget(specifier: string): string | undefined {
   const name = body.slice(0, end);
   const sub = slash > 0 ? body.slice(slash) : '';
   return name ? name + sub : undefined;
+}
+
+function fullJsDoc(languageVersion: TypeScript.ScriptTarget | TypeScript.CreateSourceFileOptions): TypeScript.CreateSourceFileOptions {
+  const base = typeof languageVersion === 'object' ? languageVersion : { languageVersion };
+  return { ...base, jsDocParsingMode: ts.JSDocParsingMode.ParseAll };
 }
 
 export function isFile(p: string): boolean {

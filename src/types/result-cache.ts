@@ -29,7 +29,7 @@ interface StoredResult {
 // Bump the version when the member check's verdicts change: the package version alone does not change between builds.
 const RESULTS: CacheKind<StoredResult> = {
   name: 'members',
-  version: 5,
+  version: 6,
   isValid: (s): s is StoredResult => isRecord(s) && typeof s.key === 'string' && Array.isArray(s.findings) && isRecord(s.others) && Object.values(s.others).every((h) => typeof h === 'string'),
 };
 export const MEMBER_RESULTS_FORMAT = `${RESULTS.name}-v${RESULTS.version}`;
@@ -94,6 +94,8 @@ export async function resultKey(input: ResultKeyInput): Promise<ResultKey | unde
     depverify: VERSION,
     typescript: TS_VERSION,
     engine: input.engine === 'ts7' ? `ts7@${TS7_VERSION}` : 'ts6',
+    // Node's own modules are checked against the running Node too (builtin-members.ts).
+    node: process.versions.node,
     fingerprint: fingerprint.hash,
     files: input.files.map((f) => path.relative(input.root, f)),
     packages: [...input.packages].sort(),

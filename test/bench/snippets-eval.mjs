@@ -1,7 +1,7 @@
 // Evaluation of snippet mode (issue 7): `node test/bench/snippets-eval.mjs` after `npm run build`.
 // Needs the registry (npm's configuration); not part of `npm test`.
 //
-// test/fixtures/snippets-eval holds 63 assistant answers in Markdown (prose, install lines, code)
+// test/fixtures/snippets-eval holds 66 assistant answers in Markdown (prose, install lines, code)
 // and labels.json: for each answer the packages that do not exist, the deprecated ones, the
 // invented exports and members as `tsc` reported them after a real install (block, line in the
 // block, column, name), and the install lines that name a Node built-in (`builtins`). Each answer is checked with verifySnippet, as `depverify snippet` does,
@@ -44,6 +44,14 @@ for (const answer of labels.answers) {
       }),
   );
   const builtins = sorted(report.findings.filter((f) => f.code === 'BUILTIN_INSTALLED').map((f) => f.package));
+  const at = (f) => {
+    const loc = f.locations[0] ?? {};
+    const block = Number(/^block (\d+)$/.exec(loc.field ?? '')?.[1]);
+    return `${f.details?.name}@${block}:${loc.line - (starts.get(block) ?? 1) + 1}:${loc.column}`;
+  };
+  // Deprecated APIs (DEPRECATED_API) against TypeScript's deprecation suggestions, every location.
+  const deprecatedApi = sorted(report.findings.filter((f) => f.code === 'DEPRECATED_API').flatMap((f) => f.locations.map((loc) => at({ ...f, locations: [loc] }))));
+  const wantDeprecatedApi = sorted((answer.deprecatedApi ?? []).map((i) => `${i.name}@${i.block}:${i.line}:${i.column}`));
   const deprecated = sorted(report.findings.filter((f) => f.code === 'DEPRECATED').map((f) => f.package));
   if (deprecated.length) deprecationSeen++;
   const wantMissing = sorted(answer.missing ?? []);
@@ -52,9 +60,9 @@ for (const answer of labels.answers) {
   const flagged = missing.length + invented.length + builtins.length > 0;
   const shouldFlag = wantMissing.length + wantInvented.length + wantBuiltins.length > 0;
   if (flagged === shouldFlag) verdicts++;
-  const same = JSON.stringify([missing, invented, builtins]) === JSON.stringify([wantMissing, wantInvented, wantBuiltins]);
+  const same = JSON.stringify([missing, invented, builtins, deprecatedApi]) === JSON.stringify([wantMissing, wantInvented, wantBuiltins, wantDeprecatedApi]);
   if (same) exact++;
-  else rows.push(`DISAGREE ${answer.file}: missing ${JSON.stringify(missing)} vs ${JSON.stringify(wantMissing)}; invented ${JSON.stringify(invented)} vs ${JSON.stringify(wantInvented)}; built-ins ${JSON.stringify(builtins)} vs ${JSON.stringify(wantBuiltins)}; other ${sorted(report.findings.map((f) => f.code)).join(',')}`);
+  else rows.push(`DISAGREE ${answer.file}: missing ${JSON.stringify(missing)} vs ${JSON.stringify(wantMissing)}; invented ${JSON.stringify(invented)} vs ${JSON.stringify(wantInvented)}; built-ins ${JSON.stringify(builtins)} vs ${JSON.stringify(wantBuiltins)}; deprecated APIs ${JSON.stringify(deprecatedApi)} vs ${JSON.stringify(wantDeprecatedApi)}; other ${sorted(report.findings.map((f) => f.code)).join(',')}`);
 }
 const n = labels.answers.length;
 const problems = labels.answers.filter((a) => (a.missing ?? []).length + (a.invented ?? []).length + (a.builtins ?? []).length > 0).length;

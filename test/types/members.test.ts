@@ -66,11 +66,12 @@ describe('invented members against bundled declarations', () => {
         'pool.ennd();',
       ].join('\n'),
     });
-    // Suggestions are TypeScript's own, given only when its spelling rules find one.
+    // Suggestions: TypeScript's spelling one (ennd → end), else a real name the invented one
+    // extends at a word boundary (connectSecure → connect); none for rowz (neither applies).
     expect(rows).toEqual([
-      ['INVENTED_EXPORT', 'db', 'connectSecure', 'src/a.ts', 1, null],
+      ['INVENTED_EXPORT', 'db', 'connectSecure', 'src/a.ts', 1, 'connect'],
       ['INVENTED_MEMBER', 'db', 'rowz', 'src/a.ts', 4, null],
-      ['INVENTED_MEMBER', 'db', 'queryOne', 'src/a.ts', 5, null],
+      ['INVENTED_MEMBER', 'db', 'queryOne', 'src/a.ts', 5, 'query'],
       ['INVENTED_MEMBER', 'db', 'ennd', 'src/a.ts', 9, 'end'],
     ]);
     expect(report.findings.find((f) => f.details?.name === 'rowz')).toMatchObject({ version: '1.0.0', severity: 'error', locations: [{ file: 'src/a.ts', line: 4, column: 41 }] });

@@ -1,0 +1,120 @@
+/**
+ * Deprecated APIs reached from imports: TypeScript's own deprecation suggestions (6385, 6387:
+ * per signature, so a call that resolves to a current overload is not reported), kept where the
+ * deprecated declaration is in the declarations of the checked package the expression is rooted
+ * at (or in @types/node, for Node's own modules and globals). The message carries the
+ * declaration's own `@deprecated` text.
+ */
+import path from 'node:path';
+import type * as TypeScript from 'typescript';
+import type { Finding } from '../model/finding.js';
+import { sanitize } from '../model/sanitize.js';
+import { nodeBuiltinName, packageNameOf } from '../scan/specifiers.js';
+import ts from '../scan/typescript.js';
+import { NODE_KEY, NODE_TYPES } from './builtins.js';
+import { typesPackageName } from './declaration-loader.js';
+import { type MemberCheckInput, type MemberQueries, enclosingModuleSpecifier, rootSpecifier } from './members.js';
+
+/** Diagnostics of a deprecated symbol (6385) and of a deprecated signature (6387). */
+const DEPRECATION_CODES = new Set([6385, 6387]);
+
+type SuggestionProgram = TypeScript.Program & { getSuggestionDiagnostics?(sf: TypeScript.SourceFile): readonly TypeScript.DiagnosticWithLocation[] };
+
+function tokenAt(sf: TypeScript.SourceFile, pos: number): TypeScript.Node | undefined {
+  let found: TypeScript.Node | undefined;
+  const visit = (n: TypeScript.Node): void => {
+    if (pos >= n.getStart(sf) && pos < n.getEnd()) {
+      found = n;
+      ts.forEachChild(n, visit);
+    }
+  };
+  ts.forEachChild(sf, visit);
+  return found;
+}
+
+/** The text of a `@deprecated` tag, links rendered as their names. */
+function deprecationText(tags: readonly TypeScript.JSDocTagInfo[]): string | undefined {
+  const tag = tags.find((t) => t.name === 'deprecated');
+  if (!tag) return undefined;
+  return ts
+    .displayPartsToString(tag.text ?? [])
+    .replace(/\{@link(?:code|plain)?\s+([^}]*)\}/g, (_, inner: string) => (inner.includes('|') ? inner.slice(inner.indexOf('|') + 1) : inner).trim())
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The call or `new` the name is the callee of (`x.f()`, `f()`, `new X()`), if it is. */
+function calleeOf(node: TypeScript.Node): TypeScript.CallLikeExpression | undefined {
+  let expr: TypeScript.Node = node;
+  if (expr.parent && ts.isPropertyAccessExpression(expr.parent) && expr.parent.name === expr) expr = expr.parent;
+  const call = expr.parent;
+  return call && (ts.isCallExpression(call) || ts.isNewExpression(call)) && call.expression === expr ? call : undefined;
+}
+
+/** `Buffer.slice` (the declaring class or interface), else `url.parse` (the receiver as written), else the name. */
+function qualifiedName(declaration: TypeScript.Declaration, node: TypeScript.Identifier): string {
+  const owner = declaration.parent;
+  if (owner && (ts.isClassDeclaration(owner) || ts.isInterfaceDeclaration(owner)) && owner.name && !/Constructor$/.test(owner.name.text)) return `${owner.name.text}.${node.text}`;
+  const parent = node.parent;
+  if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node && ts.isIdentifier(parent.expression)) return `${parent.expression.text}.${node.text}`;
+  return node.text;
+}
+
+export function deprecatedUses(input: MemberCheckInput, q: MemberQueries, checker: TypeScript.TypeChecker, sf: TypeScript.SourceFile, file: string): Finding[] {
+  const vp = input.vp!;
+  const program = vp.program as SuggestionProgram;
+  if (typeof program.getSuggestionDiagnostics !== 'function') return [];
+  const findings: Finding[] = [];
+  for (const d of program.getSuggestionDiagnostics(sf)) {
+    if (!DEPRECATION_CODES.has(d.code) || d.start === undefined) continue;
+    const node = tokenAt(sf, d.start);
+    if (!node || !ts.isIdentifier(node)) continue;
+    const parent = node.parent;
+    // Where the name comes from: an import's module, or the value its receiver is rooted at.
+    let specifier: string | undefined;
+    if (parent && (ts.isImportSpecifier(parent) || ts.isImportClause(parent))) specifier = enclosingModuleSpecifier(parent);
+    else if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node) specifier = rootSpecifier(q, parent.expression);
+    else if (parent && ts.isBindingElement(parent)) specifier = enclosingModuleSpecifier(parent);
+    else specifier = rootSpecifier(q, node);
+    // The deprecated declaration: the signature a call resolves to, else the symbol.
+    const call = d.code === 6387 ? calleeOf(node) : undefined;
+    const signature = call ? checker.getResolvedSignature(call) : undefined;
+    let symbol = checker.getSymbolAtLocation(node);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    const declaration = signature?.declaration ?? symbol?.declarations?.[0];
+    if (!declaration || ts.isJSDocSignature(declaration)) continue;
+    const owner = vp.packageOf(declaration.getSourceFile().fileName);
+    if (!owner) continue; // the project's own code, or the standard library
+    const builtin = specifier ? nodeBuiltinName(specifier) : undefined;
+    let pkg: string | undefined;
+    let checked = undefined as { version: string; typesFrom: string } | undefined;
+    if (builtin || (!specifier && owner === NODE_TYPES)) {
+      // A Node module's member, or a Node global (`new Buffer()`).
+      checked = input.packages.get(NODE_KEY);
+      pkg = builtin ?? 'node';
+      if (owner !== NODE_TYPES) continue;
+    } else if (specifier) {
+      pkg = packageNameOf(specifier);
+      checked = pkg ? input.packages.get(pkg) : undefined;
+      if (pkg && owner !== pkg && owner !== typesPackageName(pkg)) continue;
+    }
+    if (!pkg || !checked) continue;
+    const text = deprecationText(signature ? signature.getJsDocTags() : (symbol?.getJsDocTags(checker) ?? []));
+    const name = node.text;
+    const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
+    const shown = qualifiedName(declaration, node);
+    const where = pkg.startsWith(NODE_KEY) || pkg === 'node' ? `${shown} is deprecated (${pkg === 'node' ? '' : `${pkg}, `}${checked.typesFrom})` : `${shown} of ${pkg}@${checked.version} is deprecated`;
+    const reason = text ? sanitize(text, 400) : undefined;
+    findings.push({
+      code: 'DEPRECATED_API',
+      severity: 'warning',
+      package: pkg,
+      version: checked.version,
+      message: sanitize(`${where}${reason ? `: ${reason}` : '.'}`),
+      hint: `Marked @deprecated in the declarations of ${checked.typesFrom}. Move to what the deprecation names: a deprecated API may be gone in a later major.`,
+      locations: [{ file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 }],
+      details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(reason ? { deprecation: reason } : {}), ...(specifier ? { specifier } : {}) },
+    });
+  }
+  return findings;
+}
