@@ -50,7 +50,7 @@ function createMcpServer(base: Base): McpServer {
     {
       title: 'Check code before writing it',
       description:
-        'Check a JavaScript/TypeScript snippet, or a Markdown answer with code blocks and npm/yarn/pnpm/bun install lines: packages that do not exist, deprecated or suspicious packages, and imports or members (`pg.connect_secure`) the real package does not have. Packages are checked at the version an install line names, else the latest.',
+        'Check a JavaScript/TypeScript snippet, or a Markdown answer with code blocks and npm/yarn/pnpm/bun install lines (also npx, dlx, bunx and npm create lines, package.json blocks and CDN URLs): packages that do not exist, deprecated or suspicious packages, and imports or members (`pg.connect_secure`) the real package does not have. Packages are checked at the version an install line names, else the latest.',
       inputSchema: {
         code: z.string().min(1).max(1_000_000).describe('The snippet, or the Markdown answer'),
         language: z.enum(LANGS).optional().describe('Treat the input as code in this language instead of detecting Markdown'),

@@ -4,9 +4,10 @@
 // test/fixtures/snippets-eval holds 66 assistant answers in Markdown (prose, install lines, code)
 // and labels.json: for each answer the packages that do not exist, the deprecated ones, the
 // invented exports and members as `tsc` reported them after a real install (block, line in the
-// block, column, name), and the install lines that name a Node built-in (`builtins`). Each answer is checked with verifySnippet, as `depverify snippet` does,
-// and compared: the verdict (problems or not), and the exact sets of missing packages and
-// invented names. Deprecation is compared only where the registry publishes `deprecated`.
+// block, column, name), and the install lines that name a Node built-in (`builtins`). Each
+// answer is checked with verifySnippet, as `depverify snippet` does, and compared: the verdict
+// (problems or not), and the exact sets of missing packages, invented names and built-ins
+// installed. Deprecation is compared only where the registry publishes `deprecated`.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

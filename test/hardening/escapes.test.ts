@@ -70,7 +70,7 @@ beforeAll(async () => {
 describe('hostile strings in every output format', () => {
   it('the run saw them: findings for the deprecated, unknown and invalid packages', () => {
     const codes = new Set(report.findings.map((f) => f.code));
-    for (const code of ['DEPRECATED', 'REGISTRY_UNKNOWN', 'INPUT_ERROR', 'LOCKFILE_FOREIGN_HOST']) expect(codes).toContain(code);
+    for (const code of ['DEPRECATED', 'REGISTRY_UNKNOWN', 'INVALID_SPEC', 'LOCKFILE_FOREIGN_HOST']) expect(codes).toContain(code);
     expect(exitCode(report)).toBe(2);
   });
 
