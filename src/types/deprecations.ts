@@ -13,7 +13,7 @@ import { nodeBuiltinName, packageNameOf } from '../scan/specifiers.js';
 import ts from '../scan/typescript.js';
 import { NODE_KEY, NODE_TYPES } from './builtins.js';
 import { typesPackageName } from './declaration-loader.js';
-import { type MemberCheckInput, type MemberQueries, enclosingModuleSpecifier, rootSpecifier } from './members.js';
+import { type MemberCheckInput, type MemberQueries, enclosingModuleSpecifier, rootSpecifier } from './receivers.js';
 
 /** Diagnostics of a deprecated symbol (6385) and of a deprecated signature (6387). */
 const DEPRECATION_CODES = new Set([6385, 6387]);

@@ -16,7 +16,7 @@ import type { Node as Node7, SourceFile as SourceFile7 } from 'typescript7/unsta
 import type { API as API7, Checker as Checker7, NodeHandle, Project as Project7, Type as Type7 } from 'typescript7/unstable/sync';
 import ts from '../scan/typescript.js';
 import type { LoadedPackage } from './declarations.js';
-import type { MemberQueries } from './members.js';
+import type { MemberQueries } from './receivers.js';
 import { effectiveOptions, isDirectory, isFile, norm, readDisk, virtualTree, type ProgramSetup } from './program.js';
 
 type Sync = typeof import('typescript7/unstable/sync');

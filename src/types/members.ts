@@ -15,33 +15,7 @@ import { deprecatedUses } from './deprecations.js';
 import { candidateNames, suggestNames } from './suggestions.js';
 import { typesPackageName } from './declarations.js';
 import type { VirtualProgram } from './program.js';
-
-/**
- * What the attribution asks of the compiler behind it (TypeScript 6 in process, or TypeScript 7
- * over IPC: see engine-ts7.ts). Syntax is always TypeScript 6's tree of the file; the answers
- * are about the same text, so positions agree whichever compiler gives them.
- */
-export interface MemberQueries {
-  /** The file's syntax tree (undefined: not in the program). */
-  sourceFile(file: string): TypeScript.SourceFile | undefined;
-  /** The semantic diagnostics of one file, with the message flattened. */
-  diagnostics(sf: TypeScript.SourceFile): { code: number; start: number | undefined; text: string }[];
-  /** The declarations of the symbol a node (an identifier) refers to. */
-  declarationsOf(node: TypeScript.Node): readonly TypeScript.Declaration[];
-  /** See hasMemberSomewhere ('default': only on the default export of a CommonJS-typed module). */
-  hasMemberSomewhere(receiver: TypeScript.Node, member: string): boolean | 'default';
-  /** For each symbol (and alias symbol) of each constituent of the receiver's type: its declarations' files, and whether each is global. */
-  typeDeclarations(receiver: TypeScript.Node): { fileName: string; global: boolean }[][];
-  /** See reexportsUnresolved: the literal is an import or require's module specifier. */
-  reexportsUnresolved(literal: TypeScript.Expression): boolean;
-  /** The package a file of the virtual node_modules belongs to, if it does. */
-  packageOf(fileName: string): string | undefined;
-  /**
-   * TypeScript 6's own checker, when TypeScript 6 answers. The builtin, deprecation, ESM-only and
-   * name-suggestion checks read it directly; they are not yet ported to other engines.
-   */
-  ts6?: { checker: TypeScript.TypeChecker };
-}
+import { enclosingModuleSpecifier, isModuleBinding, type MemberCheckInput, type MemberQueries, requireSpecifier, rootSpecifier } from './receivers.js';
 
 /** TypeScript 6's answers, from the program in this process. */
 function ts6Queries(vp: VirtualProgram): MemberQueries {
@@ -72,86 +46,7 @@ const EXPORT_CODES = new Set([2305, 2724, 2614, 2459, 2460, 1192, 2613]);
 const MEMBER_CODES = new Set([2339, 2551, 2694]);
 const MODULE_CODES = new Set([2307]);
 
-export interface MemberCheckInput {
-  root: string;
-  /** The TypeScript 6 program (queries: another engine's answers instead). */
-  vp?: VirtualProgram;
-  queries?: MemberQueries;
-  /** Files to report on (absolute). */
-  files: string[];
-  /** Checked packages: name → the version the declarations are of, and where they come from. */
-  packages: Map<string, { version: string; typesFrom: string }>;
-  /** Asked before each file: true ends the check there (the run's deadline has passed). */
-  stop?: () => boolean;
-  /**
-   * Whether the scan read `specifier` in `file` (relative) as an import of a registry package:
-   * a name an import map or alias sends elsewhere (`"fresh": "jsr:@fresh/core"`) is not the
-   * registry package of that name, whatever the compiler resolves it to.
-   */
-  isPackageImport?: (file: string, specifier: string) => boolean;
-}
-
-/** The module specifier an expression's value comes from, following locals a few steps. */
-export function rootSpecifier(q: MemberQueries, node: TypeScript.Node, depth = 0): string | undefined {
-  if (depth > 6) return undefined;
-  let expr: TypeScript.Node = node;
-  // Down to the leftmost operand: a.b.c(), new A().b, (await a.b()).c, a!.b, a[0].b
-  for (;;) {
-    if (ts.isPropertyAccessExpression(expr) || ts.isElementAccessExpression(expr)) expr = expr.expression;
-    else if (ts.isCallExpression(expr)) {
-      const required = requireSpecifier(expr);
-      if (required) return required;
-      expr = expr.expression;
-    } else if (ts.isNewExpression(expr) || ts.isParenthesizedExpression(expr) || ts.isNonNullExpression(expr) || ts.isAwaitExpression(expr)) expr = expr.expression;
-    else if (ts.isAsExpression(expr) || ts.isTypeAssertionExpression(expr) || ts.isSatisfiesExpression(expr)) expr = expr.expression;
-    else break;
-  }
-  if (!ts.isIdentifier(expr)) return undefined;
-  for (const decl of q.declarationsOf(expr)) {
-    const found = specifierOfDeclaration(q, decl, depth);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-export function requireSpecifier(call: TypeScript.CallExpression): string | undefined {
-  const [arg] = call.arguments;
-  return ts.isIdentifier(call.expression) && call.expression.text === 'require' && arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
-}
-
-function specifierOfDeclaration(q: MemberQueries, decl: TypeScript.Declaration, depth: number): string | undefined {
-  let node: TypeScript.Node = decl;
-  if (ts.isImportSpecifier(node) || ts.isNamespaceImport(node)) node = node.parent.parent;
-  if (ts.isImportClause(node)) node = node.parent;
-  if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) return node.moduleSpecifier.text;
-  if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
-    return node.moduleReference.expression.text;
-  }
-  // `const { a } = require('x')`, `const pool = new Pool()`, `const res = await pool.query()`
-  while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node)) node = node.parent;
-  if (ts.isVariableDeclaration(node) && node.initializer) return rootSpecifier(q, node.initializer, depth + 1);
-  if (ts.isParameter(node)) {
-    // `(req: Request) => req.foo`, when Request is imported
-    if (node.type && ts.isTypeReferenceNode(node.type)) {
-      const name = node.type.typeName;
-      return rootSpecifier(q, ts.isQualifiedName(name) ? leftmost(name) : name, depth + 1);
-    }
-    // `app.get('/', (req, res) => req.foo)`: a callback typed by the call it is passed to
-    const fn = node.parent;
-    if (!node.type && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parent && ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn)) {
-      return rootSpecifier(q, fn.parent.expression, depth + 1);
-    }
-  }
-  return undefined;
-}
-
 const relative = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
-
-function leftmost(name: TypeScript.QualifiedName): TypeScript.Identifier {
-  let n: TypeScript.EntityName = name;
-  while (ts.isQualifiedName(n)) n = n.left;
-  return n;
-}
 
 function nodeAt(sf: TypeScript.SourceFile, pos: number): TypeScript.Node {
   let found: TypeScript.Node = sf;
@@ -163,18 +58,6 @@ function nodeAt(sf: TypeScript.SourceFile, pos: number): TypeScript.Node {
   };
   ts.forEachChild(sf, visit);
   return found;
-}
-
-/** The module specifier of the import or export declaration a node is in. */
-export function enclosingModuleSpecifier(node: TypeScript.Node): string | undefined {
-  for (let n: TypeScript.Node | undefined = node; n; n = n.parent) {
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) return n.moduleSpecifier.text;
-    if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) return n.moduleReference.expression.text;
-    // `const { nope } = require('x')` in a JavaScript file
-    if (ts.isVariableDeclaration(n) && n.initializer && ts.isCallExpression(n.initializer)) return requireSpecifier(n.initializer);
-    if (ts.isStatement(n)) return undefined;
-  }
-  return undefined;
 }
 
 export interface MemberCheckResult {
@@ -412,14 +295,6 @@ function isRequireBinding(checker: TypeScript.TypeChecker, receiver: TypeScript.
   if (!ts.isIdentifier(receiver)) return false;
   return (checker.getSymbolAtLocation(receiver)?.declarations ?? []).some(
     (d) => ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && !!d.initializer && ts.isCallExpression(d.initializer) && requireSpecifier(d.initializer) !== undefined,
-  );
-}
-
-/** The receiver is the module itself: a default, namespace or `require()` binding. */
-export function isModuleBinding(q: MemberQueries, receiver: TypeScript.Node): boolean {
-  if (!ts.isIdentifier(receiver)) return ts.isCallExpression(receiver) && requireSpecifier(receiver) !== undefined;
-  return q.declarationsOf(receiver).some(
-    (d) => ts.isNamespaceImport(d) || ts.isImportClause(d) || ts.isImportEqualsDeclaration(d) || (ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && !!d.initializer && ts.isCallExpression(d.initializer) && requireSpecifier(d.initializer) !== undefined),
   );
 }
 
