@@ -46,7 +46,7 @@ function featureDetected(access: TypeScript.Node): boolean {
 }
 
 /** Whether the running Node's module (`node:fs`) has `name` at `path`; undefined when it cannot tell. */
-export function runtimeHas(builtin: string, path: string[], name: string): boolean | undefined {
+function runtimeHas(builtin: string, path: string[], name: string): boolean | undefined {
   try {
     let value: unknown = nodeRequire(builtin);
     for (const p of path) value = (value as Record<string, unknown> | null | undefined)?.[p];

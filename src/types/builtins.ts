@@ -18,7 +18,7 @@ import type { DeclarationLoader } from './declaration-loader.js';
 export const NODE_KEY = 'node:';
 export const NODE_TYPES = '@types/node';
 
-export type NodeTypesChoice = { version: string; via: string } | { reason: string; unknown?: true };
+type NodeTypesChoice = { version: string; via: string } | { reason: string; unknown?: true };
 
 const readText = (file: string): string | undefined => {
   try {
@@ -29,7 +29,7 @@ const readText = (file: string): string | undefined => {
 };
 
 /** The Node version the project names for itself, as a range of @types/node versions, and where it says so. */
-export function projectNodeRange(root: string): { range: string; via: string } | undefined {
+function projectNodeRange(root: string): { range: string; via: string } | undefined {
   try {
     const manifest = JSON.parse(readText(path.join(root, 'package.json')) ?? '{}') as { engines?: { node?: unknown } };
     const engines = manifest.engines?.node;
@@ -46,7 +46,7 @@ export function projectNodeRange(root: string): { range: string; via: string } |
 }
 
 /** Which @types/node the builtins of the project at `root` are checked against. */
-export async function chooseNodeTypes(root: string, declared: string | undefined, loader: DeclarationLoader): Promise<NodeTypesChoice> {
+async function chooseNodeTypes(root: string, declared: string | undefined, loader: DeclarationLoader): Promise<NodeTypesChoice> {
   if (declared) return { version: declared, via: `the project's ${NODE_TYPES}` };
   const own = projectNodeRange(root);
   const running = `${process.versions.node.split('.')[0]}`;
@@ -107,7 +107,7 @@ export async function prepareBuiltins(scan: ProjectScan, sites: ImportSite[], pr
 }
 
 /** The `@deprecated` text a declaration of `name` has in the `declare module` block of `builtin` in these files. */
-export function deprecatedIn(files: Map<string, string>, builtin: string, name: string): string | undefined {
+function deprecatedIn(files: Map<string, string>, builtin: string, name: string): string | undefined {
   const bare = builtin.slice(NODE_KEY.length);
   const escaped = name.replace(/[$]/g, '\\$');
   const decl = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*?)\\*/\\s*(?:export\\s+)?(?:declare\\s+)?(?:function|const|let|var|class)\\s+${escaped}\\b`, 'g');

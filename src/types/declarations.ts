@@ -43,7 +43,7 @@ const validForNewPackages = (name: string): boolean => validateName(name).validF
  * parses them). Real monorepos reach 300 to 450 (astro, trpc); past the limit, the imports the
  * left-out packages would have served are TYPES_UNKNOWN, never checked without them.
  */
-export const MAX_PACKAGES = 1000;
+const MAX_PACKAGES = 1000;
 
 
 /**

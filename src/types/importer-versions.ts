@@ -31,7 +31,7 @@ export interface Variant {
 }
 
 /** The version of `name` the project would install: locked, else the manifest range's pick, else latest. */
-export function versionFor(name: string, lookup: Lookup, requests: PackageRequest[]): string | undefined {
+function versionFor(name: string, lookup: Lookup, requests: PackageRequest[]): string | undefined {
   if (lookup.state !== 'found') return undefined;
   const mine = requests.filter((r) => r.name === name);
   const order = [...mine.filter((r) => r.locked !== undefined && r.source === 'manifest'), ...mine.filter((r) => r.source === 'manifest'), ...mine];
@@ -53,7 +53,7 @@ function lockedVersions(lockfile: Lockfile | undefined, into = new Map<string, s
 }
 
 /** The range an `npm:name@range/sub` specifier (Deno, Bun) asks for itself. */
-export function npmSpecifierRange(specifier: string): string | undefined {
+function npmSpecifierRange(specifier: string): string | undefined {
   if (!specifier.startsWith('npm:')) return undefined;
   const body = specifier.slice(4).replace(/^\//, '');
   const at = body.indexOf('@', body.startsWith('@') ? 1 : 0);
