@@ -109,15 +109,11 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     // One program per set of compiler options: each file is checked as its own tsconfig has it.
     const configs = groupByConfig(scan.root, variant.files);
     for (const [file, text] of configs.read) diskFiles.set(file, text);
-    const groups: Ts6Group[] = [];
-    for (const group of configs.groups) {
-      // A deadline passed before this program is built: its files are not checked at all.
-      if (pastDeadline()) {
-        for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites });
-        continue;
-      }
-      groups.push({ files: group.files, setup: { projectOptions: group.options, workspaces, declarations: group.declarations, parsed } });
-    }
+    const groups: Ts6Group[] = configs.groups.map((group) => ({ files: group.files, setup: { projectOptions: group.options, workspaces, declarations: group.declarations, parsed } }));
+    // A deadline passed before a program is built: its files are not checked at all.
+    const tooLate = (group: Ts6Group): void => {
+      for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites });
+    };
     const record = (result: ReturnType<typeof checkMembers>): void => {
       found.push(...result.findings);
       failed.push(...result.failed.map((f) => ({ ...f, checked, sites: variant.sites })));
@@ -130,7 +126,10 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     const builtinFiles = new Set([...variant.builtinFiles].map((file) => path.join(scan.root, file)));
     const ts6Only = (file: string): boolean => npmSpecifierFiles.has(file) || builtinFiles.has(file);
     const ts7Groups = engine === 'ts7' ? groups.filter((group) => !group.files.some(ts6Only)) : [];
-    if (ts7Groups.length) {
+    if (ts7Groups.length && pastDeadline()) {
+      ts7Groups.forEach(tooLate);
+      ts6Groups = groups.filter((group) => !ts7Groups.includes(group));
+    } else if (ts7Groups.length) {
       ts6Groups = groups.filter((group) => !ts7Groups.includes(group));
       // TypeScript 7 takes every group it can in one process; the rest go to TypeScript 6 below.
       const { openTs7 } = await import('./engine-ts7.js');
@@ -158,7 +157,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     if (engine === 'ts7') memberCheckStats.ts6Fallbacks += ts6Groups.length;
     for (const group of ts6Groups) {
       if (pastDeadline()) {
-        for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites });
+        tooLate(group);
         continue;
       }
       memberCheckStats.programs++;

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type CacheKind, DiskCache, isRecord } from '../disk-cache.js';
+import { type CacheKind, DiskCache, isRecord } from '../cache/disk-cache.js';
 import type { Finding } from '../model/finding.js';
 import { listSourceFiles } from '../scan/source-files.js';
 import { VERSION } from '../version.js';

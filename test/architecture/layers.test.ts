@@ -13,6 +13,7 @@ const LAYERS: ReadonlyArray<{ layer: string; paths: readonly string[] }> = [
   { layer: 'scan', paths: ['src/scan/'] },
   { layer: 'config', paths: ['src/config/'] },
   { layer: 'plan', paths: ['src/plan/'] },
+  { layer: 'cache', paths: ['src/cache/'] },
   { layer: 'registry', paths: ['src/registry/'] },
   { layer: 'popularity', paths: ['src/popularity/'] },
   { layer: 'checks', paths: ['src/checks/'] },

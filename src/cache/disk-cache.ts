@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { sweepStaleTemps } from './registry/stale-temps.js';
+import { sweepStaleTemps } from './stale-temps.js';
 
 export interface CacheKind<T> {
   /** The folder's name, before its version: `facts` → `facts-v7`. */
