@@ -119,18 +119,15 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       failed.push(...result.failed.map((f) => ({ ...f, checked, sites: variant.sites })));
       late.push(...result.skipped.map((file) => ({ file, checked, sites: variant.sites })));
     };
-    let ts6Groups = groups;
     // `npm:x@1` specifiers resolve through TypeScript 6's resolution hook (program.ts), which
     // TypeScript 7's API has no counterpart for, and the checks of Node's own modules read
     // TypeScript 6's checker: programs with such files stay on TypeScript 6.
     const builtinFiles = new Set([...variant.builtinFiles].map((file) => path.join(scan.root, file)));
     const ts6Only = (file: string): boolean => npmSpecifierFiles.has(file) || builtinFiles.has(file);
     const ts7Groups = engine === 'ts7' ? groups.filter((group) => !group.files.some(ts6Only)) : [];
-    if (ts7Groups.length && pastDeadline()) {
-      ts7Groups.forEach(tooLate);
-      ts6Groups = groups.filter((group) => !ts7Groups.includes(group));
-    } else if (ts7Groups.length) {
-      ts6Groups = groups.filter((group) => !ts7Groups.includes(group));
+    const ts6Groups = groups.filter((group) => !ts7Groups.includes(group));
+    if (ts7Groups.length && pastDeadline()) ts7Groups.forEach(tooLate);
+    else if (ts7Groups.length) {
       // TypeScript 7 takes every group it can in one process; the rest go to TypeScript 6 below.
       const { openTs7 } = await import('./engine-ts7.js');
       let ts7: ReturnType<typeof openTs7<Ts6Group>> | undefined;
@@ -138,10 +135,11 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
         ts7 = openTs7(scan.root, ts7Groups, [...set.packages.values()], workspaces);
       } catch {
         // The native compiler could not start or answer (no binary for this platform, a crash):
-        // TypeScript 6 checks every group, as it would have without the engine.
+        // TypeScript 6 checks these groups, as it would have without the engine.
         ts7 = undefined;
       }
-      if (ts7) {
+      if (!ts7) ts6Groups.push(...ts7Groups);
+      else {
         try {
           for (const [group, { queries, diskFiles: read }] of ts7.results) {
             memberCheckStats.programs++;
@@ -152,7 +150,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
           ts7.close();
         }
         ts6Groups.push(...ts7.rejected);
-      } else ts6Groups = groups;
+      }
     }
     if (engine === 'ts7') memberCheckStats.ts6Fallbacks += ts6Groups.length;
     for (const group of ts6Groups) {
