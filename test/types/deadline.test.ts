@@ -31,7 +31,7 @@ async function run(deadlineAt: number, now: () => number) {
   });
   const scan = await scanProject(root, parseConfig({}, 'test'));
   const requests = collectRequests(scan);
-  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, retries: 0, timeout: 5000 });
+  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, retries: 0, timeout: 5000, cacheDir: false });
   const lookups = new Map<string, Lookup>([['lib', await client.lookup('lib')]]);
   const before = memberCheckStats.programs;
   const findings = await checkTypes({ scan, requests, lookups, client, deadlineAt, now });
