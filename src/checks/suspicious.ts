@@ -46,13 +46,19 @@ export function typosquatTargets(name: string, input: Pick<PackageInput, 'popula
   const own = input.popularity.downloads(name);
   const count = own.count ?? 0;
   if (count >= policy.popularDownloads) return [];
+  const scope = scopeOf(name);
   return candidates.filter(
     (c) =>
+      // Only the scope's owners publish under a scope: a near name in the target's own scope
+      // (`@opentelemetry/sdk-trace` beside `@opentelemetry/sdk-trace-node`) is theirs, not a squat.
+      (scope === undefined || scopeOf(c.target) !== scope) &&
       c.downloads >= policy.popularityRatio * count &&
       // A fork with users of its own under its own scope is a binding, not a confusion.
       (c.rule !== 'foreign-scope' || own.count === undefined || own.count < policy.lowDownloads),
   );
 }
+
+const scopeOf = (name: string): string | undefined => (name.startsWith('@') && name.includes('/') ? name.slice(0, name.indexOf('/')) : undefined);
 
 function daysSince(iso: string | undefined, now: number): number | undefined {
   const at = iso === undefined ? NaN : Date.parse(iso);

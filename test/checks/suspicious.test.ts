@@ -102,7 +102,6 @@ describe('typosquat rules, each alone on an established package', () => {
     ['node-express', 'express', 'affix'],
     ['express.js', 'express', 'affix'],
     ['@babell/core', '@babel/core', 'scope-typo'],
-    ['@types/expres', '@types/express', 'missing-character'],
     ['@someone/express', 'express', 'foreign-scope'],
   ])('%s imitates %s (%s): a warning naming the target', (name, target, rule) => {
     const findings = run(name);
@@ -122,6 +121,15 @@ describe('typosquat rules, each alone on an established package', () => {
     expect(run('lodash.get')).toEqual([]);
     expect(run('express')).toEqual([]);
     expect(run('@tanstack/express', {}, { pop: popularity([...INDEX, ['@tanstack/other', 1000]]) })).toEqual([]);
+  });
+
+  it("never flags a near name in the target's own scope: only the scope's owners publish there", () => {
+    // One letter from @types/express, and word-for-word @tanstack/query-core with an affix: both
+    // can only have been published by the scope's owners.
+    expect(run('@types/expres')).toEqual([]);
+    expect(run('@tanstack/query-core-js')).toEqual([]);
+    // A misspelt scope is still someone else's scope.
+    expect(run('@babell/core')).toHaveLength(1);
   });
 
   it('needs the target to be far more popular, and popular in absolute terms', () => {
