@@ -3,6 +3,7 @@
  * resolution). Loads the TypeScript compiler, so callers that may have no sources import this
  * module lazily.
  */
+import { parse as parseJavaScript } from 'acorn';
 import type * as TS from 'typescript';
 import ts from './typescript.js';
 import type { ImportKind, InputError } from '../model/references.js';
@@ -136,6 +137,10 @@ function parseImports(file: string, text: string): ReadImportsResult {
   const diagnostics = ((sf as unknown as WithParseDiagnostics).parseDiagnostics ?? []).filter((d) => !(isJs && SLOPPY_JS_ONLY.has(d.code)));
   const first = diagnostics[0];
   if (first === undefined) return { imports };
+  // TypeScript's parser reads some valid JavaScript as a broken arrow function (`({ a: 1 })`
+  // then a block on the next line: "'=>' expected"). A JavaScript file a standard parser takes
+  // is no syntax error; its imports are still the recovered tree's, with the same loss check.
+  if (kind === ts.ScriptKind.JS && first.code !== FILE_APPEARS_BINARY && isValidJavaScript(source) && !lostImports(sf, kind, imports)) return { imports };
   const { line, character } = sf.getLineAndCharacterOfPosition(first.start);
   const message = ts.flattenDiagnosticMessageText(first.messageText, '\n');
   const at = { file, line: line + 1, column: character + 1 };
@@ -145,6 +150,19 @@ function parseImports(file: string, text: string): ReadImportsResult {
   // imports and all: that part is lost whatever a scan finds.
   const conflict = diagnostics.some((d) => d.code === MERGE_CONFLICT_MARKER);
   return { imports, error: { ...at, message: `syntax error: ${message}` }, lostImports: conflict || lostImports(sf, kind, imports) };
+}
+
+/** Whether an ECMAScript parser (acorn) accepts the text as a module or as a script. */
+function isValidJavaScript(source: string): boolean {
+  for (const sourceType of ['module', 'script'] as const) {
+    try {
+      parseJavaScript(source, { ecmaVersion: 'latest', sourceType, allowHashBang: true, allowReturnOutsideFunction: sourceType === 'script', allowAwaitOutsideFunction: true });
+      return true;
+    } catch {
+      // not this kind of program
+    }
+  }
+  return false;
 }
 
 /** Tokens after which a `/` divides; after anything else it starts a regular expression. */

@@ -94,6 +94,18 @@ describe('readImports', () => {
     expect(error?.message).toMatch(/expected/i);
   });
 
+  it("takes valid JavaScript TypeScript's parser misreads as an arrow function: no syntax error", () => {
+    // `({ … })` closing an arrow's body, then a block on the next line: TypeScript says "'=>' expected".
+    const text = "const { once } = require('events');\nconst request = (c) => ({\n  cookie: c\n})\n\n{\n  require('undici');\n}\n";
+    const { imports, error } = readImports('test/cache.js', text);
+    expect(error).toBeUndefined();
+    expect(imports.map((i) => [i.specifier, i.line])).toEqual([['events', 1], ['undici', 7]]);
+    // The same text is a real error in TypeScript, where `(c) => ({…}) {` cannot be.
+    expect(readImports('test/cache.ts', text).error).toMatchObject({ file: 'test/cache.ts', line: 6 });
+    // And JavaScript that is really broken stays an error.
+    expect(readImports('a.js', "require('x');\nconst = 1;\n").error).toMatchObject({ file: 'a.js', line: 2 });
+  });
+
   it('refuses text with a NUL byte as binary', () => {
     const { imports, error } = readImports('a.js', "require('x');\0\0");
     expect(imports).toEqual([]);
