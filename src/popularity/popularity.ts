@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { type CacheKind, DiskCache, isRecord } from '../cache/disk-cache.js';
+import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
+import { isRecord } from '../model/json.js';
 import { DEFAULT_INDEX_FILE, loadPopularHead, loadPopularIndex, type PopularIndex } from './popular-index.js';
 import { buildSquatTargets, type SquatCandidate, type SquatTargets } from './typosquat.js';
 import type { DownloadsAnswer } from './downloads.js';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { type CacheKind, DiskCache, isRecord } from '../cache/disk-cache.js';
+import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
+import { isRecord } from '../model/json.js';
 import type { MissingReason, PackageFacts, VersionFacts } from '../model/facts.js';
 
 const MISSING_REASONS = new Set<string>(['not-found', 'unpublished', 'security-holding'] satisfies MissingReason[]);

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { builtinModules, createRequire } from 'node:module';
-import { type CacheKind, DiskCache, isRecord, isStringArray } from '../cache/disk-cache.js';
+import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
+import { isRecord, isStringArray } from '../model/json.js';
 import { resolveVersion } from '../plan/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
 import type { RegistryClient } from '../registry/client.js';
