@@ -1,3 +1,4 @@
+import { binNames } from '../model/bins.js';
 import type { Lookup, PackageFacts, VersionFacts, VersionSignature } from '../model/facts.js';
 import { isRecord, type JsonObject as Json } from '../model/json.js';
 import { joinLegacyLicenses } from '../model/license.js';
@@ -17,19 +18,24 @@ function readLicense(manifest: Json): string | undefined {
 
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
 
-/** The command names a version's `bin` field installs; npm names a string `bin` after the package, without its scope. */
-function readBins(manifest: Json): string[] | undefined {
-  const bin = manifest.bin;
-  const names =
-    typeof bin === 'string' && typeof manifest.name === 'string'
-      ? [manifest.name.replace(/^@[^/]+\//, '')]
-      : isRecord(bin)
-        ? Object.keys(bin).filter((k) => k !== '__proto__' && /^[\w@.+-][\w@./+-]{0,213}$/.test(k))
-        : [];
-  return names.length ? names.slice(0, 64) : undefined;
+/** A command name as registry strings may carry it; anything else is not shown or compared. */
+const BIN_NAME = /^[\w@.+-][\w@.+-]{0,213}$/;
+const MAX_BINS = 64;
+
+/**
+ * The commands a version's `bin` installs. A string `bin` is named after the package: the version
+ * document's `name`, else the packument's. `[]` only when the document says it links none; when
+ * the list is not known (a `directories.bin` folder) or not kept whole (a name of other
+ * characters, more names than are kept), `undefined`: a list that misses a command would make a
+ * script that runs it look unprovided.
+ */
+function readBins(manifest: Json, packageName: string): string[] | undefined {
+  const names = binNames(manifest, str(manifest.name) ?? packageName);
+  if (!names || names.length > MAX_BINS || !names.every((n) => BIN_NAME.test(n))) return undefined;
+  return names;
 }
 
-function distilVersion(manifest: Json): VersionFacts {
+function distilVersion(manifest: Json, packageName: string): VersionFacts {
   const facts: VersionFacts = {};
   // An empty string is how a deprecation is lifted (`npm deprecate pkg@1 ""`).
   const deprecated = manifest.deprecated;
@@ -47,7 +53,7 @@ function distilVersion(manifest: Json): VersionFacts {
   // (not any attestation) is build provenance.
   const dist = isRecord(manifest.dist) ? manifest.dist : undefined;
   if (dist && isRecord(dist.attestations) && isRecord(dist.attestations.provenance)) facts.provenance = true;
-  const bins = readBins(manifest);
+  const bins = readBins(manifest, packageName);
   if (bins) facts.bins = bins;
   return facts;
 }
@@ -117,7 +123,7 @@ export function distilPackument(name: string, registry: string, doc: unknown): L
   // `__proto__` as a key would set the prototype of the object built here, not add an entry.
   for (const [version, manifest] of Object.entries(rawVersions)) {
     if (!isRecord(manifest) || version === '__proto__') continue;
-    versions[version] = distilVersion(manifest);
+    versions[version] = distilVersion(manifest, name);
     const sigs = readSignatures(manifest.dist);
     if (sigs) signatures[version] = sigs;
     const hash = readIntegrity(manifest.dist);

@@ -8,7 +8,7 @@ import type { MissingReason, PackageFacts, VersionFacts } from '../model/facts.j
 const MISSING_REASONS = new Set<string>(['not-found', 'unpublished', 'security-holding'] satisfies MissingReason[]);
 
 /** Bump the version when the shape of PackageFacts changes: old entries are then ignored, not misread. */
-const FACTS: CacheKind<StoredEntry> = { name: 'facts', version: 8, isValid: isStoredEntry };
+const FACTS: CacheKind<StoredEntry> = { name: 'facts', version: 9, isValid: isStoredEntry };
 
 /** A cached, known answer. Unknown answers are never cached. */
 export interface CacheEntry {

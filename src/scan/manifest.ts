@@ -1,6 +1,7 @@
 import { join, posix } from 'node:path';
 import { joinLegacyLicenses } from '../model/license.js';
 import type { DeclaredDependency, DependencyField, InputError, Manifest } from '../model/references.js';
+import { binNames } from '../model/bins.js';
 import { isRecord, type JsonObject } from '../model/json.js';
 import { indexKeyLines, parseJson, type KeyLines } from './json-lines.js';
 import { readPnpmWorkspaceGlobs } from './pnpm-workspace.js';
@@ -75,8 +76,9 @@ export function readManifest(
     });
     if (scripts.length) manifest.scripts = scripts;
   }
-  const bins = typeof json.bin === 'string' && typeof manifest.name === 'string' ? [manifest.name.replace(/^@[^/]+\//, '')] : isRecord(json.bin) ? Object.keys(json.bin) : [];
-  if (bins.length) manifest.bins = bins;
+  const bins = binNames(json, manifest.name);
+  if (bins === undefined) manifest.binsUnknown = true;
+  else if (bins.length) manifest.bins = bins;
   if (isRecord(json.imports)) manifest.importsKeys = Object.keys(json.imports);
   else if (json.imports !== undefined) wrongType('imports', ['imports'], 'an object', json.imports);
 
