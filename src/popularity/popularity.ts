@@ -131,11 +131,14 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
       if (!t) return [];
       // A scope is in use when any indexed package has it; asked only for popular unscoped names
       // under a scope the targets do not use, so the whole index loads only then.
+      let guessed = false;
       const candidates = t.candidates(name, (scope) => {
         const full = loadIndex();
+        if (!full) guessed = true;
         return full ? full.scopeSize(scope) > 0 : true;
       });
-      note(name, { c: candidates.map((c) => [c.target, c.downloads, c.rule]) });
+      // Without the index a scope was taken to be in use: not an answer to keep for later runs.
+      if (!guessed) note(name, { c: candidates.map((c) => [c.target, c.downloads, c.rule]) });
       return candidates;
     },
     save() {
