@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
 import { isRecord } from '../model/json.js';
 import { DEFAULT_INDEX_FILE, loadPopularHead, loadPopularIndex, type PopularIndex } from './popular-index.js';
-import { buildSquatTargets, type SquatCandidate, type SquatTargets } from './typosquat.js';
+import { buildSquatTargets, isSquatRule, type SquatCandidate, type SquatTargets } from './typosquat.js';
 import type { DownloadsAnswer } from './downloads.js';
 
 /** How much a name is used, for the squatting check. */
@@ -153,7 +153,7 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
 function isMemoEntry(pair: [string, unknown]): pair is [string, MemoEntry] {
   const entry = pair[1] as { c?: unknown; o?: unknown } | null;
   if (typeof entry !== 'object' || entry === null) return false;
-  const candidate = (c: unknown): boolean => Array.isArray(c) && typeof c[0] === 'string' && typeof c[1] === 'number' && typeof c[2] === 'string';
+  const candidate = (c: unknown): boolean => Array.isArray(c) && typeof c[0] === 'string' && typeof c[1] === 'number' && isSquatRule(c[2]);
   return (entry.c === undefined || (Array.isArray(entry.c) && entry.c.every(candidate))) && (entry.o === undefined || entry.o === null || typeof entry.o === 'number');
 }
 
