@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
-import { isRecord } from '../model/json.js';
+import { isRecord, isStringArray } from '../model/json.js';
 import type { MissingReason, PackageFacts, VersionFacts } from '../model/facts.js';
 
 const MISSING_REASONS = new Set<string>(['not-found', 'unpublished', 'security-holding'] satisfies MissingReason[]);
@@ -75,7 +75,7 @@ function encodeFacts(facts: PackageFacts): StoredFacts {
 const optional = (value: unknown, type: 'string' | 'number' | 'boolean'): boolean => value === undefined || typeof value === type;
 const isVersionFacts = (v: unknown): v is VersionFacts =>
   isRecord(v) && optional(v.deprecated, 'string') && optional(v.license, 'string') && optional(v.types, 'string') && optional(v.hasInstallScript, 'boolean') && optional(v.provenance, 'boolean') &&
-  (v.bins === undefined || (Array.isArray(v.bins) && v.bins.every((b) => typeof b === 'string')));
+  (v.bins === undefined || isStringArray(v.bins));
 
 /**
  * The whole shape, checked before anything is decoded: an entry damaged on disk (a disk full, an
@@ -108,7 +108,7 @@ function isStoredFacts(stored: unknown): stored is StoredFacts {
 
 function signaturesFit(sigs: unknown, keyIds: unknown, versions: number): boolean {
   if (sigs === undefined && keyIds === undefined) return true;
-  if (!Array.isArray(sigs) || !Array.isArray(keyIds) || sigs.length !== versions || !keyIds.every((k) => typeof k === 'string')) return false;
+  if (!Array.isArray(sigs) || !isStringArray(keyIds) || sigs.length !== versions) return false;
   return sigs.every((list) => list === null || (Array.isArray(list) && list.every((p) => Array.isArray(p) && typeof p[0] === 'number' && keyIds[p[0]] !== undefined && typeof p[1] === 'string')));
 }
 
