@@ -112,15 +112,13 @@ function signaturesFit(sigs: unknown, keyIds: unknown, versions: number): boolea
   return sigs.every((list) => list === null || (Array.isArray(list) && list.every((p) => Array.isArray(p) && typeof p[0] === 'number' && keyIds[p[0]] !== undefined && typeof p[1] === 'string')));
 }
 
-/** `stored` has passed isStoredFacts. */
-function decodeFacts(stored: StoredFacts): PackageFacts | undefined {
+/** `stored` has passed isStoredFacts: every ref points into the table. */
+function decodeFacts(stored: StoredFacts): PackageFacts {
   const { versionNames, versionRefs, versionTable, versionTimes, versionSignatures, signingKeyIds, versionIntegrity, ...rest } = stored;
   const versions: Record<string, VersionFacts> = {};
   for (let i = 0; i < versionNames.length; i++) {
-    const v = versionTable[versionRefs[i]!];
-    if (!v) return undefined;
     // Shared between versions: facts are read-only once distilled.
-    versions[versionNames[i]!] = v;
+    versions[versionNames[i]!] = versionTable[versionRefs[i]!]!;
   }
   const facts: PackageFacts = { ...rest, versions };
   if (versionSignatures && signingKeyIds) {
@@ -209,15 +207,11 @@ export class FactsCache {
   async read(registry: string, name: string): Promise<CacheEntry | undefined> {
     const stored = this.#store.read(this.#file(registry, name));
     if (!stored) return undefined;
-    try {
-      const answer = stored.answer;
-      const facts = answer.facts && decodeFacts(answer.facts);
-      // Another package's or registry's entry under this name is a miss too.
-      if (answer.facts && (!facts || facts.name !== name || facts.registry !== registry)) return undefined;
-      return { ...stored, answer: { ...answer, ...(facts ? { facts } : {}) } as CacheEntry['answer'] };
-    } catch {
-      return undefined;
-    }
+    const answer = stored.answer;
+    const facts = answer.facts && decodeFacts(answer.facts);
+    // Another package's or registry's entry under this name is a miss too.
+    if (facts && (facts.name !== name || facts.registry !== registry)) return undefined;
+    return { ...stored, answer: { ...answer, ...(facts ? { facts } : {}) } as CacheEntry['answer'] };
   }
 
   /** Atomic: written to a temporary file and renamed, so concurrent runs never see half an entry. */
