@@ -59,18 +59,15 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
   let index = given;
   let targets: SquatTargets | false | undefined = given === false ? false : undefined;
   const api = new Map<string, number>();
-  const memoFile = given === undefined && options.memoDir ? memoPath(options.memoDir, minTargetDownloads) : undefined;
+  const store = given === undefined && options.memoDir ? new DiskCache(options.memoDir, MEMO) : undefined;
+  const memoFile = store ? memoPath(store, minTargetDownloads) : undefined;
   let memo: Map<string, MemoEntry> | undefined;
   let dirty = false;
   const remembered = (): Map<string, MemoEntry> => {
     if (!memo) {
-      memo = new Map();
-      try {
-        const stored = memoFile ? memoStore(options.memoDir!).read(memoFile) : undefined;
-        if (stored) memo = new Map(Object.entries(stored).filter(isMemoEntry));
-      } catch {
-        // Missing or damaged: worked out again and rewritten.
-      }
+      // Missing or damaged (read answers undefined): worked out again and rewritten.
+      const stored = memoFile ? store!.read(memoFile) : undefined;
+      memo = new Map(stored ? Object.entries(stored).filter(isMemoEntry) : []);
     }
     return memo;
   };
@@ -144,7 +141,7 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
     save() {
       if (!memoFile || !dirty || !memo) return;
       // A memo that cannot be written only costs the next run time.
-      if (memoStore(options.memoDir!).writeSync(memoFile, Object.fromEntries(memo))) dirty = false;
+      if (store!.writeSync(memoFile, Object.fromEntries(memo))) dirty = false;
     },
   };
 }
@@ -157,13 +154,11 @@ function isMemoEntry(pair: [string, unknown]): pair is [string, MemoEntry] {
   return (entry.c === undefined || (Array.isArray(entry.c) && entry.c.every(candidate))) && (entry.o === undefined || entry.o === null || typeof entry.o === 'number');
 }
 
-const memoStore = (dir: string): DiskCache<Record<string, unknown>> => new DiskCache(dir, MEMO);
-
 /** Named by the index file's size and modification time, so a new index starts a new memo. */
-function memoPath(dir: string, floor: number): string | undefined {
+function memoPath(store: DiskCache<Record<string, unknown>>, floor: number): string | undefined {
   try {
     const stat = statSync(DEFAULT_INDEX_FILE);
-    return memoStore(dir).file(`${stat.size}-${Math.floor(stat.mtimeMs)}-${floor}.json`);
+    return store.file(`${stat.size}-${Math.floor(stat.mtimeMs)}-${floor}.json`);
   } catch {
     return undefined;
   }
