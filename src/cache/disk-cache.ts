@@ -115,6 +115,3 @@ async function writeAtomically(file: string, text: string): Promise<void> {
     throw error;
   }
 }
-
-export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-export const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((x) => typeof x === 'string');

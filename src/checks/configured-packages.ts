@@ -116,19 +116,22 @@ async function checkScriptCommands(input: ConfiguredInput): Promise<Finding[]> {
   const { manifests } = input.scan;
   const withScripts = manifests.filter((m) => m.scripts?.length && !m.unreadable);
   if (withScripts.length === 0) return [];
-  const binsOf = (name: string, request: PackageRequest | undefined): string[] | undefined => {
+  /** The commands a package installs at the version asked for; `undefined`: not known. */
+  const binsOf = (name: string, request: PackageRequest | undefined): readonly string[] | undefined => {
     const lookup = input.lookups.get(name);
     if (lookup?.state !== 'found') return undefined;
     const facts = lookup.facts;
+    // A request that resolves to no version installs nothing known, not the latest version's bins.
     const resolution = request ? resolveVersion(facts, request) : undefined;
-    const version = resolution?.ok ? resolution.version : facts.distTags.latest;
-    return (version ? facts.versions[version]?.bins : undefined) ?? [];
+    const version = resolution ? (resolution.ok ? resolution.version : undefined) : facts.distTags.latest;
+    return version === undefined ? undefined : facts.versions[version]?.bins;
   };
   // Requests by the declaration they came from, to read each declared package at its version.
   const byDeclaration = new Map<string, PackageRequest>();
   for (const r of input.requests) if (r.source === 'manifest') for (const l of r.locations) byDeclaration.set(`${l.file}\0${l.field}`, r);
   // Every workspace's own bins are linked for the others.
   const workspaceBins = new Set(manifests.filter((m) => !m.standalone).flatMap((m) => m.bins ?? []));
+  const workspaceBinsUnknown = manifests.some((m) => !m.standalone && m.binsUnknown);
   const workspaceNames = new Set(manifests.filter((m) => !m.standalone && m.name).map((m) => m.name!));
   // Bins of every package the root lockfile locks, at its locked version: hoisted, npm and yarn
   // link them too. (A standalone project's own lockfile is read only for its declarations.)
@@ -146,11 +149,15 @@ async function checkScriptCommands(input: ConfiguredInput): Promise<Finding[]> {
   for (const manifest of withScripts) {
     const chain = manifest.standalone ? chainOf(manifest.path, manifests).filter((m) => m === manifest || !m.standalone) : chainOf(manifest.path, manifests);
     const provided = new Set<string>([...(manifest.bins ?? []), ...(manifest.standalone ? [] : workspaceBins)]);
-    let unknown = false;
+    let unknown = manifest.binsUnknown === true || (!manifest.standalone && workspaceBinsUnknown);
     for (const m of chain) {
       for (const dep of m.dependencies) {
         if (dep.kind === 'workspace' || workspaceNames.has(dep.name)) {
-          for (const w of manifests) if (w.name === dep.name) for (const b of w.bins ?? []) provided.add(b);
+          for (const w of manifests) {
+            if (w.name !== dep.name) continue;
+            if (w.binsUnknown) unknown = true;
+            for (const b of w.bins ?? []) provided.add(b);
+          }
           continue;
         }
         if ((dep.kind !== 'registry' && dep.kind !== 'alias') || !dep.registryName) {

@@ -11,7 +11,10 @@ export interface VersionFacts {
   hasInstallScript?: boolean;
   /** The registry holds a build provenance attestation for this version (`dist.attestations`). */
   provenance?: boolean;
-  /** Commands the version's `bin` installs (a string `bin` is the unscoped package name). */
+  /**
+   * Commands the version's `bin` installs (a string `bin` is the unscoped package name); `[]` when
+   * it installs none, absent when which it installs is not known.
+   */
   bins?: string[];
 }
 

@@ -1,3 +1,5 @@
+import { isRecord } from './json.js';
+
 /** Stable finding codes. Adding one without a row in CODE_INFO fails to compile. */
 export const FINDING_CODES = [
   'NOT_FOUND',
@@ -75,6 +77,25 @@ export interface Finding {
   locations: Location[];
   details?: Record<string, unknown>;
 }
+
+const CODES = new Set<string>(FINDING_CODES);
+const optional = (value: unknown, type: 'string' | 'number'): boolean => value === undefined || typeof value === type;
+const isLocation = (value: unknown): value is Location =>
+  isRecord(value) && typeof value.file === 'string' && optional(value.line, 'number') && optional(value.column, 'number') && optional(value.field, 'string');
+
+/** Whether stored JSON (a cache entry) is a finding: a known code and severity, a message, well-formed locations. */
+export const isFinding = (value: unknown): value is Finding =>
+  isRecord(value) &&
+  typeof value.code === 'string' &&
+  CODES.has(value.code) &&
+  (SEVERITIES as readonly unknown[]).includes(value.severity) &&
+  typeof value.package === 'string' &&
+  typeof value.message === 'string' &&
+  optional(value.version, 'string') &&
+  optional(value.hint, 'string') &&
+  Array.isArray(value.locations) &&
+  value.locations.every(isLocation) &&
+  (value.details === undefined || isRecord(value.details));
 
 /** Code-point order: the same on every machine, whatever the locale. */
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

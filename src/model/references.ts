@@ -63,6 +63,8 @@ export interface Manifest {
   scripts?: ScriptEntry[];
   /** Names of the commands its `bin` field installs (a string `bin` is the unscoped package name). */
   bins?: string[];
+  /** Which commands it installs is not in the manifest (a `directories.bin` folder and no `bin`). */
+  binsUnknown?: true;
   /**
    * A workspace member whose package.json could not be read (an INPUT_ERROR says why): still a
    * workspace, named from the lockfile's workspace entries or its directory, never asked of a

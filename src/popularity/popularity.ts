@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
-import { type CacheKind, DiskCache, isRecord } from '../cache/disk-cache.js';
+import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
+import { isRecord } from '../model/json.js';
 import { DEFAULT_INDEX_FILE, loadPopularHead, loadPopularIndex, type PopularIndex } from './popular-index.js';
-import { buildSquatTargets, type SquatCandidate, type SquatTargets } from './typosquat.js';
+import { buildSquatTargets, isSquatRule, type SquatCandidate, type SquatTargets } from './typosquat.js';
 import type { DownloadsAnswer } from './downloads.js';
 
 /** How much a name is used, for the squatting check. */
@@ -58,18 +59,15 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
   let index = given;
   let targets: SquatTargets | false | undefined = given === false ? false : undefined;
   const api = new Map<string, number>();
-  const memoFile = given === undefined && options.memoDir ? memoPath(options.memoDir, minTargetDownloads) : undefined;
+  const store = given === undefined && options.memoDir ? new DiskCache(options.memoDir, MEMO) : undefined;
+  const memoFile = store ? memoPath(store, minTargetDownloads) : undefined;
   let memo: Map<string, MemoEntry> | undefined;
   let dirty = false;
   const remembered = (): Map<string, MemoEntry> => {
     if (!memo) {
-      memo = new Map();
-      try {
-        const stored = memoFile ? memoStore(options.memoDir!).read(memoFile) : undefined;
-        if (stored) memo = new Map(Object.entries(stored).filter(isMemoEntry));
-      } catch {
-        // Missing or damaged: worked out again and rewritten.
-      }
+      // Missing or damaged (read answers undefined): worked out again and rewritten.
+      const stored = memoFile ? store!.read(memoFile) : undefined;
+      memo = new Map(stored ? Object.entries(stored).filter(isMemoEntry) : []);
     }
     return memo;
   };
@@ -130,17 +128,20 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
       if (!t) return [];
       // A scope is in use when any indexed package has it; asked only for popular unscoped names
       // under a scope the targets do not use, so the whole index loads only then.
+      let guessed = false;
       const candidates = t.candidates(name, (scope) => {
         const full = loadIndex();
+        if (!full) guessed = true;
         return full ? full.scopeSize(scope) > 0 : true;
       });
-      note(name, { c: candidates.map((c) => [c.target, c.downloads, c.rule]) });
+      // Without the index a scope was taken to be in use: not an answer to keep for later runs.
+      if (!guessed) note(name, { c: candidates.map((c) => [c.target, c.downloads, c.rule]) });
       return candidates;
     },
     save() {
       if (!memoFile || !dirty || !memo) return;
       // A memo that cannot be written only costs the next run time.
-      if (memoStore(options.memoDir!).writeSync(memoFile, Object.fromEntries(memo))) dirty = false;
+      if (store!.writeSync(memoFile, Object.fromEntries(memo))) dirty = false;
     },
   };
 }
@@ -149,17 +150,15 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
 function isMemoEntry(pair: [string, unknown]): pair is [string, MemoEntry] {
   const entry = pair[1] as { c?: unknown; o?: unknown } | null;
   if (typeof entry !== 'object' || entry === null) return false;
-  const candidate = (c: unknown): boolean => Array.isArray(c) && typeof c[0] === 'string' && typeof c[1] === 'number' && typeof c[2] === 'string';
+  const candidate = (c: unknown): boolean => Array.isArray(c) && typeof c[0] === 'string' && typeof c[1] === 'number' && isSquatRule(c[2]);
   return (entry.c === undefined || (Array.isArray(entry.c) && entry.c.every(candidate))) && (entry.o === undefined || entry.o === null || typeof entry.o === 'number');
 }
 
-const memoStore = (dir: string): DiskCache<Record<string, unknown>> => new DiskCache(dir, MEMO);
-
 /** Named by the index file's size and modification time, so a new index starts a new memo. */
-function memoPath(dir: string, floor: number): string | undefined {
+function memoPath(store: DiskCache<Record<string, unknown>>, floor: number): string | undefined {
   try {
     const stat = statSync(DEFAULT_INDEX_FILE);
-    return memoStore(dir).file(`${stat.size}-${Math.floor(stat.mtimeMs)}-${floor}.json`);
+    return store.file(`${stat.size}-${Math.floor(stat.mtimeMs)}-${floor}.json`);
   } catch {
     return undefined;
   }

@@ -29,6 +29,22 @@ export type SquatRule =
   /** A popular unscoped name under a scope no popular package uses: `@anyone/express`. */
   | 'foreign-scope';
 
+const SQUAT_RULES: Record<SquatRule, true> = {
+  swap: true,
+  'repeated-character': true,
+  'missing-character': true,
+  'extra-character': true,
+  'substituted-character': true,
+  delimiter: true,
+  'word-order': true,
+  affix: true,
+  'scope-typo': true,
+  'foreign-scope': true,
+};
+
+/** Whether a stored string is one of the rules (a memo written by another version may name others). */
+export const isSquatRule = (value: unknown): value is SquatRule => typeof value === 'string' && Object.hasOwn(SQUAT_RULES, value);
+
 export interface SquatCandidate {
   /** The popular name this one resembles. */
   target: string;

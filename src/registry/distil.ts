@@ -1,37 +1,41 @@
+import { binNames } from '../model/bins.js';
 import type { Lookup, PackageFacts, VersionFacts, VersionSignature } from '../model/facts.js';
+import { isRecord, type JsonObject as Json } from '../model/json.js';
 import { joinLegacyLicenses } from '../model/license.js';
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** `license` as a string, `{ type }` object, or the legacy `licenses` array (joined as OR). */
 function readLicense(manifest: Json): string | undefined {
   const license = manifest.license;
   if (typeof license === 'string') return license;
-  if (isObject(license)) return str(license.type);
+  if (isRecord(license)) return str(license.type);
   if (Array.isArray(manifest.licenses)) {
-    return joinLegacyLicenses(manifest.licenses.map((l) => (isObject(l) ? str(l.type) : str(l))).filter((t): t is string => !!t));
+    return joinLegacyLicenses(manifest.licenses.map((l) => (isRecord(l) ? str(l.type) : str(l))).filter((t): t is string => !!t));
   }
   return undefined;
 }
 
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
 
-/** The command names a version's `bin` field installs; npm names a string `bin` after the package, without its scope. */
-function readBins(manifest: Json): string[] | undefined {
-  const bin = manifest.bin;
-  const names =
-    typeof bin === 'string' && typeof manifest.name === 'string'
-      ? [manifest.name.replace(/^@[^/]+\//, '')]
-      : isObject(bin)
-        ? Object.keys(bin).filter((k) => k !== '__proto__' && /^[\w@.+-][\w@./+-]{0,213}$/.test(k))
-        : [];
-  return names.length ? names.slice(0, 64) : undefined;
+/** A command name as registry strings may carry it; anything else is not shown or compared. */
+const BIN_NAME = /^[\w@.+-][\w@.+-]{0,213}$/;
+const MAX_BINS = 64;
+
+/**
+ * The commands a version's `bin` installs. A string `bin` is named after the package: the version
+ * document's `name`, else the packument's. `[]` only when the document says it links none; when
+ * the list is not known (a `directories.bin` folder) or not kept whole (a name of other
+ * characters, more names than are kept), `undefined`: a list that misses a command would make a
+ * script that runs it look unprovided.
+ */
+function readBins(manifest: Json, packageName: string): string[] | undefined {
+  const names = binNames(manifest, str(manifest.name) ?? packageName);
+  if (!names || names.length > MAX_BINS || !names.every((n) => BIN_NAME.test(n))) return undefined;
+  return names;
 }
 
-function distilVersion(manifest: Json): VersionFacts {
+function distilVersion(manifest: Json, packageName: string): VersionFacts {
   const facts: VersionFacts = {};
   // An empty string is how a deprecation is lifted (`npm deprecate pkg@1 ""`).
   const deprecated = manifest.deprecated;
@@ -41,31 +45,31 @@ function distilVersion(manifest: Json): VersionFacts {
   if (license !== undefined) facts.license = license;
   const types = str(manifest.types) ?? str(manifest.typings);
   if (types) facts.types = types;
-  const scripts = isObject(manifest.scripts) ? manifest.scripts : undefined;
+  const scripts = isRecord(manifest.scripts) ? manifest.scripts : undefined;
   if (manifest.hasInstallScript === true || (scripts && INSTALL_SCRIPTS.some((s) => str(scripts[s])))) {
     facts.hasInstallScript = true;
   }
   // npm's registry lists a provenance attestation as `dist.attestations.provenance`; only that
   // (not any attestation) is build provenance.
-  const dist = isObject(manifest.dist) ? manifest.dist : undefined;
-  if (dist && isObject(dist.attestations) && isObject(dist.attestations.provenance)) facts.provenance = true;
-  const bins = readBins(manifest);
+  const dist = isRecord(manifest.dist) ? manifest.dist : undefined;
+  if (dist && isRecord(dist.attestations) && isRecord(dist.attestations.provenance)) facts.provenance = true;
+  const bins = readBins(manifest, packageName);
   if (bins) facts.bins = bins;
   return facts;
 }
 
 function readRepository(value: unknown): string | undefined {
   if (typeof value === 'string') return str(value);
-  if (isObject(value)) return str(value.url);
+  if (isRecord(value)) return str(value.url);
   return undefined;
 }
 
 /** `dist.signatures`: each `{ keyid, sig }` of the right shape (registries that do not sign send none). */
 function readSignatures(dist: unknown): VersionSignature[] | undefined {
-  if (!isObject(dist) || !Array.isArray(dist.signatures)) return undefined;
+  if (!isRecord(dist) || !Array.isArray(dist.signatures)) return undefined;
   const out: VersionSignature[] = [];
   for (const s of dist.signatures) {
-    if (isObject(s) && str(s.keyid) && str(s.sig) && (s.sig as string).length <= 512) out.push({ keyid: s.keyid as string, sig: s.sig as string });
+    if (isRecord(s) && str(s.keyid) && str(s.sig) && (s.sig as string).length <= 512) out.push({ keyid: s.keyid as string, sig: s.sig as string });
   }
   return out.length ? out : undefined;
 }
@@ -79,7 +83,7 @@ export const INTEGRITY_PREFIX = 24;
 
 /** The strongest hash of `dist.integrity` (else `dist.shasum`, as sha1), shortened. */
 function readIntegrity(dist: unknown): string | undefined {
-  if (!isObject(dist)) return undefined;
+  if (!isRecord(dist)) return undefined;
   const parts = typeof dist.integrity === 'string' ? dist.integrity.trim().split(/\s+/) : [];
   for (const algorithm of ['sha512', 'sha384', 'sha256', 'sha1']) {
     const part = parts.find((p) => p.startsWith(`${algorithm}-`));
@@ -100,33 +104,33 @@ function isSecurityHolding(versions: string[]): boolean {
  * Anything that does not have the packument's shape is `unknown`, never `found`.
  */
 export function distilPackument(name: string, registry: string, doc: unknown): Lookup {
-  if (!isObject(doc)) return { state: 'unknown', reason: 'malformed packument: not a JSON object' };
+  if (!isRecord(doc)) return { state: 'unknown', reason: 'malformed packument: not a JSON object' };
   if (doc.name !== undefined && doc.name !== name) {
     return { state: 'unknown', reason: `malformed packument: it names ${JSON.stringify(String(doc.name)).slice(0, 80)}` };
   }
-  const time = isObject(doc.time) ? doc.time : undefined;
-  const unpublished = time && isObject(time.unpublished) ? time.unpublished : undefined;
+  const time = isRecord(doc.time) ? doc.time : undefined;
+  const unpublished = time && isRecord(time.unpublished) ? time.unpublished : undefined;
   if (doc.versions === undefined && !unpublished) {
     return { state: 'unknown', reason: 'malformed packument: no versions field' };
   }
-  if (doc.versions !== undefined && !isObject(doc.versions)) {
+  if (doc.versions !== undefined && !isRecord(doc.versions)) {
     return { state: 'unknown', reason: 'malformed packument: versions is not an object' };
   }
-  const rawVersions = isObject(doc.versions) ? doc.versions : {};
+  const rawVersions = isRecord(doc.versions) ? doc.versions : {};
   const versions: Record<string, VersionFacts> = {};
   const signatures: Record<string, VersionSignature[]> = {};
   const integrity: Record<string, string> = {};
   // `__proto__` as a key would set the prototype of the object built here, not add an entry.
   for (const [version, manifest] of Object.entries(rawVersions)) {
-    if (!isObject(manifest) || version === '__proto__') continue;
-    versions[version] = distilVersion(manifest);
+    if (!isRecord(manifest) || version === '__proto__') continue;
+    versions[version] = distilVersion(manifest, name);
     const sigs = readSignatures(manifest.dist);
     if (sigs) signatures[version] = sigs;
     const hash = readIntegrity(manifest.dist);
     if (hash) integrity[version] = hash;
   }
   const distTags: Record<string, string> = {};
-  if (isObject(doc['dist-tags'])) {
+  if (isRecord(doc['dist-tags'])) {
     for (const [tag, version] of Object.entries(doc['dist-tags'])) if (typeof version === 'string' && tag !== '__proto__') distTags[tag] = version;
   }
   const facts: PackageFacts = { name, registry, distTags, versions };
@@ -144,7 +148,7 @@ export function distilPackument(name: string, registry: string, doc: unknown): L
   }
   const modified = str(time?.modified) ?? str(doc.modified);
   if (modified) facts.modified = modified;
-  const latest = distTags.latest !== undefined && isObject(rawVersions[distTags.latest]) ? (rawVersions[distTags.latest] as Json) : undefined;
+  const latest = distTags.latest !== undefined && isRecord(rawVersions[distTags.latest]) ? (rawVersions[distTags.latest] as Json) : undefined;
   const license = readLicense(doc) ?? (latest && readLicense(latest));
   if (license) facts.license = license;
   const repository = readRepository(doc.repository) ?? readRepository(latest?.repository);

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { type CacheKind, DiskCache, isRecord } from '../cache/disk-cache.js';
+import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
+import { isRecord, isStringArray } from '../model/json.js';
 import type { MissingReason, PackageFacts, VersionFacts } from '../model/facts.js';
 
 const MISSING_REASONS = new Set<string>(['not-found', 'unpublished', 'security-holding'] satisfies MissingReason[]);
 
 /** Bump the version when the shape of PackageFacts changes: old entries are then ignored, not misread. */
-const FACTS: CacheKind<StoredEntry> = { name: 'facts', version: 8, isValid: isStoredEntry };
+const FACTS: CacheKind<StoredEntry> = { name: 'facts', version: 9, isValid: isStoredEntry };
 
 /** A cached, known answer. Unknown answers are never cached. */
 export interface CacheEntry {
@@ -74,7 +75,7 @@ function encodeFacts(facts: PackageFacts): StoredFacts {
 const optional = (value: unknown, type: 'string' | 'number' | 'boolean'): boolean => value === undefined || typeof value === type;
 const isVersionFacts = (v: unknown): v is VersionFacts =>
   isRecord(v) && optional(v.deprecated, 'string') && optional(v.license, 'string') && optional(v.types, 'string') && optional(v.hasInstallScript, 'boolean') && optional(v.provenance, 'boolean') &&
-  (v.bins === undefined || (Array.isArray(v.bins) && v.bins.every((b) => typeof b === 'string')));
+  (v.bins === undefined || isStringArray(v.bins));
 
 /**
  * The whole shape, checked before anything is decoded: an entry damaged on disk (a disk full, an
@@ -107,19 +108,17 @@ function isStoredFacts(stored: unknown): stored is StoredFacts {
 
 function signaturesFit(sigs: unknown, keyIds: unknown, versions: number): boolean {
   if (sigs === undefined && keyIds === undefined) return true;
-  if (!Array.isArray(sigs) || !Array.isArray(keyIds) || sigs.length !== versions || !keyIds.every((k) => typeof k === 'string')) return false;
+  if (!Array.isArray(sigs) || !isStringArray(keyIds) || sigs.length !== versions) return false;
   return sigs.every((list) => list === null || (Array.isArray(list) && list.every((p) => Array.isArray(p) && typeof p[0] === 'number' && keyIds[p[0]] !== undefined && typeof p[1] === 'string')));
 }
 
-/** `stored` has passed isStoredFacts. */
-function decodeFacts(stored: StoredFacts): PackageFacts | undefined {
+/** `stored` has passed isStoredFacts: every ref points into the table. */
+function decodeFacts(stored: StoredFacts): PackageFacts {
   const { versionNames, versionRefs, versionTable, versionTimes, versionSignatures, signingKeyIds, versionIntegrity, ...rest } = stored;
   const versions: Record<string, VersionFacts> = {};
   for (let i = 0; i < versionNames.length; i++) {
-    const v = versionTable[versionRefs[i]!];
-    if (!v) return undefined;
     // Shared between versions: facts are read-only once distilled.
-    versions[versionNames[i]!] = v;
+    versions[versionNames[i]!] = versionTable[versionRefs[i]!]!;
   }
   const facts: PackageFacts = { ...rest, versions };
   if (versionSignatures && signingKeyIds) {
@@ -208,15 +207,11 @@ export class FactsCache {
   async read(registry: string, name: string): Promise<CacheEntry | undefined> {
     const stored = this.#store.read(this.#file(registry, name));
     if (!stored) return undefined;
-    try {
-      const answer = stored.answer;
-      const facts = answer.facts && decodeFacts(answer.facts);
-      // Another package's or registry's entry under this name is a miss too.
-      if (answer.facts && (!facts || facts.name !== name || facts.registry !== registry)) return undefined;
-      return { ...stored, answer: { ...answer, ...(facts ? { facts } : {}) } as CacheEntry['answer'] };
-    } catch {
-      return undefined;
-    }
+    const answer = stored.answer;
+    const facts = answer.facts && decodeFacts(answer.facts);
+    // Another package's or registry's entry under this name is a miss too.
+    if (facts && (facts.name !== name || facts.registry !== registry)) return undefined;
+    return { ...stored, answer: { ...answer, ...(facts ? { facts } : {}) } as CacheEntry['answer'] };
   }
 
   /** Atomic: written to a temporary file and renamed, so concurrent runs never see half an entry. */

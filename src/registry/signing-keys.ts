@@ -4,14 +4,27 @@
  * not ask. A registry without the endpoint does not sign; that is an answer, not a failure.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
 import type { SigningKey, SigningKeys } from '../model/facts.js';
+import { isRecord } from '../model/json.js';
 import type { NpmConfig } from './npmrc.js';
 import { registryRequest } from './request.js';
 
-const FORMAT = 'keys-v1';
+/** A known answer: keys, or none. An unknown one is never stored. */
+interface StoredKeys {
+  fetchedAt: number;
+  answer: Extract<SigningKeys, { state: 'found' | 'none' }>;
+}
+
+const KEYS: CacheKind<StoredKeys> = {
+  name: 'keys',
+  version: 1,
+  isValid: (s): s is StoredKeys =>
+    isRecord(s) &&
+    typeof s.fetchedAt === 'number' &&
+    isRecord(s.answer) &&
+    (s.answer.state === 'none' ? typeof s.answer.reason === 'string' : s.answer.state === 'found' && readKeys(s.answer) !== undefined),
+};
 const TTL = 24 * 60 * 60 * 1000;
 const MAX_BYTES = 256 * 1024;
 
@@ -39,23 +52,13 @@ function readKeys(doc: unknown): SigningKey[] | undefined {
   return keys;
 }
 
-function cacheFile(cacheDir: string, registry: string): string {
-  return path.join(cacheDir, FORMAT, `${createHash('sha256').update(registry).digest('hex').slice(0, 16)}.json`);
-}
-
 export async function fetchSigningKeys(options: SigningKeysOptions): Promise<SigningKeys> {
-  const file = options.cacheDir ? cacheFile(options.cacheDir, options.registry) : undefined;
-  if (file) {
-    try {
-      const stored = JSON.parse(readFileSync(file, 'utf8')) as { fetchedAt?: unknown; answer?: SigningKeys };
-      const fresh = typeof stored.fetchedAt === 'number' && stored.fetchedAt <= Date.now() + 60_000 && Date.now() - stored.fetchedAt < TTL;
-      const answer = stored.answer;
-      const valid = answer?.state === 'none' ? typeof answer.reason === 'string' : answer?.state === 'found' && readKeys(answer) !== undefined;
-      if (valid && (fresh || options.offline)) return answer!;
-    } catch {
-      // No entry, or a damaged one: asked again.
-    }
-  }
+  const store = options.cacheDir ? new DiskCache(options.cacheDir, KEYS) : undefined;
+  const file = store?.file(`${createHash('sha256').update(options.registry).digest('hex').slice(0, 16)}.json`);
+  const stored = file ? store!.read(file) : undefined;
+  // A time in the future (damage, or a clock since set back) would keep the entry fresh forever.
+  const fresh = stored !== undefined && stored.fetchedAt <= Date.now() + 60_000 && Date.now() - stored.fetchedAt < TTL;
+  if (stored && (fresh || options.offline)) return stored.answer;
   if (options.offline) return { state: 'unknown', reason: 'offline: signing keys not in the cache' };
   const res = await registryRequest('/-/npm/v1/keys', {
     config: options.config,
@@ -82,10 +85,6 @@ export async function fetchSigningKeys(options: SigningKeysOptions): Promise<Sig
     if (!keys) return { state: 'unknown', reason: 'signing keys: the answer is not a keys document' };
     answer = keys.length ? { state: 'found', keys } : { state: 'none', reason: 'the registry lists no signing keys' };
   }
-  if (file) {
-    await mkdir(path.dirname(file), { recursive: true })
-      .then(() => writeFile(file, JSON.stringify({ fetchedAt: Date.now(), answer })))
-      .catch(() => undefined);
-  }
+  if (file) await store!.write(file, { fetchedAt: Date.now(), answer });
   return answer;
 }

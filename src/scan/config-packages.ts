@@ -8,7 +8,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ConfigPackageReference, Manifest } from '../model/references.js';
-import { indexKeyLines, isJsonObject } from './json-lines.js';
+import { isRecord } from '../model/json.js';
+import { indexKeyLines } from './json-lines.js';
 import { jsoncToJson } from './jsonc.js';
 import { packageNameOf } from './specifiers.js';
 import { MAX_PROJECT_FILE_BYTES } from './read-text.js';
@@ -47,7 +48,7 @@ function readOne(root: string, file: string): ConfigPackageReference[] {
     // The alias reader reports a tsconfig that does not parse; here it names nothing.
     return [];
   }
-  if (!isJsonObject(json) || !isJsonObject(json.compilerOptions)) return [];
+  if (!isRecord(json) || !isRecord(json.compilerOptions)) return [];
   const options = json.compilerOptions;
   const lines = indexKeyLines(body, (p) => p.length <= 1);
   const dir = path.dirname(abs);

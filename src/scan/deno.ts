@@ -6,6 +6,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isRecord } from '../model/json.js';
 import type { InputError } from '../model/references.js';
 import { jsoncToJson } from './jsonc.js';
 import { MAX_PROJECT_FILE_BYTES } from './read-text.js';
@@ -147,10 +148,6 @@ function expandMember(root: string, dir: string, member: string): string[] {
   } catch {
     return [];
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function isFile(abs: string): boolean {

@@ -6,6 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isRecord } from '../model/json.js';
 import type { Manifest } from '../model/references.js';
 import { MAX_PROJECT_FILE_BYTES } from './read-text.js';
 
@@ -148,7 +149,7 @@ function readDependencyNames(abs: string): string[] | undefined {
     if (typeof json !== 'object' || json === null) return undefined;
     return DEPENDENCY_FIELDS.flatMap((f) => {
       const deps = (json as Record<string, unknown>)[f];
-      return typeof deps === 'object' && deps !== null && !Array.isArray(deps) ? Object.keys(deps) : [];
+      return isRecord(deps) ? Object.keys(deps) : [];
     });
   } catch {
     // A broken package.json is reported where manifests are read; here it enables nothing.

@@ -21,12 +21,6 @@ interface Frame {
   lastName: string;
 }
 
-export type JsonObject = Record<string, unknown>;
-
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const BOM = 0xfeff;
 
 /**

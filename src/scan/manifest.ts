@@ -1,7 +1,9 @@
 import { join, posix } from 'node:path';
 import { joinLegacyLicenses } from '../model/license.js';
 import type { DeclaredDependency, DependencyField, InputError, Manifest } from '../model/references.js';
-import { indexKeyLines, isJsonObject, parseJson, type JsonObject, type KeyLines } from './json-lines.js';
+import { binNames } from '../model/bins.js';
+import { isRecord, type JsonObject } from '../model/json.js';
+import { indexKeyLines, parseJson, type KeyLines } from './json-lines.js';
 import { readPnpmWorkspaceGlobs } from './pnpm-workspace.js';
 import { readText } from './read-text.js';
 import { classifySpec } from './spec.js';
@@ -30,7 +32,7 @@ export function readManifest(
   const parsed = parseJson(relPath, text);
   if (parsed.error) return { errors: [parsed.error] };
   const json = parsed.value;
-  if (!isJsonObject(json)) {
+  if (!isRecord(json)) {
     const message = `package.json holds ${typeName(json)}, not an object`;
     return { errors: [{ file: relPath, reason: 'wrong-type', message }] };
   }
@@ -66,7 +68,7 @@ export function readManifest(
     importsKeys: [],
   };
   // Scripts and bins matter only for the commands scripts run: nothing is reported about their shape.
-  if (isJsonObject(json.scripts)) {
+  if (isRecord(json.scripts)) {
     const scripts = Object.entries(json.scripts).flatMap(([name, command]) => {
       if (typeof command !== 'string') return [];
       const line = lines.lineOf(['scripts', name]);
@@ -74,16 +76,17 @@ export function readManifest(
     });
     if (scripts.length) manifest.scripts = scripts;
   }
-  const bins = typeof json.bin === 'string' && typeof manifest.name === 'string' ? [manifest.name.replace(/^@[^/]+\//, '')] : isJsonObject(json.bin) ? Object.keys(json.bin) : [];
-  if (bins.length) manifest.bins = bins;
-  if (isJsonObject(json.imports)) manifest.importsKeys = Object.keys(json.imports);
+  const bins = binNames(json, manifest.name);
+  if (bins === undefined) manifest.binsUnknown = true;
+  else if (bins.length) manifest.bins = bins;
+  if (isRecord(json.imports)) manifest.importsKeys = Object.keys(json.imports);
   else if (json.imports !== undefined) wrongType('imports', ['imports'], 'an object', json.imports);
 
   const where = join(root, dir);
   for (const field of MANIFEST_DEPENDENCY_FIELDS) {
     const deps = json[field];
     if (deps === undefined) continue;
-    if (!isJsonObject(deps)) {
+    if (!isRecord(deps)) {
       wrongType(field, [field], 'an object', deps);
       continue;
     }
@@ -115,7 +118,7 @@ type WrongType = (field: string, path: string[], expected: string, value: unknow
 /** `license` as SPDX string or legacy `{type}`; the older `licenses` array reads as alternatives. */
 function readLicense(json: JsonObject, wrongType: WrongType): string | undefined {
   const one = (value: unknown): string | undefined =>
-    typeof value === 'string' ? value : isJsonObject(value) && typeof value.type === 'string' ? value.type : undefined;
+    typeof value === 'string' ? value : isRecord(value) && typeof value.type === 'string' ? value.type : undefined;
   if (json.license !== undefined) {
     const license = one(json.license);
     if (license === undefined) wrongType('license', ['license'], 'a string', json.license);
@@ -133,8 +136,8 @@ function readLicense(json: JsonObject, wrongType: WrongType): string | undefined
 /** npm and yarn 1 take an array; yarn also takes `{packages: [...]}`. */
 function readWorkspaces(value: unknown, wrongType: WrongType): string[] {
   if (value === undefined) return [];
-  const list = isJsonObject(value) ? value.packages : value;
-  if (list === undefined && isJsonObject(value)) return [];
+  const list = isRecord(value) ? value.packages : value;
+  if (list === undefined && isRecord(value)) return [];
   if (!Array.isArray(list)) {
     wrongType('workspaces', ['workspaces'], 'an array of globs', value);
     return [];

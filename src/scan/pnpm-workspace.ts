@@ -1,3 +1,4 @@
+import { isStringArray } from '../model/json.js';
 import type { InputError } from '../model/references.js';
 import { readText } from './read-text.js';
 
@@ -50,7 +51,7 @@ export async function readPnpmSupplyChainSettings(root: string): Promise<{ setti
   const list = (field: 'minimumReleaseAgeExclude' | 'onlyBuiltDependencies'): void => {
     const value = doc[field];
     if (value === undefined) return;
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) settings[field] = value as string[];
+    if (isStringArray(value)) settings[field] = value;
     else wrong(field, 'a list of package names');
   };
   if (doc.minimumReleaseAge !== undefined) {

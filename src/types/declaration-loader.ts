@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { builtinModules, createRequire } from 'node:module';
-import { type CacheKind, DiskCache, isRecord, isStringArray } from '../cache/disk-cache.js';
+import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
+import { isRecord, isStringArray } from '../model/json.js';
 import { resolveVersion } from '../plan/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -57,7 +58,6 @@ export const typesPackageName = (name: string): string => `@types/${name.startsW
 
 export class DeclarationLoader {
   readonly #client: RegistryClient;
-  readonly #cacheDir: string | undefined;
   readonly #store: DiskCache<StoredDeclarations> | undefined;
   readonly #loaded = new Map<string, Promise<LoadedPackage | string>>();
   readonly #lookups = new Map<string, Promise<Lookup>>();
@@ -67,7 +67,6 @@ export class DeclarationLoader {
   /** `isPrivate`: names no registry may be asked about (the configuration's internal scopes). */
   constructor(client: RegistryClient, cacheDir?: string, isPrivate: (name: string) => boolean = () => false) {
     this.#client = client;
-    this.#cacheDir = cacheDir;
     this.#store = cacheDir ? new DiskCache(cacheDir, DECLARATIONS) : undefined;
     this.#private = isPrivate;
   }
@@ -114,7 +113,7 @@ export class DeclarationLoader {
   }
 
   async #load(name: string, version: string): Promise<LoadedPackage | string> {
-    const file = this.#cacheDir ? this.#cacheFile(name, version) : undefined;
+    const file = this.#cacheFile(name, version);
     const stored = file ? this.#store!.read(file) : undefined;
     if (stored) return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths, refs: stored.refs, ...(stored.runtime ? { runtime: stored.runtime } : {}) };
     if (!this.#client.tarball) return 'this registry client cannot fetch tarballs';
@@ -133,9 +132,11 @@ export class DeclarationLoader {
     return loaded;
   }
 
-  #cacheFile(name: string, version: string): string {
+  /** The entry of `name@version`, keyed by the registry that serves the name; undefined without a cache. */
+  #cacheFile(name: string, version: string): string | undefined {
+    if (!this.#store) return undefined;
     const registry = createHash('sha256').update(this.#client.registryFor(name)).digest('hex').slice(0, 16);
-    return this.#store!.file(registry, `${encodeURIComponent(name)}@${encodeURIComponent(version)}.json`);
+    return this.#store.file(registry, `${encodeURIComponent(name)}@${encodeURIComponent(version)}.json`);
   }
 }
 

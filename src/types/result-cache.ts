@@ -14,8 +14,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type CacheKind, DiskCache, isRecord } from '../cache/disk-cache.js';
-import type { Finding } from '../model/finding.js';
+import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
+import { isRecord } from '../model/json.js';
+import { type Finding, isFinding } from '../model/finding.js';
 import { listSourceFiles } from '../scan/source-files.js';
 import { VERSION } from '../version.js';
 
@@ -30,7 +31,9 @@ interface StoredResult {
 const RESULTS: CacheKind<StoredResult> = {
   name: 'members',
   version: 6,
-  isValid: (s): s is StoredResult => isRecord(s) && typeof s.key === 'string' && Array.isArray(s.findings) && isRecord(s.others) && Object.values(s.others).every((h) => typeof h === 'string'),
+  // Each finding whole: a damaged one served as the answer would crash the report or mislead it.
+  isValid: (s): s is StoredResult =>
+    isRecord(s) && typeof s.key === 'string' && Array.isArray(s.findings) && s.findings.every(isFinding) && isRecord(s.others) && Object.values(s.others).every((h) => typeof h === 'string'),
 };
 export const MEMBER_RESULTS_FORMAT = `${RESULTS.name}-v${RESULTS.version}`;
 const TS_VERSION = (createRequire(import.meta.url)('typescript/package.json') as { version: string }).version;

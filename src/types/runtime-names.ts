@@ -6,6 +6,7 @@
  * major bundled beside it (`dayjs/plugin/isBetween`, `zod/v3`).
  */
 import path from 'node:path/posix';
+import { isRecord, isStringArray } from '../model/json.js';
 
 export interface RuntimeFile {
   /** Names on the file's export surface: `exports.x =`, `export { x }`, `module.exports = { x }`. */
@@ -71,11 +72,8 @@ export function scanRuntimeFile(file: string, text: string): RuntimeFile {
 }
 
 export function isRuntimeNames(x: unknown): x is RuntimeNames {
-  const strings = (xs: unknown): boolean => Array.isArray(xs) && xs.every((s) => typeof s === 'string');
-  if (typeof x !== 'object' || x === null) return false;
-  const files = (x as { files?: unknown }).files;
-  if (typeof files !== 'object' || files === null || Array.isArray(files)) return false;
-  return Object.values(files).every((f: unknown) => typeof f === 'object' && f !== null && ['e', 'v', 'r', 'd'].every((k) => strings((f as Record<string, unknown>)[k])));
+  if (!isRecord(x) || !isRecord(x.files)) return false;
+  return Object.values(x.files).every((f) => isRecord(f) && ['e', 'v', 'r', 'd'].every((k) => isStringArray(f[k])));
 }
 
 /** A joined path to the file Node would load (`./lib` → `lib.js` or `lib/index.js`). */

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CacheKind, DiskCache, isRecord } from '../../src/cache/disk-cache.js';
+import { type CacheKind, DiskCache } from '../../src/cache/disk-cache.js';
+import { isRecord } from '../../src/model/json.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'depverify-disk-cache-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -250,7 +250,7 @@ describe('8. temporary files of killed runs are swept on the next write', () => 
   it('a stale *.tmp of another process goes; a fresh one stays', async () => {
     const { mkdirSync, writeFileSync, utimesSync, readdirSync } = await import('node:fs');
     const cacheDir = path.join(scratch, `sweep-${runs++}`);
-    const dir = path.join(cacheDir, 'facts-v8', createHash('sha256').update(REGISTRY).digest('hex').slice(0, 16));
+    const dir = path.join(cacheDir, 'facts-v9', createHash('sha256').update(REGISTRY).digest('hex').slice(0, 16));
     mkdirSync(dir, { recursive: true });
     const stale = path.join(dir, 'old.json.999999.abcd1234.tmp');
     const fresh = path.join(dir, 'new.json.999998.abcd1234.tmp');

@@ -195,6 +195,8 @@ describe('damaged entries', () => {
     ['versionNames not a list', edit((s) => (s.answer.facts!.versionNames = '1.0.0'))],
     ['a version name that is not a string', edit((s) => (s.answer.facts!.versionNames = [1]))],
     ['a version ref out of range', edit((s) => (s.answer.facts!.versionRefs = [5]))],
+    ['a version ref that is not an index', edit((s) => (s.answer.facts!.versionRefs = [0.5]))],
+    ['a negative version ref', edit((s) => (s.answer.facts!.versionRefs = [-1]))],
     ['versionRefs shorter than versionNames', edit((s) => (s.answer.facts!.versionRefs = []))],
     ['a version table entry that is a string', edit((s) => (s.answer.facts!.versionTable = ['MIT']))],
     ['a licence that is not a string', edit((s) => (s.answer.facts!.versionTable = [{ license: { type: 'MIT' } }]))],

@@ -38,7 +38,7 @@ const stalled = (head: string): ReadableStream<Uint8Array> => new ReadableStream
 
 /** Entry names in the facts cache, and any temporary file left behind. */
 async function cached(): Promise<string[]> {
-  const files = await readdir(path.join(cacheDir, 'facts-v8'), { recursive: true }).catch(() => [] as string[]);
+  const files = await readdir(path.join(cacheDir, 'facts-v9'), { recursive: true }).catch(() => [] as string[]);
   return files.filter((f) => f.endsWith('.json') || f.endsWith('.tmp')).map((f) => path.basename(f));
 }
 
@@ -166,8 +166,8 @@ describe('HTTP errors', () => {
     let calls = 0;
     const outcome = await run((name) => () => (++calls === 1 ? HttpResponse.json({}, { status: 503 }) : victimPackument(name)));
     expectRecovered(outcome, 2);
-    const dir = (await readdir(path.join(cacheDir, 'facts-v8')))[0]!;
-    const entry = JSON.parse(await readFile(path.join(cacheDir, 'facts-v8', dir, `${outcome.victim}.json`), 'utf8'));
+    const dir = (await readdir(path.join(cacheDir, 'facts-v9')))[0]!;
+    const entry = JSON.parse(await readFile(path.join(cacheDir, 'facts-v9', dir, `${outcome.victim}.json`), 'utf8'));
     expect(entry.answer).toMatchObject({ state: 'found', facts: { name: outcome.victim, versionNames: ['2.0.0'] } });
   });
 

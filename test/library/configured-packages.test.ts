@@ -142,6 +142,45 @@ describe('script commands', () => {
     expect(report.findings.find((f) => f.package === 'build')!.message).toContain('npm run build');
   });
 
+  it('says nothing when which commands a declared package provides is not known: no such version, a bin folder, names cut or unreadable', async () => {
+    // The range matches no published version: its bins are not the latest version's.
+    ok('ranged-tool');
+    const dirTool = packument('dir-tool', { versions: { '1.0.0': {} } });
+    (dirTool.versions as Record<string, Record<string, unknown>>)['1.0.0']!.directories = { bin: './bin' };
+    mock.set('dir-tool', dirTool);
+    ok('odd-tool', { 'odd tool\u0000': 'cli.js' });
+    ok('many-tool', Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`cmd${i}`, `bin/${i}.js`])));
+    for (const [dep, range, command] of [
+      ['ranged-tool', '^9.0.0', 'ranged'],
+      ['dir-tool', '1.0.0', 'dirtool'],
+      ['odd-tool', '1.0.0', 'oddtool'],
+      ['many-tool', '1.0.0', 'manytool'],
+    ] as const) {
+      const { shown } = await run({ 'package.json': pkg({ name: 'app', scripts: { build: `${command} build` }, devDependencies: { [dep]: range } }) });
+      expect(shown.filter((f) => f[0] === 'UNLISTED_BINARY'), dep).toEqual([]); // a range no version matches is VERSION_NOT_FOUND, said elsewhere
+    }
+  });
+
+  it('says nothing when a workspace links the commands of a bin folder', async () => {
+    const { shown } = await run({
+      'package.json': pkg({ name: 'app', private: true, workspaces: ['tools'], scripts: { gen: 'toolgen x' } }),
+      'tools/package.json': pkg({ name: 'tools', directories: { bin: './bin' } }),
+    });
+    expect(shown).toEqual([]);
+  });
+
+  it('names a string bin after the packument when the version document has no name; an object key after its last path segment', async () => {
+    const nameless = packument('solo-cli', { versions: { '1.0.0': { bin: 'cli.js' } } });
+    delete (nameless.versions as Record<string, Record<string, unknown>>)['1.0.0']!.name;
+    mock.set('solo-cli', nameless);
+    ok('@scope/pathed', { 'bin/pathed': 'cli.js' });
+    const { shown } = await run({
+      'package.json': pkg({ name: 'app', scripts: { a: 'solo-cli x', b: 'pathed y', c: 'other-cmd' }, devDependencies: { 'solo-cli': '1.0.0', '@scope/pathed': '1.0.0' } }),
+    });
+    // A package without a bin provides none: a command no one provides is still said.
+    expect(shown).toEqual([['UNLISTED_BINARY', 'warning', 'other-cmd', 'package.json:6']]);
+  });
+
   it('says nothing for a package.json with a dependency whose commands are not known (git, unknown answer)', async () => {
     mock.set('flaky', 503);
     const { shown } = await run({

@@ -27,6 +27,16 @@ describe('the squat memo beside the cache', () => {
     expect(second.downloads('left-pad')).toEqual({ count: 7, source: 'index', inIndex: true });
   });
 
+  it('an entry naming a rule there is none of is worked out again, not served', () => {
+    const memoDir = path.join(dir, 'd');
+    const seed = createPopularity({ minTargetDownloads: 1_000_000, memoDir });
+    const candidates = seed.squatCandidates('axois');
+    seed.save();
+    const [file] = memoFiles(memoDir);
+    writeFileSync(file!, JSON.stringify({ axois: { c: [['axios', 5, 'invented-rule']] } }));
+    expect(createPopularity({ minTargetDownloads: 1_000_000, memoDir }).squatCandidates('axois')).toEqual(candidates);
+  });
+
   it('a damaged memo is recomputed and rewritten', () => {
     const memoDir = path.join(dir, 'b');
     createPopularity({ minTargetDownloads: 1_000_000, memoDir }).save(); // nothing new: nothing written

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -114,5 +114,22 @@ describe('registry signatures of locked versions', () => {
     const report = await run(await project({ alpha: { version: '1.0.0', integrity: good } }));
     expect(codes(report)).toEqual([['REGISTRY_UNKNOWN', '', 'error']]);
     expect(report.status).toBe('incomplete');
+  });
+
+  it('the keys entry is replaced, never written through: a link at its place leaves its target alone', async () => {
+    mock.set('-/npm/v1/keys', keysDoc);
+    mock.set('alpha', published('alpha', { '1.0.0': { integrity: good, signatures: [{ keyid: KEYID, sig: signed('alpha', '1.0.0', good) }] } }));
+    const root = await project({ alpha: { version: '1.0.0', integrity: good } });
+    await run(root);
+    const dir = path.join(cacheDir, 'keys-v1');
+    const [entry] = await readdir(dir);
+    const outside = path.join(cacheDir, 'not-a-cache-file.txt');
+    await writeFile(outside, 'keep me');
+    await rm(path.join(dir, entry!));
+    await symlink(outside, path.join(dir, entry!));
+    expect(codes(await run(root))).toEqual([]);
+    expect(keyRequests()).toBe(2);
+    expect(await readFile(outside, 'utf8')).toBe('keep me');
+    expect(JSON.parse(await readFile(path.join(dir, entry!), 'utf8'))).toMatchObject({ answer: { state: 'found' } });
   });
 });

@@ -36,6 +36,29 @@ describe('three-valued lookup', () => {
     expect(lookup.facts.registry).toBe(REGISTRY);
   });
 
+  it('records the commands of each version: none only when the document has no bin, unknown when the list is not whole', async () => {
+    const doc = packument('kit', {
+      versions: {
+        '1.0.0': {},
+        '1.1.0': { bin: 'cli.js' },
+        '1.2.0': { bin: { 'bin/kit-a': 'a.js', 'kit-b': 'b.js', dropped: '' } },
+        '1.3.0': { bin: ['bin/kit-c.js'] },
+        '1.4.0': {},
+        '1.5.0': { bin: { 'kit d': 'd.js' } },
+      },
+    });
+    const versions = doc.versions as Record<string, Record<string, unknown>>;
+    delete versions['1.1.0']!.name; // named after the packument
+    versions['1.4.0']!.directories = { bin: 'bin' }; // only the tarball lists its files
+    mock.set('kit', doc);
+    for (const answer of [await client().lookup('kit'), await client().lookup('kit')]) {
+      expect(mock.seen).toHaveLength(1); // the second answer is the cached one
+      if (answer.state !== 'found') throw new Error(answer.state);
+      const bins = Object.fromEntries(Object.entries(answer.facts.versions).map(([v, f]) => [v, f.bins]));
+      expect(bins).toEqual({ '1.0.0': [], '1.1.0': ['kit'], '1.2.0': ['kit-a', 'kit-b'], '1.3.0': ['kit-c.js'], '1.4.0': undefined, '1.5.0': undefined });
+    }
+  });
+
   it('404 is missing (not-found)', async () => {
     expect(await client().lookup('no-such-pkg')).toEqual({ state: 'missing', reason: 'not-found' });
   });
@@ -168,7 +191,7 @@ describe('cache', () => {
     expect(JSON.parse(JSON.stringify(cached))).toEqual(JSON.parse(JSON.stringify(fresh)));
     if (cached.state !== 'found') throw new Error('expected found');
     expect(cached.facts.time).toEqual({ '1.0.0': Date.UTC(2020, 0, 1), '1.1.0': Date.UTC(2020, 0, 2) });
-    expect(cached.facts.versions['2.0.0']).toEqual({ license: 'Apache-2.0', types: 'index.d.ts' });
+    expect(cached.facts.versions['2.0.0']).toEqual({ license: 'Apache-2.0', types: 'index.d.ts', bins: [] });
   });
 
   it('revalidates a stale entry with If-None-Match and keeps it on 304', async () => {
@@ -214,7 +237,7 @@ describe('cache', () => {
   it('discards a cached missing answer with an unknown reason and refetches', async () => {
     mock.set('odd', packument('odd', { versions: { '1.0.0': {} } }));
     await client().lookup('odd');
-    const dir = path.join(cacheDir, 'facts-v8');
+    const dir = path.join(cacheDir, 'facts-v9');
     const [registryDir] = await readdir(dir);
     await writeFile(path.join(dir, registryDir!, 'odd.json'), JSON.stringify({ fetchedAt: Date.now(), answer: { state: 'missing', reason: 'gone-fishing' } }));
     mock.seen.length = 0;
@@ -225,7 +248,7 @@ describe('cache', () => {
   it('discards a corrupted entry and refetches', async () => {
     mock.set('corrupt', packument('corrupt', { versions: { '1.0.0': {} } }));
     await client().lookup('corrupt');
-    const dir = path.join(cacheDir, 'facts-v8');
+    const dir = path.join(cacheDir, 'facts-v9');
     const [registryDir] = await readdir(dir);
     await writeFile(path.join(dir, registryDir!, 'corrupt.json'), '{"fetchedAt": 1, "answer": {');
     mock.seen.length = 0;

@@ -103,6 +103,20 @@ describe('readManifest: fields', () => {
     expect(read(json).manifest?.workspaces).toEqual(workspaces);
   });
 
+  it('reads the commands bin links as npm names them; a bin folder leaves them unknown', () => {
+    const bins = (json: Record<string, unknown>) => {
+      const m = read(json).manifest!;
+      return m.binsUnknown ? 'unknown' : (m.bins ?? []);
+    };
+    expect(bins({ name: '@s/tool', bin: 'cli.js' })).toEqual(['tool']);
+    expect(bins({ bin: 'cli.js' })).toEqual([]);
+    expect(bins({ name: 'x', bin: { 'bin/a': 'a.js', b: 'b.js', c: '' } })).toEqual(['a', 'b']);
+    expect(bins({ name: 'x', bin: ['bin/run.js'] })).toEqual(['run.js']);
+    expect(bins({ name: 'x' })).toEqual([]);
+    expect(bins({ name: 'x', directories: { bin: './bin' } })).toBe('unknown');
+    expect(bins({ name: 'x', bin: { a: 'a.js' }, directories: { bin: './bin' } })).toEqual(['a']);
+  });
+
   it('reads imports keys', () => {
     expect(read({ imports: { '#internal/*': './src/*.js', '#dep': 'dep' } }).manifest?.importsKeys).toEqual(['#internal/*', '#dep']);
   });

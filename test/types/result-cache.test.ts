@@ -96,6 +96,33 @@ describe('member results kept between runs', () => {
     expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
   });
 
+  it('an entry under the right key with a malformed finding is a miss, never served', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const p = project({ 'src/a.ts': "import { Pool } from 'db';\nnew Pool().queryy('x');\n" });
+    expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
+    const dir = path.join(p.cacheDir, MEMBER_RESULTS_FORMAT);
+    const file = path.join(dir, readdirSync(dir)[0]!);
+    const good = JSON.parse(readFileSync(file, 'utf8')) as { findings: Array<Record<string, unknown>> };
+    const damages: Array<Record<string, unknown> | null> = [
+      null,
+      { code: 'NOT_A_CODE' },
+      { severity: 'fatal' },
+      { message: 42 },
+      { package: undefined },
+      { locations: 'src/a.ts:2' },
+      { locations: [{ file: 7 }] },
+      { locations: [{ file: 'src/a.ts', line: '2' }] },
+      { hint: ['x'] },
+      { details: 'x' },
+    ];
+    for (const damage of damages) {
+      // Marked so that serving the entry would show: a fresh check names `queryy`.
+      const finding = damage === null ? null : { ...good.findings[0], details: { ...(good.findings[0]!.details as object), name: 'from-the-cache' }, ...damage };
+      writeFileSync(file, JSON.stringify({ ...good, findings: [finding] }));
+      expect(await invented(p.root, p.cacheDir), JSON.stringify(damage)).toEqual(['queryy@src/a.ts:2']);
+    }
+  });
+
   it('a damaged declaration cache entry is fetched again, not trusted', async () => {
     publish(mock, 'db', { '1.0.0': DB });
     const p = project({ 'src/a.ts': "import { Pool } from 'db';\nnew Pool().queryy('x');\n" });

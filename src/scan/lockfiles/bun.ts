@@ -1,5 +1,6 @@
 import type { LockedSource, Lockfile } from '../../model/references.js';
-import { indexKeyLines, isJsonObject, parseJson, type JsonObject, type KeyFilter } from '../json-lines.js';
+import { isRecord, type JsonObject } from '../../model/json.js';
+import { indexKeyLines, parseJson, type KeyFilter } from '../json-lines.js';
 import { jsoncToJson } from '../jsonc.js';
 import { addEntry, entryError, lastName, shownValue, type ReadContext, unsupportedVersion } from './entries.js';
 import type { LockfileRead } from './reader.js';
@@ -25,16 +26,16 @@ export function readBunLockfile(relPath: string, text: string): LockfileRead {
   const parsed = parseJson(relPath, json);
   if (parsed.error) return { errors: [parsed.error] };
   const doc = parsed.value;
-  if (!isJsonObject(doc)) return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a JSON object' }] };
+  if (!isRecord(doc)) return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a JSON object' }] };
   const ctx: ReadContext = { file: relPath, lines: indexKeyLines(json, BUN_KEYS), packages: [], errors: [] };
   const version = doc.lockfileVersion;
   if (typeof version !== 'number' || !SUPPORTED_VERSIONS.has(version)) {
     return { errors: [unsupportedVersion(ctx, ['lockfileVersion'], shownValue(version))] };
   }
   const packages = doc.packages ?? {};
-  if (!isJsonObject(packages)) ctx.errors.push(entryError(ctx, ['packages'], 'wrong-type', 'packages is not an object'));
+  if (!isRecord(packages)) ctx.errors.push(entryError(ctx, ['packages'], 'wrong-type', 'packages is not an object'));
   else {
-    const workspaces = isJsonObject(doc.workspaces) ? doc.workspaces : {};
+    const workspaces = isRecord(doc.workspaces) ? doc.workspaces : {};
     for (const key of Object.keys(packages)) readEntry(ctx, key, packages[key], workspaces);
   }
   const lockfile: Lockfile = { path: relPath, format: 'bun', lockfileVersion: version, packages: ctx.packages };
@@ -50,7 +51,7 @@ function readEntry(ctx: ReadContext, key: string, entry: unknown, workspaces: Js
     return;
   }
   const fields: unknown[] = entry;
-  const info = fields.find(isJsonObject);
+  const info = fields.find(isRecord);
   const integrity = fields.find((v, i): v is string => i > 0 && typeof v === 'string' && INTEGRITY.test(v));
   const { source, version, resolved } = resolve(id.ref, fields[1], workspaces);
   addEntry(ctx, at, { name: id.name, version, source, resolved, integrity, alias: lastName(key), bundled: info?.bundled === true });
@@ -67,7 +68,7 @@ function resolve(ref: string, second: unknown, workspaces: JsonObject): { source
   }
   if (ref.startsWith('workspace:')) {
     const workspace = workspaces[ref.slice(10)];
-    const version = isJsonObject(workspace) && typeof workspace.version === 'string' ? workspace.version : '';
+    const version = isRecord(workspace) && typeof workspace.version === 'string' ? workspace.version : '';
     return { source: 'link', version, resolved: ref };
   }
   if (ref.startsWith('root:')) return { source: 'link', version: '', resolved: ref };

@@ -10,7 +10,7 @@ export interface ReadContext {
 }
 
 /** The JSON readers' object test and type, under the names the YAML and yarn readers use. */
-export { isJsonObject as isRecord, type JsonObject as Fields } from '../json-lines.js';
+export { isRecord, type JsonObject as Fields } from '../../model/json.js';
 
 /**
  * An error located at a key path of the file, the path as `field`: the line of that key, or of

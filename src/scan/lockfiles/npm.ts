@@ -1,11 +1,6 @@
 import type { LockedPackage, Lockfile } from '../../model/references.js';
-import {
-  indexKeyLines,
-  isJsonObject,
-  parseJson,
-  type JsonObject,
-  type KeyFilter,
-} from '../json-lines.js';
+import { isRecord, type JsonObject } from '../../model/json.js';
+import { indexKeyLines, parseJson, type KeyFilter } from '../json-lines.js';
 import { entryError, type ReadContext, shownValue, unsupportedVersion } from './entries.js';
 import type { LockfileRead } from './reader.js';
 import { sourceOf } from './source.js';
@@ -36,11 +31,11 @@ export function readNpmLockfile(relPath: string, text: string): LockfileRead {
   const parsed = parseJson(relPath, text);
   if (parsed.error) return { errors: [parsed.error] };
   const json = parsed.value;
-  if (!isJsonObject(json)) {
+  if (!isRecord(json)) {
     return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a JSON object' }] };
   }
   const version = json.lockfileVersion;
-  const usePackages = (version === 2 || version === 3) && isJsonObject(json.packages);
+  const usePackages = (version === 2 || version === 3) && isRecord(json.packages);
   const keysOf = usePackages ? PACKAGES_KEYS : version === 1 || version === 2 ? TREE_KEYS : ROOT_KEYS;
   const lines = indexKeyLines(text, keysOf);
   if (typeof version !== 'number' || !SUPPORTED_VERSIONS.has(version)) {
@@ -48,7 +43,7 @@ export function readNpmLockfile(relPath: string, text: string): LockfileRead {
   }
   const ctx: Context = { file: relPath, lines, packages: [], errors: [] };
   if (usePackages) readPackagesMap(ctx, json.packages as JsonObject);
-  else if (isJsonObject(json.dependencies)) readTree(ctx, json.dependencies, ['dependencies'], '');
+  else if (isRecord(json.dependencies)) readTree(ctx, json.dependencies, ['dependencies'], '');
   else if (version === 3 || json.dependencies !== undefined) {
     const field = version === 3 ? 'packages' : 'dependencies';
     ctx.errors.push(entryError(ctx, [field], 'wrong-type', `${field} is not an object`));
@@ -75,7 +70,7 @@ function readPackagesMap(ctx: Context, packages: JsonObject): void {
     if (key === '') continue;
     const entry = packages[key];
     const path = ['packages', key];
-    if (!isJsonObject(entry)) {
+    if (!isRecord(entry)) {
       ctx.errors.push(entryError(ctx, path, 'invalid-entry', 'entry is not an object'));
       continue;
     }
@@ -87,7 +82,7 @@ function readPackagesMap(ctx: Context, packages: JsonObject): void {
     // A link entry has no version of its own; its target folder entry has one.
     if (link && version === undefined) {
       const target = typeof entry.resolved === 'string' ? packages[entry.resolved] : undefined;
-      version = isJsonObject(target) && typeof target.version === 'string' ? target.version : '';
+      version = isRecord(target) && typeof target.version === 'string' ? target.version : '';
     }
     if (typeof version !== 'string') {
       ctx.errors.push(entryError(ctx, path, 'invalid-entry', 'entry has no version string'));
@@ -134,7 +129,7 @@ function readTree(ctx: Context, root: JsonObject, rootPath: string[], rootInstal
     const entry = deps[key];
     const path = [...keyPath, key];
     const at = `${installPath}node_modules/${key}`;
-    if (!isJsonObject(entry)) {
+    if (!isRecord(entry)) {
       ctx.errors.push(entryError(ctx, path, 'invalid-entry', 'entry is not an object'));
       continue;
     }
@@ -160,9 +155,9 @@ function readTree(ctx: Context, root: JsonObject, rootPath: string[], rootInstal
       if (entry.bundled === true) pkg.bundled = true;
       ctx.packages.push(pkg);
     }
-    if (isJsonObject(entry.dependencies) && levels.length >= MAX_TREE_DEPTH) {
+    if (isRecord(entry.dependencies) && levels.length >= MAX_TREE_DEPTH) {
       ctx.errors.push(entryError(ctx, [...path, 'dependencies'], 'too-deep', `dependencies nested more than ${MAX_TREE_DEPTH} deep, not read`));
-    } else if (isJsonObject(entry.dependencies)) {
+    } else if (isRecord(entry.dependencies)) {
       const nested = entry.dependencies;
       levels.push({ deps: nested, keys: Object.keys(nested), next: 0, keyPath: [...path, 'dependencies'], installPath: `${at}/` });
     } else if (entry.dependencies !== undefined) {
