@@ -132,8 +132,39 @@ async function readInput(file: string | undefined, io: CliIo): Promise<{ text: s
   return { text: Buffer.concat(chunks).toString('utf8') };
 }
 
-/** The CLI: parse options → verify → format → exit code. Returns the exit code; never exits. */
+/** The CLI: parse options → run → output → exit code. Returns the exit code; never exits. */
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
+  const parsed = parseArguments(argv, io);
+  if (!parsed) return EXIT.incomplete;
+  if (parsed.opts.help || parsed.opts.version) return EXIT.clean;
+  if (parsed.command === 'hook') {
+    const { hookCommand: runHook } = await import('./cli-guard.js');
+    return runHook(String(parsed.args[0]), registryOptions(parsed.opts, io), !!parsed.opts.allowUnknown, io);
+  }
+  if (parsed.command === 'mcp') return serveMcp(parsed.opts, io);
+  const progress = progressReporter(io, !parsed.opts.quiet && !!io.stderr.isTTY);
+  let result: number | Checked;
+  try {
+    result = await run(parsed, io, progress);
+  } catch (error) {
+    progress.done();
+    const known = error instanceof UsageError || error instanceof ConfigError || (error as NodeJS.ErrnoException).code === 'ENOENT';
+    // Configuration errors quote the project's own files: neutralise them like registry text.
+    io.stderr.write(`depverify: ${sanitize(known ? (error as Error).message : `internal error: ${(error as Error).stack ?? String(error)}`, 4000)}\n`);
+    return EXIT.incomplete;
+  }
+  progress.done();
+  return typeof result === 'number' ? result : output(result, parsed.opts, io);
+}
+
+interface Parsed {
+  command: string | undefined;
+  args: readonly string[];
+  opts: Options;
+}
+
+/** The commands and their options. */
+function defineCommands(): ReturnType<typeof cac> {
   const cli = cac('depverify');
   const add = (command: ReturnType<typeof cli.command>, specs: OptionSpec[]): void => {
     for (const [flags, description, config] of specs) command.option(flags, description, config);
@@ -164,94 +195,92 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   add(hookCommand, REGISTRY_OPTIONS);
   cli.help();
   cli.version(VERSION);
+  return cli;
+}
 
-  let parsed: ReturnType<typeof cli.parse>;
+/** The command and its options; a usage error is said on stderr and gives undefined. */
+function parseArguments(argv: string[], io: CliIo): Parsed | undefined {
+  const cli = defineCommands();
   try {
-    parsed = cli.parse(['node', 'depverify', ...argv], { run: false });
+    const parsed = cli.parse(['node', 'depverify', ...argv], { run: false });
     // `run: false` skips cac's own checks; a misspelt flag must not silently change the run.
     cli.matchedCommand?.checkUnknownOptions();
     cli.matchedCommand?.checkOptionValue();
     cli.matchedCommand?.checkUnusedArgs();
+    return { command: cli.matchedCommand?.name, args: parsed.args, opts: parsed.options };
   } catch (error) {
     io.stderr.write(`depverify: ${sanitize((error as Error).message)}\n`);
-    return EXIT.incomplete;
+    return undefined;
   }
-  const opts = parsed.options;
-  if (opts.help || opts.version) return EXIT.clean;
-  const command = cli.matchedCommand?.name;
-  if (command === 'hook') {
-    const { hookCommand: runHook } = await import('./cli-guard.js');
-    return runHook(String(parsed.args[0]), registryOptions(opts, io), !!opts.allowUnknown, io);
-  }
-  if (command === 'mcp') {
-    try {
-      const { runMcpServer } = await import('./mcp.js');
-      await runMcpServer(registryOptions(opts, io));
-      return EXIT.clean;
-    } catch (error) {
-      io.stderr.write(`depverify: ${sanitize((error as Error).message, 4000)}\n`);
-      return EXIT.incomplete;
-    }
-  }
-  const progress = progressReporter(io, !opts.quiet && !!io.stderr.isTTY);
-  let report: Report;
-  let root: string;
-  let format: Format;
-  let failOn: Severity;
+}
+
+async function serveMcp(opts: Options, io: CliIo): Promise<number> {
   try {
-    // `install` prints text for the person at the terminal; its result is the package manager's run.
-    format = command === 'install' ? 'text' : oneOf(opts.format, FORMATS, '--format');
-    failOn = oneOf(opts.failOn, SEVERITIES, '--fail-on');
-    const base = { ...registryOptions(opts, io), onProgress: progress.update };
-    if (command === 'install') {
-      const { installCommand: runInstall } = await import('./cli-guard.js');
-      const manager = opts.pm === undefined ? undefined : oneOf(opts.pm, MANAGERS, '--pm');
-      const code = await runInstall(
-        {
-          base,
-          root: path.resolve(io.cwd, String(opts.dir ?? '.')),
-          specs: parsed.args.map(String),
-          passThrough: ((opts['--'] as unknown[] | undefined) ?? []).map(String),
-          ...(manager ? { manager } : {}),
-          failOn,
-          dryRun: !!opts.dryRun,
-          force: !!opts.force,
-          color: colorFor(opts, io),
-          verbose: !!opts.verbose,
-        },
-        io,
-      );
-      progress.done();
-      return code;
-    }
-    if (command === 'snippet') {
-      const [{ parseLang }, { verifySnippet }] = await Promise.all([import('./scan/snippet.js'), import('./snippet.js')]);
-      if (parsed.args.length > 1) throw new UsageError(`expected at most one file, got ${parsed.args.length}`);
-      const lang = opts.lang === undefined ? undefined : parseLang(String(opts.lang));
-      if (opts.lang !== undefined && !lang) throw new UsageError('--lang must be one of js, jsx, ts, tsx, mjs, cjs, mts, cts');
-      const input = await readInput(parsed.args[0], io);
-      root = io.cwd;
-      report = await verifySnippet({ ...base, ...input, ...(lang ? { lang } : {}) });
-    } else {
-      if (parsed.args.length > 1) throw new UsageError(`expected at most one directory, got ${parsed.args.length}`);
-      const packages = asList(opts.package, '--package');
-      root = path.resolve(io.cwd, String(parsed.args[0] ?? '.'));
-      report = await verify({
-        ...base,
-        root,
-        ...(packages.length ? { packages } : {}),
-        ...(opts.changedSince !== undefined ? { changedSince: String(opts.changedSince) } : {}),
-        ...(opts.allowedHosts !== undefined ? { allowedHosts: asList(opts.allowedHosts, '--allowed-hosts').flatMap((h) => h.split(',')).filter(Boolean) } : {}),
-      });
-    }
+    const { runMcpServer } = await import('./mcp.js');
+    await runMcpServer(registryOptions(opts, io));
+    return EXIT.clean;
   } catch (error) {
-    progress.done();
-    const known = error instanceof UsageError || error instanceof ConfigError || (error as NodeJS.ErrnoException).code === 'ENOENT';
-    // Configuration errors quote the project's own files: neutralise them like registry text.
-    io.stderr.write(`depverify: ${sanitize(known ? (error as Error).message : `internal error: ${(error as Error).stack ?? String(error)}`, 4000)}\n`);
+    io.stderr.write(`depverify: ${sanitize((error as Error).message, 4000)}\n`);
     return EXIT.incomplete;
   }
-  progress.done();
+}
+
+/** A report of a project or a snippet, with how to show it. */
+interface Checked {
+  report: Report;
+  root: string;
+  format: Format;
+  failOn: Severity;
+}
+
+/** install, snippet or a project check: install gives its exit code, the others their report. */
+async function run({ command, args, opts }: Parsed, io: CliIo, progress: { update(p: Progress): void }): Promise<number | Checked> {
+  // `install` prints text for the person at the terminal; its result is the package manager's run.
+  const format = command === 'install' ? 'text' : oneOf(opts.format, FORMATS, '--format');
+  const failOn = oneOf(opts.failOn, SEVERITIES, '--fail-on');
+  const base = { ...registryOptions(opts, io), onProgress: progress.update };
+  if (command === 'install') {
+    const { installCommand: runInstall } = await import('./cli-guard.js');
+    const manager = opts.pm === undefined ? undefined : oneOf(opts.pm, MANAGERS, '--pm');
+    return runInstall(
+      {
+        base,
+        root: path.resolve(io.cwd, String(opts.dir ?? '.')),
+        specs: args.map(String),
+        passThrough: ((opts['--'] as unknown[] | undefined) ?? []).map(String),
+        ...(manager ? { manager } : {}),
+        failOn,
+        dryRun: !!opts.dryRun,
+        force: !!opts.force,
+        color: colorFor(opts, io),
+        verbose: !!opts.verbose,
+      },
+      io,
+    );
+  }
+  if (command === 'snippet') {
+    const [{ parseLang }, { verifySnippet }] = await Promise.all([import('./scan/snippet.js'), import('./snippet.js')]);
+    if (args.length > 1) throw new UsageError(`expected at most one file, got ${args.length}`);
+    const lang = opts.lang === undefined ? undefined : parseLang(String(opts.lang));
+    if (opts.lang !== undefined && !lang) throw new UsageError('--lang must be one of js, jsx, ts, tsx, mjs, cjs, mts, cts');
+    const input = await readInput(args[0], io);
+    return { report: await verifySnippet({ ...base, ...input, ...(lang ? { lang } : {}) }), root: io.cwd, format, failOn };
+  }
+  if (args.length > 1) throw new UsageError(`expected at most one directory, got ${args.length}`);
+  const packages = asList(opts.package, '--package');
+  const root = path.resolve(io.cwd, String(args[0] ?? '.'));
+  const report = await verify({
+    ...base,
+    root,
+    ...(packages.length ? { packages } : {}),
+    ...(opts.changedSince !== undefined ? { changedSince: String(opts.changedSince) } : {}),
+    ...(opts.allowedHosts !== undefined ? { allowedHosts: asList(opts.allowedHosts, '--allowed-hosts').flatMap((h) => h.split(',')).filter(Boolean) } : {}),
+  });
+  return { report, root, format, failOn };
+}
+
+/** The report in its format, to --output or stdout; the exit code. */
+async function output({ report, root, format, failOn }: Checked, opts: Options, io: CliIo): Promise<number> {
   const color = colorFor(opts, io);
   const formatters: Record<Format, () => string> = {
     text: () => formatText(report, { color, verbose: !!opts.verbose || failOn === 'info' }),
@@ -260,16 +289,16 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     github: () => formatGithub(report),
     markdown: () => formatMarkdown(report),
   };
-  const output = formatters[format]();
+  const text = formatters[format]();
   if (opts.output) {
     try {
-      await writeFile(path.resolve(io.cwd, String(opts.output)), output);
+      await writeFile(path.resolve(io.cwd, String(opts.output)), text);
     } catch (error) {
       io.stderr.write(`depverify: cannot write ${sanitize(String(opts.output))}: ${sanitize((error as Error).message)}\n`);
       return EXIT.incomplete;
     }
   } else {
-    io.stdout.write(output);
+    io.stdout.write(text);
   }
   return exitCode(report, failOn);
 }

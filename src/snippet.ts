@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
-import { CODE_INFO } from './model/codes.js';
+import { makeFinding } from './model/codes.js';
 import type { Finding, Location } from './model/finding.js';
 import type { Report } from './model/report.js';
 import { providerOf } from './scan/frameworks.js';
@@ -106,14 +106,12 @@ function builtinInstalls(installed: Map<string, { range: string; from: InstallSp
     // A CDN serves browsers, where the package is the module's polyfill; `npx` runs a command.
     if (name.includes('/') || !isBuiltin(name) || from.kind === 'cdn' || from.kind === 'exec') continue;
     const where = from.kind === 'manifest' ? `the dependency ${from.spec} of the package.json` : `\`${from.command} ${from.spec}\``;
-    findings.push({
-      code: 'BUILTIN_INSTALLED',
-      severity: CODE_INFO.BUILTIN_INSTALLED.severity,
+    findings.push(makeFinding('BUILTIN_INSTALLED', {
       package: name,
       message: `${name} is a Node.js built-in module: ${where} installs the npm package of that name, which is not Node's module (at most a copy for browser bundles).`,
       hint: `For Node.js code remove ${name} from the install line: require('node:${name}') or import from 'node:${name}' needs no install. Keep it only as a polyfill for a browser bundle.`,
       locations: [{ file, line: from.line, field: `${from.command} ${from.spec}` }],
-    });
+    }));
   }
   return findings;
 }

@@ -7,6 +7,7 @@
 import type { PackageInput } from './checks/index.js';
 import { sha512Of } from './checks/signatures.js';
 import type { SigningKeys } from './model/facts.js';
+import { makeFinding } from './model/codes.js';
 import type { Finding } from './model/finding.js';
 import type { ProjectScan } from './model/references.js';
 import type { RegistryClient } from './registry/client.js';
@@ -30,26 +31,22 @@ export async function attachSigningKeys(inputs: PackageInput[], client: Registry
     const keys: SigningKeys = await signingKeys(registry);
     for (const input of list) input.signingKeys = keys;
     if (keys.state === 'none') {
-      findings.push({
-        code: 'REGISTRY_UNSIGNED',
-        severity: 'info',
+      findings.push(makeFinding('REGISTRY_UNSIGNED', {
         package: '',
         message: `${registry} does not sign its packages (${keys.reason}); registry signatures of the lockfile were not verified.`,
         locations: [location],
         details: { registry },
-      });
+      }));
     } else if (keys.state === 'unknown') {
       const signed = list.filter((i) => i.lookup.state === 'found' && i.lookup.facts.signatures !== undefined);
       if (signed.length === 0) continue;
-      findings.push({
-        code: 'REGISTRY_UNKNOWN',
-        severity: 'error',
+      findings.push(makeFinding('REGISTRY_UNKNOWN', {
         package: '',
         message: `The signing keys of ${registry} could not be fetched (${keys.reason}): the signatures of ${signed.length} locked package${signed.length === 1 ? '' : 's'} were not verified.`,
         hint: 'Run again; check the registry configuration if it persists.',
         locations: [location],
         details: { registry, reason: keys.reason },
-      });
+      }));
     }
   }
   return findings;

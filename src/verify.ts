@@ -7,12 +7,12 @@ import type { Finding } from './model/finding.js';
 import type { ProjectScan } from './model/references.js';
 import type { Report } from './model/report.js';
 import type { PackageRequest } from './model/request.js';
-import { createPopularity } from './popularity/popularity.js';
+import { createPopularity, type PopularitySource } from './popularity/popularity.js';
 import { preparePopularity } from './popularity/prepare.js';
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry/client.js';
 import { defaultCacheDir } from './registry/facts-cache.js';
 import { fetchMonthlyDownloads } from './popularity/downloads.js';
-import { ConfigError, type DepverifyConfigInput, loadConfig, matchesPackagePattern, normaliseHost, parseConfig, withPnpmSettings } from './config/config.js';
+import { ConfigError, type DepverifyConfig, type DepverifyConfigInput, loadConfig, matchesPackagePattern, normaliseHost, parseConfig, withPnpmSettings } from './config/config.js';
 import { readPnpmSupplyChainSettings } from './scan/pnpm-workspace.js';
 import { type ChangeSet, changedSince } from './scan/changed.js';
 import { scanProject } from './scan/project.js';
@@ -81,45 +81,109 @@ function memberEngineOption(options: VerifyOptions): { engine?: 'ts6' | 'ts7' } 
 export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const root = options.root ?? process.cwd();
   const deadlineAt = options.deadline === undefined ? undefined : Date.now() + options.deadline;
+  const config = await configure(root, options);
+  const project = await scanOrTakePackages(root, config, options);
+  const { changes, unchanged } = await keepChanged(root, project, options);
+  const skips = skipRules(config);
+  project.requests = project.requests.filter((r) => !skips.skip(r.name));
+
+  const client = options.client ?? createRegistryClient({ ...options, root, ...(deadlineAt !== undefined ? { deadlineAt } : {}) });
+  const lookups = await lookUpAll(client, project.requests, options);
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env) : options.cacheDir;
+  const run: Run = { options, root, config, ...project, changes, skips, client, lookups, cacheDir, deadlineAt };
+  const { inputs, popularity } = await packageInputs(run);
+
+  const findings = [
+    ...projectFindings(run),
+    ...(await configuredFindings(run)),
+    ...(await attachSigningKeys(inputs, client, project.scan)),
+    ...inputs.flatMap((input) => PACKAGE_CHECKS.flatMap((check) => check.run(input))),
+    ...(await memberFindings(run)),
+  ];
+  popularity.save();
+  return buildReport({
+    tool: TOOL,
+    scan: project.scan,
+    requests: project.requests,
+    lookups,
+    findings: applySeverities(findings, config),
+    allFindings: findings,
+    skipped: skips.skipped.size,
+    installScriptsAllow: config.release.installScriptsAllow,
+    ...(changes ? { changes: { ref: changes.ref, unchanged, ...(changes.lockfile ? { lockfile: changes.lockfile } : {}) } } : {}),
+  });
+}
+
+/** What the steps after the lookups share. */
+interface Run {
+  options: VerifyOptions;
+  root: string;
+  config: DepverifyConfig;
+  scan: ProjectScan;
+  requests: PackageRequest[];
+  changes: ChangeSet | undefined;
+  skips: SkipRules;
+  client: RegistryClient;
+  lookups: Map<string, Lookup>;
+  cacheDir: string | false | undefined;
+  deadlineAt: number | undefined;
+}
+
+/** The configuration: the object given, or the file; plus the hosts `--allowed-hosts` adds. */
+async function configure(root: string, options: VerifyOptions): Promise<DepverifyConfig> {
   const config = typeof options.config === 'object' ? parseConfig(options.config, 'options.config') : await loadConfig(root, options.config);
   options.signal?.throwIfAborted();
   for (const host of options.allowedHosts ?? []) config.lockfile.allowedHosts.push(normaliseHost(host, '--allowed-hosts'));
+  return config;
+}
 
-  let scan: ProjectScan;
-  let requests: PackageRequest[];
-  if (options.packages?.length) {
-    scan = { root, manifests: [], imports: [], errors: [], sourceFiles: 0 };
-    requests = options.packages.map(parsePackageArg);
-  } else {
-    options.onProgress?.({ phase: 'scan', done: 0, total: 1 });
-    const [scanned, pnpm] = await Promise.all([
-      scanProject(root, config),
-      readPnpmSupplyChainSettings(root),
-    ]);
-    scan = scanned;
-    scan.errors.push(...pnpm.errors);
-    withPnpmSettings(config, pnpm.settings);
-    requests = collectRequests(scan);
-  }
-  let changes: ChangeSet | undefined;
-  let unchanged = 0;
-  if (options.changedSince !== undefined) {
-    if (options.packages?.length) throw new ConfigError('--changed-since needs a project, not --package');
-    changes = await changedSince(root, options.changedSince, scan);
-    const before = requests.length;
-    requests = requests.filter((r) => r.locations.some(changes!.includes));
-    unchanged = before - requests.length;
-  }
+/** The project on disk and its requests, or, with `packages`, an empty project and one request per spec. */
+async function scanOrTakePackages(root: string, config: DepverifyConfig, options: VerifyOptions): Promise<{ scan: ProjectScan; requests: PackageRequest[] }> {
+  if (options.packages?.length) return { scan: { root, manifests: [], imports: [], errors: [], sourceFiles: 0 }, requests: options.packages.map(parsePackageArg) };
+  options.onProgress?.({ phase: 'scan', done: 0, total: 1 });
+  const [scan, pnpm] = await Promise.all([scanProject(root, config), readPnpmSupplyChainSettings(root)]);
+  scan.errors.push(...pnpm.errors);
+  withPnpmSettings(config, pnpm.settings);
+  return { scan, requests: collectRequests(scan) };
+}
 
+/** With `changedSince`: only the requests the change added or changed are kept. */
+async function keepChanged(root: string, project: { scan: ProjectScan; requests: PackageRequest[] }, options: VerifyOptions): Promise<{ changes: ChangeSet | undefined; unchanged: number }> {
+  if (options.changedSince === undefined) return { changes: undefined, unchanged: 0 };
+  if (options.packages?.length) throw new ConfigError('--changed-since needs a project, not --package');
+  const changes = await changedSince(root, options.changedSince, project.scan);
+  const before = project.requests.length;
+  project.requests = project.requests.filter((r) => r.locations.some(changes.includes));
+  return { changes, unchanged: before - project.requests.length };
+}
+
+interface SkipRules {
+  /** Whether a name is skipped (an internal scope, or ignore.packages); remembers the ones that are. */
+  skip(name: string): boolean;
+  skipped: Set<string>;
+  /** A name of an internal scope: its own registry's, never compared with public packages. */
+  isInternal(name: string): boolean;
+  /** skip() without remembering the name. */
+  isExcluded(name: string): boolean;
+}
+
+function skipRules(config: DepverifyConfig): SkipRules {
   const skipped = new Set<string>();
-  const isSkipped = (name: string): boolean => {
-    const internal = config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`));
-    if (internal || matchesPackagePattern(name, config.ignore.packages)) skipped.add(name);
-    return skipped.has(name);
+  const isInternal = (name: string): boolean => config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`));
+  const isExcluded = (name: string): boolean => isInternal(name) || matchesPackagePattern(name, config.ignore.packages);
+  return {
+    skipped,
+    isInternal,
+    isExcluded,
+    skip(name) {
+      if (isExcluded(name)) skipped.add(name);
+      return skipped.has(name);
+    },
   };
-  requests = requests.filter((r) => !isSkipped(r.name));
+}
 
-  const client = options.client ?? createRegistryClient({ ...options, root, ...(deadlineAt !== undefined ? { deadlineAt } : {}) });
+/** One lookup per requested name, in name order. */
+async function lookUpAll(client: RegistryClient, requests: PackageRequest[], options: VerifyOptions): Promise<Map<string, Lookup>> {
   const names = [...new Set(requests.map((r) => r.name))].sort();
   const lookups = new Map<string, Lookup>();
   let done = 0;
@@ -133,8 +197,12 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
       }),
     ),
   );
+  return lookups;
+}
 
-  const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env) : options.cacheDir;
+/** A PackageInput per name, its popularity answered (downloads endpoint included) before any check runs. */
+async function packageInputs(run: Run): Promise<{ inputs: PackageInput[]; popularity: PopularitySource }> {
+  const { options, config, scan, client, changes, cacheDir } = run;
   const popularity = createPopularity({
     ...(options.popularIndex !== undefined ? { index: options.popularIndex } : {}),
     minTargetDownloads: config.squatting.minTargetDownloads,
@@ -145,7 +213,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const projectLicense = scan.manifests.find((m) => m.dir === '')?.license;
   const context: CheckContext = { config, now: options.now ?? Date.now(), ...(projectLicense ? { projectLicense } : {}), ...(changes ? { changedSince: changes.ref } : {}) };
   const byName = new Map<string, PackageRequest[]>();
-  for (const request of requests) {
+  for (const request of run.requests) {
     const list = byName.get(request.name);
     if (list) list.push(request);
     else byName.set(request.name, [request]);
@@ -154,9 +222,9 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   // depverify knows none of them: no public "did you mean", typosquat target or public counts.
   const publicHome = client.registryFor('depverify-probe');
   const privatePopularity: Popularity = { downloads: () => ({ source: 'index' }), squatCandidates: () => [] };
-  const inputs: PackageInput[] = names.map((name) => {
+  const inputs: PackageInput[] = [...run.lookups.keys()].sort().map((name) => {
     const own = client.registryFor(name) !== publicHome;
-    return { name, lookup: lookups.get(name)!, requests: byName.get(name) ?? [], suggest: () => [], popularity: own ? privatePopularity : popularity, context };
+    return { name, lookup: run.lookups.get(name)!, requests: byName.get(name) ?? [], suggest: () => [], popularity: own ? privatePopularity : popularity, context };
   });
   const downloadsUrl = config.squatting.downloadsUrl;
   if (downloadsUrl) {
@@ -171,36 +239,35 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const publicInputs = inputs.filter((input) => input.popularity === popularity);
   const prepared = preparePopularity(popularity, publicInputs.map(popularityQuestions));
   for (const input of publicInputs) Object.assign(input, { popularity: prepared, suggest: prepared.suggest });
-  const findings: Finding[] = [];
+  return { inputs, popularity };
+}
+
+/** Whether a finding is about what changed (always, without `changedSince`). */
+const inChange = (run: Run, finding: Finding): boolean => !run.changes || finding.locations.some(run.changes.includes);
+
+/** The project checks, without skipped packages and, with `changedSince`, what did not change. */
+function projectFindings(run: Run): Finding[] {
+  const { config, client, scan } = run;
   const projectContext = { config, registries: client.registries?.() ?? [client.registryFor('depverify-probe')] };
-  for (const check of PROJECT_CHECKS) {
-    for (const finding of check.run(scan, projectContext)) {
-      if (skipped.has(finding.package)) continue;
-      // An unreadable file is never "unchanged": what it holds was not looked at.
-      if (changes && finding.code !== 'INPUT_ERROR' && !finding.locations.some(changes.includes)) continue;
-      findings.push(finding);
-    }
-  }
-  if (!options.packages?.length) {
-    const configured = await checkConfiguredPackages({
-      scan,
-      requests,
-      lookups,
-      lookup: (name) => client.lookup(name),
-      isSkipped: (name) => config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`)) || matchesPackagePattern(name, config.ignore.packages),
-    });
-    findings.push(...configured.filter((f) => !changes || f.locations.some(changes.includes)));
-  }
-  findings.push(...(await attachSigningKeys(inputs, client, scan)));
-  for (const input of inputs) for (const check of PACKAGE_CHECKS) findings.push(...check.run(input));
+  // An unreadable file is never "unchanged": what it holds was not looked at.
+  return PROJECT_CHECKS.flatMap((check) => check.run(scan, projectContext)).filter((f) => !run.skips.skipped.has(f.package) && (f.code === 'INPUT_ERROR' || inChange(run, f)));
+}
+
+/** Packages tsconfig options and package.json scripts name (not with `packages`: there is no project). */
+async function configuredFindings(run: Run): Promise<Finding[]> {
+  if (run.options.packages?.length) return [];
+  const { scan, requests, lookups, client } = run;
+  const configured = await checkConfiguredPackages({ scan, requests, lookups, lookup: (name) => client.lookup(name), isSkipped: run.skips.isExcluded });
+  return configured.filter((f) => inChange(run, f));
+}
+
+/** The member check, for a project that imports packages (or Node's modules). */
+async function memberFindings(run: Run): Promise<Finding[]> {
+  const { options, scan, requests, lookups, client, cacheDir, deadlineAt } = run;
   // A caller's own client without tarball() has opted out of member checks, as `types: false` does.
-  if (options.types !== false && client.tarball && !options.packages?.length && (scan.imports.length || scan.builtins?.length)) {
-    options.onProgress?.({ phase: 'types', done: 0, total: 1 });
-    const { checkTypes } = await import('./types/check-types.js');
-    const isPrivate = (name: string): boolean => config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`));
-    const typeFindings = await checkTypes({ scan, requests, lookups, client, isPrivate, ...(cacheDir ? { cacheDir } : {}), ...(deadlineAt !== undefined ? { deadlineAt } : {}), keepResults: options.keepMemberResults !== false, ...memberEngineOption(options) });
-    findings.push(...typeFindings.filter((f) => !changes || f.locations.some(changes.includes)));
-  }
-  popularity.save();
-  return buildReport({ tool: TOOL, scan, requests, lookups, findings: applySeverities(findings, config), allFindings: findings, skipped: skipped.size, installScriptsAllow: config.release.installScriptsAllow, ...(changes ? { changes: { ref: changes.ref, unchanged, ...(changes.lockfile ? { lockfile: changes.lockfile } : {}) } } : {}) });
+  if (options.types === false || !client.tarball || options.packages?.length || !(scan.imports.length || scan.builtins?.length)) return [];
+  options.onProgress?.({ phase: 'types', done: 0, total: 1 });
+  const { checkTypes } = await import('./types/check-types.js');
+  const typeFindings = await checkTypes({ scan, requests, lookups, client, isPrivate: run.skips.isInternal, ...(cacheDir ? { cacheDir } : {}), ...(deadlineAt !== undefined ? { deadlineAt } : {}), keepResults: options.keepMemberResults !== false, ...memberEngineOption(options) });
+  return typeFindings.filter((f) => inChange(run, f));
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CODE_INFO } from '../model/codes.js';
+import { makeFinding } from '../model/codes.js';
 import type { Lookup } from '../model/facts.js';
 import type { Finding, Location } from '../model/finding.js';
 import type { ConfigPackageReference, Lockfile, Manifest, ProjectScan } from '../model/references.js';
@@ -81,15 +81,13 @@ async function checkConfigReferences(input: ConfiguredInput): Promise<Finding[]>
       const what = ref.option === 'types' ? `the type package "${ref.entry}"` : `the JSX import source "${ref.entry}"`;
       const names = candidates.join(' or ');
       if (answers.every((a) => a.lookup.state === 'missing' && a.lookup.reason === 'not-found')) {
-        findings.push({
-          code: 'NOT_FOUND',
-          severity: CODE_INFO.NOT_FOUND.severity,
+        findings.push(makeFinding('NOT_FOUND', {
           package: ref.packageName,
           message: `${ref.file} names ${what} in ${option}, but no package ${names} exists on the registry.`,
           hint: 'TypeScript fails to find it. Fix the name, or remove the entry; do not install a package of that name without checking it.',
           locations,
           details: { option: ref.option, entry: ref.entry, candidates },
-        });
+        }));
         return;
       }
       const found = answers.filter((a) => a.lookup.state === 'found').map((a) => a.name);
@@ -98,15 +96,13 @@ async function checkConfigReferences(input: ConfiguredInput): Promise<Finding[]>
       const lockedNames = lockedFor(ref.file);
       const locked = candidates.filter((c) => lockedNames.has(c));
       const today = locked.length ? ` ${locked.join(' and ')} is installed only as a dependency of another package.` : '';
-      findings.push({
-        code: 'UNLISTED_DEPENDENCY',
-        severity: CODE_INFO.UNLISTED_DEPENDENCY.severity,
+      findings.push(makeFinding('UNLISTED_DEPENDENCY', {
         package: ref.packageName,
         message: `${ref.file} names ${what} in ${option}, but no package.json declares ${names}.${today}`,
         hint: `Declare it (npm install --save-dev ${install}) after checking it is the package you mean, or remove the entry.`,
         locations,
         details: { option: ref.option, entry: ref.entry, candidates, ...(found.length ? { exists: found } : {}), ...(locked.length ? { locked } : {}) },
-      });
+      }));
     }),
   );
   return findings;
@@ -201,27 +197,23 @@ async function checkScriptCommands(input: ConfiguredInput): Promise<Finding[]> {
       const base = { package: bin, locations };
       if (transitive.length) {
         const by = transitive.slice(0, 3).join(', ');
-        findings.push({
+        findings.push(makeFinding('UNLISTED_BINARY', {
           ...base,
-          code: 'UNLISTED_BINARY',
-          severity: CODE_INFO.UNLISTED_BINARY.severity,
           message: `Script runs ${bin}, which only ${by} provides, and no package.json declares ${transitive.length === 1 ? 'it' : 'them'}: it is installed as a dependency of another package.`,
           hint: `npm and yarn link the commands of hoisted packages, pnpm does not. Declare ${transitive[0]} in devDependencies.`,
           details: { bin, providers: transitive, declared: false },
-        });
+        }));
         return;
       }
       const named = isValidPackageName(bin) && !input.isSkipped(bin) ? (input.lookups.get(bin) ?? (await input.lookup(bin))) : undefined;
       const runner = uses.some((u) => u.via !== 'plain');
       if (named?.state === 'missing' && named.reason === 'not-found' && runner && !onPath(bin)) {
-        findings.push({
+        findings.push(makeFinding('NOT_FOUND', {
           ...base,
-          code: 'NOT_FOUND',
-          severity: CODE_INFO.NOT_FOUND.severity,
           message: `Script runs ${bin} as a package command, but no declared package provides it and no package ${bin} exists on the registry.`,
           hint: 'The script fails. Fix the command name, or declare the package that provides it.',
           details: { bin, reason: 'not-found' },
-        });
+        }));
         return;
       }
       // npx and its kind fetch a package that exists: what they are for, not a hidden dependency.
@@ -236,17 +228,15 @@ async function checkScriptCommands(input: ConfiguredInput): Promise<Finding[]> {
             : named === undefined
               ? 'no declared package provides it'
               : `whether a package ${bin} exists could not be checked`;
-      findings.push({
+      findings.push(makeFinding('UNLISTED_BINARY', {
         ...base,
-        code: 'UNLISTED_BINARY',
-        severity: CODE_INFO.UNLISTED_BINARY.severity,
         message: `Script runs ${bin}, which no declared package provides: ${about}.${asScript}`,
         hint:
           exists === false
             ? `If ${bin} is not a tool every machine running the script has, declare the package that provides it, or fix the name.`
             : `It works only where ${bin} is installed globally. Declare the package that provides it in devDependencies (check it is the one you mean).`,
         details: { bin, ...(exists === undefined ? {} : { exists }), declared: false },
-      });
+      }));
     }),
   );
   return findings;

@@ -1,4 +1,4 @@
-import { CODE_INFO } from '../model/codes.js';
+import { makeFinding } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import { definePackageCheck } from './check.js';
@@ -29,9 +29,7 @@ export const checkDeprecation = definePackageCheck({
       }
       const message = sanitize(raw, 300);
       const replacement = replacementIn(message, name);
-      byVersion.set(resolution.version, {
-        code: 'DEPRECATED',
-        severity: CODE_INFO.DEPRECATED.severity,
+      byVersion.set(resolution.version, makeFinding('DEPRECATED', {
         package: name,
         version: resolution.version,
         message: packageWide
@@ -44,7 +42,7 @@ export const checkDeprecation = definePackageCheck({
             : `Upgrade: ${name}@${latest} is not deprecated.`,
         locations: [...request.locations],
         details: { scope: packageWide ? 'package' : 'version', deprecation: message, ...(latest ? { latest } : {}), ...(replacement ? { replacement } : {}) },
-      });
+      }));
     }
     return [...byVersion.values()];
   },

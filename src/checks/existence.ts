@@ -1,4 +1,4 @@
-import { CODE_INFO } from '../model/codes.js';
+import { makeFinding } from '../model/codes.js';
 import type { Finding, Location } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import type { PopularityQuestions } from '../popularity/prepare.js';
@@ -15,15 +15,13 @@ export const checkExistence = definePackageCheck({
     if (lookup.state === 'unknown') {
       const reason = sanitize(lookup.reason, 200);
       return [
-        {
-          code: 'REGISTRY_UNKNOWN',
-          severity: CODE_INFO.REGISTRY_UNKNOWN.severity,
+        makeFinding('REGISTRY_UNKNOWN', {
           package: name,
           message: `Could not check ${name}: ${reason}.`,
           hint: 'Nothing is claimed about this package. Run again, or check the registry, proxy and auth settings.',
           locations,
           details: { reason },
-        },
+        }),
       ];
     }
     const suggestions = suggest(name);
@@ -33,38 +31,32 @@ export const checkExistence = definePackageCheck({
     let finding: Finding;
     switch (lookup.reason) {
       case 'not-found':
-        finding = {
-          code: 'NOT_FOUND',
-          severity: CODE_INFO.NOT_FOUND.severity,
+        finding = makeFinding('NOT_FOUND', {
           package: name,
           message: `${name} does not exist on the registry.${didYouMean}`,
           hint: 'Do not install it: a name an assistant invented can be registered by an attacker. Fix the name or remove the dependency.',
           locations,
           details,
-        };
+        });
         break;
       case 'unpublished':
         if (lookup.unpublishedAt) details.unpublishedAt = lookup.unpublishedAt;
-        finding = {
-          code: 'UNPUBLISHED',
-          severity: CODE_INFO.UNPUBLISHED.severity,
+        finding = makeFinding('UNPUBLISHED', {
           package: name,
           message: `${name} was unpublished: no version can be installed.${didYouMean}`,
           hint: 'Remove the dependency or replace it with a maintained package.',
           locations,
           details,
-        };
+        });
         break;
       case 'security-holding':
-        finding = {
-          code: 'SECURITY_HOLDING',
-          severity: CODE_INFO.SECURITY_HOLDING.severity,
+        finding = makeFinding('SECURITY_HOLDING', {
           package: name,
           message: `${name} was removed by npm for malicious code and replaced by a security holding package.${didYouMean}`,
           hint: 'Remove the dependency; if it was ever installed, treat that machine and its credentials as compromised.',
           locations,
           details,
-        };
+        });
         break;
     }
     return [finding];

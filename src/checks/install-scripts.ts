@@ -1,4 +1,4 @@
-import { CODE_INFO } from '../model/codes.js';
+import { makeFinding } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import { matchesPackagePattern } from '../config/config.js';
 import { definePackageCheck } from './check.js';
@@ -22,15 +22,13 @@ export const checkInstallScripts = definePackageCheck({
       const existing = byVersion.get(resolution.version);
       if (existing) existing.locations.push(...request.locations);
       else
-        byVersion.set(resolution.version, {
-          code: 'INSTALL_SCRIPT_NOT_ALLOWED',
-          severity: CODE_INFO.INSTALL_SCRIPT_NOT_ALLOWED.severity,
+        byVersion.set(resolution.version, makeFinding('INSTALL_SCRIPT_NOT_ALLOWED', {
           package: name,
           version: resolution.version,
           message: `${name}@${resolution.version} runs an install script and is not in installScripts.allow.`,
           hint: `Review what its script does; add ${name} to installScripts.allow (or pnpm's onlyBuiltDependencies) if it needs it, or install with --ignore-scripts.`,
           locations: [...request.locations],
-        });
+        }));
     }
     return [...byVersion.values()];
   },

@@ -1,7 +1,7 @@
 import semver from 'semver';
-import { CODE_INFO } from '../model/codes.js';
+import { makeFinding } from '../model/codes.js';
 import type { PackageFacts } from '../model/facts.js';
-import type { Finding, Location } from '../model/finding.js';
+import type { Finding, FindingCode, Location } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import type { LicenseException } from '../config/config.js';
 import { type CheckContext, definePackageCheck } from './check.js';
@@ -20,8 +20,6 @@ function excepted(name: string, version: string, exceptions: readonly LicenseExc
   });
 }
 
-type Draft = Omit<Finding, 'locations'>;
-
 // An ambiguous name compares as its likeliest reading: `BSD` → `BSD-2-Clause` clarifies, it does not relicense.
 const canonical = (parsed: ParsedLicense): string => (parsed.kind === 'expression' ? formatSpdx(parsed.tree) : parsed.kind === 'ambiguous' ? parsed.guess : parsed.kind);
 
@@ -32,8 +30,9 @@ function rank(parsed: ParsedLicense, context: CheckContext): number {
   return { ok: 0, 'weak-copyleft': 1, review: 2, 'not-allowed': 3 }[judgeExpression(parsed.tree, context.config.licenses, context.projectLicense).verdict];
 }
 
-function draft(code: Draft['code'], name: string, version: string, message: string, hint: string, details: Record<string, unknown>): Draft {
-  return { code, severity: CODE_INFO[code].severity, package: name, version, message, hint, details };
+/** A licence finding; run() gives it the locations of the requests that install the version. */
+function draft(code: FindingCode, name: string, version: string, message: string, hint: string, details: Record<string, unknown>): Finding {
+  return makeFinding(code, { package: name, version, message, hint, details, locations: [] });
 }
 
 const WHY = {
@@ -43,12 +42,12 @@ const WHY = {
     `is ${category.replace('-', ' ')} and the project's licence (${project ?? 'none declared'}) is not compatible with it`,
 };
 
-function judgeVersion(name: string, version: string, facts: PackageFacts, context: CheckContext): Draft[] {
+function judgeVersion(name: string, version: string, facts: PackageFacts, context: CheckContext): Finding[] {
   const raw = licenseOf(facts, version);
   const shown = sanitize(raw ?? '', 120);
   const at = `${name}@${version}`;
   const parsed = parseLicense(raw);
-  const drafts: Draft[] = [];
+  const drafts: Finding[] = [];
   if (parsed.kind === 'unlicensed') {
     drafts.push(draft('LICENSE_UNLICENSED', name, version, `${at} is UNLICENSED: its author grants no right to use it.`, 'Do not ship it; ask the author for a licence or replace the package.', { license: 'UNLICENSED' }));
   } else if (parsed.kind !== 'expression') {

@@ -1,4 +1,4 @@
-import { CODE_INFO } from '../model/codes.js';
+import { makeFinding } from '../model/codes.js';
 import type { Finding, FindingCode, Location } from '../model/finding.js';
 import type { LockedPackage } from '../model/references.js';
 import { sanitize } from '../model/sanitize.js';
@@ -58,7 +58,7 @@ export const checkLockfileIntegrity = defineProjectCheck({
     const findings: Finding[] = [];
     const byHost = new Map<string, { code: FindingCode; entries: LockedPackage[]; url: string }>();
     const report = (code: FindingCode, entry: LockedPackage, message: string, details: Record<string, unknown>): void => {
-      findings.push({ code, severity: CODE_INFO[code].severity, package: entry.name, version: entry.version, message: sanitize(message), locations: [locationOf(entry)], details });
+      findings.push(makeFinding(code, { package: entry.name, version: entry.version, message: sanitize(message), locations: [locationOf(entry)], details }));
     };
     const group = (code: FindingCode, host: string, entry: LockedPackage, url: string): void => {
       const key = `${code}\0${host}`;
@@ -110,15 +110,13 @@ export const checkLockfileIntegrity = defineProjectCheck({
       const names = [...new Set(entries.map((e) => e.name))];
       const listed = names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '');
       const what = code === 'LOCKFILE_FOREIGN_HOST' ? `from ${host}, which is not a configured registry or allowed host` : `over an insecure protocol from ${host}`;
-      findings.push({
-        code,
-        severity: CODE_INFO[code].severity,
+      findings.push(makeFinding(code, {
         package: names.length === 1 ? names[0]! : '',
         message: sanitize(`${entries.length} lockfile entr${entries.length === 1 ? 'y downloads' : 'ies download'} ${what}: ${listed}.`),
         hint: code === 'LOCKFILE_FOREIGN_HOST' ? `If you trust ${host}, add it to lockfile.allowedHosts (or --allowed-hosts); otherwise regenerate these entries from your registry.` : 'Regenerate these entries over https.',
         locations: entries.map(locationOf),
         details: { host, packages: names, example: sanitize(url, 500) },
-      });
+      }));
     }
     return findings;
   },

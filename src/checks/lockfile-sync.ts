@@ -1,4 +1,4 @@
-import { CODE_INFO } from '../model/codes.js';
+import { makeFinding } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import { indexLockfile } from '../plan/lock-pairing.js';
@@ -43,15 +43,13 @@ export const checkLockfileSync = defineProjectCheck({
           }
         }
         if (!problem) continue;
-        findings.push({
-          code: 'LOCKFILE_OUT_OF_SYNC',
-          severity: CODE_INFO.LOCKFILE_OUT_OF_SYNC.severity,
+        findings.push(makeFinding('LOCKFILE_OUT_OF_SYNC', {
           package: dep.registryName,
           message: sanitize(`${problem}.`),
           hint: 'Run the install (npm install, pnpm install, yarn, bun install) and review the lockfile change before committing it.',
           locations: [{ file: manifest.path, ...(dep.line ? { line: dep.line } : {}), field: `${dep.field}.${dep.name}` }],
           details: { lockfile: scan.lockfile.path, ...details },
-        });
+        }));
       }
     }
     return findings;

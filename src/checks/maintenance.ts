@@ -1,4 +1,5 @@
-import { type Finding, type Severity, sortLocations } from '../model/finding.js';
+import { makeFinding } from '../model/codes.js';
+import { type Severity, sortLocations } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import type { MaintenancePolicy } from '../config/config.js';
 import { definePackageCheck } from './check.js';
@@ -58,8 +59,7 @@ export const checkMaintenance = definePackageCheck({
     }
     const lastRelease = new Date(last).toISOString();
     const repository = facts.repository === undefined ? undefined : sanitize(facts.repository, 200);
-    const finding: Finding = {
-      code: 'UNMAINTAINED',
+    const finding = makeFinding('UNMAINTAINED', {
       severity,
       package: name,
       message: `${name} has had no release for ${describeAge(days)} (last: ${lastRelease.slice(0, 10)}).`,
@@ -71,7 +71,7 @@ export const checkMaintenance = definePackageCheck({
         ...(installed ? { installedVersion: installed.version, installedReleasedAt: new Date(installed.at).toISOString() } : {}),
         ...(repository ? { repository } : {}),
       },
-    };
+    });
     return [finding];
   },
 });

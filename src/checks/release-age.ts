@@ -1,4 +1,4 @@
-import { CODE_INFO } from '../model/codes.js';
+import { makeFinding } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import { matchesPackagePattern } from '../config/config.js';
 import { definePackageCheck } from './check.js';
@@ -44,25 +44,22 @@ export const checkReleaseAge = definePackageCheck({
       const publishedAt = lookup.facts.time?.[version];
       if (publishedAt === undefined) {
         if (gate === null || gate === 0) continue;
-        byVersion.set(version, {
-          code: 'RELEASE_AGE_UNKNOWN',
-          severity: CODE_INFO.RELEASE_AGE_UNKNOWN.severity,
+        byVersion.set(version, makeFinding('RELEASE_AGE_UNKNOWN', {
           package: name,
           version,
           message: `${name}@${version}: the registry gave no publish time, so the minimum release age (${formatMinutes(gate)}) could not be checked.`,
           hint: 'Check the publish date by hand, or exclude the package in minimumReleaseAgeExclude.',
           locations: [...request.locations],
           details: { minimumReleaseAge: gate },
-        });
+        }));
         continue;
       }
       const ageMinutes = (context.now - publishedAt) / MINUTE;
       if (ageMinutes >= limit) continue;
       const published = new Date(publishedAt).toISOString();
       const configured = gate !== null;
-      byVersion.set(version, {
-        code: 'RELEASE_TOO_NEW',
-        severity: configured ? 'error' : CODE_INFO.RELEASE_TOO_NEW.severity,
+      byVersion.set(version, makeFinding('RELEASE_TOO_NEW', {
+        severity: configured ? 'error' : undefined,
         package: name,
         version,
         message: `${name}@${version} was published ${formatMinutes(ageMinutes)} ago (${published})${configured ? `, less than the minimum release age of ${formatMinutes(limit)}${policy.minimumReleaseAgeSource ? ` (${policy.minimumReleaseAgeSource})` : ''}` : ''}.`,
@@ -71,7 +68,7 @@ export const checkReleaseAge = definePackageCheck({
           : 'A release this new has had no time to be looked at; hijacked versions are usually pulled within hours. Prefer the previous version, or set minimumReleaseAge to make this a gate.',
         locations: [...request.locations],
         details: { publishedAt: published, ageMinutes: Math.floor(ageMinutes), minimumReleaseAge: limit, configured },
-      });
+      }));
     }
     return [...byVersion.values()];
   },

@@ -1,5 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { CODE_INFO } from '../model/codes.js';
+import { makeFinding } from '../model/codes.js';
 import type { SigningKey, VersionSignature } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
 import { definePackageCheck } from './check.js';
@@ -58,29 +58,25 @@ export const checkSignatures = definePackageCheck({
       }
       const signatures = lookup.facts.signatures?.[version];
       if (!signatures) {
-        findings.set(key, {
-          code: 'SIGNATURE_MISSING',
-          severity: CODE_INFO.SIGNATURE_MISSING.severity,
+        findings.set(key, makeFinding('SIGNATURE_MISSING', {
           package: name,
           version,
           message: `${name}@${version} has no registry signature, though the registry signs its packages.`,
           hint: 'Check where the lockfile entry came from; regenerate it from the registry.',
           locations: [...request.locations],
-        });
+        }));
         continue;
       }
       const verdict = verifySignatures(`${name}@${version}:${integrity}`, signatures, signingKeys.keys, lookup.facts.time?.[version]);
       if (verdict.ok) continue;
-      findings.set(key, {
-        code: 'SIGNATURE_INVALID',
-        severity: CODE_INFO.SIGNATURE_INVALID.severity,
+      findings.set(key, makeFinding('SIGNATURE_INVALID', {
         package: name,
         version,
         message: `${name}@${version}: the registry signature does not verify (${verdict.reason}).`,
         hint: 'Do not install this entry: the locked tarball is not the one the registry signed. Regenerate the lockfile entry and compare the integrity with the registry.',
         locations: [...request.locations],
         details: { reason: verdict.reason, ...(verdict.keyid ? { keyid: verdict.keyid } : {}) },
-      });
+      }));
     }
     return [...findings.values()];
   },

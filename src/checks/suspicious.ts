@@ -1,6 +1,7 @@
 import type { SquatCandidate, SquatRule } from '../popularity/typosquat.js';
 import type { PackageFacts } from '../model/facts.js';
-import { type Finding, type Severity, sortLocations } from '../model/finding.js';
+import { makeFinding } from '../model/codes.js';
+import { type Severity, sortLocations } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import { matchesPackagePattern, type SquattingPolicy } from '../config/config.js';
 import type { PopularityQuestions } from '../popularity/prepare.js';
@@ -215,8 +216,7 @@ export const checkSuspicious = definePackageCheck({
     const pointer = signals.find((s) => s.signal === 'deprecated-for-popular');
     const intended = targets.length ? targets.map((t) => t.target) : pointer ? [pointer.replacement] : input.suggest(name).map((s) => s.name);
     const didYouMean = intended.length ? ` Did you mean ${intended.join(', ')}?` : '';
-    const finding: Finding = {
-      code: 'SUSPICIOUS_PACKAGE',
+    const finding = makeFinding('SUSPICIOUS_PACKAGE', {
       severity,
       package: name,
       message: `${name} looks like a squat: ${signals.map(describe).join('; ')}.${didYouMean}`,
@@ -230,7 +230,7 @@ export const checkSuspicious = definePackageCheck({
         ...(lookup.facts.repository ? { repository: sanitize(lookup.facts.repository, 200) } : {}),
         ...(lookup.facts.created === undefined ? { notEvaluated: ['new-package: the registry sent no creation time'] } : {}),
       },
-    };
+    });
     return [finding];
   },
 });

@@ -1,4 +1,4 @@
-import { CODE_INFO } from '../model/codes.js';
+import { makeFinding } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import type { ImportSite, Manifest } from '../model/references.js';
 import { typesPackageFor } from '../scan/package-name.js';
@@ -35,14 +35,12 @@ export const checkUnlisted = defineProjectCheck({
         existing.locations.push(location);
         continue;
       }
-      byPackage.set(site.packageName, {
-        code: 'UNLISTED_DEPENDENCY',
-        severity: CODE_INFO.UNLISTED_DEPENDENCY.severity,
+      byPackage.set(site.packageName, makeFinding('UNLISTED_DEPENDENCY', {
         package: site.packageName,
         message: `${site.packageName} is imported but not declared in package.json.`,
         hint: `Check that ${site.packageName} is the package you mean (see its registry findings), then add it with npm install ${site.packageName}, or remove the import.`,
         locations: [location],
-      });
+      }));
     }
     return [...byPackage.values()];
   },

@@ -1,4 +1,4 @@
-import { CODE_INFO } from '../model/codes.js';
+import { makeFinding } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import { definePackageCheck } from './check.js';
 import { resolveVersion } from '../plan/resolve-version.js';
@@ -21,16 +21,14 @@ export const checkVersions = definePackageCheck({
       }
       const latest = facts.distTags.latest;
       const what = resolution.via === 'locked' ? `version ${resolution.wanted} (locked)` : `"${resolution.wanted}"`;
-      byWanted.set(key, {
-        code: 'VERSION_NOT_FOUND',
-        severity: CODE_INFO.VERSION_NOT_FOUND.severity,
+      byWanted.set(key, makeFinding('VERSION_NOT_FOUND', {
         package: name,
         ...(resolution.via === 'locked' ? { version: resolution.wanted } : {}),
         message: `${name} has no published version matching ${what}.${latest ? ` The latest is ${latest}.` : ''}`,
         hint: latest ? `Use a published version, e.g. ${name}@^${latest}.` : 'Use a published version.',
         locations: [...request.locations],
         details: { wanted: resolution.wanted, via: resolution.via, ...(latest ? { latest } : {}) },
-      });
+      }));
     }
     return [...byWanted.values()];
   },

@@ -1,4 +1,4 @@
-import type { FindingCode, Severity } from './finding.js';
+import type { Finding, FindingCode, Severity } from './finding.js';
 
 export interface CodeInfo {
   /** Default severity; configuration may change it. */
@@ -226,3 +226,16 @@ export const CODE_INFO = {
     help: 'The registry the lockfile installs from publishes no signing keys, so registry signatures cannot be verified. Said once per registry; never an error.',
   },
 } as const satisfies Record<FindingCode, CodeInfo>;
+
+/** What a finding says apart from its code; the severity, when left out, is the code's default. */
+export type FindingFields = Omit<Finding, 'code' | 'severity'> & { severity?: Severity | undefined };
+
+/**
+ * The one way to build a finding: its default severity comes from CODE_INFO, so a check states a
+ * severity only where it differs from the table (a configured gate, a local source). The keys come
+ * in the order of `Finding` (code, severity, then the fields as given), which JSON output keeps.
+ */
+export function makeFinding(code: FindingCode, fields: FindingFields): Finding {
+  const { severity, ...rest } = fields;
+  return { code, severity: severity ?? CODE_INFO[code].severity, ...rest };
+}

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
+import { makeFinding } from '../model/codes.js';
 import type { Finding, Location } from '../model/finding.js';
 import type { ImportSite, ProjectScan } from '../model/references.js';
 import { sanitize } from '../model/sanitize.js';
@@ -87,15 +88,13 @@ export async function prepareBuiltins(scan: ProjectScan, sites: ImportSite[], pr
   if (!('version' in choice) || typeof pkg === 'string') {
     const reason = 'version' in choice ? (pkg as string) : choice.reason;
     if ('version' in choice || choice.unknown) {
-      out.findings.push({
-        code: 'TYPES_UNKNOWN',
-        severity: 'warning',
+      out.findings.push(makeFinding('TYPES_UNKNOWN', {
         package: 'node',
         message: sanitize(`Could not read ${NODE_TYPES}, which Node's own modules are checked against: ${reason}. The members used from them were not checked.`),
         hint: 'Nothing is claimed about the members used from Node modules; run again, or check the registry configuration.',
         locations,
         details: { reason },
-      });
+      }));
     }
     return out;
   }

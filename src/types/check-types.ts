@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Lookup } from '../model/facts.js';
+import { makeFinding } from '../model/codes.js';
 import type { Finding, Location } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
@@ -176,16 +177,14 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   for (const { file, reason, checked, sites } of failed) {
     const here = [...sites].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
     for (const [name, locations] of here) {
-      members.push({
-        code: 'TYPES_UNKNOWN',
-        severity: 'warning',
+      members.push(makeFinding('TYPES_UNKNOWN', {
         package: name === NODE_KEY ? 'node' : name,
         version: checked.get(name)!.version,
         message: `The type checker failed on ${file} (${reason}): the members ${file} uses from ${name === NODE_KEY ? "Node's own modules" : name} were not checked.`,
         hint: 'Nothing is claimed about the members this file uses; the rest of the project was checked.',
         locations: locations.filter((l) => l.file === file),
         details: { reason, file },
-      });
+      }));
     }
   }
   members.push(...deadlineFindings(late, input.deadlineAt));
@@ -207,16 +206,14 @@ function deadlineFindings(late: { file: string; checked: Checked; sites: Map<str
       const had = byPackage.get(key);
       if (had) had.locations.push(...mine);
       else
-        byPackage.set(key, {
-          code: 'TYPES_UNKNOWN',
-          severity: 'warning',
+        byPackage.set(key, makeFinding('TYPES_UNKNOWN', {
           package: name,
           version,
           message: `The member check did not finish before the run's deadline (--deadline): the members used from ${name}@${version} were not checked.`,
           hint: 'Nothing is claimed about these members; run again with a later deadline.',
           locations: mine,
           details: { reason: 'deadline', ...(deadlineAt !== undefined ? { deadlineAt } : {}) },
-        });
+        }));
     }
   }
   return [...byPackage.values()];

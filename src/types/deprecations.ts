@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type * as TypeScript from 'typescript';
+import { makeFinding } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import { nodeBuiltinName, packageNameOf } from '../scan/specifiers.js';
@@ -105,16 +106,14 @@ export function deprecatedUses(input: MemberCheckInput, q: MemberQueries, checke
     const shown = qualifiedName(declaration, node);
     const where = pkg.startsWith(NODE_KEY) || pkg === 'node' ? `${shown} is deprecated (${pkg === 'node' ? '' : `${pkg}, `}${checked.typesFrom})` : `${shown} of ${pkg}@${checked.version} is deprecated`;
     const reason = text ? sanitize(text, 400) : undefined;
-    findings.push({
-      code: 'DEPRECATED_API',
-      severity: 'warning',
+    findings.push(makeFinding('DEPRECATED_API', {
       package: pkg,
       version: checked.version,
       message: sanitize(`${where}${reason ? `: ${reason}` : '.'}`),
       hint: `Marked @deprecated in the declarations of ${checked.typesFrom}. Move to what the deprecation names: a deprecated API may be gone in a later major.`,
       locations: [{ file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 }],
       details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(reason ? { deprecation: reason } : {}), ...(specifier ? { specifier } : {}) },
-    });
+    }));
   }
   return findings;
 }

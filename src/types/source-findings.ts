@@ -3,6 +3,7 @@
  * no declarations (a fact), declarations that could not be read (an unknown), and closures left
  * incomplete, each with the locations of the imports it concerns.
  */
+import { makeFinding } from '../model/codes.js';
 import type { Finding, Location } from '../model/finding.js';
 import type { DeclarationSet } from './declarations.js';
 
@@ -16,21 +17,17 @@ export function sourceFindings(set: DeclarationSet, imported: Map<string, string
     const locations = sites.get(name) ?? [];
     if (source.kind === 'none') {
       if (source.unknown) {
-        findings.push({
-          code: 'TYPES_UNKNOWN',
-          severity: 'warning',
+        findings.push(makeFinding('TYPES_UNKNOWN', {
           package: name,
           version,
           message: `Could not read the type declarations of ${name}@${version}: ${source.reason}. Its members were not checked.`,
           hint: 'Nothing is claimed about the members used from this package; run again, or check the registry configuration.',
           locations,
           details: { reason: source.reason },
-        });
+        }));
       } else {
         const notAsked = / was not asked for: /.test(source.reason);
-        findings.push({
-          code: 'TYPES_UNAVAILABLE',
-          severity: 'info',
+        findings.push(makeFinding('TYPES_UNAVAILABLE', {
           package: name,
           version,
           message: notAsked
@@ -39,7 +36,7 @@ export function sourceFindings(set: DeclarationSet, imported: Map<string, string
           hint: 'Nothing is claimed about the members used from this package.',
           locations,
           details: { reason: source.reason, unavailable: notAsked ? 'not-asked' : 'no-types' },
-        });
+        }));
       }
       continue;
     }
@@ -47,31 +44,27 @@ export function sourceFindings(set: DeclarationSet, imported: Map<string, string
     if (capped) {
       // Past the closure's limit: the types these declarations lean on are partly missing, and a
       // missing member could be one of theirs. Nothing is claimed.
-      findings.push({
-        code: 'TYPES_UNKNOWN',
-        severity: 'warning',
+      findings.push(makeFinding('TYPES_UNKNOWN', {
         package: name,
         version,
         message: `The declarations of ${name}@${version} use more packages than the member check loads (${capped}): its members were not checked.`,
         hint: 'Nothing is claimed about the members used from this package.',
         locations,
         details: { reason: capped },
-      });
+      }));
       continue;
     }
     const lost = set.incomplete.get(name);
     if (lost?.size) {
       const [first, reason] = [...lost][0]!;
-      findings.push({
-        code: 'TYPES_UNKNOWN',
-        severity: 'warning',
+      findings.push(makeFinding('TYPES_UNKNOWN', {
         package: name,
         version,
         message: `Could not read ${lost.size === 1 ? first : `${lost.size} packages (${[...lost.keys()].sort().join(', ')})`}, which the declarations of ${name}@${version} use: ${reason}. Its members were checked without ${lost.size === 1 ? 'it' : 'them'}.`,
         hint: 'Members typed by the missing declarations were not checked; run again, or check the registry configuration.',
         locations,
         details: { reason, missing: Object.fromEntries(lost) },
-      });
+      }));
     }
     checked.set(name, { version, typesFrom: `${source.package.name}@${source.package.version}` });
   }
