@@ -14,17 +14,17 @@ import ts from '../scan/typescript.js';
 const nodeRequire = createRequire(import.meta.url);
 
 export interface BuiltinClaimHelpers {
-  isModuleBinding(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean;
+  isModuleBinding(receiver: TypeScript.Node): boolean;
   requireSpecifier(call: TypeScript.CallExpression): string | undefined;
 }
 
 /** Property names from the module binding to the receiver (`fs.promises` → `['promises']`), if the receiver is one. */
-function staticPath(checker: TypeScript.TypeChecker, expr: TypeScript.Node, helpers: BuiltinClaimHelpers, depth = 0): string[] | undefined {
+function staticPath(expr: TypeScript.Node, helpers: BuiltinClaimHelpers, depth = 0): string[] | undefined {
   if (depth > 4) return undefined;
-  if (ts.isParenthesizedExpression(expr)) return staticPath(checker, expr.expression, helpers, depth + 1);
-  if (ts.isIdentifier(expr) || (ts.isCallExpression(expr) && helpers.requireSpecifier(expr))) return helpers.isModuleBinding(checker, expr) ? [] : undefined;
+  if (ts.isParenthesizedExpression(expr)) return staticPath(expr.expression, helpers, depth + 1);
+  if (ts.isIdentifier(expr) || (ts.isCallExpression(expr) && helpers.requireSpecifier(expr))) return helpers.isModuleBinding(expr) ? [] : undefined;
   if (ts.isPropertyAccessExpression(expr) && !expr.questionDotToken) {
-    const base = staticPath(checker, expr.expression, helpers, depth + 1);
+    const base = staticPath(expr.expression, helpers, depth + 1);
     return base && [...base, expr.name.text];
   }
   return undefined;
@@ -61,7 +61,7 @@ function runtimeHas(builtin: string, path: string[], name: string): boolean | un
  * Whether a missing `name` at `node` (the diagnostic's node) of builtin `builtin` is claimed.
  * `checkedMajor`: the Node major of the @types/node checked against.
  */
-export function claimBuiltin(checker: TypeScript.TypeChecker, node: TypeScript.Node, builtin: string, checkedMajor: number, helpers: BuiltinClaimHelpers): boolean | 'if-removed' {
+export function claimBuiltin(node: TypeScript.Node, builtin: string, checkedMajor: number, helpers: BuiltinClaimHelpers): boolean | 'if-removed' {
   const name = ts.isIdentifier(node) || ts.isStringLiteralLike(node) ? node.text : undefined;
   if (!name || name.startsWith('_')) return false;
   const parent = node.parent;
@@ -73,7 +73,7 @@ export function claimBuiltin(checker: TypeScript.TypeChecker, node: TypeScript.N
     path = ts.isVariableDeclaration(decl) && decl.initializer && ts.isCallExpression(decl.initializer) && helpers.requireSpecifier(decl.initializer) ? [] : undefined;
   } else if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node) {
     if (parent.questionDotToken || featureDetected(parent)) return false;
-    path = staticPath(checker, parent.expression, helpers);
+    path = staticPath(parent.expression, helpers);
   }
   if (!path) return false;
   const running = Number(process.versions.node.split('.')[0]);

@@ -121,11 +121,8 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       late.push(...result.skipped.map((file) => ({ file, checked, sites: variant.sites })));
     };
     // `npm:x@1` specifiers resolve through TypeScript 6's resolution hook (program.ts), which
-    // TypeScript 7's API has no counterpart for, and the checks of Node's own modules read
-    // TypeScript 6's checker: programs with such files stay on TypeScript 6.
-    const builtinFiles = new Set([...variant.builtinFiles].map((file) => path.join(scan.root, file)));
-    const ts6Only = (file: string): boolean => npmSpecifierFiles.has(file) || builtinFiles.has(file);
-    const ts7Groups = engine === 'ts7' ? groups.filter((group) => !group.files.some(ts6Only)) : [];
+    // TypeScript 7's API has no counterpart for: programs with such files stay on TypeScript 6.
+    const ts7Groups = engine === 'ts7' ? groups.filter((group) => !group.files.some((file) => npmSpecifierFiles.has(file))) : [];
     const ts6Groups = groups.filter((group) => !ts7Groups.includes(group));
     if (ts7Groups.length && pastDeadline()) ts7Groups.forEach(tooLate);
     else if (ts7Groups.length) {

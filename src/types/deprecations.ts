@@ -19,8 +19,6 @@ import { type MemberCheckInput, type MemberQueries, enclosingModuleSpecifier, ro
 /** Diagnostics of a deprecated symbol (6385) and of a deprecated signature (6387). */
 const DEPRECATION_CODES = new Set([6385, 6387]);
 
-type SuggestionProgram = TypeScript.Program & { getSuggestionDiagnostics?(sf: TypeScript.SourceFile): readonly TypeScript.DiagnosticWithLocation[] };
-
 function tokenAt(sf: TypeScript.SourceFile, pos: number): TypeScript.Node | undefined {
   let found: TypeScript.Node | undefined;
   const visit = (n: TypeScript.Node): void => {
@@ -34,11 +32,8 @@ function tokenAt(sf: TypeScript.SourceFile, pos: number): TypeScript.Node | unde
 }
 
 /** The text of a `@deprecated` tag, links rendered as their names. */
-function deprecationText(tags: readonly TypeScript.JSDocTagInfo[]): string | undefined {
-  const tag = tags.find((t) => t.name === 'deprecated');
-  if (!tag) return undefined;
-  return ts
-    .displayPartsToString(tag.text ?? [])
+function deprecationText(text: string): string {
+  return text
     .replace(/\{@link(?:code|plain)?\s+([^}]*)\}/g, (_, inner: string) => (inner.includes('|') ? inner.slice(inner.indexOf('|') + 1) : inner).trim())
     .replace(/\s+/g, ' ')
     .trim();
@@ -53,21 +48,17 @@ function calleeOf(node: TypeScript.Node): TypeScript.CallLikeExpression | undefi
 }
 
 /** `Buffer.slice` (the declaring class or interface), else `url.parse` (the receiver as written), else the name. */
-function qualifiedName(declaration: TypeScript.Declaration, node: TypeScript.Identifier): string {
-  const owner = declaration.parent;
-  if (owner && (ts.isClassDeclaration(owner) || ts.isInterfaceDeclaration(owner)) && owner.name && !/Constructor$/.test(owner.name.text)) return `${owner.name.text}.${node.text}`;
+function qualifiedName(container: string | undefined, node: TypeScript.Identifier): string {
+  if (container && !/Constructor$/.test(container)) return `${container}.${node.text}`;
   const parent = node.parent;
   if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node && ts.isIdentifier(parent.expression)) return `${parent.expression.text}.${node.text}`;
   return node.text;
 }
 
-export function deprecatedUses(input: MemberCheckInput, q: MemberQueries, checker: TypeScript.TypeChecker, sf: TypeScript.SourceFile, file: string): Finding[] {
-  const vp = input.vp!;
-  const program = vp.program as SuggestionProgram;
-  if (typeof program.getSuggestionDiagnostics !== 'function') return [];
+export function deprecatedUses(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.SourceFile, file: string): Finding[] {
   const findings: Finding[] = [];
-  for (const d of program.getSuggestionDiagnostics(sf)) {
-    if (!DEPRECATION_CODES.has(d.code) || d.start === undefined) continue;
+  for (const d of q.suggestionDiagnostics(sf)) {
+    if (!DEPRECATION_CODES.has(d.code)) continue;
     const node = tokenAt(sf, d.start);
     if (!node || !ts.isIdentifier(node)) continue;
     const parent = node.parent;
@@ -78,13 +69,9 @@ export function deprecatedUses(input: MemberCheckInput, q: MemberQueries, checke
     else if (parent && ts.isBindingElement(parent)) specifier = enclosingModuleSpecifier(parent);
     else specifier = rootSpecifier(q, node);
     // The deprecated declaration: the signature a call resolves to, else the symbol.
-    const call = d.code === 6387 ? calleeOf(node) : undefined;
-    const signature = call ? checker.getResolvedSignature(call) : undefined;
-    let symbol = checker.getSymbolAtLocation(node);
-    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-    const declaration = signature?.declaration ?? symbol?.declarations?.[0];
-    if (!declaration || ts.isJSDocSignature(declaration)) continue;
-    const owner = vp.packageOf(declaration.getSourceFile().fileName);
+    const declaration = q.deprecatedDeclaration(node, d.code === 6387 ? calleeOf(node) : undefined);
+    if (!declaration) continue;
+    const owner = q.packageOf(declaration.fileName);
     if (!owner) continue; // the project's own code, or the standard library
     const builtin = specifier ? nodeBuiltinName(specifier) : undefined;
     let pkg: string | undefined;
@@ -100,10 +87,10 @@ export function deprecatedUses(input: MemberCheckInput, q: MemberQueries, checke
       if (pkg && owner !== pkg && owner !== typesPackageName(pkg)) continue;
     }
     if (!pkg || !checked) continue;
-    const text = deprecationText(signature ? signature.getJsDocTags() : (symbol?.getJsDocTags(checker) ?? []));
+    const text = declaration.text === undefined ? undefined : deprecationText(declaration.text);
     const name = node.text;
     const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
-    const shown = qualifiedName(declaration, node);
+    const shown = qualifiedName(declaration.container, node);
     const where = pkg.startsWith(NODE_KEY) || pkg === 'node' ? `${shown} is deprecated (${pkg === 'node' ? '' : `${pkg}, `}${checked.typesFrom})` : `${shown} of ${pkg}@${checked.version} is deprecated`;
     const reason = text ? sanitize(text, 400) : undefined;
     findings.push(makeFinding('DEPRECATED_API', {

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as TypeScript from 'typescript';
 import type { Node as Node7, SourceFile as SourceFile7 } from 'typescript7/unstable/ast';
-import type { API as API7, Checker as Checker7, NodeHandle, Project as Project7, Type as Type7 } from 'typescript7/unstable/sync';
+import type { API as API7, Checker as Checker7, NodeHandle, Project as Project7, Symbol as Symbol7, Type as Type7 } from 'typescript7/unstable/sync';
 import ts from '../scan/typescript.js';
 import type { LoadedPackage } from './declarations.js';
 import type { MemberQueries } from './receivers.js';
@@ -266,6 +266,7 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
   };
   const declarations = new Map<TypeScript.Node, readonly TypeScript.Declaration[]>();
   const { TypeFlags, SymbolFlags } = sync;
+  const aliased = (symbol: Symbol7): Symbol7 => (symbol.flags & SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
   return {
     sourceFile: (file) => (inProgram.has(norm(file)) ? tree6(file) : undefined),
     diagnostics: (sf) => diagnostics.get(norm(sf.fileName)) ?? [],
@@ -293,7 +294,7 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
       const dflt = checker.getPropertyOfType(type, 'default');
       if (dflt && ((type as Type7 & { getSymbol(): { flags: number } | undefined }).getSymbol()?.flags ?? 0) & SymbolFlags.ValueModule) {
         const value = checker.getTypeOfSymbolAtLocation(dflt, receiver);
-        if (has(value)) return true;
+        if (has(value)) return 'default';
       }
       return false;
     },
@@ -346,7 +347,61 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
       return false;
     },
     packageOf: (fileName) => owners.get(norm(fileName)),
+    propertyNames: (expr6) => {
+      const expr = to7(expr6);
+      const type = expr && checker.getTypeAtLocation(expr);
+      const apparent = type && checker.getApparentType(type);
+      return apparent ? checker.getPropertiesOfType(apparent).map((s) => s.name) : [];
+    },
+    exportNames: (node6) => {
+      const node = to7(node6);
+      const symbol = node && checker.getSymbolAtLocation(node);
+      return symbol ? checker.getExportsOfModule(aliased(symbol)).map((s) => s.name) : [];
+    },
+    suggestionDiagnostics: (sf) => (wanted.has(norm(sf.fileName)) ? program.getSuggestionDiagnostics(sf.fileName).map((d) => ({ code: d.code, start: d.pos })) : []),
+    deprecatedDeclaration: (node6, call6) => {
+      const node = to7(node6);
+      const call = call6 && to7(call6);
+      const signature = call ? checker.getResolvedSignature(call) : undefined;
+      const found = node && checker.getSymbolAtLocation(node);
+      const symbol = found && aliased(found);
+      const handle = signature?.declaration ?? symbol?.declarations[0];
+      if (!handle || handle.kind === ast.SyntaxKind.JSDocSignature) return undefined;
+      const declaration = handle.resolve();
+      const owner = declaration?.parent;
+      const container = owner && (ast.isClassDeclaration(owner) || ast.isInterfaceDeclaration(owner)) && owner.name ? owner.name.text : undefined;
+      // Read from the declarations' syntax: the API gives tags of symbols only (not of the one
+      // signature a call resolves to), and their text as written (`{@link a b}`, not its parts).
+      const tagged = signature?.declaration ? [declaration] : (symbol?.declarations ?? []).map((h) => (h === handle ? declaration : h.resolve()));
+      let text: string | undefined;
+      for (const d of tagged) if (text === undefined && d) text = deprecatedTagText(ast, d);
+      return { fileName: handle.path, ...(container ? { container } : {}), ...(text ? { text } : {}) };
+    },
   };
+}
+
+/** The text of the `@deprecated` tag in a declaration's own JSDoc, links as `{@link name | text}` (as TypeScript 6 gives them: engine-ts6.ts). */
+function deprecatedTagText(ast: Ast, declaration: Node7): string | undefined {
+  const entityName = (n: Node7): string => (ast.isIdentifier(n) ? n.text : ast.isQualifiedName(n) ? `${entityName(n.left)}.${n.right.text}` : '');
+  // `/** @deprecated */ export const x`: the comment is the statement's.
+  const holder = ast.isVariableDeclaration(declaration) && ast.isVariableDeclarationList(declaration.parent) ? declaration.parent.parent : declaration;
+  for (const doc of [...(holder.jsDoc ?? [])].reverse()) {
+    if (!ast.isJSDoc(doc)) continue;
+    const tag = doc.tags?.find((t) => ast.isJSDocDeprecatedTag(t));
+    if (!tag) continue;
+    return (tag.comment ?? [])
+      .map((part) => {
+        if (ast.isJSDocText(part)) return part.text;
+        const kind = part.kind === ast.SyntaxKind.JSDocLinkCode ? 'linkcode' : part.kind === ast.SyntaxKind.JSDocLinkPlain ? 'linkplain' : 'link';
+        const name = part.name ? entityName(part.name) : '';
+        // `{@link https://x}` parses as the name `https` and the text `://x`.
+        if (!name || part.text.startsWith('://')) return `{@${kind} ${name}${part.text}}`;
+        const text = part.text.replace(/^\s*\|?\s*/, '');
+        return `{@${kind} ${name}${text ? ` | ${text}` : ''}}`;
+      })
+      .join('');
+  }
+  return undefined;
 }
 
 function scriptKind(file: string): TypeScript.ScriptKind {

@@ -1,11 +1,10 @@
 /**
  * Which compiler answers the member check: TypeScript 6 in this process (`ts6`), or TypeScript 7,
  * the native compiler, in a process of its own over IPC (`ts7`, engine-ts7.ts). Both answer the
- * same questions (members.ts, MemberQueries) about the same virtual program; the accuracy corpora
- * judge that they give the same findings. The checks of Node's own modules, deprecated APIs,
- * ESM-only packages and name suggestions still read TypeScript 6's checker: with `ts7`, programs
- * holding builtin imports go to TypeScript 6, and the others get no DEPRECATED_API, no ESM-only
- * explanation and only TypeScript's own "did you mean". So TypeScript 6 is the default.
+ * same questions (members.ts, MemberQueries) about the same virtual program, the checks of Node's
+ * own modules, deprecated APIs, ESM-only packages and name suggestions included; the accuracy
+ * corpora judge that they give the same findings. With `ts7`, programs holding `npm:` specifiers
+ * are TypeScript 6's (they resolve through its resolution hook, program.ts).
  */
 export type MemberEngine = 'ts6' | 'ts7';
 

@@ -13,6 +13,7 @@ import ts from '../scan/typescript.js';
 import { NODE_KEY } from './builtins.js';
 import { claimBuiltin } from './builtin-members.js';
 import { deprecatedUses } from './deprecations.js';
+import { ts6Lookups } from './engine-ts6.js';
 import { candidateNames, suggestNames } from './suggestions.js';
 import { typesPackageName } from './declarations.js';
 import type { VirtualProgram } from './program.js';
@@ -37,7 +38,7 @@ function ts6Queries(vp: VirtualProgram): MemberQueries {
       return sets;
     },
     reexportsUnresolved: (literal) => reexportsUnresolved(checker, literal),
-    ts6: { checker },
+    ...ts6Lookups(program),
     packageOf: vp.packageOf,
   };
 }
@@ -86,8 +87,7 @@ export function checkMembers(input: MemberCheckInput): MemberCheckResult {
     // that file's verdicts unknown, never the end of the run.
     try {
       findings.push(...checkFile(input, q, sf, file, generated));
-      // Deprecations come from TypeScript 6's suggestion diagnostics (TypeScript 7's API has none yet).
-      if (q.ts6 && input.vp) findings.push(...deprecatedUses(input, q, q.ts6.checker, sf, file));
+      findings.push(...deprecatedUses(input, q, sf, file));
     } catch (err) {
       failed.push({ file: path.relative(input.root, file).split(path.sep).join('/'), reason: sanitize(String((err as Error)?.message ?? err).slice(0, 200)) });
     }
@@ -138,7 +138,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           const somewhere = receiver && member ? q.hasMemberSomewhere(receiver, member) : false;
           // On the default export: fine for a CommonJS module, not for an ESM-only one required
           // from CommonJS (esm-only.ts decides, with the package's manifest).
-          if (somewhere === true || (somewhere === 'default' && !(q.ts6 && isRequireBinding(q.ts6.checker, receiver!)))) continue;
+          if (somewhere === true || (somewhere === 'default' && !isRequireBinding(q, receiver!))) continue;
           if (somewhere === 'default') viaDefault = true;
           // `conn.__knexUid = id`: the code puts the property there itself (an expando), it does not
           // claim the package provides it.
@@ -160,10 +160,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       if (!pkg || !checked) continue;
       // A module Node does not have at this version may be newer than it: not claimed.
       if (builtin && code === 'SUBPATH_NOT_FOUND') continue;
-      // Builtin files are checked by TypeScript 6 (check-types.ts), whose checker claimBuiltin reads.
-      const claim = builtin
-        ? !!q.ts6 && claimBuiltin(q.ts6.checker, node, builtin, Number(checked.version.split('.')[0]), { isModuleBinding: (_checker, receiver) => isModuleBinding(q, receiver), requireSpecifier })
-        : true;
+      const claim = builtin ? claimBuiltin(node, builtin, Number(checked.version.split('.')[0]), { isModuleBinding: (receiver) => isModuleBinding(q, receiver), requireSpecifier }) : true;
       if (!claim) continue;
       if (code === 'INVENTED_EXPORT' && specifier && reexportsUnresolvedAt(q, node)) {
         // `@prisma/client` re-exports `.prisma/client`, written by `prisma generate`: what it
@@ -190,7 +187,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       const text = d.text.slice(0, 2000);
       // A name only: "Did you mean to use 'import x from …'" advises a statement, not a name.
       const name = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : ts.isStringLiteralLike(node) ? node.text : node.getText(sf).slice(0, 100);
-      const suggestions = code === 'SUBPATH_NOT_FOUND' || d.code === 1192 || d.code === 2613 ? [] : suggestNames(name, q.ts6 ? candidateNames(q.ts6.checker, node) : [], /Did you mean '([^' ]+)'/.exec(text)?.[1]);
+      const suggestions = code === 'SUBPATH_NOT_FOUND' || d.code === 1192 || d.code === 2613 ? [] : suggestNames(name, candidateNames(q, node), /Did you mean '([^' ]+)'/.exec(text)?.[1]);
       const suggestion = suggestions[0];
       const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
       const what = `${code === 'INVENTED_EXPORT' ? 'export' : 'member'} ${name}`;
@@ -287,10 +284,10 @@ function userAnnotated(q: MemberQueries, receiver: TypeScript.Node): boolean {
 }
 
 /** `require('x')` itself, or a variable initialised with it. */
-function isRequireBinding(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
+function isRequireBinding(q: MemberQueries, receiver: TypeScript.Node): boolean {
   if (ts.isCallExpression(receiver)) return requireSpecifier(receiver) !== undefined;
   if (!ts.isIdentifier(receiver)) return false;
-  return (checker.getSymbolAtLocation(receiver)?.declarations ?? []).some(
+  return q.declarationsOf(receiver).some(
     (d) => ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && !!d.initializer && ts.isCallExpression(d.initializer) && requireSpecifier(d.initializer) !== undefined,
   );
 }

@@ -28,11 +28,30 @@ export interface MemberQueries {
   reexportsUnresolved(literal: TypeScript.Expression): boolean;
   /** The package a file of the virtual node_modules belongs to, if it does. */
   packageOf(fileName: string): string | undefined;
+  /** The names the apparent type of an expression's value has (its properties). */
+  propertyNames(expr: TypeScript.Expression): string[];
   /**
-   * TypeScript 6's own checker, when TypeScript 6 answers. The builtin, deprecation, ESM-only and
-   * name-suggestion checks read it directly; they are not yet ported to other engines.
+   * The exports of the module a name or module specifier refers to (`ns` of `ns.X` in a type,
+   * an import's module specifier), through aliases; [] when it refers to no module.
    */
-  ts6?: { checker: TypeScript.TypeChecker };
+  exportNames(node: TypeScript.Node): string[];
+  /** The suggestion diagnostics of one file (deprecations among them: deprecations.ts). */
+  suggestionDiagnostics(sf: TypeScript.SourceFile): { code: number; start: number }[];
+  /**
+   * What a deprecated name (an identifier) refers to: the signature `call` resolves to, when
+   * given, else the symbol's first declaration, through aliases. Undefined: no declaration (or a
+   * JSDoc signature's, which has no file of its own to attribute).
+   */
+  deprecatedDeclaration(node: TypeScript.Identifier, call: TypeScript.CallLikeExpression | undefined): DeprecatedDeclaration | undefined;
+}
+
+/** A declaration a deprecation suggestion points at. */
+export interface DeprecatedDeclaration {
+  fileName: string;
+  /** The name of the class or interface it is a member of, if it is one. */
+  container?: string;
+  /** The text of its `@deprecated` tag, links as `{@link name}` or `{@link name | text}`; undefined: no tag (or no text). */
+  text?: string;
 }
 
 export interface MemberCheckInput {

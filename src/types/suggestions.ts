@@ -7,6 +7,7 @@
  */
 import type * as TypeScript from 'typescript';
 import ts from '../scan/typescript.js';
+import type { MemberQueries } from './receivers.js';
 
 const MAX = 3;
 
@@ -27,28 +28,20 @@ export function suggestNames(name: string, candidates: Iterable<string>, fromTyp
 }
 
 /** The names the declarations offer where `node` (a missing name) was looked up. */
-export function candidateNames(checker: TypeScript.TypeChecker, node: TypeScript.Node): string[] {
+export function candidateNames(q: MemberQueries, node: TypeScript.Node): string[] {
   try {
     const parent = node.parent;
     if (!parent) return [];
-    if (ts.isPropertyAccessExpression(parent) && parent.name === node) {
-      return checker.getPropertiesOfType(checker.getApparentType(checker.getTypeAtLocation(parent.expression))).map((s) => s.name);
-    }
-    if (ts.isQualifiedName(parent) && parent.right === node) {
-      const symbol = checker.getSymbolAtLocation(parent.left);
-      return symbol ? checker.getExportsOfModule(symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol).map((s) => s.name) : [];
-    }
+    if (ts.isPropertyAccessExpression(parent) && parent.name === node) return q.propertyNames(parent.expression);
+    if (ts.isQualifiedName(parent) && parent.right === node) return q.exportNames(parent.left);
     if (ts.isBindingElement(parent)) {
       let decl: TypeScript.Node = parent;
       while (ts.isBindingElement(decl) || ts.isObjectBindingPattern(decl) || ts.isArrayBindingPattern(decl)) decl = decl.parent;
       const init = ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
-      return init ? checker.getPropertiesOfType(checker.getApparentType(checker.getTypeAtLocation(init))).map((s) => s.name) : [];
+      return init ? q.propertyNames(init) : [];
     }
     for (let n: TypeScript.Node | undefined = parent; n; n = n.parent) {
-      if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier)) {
-        const module = checker.getSymbolAtLocation(n.moduleSpecifier);
-        return module ? checker.getExportsOfModule(module).map((s) => s.name) : [];
-      }
+      if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier)) return q.exportNames(n.moduleSpecifier);
       if (ts.isStatement(n)) break;
     }
   } catch {

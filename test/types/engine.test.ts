@@ -1,7 +1,8 @@
 /**
  * The member check's two engines (TypeScript 6 in process, TypeScript 7 over IPC) answer the same
- * questions about the same virtual program: same findings, and a group TypeScript 7 cannot take
- * (options it removed) is checked by TypeScript 6.
+ * questions about the same virtual program: same findings (Node's own modules, deprecations,
+ * ESM-only packages and suggestions included), and a group TypeScript 7 cannot take (options it
+ * removed) is checked by TypeScript 6.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { createRegistryClient } from '../../src/registry/client.js';
 import { memberCheckStats } from '../../src/types/check-types.js';
 import { memberEngine } from '../../src/types/engine.js';
 import { writeTree } from '../helpers/fixture.js';
+import { nodeTypes } from '../helpers/node-types.js';
 import { publish } from '../helpers/publish.js';
 import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
 
@@ -27,6 +29,8 @@ afterAll(() => {
 
 const json = (value: object) => JSON.stringify(value);
 const CODES = ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE'];
+/** Compared whole (message, hint, details, locations) between the engines. */
+const COMPARED = [...CODES, 'DEPRECATED_API', 'TYPES_UNKNOWN'];
 
 async function check(root: string, engine: 'ts6' | 'ts7') {
   const cacheDir = path.join(cacheRoot, `c${caches++}`);
@@ -34,7 +38,7 @@ async function check(root: string, engine: 'ts6' | 'ts7') {
   const before = memberCheckStats.ts6Fallbacks;
   const report = await verify({ root, client, cacheDir, popularIndex: false, engine });
   const rows = report.findings.filter((f) => CODES.includes(f.code)).map((f) => [f.code, f.package, f.details?.name ?? f.details?.unavailable, f.locations[0]?.file, f.locations[0]?.line, f.locations[0]?.column]);
-  return { rows, engine: memberCheckStats.engine, fallbacks: memberCheckStats.ts6Fallbacks - before };
+  return { rows, findings: report.findings.filter((f) => COMPARED.includes(f.code)), engine: memberCheckStats.engine, fallbacks: memberCheckStats.ts6Fallbacks - before };
 }
 
 const SRV = {
@@ -115,5 +119,114 @@ describe('engines', () => {
       if (saved === undefined) delete process.env.DEPVERIFY_ENGINE;
       else process.env.DEPVERIFY_ENGINE = saved;
     }
+  });
+});
+
+const KIT = {
+  'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+  'index.d.ts': [
+    'export declare function connect(url: string): void;',
+    'export declare function string(): void;',
+    'export declare function get(url: string): Promise<string>;',
+    '/** @deprecated Pass an options object instead of a callback. */',
+    'export declare function get(url: string, cb: (body: string) => void): void;',
+    '/** @deprecated Use {@link get get()} instead, see {@link https://example.test/migrate}. */',
+    'export declare function fetchUrl(url: string): Promise<string>;',
+    'export declare class Client {',
+    '  /** @deprecated Use {@link Client.close | close()} */',
+    '  end(): void;',
+    '  close(): void;',
+    '}',
+    'export interface Options { port: number }',
+    '/** @deprecated Use {@link connect}. */',
+    'export declare const open: (url: string) => void;',
+    '',
+  ].join('\n'),
+  'index.js': 'exports.connect = () => {}; exports.string = () => {}; exports.get = () => {}; exports.fetchUrl = () => {}; exports.Client = class {};\n',
+};
+
+const CHALKY = 'declare const chalk: { green(s: string): string; red(s: string): string };\nexport default chalk;\n';
+
+function publishAll(): void {
+  publish(mock, '@types/node', { '20.11.0': nodeTypes(false) });
+  publish(mock, 'kit', { '1.0.0': KIT });
+  publish(mock, 'chalky', {
+    '5.3.0': { 'package.json': json({ type: 'module', exports: { '.': { types: './index.d.ts', default: './index.js' } } }), 'index.d.ts': CHALKY, 'index.js': 'export default {};\n' },
+  });
+}
+
+const PROJECT = {
+  'package.json': json({ name: 'app', dependencies: { kit: '1.0.0', chalky: '5.3.0' }, devDependencies: { '@types/node': '20.11.0' } }),
+  // A package's: suggestions (TypeScript's, a word-boundary one, from a namespace in a type), deprecations by overload and member.
+  'src/kit.ts': [
+    "import * as kit from 'kit';",
+    "import { strin, get, fetchUrl, Client } from 'kit';",
+    "kit.connect_secure('x');",
+    "get('x', (b) => console.log(b));",
+    "void get('x');",
+    "void fetchUrl('x');",
+    'const c = new Client();',
+    'c.end();',
+    'c.close();',
+    "kit.open('x');",
+    'export { strin };',
+    '',
+  ].join('\n'),
+  // Node's own modules: invented members and exports with suggestions, deprecations of modules and a global.
+  'src/node.ts': [
+    "import fs from 'node:fs';",
+    "import { createCipher, createHashh } from 'crypto';",
+    "import * as url from 'url';",
+    "fs.readFileSyncSecure('x');",
+    "fs.exists('x', () => {});",
+    "fs.promises.readFileAsync('x');",
+    "if (fs.maybe) console.log('feature-detected');",
+    "url.parse('http://x');",
+    "createCipher('aes', 'k');",
+    "export const b = new Buffer('x');",
+    'export { createHashh };',
+    '',
+  ].join('\n'),
+  // CommonJS: an ESM-only package and a builtin, required.
+  'src/cjs.js': [
+    "const chalk = require('chalky');",
+    "const crypto = require('crypto');",
+    "console.log(chalk.green('ok'), chalk.nope('x'));",
+    "crypto.createHashSync('x');",
+    '',
+  ].join('\n'),
+};
+
+describe('engines: the checks beyond TypeScript’s own diagnostics', () => {
+  // They once read TypeScript 6's checker directly; now both engines answer them, compared finding by finding.
+  it('builtins, deprecations, ESM-only and suggestions: TypeScript 7 reports exactly what TypeScript 6 reports', async () => {
+    publishAll();
+    const root = await writeTree(PROJECT);
+    const six = await check(root, 'ts6');
+    const seven = await check(root, 'ts7');
+    expect(six.engine).toBe('ts6');
+    expect(seven.engine).toBe('ts7');
+    // The builtin files are TypeScript 7's too: no program goes back to TypeScript 6.
+    expect(seven.fallbacks).toBe(0);
+    const rows = six.findings.map((f) => [f.code, f.package, f.details?.name, `${f.locations[0]?.file}:${f.locations[0]?.line}`, f.details?.suggestion ?? f.details?.deprecation ?? (f.details?.esmOnly ? 'esm-only' : null)]);
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'chalky', 'green', 'src/cjs.js:3', 'esm-only'],
+      ['INVENTED_MEMBER', 'chalky', 'nope', 'src/cjs.js:3', 'esm-only'],
+      ['INVENTED_EXPORT', 'kit', 'strin', 'src/kit.ts:2', 'string'],
+      ['DEPRECATED_API', 'kit', 'fetchUrl', 'src/kit.ts:2', 'Use get() instead, see https://example.test/migrate.'],
+      ['INVENTED_EXPORT', 'kit', 'connect_secure', 'src/kit.ts:3', 'connect'],
+      ['DEPRECATED_API', 'kit', 'get', 'src/kit.ts:4', 'Pass an options object instead of a callback.'],
+      ['DEPRECATED_API', 'kit', 'end', 'src/kit.ts:8', 'Use close()'],
+      ['DEPRECATED_API', 'kit', 'open', 'src/kit.ts:10', 'Use connect.'],
+      ['DEPRECATED_API', 'node', 'Buffer', 'src/node.ts:10', 'since v10.0.0 - Use `Buffer.from(string[, encoding])` instead.'],
+      ['INVENTED_MEMBER', 'node:crypto', 'createHashSync', 'src/cjs.js:4', 'createHash'],
+      ['DEPRECATED_API', 'node:crypto', 'createCipher', 'src/node.ts:2', 'since v10.0.0 use createCipheriv'],
+      ['INVENTED_EXPORT', 'node:crypto', 'createHashh', 'src/node.ts:2', 'createHash'],
+      ['INVENTED_MEMBER', 'node:fs', 'readFileSyncSecure', 'src/node.ts:4', 'readFileSync'],
+      ['DEPRECATED_API', 'node:fs', 'exists', 'src/node.ts:5', 'Since v1.0.0 - Use stat or access instead.'],
+      ['INVENTED_MEMBER', 'node:fs', 'readFileAsync', 'src/node.ts:6', 'readFile'],
+      ['DEPRECATED_API', 'node:url', 'parse', 'src/node.ts:8', 'Use the WHATWG URL API instead.'],
+    ]);
+    expect(seven.findings).toEqual(six.findings);
   });
 });
