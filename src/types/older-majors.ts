@@ -1,0 +1,198 @@
+/**
+ * Version drift, not invention: most invented members in assistants' code are an older major's
+ * API (`inquirer.prompt` through require at a later inquirer, react-router 5's `Switch` at 7).
+ * After the member check is certain a name is absent at the version checked, the latest version
+ * of each earlier major (newest first, a few at most) is loaded with the same declaration loader
+ * and cache, and a small program over its declarations says whether the module had the name.
+ * The finding keeps its code (the name is absent at the version the project installs), with
+ * `details.presentIn` and a message and hint that say what happened and the two fixes.
+ * Anything that fails leaves the finding as it was: the search stops at the first major it
+ * cannot read, so "exists up to" is never claimed past a version that was not seen.
+ */
+import path from 'node:path';
+import semver from 'semver';
+import type * as TypeScript from 'typescript';
+import type { Lookup, PackageFacts } from '../model/facts.js';
+import type { Finding } from '../model/finding.js';
+import { sanitize } from '../model/sanitize.js';
+import ts from '../scan/typescript.js';
+import { type DeclarationLoader, type LoadedPackage, hasOwnTypes, pickTypesVersion, typesPackageName } from './declarations.js';
+import { createVirtualProgram } from './program.js';
+
+/** How many earlier majors are looked at, newest first. */
+const MAX_MAJORS = 3;
+
+interface PresentIn {
+  major: number;
+  version: string;
+  typesFrom: string;
+}
+
+/** The latest version of each major before `version`'s, newest first, at most `max`. */
+export function earlierMajors(facts: PackageFacts, version: string, max = MAX_MAJORS): { major: number; version: string }[] {
+  const current = semver.parse(version);
+  if (!current) return [];
+  const latest = new Map<number, string>();
+  for (const v of Object.keys(facts.versions)) {
+    const parsed = semver.parse(v);
+    if (!parsed || parsed.prerelease.length > 0 || parsed.major >= current.major) continue;
+    const had = latest.get(parsed.major);
+    if (!had || semver.gt(v, had)) latest.set(parsed.major, v);
+  }
+  return [...latest].sort(([a], [b]) => b - a).slice(0, max).map(([major, v]) => ({ major, version: v }));
+}
+
+/** Whether a finding is one this explains: a name certain to be absent, looked up on the module (not a value it makes). */
+function explainable(f: Finding): boolean {
+  if (f.code !== 'INVENTED_EXPORT' && f.code !== 'INVENTED_MEMBER') return false;
+  const d = f.details ?? {};
+  // Node's modules have their own explanation (builtins.ts), an ESM-only require its own (esm-only.ts);
+  // a missing default export (1192, 2613) names the local binding.
+  if (f.package.startsWith('node:') || d.esmOnly || d.removed || d.ts === 1192 || d.ts === 2613) return false;
+  if (typeof d.name !== 'string' || typeof d.specifier !== 'string' || !f.version) return false;
+  return f.code === 'INVENTED_EXPORT' || d.of === 'module';
+}
+
+/** The declarations `name@version` is checked against, as the closure picks them (own, else `@types` of the same major); a string: could not be read. */
+async function declarationsAt(loader: DeclarationLoader, name: string, version: string): Promise<{ packages: LoadedPackage[]; typesFrom: string } | string> {
+  const own = await loader.load(name, version);
+  if (typeof own === 'string') return own;
+  if (hasOwnTypes(own.files)) return { packages: [own], typesFrom: `${name}@${version}` };
+  const typesName = typesPackageName(name);
+  if (!loader.mayAskTypesFor(name)) return `${typesName} is not asked for`;
+  const lookup = await loader.lookup(typesName);
+  if (lookup.state !== 'found') return `${typesName}: ${lookup.state === 'unknown' ? lookup.reason : 'none'}`;
+  const typesVersion = pickTypesVersion(lookup.facts, version);
+  // Types of another major describe another API: nothing can be said about this one.
+  if (!typesVersion || semver.major(typesVersion) !== semver.major(version)) return `no ${typesName} for ${name}@${semver.major(version)}`;
+  const types = await loader.load(typesName, typesVersion);
+  if (typeof types === 'string') return types;
+  return { packages: [own, types], typesFrom: `${typesName}@${typesVersion}` };
+}
+
+/**
+ * The names each specifier's module provides in these declarations: its exports, and the
+ * properties of its namespace and default values (a CommonJS `export =` object, a default export).
+ */
+function moduleNames(root: string, packages: LoadedPackage[], specifiers: string[]): Map<string, Set<string>> {
+  const probe: LoadedPackage = {
+    name: '.depverify-probe',
+    version: '0.0.0',
+    files: new Map([['probe.ts', specifiers.map((s, i) => `import * as n${i} from ${JSON.stringify(s)};\nimport d${i} from ${JSON.stringify(s)};\n`).join('')]]),
+    paths: ['probe.ts'],
+  };
+  const file = path.join(root, 'node_modules', probe.name, 'probe.ts');
+  const { program } = createVirtualProgram(root, [file], [...packages, probe]);
+  const checker = program.getTypeChecker();
+  const sf = program.getSourceFile(file);
+  const out = new Map<string, Set<string>>();
+  if (!sf) return out;
+  const own = (node: TypeScript.Node, into: Set<string>): void => {
+    for (const p of checker.getPropertiesOfType(checker.getTypeAtLocation(node))) into.add(p.name);
+  };
+  for (const statement of sf.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || !statement.importClause) continue;
+    const module = checker.getSymbolAtLocation(statement.moduleSpecifier);
+    // A module the older version does not have provides nothing.
+    if (!module) continue;
+    const names = out.get(statement.moduleSpecifier.text) ?? new Set<string>();
+    out.set(statement.moduleSpecifier.text, names);
+    for (const symbol of checker.getExportsOfModule(module)) names.add(symbol.name);
+    const clause = statement.importClause;
+    if (clause.name) own(clause.name, names);
+    if (clause.namedBindings && ts.isNamespaceImport(clause.namedBindings)) own(clause.namedBindings.name, names);
+  }
+  return out;
+}
+
+export interface OlderMajorsInput {
+  root: string;
+  loader: DeclarationLoader;
+  lookups: Map<string, Lookup>;
+  /** True once the run's deadline has passed: nothing more is looked up. */
+  stop?: () => boolean;
+}
+
+/**
+ * Adds `details.presentIn` (and says so) to the findings whose name the latest version of an
+ * earlier major had. `complete`: every lookup it wanted was answered (a failed one leaves the
+ * findings as they were, and the answer is not one to keep).
+ */
+export async function explainOlderMajors(findings: Finding[], input: OlderMajorsInput): Promise<{ findings: Finding[]; complete: boolean }> {
+  // Per package and version checked: the names wanted from each specifier.
+  const groups = new Map<string, { name: string; version: string; wanted: Map<string, Set<string>> }>();
+  for (const f of findings) {
+    if (!explainable(f)) continue;
+    const key = `${f.package}@${f.version}`;
+    const group = groups.get(key) ?? { name: f.package, version: f.version!, wanted: new Map() };
+    groups.set(key, group);
+    const specifier = f.details!.specifier as string;
+    const names = group.wanted.get(specifier) ?? new Set<string>();
+    names.add(f.details!.name as string);
+    group.wanted.set(specifier, names);
+  }
+  if (groups.size === 0) return { findings, complete: true };
+  let complete = true;
+  const found = new Map<string, PresentIn>();
+  const at = (key: string, specifier: string, name: string): string => `${key}\0${specifier}\0${name}`;
+  await Promise.all(
+    [...groups].map(async ([key, group]) => {
+      const lookup = input.lookups.get(group.name) ?? (await input.loader.lookup(group.name));
+      if (lookup.state !== 'found') return;
+      let open = [...group.wanted].map(([specifier, names]) => [specifier, new Set(names)] as const);
+      for (const older of earlierMajors(lookup.facts, group.version)) {
+        if (input.stop?.()) {
+          complete = false;
+          return;
+        }
+        const declarations = await declarationsAt(input.loader, group.name, older.version);
+        if (typeof declarations === 'string') {
+          // Not seen: an earlier major cannot be said to have the name past this one.
+          complete = false;
+          return;
+        }
+        let names: Map<string, Set<string>>;
+        try {
+          names = moduleNames(input.root, declarations.packages, open.map(([specifier]) => specifier));
+        } catch {
+          complete = false;
+          return;
+        }
+        for (const [specifier, wanted] of open) {
+          for (const name of wanted) {
+            if (!names.get(specifier)?.has(name)) continue;
+            found.set(at(key, specifier, name), { major: older.major, version: older.version, typesFrom: declarations.typesFrom });
+            wanted.delete(name);
+          }
+        }
+        open = open.filter(([, wanted]) => wanted.size > 0);
+        if (open.length === 0) return;
+      }
+    }),
+  );
+  const explained = findings.map((f) => {
+    if (!explainable(f)) return f;
+    const presentIn = found.get(at(`${f.package}@${f.version}`, f.details!.specifier as string, f.details!.name as string));
+    return presentIn ? olderMajorFinding(f, presentIn) : f;
+  });
+  return { findings: explained, complete };
+}
+
+function olderMajorFinding(f: Finding, presentIn: PresentIn): Finding {
+  const name = String(f.details!.name);
+  const suggestion = typeof f.details!.suggestion === 'string' ? f.details!.suggestion : undefined;
+  const what = `${f.code === 'INVENTED_EXPORT' ? 'export' : 'member'} ${name}`;
+  const current = semver.major(f.version!);
+  const older = `${f.package}@${presentIn.major}`;
+  return {
+    ...f,
+    message: sanitize(
+      `${f.package}@${f.version} has no ${what}: it exists up to ${older} (${presentIn.version}), so the code is written for an older major${suggestion ? `; at ${f.version}, did you mean ${suggestion}?` : '.'}`,
+    ),
+    hint: sanitize(
+      `${name} is ${older}'s API, gone by ${f.package}@${current}. Rewrite the code for the version installed (the package's migration guide or changelog says what replaced it${suggestion ? `; perhaps ${suggestion}` : ''}), or pin ${f.package} to "^${presentIn.version}" if the project is meant for that major. Checked against ${String(f.details!.typesFrom)} and ${presentIn.typesFrom}.`,
+      1000,
+    ),
+    details: { ...f.details, presentIn },
+  };
+}
