@@ -5,7 +5,9 @@
  * of each earlier major (newest first, a few at most) is loaded with the same declaration loader
  * and cache, and a small program over its declarations says whether the module had the name.
  * The finding keeps its code (the name is absent at the version the project installs), with
- * `details.presentIn` and a message and hint that say what happened and the two fixes.
+ * `details.presentIn` and a message and hint that say what happened and the two fixes. For an
+ * ESM-only package required from CommonJS (esm-only.ts) the answer is the newest major that
+ * still ships CommonJS and has the name: the fix its hint names.
  * Anything that fails leaves the finding as it was: the search stops at the first major it
  * cannot read, so "exists up to" is never claimed past a version that was not seen.
  */
@@ -17,10 +19,15 @@ import type { Finding } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import ts from '../scan/typescript.js';
 import { type DeclarationLoader, type LoadedPackage, hasOwnTypes, pickTypesVersion, typesPackageName } from './declarations.js';
+import { isEsmOnly } from './esm-only.js';
 import { createVirtualProgram } from './program.js';
 
-/** How many earlier majors are looked at, newest first. */
-const MAX_MAJORS = 3;
+/**
+ * How many earlier majors are looked at, newest first. Drift is often several majors deep
+ * (openai 3's `Configuration` against 4 and later, inquirer 8's CommonJS `prompt` against 9 and
+ * later), and each costs one declarations fetch, cached, only for a name already found absent.
+ */
+const MAX_MAJORS = 6;
 
 interface PresentIn {
   major: number;
@@ -42,15 +49,20 @@ export function earlierMajors(facts: PackageFacts, version: string, max = MAX_MA
   return [...latest].sort(([a], [b]) => b - a).slice(0, max).map(([major, v]) => ({ major, version: v }));
 }
 
-/** Whether a finding is one this explains: a name certain to be absent, looked up on the module (not a value it makes). */
-function explainable(f: Finding): boolean {
-  if (f.code !== 'INVENTED_EXPORT' && f.code !== 'INVENTED_MEMBER') return false;
+/**
+ * Whether a finding is one this explains, a name certain to be absent and looked up on the
+ * module (not on a value it makes), and how: `require` for an ESM-only package required from
+ * CommonJS (esm-only.ts), where only a major that still ships CommonJS is an answer.
+ */
+function explainable(f: Finding): 'plain' | 'require' | undefined {
+  if (f.code !== 'INVENTED_EXPORT' && f.code !== 'INVENTED_MEMBER') return undefined;
   const d = f.details ?? {};
-  // Node's modules have their own explanation (builtins.ts), an ESM-only require its own (esm-only.ts);
-  // a missing default export (1192, 2613) names the local binding.
-  if (f.package.startsWith('node:') || d.esmOnly || d.removed || d.ts === 1192 || d.ts === 2613) return false;
-  if (typeof d.name !== 'string' || typeof d.specifier !== 'string' || !f.version) return false;
-  return f.code === 'INVENTED_EXPORT' || d.of === 'module';
+  // Node's modules have their own explanation (builtins.ts); a missing default export (1192,
+  // 2613) names the local binding.
+  if (f.package.startsWith('node:') || d.removed || d.ts === 1192 || d.ts === 2613) return undefined;
+  if (typeof d.name !== 'string' || typeof d.specifier !== 'string' || !f.version) return undefined;
+  if (f.code !== 'INVENTED_EXPORT' && d.of !== 'module') return undefined;
+  return d.esmOnly ? 'require' : 'plain';
 }
 
 /** The declarations `name@version` is checked against, as the closure picks them (own, else `@types` of the same major); a string: could not be read. */
@@ -72,9 +84,11 @@ async function declarationsAt(loader: DeclarationLoader, name: string, version: 
 
 /**
  * The names each specifier's module provides in these declarations: its exports, and the
- * properties of its namespace and default values (a CommonJS `export =` object, a default export).
+ * properties of its namespace (a CommonJS `export =` object) and, with `withDefault`, of its
+ * default export. `require()` of a compiled ES module returns the namespace, so code that requires
+ * the package sees no member of the default export.
  */
-function moduleNames(root: string, packages: LoadedPackage[], specifiers: string[]): Map<string, Set<string>> {
+function moduleNames(root: string, packages: LoadedPackage[], specifiers: string[], withDefault: boolean): Map<string, Set<string>> {
   const probe: LoadedPackage = {
     name: '.depverify-probe',
     version: '0.0.0',
@@ -82,7 +96,8 @@ function moduleNames(root: string, packages: LoadedPackage[], specifiers: string
     paths: ['probe.ts'],
   };
   const file = path.join(root, 'node_modules', probe.name, 'probe.ts');
-  const { program } = createVirtualProgram(root, [file], [...packages, probe]);
+  // Names only: the standard library adds none a module exports, and is the larger part of a program.
+  const { program } = createVirtualProgram(root, [file], [...packages, probe], { projectOptions: { noLib: true } });
   const checker = program.getTypeChecker();
   const sf = program.getSourceFile(file);
   const out = new Map<string, Set<string>>();
@@ -99,7 +114,7 @@ function moduleNames(root: string, packages: LoadedPackage[], specifiers: string
     out.set(statement.moduleSpecifier.text, names);
     for (const symbol of checker.getExportsOfModule(module)) names.add(symbol.name);
     const clause = statement.importClause;
-    if (clause.name) own(clause.name, names);
+    if (clause.name && withDefault) own(clause.name, names);
     if (clause.namedBindings && ts.isNamespaceImport(clause.namedBindings)) own(clause.namedBindings.name, names);
   }
   return out;
@@ -120,11 +135,13 @@ export interface OlderMajorsInput {
  */
 export async function explainOlderMajors(findings: Finding[], input: OlderMajorsInput): Promise<{ findings: Finding[]; complete: boolean }> {
   // Per package and version checked: the names wanted from each specifier.
-  const groups = new Map<string, { name: string; version: string; wanted: Map<string, Set<string>> }>();
+  const groups = new Map<string, { name: string; version: string; mode: 'plain' | 'require'; wanted: Map<string, Set<string>> }>();
+  const groupKey = (f: Finding, mode: string): string => `${f.package}@${f.version}\0${mode}`;
   for (const f of findings) {
-    if (!explainable(f)) continue;
-    const key = `${f.package}@${f.version}`;
-    const group = groups.get(key) ?? { name: f.package, version: f.version!, wanted: new Map() };
+    const mode = explainable(f);
+    if (!mode) continue;
+    const key = groupKey(f, mode);
+    const group = groups.get(key) ?? { name: f.package, version: f.version!, mode, wanted: new Map() };
     groups.set(key, group);
     const specifier = f.details!.specifier as string;
     const names = group.wanted.get(specifier) ?? new Set<string>();
@@ -151,9 +168,11 @@ export async function explainOlderMajors(findings: Finding[], input: OlderMajors
           complete = false;
           return;
         }
+        // Required from CommonJS: a major that is ESM-only too is no answer, and no reason to stop.
+        if (group.mode === 'require' && isEsmOnly(declarations.packages[0]!.files.get('package.json'))) continue;
         let names: Map<string, Set<string>>;
         try {
-          names = moduleNames(input.root, declarations.packages, open.map(([specifier]) => specifier));
+          names = moduleNames(input.root, declarations.packages, open.map(([specifier]) => specifier), group.mode === 'plain');
         } catch {
           complete = false;
           return;
@@ -171,9 +190,10 @@ export async function explainOlderMajors(findings: Finding[], input: OlderMajors
     }),
   );
   const explained = findings.map((f) => {
-    if (!explainable(f)) return f;
-    const presentIn = found.get(at(`${f.package}@${f.version}`, f.details!.specifier as string, f.details!.name as string));
-    return presentIn ? olderMajorFinding(f, presentIn) : f;
+    const mode = explainable(f);
+    const presentIn = mode ? found.get(at(groupKey(f, mode), f.details!.specifier as string, f.details!.name as string)) : undefined;
+    if (!presentIn) return f;
+    return mode === 'require' ? lastCommonJsFinding(f, presentIn) : olderMajorFinding(f, presentIn);
   });
   return { findings: explained, complete };
 }
@@ -191,6 +211,19 @@ function olderMajorFinding(f: Finding, presentIn: PresentIn): Finding {
     ),
     hint: sanitize(
       `${name} is ${older}'s API, gone by ${f.package}@${current}. Rewrite the code for the version installed (the package's migration guide or changelog says what replaced it${suggestion ? `; perhaps ${suggestion}` : ''}), or pin ${f.package} to "^${presentIn.version}" if the project is meant for that major. Checked against ${String(f.details!.typesFrom)} and ${presentIn.typesFrom}.`,
+      1000,
+    ),
+    details: { ...f.details, presentIn },
+  };
+}
+
+/** An ESM-only package required from CommonJS: the message stays (esm-only.ts), the fix names the major to pin. */
+function lastCommonJsFinding(f: Finding, presentIn: PresentIn): Finding {
+  const name = String(f.details!.name);
+  return {
+    ...f,
+    hint: sanitize(
+      `Use \`import\` (or \`await import('${f.package}')\`) instead of require, or pin ${f.package} to "^${presentIn.version}": ${f.package}@${presentIn.major} is the newest major that ships CommonJS and has ${name} (checked against ${presentIn.typesFrom}).`,
       1000,
     ),
     details: { ...f.details, presentIn },

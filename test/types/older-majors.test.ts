@@ -43,14 +43,16 @@ async function run(files: Record<string, string> | string, opts: { cacheDir?: st
 const paths = () => mock.seen.map((r) => r.path);
 
 describe('a name an earlier major had', () => {
-  it('earlier majors: the latest of each, newest first, at most three', () => {
-    const facts = { name: 'x', registry: REGISTRY, distTags: {}, versions: Object.fromEntries(['1.0.0', '1.4.2', '2.0.0', '3.1.0', '3.2.0-beta.1', '4.0.0', '5.0.0', '5.1.0'].map((v) => [v, {}])) };
-    expect(earlierMajors(facts, '5.1.0')).toEqual([
-      { major: 4, version: '4.0.0' },
-      { major: 3, version: '3.1.0' },
+  it('earlier majors: the latest of each, newest first, at most six', () => {
+    const listed = ['0.9.0', '1.0.0', '1.4.2', '2.0.0', '3.1.0', '3.2.0-beta.1', '4.0.0', '5.0.0', '6.0.0', '7.2.0', '8.0.0', '8.1.0'];
+    const facts = { name: 'x', registry: REGISTRY, distTags: {}, versions: Object.fromEntries(listed.map((v) => [v, {}])) };
+    expect(earlierMajors(facts, '8.1.0').map((m) => m.version)).toEqual(['7.2.0', '6.0.0', '5.0.0', '4.0.0', '3.1.0', '2.0.0']);
+    expect(earlierMajors(facts, '3.1.0')).toEqual([
       { major: 2, version: '2.0.0' },
+      { major: 1, version: '1.4.2' },
+      { major: 0, version: '0.9.0' },
     ]);
-    expect(earlierMajors(facts, '1.4.2')).toEqual([]);
+    expect(earlierMajors(facts, '0.9.0')).toEqual([]);
     expect(earlierMajors(facts, 'not-a-version')).toEqual([]);
   });
 
@@ -108,17 +110,38 @@ describe('a name an earlier major had', () => {
   });
 
   it('an earlier major typed by @types: its @types of the same major is read', async () => {
-    // routy 5 ships no declarations (@types/routy 5 has them); routy 7 ships its own.
+    // routy 5 ships no declarations (@types/routy 5 has them, re-exporting a package not read
+    // here: the name it re-exports is still one it has); routy 7 ships its own.
     publish(mock, 'routy', {
       '5.3.4': { 'package.json': json({ main: 'index.js' }), 'index.js': 'exports.Switch = 1;\n' },
       '7.1.0': { 'package.json': manifest, 'index.d.ts': 'export declare function Routes(): null;\n', 'index.js': 'exports.Routes = 1;\n' },
     });
-    publish(mock, '@types/routy', { '5.1.20': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function Switch(): null;\nexport declare function useHistory(): object;\n' } });
-    const found = await run({ 'package.json': json({ name: 'app', dependencies: { routy: '^7.0.0' } }), 'src/a.ts': "import { Switch, Routes, Nothing } from 'routy';\nRoutes(); Switch(); Nothing();\n" });
+    publish(mock, '@types/routy', { '5.1.20': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': "export declare function Switch(): null;\nexport { useHistory } from 'routy-core';\n" } });
+    const found = await run({ 'package.json': json({ name: 'app', dependencies: { routy: '^7.0.0' } }), 'src/a.ts': "import { Switch, Routes, Nothing, useHistory } from 'routy';\nRoutes(); Switch(); Nothing(); useHistory();\n" });
     expect(found.map((f) => [f.details?.name, f.details?.presentIn])).toEqual([
       ['Switch', { major: 5, version: '5.3.4', typesFrom: '@types/routy@5.1.20' }],
       ['Nothing', undefined],
+      ['useHistory', { major: 5, version: '5.3.4', typesFrom: '@types/routy@5.1.20' }],
     ]);
+  });
+
+  it('required from CommonJS at an ESM-only major: the newest major that ships CommonJS and has it', async () => {
+    const esm = json({ type: 'module', exports: { '.': { types: './index.d.ts', default: './index.js' } } });
+    const DEFAULT = 'declare const asker: { prompt(q: object[]): Promise<object> };\nexport default asker;\n';
+    // 12 has prompt too, but is ESM-only as 14 is: no answer for require, and no reason to stop.
+    // 10 ships CommonJS compiled from ES modules: require() returns its namespace, where prompt
+    // is only under `default`. 8's `export =` object has it.
+    const dual = json({ exports: { '.': { types: './index.d.ts', require: './index.cjs', default: './index.mjs' } } });
+    publish(mock, 'asker', {
+      '8.2.6': V8,
+      '10.1.0': { 'package.json': dual, 'index.d.ts': DEFAULT, 'index.cjs': 'exports.default = {};\n', 'index.mjs': 'export default {};\n' },
+      '12.0.0': { 'package.json': esm, 'index.d.ts': DEFAULT, 'index.js': 'export default {};\n' },
+      '14.0.1': { 'package.json': esm, 'index.d.ts': DEFAULT, 'index.js': 'export default {};\n' },
+    });
+    const found = await run(app("const asker = require('asker');\nasker.prompt([]);\n"));
+    expect(found.map((f) => [f.code, f.details?.name, f.details?.esmOnly, f.details?.presentIn])).toEqual([['INVENTED_MEMBER', 'prompt', true, { major: 8, version: '8.2.6', typesFrom: 'asker@8.2.6' }]]);
+    expect(found[0]!.message).toContain('is ESM-only');
+    expect(found[0]!.hint).toContain('"^8.2.6"');
   });
 
   it('the same answer with --engine ts7', async () => {
