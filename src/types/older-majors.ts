@@ -65,20 +65,24 @@ function explainable(f: Finding): 'plain' | 'require' | undefined {
   return d.esmOnly ? 'require' : 'plain';
 }
 
-/** The declarations `name@version` is checked against, as the closure picks them (own, else `@types` of the same major); a string: could not be read. */
-async function declarationsAt(loader: DeclarationLoader, name: string, version: string): Promise<{ packages: LoadedPackage[]; typesFrom: string } | string> {
+/**
+ * The declarations `name@version` is checked against, as the closure picks them (own, else
+ * `@types` of the same major), or why there are none: `unknown` when the registry did not
+ * answer (a fetch that failed), else a fact (no declarations for that major).
+ */
+async function declarationsAt(loader: DeclarationLoader, name: string, version: string): Promise<{ packages: LoadedPackage[]; typesFrom: string } | { none: string; unknown?: true }> {
   const own = await loader.load(name, version);
-  if (typeof own === 'string') return own;
+  if (typeof own === 'string') return { none: own, unknown: true };
   if (hasOwnTypes(own.files)) return { packages: [own], typesFrom: `${name}@${version}` };
   const typesName = typesPackageName(name);
-  if (!loader.mayAskTypesFor(name)) return `${typesName} is not asked for`;
+  if (!loader.mayAskTypesFor(name)) return { none: `${typesName} is not asked for` };
   const lookup = await loader.lookup(typesName);
-  if (lookup.state !== 'found') return `${typesName}: ${lookup.state === 'unknown' ? lookup.reason : 'none'}`;
-  const typesVersion = pickTypesVersion(lookup.facts, version);
+  if (lookup.state === 'unknown') return { none: `${typesName}: ${lookup.reason}`, unknown: true };
+  const typesVersion = lookup.state === 'found' ? pickTypesVersion(lookup.facts, version) : undefined;
   // Types of another major describe another API: nothing can be said about this one.
-  if (!typesVersion || semver.major(typesVersion) !== semver.major(version)) return `no ${typesName} for ${name}@${semver.major(version)}`;
+  if (!typesVersion || semver.major(typesVersion) !== semver.major(version)) return { none: `no ${typesName} for ${name}@${semver.major(version)}` };
   const types = await loader.load(typesName, typesVersion);
-  if (typeof types === 'string') return types;
+  if (typeof types === 'string') return { none: types, unknown: true };
   return { packages: [own, types], typesFrom: `${typesName}@${typesVersion}` };
 }
 
@@ -130,7 +134,7 @@ export interface OlderMajorsInput {
 
 /**
  * Adds `details.presentIn` (and says so) to the findings whose name the latest version of an
- * earlier major had. `complete`: every lookup it wanted was answered (a failed one leaves the
+ * earlier major had. `complete`: every fetch it made was answered (a failed one leaves the
  * findings as they were, and the answer is not one to keep).
  */
 export async function explainOlderMajors(findings: Finding[], input: OlderMajorsInput): Promise<{ findings: Finding[]; complete: boolean }> {
@@ -163,9 +167,10 @@ export async function explainOlderMajors(findings: Finding[], input: OlderMajors
           return;
         }
         const declarations = await declarationsAt(input.loader, group.name, older.version);
-        if (typeof declarations === 'string') {
-          // Not seen: an earlier major cannot be said to have the name past this one.
-          complete = false;
+        if ('none' in declarations) {
+          // Not seen: an earlier major cannot be said to have the name past this one. A registry
+          // that did not answer may next time; a major without declarations stays without.
+          if (declarations.unknown) complete = false;
           return;
         }
         // Required from CommonJS: a major that is ESM-only too is no answer, and no reason to stop.
@@ -174,7 +179,7 @@ export async function explainOlderMajors(findings: Finding[], input: OlderMajors
         try {
           names = moduleNames(input.root, declarations.packages, open.map(([specifier]) => specifier), group.mode === 'plain');
         } catch {
-          complete = false;
+          // The compiler failed on these declarations: it will again, so the answer is kept as it is.
           return;
         }
         for (const [specifier, wanted] of open) {

@@ -109,6 +109,19 @@ describe('a name an earlier major had', () => {
     expect(again.map((f) => f.details?.presentIn)).toEqual([{ major: 8, version: '8.2.6', typesFrom: 'asker@8.2.6' }]);
   });
 
+  it('an earlier major without declarations: the search stops there, and the answer is kept', async () => {
+    // 12 ships no declarations and has no @types: 8's prompt is not claimed past it.
+    publish(mock, 'asker', { '8.2.6': V8, '12.0.0': { 'package.json': json({ main: 'index.js' }), 'index.js': 'module.exports = {};\n' }, '14.0.1': V14 });
+    const cacheDir = path.join(cacheRoot, `c${caches++}`);
+    const files = await writeTree(app("const asker = require('asker');\nasker.prompt([]);\n"));
+    expect((await run(files, { cacheDir })).map((f) => [f.details?.name, f.details?.presentIn])).toEqual([['prompt', undefined]]);
+    expect(paths()).not.toContain('/asker/-/asker-8.2.6.tgz');
+    // A fact, not a failure: the second run answers from the member results, building no program.
+    const programs = memberCheckStats.programs;
+    expect((await run(files, { cacheDir })).map((f) => [f.details?.name, f.details?.presentIn])).toEqual([['prompt', undefined]]);
+    expect(memberCheckStats.programs).toBe(programs);
+  });
+
   it('an earlier major typed by @types: its @types of the same major is read', async () => {
     // routy 5 ships no declarations (@types/routy 5 has them, re-exporting a package not read
     // here: the name it re-exports is still one it has); routy 7 ships its own.
