@@ -89,7 +89,12 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const cached = key ? await cache!.read(key.key) : undefined;
   if (cached) return [...findings, ...cached];
   // The compiler loads only here, when the answer is not cached.
-  const [{ createVirtualProgram, npmTarget }, { checkMembers }, { groupByConfig }] = await Promise.all([import('./program.js'), import('./members.js'), import('./project-config.js')]);
+  const [{ createVirtualProgram, npmTarget }, { checkMembers }, { groupByConfig }, { explainOlderMajors }] = await Promise.all([
+    import('./program.js'),
+    import('./members.js'),
+    import('./project-config.js'),
+    import('./older-majors.js'),
+  ]);
   // Workspace packages resolve to their own directories, as the install links them.
   const workspaces = new Map<string, string>();
   for (const m of scan.manifests) if (m.dir !== '' && m.name && !m.standalone) workspaces.set(m.name, path.join(scan.root, m.dir));
@@ -170,7 +175,14 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     }
   }
   const allPackages = new Map(loaded.flatMap(({ set }) => [...set.packages]));
-  const members = explainEsmOnly(await dropRuntimeDefined(await settleRemoved(found, loader), loader, npmTarget), scan.imports, allPackages);
+  // A name an earlier major had is said to be that (older-majors.ts), on both engines alike.
+  const older = await explainOlderMajors(explainEsmOnly(await dropRuntimeDefined(await settleRemoved(found, loader), loader, npmTarget), scan.imports, allPackages), {
+    root: scan.root,
+    loader,
+    lookups: input.lookups,
+    stop: pastDeadline,
+  });
+  const members = older.findings;
   for (const { file, reason, checked, sites } of failed) {
     const here = [...sites].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
     for (const [name, locations] of here) {
@@ -185,8 +197,9 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     }
   }
   members.push(...deadlineFindings(late, input.deadlineAt));
-  // A checker failure or a deadline is not an answer to keep: the next run tries again.
-  if (key && failed.length === 0 && late.length === 0) await cache!.write(key.key, members, new Map([...diskFiles].filter(([file]) => !key.covered.has(file))));
+  // A checker failure, a deadline or an earlier major that could not be read is not an answer
+  // to keep: the next run tries again.
+  if (key && failed.length === 0 && late.length === 0 && older.complete) await cache!.write(key.key, members, new Map([...diskFiles].filter(([file]) => !key.covered.has(file))));
   findings.push(...members);
   return findings;
 }
