@@ -102,12 +102,13 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const engine = memberEngine(input.engine);
   memberCheckStats.engine = engine;
   const npmSpecifierFiles = new Set(scan.imports.filter((site) => site.specifier.startsWith('npm:')).map((site) => path.join(scan.root, site.file)));
+  const declaring = new Map<string, boolean>();
   type Ts6Group = { files: string[]; setup: NonNullable<Parameters<typeof createVirtualProgram>[3]> };
   for (const [i, { variant, set }] of loaded.entries()) {
     const checked = checkedByVariant[i]!;
     if (checked.size === 0) continue;
     // One program per set of compiler options: each file is checked as its own tsconfig has it.
-    const configs = groupByConfig(scan.root, variant.files);
+    const configs = groupByConfig(scan.root, variant.files, declaring);
     for (const [file, text] of configs.read) diskFiles.set(file, text);
     const groups: Ts6Group[] = configs.groups.map((group) => ({ files: group.files, setup: { projectOptions: group.options, workspaces, declarations: group.declarations, parsed } }));
     // A deadline passed before a program is built: its files are not checked at all.

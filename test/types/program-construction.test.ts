@@ -138,6 +138,54 @@ describe("the project's own declarations", () => {
     });
     expect(rows).toEqual([['INVENTED_MEMBER', 'error', 'auth', 'nope', 'src/a.ts', 3]]);
   });
+
+  it("augmentations, globals and shorthand modules in the project's .ts files the tsconfig includes are in the program, even when those files import no package", async () => {
+    publish(mock, 'vfyle', {
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts': [
+          'export interface DataMap {}',
+          'export interface VFile { data: Partial<DataMap>; path: string }',
+          'export declare function vfile(): VFile;',
+          'declare global { namespace Vfyle { interface Options { cwd: string } } }',
+          'export declare function options(): Vfyle.Options;',
+        ].join('\n'),
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { vfyle: '^1.0.0' } }),
+      'tsconfig.json': json({ include: ['src'] }),
+      // As astro's markdown package augments vfile's DataMap: in a .ts module that imports nothing.
+      'src/augment.ts': "export {};\ndeclare module 'vfyle' {\n  interface DataMap { astro: { headings: string[] } }\n}\n",
+      'src/env.ts': 'export {};\ndeclare global {\n  namespace Vfyle { interface Options { verbose: boolean } }\n}\n',
+      'src/shims.ts': "declare module 'vfyle/plugin';\n",
+      'src/a.ts': [
+        "import { vfile, options } from 'vfyle';",
+        "import plugin from 'vfyle/plugin';",
+        'const f = vfile();',
+        'console.log(f.data.astro?.headings, options().verbose, options().cwd, plugin);',
+        'console.log(f.data.nope);',
+        'console.log(options().nought);',
+      ].join('\n'),
+    });
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'error', 'vfyle', 'nope', 'src/a.ts', 5],
+      ['INVENTED_MEMBER', 'error', 'vfyle', 'nought', 'src/a.ts', 6],
+    ]);
+  });
+
+  it('a .ts file the tsconfig does not include adds nothing', async () => {
+    publish(mock, 'vfyle', {
+      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface DataMap {}\nexport interface VFile { data: Partial<DataMap> }\nexport declare function vfile(): VFile;\n' },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { vfyle: '^1.0.0' } }),
+      'tsconfig.json': json({ include: ['src'] }),
+      'scripts/augment.ts': "export {};\ndeclare module 'vfyle' {\n  interface DataMap { astro: { headings: string[] } }\n}\n",
+      'src/a.ts': "import { vfile } from 'vfyle';\nconsole.log(vfile().data.astro);\n",
+    });
+    expect(rows).toEqual([['INVENTED_MEMBER', 'error', 'vfyle', 'astro', 'src/a.ts', 2]]);
+  });
 });
 
 describe('type dependencies of dependencies', () => {
