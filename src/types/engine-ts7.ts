@@ -293,7 +293,7 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
       const dflt = checker.getPropertyOfType(type, 'default');
       if (dflt && ((type as Type7 & { getSymbol(): { flags: number } | undefined }).getSymbol()?.flags ?? 0) & SymbolFlags.ValueModule) {
         const value = checker.getTypeOfSymbolAtLocation(dflt, receiver);
-        if (has(value)) return true;
+        if (has(value)) return 'default';
       }
       return false;
     },

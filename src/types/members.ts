@@ -123,7 +123,11 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       } else {
         const parent = node.parent;
         if (parent && ts.isBindingElement(parent)) {
-          // `const { nope } = require('x')` (or of any import-rooted value)
+          // `const { nope } = require('x')` (or of any import-rooted value). The pattern is the
+          // receiver: `const { port } = server.address()` on `string | AddressInfo` is the union
+          // rule's as much as `server.address().port` is (a property name, not a computed one).
+          const member = parent.propertyName ? (ts.isIdentifier(parent.propertyName) || ts.isStringLiteral(parent.propertyName) ? parent.propertyName.text : undefined) : ts.isIdentifier(parent.name) ? parent.name.text : undefined;
+          if (member !== undefined && ts.isObjectBindingPattern(parent.parent) && q.hasMemberSomewhere(parent.parent, member) === true) continue;
           let decl: TypeScript.Node = parent;
           while (ts.isBindingElement(decl) || ts.isObjectBindingPattern(decl) || ts.isArrayBindingPattern(decl)) decl = decl.parent;
           const init = ts.isVariableDeclaration(decl) ? decl.initializer : undefined;

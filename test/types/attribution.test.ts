@@ -75,8 +75,20 @@ describe('who a missing member is blamed on', () => {
     const { rows } = await check({
       'package.json': json({ name: 'app', dependencies: { srv: '^1.0.0' } }),
       'src/a.ts': "import { Server } from 'srv';\nconst s = new Server();\nconsole.log(s.address().port);\nconsole.log(s.address().portz);\n",
+      // Destructured from the call's result, as undici's tests do (`const { port } = server.address()`).
+      'src/b.ts': [
+        "import { Server } from 'srv';",
+        'const s = new Server();',
+        'const { port, address } = s.address();',
+        'const { portb } = s.address();',
+        'const { inner: { port: p } } = { inner: s.address() };',
+        'console.log(port, address, portb, p);',
+      ].join('\n'),
     });
-    expect(rows).toEqual([['INVENTED_MEMBER', 'srv', 'portz', 'src/a.ts', 4]]);
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'srv', 'portz', 'src/a.ts', 4],
+      ['INVENTED_MEMBER', 'srv', 'portb', 'src/b.ts', 4],
+    ]);
   });
 
   it("the user's own JSDoc type on a value of their own: the annotation is wrong, not the package", async () => {
