@@ -13,7 +13,7 @@ import { NODE_KEY, prepareBuiltins, settleRemoved } from './builtins.js';
 import { memberEngine, type MemberEngine } from './engine.js';
 import { explainEsmOnly } from './esm-only.js';
 import { planVariants } from './importer-versions.js';
-import { type Checked, mergeFindings, sourceFindings } from './source-findings.js';
+import { type Checked, mergeFindings, sourceFindings, underRegistryName } from './source-findings.js';
 import { runtimeDefines } from './runtime-names.js';
 import { MemberResultCache, resultKey } from './result-cache.js';
 
@@ -57,12 +57,14 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       const imported = new Map([...variant.imported].filter(([name]) => !name.startsWith('@types/')));
       // Sets the @types/node version in the variant's types when its files use Node's modules.
       const builtin = await prepareBuiltins(scan, builtinSites.filter((site) => variant.builtinFiles.has(site.file)), variant.projectTypes, loader);
-      const set = await loadDeclarations(loader, imported, variant.projectTypes, variant.locked, { namesTypes });
+      const set = await loadDeclarations(loader, imported, variant.projectTypes, variant.locked, { namesTypes, aliases: variant.aliases });
       return { variant, imported, set, builtin };
     }),
   );
   const checkedByVariant = loaded.map(({ variant, imported, set, builtin }) => {
-    const checked = sourceFindings(set, imported, variant.sites, staged);
+    const said: Finding[] = [];
+    const checked = sourceFindings(set, imported, variant.sites, said);
+    staged.push(...underRegistryName(said, variant.aliases));
     staged.push(...builtin.findings);
     if (builtin.checked) {
       checked.set(NODE_KEY, builtin.checked);
@@ -96,8 +98,8 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const isPackageImport = (file: string, specifier: string): boolean => written.has(`${file}\0${specifier}`);
   const parsed = new Map();
   const found: Finding[] = [];
-  const failed: { file: string; reason: string; checked: Checked; sites: Map<string, Location[]> }[] = [];
-  const late: { file: string; checked: Checked; sites: Map<string, Location[]> }[] = [];
+  const failed: (Unchecked & { reason: string })[] = [];
+  const late: Unchecked[] = [];
   const diskFiles = new Map<string, string>();
   const engine = memberEngine(input.engine);
   memberCheckStats.engine = engine;
@@ -113,12 +115,12 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     const groups: Ts6Group[] = configs.groups.map((group) => ({ files: group.files, setup: { projectOptions: group.options, workspaces, declarations: group.declarations, parsed } }));
     // A deadline passed before a program is built: its files are not checked at all.
     const tooLate = (group: Ts6Group): void => {
-      for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites });
+      for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites, aliases: variant.aliases });
     };
     const record = (result: ReturnType<typeof checkMembers>): void => {
-      found.push(...result.findings);
-      failed.push(...result.failed.map((f) => ({ ...f, checked, sites: variant.sites })));
-      late.push(...result.skipped.map((file) => ({ file, checked, sites: variant.sites })));
+      found.push(...underRegistryName(result.findings, variant.aliases));
+      failed.push(...result.failed.map((f) => ({ ...f, checked, sites: variant.sites, aliases: variant.aliases })));
+      late.push(...result.skipped.map((file) => ({ file, checked, sites: variant.sites, aliases: variant.aliases })));
     };
     // `npm:x@1` specifiers resolve through TypeScript 6's resolution hook (program.ts), which
     // TypeScript 7's API has no counterpart for, and the checks of Node's own modules read
@@ -174,10 +176,10 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   }
   const allPackages = new Map(loaded.flatMap(({ set }) => [...set.packages]));
   const members = explainEsmOnly(await dropRuntimeDefined(await settleRemoved(found, loader), loader, npmTarget), scan.imports, allPackages);
-  for (const { file, reason, checked, sites } of failed) {
+  for (const { file, reason, checked, sites, aliases } of failed) {
     const here = [...sites].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
     for (const [name, locations] of here) {
-      members.push({
+      members.push(...underRegistryName([{
         code: 'TYPES_UNKNOWN',
         severity: 'warning',
         package: name === NODE_KEY ? 'node' : name,
@@ -186,7 +188,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
         hint: 'Nothing is claimed about the members this file uses; the rest of the project was checked.',
         locations: locations.filter((l) => l.file === file),
         details: { reason, file },
-      });
+      }], aliases));
     }
   }
   members.push(...deadlineFindings(late, input.deadlineAt));
@@ -197,9 +199,10 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
 }
 
 /** Files the deadline left unchecked: one TYPES_UNKNOWN per package, with the imports concerned. */
-function deadlineFindings(late: { file: string; checked: Checked; sites: Map<string, Location[]> }[], deadlineAt: number | undefined): Finding[] {
+function deadlineFindings(late: Unchecked[], deadlineAt: number | undefined): Finding[] {
   const byPackage = new Map<string, Finding>();
-  for (const { file, checked, sites } of late) {
+  const aliasesOf = new Map<Finding, Map<string, string>>();
+  for (const { file, checked, sites, aliases } of late) {
     for (const [name, locations] of sites) {
       const mine = locations.filter((l) => l.file === file);
       if (!checked.has(name) || mine.length === 0) continue;
@@ -207,8 +210,8 @@ function deadlineFindings(late: { file: string; checked: Checked; sites: Map<str
       const key = `${name}@${version}`;
       const had = byPackage.get(key);
       if (had) had.locations.push(...mine);
-      else
-        byPackage.set(key, {
+      else {
+        const finding: Finding = {
           code: 'TYPES_UNKNOWN',
           severity: 'warning',
           package: name,
@@ -217,10 +220,21 @@ function deadlineFindings(late: { file: string; checked: Checked; sites: Map<str
           hint: 'Nothing is claimed about these members; run again with a later deadline.',
           locations: mine,
           details: { reason: 'deadline', ...(deadlineAt !== undefined ? { deadlineAt } : {}) },
-        });
+        };
+        byPackage.set(key, finding);
+        aliasesOf.set(finding, aliases);
+      }
     }
   }
-  return [...byPackage.values()];
+  return [...byPackage.values()].flatMap((f) => underRegistryName([f], aliasesOf.get(f)!));
+}
+
+/** Files whose members were not checked (the checker failed, the deadline passed), with their variant's packages. */
+interface Unchecked {
+  file: string;
+  checked: Checked;
+  sites: Map<string, Location[]>;
+  aliases: Map<string, string>;
 }
 
 /** Work the member check did in this process (tests read it to see a cached run do none). */
@@ -239,7 +253,9 @@ async function dropRuntimeDefined(findings: Finding[], loader: DeclarationLoader
       const pkg = await loader.load(f.package, f.version);
       const written = typeof f.details?.specifier === 'string' ? f.details.specifier : f.package;
       const specifier = npmTarget(written) ?? written;
-      if (typeof pkg !== 'string' && pkg.runtime && runtimeDefines(pkg.runtime, pkg.files.get('package.json'), f.package, specifier, name, f.details?.of === 'value' ? 'value' : 'module')) continue;
+      // An alias's specifiers start with the name it is installed as (`my-x/sub`).
+      const installedAs = typeof f.details?.installedAs === 'string' ? f.details.installedAs : f.package;
+      if (typeof pkg !== 'string' && pkg.runtime && runtimeDefines(pkg.runtime, pkg.files.get('package.json'), installedAs, specifier, name, f.details?.of === 'value' ? 'value' : 'module')) continue;
     }
     kept.push(f);
   }

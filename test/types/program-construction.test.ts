@@ -188,6 +188,53 @@ describe("the project's own declarations", () => {
   });
 });
 
+describe('package.json alias dependencies', () => {
+  it('imports of "my-x": "npm:x@^1" are checked against x at that range, as npm installs it under node_modules/my-x; the alias name is never sent', async () => {
+    publish(mock, 'realx', {
+      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function old(): void;\n' },
+      '2.0.0': {
+        'package.json': json({ types: 'index.d.ts', dependencies: { helperx: '^1.0.0' }, exports: { '.': { types: './index.d.ts' }, './sub': { types: './sub.d.ts' } } }),
+        'index.d.ts': "import type { Extra } from 'helperx';\nexport interface Client { get(): Extra }\nexport declare function create(): Client;\n",
+        'sub.d.ts': 'export declare const subValue: number;\n',
+      },
+    });
+    publish(mock, 'helperx', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface Extra { size: number }\n' } });
+    const { rows, types } = await check({
+      'package.json': json({ name: 'app', dependencies: { 'my-x': 'npm:realx@^2.0.0', 'old-x': 'npm:realx@^1.0.0' } }),
+      'src/a.ts': [
+        "import { create, old } from 'my-x';",
+        "import { subValue, nosub } from 'my-x/sub';",
+        "import { old as o2, create as c2 } from 'old-x';",
+        'console.log(create().get().size, create().get().nope, subValue, nosub, old, o2, c2);',
+      ].join('\n'),
+    });
+    expect(rows).toEqual([
+      ['INVENTED_EXPORT', 'error', 'realx', 'create', 'src/a.ts', 3],
+      ['INVENTED_EXPORT', 'error', 'realx', 'old', 'src/a.ts', 1],
+      ['INVENTED_EXPORT', 'error', 'realx', 'nosub', 'src/a.ts', 2],
+      ['INVENTED_MEMBER', 'error', 'realx', 'nope', 'src/a.ts', 4],
+    ]);
+    expect(types.map((f) => [f.version, f.details?.installedAs, f.details?.typesFrom])).toEqual([
+      ['1.0.0', 'old-x', 'realx@1.0.0'],
+      ['2.0.0', 'my-x', 'realx@2.0.0'],
+      ['2.0.0', 'my-x', 'realx@2.0.0'],
+      ['2.0.0', 'my-x', 'realx@2.0.0'],
+    ]);
+    expect(mock.seen.map((r) => r.name).filter((n) => /my-x|old-x/.test(String(n)))).toEqual([]);
+  });
+
+  it('an alias of a package without declarations of its own is said (TYPES_UNAVAILABLE), never silently passed: @types/x does not type it under another name', async () => {
+    publish(mock, 'plainx', { '1.0.0': { 'package.json': json({ main: 'index.js' }), 'index.js': 'exports.a = 1;\n' } });
+    const { rows, types } = await check({
+      'package.json': json({ name: 'app', dependencies: { 'my-plain': 'npm:plainx@^1.0.0' } }),
+      'src/a.ts': "import { a, nope } from 'my-plain';\nconsole.log(a, nope);\n",
+    });
+    expect(rows).toEqual([['TYPES_UNAVAILABLE', 'info', 'plainx', 'no-types', 'src/a.ts', 1]]);
+    expect(types[0]?.details?.installedAs).toBe('my-plain');
+    expect(mock.seen.map((r) => r.name).filter((n) => /my-plain/.test(String(n)))).toEqual([]);
+  });
+});
+
 describe('type dependencies of dependencies', () => {
   const TESTER = {
     'package.json': json({ types: 'index.d.ts', dependencies: { asserts: '^5.0.0', '@types/asserts': '^5.0.0' } }),
