@@ -8,7 +8,8 @@ import type { Finding, Location } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
 import type { RegistryClient } from '../registry/client.js';
-import { DeclarationLoader, loadDeclarations } from './declarations.js';
+import { typedPackageOf } from '../scan/package-name.js';
+import { DeclarationLoader, type LoadedPackage, loadDeclarations } from './declarations.js';
 import { NODE_KEY, prepareBuiltins, settleRemoved } from './builtins.js';
 import { memberEngine, type MemberEngine } from './engine.js';
 import { explainEsmOnly } from './esm-only.js';
@@ -118,7 +119,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites, aliases: variant.aliases });
     };
     const record = (result: ReturnType<typeof checkMembers>): void => {
-      found.push(...underRegistryName(result.findings, variant.aliases));
+      found.push(...underRegistryName(result.findings.map((f) => withTypedByVersions(f, set.packages)), variant.aliases));
       failed.push(...result.failed.map((f) => ({ ...f, checked, sites: variant.sites, aliases: variant.aliases })));
       late.push(...result.skipped.map((file) => ({ file, checked, sites: variant.sites, aliases: variant.aliases })));
     };
@@ -237,8 +238,37 @@ interface Unchecked {
   aliases: Map<string, string>;
 }
 
+/**
+ * `details.typedBy` (the packages whose declarations type the receiver) as `name@version` of
+ * the runtime packages in the variant's closure: `@types/x` stands for x, when x is there.
+ */
+function withTypedByVersions(f: Finding, packages: Map<string, LoadedPackage>): Finding {
+  const typedBy = f.details?.typedBy;
+  if (!Array.isArray(typedBy)) return f;
+  const runtime = new Set<string>();
+  for (const name of typedBy) {
+    const runtimeName = typeof name === 'string' && name.startsWith('@types/') ? typedPackageOf(name) : name;
+    const pkg = typeof runtimeName === 'string' ? packages.get(runtimeName) : undefined;
+    if (pkg && pkg.name !== f.package) runtime.add(`${pkg.name}@${pkg.version}`);
+  }
+  const { typedBy: _typedBy, ...details } = f.details!;
+  return { ...f, details: runtime.size ? { ...details, typedBy: [...runtime].sort() } : details };
+}
+
 /** Work the member check did in this process (tests read it to see a cached run do none). */
 export const memberCheckStats: { programs: number; engine?: MemberEngine; ts6Fallbacks: number } = { programs: 0, ts6Fallbacks: 0 };
+
+async function typedByDefines(typedBy: unknown, name: string, loader: DeclarationLoader): Promise<boolean> {
+  if (!Array.isArray(typedBy)) return false;
+  for (const id of typedBy) {
+    if (typeof id !== 'string') continue;
+    const at = id.lastIndexOf('@');
+    const owner = id.slice(0, at);
+    const pkg = await loader.load(owner, id.slice(at + 1));
+    if (typeof pkg !== 'string' && pkg.runtime && runtimeDefines(pkg.runtime, pkg.files.get('package.json'), owner, owner, name, 'value')) return true;
+  }
+  return false;
+}
 
 /**
  * Declarations lag the runtime (`router.onBadUrl` set in a constructor, `ejs.__express`): a
@@ -256,6 +286,9 @@ async function dropRuntimeDefined(findings: Finding[], loader: DeclarationLoader
       // An alias's specifiers start with the name it is installed as (`my-x/sub`).
       const installedAs = typeof f.details?.installedAs === 'string' ? f.details.installedAs : f.package;
       if (typeof pkg !== 'string' && pkg.runtime && runtimeDefines(pkg.runtime, pkg.files.get('package.json'), installedAs, specifier, name, f.details?.of === 'value' ? 'value' : 'module')) continue;
+      // A value another package's declarations type (fastify's router is find-my-way's): that
+      // package's JavaScript, from its main entry, may set what its declarations lag behind.
+      if (f.details?.of === 'value' && (await typedByDefines(f.details.typedBy, name, loader))) continue;
     }
     kept.push(f);
   }

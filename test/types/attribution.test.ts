@@ -162,6 +162,31 @@ describe('what the runtime has', () => {
     expect(exitCode(report)).toBe(1);
   });
 
+  it("a member of a value typed by a dependency's declarations (fastify's router is find-my-way's) is looked for in that dependency's JavaScript", async () => {
+    publish(mock, 'routr2', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'declare namespace routr { interface Router { on(path: string): void } }\ndeclare function routr(): routr.Router;\nexport = routr;\n',
+        'index.js': 'function Router(opts) { if (!(this instanceof Router)) return new Router(opts); this.onBadUrl = opts && opts.onBadUrl; }\nRouter.prototype.on = function on() {};\nmodule.exports = Router;\n',
+      },
+    });
+    publish(mock, 'fastr', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts', dependencies: { routr2: '^1.0.0' } }),
+        'index.d.ts': "import routr = require('routr2');\nexport interface App { router: routr.Router; listen(): void }\nexport declare function fastr(): App;\n",
+        'index.js': "const routr = require('routr2');\nexports.fastr = function fastr() { return { router: routr(), listen() {} }; };\n",
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { fastr: '^1.0.0' } }),
+      'src/a.ts': "import { fastr } from 'fastr';\nconst app = fastr();\nconsole.log(app.router.onBadUrl);\nconsole.log(app.router.onBadUrlz, app.listenz);\n",
+    });
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'fastr', 'onBadUrlz', 'src/a.ts', 4],
+      ['INVENTED_MEMBER', 'fastr', 'listenz', 'src/a.ts', 4],
+    ]);
+  });
+
   it('a module typed `export default` and required from CommonJS is followed as the runtime shape', async () => {
     publish(mock, 'fluent', {
       '1.0.0': {
