@@ -29,6 +29,8 @@ export interface ConfigGroup {
 /** Larger files are generated or bundled code, not where a project declares its augmentations. */
 const DECLARING_MAX_BYTES = 512 * 1024;
 const DECLARES = /\bdeclare\s+(?:module\s*['"]|global\s*\{)/;
+/** How many configs the references of one config are followed to (a monorepo's graph is rarely deeper). */
+const MAX_REFERENCED = 64;
 const TS_SOURCE = /\.(?:[mc]?ts|tsx)$/;
 const DECLARATION = /\.d\.[mc]?ts$/;
 
@@ -128,6 +130,19 @@ export function groupByConfig(root: string, files: string[], declaring = new Map
     return first;
   };
 
+  /** The config and the ones it references, transitively (at most MAX_REFERENCED). */
+  const referencedConfigs = (config: string): string[] => {
+    const seen = new Set<string>();
+    const queue = [config];
+    while (queue.length && seen.size < MAX_REFERENCED) {
+      const next = queue.shift()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...(parse(next)?.references ?? []));
+    }
+    return [...seen];
+  };
+
   const byConfig = new Map<string | undefined, string[]>();
   for (const file of files) {
     const config = governing(file);
@@ -143,7 +158,9 @@ export function groupByConfig(root: string, files: string[], declaring = new Map
     const key = options ? JSON.stringify({ ...options, configFilePath: undefined, configFile: undefined }) : '';
     const group = merged.get(key) ?? { options, files: [], declarations: [] };
     group.files.push(...list);
-    if (parsed) for (const f of parsed.fileNames) if (!f.includes(`${path.sep}node_modules${path.sep}`) && declares(f)) group.declarations.push(f);
+    // The projects it references too: the compiler sees a referenced project's declarations
+    // (built, or its sources in their place), augmentations included, wherever they are imported.
+    if (config) for (const own of referencedConfigs(config)) for (const f of parse(own)?.fileNames ?? []) if (!f.includes(`${path.sep}node_modules${path.sep}`) && declares(f)) group.declarations.push(f);
     merged.set(key, group);
   }
   for (const group of merged.values()) group.declarations = [...new Set(group.declarations)].sort();

@@ -174,6 +174,22 @@ describe("the project's own declarations", () => {
     ]);
   });
 
+  it("a referenced project's augmentations count (astro's mdx integration sees markdown-remark's, built or not)", async () => {
+    publish(mock, 'vfyle', {
+      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface DataMap {}\nexport interface VFile { data: Partial<DataMap> }\nexport declare function vfile(): VFile;\n' },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'root', private: true, workspaces: ['packages/*'] }),
+      'packages/remark/package.json': json({ name: 'remarky', exports: { '.': './dist/index.js' }, dependencies: { vfyle: '^1.0.0' } }),
+      'packages/remark/tsconfig.json': json({ compilerOptions: { rootDir: 'src', outDir: 'dist', composite: true }, include: ['src'] }),
+      'packages/remark/src/index.ts': "import type {} from 'vfyle';\ndeclare module 'vfyle' {\n  interface DataMap { astro: { headings: string[] } }\n}\nexport const remark = 1;\n",
+      'packages/mdx/package.json': json({ name: 'mdxy', dependencies: { vfyle: '^1.0.0', remarky: 'workspace:*' } }),
+      'packages/mdx/tsconfig.json': json({ include: ['src'], references: [{ path: '../remark' }] }),
+      'packages/mdx/src/a.ts': "import { remark } from 'remarky';\nimport { vfile } from 'vfyle';\nconsole.log(remark, vfile().data.astro?.headings);\nconsole.log(vfile().data.nope);\n",
+    });
+    expect(rows).toEqual([['INVENTED_MEMBER', 'error', 'vfyle', 'nope', 'packages/mdx/src/a.ts', 4]]);
+  });
+
   it('a .ts file the tsconfig does not include adds nothing', async () => {
     publish(mock, 'vfyle', {
       '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface DataMap {}\nexport interface VFile { data: Partial<DataMap> }\nexport declare function vfile(): VFile;\n' },
