@@ -204,6 +204,36 @@ describe("the project's own declarations", () => {
   });
 });
 
+describe("a package's TypeScript sources", () => {
+  it('index.ts beside index.d.ts, no types field (@cloudflare/workers-types): its exports are not claimed missing from an empty stand-in for index.ts', async () => {
+    publish(mock, 'wtypes', {
+      '1.0.0': {
+        'package.json': json({}),
+        'index.d.ts': 'declare type ImageOpts = { format: string };\ninterface WorkerThing { run(): void }\n',
+        'index.ts': 'export type ImageOpts = { format: string };\nexport interface WorkerThing { run(): void }\n',
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', type: 'module', devDependencies: { wtypes: '^1.0.0' } }),
+      'tsconfig.json': json({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, verbatimModuleSyntax: true }, include: ['src', 'virtual.d.ts'] }),
+      'virtual.d.ts': '/// <reference types="wtypes" />\ntype W2 = import("wtypes").WorkerThing;\n',
+      'src/a.ts': "import type { ImageOpts, WorkerThing } from 'wtypes';\nexport const o: ImageOpts = { format: 'png' };\nexport type W = WorkerThing;\n",
+    });
+    expect(rows).toEqual([]);
+  });
+
+  it('index.ts beside a module index.d.ts: the declaration answers, so a missing export still is one', async () => {
+    publish(mock, 'wmod', {
+      '1.0.0': { 'package.json': json({}), 'index.d.ts': 'export declare function run(): void;\n', 'index.ts': 'export function run(): void {}\n' },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { wmod: '^1.0.0' } }),
+      'src/a.ts': "import { run, nope } from 'wmod';\nrun(); nope();\n",
+    });
+    expect(rows).toEqual([['INVENTED_EXPORT', 'error', 'wmod', 'nope', 'src/a.ts', 1]]);
+  });
+});
+
 describe('package.json alias dependencies', () => {
   it('imports of "my-x": "npm:x@^1" are checked against x at that range, as npm installs it under node_modules/my-x; the alias name is never sent', async () => {
     publish(mock, 'realx', {
