@@ -119,7 +119,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites, aliases: variant.aliases });
     };
     const record = (result: ReturnType<typeof checkMembers>): void => {
-      found.push(...underRegistryName(result.findings.map((f) => withTypedByVersions(f, set.packages)), variant.aliases));
+      found.push(...underRegistryName(result.findings.map((f) => withTypedByVersions(f, set.packages, variant.aliases)), variant.aliases));
       failed.push(...result.failed.map((f) => ({ ...f, checked, sites: variant.sites, aliases: variant.aliases })));
       late.push(...result.skipped.map((file) => ({ file, checked, sites: variant.sites, aliases: variant.aliases })));
     };
@@ -240,16 +240,17 @@ interface Unchecked {
 
 /**
  * `details.typedBy` (the packages whose declarations type the receiver) as `name@version` of
- * the runtime packages in the variant's closure: `@types/x` stands for x, when x is there.
+ * the runtime packages in the variant's closure: `@types/x` stands for x, when x is there, and
+ * an alias's package for the alias (the name the registry knows, never the alias).
  */
-function withTypedByVersions(f: Finding, packages: Map<string, LoadedPackage>): Finding {
+function withTypedByVersions(f: Finding, packages: Map<string, LoadedPackage>, aliases: Map<string, string>): Finding {
   const typedBy = f.details?.typedBy;
   if (!Array.isArray(typedBy)) return f;
   const runtime = new Set<string>();
   for (const name of typedBy) {
     const runtimeName = typeof name === 'string' && name.startsWith('@types/') ? typedPackageOf(name) : name;
     const pkg = typeof runtimeName === 'string' ? packages.get(runtimeName) : undefined;
-    if (pkg && pkg.name !== f.package) runtime.add(`${pkg.name}@${pkg.version}`);
+    if (pkg && pkg.name !== f.package) runtime.add(`${aliases.get(pkg.name) ?? pkg.name}@${pkg.version}`);
   }
   const { typedBy: _typedBy, ...details } = f.details!;
   return { ...f, details: runtime.size ? { ...details, typedBy: [...runtime].sort() } : details };

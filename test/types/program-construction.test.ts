@@ -245,13 +245,18 @@ describe('package.json alias dependencies', () => {
       },
     });
     publish(mock, 'helperx', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface Extra { size: number }\n' } });
+    publish(mock, 'wrapperx', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function wrap<T>(value: T): T;\n' } });
     const { rows, types } = await check({
-      'package.json': json({ name: 'app', dependencies: { 'my-x': 'npm:realx@^2.0.0', 'old-x': 'npm:realx@^1.0.0' } }),
+      'package.json': json({ name: 'app', dependencies: { 'my-x': 'npm:realx@^2.0.0', 'old-x': 'npm:realx@^1.0.0', wrapperx: '^1.0.0' } }),
       'src/a.ts': [
         "import { create, old } from 'my-x';",
         "import { subValue, nosub } from 'my-x/sub';",
         "import { old as o2, create as c2 } from 'old-x';",
         'console.log(create().get().size, create().get().nope, subValue, nosub, old, o2, c2);',
+        // A value another package hands back, typed by the alias's declarations: its runtime is
+        // looked for under the registry name.
+        "import { wrap } from 'wrapperx';",
+        'console.log(wrap(create()).wrapped);',
       ].join('\n'),
     });
     expect(rows).toEqual([
@@ -259,13 +264,16 @@ describe('package.json alias dependencies', () => {
       ['INVENTED_EXPORT', 'error', 'realx', 'old', 'src/a.ts', 1],
       ['INVENTED_EXPORT', 'error', 'realx', 'nosub', 'src/a.ts', 2],
       ['INVENTED_MEMBER', 'error', 'realx', 'nope', 'src/a.ts', 4],
+      ['INVENTED_MEMBER', 'error', 'wrapperx', 'wrapped', 'src/a.ts', 6],
     ]);
     expect(types.map((f) => [f.version, f.details?.installedAs, f.details?.typesFrom])).toEqual([
       ['1.0.0', 'old-x', 'realx@1.0.0'],
       ['2.0.0', 'my-x', 'realx@2.0.0'],
       ['2.0.0', 'my-x', 'realx@2.0.0'],
       ['2.0.0', 'my-x', 'realx@2.0.0'],
+      ['1.0.0', undefined, 'wrapperx@1.0.0'],
     ]);
+    expect(types.at(-1)?.details?.typedBy).toEqual(['realx@2.0.0']);
     expect(mock.seen.map((r) => r.name).filter((n) => /my-x|old-x/.test(String(n)))).toEqual([]);
   });
 
