@@ -26,3 +26,10 @@ export function isValidNewPackageName(name: string): boolean {
 export function typesPackageFor(name: string): string {
   return `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
 }
+
+/** The package a DefinitelyTyped package types (`@types/babel__core` → `@babel/core`), the inverse of typesPackageFor. */
+export function typedPackageOf(typesName: string): string | undefined {
+  if (!typesName.startsWith('@types/')) return undefined;
+  const bare = typesName.slice('@types/'.length);
+  return bare.includes('__') ? `@${bare.replace('__', '/')}` : bare;
+}

@@ -9,12 +9,13 @@ import type { Finding, Location } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
 import type { RegistryClient } from '../registry/client.js';
-import { DeclarationLoader, loadDeclarations } from './declarations.js';
+import { typedPackageOf } from '../scan/package-name.js';
+import { DeclarationLoader, type LoadedPackage, loadDeclarations } from './declarations.js';
 import { NODE_KEY, prepareBuiltins, settleRemoved } from './builtins.js';
 import { memberEngine, type MemberEngine } from './engine.js';
 import { explainEsmOnly } from './esm-only.js';
 import { planVariants } from './importer-versions.js';
-import { type Checked, mergeFindings, sourceFindings } from './source-findings.js';
+import { type Checked, mergeFindings, sourceFindings, underRegistryName } from './source-findings.js';
 import { runtimeDefines } from './runtime-names.js';
 import { MemberResultCache, resultKey } from './result-cache.js';
 
@@ -58,12 +59,14 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       const imported = new Map([...variant.imported].filter(([name]) => !name.startsWith('@types/')));
       // Sets the @types/node version in the variant's types when its files use Node's modules.
       const builtin = await prepareBuiltins(scan, builtinSites.filter((site) => variant.builtinFiles.has(site.file)), variant.projectTypes, loader);
-      const set = await loadDeclarations(loader, imported, variant.projectTypes, variant.locked, { namesTypes });
+      const set = await loadDeclarations(loader, imported, variant.projectTypes, variant.locked, { namesTypes, aliases: variant.aliases });
       return { variant, imported, set, builtin };
     }),
   );
   const checkedByVariant = loaded.map(({ variant, imported, set, builtin }) => {
-    const checked = sourceFindings(set, imported, variant.sites, staged);
+    const said: Finding[] = [];
+    const checked = sourceFindings(set, imported, variant.sites, said);
+    staged.push(...underRegistryName(said, variant.aliases));
     staged.push(...builtin.findings);
     if (builtin.checked) {
       checked.set(NODE_KEY, builtin.checked);
@@ -102,28 +105,29 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const isPackageImport = (file: string, specifier: string): boolean => written.has(`${file}\0${specifier}`);
   const parsed = new Map();
   const found: Finding[] = [];
-  const failed: { file: string; reason: string; checked: Checked; sites: Map<string, Location[]> }[] = [];
-  const late: { file: string; checked: Checked; sites: Map<string, Location[]> }[] = [];
+  const failed: (Unchecked & { reason: string })[] = [];
+  const late: Unchecked[] = [];
   const diskFiles = new Map<string, string>();
   const engine = memberEngine(input.engine);
   memberCheckStats.engine = engine;
   const npmSpecifierFiles = new Set(scan.imports.filter((site) => site.specifier.startsWith('npm:')).map((site) => path.join(scan.root, site.file)));
+  const declaring = new Map<string, boolean>();
   type Ts6Group = { files: string[]; setup: NonNullable<Parameters<typeof createVirtualProgram>[3]> };
   for (const [i, { variant, set }] of loaded.entries()) {
     const checked = checkedByVariant[i]!;
     if (checked.size === 0) continue;
     // One program per set of compiler options: each file is checked as its own tsconfig has it.
-    const configs = groupByConfig(scan.root, variant.files);
+    const configs = groupByConfig(scan.root, variant.files, declaring);
     for (const [file, text] of configs.read) diskFiles.set(file, text);
     const groups: Ts6Group[] = configs.groups.map((group) => ({ files: group.files, setup: { projectOptions: group.options, workspaces, declarations: group.declarations, parsed } }));
     // A deadline passed before a program is built: its files are not checked at all.
     const tooLate = (group: Ts6Group): void => {
-      for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites });
+      for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites, aliases: variant.aliases });
     };
     const record = (result: ReturnType<typeof checkMembers>): void => {
-      found.push(...result.findings);
-      failed.push(...result.failed.map((f) => ({ ...f, checked, sites: variant.sites })));
-      late.push(...result.skipped.map((file) => ({ file, checked, sites: variant.sites })));
+      found.push(...underRegistryName(result.findings.map((f) => withTypedByVersions(f, set.packages, variant.aliases)), variant.aliases));
+      failed.push(...result.failed.map((f) => ({ ...f, checked, sites: variant.sites, aliases: variant.aliases })));
+      late.push(...result.skipped.map((file) => ({ file, checked, sites: variant.sites, aliases: variant.aliases })));
     };
     // `npm:x@1` specifiers resolve through TypeScript 6's resolution hook (program.ts), which
     // TypeScript 7's API has no counterpart for: programs with such files stay on TypeScript 6.
@@ -183,17 +187,17 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     stop: pastDeadline,
   });
   const members = older.findings;
-  for (const { file, reason, checked, sites } of failed) {
+  for (const { file, reason, checked, sites, aliases } of failed) {
     const here = [...sites].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
     for (const [name, locations] of here) {
-      members.push(makeFinding('TYPES_UNKNOWN', {
+      members.push(...underRegistryName([makeFinding('TYPES_UNKNOWN', {
         package: name === NODE_KEY ? 'node' : name,
         version: checked.get(name)!.version,
         message: `The type checker failed on ${file} (${reason}): the members ${file} uses from ${name === NODE_KEY ? "Node's own modules" : name} were not checked.`,
         hint: 'Nothing is claimed about the members this file uses; the rest of the project was checked.',
         locations: locations.filter((l) => l.file === file),
         details: { reason, file },
-      }));
+      })], aliases));
     }
   }
   members.push(...deadlineFindings(late, input.deadlineAt));
@@ -205,9 +209,10 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
 }
 
 /** Files the deadline left unchecked: one TYPES_UNKNOWN per package, with the imports concerned. */
-function deadlineFindings(late: { file: string; checked: Checked; sites: Map<string, Location[]> }[], deadlineAt: number | undefined): Finding[] {
+function deadlineFindings(late: Unchecked[], deadlineAt: number | undefined): Finding[] {
   const byPackage = new Map<string, Finding>();
-  for (const { file, checked, sites } of late) {
+  const aliasesOf = new Map<Finding, Map<string, string>>();
+  for (const { file, checked, sites, aliases } of late) {
     for (const [name, locations] of sites) {
       const mine = locations.filter((l) => l.file === file);
       if (!checked.has(name) || mine.length === 0) continue;
@@ -215,22 +220,63 @@ function deadlineFindings(late: { file: string; checked: Checked; sites: Map<str
       const key = `${name}@${version}`;
       const had = byPackage.get(key);
       if (had) had.locations.push(...mine);
-      else
-        byPackage.set(key, makeFinding('TYPES_UNKNOWN', {
+      else {
+        const finding = makeFinding('TYPES_UNKNOWN', {
           package: name,
           version,
           message: `The member check did not finish before the run's deadline (--deadline): the members used from ${name}@${version} were not checked.`,
           hint: 'Nothing is claimed about these members; run again with a later deadline.',
           locations: mine,
           details: { reason: 'deadline', ...(deadlineAt !== undefined ? { deadlineAt } : {}) },
-        }));
+        });
+        byPackage.set(key, finding);
+        aliasesOf.set(finding, aliases);
+      }
     }
   }
-  return [...byPackage.values()];
+  return [...byPackage.values()].flatMap((f) => underRegistryName([f], aliasesOf.get(f)!));
+}
+
+/** Files whose members were not checked (the checker failed, the deadline passed), with their variant's packages. */
+interface Unchecked {
+  file: string;
+  checked: Checked;
+  sites: Map<string, Location[]>;
+  aliases: Map<string, string>;
+}
+
+/**
+ * `details.typedBy` (the packages whose declarations type the receiver) as `name@version` of
+ * the runtime packages in the variant's closure: `@types/x` stands for x, when x is there, and
+ * an alias's package for the alias (the name the registry knows, never the alias).
+ */
+function withTypedByVersions(f: Finding, packages: Map<string, LoadedPackage>, aliases: Map<string, string>): Finding {
+  const typedBy = f.details?.typedBy;
+  if (!Array.isArray(typedBy)) return f;
+  const runtime = new Set<string>();
+  for (const name of typedBy) {
+    const runtimeName = typeof name === 'string' && name.startsWith('@types/') ? typedPackageOf(name) : name;
+    const pkg = typeof runtimeName === 'string' ? packages.get(runtimeName) : undefined;
+    if (pkg && pkg.name !== f.package) runtime.add(`${aliases.get(pkg.name) ?? pkg.name}@${pkg.version}`);
+  }
+  const { typedBy: _typedBy, ...details } = f.details!;
+  return { ...f, details: runtime.size ? { ...details, typedBy: [...runtime].sort() } : details };
 }
 
 /** Work the member check did in this process (tests read it to see a cached run do none). */
 export const memberCheckStats: { programs: number; engine?: MemberEngine; ts6Fallbacks: number } = { programs: 0, ts6Fallbacks: 0 };
+
+async function typedByDefines(typedBy: unknown, name: string, loader: DeclarationLoader): Promise<boolean> {
+  if (!Array.isArray(typedBy)) return false;
+  for (const id of typedBy) {
+    if (typeof id !== 'string') continue;
+    const at = id.lastIndexOf('@');
+    const owner = id.slice(0, at);
+    const pkg = await loader.load(owner, id.slice(at + 1));
+    if (typeof pkg !== 'string' && pkg.runtime && runtimeDefines(pkg.runtime, pkg.files.get('package.json'), owner, owner, name, 'value')) return true;
+  }
+  return false;
+}
 
 /**
  * Declarations lag the runtime (`router.onBadUrl` set in a constructor, `ejs.__express`): a
@@ -245,7 +291,12 @@ async function dropRuntimeDefined(findings: Finding[], loader: DeclarationLoader
       const pkg = await loader.load(f.package, f.version);
       const written = typeof f.details?.specifier === 'string' ? f.details.specifier : f.package;
       const specifier = npmTarget(written) ?? written;
-      if (typeof pkg !== 'string' && pkg.runtime && runtimeDefines(pkg.runtime, pkg.files.get('package.json'), f.package, specifier, name, f.details?.of === 'value' ? 'value' : 'module')) continue;
+      // An alias's specifiers start with the name it is installed as (`my-x/sub`).
+      const installedAs = typeof f.details?.installedAs === 'string' ? f.details.installedAs : f.package;
+      if (typeof pkg !== 'string' && pkg.runtime && runtimeDefines(pkg.runtime, pkg.files.get('package.json'), installedAs, specifier, name, f.details?.of === 'value' ? 'value' : 'module')) continue;
+      // A value another package's declarations type (fastify's router is find-my-way's): that
+      // package's JavaScript, from its main entry, may set what its declarations lag behind.
+      if (f.details?.of === 'value' && (await typedByDefines(f.details.typedBy, name, loader))) continue;
     }
     kept.push(f);
   }

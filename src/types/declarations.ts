@@ -107,8 +107,11 @@ export async function loadDeclarations(
    * `limit`: the most declaration packages one closure holds (MAX_PACKAGES). `namesTypes`: whether
    * the registry's version document of an imported package names its `types` (undefined: not
    * known); when it does not, `@types/<name>` is asked for at once, beside the tarball.
+   * `aliases`: imported names a package.json installs another package under (`"my-x":
+   * "npm:x@^1"`), to that package: x's files are loaded as the package `my-x`, as npm lays them
+   * out, and no registry hears of the name `my-x` (nor of `@types/my-x` unless the project lists it).
    */
-  options: { limit?: number; namesTypes?: (name: string, version: string) => boolean | undefined } = {},
+  options: { limit?: number; namesTypes?: (name: string, version: string) => boolean | undefined; aliases?: Map<string, string> } = {},
 ): Promise<DeclarationSet> {
   const limit = options.limit ?? MAX_PACKAGES;
   const prefetch = new ClosurePrefetch(loader, locked, limit);
@@ -152,8 +155,10 @@ export async function loadDeclarations(
   await ordered(
     [...imported],
     async ([name, version]) => {
-      if (!projectTypes.has(typesPackageName(name)) && options.namesTypes?.(name, version) === false && validForNewPackages(typesPackageName(name))) prefetch.typesLookup(name);
-      const own = await loader.load(name, version);
+      const installs = options.aliases?.get(name);
+      if (!installs && !projectTypes.has(typesPackageName(name)) && options.namesTypes?.(name, version) === false && validForNewPackages(typesPackageName(name))) prefetch.typesLookup(name);
+      const loaded = await loader.load(installs ?? name, version);
+      const own = installs && typeof loaded !== 'string' ? { ...loaded, name } : loaded;
       if (typeof own !== 'string') prefetch.dependenciesOf(own);
       if (typeof own === 'string') {
         set.unknown.set(name, own);
@@ -175,6 +180,11 @@ export async function loadDeclarations(
         };
       }
       let typesVersion = projectTypes.get(typesName);
+      if (!typesVersion && installs) {
+        // TypeScript looks for `@types/my-x` beside node_modules/my-x; `@types/x` is not there for it.
+        set.sources.set(name, { kind: 'none', reason: `${name} installs ${installs}, which has no declarations of its own, and the project lists no ${typesName}` });
+        return () => add(own, name);
+      }
       if (!typesVersion && !loader.mayAskTypesFor(name)) {
         // Private names stay with their registry; DefinitelyTyped has nothing for them anyway.
         set.sources.set(name, { kind: 'none', reason: `${typesName} was not asked for: ${name} comes from its own registry, and its @types name would leak to another` });

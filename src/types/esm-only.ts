@@ -52,19 +52,21 @@ export function explainEsmOnly(findings: Finding[], sites: ImportSite[], package
     const viaDefault = f.details?.viaDefault === true;
     const { viaDefault: _viaDefault, ...details } = f.details ?? {};
     const plain = viaDefault ? [] : [f];
-    if (f.details?.specifier !== f.package) return plain;
-    const pkg = packages.get(f.package);
+    // An alias (`"my-x": "npm:x@^1"`) is required by the name it is installed as.
+    const installedAs = typeof f.details?.installedAs === 'string' ? f.details.installedAs : f.package;
+    if (f.details?.specifier !== installedAs) return plain;
+    const pkg = packages.get(installedAs);
     if (!pkg || pkg.version !== f.version || !isEsmOnly(pkg.files.get('package.json'))) return plain;
     const at = f.locations[0];
-    const required = sites.some((s) => s.packageName === f.package && s.kind === 'require' && s.file === at?.file);
-    const imported = sites.some((s) => s.packageName === f.package && s.kind !== 'require' && s.kind !== 'require-resolve' && s.file === at?.file);
+    const required = sites.some((s) => s.packageName === installedAs && s.kind === 'require' && s.file === at?.file);
+    const imported = sites.some((s) => s.packageName === installedAs && s.kind !== 'require' && s.kind !== 'require-resolve' && s.file === at?.file);
     if (!required || imported) return plain;
     return [{
       ...f,
       message: sanitize(
         `${f.package}@${f.version} is ESM-only and is loaded with require(): Node before 20.19 throws ERR_REQUIRE_ESM, later ones return the module namespace, which has no ${String(f.details?.name)}.`,
       ),
-      hint: `Use \`import\` (or \`await import('${f.package}')\`) instead of require, or install the last major of ${f.package} that ships CommonJS.`,
+      hint: `Use \`import\` (or \`await import('${installedAs}')\`) instead of require, or install the last major of ${f.package} that ships CommonJS.`,
       details: { ...details, esmOnly: true },
     }];
   });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { resolveVersion } from '../plan/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
 import type { Location } from '../model/finding.js';
-import type { ImportSite, Lockfile, Manifest, ProjectScan } from '../model/references.js';
+import type { DeclaredDependency, ImportSite, Lockfile, Manifest, ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
 
 export interface Variant {
@@ -28,6 +28,11 @@ export interface Variant {
   locked: Map<string, string[]>;
   /** Files (relative) of this variant that import Node's own modules. */
   builtinFiles: Set<string>;
+  /**
+   * Imported names that a package.json installs under another name (`"my-x": "npm:x@^1"`):
+   * installed name → the registry package. npm puts x's files in node_modules/my-x.
+   */
+  aliases: Map<string, string>;
 }
 
 /** The version of `name` the project would install: locked, else the manifest range's pick, else latest. */
@@ -65,12 +70,48 @@ function npmSpecifierRange(specifier: string): string | undefined {
 
 export function planVariants(scan: ProjectScan, requests: PackageRequest[], lookups: Map<string, Lookup>, builtinSites: readonly ImportSite[] = []): Variant[] {
   const found = (name: string): Lookup | undefined => (lookups.get(name)?.state === 'found' ? lookups.get(name) : undefined);
+  const manifestsByDepth = [...scan.manifests].sort((a, b) => b.dir.length - a.dir.length);
+  const scopeOf = (dir: string): Manifest[] => manifestsByDepth.filter((m) => m.dir === '' || dir === m.dir || dir.startsWith(`${m.dir}/`));
+  /** The nearest declaration of `name` in `scope` that installs it (peers install nothing). */
+  const declarationOf = (scope: Manifest[], name: string): { manifest: Manifest; dep: DeclaredDependency } | undefined => {
+    for (const manifest of scope) {
+      const dep = manifest.dependencies.find((d) => d.name === name && d.field !== 'peerDependencies' && (d.kind === 'registry' || d.kind === 'alias') && d.registryName !== undefined);
+      if (dep) return { manifest, dep };
+    }
+    return undefined;
+  };
+  /** The registry package an imported name is in these files' scope: itself, or what an `npm:` alias installs under it. */
+  const registryNameOf = (scope: Manifest[], name: string): string => {
+    const declared = declarationOf(scope, name);
+    return declared?.dep.kind === 'alias' ? declared.dep.registryName! : name;
+  };
+  const rootScope = scopeOf('');
+  // The request collectRequests made for a declaration (it carries the lockfile's pin).
+  const byDeclaration = new Map<string, PackageRequest>();
+  for (const r of requests) {
+    const where = r.locations[0];
+    if (r.source === 'manifest' && where?.field) byDeclaration.set(`${where.file}\0${where.field}`, r);
+  }
+  /** The version `name` gets from the nearest manifest in `scope` that installs it: of the package an alias names, for an alias. */
+  const declaredVersion = (scope: Manifest[], name: string): string | undefined => {
+    const declared = declarationOf(scope, name);
+    if (!declared) return undefined;
+    const { manifest: m, dep } = declared;
+    const registryName = dep.registryName!;
+    const lookup = found(registryName);
+    if (!lookup || lookup.state !== 'found') return undefined;
+    const request = byDeclaration.get(`${m.path}\0${dep.field}.${dep.name}`) ?? { name: registryName, source: 'manifest' as const, locations: [], ...(dep.range ? { wanted: dep.range } : {}) };
+    const resolution = resolveVersion(lookup.facts, request);
+    return resolution.ok ? resolution.version : undefined;
+  };
   // Run-wide versions: what files no manifest of their own speaks for get.
   const globalVersion = new Map<string, string | undefined>();
   const global = (name: string): string | undefined => {
     if (!globalVersion.has(name)) {
+      // The root manifest's alias is the run-wide version of the name it installs.
+      const root = declarationOf(rootScope, name);
       const lookup = found(name);
-      globalVersion.set(name, lookup && versionFor(name, lookup, requests));
+      globalVersion.set(name, root?.dep.kind === 'alias' ? declaredVersion(rootScope, name) : lookup && versionFor(name, lookup, requests));
     }
     return globalVersion.get(name);
   };
@@ -81,27 +122,6 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
   }
   const rootLocked = lockedVersions(scan.lockfile);
 
-  // The request collectRequests made for a declaration (it carries the lockfile's pin).
-  const byDeclaration = new Map<string, PackageRequest>();
-  for (const r of requests) {
-    const where = r.locations[0];
-    if (r.source === 'manifest' && where?.field) byDeclaration.set(`${where.file}\0${where.field}`, r);
-  }
-  const manifestsByDepth = [...scan.manifests].sort((a, b) => b.dir.length - a.dir.length);
-  const scopeOf = (dir: string): Manifest[] => manifestsByDepth.filter((m) => m.dir === '' || dir === m.dir || dir.startsWith(`${m.dir}/`));
-  /** The version `name` gets from the nearest manifest in `scope` that installs it (peers install nothing). */
-  const declaredVersion = (scope: Manifest[], name: string): string | undefined => {
-    for (const m of scope) {
-      const dep = m.dependencies.find((d) => d.name === name && d.field !== 'peerDependencies' && (d.kind === 'registry' || d.kind === 'alias') && d.registryName === name);
-      if (!dep) continue;
-      const lookup = found(name);
-      if (!lookup || lookup.state !== 'found') return undefined;
-      const request = byDeclaration.get(`${m.path}\0${dep.field}.${dep.name}`) ?? { name, source: 'manifest' as const, locations: [], ...(dep.range ? { wanted: dep.range } : {}) };
-      const resolution = resolveVersion(lookup.facts, request);
-      return resolution.ok ? resolution.version : undefined;
-    }
-    return undefined;
-  };
   const siteVersion = (scope: Manifest[], site: ImportSite): string | undefined => {
     const range = npmSpecifierRange(site.target ?? site.specifier);
     if (range) {
@@ -135,7 +155,7 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
   // First the version of every site, grouped by importer.
   const byImporter = new Map<string, { site: ImportSite; version: string }[]>();
   for (const site of scan.imports) {
-    if (!found(site.packageName)) continue;
+    if (!found(site.packageName) && !found(registryNameOf(scopeOf(importerOf(site.file)), site.packageName))) continue;
     // A component's script blocks are not a module TypeScript reads on its own: not checked.
     if (componentKind(site.file)) continue;
     const importer = importerOf(site.file);
@@ -170,7 +190,7 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
       let variant = variants.get(key);
       if (!variant) {
         const locked = ownLock && key ? new Map([...rootLocked, ...lockedVersions(ownLock)]) : rootLocked;
-        variant = { key, files: [], sites: new Map(), imported: new Map(), projectTypes: key ? types : globalTypes, locked, builtinFiles: new Set() };
+        variant = { key, files: [], sites: new Map(), imported: new Map(), projectTypes: key ? types : globalTypes, locked, builtinFiles: new Set(), aliases: new Map() };
         variants.set(key, variant);
       }
       for (const { site, version } of group) {
@@ -179,6 +199,8 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
         list.push({ file: site.file, line: site.line, column: site.column });
         variant.sites.set(site.packageName, list);
         if (!variant.imported.has(site.packageName)) variant.imported.set(site.packageName, version);
+        const registryName = registryNameOf(scope, site.packageName);
+        if (registryName !== site.packageName) variant.aliases.set(site.packageName, registryName);
       }
     }
   }
@@ -193,7 +215,7 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
     if (!variant) {
       variant = variants.get('');
       if (!variant) {
-        variant = { key: '', files: [], sites: new Map(), imported: new Map(), projectTypes: globalTypes, locked: rootLocked, builtinFiles: new Set() };
+        variant = { key: '', files: [], sites: new Map(), imported: new Map(), projectTypes: globalTypes, locked: rootLocked, builtinFiles: new Set(), aliases: new Map() };
         variants.set('', variant);
       }
       variant.files.push(abs);

@@ -112,6 +112,8 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       /** Attributed by the receiver's type (typeOwner), not by a specifier written in this file. */
       let owned = false;
       let viaDefault = false;
+      /** What the member is looked up on, for a member of a value (whose runtime may define it). */
+      let valueReceiver: TypeScript.Node | undefined;
       if (isModule) {
         specifier = ts.isStringLiteralLike(node) ? node.text : undefined;
         // `npm:x@1` (Deno, Bun) names the package itself; the compiler here resolves no such
@@ -124,13 +126,20 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       } else {
         const parent = node.parent;
         if (parent && ts.isBindingElement(parent)) {
-          // `const { nope } = require('x')` (or of any import-rooted value)
+          // `const { nope } = require('x')` (or of any import-rooted value). The pattern is the
+          // receiver: `const { port } = server.address()` on `string | AddressInfo` is the union
+          // rule's as much as `server.address().port` is (a property name, not a computed one).
+          const member = parent.propertyName ? (ts.isIdentifier(parent.propertyName) || ts.isStringLiteral(parent.propertyName) ? parent.propertyName.text : undefined) : ts.isIdentifier(parent.name) ? parent.name.text : undefined;
+          if (member !== undefined && ts.isObjectBindingPattern(parent.parent) && q.hasMemberSomewhere(parent.parent, member) === true) continue;
           let decl: TypeScript.Node = parent;
           while (ts.isBindingElement(decl) || ts.isObjectBindingPattern(decl) || ts.isArrayBindingPattern(decl)) decl = decl.parent;
           const init = ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
           specifier = init ? rootSpecifier(q, init) : undefined;
           code = init && ts.isCallExpression(init) && requireSpecifier(init) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
-          if (code === 'INVENTED_MEMBER') of = 'value';
+          if (code === 'INVENTED_MEMBER') {
+            of = 'value';
+            valueReceiver = parent.parent;
+          }
         } else {
           const receiver = parent && (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) ? (ts.isPropertyAccessExpression(parent) ? parent.expression : parent.left) : undefined;
           const member = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : undefined;
@@ -150,6 +159,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           }
           code = receiver && isNamespaceImportOf(q, receiver) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
           if (!receiver || !isModuleBinding(q, receiver)) of = 'value';
+          if (of === 'value' && code === 'INVENTED_MEMBER') valueReceiver = receiver;
         }
       }
       // Node's own modules: checked against @types/node under one key, reported as `node:<module>`.
@@ -197,13 +207,16 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           : builtin
             ? `${pkg} has no ${what} (Node's API as ${checked.typesFrom} declares it)`
             : `${pkg}@${checked.version} has no ${what}`;
+      // The packages whose declarations type the receiver (fastify's `router` is find-my-way's):
+      // their JavaScript may define what their declarations lag behind (check-types.ts looks).
+      const typedBy = valueReceiver ? declaringPackages(q, valueReceiver).filter((name) => name !== pkg) : [];
       findings.push(makeFinding(code, {
         package: pkg,
         version: checked.version,
         message: sanitize(`${where}${suggestion ? `; did you mean ${suggestion}?` : '.'}`),
         hint: `Checked against the type declarations of ${checked.typesFrom}. Use what the package provides${suggestion ? ` (${suggestion})` : ''}, or check its documentation for the version you install.`,
         locations: [{ file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 }],
-        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion, suggestions } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}), ...(claim === 'if-removed' ? { ifRemoved: process.versions.node.split('.')[0] } : {}), ...(viaDefault ? { viaDefault: true } : {}) },
+        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion, suggestions } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}), ...(claim === 'if-removed' ? { ifRemoved: process.versions.node.split('.')[0] } : {}), ...(viaDefault ? { viaDefault: true } : {}), ...(typedBy.length ? { typedBy } : {}) },
       }));
     }
   }
@@ -310,6 +323,18 @@ function typeOwner(q: MemberQueries, receiver: TypeScript.Node, input: MemberChe
     }
   }
   return undefined;
+}
+
+/** The packages of the virtual node_modules whose own modules declare the receiver's type (globals they augment aside). */
+function declaringPackages(q: MemberQueries, receiver: TypeScript.Node): string[] {
+  const names = new Set<string>();
+  for (const decls of q.typeDeclarations(receiver)) {
+    for (const decl of decls) {
+      const owner = decl.global ? undefined : q.packageOf(decl.fileName);
+      if (owner) names.add(owner);
+    }
+  }
+  return [...names].sort();
 }
 
 /** In a `declare global` block or a script (not module) file: a declaration of the global scope. */

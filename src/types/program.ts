@@ -135,7 +135,10 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
     // Files not kept (JavaScript) exist empty: resolution checks for them, and a type-less
     // `exports` target must exist for TypeScript to go on to @types, as it would after an install.
     if (links.has(base)) continue; // the workspace's own files win, as the install links them
-    for (const rel of pkg.paths) files.set(path.join(base, rel), '');
+    // A TypeScript source beside its declaration (`index.ts` and `index.d.ts`, as
+    // @cloudflare/workers-types ships them) is what TypeScript resolves first: empty, it would hide
+    // the declaration and every name in it. Left out, the declaration answers instead.
+    for (const rel of pkg.paths) if (!shadowsDeclaration(rel, pkg.files)) files.set(path.join(base, rel), '');
     for (const [rel, text] of pkg.files) {
       const abs = path.join(base, rel);
       files.set(abs, text);
@@ -158,6 +161,14 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
   // default would, and @types/node's globals (process, Buffer) are what user code expects.
   const types = [...new Set([...owners.values()].filter((n) => n.startsWith('@types/')).map((n) => n.slice('@types/'.length)))];
   return { modulesDir, files, dirs, owners, locate, linked, types, ids };
+}
+
+/** A TypeScript source file (not kept) whose declaration file beside it is kept. */
+function shadowsDeclaration(rel: string, kept: Map<string, string>): boolean {
+  const source = /^(.*)\.(tsx?|mts|cts)$/.exec(rel);
+  if (!source || /\.d\.[mc]?ts$/.test(rel)) return false;
+  const ext = source[2] === 'mts' ? 'd.mts' : source[2] === 'cts' ? 'd.cts' : 'd.ts';
+  return kept.has(`${source[1]}.${ext}`);
 }
 
 export function createVirtualProgram(root: string, rootFiles: string[], packages: Iterable<LoadedPackage>, setup: ProgramSetup = {}): VirtualProgram {

@@ -6,7 +6,7 @@
  * Solution-style configs (`files: []` with `references`) hand a file to the referenced project
  * that includes it. A config that cannot be read leaves its files on the defaults.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type * as TypeScript from 'typescript';
 import ts from '../scan/typescript.js';
@@ -18,9 +18,21 @@ export interface ConfigGroup {
   options: TypeScript.CompilerOptions | undefined;
   /** The files of the run this config governs (absolute). */
   files: string[];
-  /** Declaration files the config includes (project `.d.ts`: augmentations, globals). */
+  /**
+   * The project's own declarations the config includes: its `.d.ts` files, and its other
+   * TypeScript files that declare modules or globals (`declare module 'vfile' { … }`,
+   * `declare global`, `declare module 'x';`), whichever files import what.
+   */
   declarations: string[];
 }
+
+/** Larger files are generated or bundled code, not where a project declares its augmentations. */
+const DECLARING_MAX_BYTES = 512 * 1024;
+const DECLARES = /\bdeclare\s+(?:module\s*['"]|global\s*\{)/;
+/** How many configs the references of one config are followed to (a monorepo's graph is rarely deeper). */
+const MAX_REFERENCED = 64;
+const TS_SOURCE = /\.(?:[mc]?ts|tsx)$/;
+const DECLARATION = /\.d\.[mc]?ts$/;
 
 interface Parsed {
   options: TypeScript.CompilerOptions;
@@ -38,10 +50,11 @@ const isFile = (p: string): boolean => {
 
 /**
  * Groups `files` by the config that governs each; files under `root` only look up to `root`.
+ * `declaring`: which files declare modules or globals, as read so far (one map per run).
  * `read`: the config files read (extends chains included), with their text, so a cached answer
  * is dropped when one changes.
  */
-export function groupByConfig(root: string, files: string[]): { groups: ConfigGroup[]; read: Map<string, string> } {
+export function groupByConfig(root: string, files: string[], declaring = new Map<string, boolean>()): { groups: ConfigGroup[]; read: Map<string, string> } {
   const read = new Map<string, string>();
   const parsedCache = new Map<string, Parsed | undefined>();
   const parse = (file: string): Parsed | undefined => {
@@ -75,6 +88,21 @@ export function groupByConfig(root: string, files: string[]): { groups: ConfigGr
     parsedCache.set(file, parsed);
     return parsed;
   };
+  /** A declaration file, or a TypeScript file whose text declares a module or a global (`declaring`: the answers so far, shared by a run's calls). */
+  const declares = (file: string): boolean => {
+    if (DECLARATION.test(file)) return true;
+    if (!TS_SOURCE.test(file)) return false;
+    let known = declaring.get(file);
+    if (known === undefined) {
+      try {
+        known = statSync(file).size <= DECLARING_MAX_BYTES && DECLARES.test(readFileSync(file, 'utf8'));
+      } catch {
+        known = false;
+      }
+      declaring.set(file, known);
+    }
+    return known;
+  };
   const nearestCache = new Map<string, string | undefined>();
   const nearest = (dir: string): string | undefined => {
     if (nearestCache.has(dir)) return nearestCache.get(dir);
@@ -102,6 +130,19 @@ export function groupByConfig(root: string, files: string[]): { groups: ConfigGr
     return first;
   };
 
+  /** The config and the ones it references, transitively (at most MAX_REFERENCED). */
+  const referencedConfigs = (config: string): string[] => {
+    const seen = new Set<string>();
+    const queue = [config];
+    while (queue.length && seen.size < MAX_REFERENCED) {
+      const next = queue.shift()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...(parse(next)?.references ?? []));
+    }
+    return [...seen];
+  };
+
   const byConfig = new Map<string | undefined, string[]>();
   for (const file of files) {
     const config = governing(file);
@@ -117,7 +158,9 @@ export function groupByConfig(root: string, files: string[]): { groups: ConfigGr
     const key = options ? JSON.stringify({ ...options, configFilePath: undefined, configFile: undefined }) : '';
     const group = merged.get(key) ?? { options, files: [], declarations: [] };
     group.files.push(...list);
-    if (parsed) for (const f of parsed.fileNames) if (/\.d\.[mc]?ts$/.test(f) && !f.includes(`${path.sep}node_modules${path.sep}`)) group.declarations.push(f);
+    // The projects it references too: the compiler sees a referenced project's declarations
+    // (built, or its sources in their place), augmentations included, wherever they are imported.
+    if (config) for (const own of referencedConfigs(config)) for (const f of parse(own)?.fileNames ?? []) if (!f.includes(`${path.sep}node_modules${path.sep}`) && declares(f)) group.declarations.push(f);
     merged.set(key, group);
   }
   for (const group of merged.values()) group.declarations = [...new Set(group.declarations)].sort();

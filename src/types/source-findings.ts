@@ -91,3 +91,26 @@ export function mergeFindings(findings: Finding[]): Finding[] {
   }
   return out;
 }
+
+/**
+ * Findings about a name a package.json installs another package under (`"my-x": "npm:x@^1"`)
+ * name the registry package, x: `my-x@2.0.0` becomes `x@2.0.0 (installed as my-x)`, and
+ * `details.installedAs` keeps the name the code imports.
+ */
+export function underRegistryName(findings: Finding[], aliases: Map<string, string>): Finding[] {
+  if (aliases.size === 0) return findings;
+  return findings.map((f) => {
+    const registryName = aliases.get(f.package);
+    if (registryName === undefined || f.details?.installedAs !== undefined) return f;
+    const at = `${f.package}@${f.version ?? ''}`;
+    const named = (text: string): string => (f.version ? text.split(at).join(`${registryName}@${f.version} (installed as ${f.package})`) : text);
+    const typesFrom = f.details?.typesFrom;
+    return {
+      ...f,
+      package: registryName,
+      message: named(f.message),
+      ...(f.hint !== undefined ? { hint: named(f.hint) } : {}),
+      details: { ...f.details, installedAs: f.package, ...(typeof typesFrom === 'string' && f.version ? { typesFrom: typesFrom === at ? `${registryName}@${f.version}` : typesFrom } : {}) },
+    };
+  });
+}

@@ -75,8 +75,20 @@ describe('who a missing member is blamed on', () => {
     const { rows } = await check({
       'package.json': json({ name: 'app', dependencies: { srv: '^1.0.0' } }),
       'src/a.ts': "import { Server } from 'srv';\nconst s = new Server();\nconsole.log(s.address().port);\nconsole.log(s.address().portz);\n",
+      // Destructured from the call's result, as undici's tests do (`const { port } = server.address()`).
+      'src/b.ts': [
+        "import { Server } from 'srv';",
+        'const s = new Server();',
+        'const { port, address } = s.address();',
+        'const { portb } = s.address();',
+        'const { inner: { port: p } } = { inner: s.address() };',
+        'console.log(port, address, portb, p);',
+      ].join('\n'),
     });
-    expect(rows).toEqual([['INVENTED_MEMBER', 'srv', 'portz', 'src/a.ts', 4]]);
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'srv', 'portz', 'src/a.ts', 4],
+      ['INVENTED_MEMBER', 'srv', 'portb', 'src/b.ts', 4],
+    ]);
   });
 
   it("the user's own JSDoc type on a value of their own: the annotation is wrong, not the package", async () => {
@@ -148,6 +160,31 @@ describe('what the runtime has', () => {
       ['INVENTED_MEMBER', 'routr', '__expressz', 'src/a.js', 5],
     ]);
     expect(exitCode(report)).toBe(1);
+  });
+
+  it("a member of a value typed by a dependency's declarations (fastify's router is find-my-way's) is looked for in that dependency's JavaScript", async () => {
+    publish(mock, 'routr2', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'declare namespace routr { interface Router { on(path: string): void } }\ndeclare function routr(): routr.Router;\nexport = routr;\n',
+        'index.js': 'function Router(opts) { if (!(this instanceof Router)) return new Router(opts); this.onBadUrl = opts && opts.onBadUrl; }\nRouter.prototype.on = function on() {};\nmodule.exports = Router;\n',
+      },
+    });
+    publish(mock, 'fastr', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts', dependencies: { routr2: '^1.0.0' } }),
+        'index.d.ts': "import routr = require('routr2');\nexport interface App { router: routr.Router; listen(): void }\nexport declare function fastr(): App;\n",
+        'index.js': "const routr = require('routr2');\nexports.fastr = function fastr() { return { router: routr(), listen() {} }; };\n",
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { fastr: '^1.0.0' } }),
+      'src/a.ts': "import { fastr } from 'fastr';\nconst app = fastr();\nconsole.log(app.router.onBadUrl);\nconsole.log(app.router.onBadUrlz, app.listenz);\n",
+    });
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'fastr', 'onBadUrlz', 'src/a.ts', 4],
+      ['INVENTED_MEMBER', 'fastr', 'listenz', 'src/a.ts', 4],
+    ]);
   });
 
   it('a module typed `export default` and required from CommonJS is followed as the runtime shape', async () => {

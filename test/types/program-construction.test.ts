@@ -138,6 +138,155 @@ describe("the project's own declarations", () => {
     });
     expect(rows).toEqual([['INVENTED_MEMBER', 'error', 'auth', 'nope', 'src/a.ts', 3]]);
   });
+
+  it("augmentations, globals and shorthand modules in the project's .ts files the tsconfig includes are in the program, even when those files import no package", async () => {
+    publish(mock, 'vfyle', {
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts': [
+          'export interface DataMap {}',
+          'export interface VFile { data: Partial<DataMap>; path: string }',
+          'export declare function vfile(): VFile;',
+          'declare global { namespace Vfyle { interface Options { cwd: string } } }',
+          'export declare function options(): Vfyle.Options;',
+        ].join('\n'),
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { vfyle: '^1.0.0' } }),
+      'tsconfig.json': json({ include: ['src'] }),
+      // As astro's markdown package augments vfile's DataMap: in a .ts module that imports nothing.
+      'src/augment.ts': "export {};\ndeclare module 'vfyle' {\n  interface DataMap { astro: { headings: string[] } }\n}\n",
+      'src/env.ts': 'export {};\ndeclare global {\n  namespace Vfyle { interface Options { verbose: boolean } }\n}\n',
+      'src/shims.ts': "declare module 'vfyle/plugin';\n",
+      'src/a.ts': [
+        "import { vfile, options } from 'vfyle';",
+        "import plugin from 'vfyle/plugin';",
+        'const f = vfile();',
+        'console.log(f.data.astro?.headings, options().verbose, options().cwd, plugin);',
+        'console.log(f.data.nope);',
+        'console.log(options().nought);',
+      ].join('\n'),
+    });
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'error', 'vfyle', 'nope', 'src/a.ts', 5],
+      ['INVENTED_MEMBER', 'error', 'vfyle', 'nought', 'src/a.ts', 6],
+    ]);
+  });
+
+  it("a referenced project's augmentations count (astro's mdx integration sees markdown-remark's, built or not)", async () => {
+    publish(mock, 'vfyle', {
+      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface DataMap {}\nexport interface VFile { data: Partial<DataMap> }\nexport declare function vfile(): VFile;\n' },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'root', private: true, workspaces: ['packages/*'] }),
+      'packages/remark/package.json': json({ name: 'remarky', exports: { '.': './dist/index.js' }, dependencies: { vfyle: '^1.0.0' } }),
+      'packages/remark/tsconfig.json': json({ compilerOptions: { rootDir: 'src', outDir: 'dist', composite: true }, include: ['src'] }),
+      'packages/remark/src/index.ts': "import type {} from 'vfyle';\ndeclare module 'vfyle' {\n  interface DataMap { astro: { headings: string[] } }\n}\nexport const remark = 1;\n",
+      'packages/mdx/package.json': json({ name: 'mdxy', dependencies: { vfyle: '^1.0.0', remarky: 'workspace:*' } }),
+      'packages/mdx/tsconfig.json': json({ include: ['src'], references: [{ path: '../remark' }] }),
+      'packages/mdx/src/a.ts': "import { remark } from 'remarky';\nimport { vfile } from 'vfyle';\nconsole.log(remark, vfile().data.astro?.headings);\nconsole.log(vfile().data.nope);\n",
+    });
+    expect(rows).toEqual([['INVENTED_MEMBER', 'error', 'vfyle', 'nope', 'packages/mdx/src/a.ts', 4]]);
+  });
+
+  it('a .ts file the tsconfig does not include adds nothing', async () => {
+    publish(mock, 'vfyle', {
+      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface DataMap {}\nexport interface VFile { data: Partial<DataMap> }\nexport declare function vfile(): VFile;\n' },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { vfyle: '^1.0.0' } }),
+      'tsconfig.json': json({ include: ['src'] }),
+      'scripts/augment.ts': "export {};\ndeclare module 'vfyle' {\n  interface DataMap { astro: { headings: string[] } }\n}\n",
+      'src/a.ts': "import { vfile } from 'vfyle';\nconsole.log(vfile().data.astro);\n",
+    });
+    expect(rows).toEqual([['INVENTED_MEMBER', 'error', 'vfyle', 'astro', 'src/a.ts', 2]]);
+  });
+});
+
+describe("a package's TypeScript sources", () => {
+  it('index.ts beside index.d.ts, no types field (@cloudflare/workers-types): its exports are not claimed missing from an empty stand-in for index.ts', async () => {
+    publish(mock, 'wtypes', {
+      '1.0.0': {
+        'package.json': json({}),
+        'index.d.ts': 'declare type ImageOpts = { format: string };\ninterface WorkerThing { run(): void }\n',
+        'index.ts': 'export type ImageOpts = { format: string };\nexport interface WorkerThing { run(): void }\n',
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', type: 'module', devDependencies: { wtypes: '^1.0.0' } }),
+      'tsconfig.json': json({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, verbatimModuleSyntax: true }, include: ['src', 'virtual.d.ts'] }),
+      'virtual.d.ts': '/// <reference types="wtypes" />\ntype W2 = import("wtypes").WorkerThing;\n',
+      'src/a.ts': "import type { ImageOpts, WorkerThing } from 'wtypes';\nexport const o: ImageOpts = { format: 'png' };\nexport type W = WorkerThing;\n",
+    });
+    expect(rows).toEqual([]);
+  });
+
+  it('index.ts beside a module index.d.ts: the declaration answers, so a missing export still is one', async () => {
+    publish(mock, 'wmod', {
+      '1.0.0': { 'package.json': json({}), 'index.d.ts': 'export declare function run(): void;\n', 'index.ts': 'export function run(): void {}\n' },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { wmod: '^1.0.0' } }),
+      'src/a.ts': "import { run, nope } from 'wmod';\nrun(); nope();\n",
+    });
+    expect(rows).toEqual([['INVENTED_EXPORT', 'error', 'wmod', 'nope', 'src/a.ts', 1]]);
+  });
+});
+
+describe('package.json alias dependencies', () => {
+  it('imports of "my-x": "npm:x@^1" are checked against x at that range, as npm installs it under node_modules/my-x; the alias name is never sent', async () => {
+    publish(mock, 'realx', {
+      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function old(): void;\n' },
+      '2.0.0': {
+        'package.json': json({ types: 'index.d.ts', dependencies: { helperx: '^1.0.0' }, exports: { '.': { types: './index.d.ts' }, './sub': { types: './sub.d.ts' } } }),
+        'index.d.ts': "import type { Extra } from 'helperx';\nexport interface Client { get(): Extra }\nexport declare function create(): Client;\n",
+        'sub.d.ts': 'export declare const subValue: number;\n',
+      },
+    });
+    publish(mock, 'helperx', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface Extra { size: number }\n' } });
+    publish(mock, 'wrapperx', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function wrap<T>(value: T): T;\n' } });
+    const { rows, types } = await check({
+      'package.json': json({ name: 'app', dependencies: { 'my-x': 'npm:realx@^2.0.0', 'old-x': 'npm:realx@^1.0.0', wrapperx: '^1.0.0' } }),
+      'src/a.ts': [
+        "import { create, old } from 'my-x';",
+        "import { subValue, nosub } from 'my-x/sub';",
+        "import { old as o2, create as c2 } from 'old-x';",
+        'console.log(create().get().size, create().get().nope, subValue, nosub, old, o2, c2);',
+        // A value another package hands back, typed by the alias's declarations: its runtime is
+        // looked for under the registry name.
+        "import { wrap } from 'wrapperx';",
+        'console.log(wrap(create()).wrapped);',
+      ].join('\n'),
+    });
+    expect(rows).toEqual([
+      ['INVENTED_EXPORT', 'error', 'realx', 'create', 'src/a.ts', 3],
+      ['INVENTED_EXPORT', 'error', 'realx', 'old', 'src/a.ts', 1],
+      ['INVENTED_EXPORT', 'error', 'realx', 'nosub', 'src/a.ts', 2],
+      ['INVENTED_MEMBER', 'error', 'realx', 'nope', 'src/a.ts', 4],
+      ['INVENTED_MEMBER', 'error', 'wrapperx', 'wrapped', 'src/a.ts', 6],
+    ]);
+    expect(types.map((f) => [f.version, f.details?.installedAs, f.details?.typesFrom])).toEqual([
+      ['1.0.0', 'old-x', 'realx@1.0.0'],
+      ['2.0.0', 'my-x', 'realx@2.0.0'],
+      ['2.0.0', 'my-x', 'realx@2.0.0'],
+      ['2.0.0', 'my-x', 'realx@2.0.0'],
+      ['1.0.0', undefined, 'wrapperx@1.0.0'],
+    ]);
+    expect(types.at(-1)?.details?.typedBy).toEqual(['realx@2.0.0']);
+    expect(mock.seen.map((r) => r.name).filter((n) => /my-x|old-x/.test(String(n)))).toEqual([]);
+  });
+
+  it('an alias of a package without declarations of its own is said (TYPES_UNAVAILABLE), never silently passed: @types/x does not type it under another name', async () => {
+    publish(mock, 'plainx', { '1.0.0': { 'package.json': json({ main: 'index.js' }), 'index.js': 'exports.a = 1;\n' } });
+    const { rows, types } = await check({
+      'package.json': json({ name: 'app', dependencies: { 'my-plain': 'npm:plainx@^1.0.0' } }),
+      'src/a.ts': "import { a, nope } from 'my-plain';\nconsole.log(a, nope);\n",
+    });
+    expect(rows).toEqual([['TYPES_UNAVAILABLE', 'info', 'plainx', 'no-types', 'src/a.ts', 1]]);
+    expect(types[0]?.details?.installedAs).toBe('my-plain');
+    expect(mock.seen.map((r) => r.name).filter((n) => /my-plain/.test(String(n)))).toEqual([]);
+  });
 });
 
 describe('type dependencies of dependencies', () => {
