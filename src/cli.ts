@@ -5,11 +5,6 @@ import { SEVERITIES, type Severity } from './model/finding.js';
 import type { Report } from './model/report.js';
 import { sanitize } from './model/sanitize.js';
 import { EXIT, exitCode } from './report/exit-code.js';
-import { formatGithub } from './report/github.js';
-import { formatJson } from './report/json.js';
-import { formatMarkdown } from './report/markdown.js';
-import { formatSarif } from './report/sarif.js';
-import { formatText } from './report/text.js';
 import { ConfigError, type Progress, type VerifyOptions, verify } from './verify.js';
 import { VERSION } from './version.js';
 
@@ -282,14 +277,15 @@ async function run({ command, args, opts }: Parsed, io: CliIo, progress: { updat
 /** The report in its format, to --output or stdout; the exit code. */
 async function output({ report, root, format, failOn }: Checked, opts: Options, io: CliIo): Promise<number> {
   const color = colorFor(opts, io);
-  const formatters: Record<Format, () => string> = {
-    text: () => formatText(report, { color, verbose: !!opts.verbose || failOn === 'info' }),
-    json: () => formatJson(report),
-    sarif: () => formatSarif(report, { root }),
-    github: () => formatGithub(report),
-    markdown: () => formatMarkdown(report),
+  // Only the formatter asked for is loaded (SARIF's rule table, colours: a run prints one format).
+  const formatters: Record<Format, () => Promise<string>> = {
+    text: async () => (await import('./report/text.js')).formatText(report, { color, verbose: !!opts.verbose || failOn === 'info' }),
+    json: async () => (await import('./report/json.js')).formatJson(report),
+    sarif: async () => (await import('./report/sarif.js')).formatSarif(report, { root }),
+    github: async () => (await import('./report/github.js')).formatGithub(report),
+    markdown: async () => (await import('./report/markdown.js')).formatMarkdown(report),
   };
-  const text = formatters[format]();
+  const text = await formatters[format]();
   if (opts.output) {
     try {
       await writeFile(path.resolve(io.cwd, String(opts.output)), text);

@@ -1,4 +1,5 @@
-import semver from 'semver';
+// semver's functions one by one: its index loads all of its ~50 modules.
+import satisfiesRange from 'semver/functions/satisfies.js';
 import { makeFinding } from '../model/codes.js';
 import type { PackageFacts } from '../model/facts.js';
 import type { Finding, FindingCode, Location } from '../model/finding.js';
@@ -16,7 +17,7 @@ function excepted(name: string, version: string, exceptions: readonly LicenseExc
   return exceptions.find((e) => {
     const at = e.package.indexOf('@', e.package.startsWith('@') ? 1 : 0);
     const [pkg, range] = at === -1 ? [e.package, undefined] : [e.package.slice(0, at), e.package.slice(at + 1)];
-    return pkg === name && (range === undefined || semver.satisfies(version, range, { includePrerelease: true }));
+    return pkg === name && (range === undefined || satisfiesRange(version, range, { includePrerelease: true }));
   });
 }
 

@@ -1,4 +1,8 @@
-import semver from 'semver';
+// semver's functions one by one: its index loads all of its ~50 modules.
+import type { SemVer } from 'semver';
+import gt from 'semver/functions/gt.js';
+import gte from 'semver/functions/gte.js';
+import parse from 'semver/functions/parse.js';
 import type { PackageFacts } from '../model/facts.js';
 
 /**
@@ -7,17 +11,17 @@ import type { PackageFacts } from '../model/facts.js';
  * registry gives publish times. What "this release added X" is judged against.
  */
 export function previousRelease(facts: PackageFacts, version: string): string | undefined {
-  const current = semver.parse(version);
+  const current = parse(version);
   if (!current) return undefined;
   const stableOnly = current.prerelease.length === 0;
   const publishedAt = facts.time?.[version];
-  let best: semver.SemVer | undefined;
+  let best: SemVer | undefined;
   for (const name of Object.keys(facts.versions)) {
-    const candidate = semver.parse(name);
-    if (!candidate || (stableOnly && candidate.prerelease.length) || semver.gte(candidate, current)) continue;
+    const candidate = parse(name);
+    if (!candidate || (stableOnly && candidate.prerelease.length) || gte(candidate, current)) continue;
     const at = facts.time?.[name];
     if (publishedAt !== undefined && at !== undefined && at > publishedAt) continue; // a backport published later
-    if (!best || semver.gt(candidate, best)) best = candidate;
+    if (!best || gt(candidate, best)) best = candidate;
   }
   return best?.version;
 }

@@ -1,4 +1,7 @@
-import semver from 'semver';
+// semver's functions one by one: its index loads all of its ~50 modules.
+import satisfiesRange from 'semver/functions/satisfies.js';
+import validVersion from 'semver/functions/valid.js';
+import validRange from 'semver/ranges/valid.js';
 import { isValidPackageName, typesPackageFor } from '../scan/package-name.js';
 import type { Location } from '../model/finding.js';
 import type { PackageRequest } from '../model/request.js';
@@ -15,14 +18,14 @@ const fromRegistry = (entry: LockedPackage): boolean => !entry.local && !entry.b
 export function lockEntryProblem(entry: LockedPackage): string | undefined {
   if (!fromRegistry(entry)) return undefined;
   if (!isValidPackageName(entry.name)) return `invalid package name ${JSON.stringify(entry.name)} at ${entry.path}`;
-  if (!semver.valid(entry.version)) return `invalid version ${JSON.stringify(entry.version)} for ${entry.name} at ${entry.path}`;
+  if (!validVersion(entry.version)) return `invalid version ${JSON.stringify(entry.version)} for ${entry.name} at ${entry.path}`;
   return undefined;
 }
 
 /** npm uses a lock entry for a declaration only when it satisfies the declared range. */
 export function satisfies(version: string, range: string | undefined): boolean {
-  if (!range || semver.validRange(range) === null) return true;
-  return semver.satisfies(version, range, { includePrerelease: true });
+  if (!range || validRange(range) === null) return true;
+  return satisfiesRange(version, range, { includePrerelease: true });
 }
 
 /** Every reason the scan gives to ask the registry about a package. */

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type npaType from 'npm-package-arg';
-import semver from 'semver';
+// semver's functions one by one: its index loads all of its ~50 modules.
+import validRange from 'semver/ranges/valid.js';
 import { isValidPackageName } from './package-name.js';
 import type { DeclaredDependency } from '../model/references.js';
 
@@ -16,7 +17,7 @@ const npa = (): typeof npaType => (npaModule ??= createRequire(import.meta.url)(
 
 export function classifySpec(name: string, spec: string, where: string): SpecClass {
   // The common case, decided as npa decides it (a valid semver range is a registry range).
-  if (semver.validRange(spec) !== null && !spec.includes(':') && isValidPackageName(name)) return { kind: 'registry', registryName: name, range: spec.trim() === '' ? '*' : spec };
+  if (validRange(spec) !== null && !spec.includes(':') && isValidPackageName(name)) return { kind: 'registry', registryName: name, range: spec.trim() === '' ? '*' : spec };
   // pnpm and yarn protocols that npa rejects as unsupported URL types.
   if (spec.startsWith('workspace:')) return { kind: 'workspace' };
   if (spec.startsWith('link:') || spec.startsWith('portal:')) return { kind: 'link' };

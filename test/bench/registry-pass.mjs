@@ -18,7 +18,8 @@
 // 3. Measurements, each a separate child Node process timed from spawn to exit (startup included),
 //    peak RSS from process.resourceUsage().maxRSS written on exit by test/bench/rss-preload.mjs:
 //    floor (plain keep-alive fetch + JSON.parse of every packument, concurrency 16 and 32),
-//    depverify cold (fresh --cache-dir), depverify warm (same cache dir again), and the peer:
+//    depverify cold (fresh --cache-dir), `node -e 0` (Node's own start, the warm run's reference),
+//    depverify warm (same cache dir again), and the peer:
 //    `npm install --package-lock-only` from scratch with an empty npm cache. `--runs N` repeats the
 //    floor and depverify runs and reports medians (the peer runs once).
 // Progress goes to stderr; the table (or, with --json, the results as JSON) to stdout.
@@ -383,10 +384,15 @@ try {
   if (build.cliWorks) {
     const cold = [];
     const warm = [];
+    const start = [];
     for (let i = 0; i < runs; i++) {
       const cacheDir = tempDir('cache');
       const c = await runDepverify(`depverify-cold-${i + 1}`, replay, cacheDir);
       log(`depverify cold #${i + 1}: ${c.wall.toFixed(2)} s, exit ${c.code}, ${c.rssMB?.toFixed(0)} MB RSS, ${c.replay.requests} requests ${JSON.stringify(c.replay.byStatus)} (max ${c.replay.maxInFlight} in flight), ${c.report.unknown ?? '?'} unknown${c.replay.missingCount ? `; asked for names not in the recording: ${Object.keys(c.replay.missing).join(' ')}` : ''}`);
+      // Node's own start, paired with each warm run: the warm target is a ratio to it.
+      const n = await runTimed(`node-e0-${i + 1}`, process.execPath, ['--import', pathToFileURL(PRELOAD).href, '-e', '0']);
+      log(`node -e 0 #${i + 1}: ${n.wall.toFixed(2)} s, cpu ${n.cpu?.toFixed(2)} s`);
+      start.push(n);
       const w = await runDepverify(`depverify-warm-${i + 1}`, replay, cacheDir);
       log(`depverify warm #${i + 1}: ${w.wall.toFixed(2)} s, exit ${w.code}, ${w.rssMB?.toFixed(0)} MB RSS, ${w.replay.requests} requests ${JSON.stringify(w.replay.byStatus)}, ${w.report.unknown ?? '?'} unknown`);
       cold.push(c);
@@ -410,6 +416,13 @@ try {
         stderrTail: last.code >= 2 || last.code === null ? last.stderr.trim().split('\n').slice(-15).join('\n') : undefined,
       };
     }
+    results.rows['node -e 0'] = {
+      wall: median(start.map((r) => r.wall)), walls: start.map((r) => r.wall), cpu: median(start.map((r) => r.cpu ?? 0)),
+      rssMB: median(start.map((r) => r.rssMB ?? 0)), codes: start.map((r) => r.code),
+    };
+    // Per pair (each warm run over the node -e 0 just before it), then the median: load moves both.
+    const pairs = warm.map((w, i) => ({ wall: w.wall / start[i].wall, cpu: (w.cpu ?? 0) / (start[i].cpu || 1) }));
+    results.rows['depverify warm'].overStart = { wall: median(pairs.map((p) => p.wall)), cpu: median(pairs.map((p) => p.cpu)) };
   }
 
   // peer
@@ -444,6 +457,7 @@ results.targets = {
   'cold <= 1.5x floor': cold ? { value: cold.vsFloor, pass: cold.vsFloor <= 1.5 } : null,
   'peer/cold >= 10x': cold && peer ? { value: cold.peerOver, pass: cold.peerOver >= 10 } : null,
   'warm < 0.5 s': warm ? { value: warm.wall, pass: warm.wall < 0.5 } : null,
+  'warm <= 2.5x node -e 0 (wall, median of pairs)': warm?.overStart ? { value: warm.overStart.wall, pass: warm.overStart.wall <= 2.5 } : null,
   'peak RSS < 300 MB': peakRss !== null ? { value: peakRss, pass: peakRss < 300 } : null,
 };
 
@@ -460,6 +474,7 @@ if (opts.json) {
     }
     if (name === 'peer') note = r.ok ? `exit 0, ${r.lockEntries} lock entries` : `FAILED (exit ${r.code})`;
     if (name.startsWith('floor')) note = `${r.client?.ok ?? '?'} ok, ${r.client?.notFound ?? '?'} 404`;
+    if (r.overStart) note += `; ${r.overStart.wall.toFixed(2)}x node -e 0 by wall, ${r.overStart.cpu.toFixed(2)}x by cpu`;
     rows.push([name, fmt(r.wall), fmt(r.vsFloor), fmt(r.peerOver, 1), fmt(r.rssMB, 0), fmt(r.cpu), fmt(r.serverCpu), String(r.requests ?? '-'), note]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
