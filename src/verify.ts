@@ -93,13 +93,14 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const run: Run = { options, root, config, ...project, changes, skips, client, lookups, cacheDir, deadlineAt };
   const { inputs, popularity } = await packageInputs(run);
 
-  const findings = [
+  const found = [
     ...projectFindings(run),
     ...(await configuredFindings(run)),
     ...(await attachSigningKeys(inputs, client, project.scan)),
     ...inputs.flatMap((input) => PACKAGE_CHECKS.flatMap((check) => check.run(input))),
     ...(await memberFindings(run)),
   ];
+  const findings = withUndeclaredMembers(found);
   popularity.save();
   return buildReport({
     tool: TOOL,
@@ -111,6 +112,31 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     skipped: skips.skipped.size,
     installScriptsAllow: config.release.installScriptsAllow,
     ...(changes ? { changes: { ref: changes.ref, unchanged, ...(changes.lockfile ? { lockfile: changes.lockfile } : {}) } } : {}),
+  });
+}
+
+const MEMBER_CODES = new Set<Finding['code']>(['INVENTED_MEMBER', 'INVENTED_EXPORT', 'SUBPATH_NOT_FOUND']);
+
+/**
+ * A member finding in a file that imports a package no package.json in scope declares (an
+ * UNLISTED_DEPENDENCY there) was checked at the version an install puts in for something else
+ * (the lockfile's hoisted copy): the project never chose it, and declaring the package, the fix
+ * UNLISTED_DEPENDENCY asks for, may install another major. Such a finding is a warning, not an
+ * error; the UNLISTED_DEPENDENCY error stands.
+ */
+function withUndeclaredMembers(findings: Finding[]): Finding[] {
+  const undeclared = new Set<string>();
+  for (const f of findings) if (f.code === 'UNLISTED_DEPENDENCY') for (const l of f.locations) undeclared.add(`${f.package}\0${l.file}`);
+  if (undeclared.size === 0) return findings;
+  return findings.map((f) => {
+    if (!MEMBER_CODES.has(f.code) || f.severity !== 'error' || !f.locations.some((l) => undeclared.has(`${f.package}\0${l.file}`))) return f;
+    const at = f.version ? `${f.package}@${f.version}` : f.package;
+    return {
+      ...f,
+      severity: 'warning' as const,
+      hint: `${f.hint ? `${f.hint} ` : ''}${f.package} is not declared by a package.json in scope, so this was checked at ${at}, the version installed for another package; declaring it may install another version.`,
+      details: { ...f.details, undeclared: true },
+    };
   });
 }
 

@@ -73,6 +73,25 @@ describe('versions per importer', () => {
     ]);
   });
 
+  it('an undeclared import is checked at the hoisted version, and what it lacks there is a warning', async () => {
+    publishBench();
+    publish(mock, 'tool', { '1.0.0': { 'package.json': json({ types: 'index.d.ts', dependencies: { bench: '^1.0.0' } }), 'index.d.ts': 'export declare const t: 1;\n' } });
+    const { report, rows } = await check({
+      // bench is only tool's dependency, hoisted at 1.0.0; examples/a.mjs imports it undeclared.
+      'package.json': json({ name: 'app', devDependencies: { tool: '1.0.0' } }),
+      'package-lock.json': lock('app', { tool: '1.0.0' }, { tool: '1.0.0', bench: '1.0.0' }),
+      'examples/a.mjs': "import { run, summary } from 'bench';\nrun(); summary();\n",
+      'src/b.ts': "import { t } from 'tool';\nexport const x = t;\n",
+    });
+    expect(rows).toEqual([['INVENTED_EXPORT', 'bench@1.0.0', 'summary', 'examples/a.mjs']]);
+    const member = report.findings.find((f) => f.code === 'INVENTED_EXPORT')!;
+    expect(member).toMatchObject({ severity: 'warning', details: { undeclared: true } });
+    expect(member.hint).toMatch(/bench is not declared .* checked at bench@1\.0\.0/);
+    // The missing declaration is the error.
+    const errors = report.findings.filter((f) => f.severity === 'error' && f.code !== 'LOCKFILE_INTEGRITY_MISSING');
+    expect(errors.map((f) => [f.code, f.package, f.locations[0]?.file])).toEqual([['UNLISTED_DEPENDENCY', 'bench', 'examples/a.mjs']]);
+  });
+
   it('a nested project without a lockfile gets its declared range', async () => {
     publishBench();
     const { rows } = await check({
