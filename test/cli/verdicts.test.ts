@@ -3,32 +3,24 @@
  * answering as the registry or a proxy in front of it would.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import type { Report } from '../../src/model/report.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
-import { HttpResponse, REGISTRY, createMockRegistry, packument, RECENTLY } from '../helpers/registry.js';
+import { HttpResponse, REGISTRY, packument, RECENTLY } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 
-const mock = createMockRegistry();
-const scratch = mkdtempSync(path.join(tmpdir(), 'depverify-verdicts-'));
-let runs = 0;
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const { mock, cacheRoot: scratch, freshCacheDir } = mockRegistryRuns('verdicts');
 
 /** Runs the CLI in `root` with a fresh cache; the JSON report and the exit code. */
 export async function cli(root: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; report: Report; stderr: string; cacheDir: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const home = mkdtempSync(path.join(scratch, 'home-'));
-  const cacheDir = path.join(scratch, `cache-${runs++}`);
+  const cacheDir = freshCacheDir();
   const code = await main(['--format', 'json', '--quiet', '--timeout', '5', ...args], {
     stdout: { write: (t: string) => out.push(t) },
     stderr: { write: (t: string) => err.push(t) },
@@ -249,7 +241,7 @@ describe('6. symlinked source directories are followed, loops are not', () => {
 describe('8. temporary files of killed runs are swept on the next write', () => {
   it('a stale *.tmp of another process goes; a fresh one stays', async () => {
     const { mkdirSync, writeFileSync, utimesSync, readdirSync } = await import('node:fs');
-    const cacheDir = path.join(scratch, `sweep-${runs++}`);
+    const cacheDir = freshCacheDir();
     const dir = path.join(cacheDir, 'facts-v9', createHash('sha256').update(REGISTRY).digest('hex').slice(0, 16));
     mkdirSync(dir, { recursive: true });
     const stale = path.join(dir, 'old.json.999999.abcd1234.tmp');

@@ -2,15 +2,15 @@
  * Auth tokens go only to the registry they are configured for (redirects included) and never
  * appear in any output.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { verify } from '../../src/index.js';
 import { redactCredentials, redactDeep } from '../../src/model/sanitize.js';
 import { writeTree } from '../helpers/fixture.js';
-import { HttpResponse, createMockRegistry } from '../helpers/registry.js';
+import { HttpResponse } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 import { publishAt } from '../helpers/publish.js';
 
 const PUBLIC = 'registry.example.test';
@@ -22,15 +22,7 @@ const CORP_TOKEN = 'corp-secret-7f3a9c';
 const PUBLIC_TOKEN = 'public-secret-2b8d4e';
 const PASSWORD = 'lockpass-91c2';
 
-const mock = createMockRegistry();
-const scratch = mkdtempSync(path.join(tmpdir(), 'depverify-credentials-'));
-let runs = 0;
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const { mock, cacheRoot: scratch, freshCacheDir } = mockRegistryRuns('credentials');
 
 
 
@@ -54,7 +46,7 @@ function project(extra: Record<string, string> = {}) {
 
 async function runVerify(root: string) {
   const home = mkdtempSync(path.join(scratch, 'home-'));
-  return verify({ root, env: { HOME: home, npm_config_globalconfig: path.join(home, 'none') }, cacheDir: path.join(scratch, `c${runs++}`), retries: 0, timeout: 10_000, popularIndex: false });
+  return verify({ root, env: { HOME: home, npm_config_globalconfig: path.join(home, 'none') }, cacheDir: freshCacheDir(), retries: 0, timeout: 10_000, popularIndex: false });
 }
 
 /** host → the distinct authorization headers it received ('' for none). */
@@ -157,7 +149,7 @@ describe('tokens and URL credentials never appear in output', () => {
       stdout: { write },
       stderr: { write },
       cwd: root,
-      env: { HOME: home, npm_config_globalconfig: path.join(home, 'none'), DEPVERIFY_CACHE_DIR: path.join(scratch, `c${runs++}`), NO_COLOR: '1' },
+      env: { HOME: home, npm_config_globalconfig: path.join(home, 'none'), DEPVERIFY_CACHE_DIR: freshCacheDir(), NO_COLOR: '1' },
     });
     return { code, out };
   }

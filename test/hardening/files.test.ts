@@ -6,12 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { chmod, open, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type Lookup, type RegistryClient, exitCode, verify } from '../../src/index.js';
+import { exitCode, verify } from '../../src/index.js';
 import type { Finding } from '../../src/model/finding.js';
 import type { Report } from '../../src/model/report.js';
-import { distilPackument } from '../../src/registry/distil.js';
 import { removeTrees, writeTree } from '../helpers/fixture.js';
-import { REGISTRY, RECENTLY, packument } from '../helpers/registry.js';
+import { recentPackument, recordingClient } from '../helpers/client.js';
+import { RECENTLY, packument } from '../helpers/registry.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /** Every file the scan opens, and the paths that answer EACCES (root can read a chmod 000 file). */
@@ -31,18 +31,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 afterAll(removeTrees);
 
 const KNOWN = ['ms', 'left-pad', 'chalk'];
-function client(): RegistryClient & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    asked,
-    registryFor: () => REGISTRY,
-    async lookup(name): Promise<Lookup> {
-      asked.push(name);
-      if (!KNOWN.includes(name)) return { state: 'missing', reason: 'not-found' };
-      return distilPackument(name, REGISTRY, packument(name, { versions: { '1.0.0': {}, '2.1.3': {} }, releasedFrom: RECENTLY }));
-    },
-  };
-}
+const client = () => recordingClient((name) => (KNOWN.includes(name) ? recentPackument(name, ['1.0.0', '2.1.3']) : undefined));
 
 const inputErrors = (report: Report): Finding[] => report.findings.filter((f) => f.code === 'INPUT_ERROR');
 const where = (report: Report) => inputErrors(report).map((f) => ({ ...f.locations[0], reason: f.details?.reason }));

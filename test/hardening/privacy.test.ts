@@ -2,29 +2,20 @@
  * Which registry hears about which name, over a whole run (member check and downloads included):
  * scoped names only their scope's registry, internal scopes no registry at all.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { verify } from '../../src/index.js';
 import { createRegistryClient } from '../../src/registry/client.js';
 import { writeTree } from '../helpers/fixture.js';
-import { createMockRegistry } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 import { publishAt } from '../helpers/publish.js';
 
 const PUBLIC = 'registry.example.test';
 const CORP = 'corp.example.test';
 const DOWNLOADS = 'downloads.example.test';
-const mock = createMockRegistry();
-const scratch = mkdtempSync(path.join(tmpdir(), 'depverify-privacy-'));
-let runs = 0;
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const { mock, cacheRoot: scratch, freshCacheDir } = mockRegistryRuns('privacy');
 
 
 
@@ -99,7 +90,7 @@ describe('who is asked about which name', () => {
     publishAll();
     const root = await writeTree(PROJECT);
     const home = mkdtempSync(path.join(scratch, 'home-'));
-    const report = await verify({ root, env: ENV(home), cacheDir: path.join(scratch, `c${runs++}`), retries: 0, timeout: 10_000, popularIndex: false });
+    const report = await verify({ root, env: ENV(home), cacheDir: freshCacheDir(), retries: 0, timeout: 10_000, popularIndex: false });
     expect(requests()).toEqual(EXPECTED);
     // Belt and braces on the names themselves, whatever the path shape.
     expect(mock.seen.filter((r) => /secret/.test(decodeURIComponent(r.path)))).toEqual([]);
@@ -114,7 +105,7 @@ describe('who is asked about which name', () => {
     publishAll();
     const root = await writeTree(PROJECT);
     const home = mkdtempSync(path.join(scratch, 'home-'));
-    const io = (out: string[]) => ({ stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => out.push(t) }, cwd: root, env: { ...ENV(home), DEPVERIFY_CACHE_DIR: path.join(scratch, `c${runs++}`), NO_COLOR: '1' } });
+    const io = (out: string[]) => ({ stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => out.push(t) }, cwd: root, env: { ...ENV(home), DEPVERIFY_CACHE_DIR: freshCacheDir(), NO_COLOR: '1' } });
     const out: string[] = [];
     // The CLI loads the shipped popular index, so `typed` may be asked for downloads too: both
     // public names; the registry requests are exactly verify()'s.
@@ -135,7 +126,7 @@ describe('who is asked about which name', () => {
     publishAt(mock, CORP, '@types/pub', { 'index.d.ts': 'export declare const a: number;' });
     const root = await writeTree({ ...PROJECT, '.npmrc': `${PROJECT['.npmrc']}@types:registry=https://${CORP}/\n` });
     const home = mkdtempSync(path.join(scratch, 'home-'));
-    const report = await verify({ root, env: ENV(home), cacheDir: path.join(scratch, `c${runs++}`), retries: 0, timeout: 10_000, popularIndex: false });
+    const report = await verify({ root, env: ENV(home), cacheDir: freshCacheDir(), retries: 0, timeout: 10_000, popularIndex: false });
     const types = requests().filter((r) => r.includes('@types/'));
     expect(types).toEqual([`${CORP} /@types/corp__lib`, `${CORP} /@types/corp__lib/-/corp__lib-1.0.0.tgz`, `${CORP} /@types/corp__lib/1.0.0`, `${CORP} /@types/pub`, `${CORP} /@types/pub/-/pub-1.0.0.tgz`, `${CORP} /@types/pub/1.0.0`]);
     expect(report.findings.filter((f) => f.code === 'TYPES_UNAVAILABLE' || f.code === 'TYPES_UNKNOWN')).toEqual([]);
@@ -144,7 +135,7 @@ describe('who is asked about which name', () => {
   it('a caller-built client: the declaration closure still leaves internal scopes alone', async () => {
     publishAll();
     const root = await writeTree(PROJECT);
-    const cacheDir = path.join(scratch, `c${runs++}`);
+    const cacheDir = freshCacheDir();
     const client = createRegistryClient({ root, npmConfig: { registry: `https://${PUBLIC}/`, '@corp:registry': `https://${CORP}/` }, cacheDir, retries: 0, timeout: 10_000 });
     await verify({ root, client, cacheDir, popularIndex: false, config: { internalScopes: ['secret'] } });
     expect(mock.seen.filter((r) => /secret/.test(decodeURIComponent(r.path)))).toEqual([]);

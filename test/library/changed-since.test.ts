@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Lookup, type RegistryClient, formatText, verify } from '../../src/index.js';
-import { distilPackument } from '../../src/registry/distil.js';
+import { formatText, verify } from '../../src/index.js';
 import { writeTree } from '../helpers/fixture.js';
-import { RECENTLY, REGISTRY, packument } from '../helpers/registry.js';
+import { recentPackument, recordingClient } from '../helpers/client.js';
+import { REGISTRY } from '../helpers/registry.js';
 
 const git = (root: string, ...args: string[]) =>
   execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'commit.gpgsign=false', ...args], { encoding: 'utf8' });
@@ -20,17 +20,7 @@ function lockfile(packages: Record<string, string>): string {
   return JSON.stringify({ name: 'app', lockfileVersion: 3, requires: true, packages: { '': { name: 'app', dependencies: Object.fromEntries(Object.keys(packages).map((n) => [n, '^1.0.0'])) }, ...entries } }, null, 2);
 }
 
-function client(): RegistryClient & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    asked,
-    registryFor: () => REGISTRY,
-    async lookup(name): Promise<Lookup> {
-      asked.push(name);
-      return distilPackument(name, REGISTRY, packument(name, { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
-    },
-  };
-}
+const client = () => recordingClient((name) => recentPackument(name, ['1.0.0']));
 
 describe('--changed-since', () => {
   it('checks only what the change added: new declarations, new lock entries, imports in changed files', async () => {

@@ -3,26 +3,16 @@
  * `.svelte` files and the frontmatter and bundled `<script>` tags of `.astro` files are module
  * code, read at their own lines; markup, comments, styles and inline scripts are not.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { exitCode, verify } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exitCode } from '../../src/index.js';
 import { componentCode } from '../../src/scan/component-scripts.js';
 import { scanImports } from '../../src/scan/imports.js';
 import { removeTrees, writeTree } from '../helpers/fixture.js';
-import { RECENTLY, REGISTRY, createMockRegistry, packument } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
+import { RECENTLY, packument } from '../helpers/registry.js';
 
-const mock = createMockRegistry();
-const cache = mkdtempSync(path.join(tmpdir(), 'depverify-components-'));
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(async () => {
-  mock.close();
-  rmSync(cache, { recursive: true, force: true });
-  await removeTrees();
-});
+const { mock, verifyProject } = mockRegistryRuns('components');
+afterAll(removeTrees);
 
 const ok = (name: string) => mock.set(name, packument(name, { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
 const notLocal = { isLocalPackage: () => false };
@@ -137,10 +127,8 @@ describe('imports of .vue, .svelte and .astro files', () => {
       'kit/src/routes/+page.svelte': "<script>\n  import { goto } from '$app/navigation';\n  import { onMount } from 'svelte';\n</script>\n",
       'kit/src/pages/a.astro': "---\nimport { getCollection } from 'astro:content';\n---\n<h1/>\n",
     });
-    const cacheDir = path.join(cache, path.basename(root));
-    const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
     // With the member check on: it must not take a component for a module of its own.
-    const report = await verify({ root, client, cacheDir, popularIndex: false });
+    const report = await verifyProject(root);
     const problems = report.findings.filter((f) => f.severity !== 'info');
     expect(problems.map((f) => [f.code, f.package, f.locations])).toEqual([['UNLISTED_DEPENDENCY', 'left-pad', [{ file: 'site/app.vue', line: 5, column: 17 }]]]);
     expect(mock.seen.map((s) => s.name).sort()).not.toContain('#imports');

@@ -2,31 +2,17 @@
  * Modules that frameworks and other runtimes provide (issue 12.2, 12.3): never registry packages,
  * never sent to a registry, never errors. What is still an npm package (Deno's `npm:`) is checked.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { exitCode, verify } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
-import { writeTree } from '../helpers/fixture.js';
-import { RECENTLY, REGISTRY, createMockRegistry, packument } from '../helpers/registry.js';
+import { describe, expect, it } from 'vitest';
+import { exitCode } from '../../src/index.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
+import { RECENTLY, packument } from '../helpers/registry.js';
 
-const mock = createMockRegistry();
-const cache = mkdtempSync(path.join(tmpdir(), 'depverify-frameworks-'));
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(cache, { recursive: true, force: true });
-});
+const { mock, verifyFiles } = mockRegistryRuns('frameworks');
 
 const ok = (name: string) => mock.set(name, packument(name, { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
 
 async function run(files: Record<string, string>) {
-  const root = await writeTree(files);
-  const cacheDir = path.join(cache, path.basename(root));
-  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
-  const report = await verify({ root, client, cacheDir, popularIndex: false, types: false });
+  const { report } = await verifyFiles(files, { types: false });
   return { report, asked: mock.seen.map((s) => s.name).sort(), errors: report.findings.filter((f) => f.severity === 'error') };
 }
 

@@ -1,23 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Lookup, type RegistryClient, verify } from '../../src/index.js';
-import { distilPackument } from '../../src/registry/distil.js';
+import { verify } from '../../src/index.js';
 import { removeTrees, writeTree } from '../helpers/fixture.js';
-import { RECENTLY, REGISTRY, packument } from '../helpers/registry.js';
+import { recentPackument, recordingClient } from '../helpers/client.js';
 
 afterAll(removeTrees);
 
-/** A client of the caller's own (no network): answers what `known` holds, 404 for the rest, and records what was asked. */
-function registry(known: string[]): RegistryClient & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    asked,
-    registryFor: () => REGISTRY,
-    async lookup(name): Promise<Lookup> {
-      asked.push(name);
-      return known.includes(name) ? distilPackument(name, REGISTRY, packument(name, { versions: { '1.0.0': {}, '4.21.2': {} }, releasedFrom: RECENTLY })) : { state: 'missing', reason: 'not-found' };
-    },
-  };
-}
+/** Answers what `known` holds, 404 for the rest, and records what was asked. */
+const registry = (known: string[]) => recordingClient((name) => (known.includes(name) ? recentPackument(name, ['1.0.0', '4.21.2']) : undefined));
 
 const run = async (files: Record<string, string>, known: string[], config?: Record<string, unknown>) => {
   const client = registry(known);

@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifySnippet } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
-import { RECENTLY, REGISTRY, createMockRegistry, packument } from '../helpers/registry.js';
+import { RECENTLY, packument } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 
-const mock = createMockRegistry();
-const cacheDir = mkdtempSync(path.join(tmpdir(), 'depverify-snippet-recovery-'));
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(cacheDir, { recursive: true, force: true });
-});
+const { mock, cacheRoot: cacheDir, client: clientOf } = mockRegistryRuns('snippet-recovery');
 
-const client = () => createRegistryClient({ root: cacheDir, npmConfig: { registry: REGISTRY }, cacheDir: false, retries: 0 });
+const client = () => clientOf(cacheDir, false);
 const check = (text: string) => verifySnippet({ text, fileName: 'answer.md', client: client(), cacheDir: false, popularIndex: false, types: false });
 
 describe('answers that are cut off, or mix other text into code', () => {

@@ -1,25 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Finding, verify, verifySnippet } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
 import { writeTree } from '../helpers/fixture.js';
-import { RECENTLY, REGISTRY, createMockRegistry, packument, securityHolding } from '../helpers/registry.js';
+import { RECENTLY, packument, securityHolding } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 import { runCli } from '../helpers/run-cli.js';
 
 // Package names in every spot an assistant's answer puts them (issue 15, items 4, 10 and 13):
 // each invented name is found where it stands, and no real name gets an error.
-const mock = createMockRegistry();
-const cacheDir = mkdtempSync(path.join(tmpdir(), 'depverify-snippet-spots-'));
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(cacheDir, { recursive: true, force: true });
-});
+const { mock, cacheRoot: cacheDir, client: clientOf } = mockRegistryRuns('snippet-spots');
 
-const client = () => createRegistryClient({ root: cacheDir, npmConfig: { registry: REGISTRY }, cacheDir: false, retries: 0 });
+const client = () => clientOf(cacheDir, false);
 const check = (text: string) => verifySnippet({ text, fileName: 'answer.md', client: client(), cacheDir: false, popularIndex: false, types: false });
 const real = (...names: string[]) => {
   for (const name of names) mock.set(name, packument(name, { versions: { '1.0.0': {}, '1.5.0': {} }, releasedFrom: RECENTLY }));

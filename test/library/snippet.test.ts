@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifySnippet } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
 import { publish } from '../helpers/publish.js';
-import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 import { runCli } from '../helpers/run-cli.js';
 
-const mock = createMockRegistry();
-const cacheDir = mkdtempSync(path.join(tmpdir(), 'depverify-snippet-cache-'));
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(cacheDir, { recursive: true, force: true });
-});
+const { mock, cacheRoot: cacheDir, client: clientOf } = mockRegistryRuns('snippet-cache');
 
 const DB = {
   'package.json': JSON.stringify({ types: 'index.d.ts' }),
@@ -41,7 +31,7 @@ describe('verifySnippet', () => {
       "await pool.queryOne('select 1');",
       '```',
     ].join('\n');
-    const client = createRegistryClient({ root: cacheDir, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0 });
+    const client = clientOf(cacheDir, cacheDir);
     const report = await verifySnippet({ text: answer, fileName: 'answer.md', client, cacheDir, popularIndex: false });
     expect(report.findings.map((f) => [f.code, f.package, f.version ?? null, f.locations[0]])).toEqual([
       // db@^1 from the install line: connectSecure only came in 2.0.0.
@@ -54,7 +44,7 @@ describe('verifySnippet', () => {
 
   it('plain code is checked at the latest versions, and an impossible install version points at its line', async () => {
     publish(mock, 'db', { '1.0.0': DB, '2.0.0': { ...DB, 'index.d.ts': `${DB['index.d.ts']}\nexport declare function connectSecure(url: string): Pool;` } });
-    const client = createRegistryClient({ root: cacheDir, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0 });
+    const client = clientOf(cacheDir, cacheDir);
     const code = await verifySnippet({ text: "import { connectSecure } from 'db';\nconnectSecure('x');\n", client, cacheDir, popularIndex: false });
     expect(code.findings).toEqual([]);
     const md = await verifySnippet({ text: 'Run `npm i db@^7`, then:\n\n```js\nconst db = require("db");\n```\n', client, cacheDir, popularIndex: false, types: false });
@@ -79,7 +69,7 @@ describe('verifySnippet: every language and install command', () => {
       fence('', "const z = await import('ghost-untagged');"), // 30-32
       fence('python', 'import ghost_py'), // 33-35
     ].join('\n');
-    const client = createRegistryClient({ root: cacheDir, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0 });
+    const client = clientOf(cacheDir, cacheDir);
     const report = await verifySnippet({ text: answer, fileName: 'answer.md', client, cacheDir, popularIndex: false, types: false });
     const rows = report.findings.map((f) => [f.code, f.package, f.locations[0]?.line, f.locations[0]?.field]);
     expect(rows).toEqual(

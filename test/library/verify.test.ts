@@ -1,24 +1,12 @@
 import { writeTree } from '../helpers/fixture.js';
+import { recordingClient } from '../helpers/client.js';
 import { describe, expect, it, vi } from 'vitest';
-import { type Lookup, type RegistryClient, exitCode, formatJson, formatText, verify } from '../../src/index.js';
-import { distilPackument } from '../../src/registry/distil.js';
-import { RECENTLY, REGISTRY, packument } from '../helpers/registry.js';
+import { exitCode, formatJson, formatText, verify } from '../../src/index.js';
+import { RECENTLY, packument } from '../helpers/registry.js';
 
 
 /** A registry client of the caller's own: no network, no msw. */
-function clientFrom(answers: Record<string, Lookup | Record<string, unknown>>): RegistryClient & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    asked,
-    registryFor: () => REGISTRY,
-    async lookup(name) {
-      asked.push(name);
-      const answer = answers[name];
-      if (!answer) return { state: 'missing', reason: 'not-found' };
-      return 'state' in answer ? (answer as Lookup) : distilPackument(name, REGISTRY, answer);
-    },
-  };
-}
+const clientFrom = recordingClient;
 
 describe('verify() as a library', () => {
   it('uses an injected client, prints nothing and does not exit', async () => {

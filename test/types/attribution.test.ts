@@ -2,12 +2,8 @@
  * Issue 13, the verdict side: which diagnostics become findings, and that a checker failure or a
  * cache never changes the answer.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verify } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
+import { describe, expect, it } from 'vitest';
 import { memberCheckStats } from '../../src/types/check-types.js';
 import { runtimeDefines, scanRuntimeFile } from '../../src/types/runtime-names.js';
 import { checkMembers } from '../../src/types/members.js';
@@ -15,28 +11,14 @@ import { createVirtualProgram } from '../../src/types/program.js';
 import { exitCode } from '../../src/report/exit-code.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
-import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 
-const mock = createMockRegistry();
-const cacheRoot = mkdtempSync(path.join(tmpdir(), 'depverify-attr-'));
-let caches = 0;
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(cacheRoot, { recursive: true, force: true });
-});
+const { mock, freshCacheDir, client, verifyProject, verifyFiles } = mockRegistryRuns('attr');
 
 const json = (x: object) => JSON.stringify(x);
 
-async function run(root: string, cacheDir: string) {
-  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
-  return verify({ root, client, cacheDir, popularIndex: false });
-}
-
 async function check(files: Record<string, string>) {
-  const root = await writeTree(files);
-  const report = await run(root, path.join(cacheRoot, `c${caches++}`));
+  const { root, report } = await verifyFiles(files);
   const types = report.findings.filter((f) => ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE'].includes(f.code));
   return { report, root, rows: types.map((f) => [f.code, f.package, f.details?.name, f.locations[0]?.file, f.locations[0]?.line]) };
 }
@@ -251,8 +233,7 @@ describe('robustness and the result cache', () => {
       'src/b.ts': "import { Server } from 'srv';\nnew Server().nope();\n",
     });
     const { loadDeclarations, DeclarationLoader } = await import('../../src/types/declarations.js');
-    const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, retries: 0, timeout: 5000 });
-    const set = await loadDeclarations(new DeclarationLoader(client), new Map([['srv', '1.0.0']]));
+    const set = await loadDeclarations(new DeclarationLoader(client(root)), new Map([['srv', '1.0.0']]));
     const files = [path.join(root, 'src/a.ts'), path.join(root, 'src/b.ts')];
     const vp = createVirtualProgram(root, files, set.packages.values());
     const real = vp.program.getSemanticDiagnostics.bind(vp.program);
@@ -277,11 +258,11 @@ describe('robustness and the result cache', () => {
     });
     const { symlinkSync } = await import('node:fs');
     symlinkSync(path.join(root, 'src/loop.ts'), path.join(root, 'src/loop.ts'));
-    const cacheDir = path.join(cacheRoot, `c${caches++}`);
+    const cacheDir = freshCacheDir();
     const before = memberCheckStats.programs;
-    const cold = await run(root, cacheDir);
+    const cold = await verifyProject(root, { cacheDir });
     expect(memberCheckStats.programs).toBe(before + 1);
-    const warm = await run(root, cacheDir);
+    const warm = await verifyProject(root, { cacheDir });
     expect(memberCheckStats.programs).toBe(before + 1);
     const strip = (r: typeof cold) => r.findings.map((f) => [f.code, f.package, f.message, f.locations]);
     expect(strip(warm)).toEqual(strip(cold));

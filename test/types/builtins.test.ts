@@ -3,26 +3,13 @@
  * version (a small fake @types/node here), deprecated APIs are warnings with the declaration's
  * own text, and a missing name carries what it probably meant.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verify, verifySnippet } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
-import { writeTree } from '../helpers/fixture.js';
+import { describe, expect, it } from 'vitest';
+import { verifySnippet } from '../../src/index.js';
 import { nodeTypes } from '../helpers/node-types.js';
 import { publish } from '../helpers/publish.js';
-import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 
-const mock = createMockRegistry();
-const cacheRoot = mkdtempSync(path.join(tmpdir(), 'depverify-builtins-'));
-let caches = 0;
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(cacheRoot, { recursive: true, force: true });
-});
+const { mock, cacheRoot, freshCacheDir, client, verifyFiles } = mockRegistryRuns('builtins');
 
 const json = (x: object) => JSON.stringify(x);
 const RUNNING = Number(process.versions.node.split('.')[0]);
@@ -37,10 +24,7 @@ function publishNode(): void {
 }
 
 async function check(files: Record<string, string>) {
-  const root = await writeTree(files);
-  const cacheDir = path.join(cacheRoot, `c${caches++}`);
-  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
-  const report = await verify({ root, client, cacheDir, popularIndex: false });
+  const { report } = await verifyFiles(files);
   const rows = report.findings
     .filter((f) => ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'DEPRECATED_API', 'TYPES_UNKNOWN'].includes(f.code))
     .flatMap((f) => f.locations.map((l) => [f.code, f.package, f.details?.name, `${l.file}:${l.line}`]))
@@ -118,9 +102,8 @@ describe("Node's own modules", () => {
   it('a snippet: crypto.sha256 in a Markdown answer is an invented member', async () => {
     publishNode();
     const answer = ['Hash it:', '', '```js', "const crypto = require('crypto');", "const digest = crypto.sha256('data');", '```', ''].join('\n');
-    const cacheDir = path.join(cacheRoot, `c${caches++}`);
-    const client = createRegistryClient({ root: cacheRoot, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
-    const report = await verifySnippet({ text: answer, fileName: 'answer.md', client, cacheDir, popularIndex: false });
+    const cacheDir = freshCacheDir();
+    const report = await verifySnippet({ text: answer, fileName: 'answer.md', client: client(cacheRoot, cacheDir), cacheDir, popularIndex: false });
     const f = report.findings.find((x) => x.code === 'INVENTED_MEMBER');
     expect(f).toMatchObject({ package: 'node:crypto', severity: 'error', details: { name: 'sha256' }, locations: [{ file: 'answer.md', line: 5 }] });
   });

@@ -3,22 +3,18 @@
  * built builds none; one passed between files checks no further file. What is left is
  * TYPES_UNKNOWN (the run incomplete, exit 2), never clean. The clock is a fake one: no timing.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { scanProject } from '../../src/scan/project.js';
 import { collectRequests } from '../../src/plan/requests.js';
 import type { Lookup } from '../../src/model/facts.js';
-import { createRegistryClient } from '../../src/registry/client.js';
 import { UNKNOWN_CODES } from '../../src/report/build.js';
 import { checkTypes, memberCheckStats } from '../../src/types/check-types.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
-import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 
-const mock = createMockRegistry();
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => mock.close());
+const { mock, client } = mockRegistryRuns('deadline');
 
 const json = (x: object) => JSON.stringify(x);
 
@@ -31,10 +27,10 @@ async function run(deadlineAt: number, now: () => number) {
   });
   const scan = await scanProject(root, parseConfig({}, 'test'));
   const requests = collectRequests(scan);
-  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, retries: 0, timeout: 5000, cacheDir: false });
-  const lookups = new Map<string, Lookup>([['lib', await client.lookup('lib')]]);
+  const registry = client(root, false);
+  const lookups = new Map<string, Lookup>([['lib', await registry.lookup('lib')]]);
   const before = memberCheckStats.programs;
-  const findings = await checkTypes({ scan, requests, lookups, client, deadlineAt, now });
+  const findings = await checkTypes({ scan, requests, lookups, client: registry, deadlineAt, now });
   return { findings, programs: memberCheckStats.programs - before, rows: findings.map((f) => [f.code, f.package, f.locations.map((l) => l.file).join(',')]) };
 }
 

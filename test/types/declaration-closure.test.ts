@@ -2,26 +2,22 @@
  * What the declaration closure asks for: only what an install of the project would put in
  * node_modules, and never a name no registry can hold.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistryClient } from '../../src/registry/client.js';
+import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/finding.js';
 import { DeclarationLoader, loadDeclarations } from '../../src/types/declarations.js';
 import { sourceFindings } from '../../src/types/source-findings.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
-import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 
-const mock = createMockRegistry();
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => mock.close());
+const { mock, client: clientOf } = mockRegistryRuns('declaration-closure');
 
 const json = (x: object) => JSON.stringify(x);
 const asked = (): string[] => mock.seen.map((r) => decodeURIComponent(r.path)).sort();
 
 async function load(imported: Record<string, string>, locked: Record<string, string[]> = {}) {
   const root = await writeTree({ 'package.json': json({ name: 'app' }) });
-  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, retries: 0, timeout: 5000, cacheDir: false });
+  const client = clientOf(root, false);
   return loadDeclarations(new DeclarationLoader(client), new Map(Object.entries(imported)), new Map(), new Map(Object.entries(locked)));
 }
 
@@ -59,7 +55,7 @@ describe('the closure limit', () => {
     publish(mock, 'narrow', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': dts([]) } });
     for (const d of ['d1', 'd2', 'd3']) publish(mock, d, { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': dts([]) } });
     const root = await writeTree({ 'package.json': json({ name: 'app' }) });
-    const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, retries: 0, timeout: 5000, cacheDir: false });
+    const client = clientOf(root, false);
     const set = await loadDeclarations(new DeclarationLoader(client), new Map([['narrow', '1.0.0'], ['wide', '1.0.0']]), new Map(), new Map(), { limit: 4 });
     expect(set.packages.size).toBe(4);
     expect([...set.capped.keys()]).toEqual(['wide']);
@@ -115,7 +111,7 @@ describe('what the closure asks for, and when', () => {
     const untyped = holdTarball('plain', () => lookups.includes('@types/plain'), { 'package.json': json({ main: 'index.js' }), 'index.js': 'exports.x = 1;\n' });
     publish(mock, '@types/plain', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare const x: 1;\n' } });
     const root = await writeTree({ 'package.json': json({ name: 'app' }) });
-    const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, retries: 0, timeout: 5000, cacheDir: false });
+    const client = clientOf(root, false);
     const spied = { ...client, lookup: (name: string) => (lookups.push(name), client.lookup(name)) };
     const set = await loadDeclarations(new DeclarationLoader(spied), new Map([['plain', '1.0.0']]), new Map(), new Map(), { namesTypes: () => false });
     expect(untyped.sawFirst()).toBe(true);

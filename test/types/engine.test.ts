@@ -4,28 +4,15 @@
  * ESM-only packages and suggestions included), and a group TypeScript 7 cannot take (options it
  * removed) is checked by TypeScript 6.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verify } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
+import { describe, expect, it } from 'vitest';
 import { memberCheckStats } from '../../src/types/check-types.js';
 import { memberEngine } from '../../src/types/engine.js';
 import { writeTree } from '../helpers/fixture.js';
 import { nodeTypes } from '../helpers/node-types.js';
 import { publish } from '../helpers/publish.js';
-import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 
-const mock = createMockRegistry();
-const cacheRoot = mkdtempSync(path.join(tmpdir(), 'depverify-engine-'));
-let caches = 0;
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(cacheRoot, { recursive: true, force: true });
-});
+const { mock, verifyProject } = mockRegistryRuns('engine');
 
 const json = (value: object) => JSON.stringify(value);
 const CODES = ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE'];
@@ -33,10 +20,8 @@ const CODES = ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES
 const COMPARED = [...CODES, 'DEPRECATED_API', 'TYPES_UNKNOWN'];
 
 async function check(root: string, engine: 'ts6' | 'ts7') {
-  const cacheDir = path.join(cacheRoot, `c${caches++}`);
-  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
   const before = memberCheckStats.ts6Fallbacks;
-  const report = await verify({ root, client, cacheDir, popularIndex: false, engine });
+  const report = await verifyProject(root, { engine });
   const rows = report.findings.filter((f) => CODES.includes(f.code)).map((f) => [f.code, f.package, f.details?.name ?? f.details?.unavailable, f.locations[0]?.file, f.locations[0]?.line, f.locations[0]?.column]);
   return { rows, findings: report.findings.filter((f) => COMPARED.includes(f.code)), engine: memberCheckStats.engine, fallbacks: memberCheckStats.ts6Fallbacks - before };
 }

@@ -1,32 +1,15 @@
 /** Issue 15 item 5: an ESM-only package required from CommonJS is said to be that, not "no member". */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verify } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
+import { describe, expect, it } from 'vitest';
 import { isEsmOnly } from '../../src/types/esm-only.js';
-import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
-import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 
-const mock = createMockRegistry();
-const cacheRoot = mkdtempSync(path.join(tmpdir(), 'depverify-esm-'));
-let caches = 0;
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(cacheRoot, { recursive: true, force: true });
-});
+const { mock, verifyFiles } = mockRegistryRuns('esm');
 const json = (x: object) => JSON.stringify(x);
 const DTS = 'declare const chalk: { green(s: string): string; red(s: string): string };\nexport default chalk;\n';
 
 async function check(files: Record<string, string>) {
-  const root = await writeTree(files);
-  const cacheDir = path.join(cacheRoot, `c${caches++}`);
-  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
-  const report = await verify({ root, client, cacheDir, popularIndex: false });
+  const { report } = await verifyFiles(files);
   return report.findings.filter((f) => f.code === 'INVENTED_MEMBER' || f.code === 'INVENTED_EXPORT');
 }
 

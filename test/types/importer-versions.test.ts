@@ -2,34 +2,18 @@
  * Issue 13.8: each importer (a nested project with its own lockfile, a workspace, a Deno import
  * map) is checked against the version it installs, not one version per name for the whole run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verify } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
-import { writeTree } from '../helpers/fixture.js';
+import { describe, expect, it } from 'vitest';
 import { publish } from '../helpers/publish.js';
-import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
+import { REGISTRY } from '../helpers/registry.js';
 
-const mock = createMockRegistry();
-const cacheRoot = mkdtempSync(path.join(tmpdir(), 'depverify-importers-'));
-let caches = 0;
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(cacheRoot, { recursive: true, force: true });
-});
+const { mock, verifyFiles } = mockRegistryRuns('importers');
 
 const json = (x: object) => JSON.stringify(x);
 const MEMBER = ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND'];
 
 async function check(files: Record<string, string>) {
-  const root = await writeTree(files);
-  const cacheDir = path.join(cacheRoot, `c${caches++}`);
-  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
-  const report = await verify({ root, client, cacheDir, popularIndex: false });
+  const { report } = await verifyFiles(files);
   const rows = report.findings
     .filter((f) => MEMBER.includes(f.code))
     .flatMap((f) => f.locations.map((l) => [f.code, `${f.package}@${f.version}`, f.details?.name, l.file]))

@@ -1,30 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verify } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
-import { writeTree } from '../helpers/fixture.js';
+import { describe, expect, it } from 'vitest';
 import { publish } from '../helpers/publish.js';
-import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
+import { REGISTRY } from '../helpers/registry.js';
 
-const mock = createMockRegistry();
-const cacheRoot = mkdtempSync(path.join(tmpdir(), 'depverify-types-'));
-let caches = 0;
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(cacheRoot, { recursive: true, force: true });
-});
+const { mock, cacheRoot, verifyFiles } = mockRegistryRuns('types');
 
 const pkgJson = (extra: object) => JSON.stringify(extra);
 
 async function check(files: Record<string, string>, opts: { cacheDir?: string } = {}) {
-  const root = await writeTree(files);
-  const cacheDir = opts.cacheDir ?? path.join(cacheRoot, `c${caches++}`);
-  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
-  const report = await verify({ root, client, cacheDir, popularIndex: false });
+  const { report } = await verifyFiles(files, opts);
   const types = report.findings.filter((f) => ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE', 'TYPES_UNKNOWN'].includes(f.code));
   return { report, types, rows: types.map((f) => [f.code, f.package, f.details?.name, f.locations[0]?.file, f.locations[0]?.line, f.details?.suggestion ?? null]) };
 }

@@ -3,34 +3,18 @@
  * packages and path aliases, its own declaration files, type dependencies of dependencies at the
  * lockfile's versions, normalised host paths, and modules that exist only after a build step.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verify } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
-import { writeTree } from '../helpers/fixture.js';
+import { describe, expect, it } from 'vitest';
 import { publish } from '../helpers/publish.js';
-import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
+import { REGISTRY } from '../helpers/registry.js';
 
-const mock = createMockRegistry();
-const cacheRoot = mkdtempSync(path.join(tmpdir(), 'depverify-program-'));
-let caches = 0;
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(cacheRoot, { recursive: true, force: true });
-});
+const { mock, verifyFiles } = mockRegistryRuns('program');
 
 const json = (value: object) => JSON.stringify(value);
 const CODES = ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE'];
 
 async function check(files: Record<string, string>) {
-  const root = await writeTree(files);
-  const cacheDir = path.join(cacheRoot, `c${caches++}`);
-  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
-  const report = await verify({ root, client, cacheDir, popularIndex: false });
+  const { report } = await verifyFiles(files);
   const types = report.findings.filter((f) => CODES.includes(f.code));
   return { report, types, rows: types.map((f) => [f.code, f.severity, f.package, f.details?.name ?? f.details?.unavailable, f.locations[0]?.file, f.locations[0]?.line]) };
 }

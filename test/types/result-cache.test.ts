@@ -1,21 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verify } from '../../src/index.js';
-import { createRegistryClient } from '../../src/registry/client.js';
+import { describe, expect, it } from 'vitest';
 import { MEMBER_RESULTS_FORMAT } from '../../src/types/result-cache.js';
 import { publish } from '../helpers/publish.js';
-import { REGISTRY, createMockRegistry } from '../helpers/registry.js';
+import { mockRegistryRuns } from '../helpers/mock-runs.js';
 
-const mock = createMockRegistry();
-const scratch = mkdtempSync(path.join(tmpdir(), 'depverify-result-cache-'));
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => {
-  mock.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const { mock, cacheRoot: scratch, verifyProject } = mockRegistryRuns('result-cache');
 
 const DB = {
   'package.json': JSON.stringify({ main: 'index.js', types: 'index.d.ts' }),
@@ -36,8 +26,7 @@ function project(files: Record<string, string>): { root: string; cacheDir: strin
 }
 
 async function invented(root: string, cacheDir: string): Promise<string[]> {
-  const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
-  const report = await verify({ root, client, cacheDir, popularIndex: false });
+  const report = await verifyProject(root, { cacheDir });
   return report.findings.filter((f) => f.code === 'INVENTED_MEMBER').map((f) => `${f.details?.name}@${f.locations[0]?.file}:${f.locations[0]?.line}`);
 }
 
