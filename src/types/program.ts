@@ -35,6 +35,8 @@ const COMPILER_OPTIONS: TypeScript.CompilerOptions = {
   allowArbitraryExtensions: true,
 };
 
+const TS_SOURCE = /(?<!\.d)\.(?:[mc]?ts|tsx)$/;
+
 const libSourceFiles = new Map<string, TypeScript.SourceFile>();
 
 export interface ProgramSetup {
@@ -135,7 +137,9 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
     // Files not kept (JavaScript) exist empty: resolution checks for them, and a type-less
     // `exports` target must exist for TypeScript to go on to @types, as it would after an install.
     if (links.has(base)) continue; // the workspace's own files win, as the install links them
-    for (const rel of pkg.paths) files.set(path.join(base, rel), '');
+    // A TypeScript source not kept (tarball-files.ts keeps those resolution picks) is left out:
+    // empty, it would stand before the declaration of the same name.
+    for (const rel of pkg.paths) if (!TS_SOURCE.test(rel)) files.set(path.join(base, rel), '');
     for (const [rel, text] of pkg.files) {
       const abs = path.join(base, rel);
       files.set(abs, text);
