@@ -9,6 +9,7 @@ import path from 'node:path';
 import type * as TypeScript from 'typescript';
 import ts from '../scan/typescript.js';
 import type { LoadedPackage } from './declarations.js';
+import { unbuiltStubs } from './unbuilt-workspaces.js';
 
 export interface VirtualProgram {
   program: TypeScript.Program;
@@ -149,12 +150,24 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
   }
   for (const abs of [...files.keys(), ...links.keys()]) for (let d = path.dirname(abs); d.startsWith(modulesDir) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
   dirs.add(modulesDir);
+  // A workspace package not built: stubs at its missing declarations lead to its sources (unbuilt-workspaces.ts).
+  const stubbed = new Set<string>();
+  for (const [file, text] of workspaces.size ? unbuiltStubs(workspaces) : []) {
+    files.set(file, text);
+    stubbed.add(file);
+    const top = [...workspaces.values()].find((dir) => file.startsWith(dir + path.sep));
+    for (let d = path.dirname(file); top && d.length > top.length && !stubbed.has(d); d = path.dirname(d)) {
+      dirs.add(d);
+      stubbed.add(d);
+    }
+  }
   // The compiler's own lib files live in a node_modules too, but they are the compiler's, not the project's.
   const inModules = (p: string, isLib: (p: string) => boolean): boolean =>
     !isLib(p) && (p === modulesDir || p.startsWith(modulesDir + path.sep) || p.includes(`${path.sep}node_modules${path.sep}`));
   const locate = (raw: string, isLib: (p: string) => boolean): { disk: boolean; path: string } => {
     const p = norm(raw);
     const link = linked(p);
+    if (stubbed.size && stubbed.has(link ?? p)) return { disk: false, path: link ?? p };
     if (link !== undefined) return { disk: true, path: link };
     return { disk: !inModules(p, isLib), path: p };
   };
