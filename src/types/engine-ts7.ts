@@ -16,7 +16,7 @@ import type { Node as Node7, SourceFile as SourceFile7 } from 'typescript7/unsta
 import type { API as API7, Checker as Checker7, NodeHandle, Project as Project7, Type as Type7 } from 'typescript7/unstable/sync';
 import ts from '../scan/typescript.js';
 import type { LoadedPackage } from './declarations.js';
-import type { MemberQueries } from './receivers.js';
+import { isProjectFile, type MemberQueries } from './receivers.js';
 import { effectiveOptions, isDirectory, isFile, norm, readDisk, virtualTree, type ProgramSetup } from './program.js';
 
 type Sync = typeof import('typescript7/unstable/sync');
@@ -316,6 +316,23 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
         }
       }
       return sets;
+    },
+    saysNothing: (receiver6) => {
+      const receiver = to7(receiver6);
+      const type = receiver && checker.getTypeAtLocation(receiver);
+      if (!type) return false;
+      const all = type.flags & TypeFlags.Union ? ((type as Type7 & { getTypes(): readonly Type7[] | undefined }).getTypes() ?? []) : [type];
+      const parts = all.filter((t) => !(t.flags & (TypeFlags.Null | TypeFlags.Undefined | TypeFlags.Void)));
+      return (
+        parts.length > 0 &&
+        parts.every((t) => {
+          if (t.flags & (TypeFlags.NonPrimitive | TypeFlags.TypeParameter)) return true;
+          if (!(t.flags & (TypeFlags.Object | TypeFlags.Intersection))) return false;
+          const props = checker.getPropertiesOfType(t);
+          if (props.length === 0) return checker.getSignaturesOfType(t, sync.SignatureKind.Call).length === 0 && checker.getSignaturesOfType(t, sync.SignatureKind.Construct).length === 0 && checker.getIndexInfosOfType(t).length === 0;
+          return props.every((p) => p.declarations.length > 0 && p.declarations.every((h) => isProjectFile(h.path)));
+        })
+      );
     },
     reexportsUnresolved: (literal6) => {
       const literal = to7(literal6);

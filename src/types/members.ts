@@ -15,7 +15,7 @@ import { deprecatedUses } from './deprecations.js';
 import { candidateNames, suggestNames } from './suggestions.js';
 import { typesPackageName } from './declarations.js';
 import type { VirtualProgram } from './program.js';
-import { enclosingModuleSpecifier, isModuleBinding, type MemberCheckInput, type MemberQueries, requireSpecifier, rootSpecifier } from './receivers.js';
+import { enclosingModuleSpecifier, isModuleBinding, isProjectFile, type MemberCheckInput, type MemberQueries, requireSpecifier, rootSpecifier } from './receivers.js';
 
 /** TypeScript 6's answers, from the program in this process. */
 function ts6Queries(vp: VirtualProgram): MemberQueries {
@@ -35,6 +35,7 @@ function ts6Queries(vp: VirtualProgram): MemberQueries {
       }
       return sets;
     },
+    saysNothing: (receiver) => saysNothing(checker, receiver),
     reexportsUnresolved: (literal) => reexportsUnresolved(checker, literal),
     ts6: { checker },
     packageOf: vp.packageOf,
@@ -138,6 +139,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           if (code === 'INVENTED_MEMBER') {
             of = 'value';
             valueReceiver = parent.parent;
+            if (q.saysNothing(parent.parent)) continue;
           }
         } else {
           const receiver = parent && (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) ? (ts.isPropertyAccessExpression(parent) ? parent.expression : parent.left) : undefined;
@@ -159,6 +161,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           code = receiver && isNamespaceImportOf(q, receiver) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
           if (!receiver || !isModuleBinding(q, receiver)) of = 'value';
           if (of === 'value' && code === 'INVENTED_MEMBER') valueReceiver = receiver;
+          if (valueReceiver && q.saysNothing(valueReceiver)) continue;
         }
       }
       // Node's own modules: checked against @types/node under one key, reported as `node:<module>`.
@@ -249,6 +252,29 @@ function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScrip
     if (has(value)) return 'default';
   }
   return false;
+}
+
+/**
+ * A receiver whose type names no package API: `object`, `{}` or a bare type parameter (a
+ * `prompt<T = object>()` answer has no properties, so none is missing from the package), or a
+ * shape all of whose properties the project's own files declare (a package's mapped or generic
+ * type instantiated over the project's literal: `reactive({ loaded: false })` is the project's
+ * object; keys it adds later are the project's business). Null and undefined parts aside, every
+ * part of a union must say nothing.
+ */
+function saysNothing(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
+  const type = checker.getTypeAtLocation(receiver);
+  const parts = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+  return (
+    parts.length > 0 &&
+    parts.every((t) => {
+      if (t.flags & (ts.TypeFlags.NonPrimitive | ts.TypeFlags.TypeParameter)) return true;
+      if (!(t.flags & ts.TypeFlags.Object) && !(t.flags & ts.TypeFlags.Intersection)) return false;
+      const props = checker.getPropertiesOfType(t);
+      if (props.length === 0) return checker.getSignaturesOfType(t, ts.SignatureKind.Call).length === 0 && checker.getSignaturesOfType(t, ts.SignatureKind.Construct).length === 0 && checker.getIndexInfosOfType(t).length === 0;
+      return props.every((p) => (p.declarations ?? []).length > 0 && p.declarations!.every((d) => isProjectFile(d.getSourceFile().fileName)));
+    })
+  );
 }
 
 /**

@@ -24,6 +24,12 @@ export interface MemberQueries {
   hasMemberSomewhere(receiver: TypeScript.Node, member: string): boolean | 'default';
   /** For each symbol (and alias symbol) of each constituent of the receiver's type: its declarations' files, and whether each is global. */
   typeDeclarations(receiver: TypeScript.Node): { fileName: string; global: boolean }[][];
+  /**
+   * Whether the receiver's type says nothing about what a package has: `object`, `{}` or a type
+   * parameter (no properties to miss), or a shape whose every property the project declares
+   * (`reactive({ loaded })` maps the project's literal): see saysNothing in members.ts.
+   */
+  saysNothing(receiver: TypeScript.Node): boolean;
   /** See reexportsUnresolved: the literal is an import or require's module specifier. */
   reexportsUnresolved(literal: TypeScript.Expression): boolean;
   /** The package a file of the virtual node_modules belongs to, if it does. */
@@ -53,6 +59,9 @@ export interface MemberCheckInput {
    */
   isPackageImport?: (file: string, specifier: string) => boolean;
 }
+
+/** A file of the project (or a linked workspace package), not of a node_modules or the compiler's lib. */
+export const isProjectFile = (fileName: string): boolean => !/[\\/]node_modules[\\/]/.test(fileName);
 
 /** The module specifier an expression's value comes from, following locals a few steps. */
 export function rootSpecifier(q: MemberQueries, node: TypeScript.Node, depth = 0): string | undefined {

@@ -78,3 +78,34 @@ describe('a package whose index.ts resolves before its index.d.ts', () => {
     expect(rows).toEqual([['INVENTED_EXPORT', 'workers', 'ImageNope', 'src/a.ts', 1]]);
   });
 });
+
+describe("a package's generic wrapper of the project's own shape", () => {
+  it('reactive({...}) is the literal mapped, prompt<T = object>() is object: nothing claimed; the package type still is', async () => {
+    publish(mock, 'reactivity', {
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts': [
+          'export interface Ref<T> { value: T }',
+          'export type UnwrapNestedRefs<T> = T extends Ref<any> ? T : { [K in keyof T]: T[K] };',
+          'export declare function reactive<T extends object>(target: T): UnwrapNestedRefs<T>;',
+          'export declare function ref<T>(value: T): Ref<T>;',
+          'export declare function prompt<T = object>(question: { name: string }): Promise<T>;',
+          'export declare function blank(): {};',
+        ].join('\n'),
+      },
+    });
+    const rows = await check({
+      'package.json': json({ name: 'app', type: 'module', dependencies: { reactivity: '^1.0.0' } }),
+      'src/a.ts': [
+        "import { blank, prompt, reactive, ref } from 'reactivity';",
+        'const state = reactive({ loaded: false });',
+        'Object.assign(state, { availableOptions: [] });',
+        'console.log(state.loaded, state.availableOptions);',
+        "const { otp } = await prompt({ name: 'otp' });",
+        'console.log(otp, blank().anything);',
+        'console.log(ref(1).valu);',
+      ].join('\n'),
+    });
+    expect(rows).toEqual([['INVENTED_MEMBER', 'reactivity', 'valu', 'src/a.ts', 7]]);
+  });
+});
