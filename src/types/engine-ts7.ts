@@ -334,6 +334,10 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
         })
       );
     },
+    moduleResolves: (literal6) => {
+      const literal = to7(literal6);
+      return literal !== undefined && checker.getSymbolAtLocation(literal) !== undefined;
+    },
     reexportsUnresolved: (literal6) => {
       const literal = to7(literal6);
       const start = literal && checker.getSymbolAtLocation(literal)?.declarations.find((h) => h.kind === ast.SyntaxKind.SourceFile);

@@ -15,7 +15,7 @@ import { deprecatedUses } from './deprecations.js';
 import { candidateNames, suggestNames } from './suggestions.js';
 import { typesPackageName } from './declarations.js';
 import type { VirtualProgram } from './program.js';
-import { enclosingModuleSpecifier, isModuleBinding, isProjectFile, type MemberCheckInput, type MemberQueries, requireSpecifier, rootSpecifier } from './receivers.js';
+import { enclosingModuleSpecifier, isModuleBinding, isProjectFile, madeFromUnresolved, type MemberCheckInput, type MemberQueries, requireSpecifier, rootSpecifier } from './receivers.js';
 
 /** TypeScript 6's answers, from the program in this process. */
 function ts6Queries(vp: VirtualProgram): MemberQueries {
@@ -36,6 +36,7 @@ function ts6Queries(vp: VirtualProgram): MemberQueries {
       return sets;
     },
     saysNothing: (receiver) => saysNothing(checker, receiver),
+    moduleResolves: (literal) => checker.getSymbolAtLocation(literal) !== undefined,
     reexportsUnresolved: (literal) => reexportsUnresolved(checker, literal),
     ts6: { checker },
     packageOf: vp.packageOf,
@@ -139,7 +140,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           if (code === 'INVENTED_MEMBER') {
             of = 'value';
             valueReceiver = parent.parent;
-            if (q.saysNothing(parent.parent)) continue;
+            if (q.saysNothing(parent.parent) || (init && madeFromUnresolved(q, init))) continue;
           }
         } else {
           const receiver = parent && (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) ? (ts.isPropertyAccessExpression(parent) ? parent.expression : parent.left) : undefined;
@@ -161,7 +162,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           code = receiver && isNamespaceImportOf(q, receiver) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
           if (!receiver || !isModuleBinding(q, receiver)) of = 'value';
           if (of === 'value' && code === 'INVENTED_MEMBER') valueReceiver = receiver;
-          if (valueReceiver && q.saysNothing(valueReceiver)) continue;
+          if (valueReceiver && (q.saysNothing(valueReceiver) || madeFromUnresolved(q, valueReceiver))) continue;
         }
       }
       // Node's own modules: checked against @types/node under one key, reported as `node:<module>`.

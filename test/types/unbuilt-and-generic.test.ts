@@ -109,3 +109,26 @@ describe("a package's generic wrapper of the project's own shape", () => {
     expect(rows).toEqual([['INVENTED_MEMBER', 'reactivity', 'valu', 'src/a.ts', 7]]);
   });
 });
+
+describe('a value made from a module that does not resolve', () => {
+  it('a call given what an unresolved import provides is not claimed on; the same call on known values is', async () => {
+    publish(mock, 'query', {
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts': 'export interface Options { key: string[] }\nexport declare function useQuery(options: Options): { data: { id: string }; status: string };\n',
+      },
+    });
+    const rows = await check({
+      'package.json': json({ name: 'app', type: 'module', dependencies: { query: '^1.0.0' } }),
+      'src/a.ts': [
+        "import { useQuery } from 'query';",
+        "import { api } from './generated/api.js';",
+        "const greeting = useQuery(api.greeting.queryOptions({ name: 'x' }));",
+        'const { text } = greeting.data;',
+        'console.log(text, greeting.data.text);',
+        "console.log(useQuery({ key: ['a'] }).data.text);",
+      ].join('\n'),
+    });
+    expect(rows).toEqual([['INVENTED_MEMBER', 'query', 'text', 'src/a.ts', 6]]);
+  });
+});
