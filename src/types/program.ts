@@ -9,6 +9,7 @@ import path from 'node:path';
 import type * as TypeScript from 'typescript';
 import ts from '../scan/typescript.js';
 import type { LoadedPackage } from './declarations.js';
+import { declarationBeside } from './tarball-files.js';
 import { unbuiltStubs } from './unbuilt-workspaces.js';
 
 export interface VirtualProgram {
@@ -35,8 +36,6 @@ const COMPILER_OPTIONS: TypeScript.CompilerOptions = {
   allowImportingTsExtensions: true,
   allowArbitraryExtensions: true,
 };
-
-const TS_SOURCE = /(?<!\.d)\.(?:[mc]?ts|tsx)$/;
 
 const libSourceFiles = new Map<string, TypeScript.SourceFile>();
 
@@ -138,9 +137,12 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
     // Files not kept (JavaScript) exist empty: resolution checks for them, and a type-less
     // `exports` target must exist for TypeScript to go on to @types, as it would after an install.
     if (links.has(base)) continue; // the workspace's own files win, as the install links them
-    // A TypeScript source not kept (tarball-files.ts keeps those resolution picks) is left out:
-    // empty, it would stand before the declaration of the same name.
-    for (const rel of pkg.paths) if (!TS_SOURCE.test(rel)) files.set(path.join(base, rel), '');
+    // A TypeScript source beside a declaration of its name, not kept (tarball-files.ts keeps those
+    // resolution picks), is left out: empty, it would stand before that declaration.
+    for (const rel of pkg.paths) {
+      const beside = declarationBeside(rel);
+      if (beside === undefined || pkg.files.has(rel) || !pkg.files.has(beside)) files.set(path.join(base, rel), '');
+    }
     for (const [rel, text] of pkg.files) {
       const abs = path.join(base, rel);
       files.set(abs, text);

@@ -33,6 +33,13 @@ const isDeclarationFile = (path: string): boolean => /\.d\.[mc]?ts$/.test(path) 
 
 /** A TypeScript source (not a declaration): `.ts`, `.tsx`, `.mts`, `.cts`. */
 const TS_SOURCE = /(?<!\.d)\.(?:[mc]?ts|tsx)$/;
+/** The declaration of the same name as a TypeScript source (`a.ts` → `a.d.ts`, `a.mts` → `a.d.mts`); undefined for any other file. */
+export function declarationBeside(p: string): string | undefined {
+  if (!TS_SOURCE.test(p)) return undefined;
+  const stem = p.replace(TS_SOURCE, '');
+  return p.endsWith('.mts') ? `${stem}.d.mts` : p.endsWith('.cts') ? `${stem}.d.cts` : `${stem}.d.ts`;
+}
+
 /** TypeScript sources kept at most, and the largest kept: the few a package ships beside its declarations. */
 const MAX_SOURCES = 64;
 const MAX_SOURCE_BYTES = 1024 * 1024;
@@ -58,8 +65,7 @@ function shadowingSources(sources: Map<string, string>, paths: string[], files: 
   const kept = new Map<string, string>();
   for (const [p, text] of sources) {
     const stem = p.replace(TS_SOURCE, '');
-    const declaration = p.endsWith('.mts') ? `${stem}.d.mts` : p.endsWith('.cts') ? `${stem}.d.cts` : `${stem}.d.ts`;
-    if (all.has(declaration) || entries.has(stem) || entries.has(p)) kept.set(p, text);
+    if (all.has(declarationBeside(p)!) || entries.has(stem) || entries.has(p)) kept.set(p, text);
   }
   return kept.size > MAX_SOURCES ? new Map() : kept;
 }

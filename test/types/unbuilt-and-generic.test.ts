@@ -79,6 +79,24 @@ describe('a package whose index.ts resolves before its index.d.ts', () => {
   });
 });
 
+describe('a package shipping its TypeScript sources beside its declarations', () => {
+  it('a source with no declaration of its name still exists: importing it is no missing subpath', async () => {
+    publish(mock, 'docs-plugin', {
+      '1.0.0': {
+        'package.json': json({ types: 'lib/index.d.ts', main: 'lib/index.js' }),
+        'lib/index.d.ts': 'export interface SidebarsConfig { items: string[] }\n',
+        'lib/index.js': 'module.exports = {};\n',
+        'src/sidebars/types.ts': 'export interface CategoryConfig { label: string }\n',
+      },
+    });
+    const rows = await check({
+      'package.json': json({ name: 'app', type: 'module', devDependencies: { 'docs-plugin': '^1.0.0' } }),
+      'src/a.ts': "import type { SidebarsConfig } from 'docs-plugin';\nimport type { CategoryConfig } from 'docs-plugin/src/sidebars/types.js';\nexport type A = SidebarsConfig | CategoryConfig;\n",
+    });
+    expect(rows).toEqual([]);
+  });
+});
+
 describe("a package's generic wrapper of the project's own shape", () => {
   it('reactive({...}) is the literal mapped, prompt<T = object>() is object: nothing claimed; the package type still is', async () => {
     publish(mock, 'reactivity', {
