@@ -329,8 +329,20 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
           if (t.flags & (TypeFlags.NonPrimitive | TypeFlags.TypeParameter)) return true;
           if (!(t.flags & (TypeFlags.Object | TypeFlags.Intersection))) return false;
           const props = checker.getPropertiesOfType(t);
-          if (props.length === 0) return checker.getSignaturesOfType(t, sync.SignatureKind.Call).length === 0 && checker.getSignaturesOfType(t, sync.SignatureKind.Construct).length === 0 && checker.getIndexInfosOfType(t).length === 0;
-          return props.every((p) => p.declarations.length > 0 && p.declarations.every((h) => isProjectFile(h.path)));
+          // `{}` as written (see saysNothing in members.ts); the project's own declarations, not its augmentations.
+          if (props.length === 0) {
+            const decls = (t as Type7 & { getSymbol(): { declarations: readonly NodeHandle[] } | undefined }).getSymbol()?.declarations ?? [];
+            const literal = decls.every((h) => {
+              const n = h.resolve();
+              return n !== undefined && ast.isTypeLiteralNode(n) && n.members.length === 0;
+            });
+            return literal && checker.getSignaturesOfType(t, sync.SignatureKind.Call).length === 0 && checker.getSignaturesOfType(t, sync.SignatureKind.Construct).length === 0 && checker.getIndexInfosOfType(t).length === 0;
+          }
+          const own = (h: NodeHandle): boolean => {
+            for (let n: Node7 | undefined = h.resolve()?.parent; n; n = n.parent) if (ast.isModuleDeclaration(n)) return false;
+            return isProjectFile(h.path);
+          };
+          return props.every((p) => p.declarations.length > 0 && p.declarations.every(own));
         })
       );
     },

@@ -272,8 +272,17 @@ function saysNothing(checker: TypeScript.TypeChecker, receiver: TypeScript.Node)
       if (t.flags & (ts.TypeFlags.NonPrimitive | ts.TypeFlags.TypeParameter)) return true;
       if (!(t.flags & ts.TypeFlags.Object) && !(t.flags & ts.TypeFlags.Intersection)) return false;
       const props = checker.getPropertiesOfType(t);
-      if (props.length === 0) return checker.getSignaturesOfType(t, ts.SignatureKind.Call).length === 0 && checker.getSignaturesOfType(t, ts.SignatureKind.Construct).length === 0 && checker.getIndexInfosOfType(t).length === 0;
-      return props.every((p) => (p.declarations ?? []).length > 0 && p.declarations!.every((d) => isProjectFile(d.getSourceFile().fileName)));
+      // `{}` as written: a mapped type over an interface still empty (`Partial<DataMap>`) is the package's.
+      if (props.length === 0) {
+        const literal = (t.getSymbol()?.declarations ?? []).every((d) => ts.isTypeLiteralNode(d) && d.members.length === 0);
+        return literal && checker.getSignaturesOfType(t, ts.SignatureKind.Call).length === 0 && checker.getSignaturesOfType(t, ts.SignatureKind.Construct).length === 0 && checker.getIndexInfosOfType(t).length === 0;
+      }
+      // The project's own declarations, not its augmentations of a package's (`declare module 'x' { … }`).
+      const own = (d: TypeScript.Declaration): boolean => {
+        for (let n: TypeScript.Node | undefined = d.parent; n; n = n.parent) if (ts.isModuleDeclaration(n)) return false;
+        return isProjectFile(d.getSourceFile().fileName);
+      };
+      return props.every((p) => (p.declarations ?? []).length > 0 && p.declarations!.every(own));
     })
   );
 }
