@@ -16,7 +16,7 @@ import type { Node as Node7, SourceFile as SourceFile7 } from 'typescript7/unsta
 import type { API as API7, Checker as Checker7, NodeHandle, Project as Project7, Symbol as Symbol7, Type as Type7 } from 'typescript7/unstable/sync';
 import ts from '../scan/typescript.js';
 import type { LoadedPackage } from './declarations.js';
-import type { MemberQueries } from './receivers.js';
+import { isProjectFile, type MemberQueries } from './receivers.js';
 import { effectiveOptions, isDirectory, isFile, norm, readDisk, virtualTree, type ProgramSetup } from './program.js';
 
 type Sync = typeof import('typescript7/unstable/sync');
@@ -317,6 +317,39 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
         }
       }
       return sets;
+    },
+    saysNothing: (receiver6) => {
+      const receiver = to7(receiver6);
+      const type = receiver && checker.getTypeAtLocation(receiver);
+      if (!type) return false;
+      const all = type.flags & TypeFlags.Union ? ((type as Type7 & { getTypes(): readonly Type7[] | undefined }).getTypes() ?? []) : [type];
+      const parts = all.filter((t) => !(t.flags & (TypeFlags.Null | TypeFlags.Undefined | TypeFlags.Void)));
+      return (
+        parts.length > 0 &&
+        parts.every((t) => {
+          if (t.flags & (TypeFlags.NonPrimitive | TypeFlags.TypeParameter)) return true;
+          if (!(t.flags & (TypeFlags.Object | TypeFlags.Intersection))) return false;
+          const props = checker.getPropertiesOfType(t);
+          // `{}` as written (see saysNothing in members.ts); the project's own declarations, not its augmentations.
+          if (props.length === 0) {
+            const decls = (t as Type7 & { getSymbol(): { declarations: readonly NodeHandle[] } | undefined }).getSymbol()?.declarations ?? [];
+            const literal = decls.every((h) => {
+              const n = h.resolve();
+              return n !== undefined && ast.isTypeLiteralNode(n) && n.members.length === 0;
+            });
+            return literal && checker.getSignaturesOfType(t, sync.SignatureKind.Call).length === 0 && checker.getSignaturesOfType(t, sync.SignatureKind.Construct).length === 0 && checker.getIndexInfosOfType(t).length === 0;
+          }
+          const own = (h: NodeHandle): boolean => {
+            for (let n: Node7 | undefined = h.resolve()?.parent; n; n = n.parent) if (ast.isModuleDeclaration(n)) return false;
+            return isProjectFile(h.path);
+          };
+          return props.every((p) => p.declarations.length > 0 && p.declarations.every(own));
+        })
+      );
+    },
+    moduleResolves: (literal6) => {
+      const literal = to7(literal6);
+      return literal !== undefined && checker.getSymbolAtLocation(literal) !== undefined;
     },
     reexportsUnresolved: (literal6) => {
       const literal = to7(literal6);

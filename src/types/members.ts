@@ -17,7 +17,7 @@ import { ts6Lookups } from './engine-ts6.js';
 import { candidateNames, suggestNames } from './suggestions.js';
 import { typesPackageName } from './declarations.js';
 import type { VirtualProgram } from './program.js';
-import { enclosingModuleSpecifier, isModuleBinding, type MemberCheckInput, type MemberQueries, requireSpecifier, rootSpecifier } from './receivers.js';
+import { enclosingModuleSpecifier, isModuleBinding, isProjectFile, madeFromUnresolved, type MemberCheckInput, type MemberQueries, requireSpecifier, rootSpecifier } from './receivers.js';
 
 /** TypeScript 6's answers, from the program in this process. */
 function ts6Queries(vp: VirtualProgram): MemberQueries {
@@ -37,6 +37,8 @@ function ts6Queries(vp: VirtualProgram): MemberQueries {
       }
       return sets;
     },
+    saysNothing: (receiver) => saysNothing(checker, receiver),
+    moduleResolves: (literal) => checker.getSymbolAtLocation(literal) !== undefined,
     reexportsUnresolved: (literal) => reexportsUnresolved(checker, literal),
     ...ts6Lookups(program),
     packageOf: vp.packageOf,
@@ -139,6 +141,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           if (code === 'INVENTED_MEMBER') {
             of = 'value';
             valueReceiver = parent.parent;
+            if (q.saysNothing(parent.parent) || (init && madeFromUnresolved(q, init))) continue;
           }
         } else {
           const receiver = parent && (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) ? (ts.isPropertyAccessExpression(parent) ? parent.expression : parent.left) : undefined;
@@ -160,6 +163,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           code = receiver && isNamespaceImportOf(q, receiver) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
           if (!receiver || !isModuleBinding(q, receiver)) of = 'value';
           if (of === 'value' && code === 'INVENTED_MEMBER') valueReceiver = receiver;
+          if (valueReceiver && (q.saysNothing(valueReceiver) || madeFromUnresolved(q, valueReceiver))) continue;
         }
       }
       // Node's own modules: checked against @types/node under one key, reported as `node:<module>`.
@@ -243,6 +247,38 @@ function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScrip
     if (has(value)) return 'default';
   }
   return false;
+}
+
+/**
+ * A receiver whose type names no package API: `object`, `{}` or a bare type parameter (a
+ * `prompt<T = object>()` answer has no properties, so none is missing from the package), or a
+ * shape all of whose properties the project's own files declare (a package's mapped or generic
+ * type instantiated over the project's literal: `reactive({ loaded: false })` is the project's
+ * object; keys it adds later are the project's business). Null and undefined parts aside, every
+ * part of a union must say nothing.
+ */
+function saysNothing(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
+  const type = checker.getTypeAtLocation(receiver);
+  const parts = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+  return (
+    parts.length > 0 &&
+    parts.every((t) => {
+      if (t.flags & (ts.TypeFlags.NonPrimitive | ts.TypeFlags.TypeParameter)) return true;
+      if (!(t.flags & ts.TypeFlags.Object) && !(t.flags & ts.TypeFlags.Intersection)) return false;
+      const props = checker.getPropertiesOfType(t);
+      // `{}` as written: a mapped type over an interface still empty (`Partial<DataMap>`) is the package's.
+      if (props.length === 0) {
+        const literal = (t.getSymbol()?.declarations ?? []).every((d) => ts.isTypeLiteralNode(d) && d.members.length === 0);
+        return literal && checker.getSignaturesOfType(t, ts.SignatureKind.Call).length === 0 && checker.getSignaturesOfType(t, ts.SignatureKind.Construct).length === 0 && checker.getIndexInfosOfType(t).length === 0;
+      }
+      // The project's own declarations, not its augmentations of a package's (`declare module 'x' { … }`).
+      const own = (d: TypeScript.Declaration): boolean => {
+        for (let n: TypeScript.Node | undefined = d.parent; n; n = n.parent) if (ts.isModuleDeclaration(n)) return false;
+        return isProjectFile(d.getSourceFile().fileName);
+      };
+      return props.every((p) => (p.declarations ?? []).length > 0 && p.declarations!.every(own));
+    })
+  );
 }
 
 /**

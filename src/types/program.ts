@@ -9,6 +9,8 @@ import path from 'node:path';
 import type * as TypeScript from 'typescript';
 import ts from '../scan/typescript.js';
 import type { LoadedPackage } from './declarations.js';
+import { declarationBeside } from './tarball-files.js';
+import { unbuiltStubs } from './unbuilt-workspaces.js';
 
 export interface VirtualProgram {
   program: TypeScript.Program;
@@ -135,10 +137,12 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
     // Files not kept (JavaScript) exist empty: resolution checks for them, and a type-less
     // `exports` target must exist for TypeScript to go on to @types, as it would after an install.
     if (links.has(base)) continue; // the workspace's own files win, as the install links them
-    // A TypeScript source beside its declaration (`index.ts` and `index.d.ts`, as
-    // @cloudflare/workers-types ships them) is what TypeScript resolves first: empty, it would hide
-    // the declaration and every name in it. Left out, the declaration answers instead.
-    for (const rel of pkg.paths) if (!shadowsDeclaration(rel, pkg.files)) files.set(path.join(base, rel), '');
+    // A TypeScript source beside a declaration of its name, not kept (tarball-files.ts keeps those
+    // resolution picks), is left out: empty, it would stand before that declaration.
+    for (const rel of pkg.paths) {
+      const beside = declarationBeside(rel);
+      if (beside === undefined || pkg.files.has(rel) || !pkg.files.has(beside)) files.set(path.join(base, rel), '');
+    }
     for (const [rel, text] of pkg.files) {
       const abs = path.join(base, rel);
       files.set(abs, text);
@@ -148,12 +152,24 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
   }
   for (const abs of [...files.keys(), ...links.keys()]) for (let d = path.dirname(abs); d.startsWith(modulesDir) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
   dirs.add(modulesDir);
+  // A workspace package not built: stubs at its missing declarations lead to its sources (unbuilt-workspaces.ts).
+  const stubbed = new Set<string>();
+  for (const [file, text] of workspaces.size ? unbuiltStubs(workspaces) : []) {
+    files.set(file, text);
+    stubbed.add(file);
+    const top = [...workspaces.values()].find((dir) => file.startsWith(dir + path.sep));
+    for (let d = path.dirname(file); top && d.length > top.length && !stubbed.has(d); d = path.dirname(d)) {
+      dirs.add(d);
+      stubbed.add(d);
+    }
+  }
   // The compiler's own lib files live in a node_modules too, but they are the compiler's, not the project's.
   const inModules = (p: string, isLib: (p: string) => boolean): boolean =>
     !isLib(p) && (p === modulesDir || p.startsWith(modulesDir + path.sep) || p.includes(`${path.sep}node_modules${path.sep}`));
   const locate = (raw: string, isLib: (p: string) => boolean): { disk: boolean; path: string } => {
     const p = norm(raw);
     const link = linked(p);
+    if (stubbed.size && stubbed.has(link ?? p)) return { disk: false, path: link ?? p };
     if (link !== undefined) return { disk: true, path: link };
     return { disk: !inModules(p, isLib), path: p };
   };
@@ -161,14 +177,6 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
   // default would, and @types/node's globals (process, Buffer) are what user code expects.
   const types = [...new Set([...owners.values()].filter((n) => n.startsWith('@types/')).map((n) => n.slice('@types/'.length)))];
   return { modulesDir, files, dirs, owners, locate, linked, types, ids };
-}
-
-/** A TypeScript source file (not kept) whose declaration file beside it is kept. */
-function shadowsDeclaration(rel: string, kept: Map<string, string>): boolean {
-  const source = /^(.*)\.(tsx?|mts|cts)$/.exec(rel);
-  if (!source || /\.d\.[mc]?ts$/.test(rel)) return false;
-  const ext = source[2] === 'mts' ? 'd.mts' : source[2] === 'cts' ? 'd.cts' : 'd.ts';
-  return kept.has(`${source[1]}.${ext}`);
 }
 
 export function createVirtualProgram(root: string, rootFiles: string[], packages: Iterable<LoadedPackage>, setup: ProgramSetup = {}): VirtualProgram {

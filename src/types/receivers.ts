@@ -24,6 +24,14 @@ export interface MemberQueries {
   hasMemberSomewhere(receiver: TypeScript.Node, member: string): boolean | 'default';
   /** For each symbol (and alias symbol) of each constituent of the receiver's type: its declarations' files, and whether each is global. */
   typeDeclarations(receiver: TypeScript.Node): { fileName: string; global: boolean }[][];
+  /**
+   * Whether the receiver's type says nothing about what a package has: `object`, `{}` or a type
+   * parameter (no properties to miss), or a shape whose every property the project declares
+   * (`reactive({ loaded })` maps the project's literal): see saysNothing in members.ts.
+   */
+  saysNothing(receiver: TypeScript.Node): boolean;
+  /** Whether an import's module specifier resolves to a typed module (false: unresolved, or untyped and so any). */
+  moduleResolves(literal: TypeScript.Expression): boolean;
   /** See reexportsUnresolved: the literal is an import or require's module specifier. */
   reexportsUnresolved(literal: TypeScript.Expression): boolean;
   /** The package a file of the virtual node_modules belongs to, if it does. */
@@ -72,6 +80,44 @@ export interface MemberCheckInput {
    */
   isPackageImport?: (file: string, specifier: string) => boolean;
 }
+
+/**
+ * Whether a value (the receiver of a missing member) is made from something imported from a
+ * module that does not resolve (`useQuery(trpc.greeting.queryOptions())` with trpc's module
+ * unresolved, or untyped): its type is then a guess the project's build would not make, and a
+ * member missing from it proves nothing. Follows the receiver's chain, the arguments of its
+ * calls and the initialisers of its locals, a few steps; function bodies are not entered.
+ */
+export function madeFromUnresolved(q: MemberQueries, node: TypeScript.Node, depth = 0): boolean {
+  if (depth > 4) return false;
+  let found = false;
+  const visit = (n: TypeScript.Node): void => {
+    if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isPropertyAccessExpression(n)) return visit(n.expression);
+    if (!ts.isIdentifier(n)) return void ts.forEachChild(n, visit);
+    for (const decl of q.declarationsOf(n)) {
+      const literal = importLiteral(decl);
+      const local = !literal && ts.isVariableDeclaration(decl) && decl.initializer !== undefined && decl.getSourceFile() === n.getSourceFile();
+      found = literal ? !q.moduleResolves(literal) : local && madeFromUnresolved(q, (decl as TypeScript.VariableDeclaration).initializer!, depth + 1);
+      if (found) return;
+    }
+  };
+  visit(node);
+  return found;
+}
+
+/** The module specifier of the import a declaration is a binding of. */
+function importLiteral(decl: TypeScript.Declaration): TypeScript.Expression | undefined {
+  let node: TypeScript.Node = decl;
+  if (ts.isImportSpecifier(node) || ts.isNamespaceImport(node)) node = node.parent.parent;
+  if (ts.isImportClause(node)) node = node.parent;
+  if (ts.isImportDeclaration(node)) return node.moduleSpecifier;
+  if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) return node.moduleReference.expression;
+  return undefined;
+}
+
+/** A file of the project (or a linked workspace package), not of a node_modules or the compiler's lib. */
+export const isProjectFile = (fileName: string): boolean => !/[\\/]node_modules[\\/]/.test(fileName);
 
 /** The module specifier an expression's value comes from, following locals a few steps. */
 export function rootSpecifier(q: MemberQueries, node: TypeScript.Node, depth = 0): string | undefined {

@@ -1,6 +1,7 @@
 /**
  * The files of a package tarball, read in memory: nothing is written to disk and nothing in the
- * tarball is run. Only wanted files are kept (declarations and package.json), within fixed limits,
+ * tarball is run. Only wanted files are kept (declarations, package.json, the TypeScript sources
+ * resolution picks before a declaration), within fixed limits,
  * so a gzip bomb, an enormous entry or a tarball of a million files is refused, not obeyed.
  */
 import { createGunzip } from 'node:zlib';
@@ -29,6 +30,45 @@ export type TarballFiles =
 
 /** `.d.ts`, `.d.mts`, `.d.cts` and every package.json: what type resolution reads. */
 const isDeclarationFile = (path: string): boolean => /\.d\.[mc]?ts$/.test(path) || path === 'package.json' || path.endsWith('/package.json');
+
+/** A TypeScript source (not a declaration): `.ts`, `.tsx`, `.mts`, `.cts`. */
+const TS_SOURCE = /(?<!\.d)\.(?:[mc]?ts|tsx)$/;
+/** The declaration of the same name as a TypeScript source (`a.ts` → `a.d.ts`, `a.mts` → `a.d.mts`); undefined for any other file. */
+export function declarationBeside(p: string): string | undefined {
+  if (!TS_SOURCE.test(p)) return undefined;
+  const stem = p.replace(TS_SOURCE, '');
+  return p.endsWith('.mts') ? `${stem}.d.mts` : p.endsWith('.cts') ? `${stem}.d.cts` : `${stem}.d.ts`;
+}
+
+/** TypeScript sources kept at most, and the largest kept: the few a package ships beside its declarations. */
+const MAX_SOURCES = 64;
+const MAX_SOURCE_BYTES = 1024 * 1024;
+
+/**
+ * The TypeScript sources module resolution picks before a declaration (`index.ts` before
+ * `index.d.ts` of the same name, an entry the manifest names): tsc reads them, so they are kept.
+ * Beyond the bound none is (the virtual tree then leaves them out, and the declarations answer).
+ */
+function shadowingSources(sources: Map<string, string>, paths: string[], files: Map<string, string>): Map<string, string> {
+  const all = new Set(paths);
+  const entries = new Set<string>();
+  try {
+    const manifest = JSON.parse(files.get('package.json') ?? '{}') as Record<string, unknown>;
+    const add = (value: unknown, depth = 0): void => {
+      if (typeof value === 'string') entries.add(value.replace(/^\.\//, '').replace(/\.[cm]?js$/, ''));
+      else if (value && typeof value === 'object' && depth < 6) for (const v of Object.values(value)) add(v, depth + 1);
+    };
+    for (const field of ['types', 'typings', 'main', 'module', 'exports']) add(manifest[field]);
+  } catch {
+    // A manifest that is not JSON names no entry.
+  }
+  const kept = new Map<string, string>();
+  for (const [p, text] of sources) {
+    const stem = p.replace(TS_SOURCE, '');
+    if (all.has(declarationBeside(p)!) || entries.has(stem) || entries.has(p)) kept.set(p, text);
+  }
+  return kept.size > MAX_SOURCES ? new Map() : kept;
+}
 
 /** Longer paths are skipped: the path list is kept and cached, so each entry's share is bounded. */
 const MAX_PATH = 1024;
@@ -63,6 +103,9 @@ export async function readTarballFiles(
   const files = new Map<string, string>();
   const paths: string[] = [];
   const skipped: string[] = [];
+  /** TypeScript sources, until the end says which resolution would pick (shadowingSources). */
+  const sources = new Map<string, string>();
+  const keepSources = want === isDeclarationFile;
   let entries = 0;
   let unpacked = 0;
   let failure: string | undefined;
@@ -94,6 +137,14 @@ export async function readTarballFiles(
         const raw = entry.path.length > MAX_PATH ? `${entry.path.slice(0, 100)}…` : entry.path;
         const path = entry.path.length > MAX_PATH ? undefined : relativePath(entry.path);
         if (entry.type === 'File' && path !== undefined) paths.push(path);
+        if (entry.type === 'File' && path !== undefined && keepSources && TS_SOURCE.test(path) && entry.size <= MAX_SOURCE_BYTES && sources.size < MAX_SOURCES * 4) {
+          const chunks: Buffer[] = [];
+          entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+          entry.on('end', () => {
+            if (!failure) sources.set(path, Buffer.concat(chunks).toString('utf8'));
+          });
+          return;
+        }
         if (entry.type === 'File' && path !== undefined && scan && !want(path) && scan.match(path)) {
           if (entry.size > scan.maxFileBytes) return void entry.resume();
           const chunks: Buffer[] = [];
@@ -140,6 +191,7 @@ export async function readTarballFiles(
   });
   if (failure) return { ok: false, reason: failure };
   if (entries === 0) return { ok: false, reason: 'empty or malformed tar' };
+  if (keepSources) for (const [p, text] of shadowingSources(sources, paths, files)) files.set(p, text);
   return { ok: true, files, paths, skipped };
 }
 
