@@ -29,7 +29,7 @@ interface StoredResult {
 // Bump the version when the member check's verdicts change: the package version alone does not change between builds.
 const RESULTS: CacheKind<StoredResult> = {
   name: 'members',
-  version: 7,
+  version: 8,
   isValid: (s): s is StoredResult => isRecord(s) && typeof s.key === 'string' && Array.isArray(s.findings) && isRecord(s.others) && Object.values(s.others).every((h) => typeof h === 'string'),
 };
 export const MEMBER_RESULTS_FORMAT = `${RESULTS.name}-v${RESULTS.version}`;

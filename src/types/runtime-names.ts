@@ -12,6 +12,14 @@ export interface RuntimeFile {
   e: string[];
   /** Names a constructor, prototype or class sets: `this.x =`, `X.prototype.x =`, `x(…) {`. */
   v: string[];
+  /** Names set as a property of some other object: `util.x =`, `util['x'] =` (node-forge's `forge.util`). */
+  p: string[];
+  /**
+   * Names defined through a string that is exactly the name: `Object.defineProperty(x, 'name'`,
+   * `Reflect.defineProperty(…)`, an argument of a define-like call (`define('NumberPrompt', …)`,
+   * enquirer). A string that merely contains the name (a message) is not one.
+   */
+  s: string[];
   /** Files whose exports it re-exports (`export * from`, `module.exports = require(…)`), as joined paths. */
   r: string[];
   /** Every other file it loads, as joined paths. */
@@ -39,6 +47,18 @@ const VALUE_PATTERNS = [
   new RegExp(`^[ \\t]*(?:static\\s+)?(?:async\\s+)?(?:get\\s+|set\\s+)?\\*?\\s*(${ID})\\s*\\([^)]*\\)\\s*\\{`, 'gm'),
   new RegExp(`defineProperty\\(\\s*(?:this|[\\w$]+\\.prototype)\\s*,\\s*['"](${ID})['"]`, 'g'),
 ];
+/** `a.b.name =`, `a['name'] =`: the receiver (group 1) and the name (group 2). */
+const PROPERTY_SETS = [
+  new RegExp(`(?<![\\w$.])(${ID}(?:\\s*\\.\\s*${ID})*)\\s*\\.\\s*(${ID})\\s*=(?![=>])`, 'g'),
+  new RegExp(`(?<![\\w$.])(${ID}(?:\\s*\\.\\s*${ID})*)\\s*\\[\\s*['"\`](${ID})['"\`]\\s*\\]\\s*=(?![=>])`, 'g'),
+];
+/** The file's own export objects, whose properties are its exports (EXPORT_PATTERNS), not another object's. */
+const EXPORTS_RECEIVER = /^(?:module\s*\.\s*)?exports$/;
+/**
+ * A string that is exactly a name, as the first or second argument of a call whose callee says
+ * it defines (`defineProperty`, `define`, `defineExport`, `__defineGetter__`; not `isUndefined`).
+ */
+const STRING_DEFINES = new RegExp(`\\b([\\w$]*[Dd]efine[\\w$]*)\\s*\\(\\s*(?:[\\w$.]+\\s*,\\s*)?['"\`](${ID})['"\`]\\s*[,)]`, 'g');
 const SPEC = `['"](\\.{1,2}/[^'"]*|\\.{1,2})['"]`;
 const REEXPORTS = [
   new RegExp(`\\bexport\\s*(?:\\*|\\{[^}]*\\})\\s*(?:as\\s+${ID}\\s*)?from\\s*${SPEC}`, 'g'),
@@ -51,6 +71,8 @@ const LOADS = [new RegExp(`\\brequire\\(\\s*${SPEC}\\s*\\)`, 'g'), new RegExp(`\
 export function scanRuntimeFile(file: string, text: string): RuntimeFile {
   const e = new Set<string>();
   const v = new Set<string>();
+  const p = new Set<string>();
+  const s = new Set<string>();
   for (const re of EXPORT_PATTERNS) for (const m of text.matchAll(re)) e.add(m[1]!);
   for (const re of EXPORT_LISTS) {
     for (const m of text.matchAll(re)) {
@@ -61,13 +83,26 @@ export function scanRuntimeFile(file: string, text: string): RuntimeFile {
     }
   }
   for (const re of VALUE_PATTERNS) for (const m of text.matchAll(re)) if (!KEYWORDS.has(m[1]!)) v.add(m[1]!);
+  // The object the file exports (`module.exports = Enquirer`, `var util = module.exports = …`):
+  // what is set on it is on the export surface too.
+  const exported = new Set([...text.matchAll(new RegExp(`\\bmodule\\.exports\\s*=\\s*(${ID})\\s*;?\\s*$`, 'gm'))].map((m) => m[1]!));
+  for (const m of text.matchAll(new RegExp(`\\b(${ID})\\s*=\\s*module\\.exports\\s*=`, 'g'))) exported.add(m[1]!);
+  for (const re of PROPERTY_SETS) {
+    for (const m of text.matchAll(re)) {
+      const receiver = m[1]!.replace(/\s+/g, '');
+      if (EXPORTS_RECEIVER.test(receiver)) continue;
+      p.add(m[2]!);
+      if (exported.has(receiver)) e.add(m[2]!);
+    }
+  }
+  for (const m of text.matchAll(STRING_DEFINES)) if (!/ndefined/i.test(m[1]!)) s.add(m[2]!);
   const dir = path.dirname(file);
   const join = (spec: string): string => path.join(dir, spec);
   const r = new Set<string>();
   for (const re of REEXPORTS) for (const m of text.matchAll(re)) r.add(join(m[1]!));
   const d = new Set<string>();
   for (const re of LOADS) for (const m of text.matchAll(re)) if (!r.has(join(m[1]!))) d.add(join(m[1]!));
-  return { e: [...e].sort(), v: [...v].sort(), r: [...r].sort(), d: [...d].sort() };
+  return { e: [...e].sort(), v: [...v].sort(), p: [...p].sort(), s: [...s].sort(), r: [...r].sort(), d: [...d].sort() };
 }
 
 export function isRuntimeNames(x: unknown): x is RuntimeNames {
@@ -75,7 +110,7 @@ export function isRuntimeNames(x: unknown): x is RuntimeNames {
   if (typeof x !== 'object' || x === null) return false;
   const files = (x as { files?: unknown }).files;
   if (typeof files !== 'object' || files === null || Array.isArray(files)) return false;
-  return Object.values(files).every((f: unknown) => typeof f === 'object' && f !== null && ['e', 'v', 'r', 'd'].every((k) => strings((f as Record<string, unknown>)[k])));
+  return Object.values(files).every((f: unknown) => typeof f === 'object' && f !== null && ['e', 'v', 'p', 's', 'r', 'd'].every((k) => strings((f as Record<string, unknown>)[k])));
 }
 
 /** A joined path to the file Node would load (`./lib` → `lib.js` or `lib/index.js`). */
@@ -117,24 +152,35 @@ function entryFiles(runtime: RuntimeNames, manifestText: string | undefined, pac
   return targets.map((t) => resolveFile(runtime, path.normalize(t))).filter((f): f is string => f !== undefined);
 }
 
+/** Bounds on the files one question reads: a bundle of thousands of modules is not walked whole. */
+const MAX_DEPTH = 12;
+const MAX_FILES = 400;
+
 /**
- * Whether the runtime defines `name` where the user looks for it: on the export surface of the
- * module `specifier` loads (following re-exports), for a member of the module itself; or
- * anywhere in the files that module reaches, for a member of a value it makes.
+ * Whether the runtime defines `name` where the user looks for it. From the module `specifier`
+ * loads, relative loads are followed (at most MAX_DEPTH steps, MAX_FILES files of the tarball).
+ * A member of the module itself: on the export surface of that module and what it re-exports,
+ * or defined through its exact string (`define('NumberPrompt')`, `Reflect.defineProperty(x,
+ * 'name'`) in any file it reaches, as enquirer defines its prompts. A member of a value it makes:
+ * anything defined or set as a property in the files it reaches (`util.bytesFromIP =` in the
+ * `./util` node-forge's entry requires).
  */
 export function runtimeDefines(runtime: RuntimeNames, manifestText: string | undefined, packageName: string, specifier: string, name: string, of: 'module' | 'value'): boolean {
-  const entries = entryFiles(runtime, manifestText, packageName, specifier);
   const seen = new Set<string>();
-  const queue = [...entries];
-  while (queue.length) {
-    const file = queue.shift()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
+  /** A file, and whether the module re-exports it (every step a re-export). */
+  const queue: { file: string; surface: boolean; depth: number }[] = entryFiles(runtime, manifestText, packageName, specifier).map((file) => ({ file, surface: true, depth: 0 }));
+  while (queue.length && seen.size < MAX_FILES) {
+    const { file, surface, depth } = queue.shift()!;
+    const key = `${surface ? 'e' : 'd'}:${file}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     const info = runtime.files[file]!;
-    if (info.e.includes(name) || (of === 'value' && info.v.includes(name))) return true;
-    for (const next of of === 'value' ? [...info.r, ...info.d] : info.r) {
+    if ((surface && info.e.includes(name)) || info.s.includes(name)) return true;
+    if (of === 'value' && (info.e.includes(name) || info.v.includes(name) || info.p.includes(name))) return true;
+    if (depth >= MAX_DEPTH) continue;
+    for (const [next, reexported] of [...info.r.map((r) => [r, true] as const), ...info.d.map((d) => [d, false] as const)]) {
       const resolved = resolveFile(runtime, next);
-      if (resolved) queue.push(resolved);
+      if (resolved) queue.push({ file: resolved, surface: surface && reexported, depth: depth + 1 });
     }
   }
   return false;

@@ -187,6 +187,61 @@ describe('what the runtime has', () => {
     ]);
   });
 
+  it('names the JavaScript defines through strings or in the files its entry requires are not invented; a name only in a message is', async () => {
+    // enquirer: prompts defined as `define('NumberPrompt')` in the entry and over the keys of
+    // `./lib/prompts`, whose file defines each through a string.
+    publish(mock, 'enq', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'declare class Enq { prompt(q: object): Promise<object> }\nexport = Enq;\n',
+        'index.js': [
+          "const utils = require('./lib/utils');",
+          'class Enq { prompt() {} }',
+          "const prompts = require('./lib/prompts');",
+          'for (let name of Object.keys(prompts)) Reflect.defineProperty(Enq, name, { get: () => prompts[name] });',
+          'const define = (name) => utils.defineExport(Enq, name, () => Enq.types[name]);',
+          "define('NumberPrompt');",
+          "if (!Enq.Bogus) throw new Error('Select2 is not registered');",
+          "utils.log('Select3');",
+          'module.exports = Enq;',
+        ].join('\n'),
+        'lib/utils.js': 'exports.defineExport = (o, k, fn) => Reflect.defineProperty(o, k, { get: fn });\nexports.log = () => {};\n',
+        'lib/prompts/index.js': "const utils = require('../utils');\nconst define = (key, fn) => utils.defineExport(exports, key, fn);\ndefine('AutoComplete', () => require('./autocomplete'));\n",
+        'lib/prompts/autocomplete.js': 'module.exports = class AutoComplete {};\n',
+      },
+    });
+    // node-forge: `forge.util` is set in `./util`, which the entry requires for its effect.
+    publish(mock, 'frg', {
+      '1.0.0': {
+        'package.json': json({ main: 'lib/index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'declare namespace frg { namespace util { function encode64(s: string): string } }\nexport = frg;\n',
+        'lib/index.js': "module.exports = require('./forge');\nrequire('./util');\n",
+        'lib/forge.js': 'module.exports = { options: {} };\n',
+        'lib/util.js': "var forge = require('./forge');\nvar util = module.exports = forge.util = forge.util || {};\nutil.bytesFromIP = function (ip) { return ip; };\nutil['bytesToHex'] = function () {};\nutil.ok == 1;\n",
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { enq: '^1.0.0', frg: '^1.0.0' } }),
+      'src/a.js': [
+        "const Enq = require('enq');",
+        "const frg = require('frg');",
+        'new Enq.NumberPrompt(); new Enq.AutoComplete();',
+        'Enq.Select2; Enq.Select3; Enq.Bogus;',
+        "frg.util.bytesFromIP('::1'); frg.util.bytesToHex();",
+        'frg.util.bytesFromIPz(); frg.util.ok; frg.bytesFromIP;',
+      ].join('\n'),
+    });
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'enq', 'Select2', 'src/a.js', 4],
+      ['INVENTED_MEMBER', 'enq', 'Select3', 'src/a.js', 4],
+      ['INVENTED_MEMBER', 'enq', 'Bogus', 'src/a.js', 4],
+      ['INVENTED_MEMBER', 'frg', 'bytesFromIPz', 'src/a.js', 6],
+      ['INVENTED_MEMBER', 'frg', 'ok', 'src/a.js', 6],
+      // Set on `forge.util`, not on the module itself.
+      ['INVENTED_MEMBER', 'frg', 'bytesFromIP', 'src/a.js', 6],
+    ]);
+  });
+
   it('a module typed `export default` and required from CommonJS is followed as the runtime shape', async () => {
     publish(mock, 'fluent', {
       '1.0.0': {
