@@ -35,6 +35,10 @@ function ts6Queries(vp: VirtualProgram): MemberQueries {
       }
       return sets;
     },
+    typeNames: (receiver) => {
+      const type = checker.getTypeAtLocation(receiver);
+      return [...new Set([type, ...(type.isUnionOrIntersection() ? type.types : [])].flatMap((t) => t.getSymbol()?.getName() ?? []))];
+    },
     reexportsUnresolved: (literal) => reexportsUnresolved(checker, literal),
     ts6: { checker },
     packageOf: vp.packageOf,
@@ -214,6 +218,8 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       // The packages whose declarations type the receiver (fastify's `router` is find-my-way's):
       // their JavaScript may define what their declarations lag behind (check-types.ts looks).
       const typedBy = valueReceiver ? declaringPackages(q, valueReceiver).filter((name) => name !== pkg) : [];
+      // The classes the receiver is an instance of, by name: their runtime may give them members under computed names.
+      const receiverTypes = valueReceiver ? q.typeNames(valueReceiver).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)).sort() : [];
       findings.push({
         code,
         severity: code === 'SUBPATH_NOT_FOUND' ? 'error' : 'error',
@@ -222,7 +228,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
         message: sanitize(`${where}${suggestion ? `; did you mean ${suggestion}?` : '.'}`),
         hint: `Checked against the type declarations of ${checked.typesFrom}. Use what the package provides${suggestion ? ` (${suggestion})` : ''}, or check its documentation for the version you install.`,
         locations: [{ file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 }],
-        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion, suggestions } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}), ...(claim === 'if-removed' ? { ifRemoved: process.versions.node.split('.')[0] } : {}), ...(viaDefault ? { viaDefault: true } : {}), ...(typedBy.length ? { typedBy } : {}) },
+        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion, suggestions } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}), ...(claim === 'if-removed' ? { ifRemoved: process.versions.node.split('.')[0] } : {}), ...(viaDefault ? { viaDefault: true } : {}), ...(typedBy.length ? { typedBy } : {}), ...(receiverTypes.length ? { receiverTypes } : {}) },
       });
     }
   }

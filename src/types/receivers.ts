@@ -24,6 +24,8 @@ export interface MemberQueries {
   hasMemberSomewhere(receiver: TypeScript.Node, member: string): boolean | 'default';
   /** For each symbol (and alias symbol) of each constituent of the receiver's type: its declarations' files, and whether each is global. */
   typeDeclarations(receiver: TypeScript.Node): { fileName: string; global: boolean }[][];
+  /** The names of the symbols of the receiver's type and of each constituent of a union or intersection (`TestAgent`). */
+  typeNames(receiver: TypeScript.Node): string[];
   /** See reexportsUnresolved: the literal is an import or require's module specifier. */
   reexportsUnresolved(literal: TypeScript.Expression): boolean;
   /** The package a file of the virtual node_modules belongs to, if it does. */

@@ -242,6 +242,52 @@ describe('what the runtime has', () => {
     ]);
   });
 
+  it('a member missing on an instance of a class the JavaScript gives methods under names from a list it does not spell out is not claimed', async () => {
+    // supertest: TestAgent gets a method per http.METHODS, so `.query('/')` is an HTTP QUERY
+    // (a Test, which has send) where the declarations see the agent's query-string setter.
+    publish(mock, 'sutest', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': [
+          'declare class Test { send(body: object): this; expect(status: number): this }',
+          'declare class TestAgent { query(q: string): this; set(k: string, v: string): this; get(url: string): Test }',
+          'declare class Fixed { a(): void }',
+          'declare function sutest(app: unknown): TestAgent;',
+          'declare namespace sutest { const fixed: Fixed; }',
+          'export = sutest;',
+        ].join('\n'),
+        'index.js': "const TestAgent = require('./lib/agent');\nmodule.exports = (app) => new TestAgent(app);\nmodule.exports.fixed = require('./lib/fixed');\n",
+        'lib/methods.js': "module.exports = require('http').METHODS.map((m) => m.toLowerCase());\n",
+        'lib/agent.js': [
+          "const methods = require('./methods');",
+          "const Test = require('./test');",
+          'function TestAgent(app) { this.app = app; }',
+          'TestAgent.prototype.set = function () { return this; };',
+          'methods.forEach(function (method) {',
+          '  TestAgent.prototype[method] = function (url) { return new Test(this.app, method, url); };',
+          '});',
+          'module.exports = TestAgent;',
+        ].join('\n'),
+        'lib/test.js': 'module.exports = class Test { send() { return this; } expect() { return this; } };\n',
+        // A list the file spells out: every name it defines is in the text.
+        'lib/fixed.js': "function Fixed() {}\nconst names = ['a', 'b'];\nnames.forEach((n) => { Fixed.prototype[n] = function () {}; });\nmodule.exports = new Fixed();\n",
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { sutest: '^1.0.0' } }),
+      'src/a.js': [
+        "const request = require('sutest');",
+        "request({}).query('/').set('a', 'b').send({ ids: [] });",
+        "request({}).get('/').expectz(200);",
+        'request.fixed.c();',
+      ].join('\n'),
+    });
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'sutest', 'expectz', 'src/a.js', 3],
+      ['INVENTED_MEMBER', 'sutest', 'c', 'src/a.js', 4],
+    ]);
+  });
+
   it('a module typed `export default` and required from CommonJS is followed as the runtime shape', async () => {
     publish(mock, 'fluent', {
       '1.0.0': {
