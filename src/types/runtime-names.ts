@@ -61,10 +61,11 @@ const PROPERTY_SETS = [
 /** The file's own export objects, whose properties are its exports (EXPORT_PATTERNS), not another object's. */
 const EXPORTS_RECEIVER = /^(?:module\s*\.\s*)?exports$/;
 /**
- * A string that is exactly a name, as the first or second argument of a call whose callee says
- * it defines (`defineProperty`, `define`, `defineExport`, `__defineGetter__`; not `isUndefined`).
+ * A string that is exactly a name (group 3), as the first or second argument (after group 2) of
+ * a call whose callee (group 1) says it defines (`defineProperty`, `define`, `defineExport`,
+ * `__defineGetter__`; not `isUndefined`).
  */
-const STRING_DEFINES = new RegExp(`\\b([\\w$]*[Dd]efine[\\w$]*)\\s*\\(\\s*(?:[\\w$.]+\\s*,\\s*)?['"\`](${ID})['"\`]\\s*[,)]`, 'g');
+const STRING_DEFINES = new RegExp(`\\b([\\w$]*[Dd]efine[\\w$]*)\\s*\\(\\s*(?:([\\w$.]+)\\s*,\\s*)?['"\`](${ID})['"\`]\\s*[,)]`, 'g');
 /**
  * A loop whose variable (group 2, or 1 for the for statement) runs over a list (group 1, or 2):
  * `methods.forEach(function (m) {`, `Object.keys(x).forEach((m) =>`, `for (const m of list)`.
@@ -109,7 +110,13 @@ export function scanRuntimeFile(file: string, text: string): RuntimeFile {
     }
   }
   const k = dynamicTargets(text);
-  for (const m of text.matchAll(STRING_DEFINES)) if (!/ndefined/i.test(m[1]!)) s.add(m[2]!);
+  for (const m of text.matchAll(STRING_DEFINES)) {
+    if (/ndefined/i.test(m[1]!)) continue;
+    // On the file's own exports (a compiled re-export's `Object.defineProperty(exports, "x"`): an
+    // export of this file, which is the module's only if the module re-exports the file.
+    if (m[2] && EXPORTS_RECEIVER.test(m[2].replace(/\s+/g, ''))) e.add(m[3]!);
+    else s.add(m[3]!);
+  }
   const dir = path.dirname(file);
   const join = (spec: string): string => path.join(dir, spec);
   const r = new Set<string>();

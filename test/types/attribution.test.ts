@@ -318,7 +318,7 @@ describe('what the runtime has', () => {
         'foo.use(bar); exports.parse = parse; exports.other == 1;',
         'module.exports = { compile, render: renderFile };',
       ].join('\n'),
-      'lib/helpers.js': 'exports.internalOnly = 1;\n',
+      'lib/helpers.js': 'exports.internalOnly = 1;\nObject.defineProperty(exports, "compiledOnly", { get: () => 1 });\n',
       'plugin/between.js': 'module.exports = (o, c) => { c.prototype.isBetween = function () {}; };\n',
       'esm/index.mjs': "export { makeRecipe, other as renamed } from './recipe.mjs';\nexport * from './more.mjs';\n",
       'esm/more.mjs': 'export function grammar() {}\n',
@@ -339,6 +339,8 @@ describe('what the runtime has', () => {
     expect(has('ready', 'module')).toBe(false);
     // Another file's exports, loaded but not re-exported, are not the module's.
     expect(has('internalOnly', 'module')).toBe(false);
+    expect(has('compiledOnly', 'module')).toBe(false);
+    expect(has('compiledOnly', 'value')).toBe(true);
     // A plugin beside the entry, never loaded by it.
     expect(has('isBetween', 'value')).toBe(false);
   });
