@@ -12,7 +12,11 @@ export interface RuntimeFile {
   e: string[];
   /** Names a constructor, prototype or class sets: `this.x =`, `X.prototype.x =`, `x(…) {`. */
   v: string[];
-  /** Names set as a property of some other object: `util.x =`, `util['x'] =` (node-forge's `forge.util`). */
+  /**
+   * Names set to a function or class as a property of some other object: `util.x = function`,
+   * `util['x'] = (…) =>` (node-forge's `forge.util`). Data (`options.body = null`) is not a
+   * definition of the object's API: any local's field would count.
+   */
   p: string[];
   /**
    * Names defined through a string that is exactly the name: `Object.defineProperty(x, 'name'`,
@@ -58,6 +62,8 @@ const PROPERTY_SETS = [
   new RegExp(`(?<![\\w$.])(${ID}(?:\\s*\\.\\s*${ID})*)\\s*\\.\\s*(${ID})\\s*=(?![=>])`, 'g'),
   new RegExp(`(?<![\\w$.])(${ID}(?:\\s*\\.\\s*${ID})*)\\s*\\[\\s*['"\`](${ID})['"\`]\\s*\\]\\s*=(?![=>])`, 'g'),
 ];
+/** What follows the `=` of a method definition: a function or a class. */
+const FUNCTION_VALUE = /^\s*(?:async\s+)?(?:function\b|class\b|\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)/;
 /** The file's own export objects, whose properties are its exports (EXPORT_PATTERNS), not another object's. */
 const EXPORTS_RECEIVER = /^(?:module\s*\.\s*)?exports$/;
 /**
@@ -105,8 +111,8 @@ export function scanRuntimeFile(file: string, text: string): RuntimeFile {
     for (const m of text.matchAll(re)) {
       const receiver = m[1]!.replace(/\s+/g, '');
       if (EXPORTS_RECEIVER.test(receiver)) continue;
-      p.add(m[2]!);
       if (exported.has(receiver)) e.add(m[2]!);
+      else if (FUNCTION_VALUE.test(text.slice(m.index + m[0].length, m.index + m[0].length + 120))) p.add(m[2]!);
     }
   }
   const k = dynamicTargets(text);
