@@ -13,12 +13,6 @@ export interface RuntimeFile {
   /** Names a constructor, prototype or class sets: `this.x =`, `X.prototype.x =`, `x(…) {`. */
   v: string[];
   /**
-   * Names set to a function or class as a property of some other object: `util.x = function`,
-   * `util['x'] = (…) =>` (node-forge's `forge.util`). Data (`options.body = null`) is not a
-   * definition of the object's API: any local's field would count.
-   */
-  p: string[];
-  /**
    * Names defined through a string that is exactly the name: `Object.defineProperty(x, 'name'`,
    * `Reflect.defineProperty(…)`, an argument of a define-like call (`define('NumberPrompt', …)`,
    * enquirer). A string that merely contains the name (a message) is not one.
@@ -57,13 +51,16 @@ const VALUE_PATTERNS = [
   new RegExp(`^[ \\t]*(?:static\\s+)?(?:async\\s+)?(?:get\\s+|set\\s+)?\\*?\\s*(${ID})\\s*\\([^)]*\\)\\s*\\{`, 'gm'),
   new RegExp(`defineProperty\\(\\s*(?:this|[\\w$]+\\.prototype)\\s*,\\s*['"](${ID})['"]`, 'g'),
 ];
-/** `a.b.name =`, `a['name'] =`: the receiver (group 1) and the name (group 2). */
+/**
+ * `a.b.name =`, `a['name'] =`: the receiver (group 1) and the name (group 2). Only what is set on
+ * the object a file exports counts: a property set on any other local (axios's
+ * `resolvedOptions.body = null`, express's `app.param = function`) is no API of the package's
+ * values, and would hide a `response.body` or a `req.param` that is not there.
+ */
 const PROPERTY_SETS = [
   new RegExp(`(?<![\\w$.])(${ID}(?:\\s*\\.\\s*${ID})*)\\s*\\.\\s*(${ID})\\s*=(?![=>])`, 'g'),
   new RegExp(`(?<![\\w$.])(${ID}(?:\\s*\\.\\s*${ID})*)\\s*\\[\\s*['"\`](${ID})['"\`]\\s*\\]\\s*=(?![=>])`, 'g'),
 ];
-/** What follows the `=` of a method definition: a function or a class. */
-const FUNCTION_VALUE = /^\s*(?:async\s+)?(?:function\b|class\b|\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)/;
 /** The file's own export objects, whose properties are its exports (EXPORT_PATTERNS), not another object's. */
 const EXPORTS_RECEIVER = /^(?:module\s*\.\s*)?exports$/;
 /**
@@ -91,7 +88,6 @@ const LOADS = [new RegExp(`\\brequire\\(\\s*${SPEC}\\s*\\)`, 'g'), new RegExp(`\
 export function scanRuntimeFile(file: string, text: string): RuntimeFile {
   const e = new Set<string>();
   const v = new Set<string>();
-  const p = new Set<string>();
   const s = new Set<string>();
   for (const re of EXPORT_PATTERNS) for (const m of text.matchAll(re)) e.add(m[1]!);
   for (const re of EXPORT_LISTS) {
@@ -110,9 +106,7 @@ export function scanRuntimeFile(file: string, text: string): RuntimeFile {
   for (const re of PROPERTY_SETS) {
     for (const m of text.matchAll(re)) {
       const receiver = m[1]!.replace(/\s+/g, '');
-      if (EXPORTS_RECEIVER.test(receiver)) continue;
-      if (exported.has(receiver)) e.add(m[2]!);
-      else if (FUNCTION_VALUE.test(text.slice(m.index + m[0].length, m.index + m[0].length + 120))) p.add(m[2]!);
+      if (!EXPORTS_RECEIVER.test(receiver) && exported.has(receiver)) e.add(m[2]!);
     }
   }
   const k = dynamicTargets(text);
@@ -129,7 +123,7 @@ export function scanRuntimeFile(file: string, text: string): RuntimeFile {
   for (const re of REEXPORTS) for (const m of text.matchAll(re)) r.add(join(m[1]!));
   const d = new Set<string>();
   for (const re of LOADS) for (const m of text.matchAll(re)) if (!r.has(join(m[1]!))) d.add(join(m[1]!));
-  return { e: [...e].sort(), v: [...v].sort(), p: [...p].sort(), s: [...s].sort(), k, r: [...r].sort(), d: [...d].sort() };
+  return { e: [...e].sort(), v: [...v].sort(), s: [...s].sort(), k, r: [...r].sort(), d: [...d].sort() };
 }
 
 /**
@@ -175,7 +169,7 @@ export function isRuntimeNames(x: unknown): x is RuntimeNames {
   if (typeof x !== 'object' || x === null) return false;
   const files = (x as { files?: unknown }).files;
   if (typeof files !== 'object' || files === null || Array.isArray(files)) return false;
-  return Object.values(files).every((f: unknown) => typeof f === 'object' && f !== null && ['e', 'v', 'p', 's', 'k', 'r', 'd'].every((k) => strings((f as Record<string, unknown>)[k])));
+  return Object.values(files).every((f: unknown) => typeof f === 'object' && f !== null && ['e', 'v', 's', 'k', 'r', 'd'].every((k) => strings((f as Record<string, unknown>)[k])));
 }
 
 /** A joined path to the file Node would load (`./lib` → `lib.js` or `lib/index.js`). */
@@ -249,13 +243,13 @@ function* reachedFiles(runtime: RuntimeNames, manifestText: string | undefined, 
  * `specifier` loads (reachedFiles). A member of the module itself: on the export surface of that
  * module and what it re-exports, or defined through its exact string (`define('NumberPrompt')`,
  * `Reflect.defineProperty(x, 'name'`) in any file it reaches, as enquirer defines its prompts. A
- * member of a value it makes: anything defined or set as a property in those files
- * (`util.bytesFromIP =` in the `./util` node-forge's entry requires).
+ * member of a value it makes: anything those files define or export (`util.bytesFromIP =` on
+ * the `util` that `./util`, which node-forge's entry requires, exports).
  */
 export function runtimeDefines(runtime: RuntimeNames, manifestText: string | undefined, packageName: string, specifier: string, name: string, of: 'module' | 'value'): boolean {
   for (const { info, surface } of reachedFiles(runtime, manifestText, packageName, specifier)) {
     if ((surface && info.e.includes(name)) || info.s.includes(name)) return true;
-    if (of === 'value' && (info.e.includes(name) || info.v.includes(name) || info.p.includes(name))) return true;
+    if (of === 'value' && (info.e.includes(name) || info.v.includes(name))) return true;
   }
   return false;
 }

@@ -217,7 +217,7 @@ describe('what the runtime has', () => {
         'index.d.ts': 'declare namespace frg { namespace util { function encode64(s: string): string } }\nexport = frg;\n',
         'lib/index.js': "module.exports = require('./forge');\nrequire('./util');\n",
         'lib/forge.js': 'module.exports = { options: {} };\n',
-        'lib/util.js': "var forge = require('./forge');\nvar util = module.exports = forge.util = forge.util || {};\nutil.bytesFromIP = function (ip) { return ip; };\nutil['bytesToHex'] = function () {};\nutil.ok == 1;\nvar opts = {};\nopts.retries = 3;\n",
+        'lib/util.js': "var forge = require('./forge');\nvar util = module.exports = forge.util = forge.util || {};\nutil.bytesFromIP = function (ip) { return ip; };\nutil['bytesToHex'] = function () {};\nutil.ok == 1;\nvar opts = {};\nopts.retries = 3;\nopts.retry = function () {};\n",
       },
     });
     const { rows } = await check({
@@ -228,7 +228,7 @@ describe('what the runtime has', () => {
         'new Enq.NumberPrompt(); new Enq.AutoComplete();',
         'Enq.Select2; Enq.Select3; Enq.Bogus;',
         "frg.util.bytesFromIP('::1'); frg.util.bytesToHex();",
-        'frg.util.bytesFromIPz(); frg.util.ok; frg.bytesFromIP; frg.util.retries;',
+        'frg.util.bytesFromIPz(); frg.util.ok; frg.bytesFromIP; frg.util.retries; frg.util.retry;',
       ].join('\n'),
     });
     expect(rows).toEqual([
@@ -239,8 +239,9 @@ describe('what the runtime has', () => {
       ['INVENTED_MEMBER', 'frg', 'ok', 'src/a.js', 6],
       // Set on `forge.util`, not on the module itself.
       ['INVENTED_MEMBER', 'frg', 'bytesFromIP', 'src/a.js', 6],
-      // Data set on a local of the package is not the API of its values.
+      // What is set on another local of the package is not the API of its values.
       ['INVENTED_MEMBER', 'frg', 'retries', 'src/a.js', 6],
+      ['INVENTED_MEMBER', 'frg', 'retry', 'src/a.js', 6],
     ]);
   });
 
