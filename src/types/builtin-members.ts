@@ -5,7 +5,9 @@
  * looked up on the module itself or a static path of it (`fs.promises.x`) are claimed; never one
  * the code feature-detects (`stream.isDestroyed?.(x)`, `typeof fs.x`), never an internal
  * (`_name`), and never one the running Node has when it is at least the version checked: Node's
- * own modules are Node's, loading one runs no package code.
+ * own modules are Node's, loading one runs no package code. A name bound to a local
+ * (`const { ReadableStreamTee } = require('node:stream/web')`, `import { x }`, `const x = fs.x`)
+ * is feature-detected when any use of that local is (`ReadableStreamTee?.(…) ?? fallback`).
  */
 import { createRequire } from 'node:module';
 import type * as TypeScript from 'typescript';
@@ -15,6 +17,8 @@ const nodeRequire = createRequire(import.meta.url);
 
 export interface BuiltinClaimHelpers {
   isModuleBinding(receiver: TypeScript.Node): boolean;
+  /** The declarations of the symbol an identifier refers to (the engine's answer). */
+  declarationsOf(node: TypeScript.Node): readonly TypeScript.Declaration[];
   requireSpecifier(call: TypeScript.CallExpression): string | undefined;
 }
 
@@ -45,6 +49,24 @@ function featureDetected(access: TypeScript.Node): boolean {
   return false;
 }
 
+/**
+ * Whether some use of the local `binding` declares (an import specifier's or a destructured
+ * name, a variable's) is feature-detected in its file.
+ */
+function bindingFeatureDetected(binding: TypeScript.Node, helpers: BuiltinClaimHelpers): boolean {
+  if (!ts.isIdentifier(binding)) return false;
+  // The declaration the local's uses resolve to (the specifier, binding element or variable).
+  const declaration = binding.parent;
+  let found = false;
+  const visit = (n: TypeScript.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && n !== binding && n.text === binding.text && featureDetected(n) && helpers.declarationsOf(n).includes(declaration as TypeScript.Declaration)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(binding.getSourceFile());
+  return found;
+}
+
 /** Whether the running Node's module (`node:fs`) has `name` at `path`; undefined when it cannot tell. */
 function runtimeHas(builtin: string, path: string[], name: string): boolean | undefined {
   try {
@@ -66,13 +88,17 @@ export function claimBuiltin(node: TypeScript.Node, builtin: string, checkedMajo
   if (!name || name.startsWith('_')) return false;
   const parent = node.parent;
   let path: string[] | undefined;
-  if (parent && (ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent))) path = [];
-  else if (parent && ts.isBindingElement(parent)) {
+  if (parent && (ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent))) {
+    if (ts.isImportSpecifier(parent) && bindingFeatureDetected(parent.name, helpers)) return false;
+    path = [];
+  } else if (parent && ts.isBindingElement(parent)) {
+    if (bindingFeatureDetected(parent.name, helpers)) return false;
     // `const { x } = require('fs')` only: a nested pattern or another value is not the module.
     const decl = parent.parent.parent;
     path = ts.isVariableDeclaration(decl) && decl.initializer && ts.isCallExpression(decl.initializer) && helpers.requireSpecifier(decl.initializer) ? [] : undefined;
   } else if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node) {
     if (parent.questionDotToken || featureDetected(parent)) return false;
+    if (ts.isVariableDeclaration(parent.parent) && parent.parent.initializer === parent && bindingFeatureDetected(parent.parent.name, helpers)) return false;
     path = staticPath(parent.expression, helpers);
   }
   if (!path) return false;

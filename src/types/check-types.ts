@@ -16,7 +16,7 @@ import { memberEngine, type MemberEngine } from './engine.js';
 import { explainEsmOnly } from './esm-only.js';
 import { planVariants } from './importer-versions.js';
 import { type Checked, mergeFindings, sourceFindings, underRegistryName } from './source-findings.js';
-import { runtimeDefines } from './runtime-names.js';
+import { runtimeDefines, runtimeGeneratesMembers } from './runtime-names.js';
 import { MemberResultCache, resultKey } from './result-cache.js';
 
 export interface TypesCheckInput {
@@ -266,14 +266,16 @@ function withTypedByVersions(f: Finding, packages: Map<string, LoadedPackage>, a
 /** Work the member check did in this process (tests read it to see a cached run do none). */
 export const memberCheckStats: { programs: number; engine?: MemberEngine; ts6Fallbacks: number } = { programs: 0, ts6Fallbacks: 0 };
 
-async function typedByDefines(typedBy: unknown, name: string, loader: DeclarationLoader): Promise<boolean> {
+async function typedByDefines(typedBy: unknown, name: string, classes: string[], loader: DeclarationLoader): Promise<boolean> {
   if (!Array.isArray(typedBy)) return false;
   for (const id of typedBy) {
     if (typeof id !== 'string') continue;
     const at = id.lastIndexOf('@');
     const owner = id.slice(0, at);
     const pkg = await loader.load(owner, id.slice(at + 1));
-    if (typeof pkg !== 'string' && pkg.runtime && runtimeDefines(pkg.runtime, pkg.files.get('package.json'), owner, owner, name, 'value')) return true;
+    if (typeof pkg === 'string' || !pkg.runtime) continue;
+    const manifest = pkg.files.get('package.json');
+    if (runtimeDefines(pkg.runtime, manifest, owner, owner, name, 'value') || runtimeGeneratesMembers(pkg.runtime, manifest, owner, owner, classes)) return true;
   }
   return false;
 }
@@ -293,10 +295,17 @@ async function dropRuntimeDefined(findings: Finding[], loader: DeclarationLoader
       const specifier = npmTarget(written) ?? written;
       // An alias's specifiers start with the name it is installed as (`my-x/sub`).
       const installedAs = typeof f.details?.installedAs === 'string' ? f.details.installedAs : f.package;
-      if (typeof pkg !== 'string' && pkg.runtime && runtimeDefines(pkg.runtime, pkg.files.get('package.json'), installedAs, specifier, name, f.details?.of === 'value' ? 'value' : 'module')) continue;
+      const of = f.details?.of === 'value' ? 'value' : 'module';
+      // An instance of a class the JavaScript gives members under names it computes (supertest's
+      // TestAgent, a method per http.METHODS): nothing says the name is not one of them.
+      const classes = of === 'value' && Array.isArray(f.details?.receiverTypes) ? f.details.receiverTypes.filter((n): n is string => typeof n === 'string') : [];
+      if (typeof pkg !== 'string' && pkg.runtime) {
+        const manifest = pkg.files.get('package.json');
+        if (runtimeDefines(pkg.runtime, manifest, installedAs, specifier, name, of) || runtimeGeneratesMembers(pkg.runtime, manifest, installedAs, specifier, classes)) continue;
+      }
       // A value another package's declarations type (fastify's router is find-my-way's): that
       // package's JavaScript, from its main entry, may set what its declarations lag behind.
-      if (f.details?.of === 'value' && (await typedByDefines(f.details.typedBy, name, loader))) continue;
+      if (of === 'value' && (await typedByDefines(f.details?.typedBy, name, classes, loader))) continue;
     }
     kept.push(f);
   }

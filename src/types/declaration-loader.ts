@@ -50,7 +50,7 @@ const isStoredDeclarations = (stored: unknown): stored is StoredDeclarations =>
   isStringArray(stored.refs) &&
   (stored.runtime === undefined || isRuntimeNames(stored.runtime));
 
-const DECLARATIONS: CacheKind<StoredDeclarations> = { name: 'decl', version: 5, isValid: isStoredDeclarations };
+const DECLARATIONS: CacheKind<StoredDeclarations> = { name: 'decl', version: 7, isValid: isStoredDeclarations };
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 /** `@types/` name for a package, as DefinitelyTyped mangles scoped names. */

@@ -351,6 +351,14 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
       const literal = to7(literal6);
       return literal !== undefined && checker.getSymbolAtLocation(literal) !== undefined;
     },
+    typeNames: (receiver6) => {
+      const receiver = to7(receiver6);
+      const type = receiver && checker.getTypeAtLocation(receiver);
+      if (!type) return [];
+      const t = type as Type7 & { getTypes(): readonly Type7[] | undefined };
+      const parts = type.flags & (TypeFlags.Union | TypeFlags.Intersection) ? [type, ...(t.getTypes() ?? [])] : [type];
+      return [...new Set(parts.flatMap((part) => (part as Type7 & { getSymbol(): { name: string } | undefined }).getSymbol()?.name ?? []))];
+    },
     reexportsUnresolved: (literal6) => {
       const literal = to7(literal6);
       const start = literal && checker.getSymbolAtLocation(literal)?.declarations.find((h) => h.kind === ast.SyntaxKind.SourceFile);

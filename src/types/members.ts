@@ -39,6 +39,10 @@ function ts6Queries(vp: VirtualProgram): MemberQueries {
     },
     saysNothing: (receiver) => saysNothing(checker, receiver),
     moduleResolves: (literal) => checker.getSymbolAtLocation(literal) !== undefined,
+    typeNames: (receiver) => {
+      const type = checker.getTypeAtLocation(receiver);
+      return [...new Set([type, ...(type.isUnionOrIntersection() ? type.types : [])].flatMap((t) => t.getSymbol()?.getName() ?? []))];
+    },
     reexportsUnresolved: (literal) => reexportsUnresolved(checker, literal),
     ...ts6Lookups(program),
     packageOf: vp.packageOf,
@@ -174,7 +178,7 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       if (!pkg || !checked) continue;
       // A module Node does not have at this version may be newer than it: not claimed.
       if (builtin && code === 'SUBPATH_NOT_FOUND') continue;
-      const claim = builtin ? claimBuiltin(node, builtin, Number(checked.version.split('.')[0]), { isModuleBinding: (receiver) => isModuleBinding(q, receiver), requireSpecifier }) : true;
+      const claim = builtin ? claimBuiltin(node, builtin, Number(checked.version.split('.')[0]), { isModuleBinding: (receiver) => isModuleBinding(q, receiver), declarationsOf: (n) => q.declarationsOf(n), requireSpecifier }) : true;
       if (!claim) continue;
       if (code === 'INVENTED_EXPORT' && specifier && reexportsUnresolvedAt(q, node)) {
         // `@prisma/client` re-exports `.prisma/client`, written by `prisma generate`: what it
@@ -214,13 +218,15 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       // The packages whose declarations type the receiver (fastify's `router` is find-my-way's):
       // their JavaScript may define what their declarations lag behind (check-types.ts looks).
       const typedBy = valueReceiver ? declaringPackages(q, valueReceiver).filter((name) => name !== pkg) : [];
+      // The classes the receiver is an instance of, by name: their runtime may give them members under computed names.
+      const receiverTypes = valueReceiver ? q.typeNames(valueReceiver).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)).sort() : [];
       findings.push(makeFinding(code, {
         package: pkg,
         version: checked.version,
         message: sanitize(`${where}${suggestion ? `; did you mean ${suggestion}?` : '.'}`),
         hint: `Checked against the type declarations of ${checked.typesFrom}. Use what the package provides${suggestion ? ` (${suggestion})` : ''}, or check its documentation for the version you install.`,
         locations: [{ file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 }],
-        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion, suggestions } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}), ...(claim === 'if-removed' ? { ifRemoved: process.versions.node.split('.')[0] } : {}), ...(viaDefault ? { viaDefault: true } : {}), ...(typedBy.length ? { typedBy } : {}) },
+        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion, suggestions } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}), ...(claim === 'if-removed' ? { ifRemoved: process.versions.node.split('.')[0] } : {}), ...(viaDefault ? { viaDefault: true } : {}), ...(typedBy.length ? { typedBy } : {}), ...(receiverTypes.length ? { receiverTypes } : {}) },
       }));
     }
   }

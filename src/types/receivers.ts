@@ -32,6 +32,8 @@ export interface MemberQueries {
   saysNothing(receiver: TypeScript.Node): boolean;
   /** Whether an import's module specifier resolves to a typed module (false: unresolved, or untyped and so any). */
   moduleResolves(literal: TypeScript.Expression): boolean;
+  /** The names of the symbols of the receiver's type and of each constituent of a union or intersection (`TestAgent`). */
+  typeNames(receiver: TypeScript.Node): string[];
   /** See reexportsUnresolved: the literal is an import or require's module specifier. */
   reexportsUnresolved(literal: TypeScript.Expression): boolean;
   /** The package a file of the virtual node_modules belongs to, if it does. */

@@ -30,7 +30,7 @@ interface StoredResult {
 // Bump the version when the member check's verdicts change: the package version alone does not change between builds.
 const RESULTS: CacheKind<StoredResult> = {
   name: 'members',
-  version: 10,
+  version: 11,
   // Each finding whole: a damaged one served as the answer would crash the report or mislead it.
   isValid: (s): s is StoredResult =>
     isRecord(s) && typeof s.key === 'string' && Array.isArray(s.findings) && s.findings.every(isFinding) && isRecord(s.others) && Object.values(s.others).every((h) => typeof h === 'string'),

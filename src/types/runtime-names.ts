@@ -13,6 +13,18 @@ export interface RuntimeFile {
   e: string[];
   /** Names a constructor, prototype or class sets: `this.x =`, `X.prototype.x =`, `x(…) {`. */
   v: string[];
+  /**
+   * Names defined through a string that is exactly the name: `Object.defineProperty(x, 'name'`,
+   * `Reflect.defineProperty(…)`, an argument of a define-like call (`define('NumberPrompt', …)`,
+   * enquirer). A string that merely contains the name (a message) is not one.
+   */
+  s: string[];
+  /**
+   * Classes whose prototype gets members under names computed from a list the file does not
+   * spell out (`methods.forEach((m) => { TestAgent.prototype[m] = … })`, see dynamicTargets):
+   * what their instances have cannot be read from the text.
+   */
+  k: string[];
   /** Files whose exports it re-exports (`export * from`, `module.exports = require(…)`), as joined paths. */
   r: string[];
   /** Every other file it loads, as joined paths. */
@@ -40,6 +52,31 @@ const VALUE_PATTERNS = [
   new RegExp(`^[ \\t]*(?:static\\s+)?(?:async\\s+)?(?:get\\s+|set\\s+)?\\*?\\s*(${ID})\\s*\\([^)]*\\)\\s*\\{`, 'gm'),
   new RegExp(`defineProperty\\(\\s*(?:this|[\\w$]+\\.prototype)\\s*,\\s*['"](${ID})['"]`, 'g'),
 ];
+/**
+ * `a.b.name =`, `a['name'] =`: the receiver (group 1) and the name (group 2). Only what is set on
+ * the object a file exports counts: a property set on any other local (axios's
+ * `resolvedOptions.body = null`, express's `app.param = function`) is no API of the package's
+ * values, and would hide a `response.body` or a `req.param` that is not there.
+ */
+const PROPERTY_SETS = [
+  new RegExp(`(?<![\\w$.])(${ID}(?:\\s*\\.\\s*${ID})*)\\s*\\.\\s*(${ID})\\s*=(?![=>])`, 'g'),
+  new RegExp(`(?<![\\w$.])(${ID}(?:\\s*\\.\\s*${ID})*)\\s*\\[\\s*['"\`](${ID})['"\`]\\s*\\]\\s*=(?![=>])`, 'g'),
+];
+/** The file's own export objects, whose properties are its exports (EXPORT_PATTERNS), not another object's. */
+const EXPORTS_RECEIVER = /^(?:module\s*\.\s*)?exports$/;
+/**
+ * A string that is exactly a name (group 3), as the first or second argument (after group 2) of
+ * a call whose callee (group 1) says it defines (`defineProperty`, `define`, `defineExport`,
+ * `__defineGetter__`; not `isUndefined`).
+ */
+const STRING_DEFINES = new RegExp(`\\b([\\w$]*[Dd]efine[\\w$]*)\\s*\\(\\s*(?:([\\w$.]+)\\s*,\\s*)?['"\`](${ID})['"\`]\\s*[,)]`, 'g');
+/**
+ * A loop whose variable (group 2, or 1 for the for statement) runs over a list (group 1, or 2):
+ * `methods.forEach(function (m) {`, `Object.keys(x).forEach((m) =>`, `for (const m of list)`.
+ * A list the file spells out (`const list = [`, `['a', 'b'].forEach`) is not dynamic.
+ */
+const FOR_EACH = new RegExp(`(?<![\\w$.])((?:${ID}\\s*\\.\\s*)*${ID}(?:\\([^()]*\\))?)\\s*\\.\\s*forEach\\(\\s*(?:(?:async\\s+)?function\\s*[\\w$]*\\s*)?\\(?\\s*(${ID})`, 'g');
+const FOR_OF = new RegExp(`\\bfor\\s*\\(\\s*(?:const|let|var)\\s+(${ID})\\s+(?:of|in)\\s+([^;)]+(?:\\([^()]*\\))?)\\)`, 'g');
 const SPEC = `['"](\\.{1,2}/[^'"]*|\\.{1,2})['"]`;
 const REEXPORTS = [
   new RegExp(`\\bexport\\s*(?:\\*|\\{[^}]*\\})\\s*(?:as\\s+${ID}\\s*)?from\\s*${SPEC}`, 'g'),
@@ -52,6 +89,7 @@ const LOADS = [new RegExp(`\\brequire\\(\\s*${SPEC}\\s*\\)`, 'g'), new RegExp(`\
 export function scanRuntimeFile(file: string, text: string): RuntimeFile {
   const e = new Set<string>();
   const v = new Set<string>();
+  const s = new Set<string>();
   for (const re of EXPORT_PATTERNS) for (const m of text.matchAll(re)) e.add(m[1]!);
   for (const re of EXPORT_LISTS) {
     for (const m of text.matchAll(re)) {
@@ -62,18 +100,74 @@ export function scanRuntimeFile(file: string, text: string): RuntimeFile {
     }
   }
   for (const re of VALUE_PATTERNS) for (const m of text.matchAll(re)) if (!KEYWORDS.has(m[1]!)) v.add(m[1]!);
+  // The object the file exports (`module.exports = Enquirer`, `var util = module.exports = …`):
+  // what is set on it is on the export surface too.
+  const exported = new Set([...text.matchAll(new RegExp(`\\bmodule\\.exports\\s*=\\s*(${ID})\\s*;?\\s*$`, 'gm'))].map((m) => m[1]!));
+  for (const m of text.matchAll(new RegExp(`\\b(${ID})\\s*=\\s*module\\.exports\\s*=`, 'g'))) exported.add(m[1]!);
+  for (const re of PROPERTY_SETS) {
+    for (const m of text.matchAll(re)) {
+      const receiver = m[1]!.replace(/\s+/g, '');
+      if (!EXPORTS_RECEIVER.test(receiver) && exported.has(receiver)) e.add(m[2]!);
+    }
+  }
+  const k = dynamicTargets(text);
+  for (const m of text.matchAll(STRING_DEFINES)) {
+    if (/ndefined/i.test(m[1]!)) continue;
+    // On the file's own exports (a compiled re-export's `Object.defineProperty(exports, "x"`): an
+    // export of this file, which is the module's only if the module re-exports the file.
+    if (m[2] && EXPORTS_RECEIVER.test(m[2].replace(/\s+/g, ''))) e.add(m[3]!);
+    else s.add(m[3]!);
+  }
   const dir = path.dirname(file);
   const join = (spec: string): string => path.join(dir, spec);
   const r = new Set<string>();
   for (const re of REEXPORTS) for (const m of text.matchAll(re)) r.add(join(m[1]!));
   const d = new Set<string>();
   for (const re of LOADS) for (const m of text.matchAll(re)) if (!r.has(join(m[1]!))) d.add(join(m[1]!));
-  return { e: [...e].sort(), v: [...v].sort(), r: [...r].sort(), d: [...d].sort() };
+  return { e: [...e].sort(), v: [...v].sort(), s: [...s].sort(), k, r: [...r].sort(), d: [...d].sort() };
 }
+
+/**
+ * The classes a file gives prototype members under names from a list it does not spell out
+ * (RuntimeFile.k): a `forEach` or `for…of/in` loop whose variable is the computed key of an
+ * assignment to (or defineProperty on) `X.prototype` in the loop's body, over a list that is not
+ * an array literal of the file. Only prototypes: a class's statics or a plain object given
+ * names so (express's `app[method]`, mongoose's `Document[i]`) say nothing about instances, and
+ * a bare object cannot be matched to a declared type.
+ */
+function dynamicTargets(text: string): string[] {
+  const loops: { list: string; variable: string; body: string }[] = [];
+  for (const m of text.matchAll(FOR_EACH)) loops.push({ list: m[1]!, variable: m[2]!, body: loopBody(text, m.index + m[0].length) });
+  for (const m of text.matchAll(FOR_OF)) loops.push({ list: m[2]!.trim(), variable: m[1]!, body: loopBody(text, m.index + m[0].length) });
+  const targets = new Set<string>();
+  for (const { list, variable, body } of loops) {
+    // The list's items are written in this file: every name is a string here, not computed.
+    if (/^[A-Za-z_$][\w$]*$/.test(list) && new RegExp(`\\b(?:const|let|var)\\s+${escape(list)}\\s*=\\s*\\[`).test(text)) continue;
+    const v = escape(variable);
+    for (const m of body.matchAll(new RegExp(`(?<![\\w$.])(${ID})\\s*\\.\\s*prototype\\s*\\[\\s*${v}\\s*\\]\\s*=(?![=>])`, 'g'))) targets.add(m[1]!);
+    for (const m of body.matchAll(new RegExp(`defineProperty\\(\\s*(${ID})\\s*\\.\\s*prototype\\s*,\\s*${v}\\s*,`, 'g'))) targets.add(m[1]!);
+  }
+  return [...targets].sort();
+}
+
+/** The loop's body from `from`: to the brace that closes the first one opened (a statement without braces: to the line's end), at most 4,000 characters. */
+function loopBody(text: string, from: number): string {
+  const open = text.slice(from, from + 200).search(/[{\n]/);
+  if (open < 0 || text[from + open] !== '{') return text.slice(from, from + (open < 0 ? 200 : open));
+  let depth = 0;
+  const end = Math.min(text.length, from + 4000);
+  for (let i = from + open; i < end; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return text.slice(from, i);
+  }
+  return text.slice(from, end);
+}
+
+const escape = (name: string): string => name.replace(/\$/g, '\\$');
 
 export function isRuntimeNames(x: unknown): x is RuntimeNames {
   if (!isRecord(x) || !isRecord(x.files)) return false;
-  return Object.values(x.files).every((f) => isRecord(f) && ['e', 'v', 'r', 'd'].every((k) => isStringArray(f[k])));
+  return Object.values(x.files).every((f) => isRecord(f) && ['e', 'v', 's', 'k', 'r', 'd'].every((k) => isStringArray(f[k])));
 }
 
 /** A joined path to the file Node would load (`./lib` → `lib.js` or `lib/index.js`). */
@@ -115,25 +209,58 @@ function entryFiles(runtime: RuntimeNames, manifestText: string | undefined, pac
   return targets.map((t) => resolveFile(runtime, path.normalize(t))).filter((f): f is string => f !== undefined);
 }
 
+/** Bounds on the files one question reads: a bundle of thousands of modules is not walked whole. */
+const MAX_DEPTH = 12;
+const MAX_FILES = 400;
+
 /**
- * Whether the runtime defines `name` where the user looks for it: on the export surface of the
- * module `specifier` loads (following re-exports), for a member of the module itself; or
- * anywhere in the files that module reaches, for a member of a value it makes.
+ * The files the module `specifier` loads, following relative loads (at most MAX_DEPTH steps,
+ * MAX_FILES files of the tarball), each with whether it is on the module's export surface (every
+ * step a re-export).
  */
-export function runtimeDefines(runtime: RuntimeNames, manifestText: string | undefined, packageName: string, specifier: string, name: string, of: 'module' | 'value'): boolean {
-  const entries = entryFiles(runtime, manifestText, packageName, specifier);
+function* reachedFiles(runtime: RuntimeNames, manifestText: string | undefined, packageName: string, specifier: string): Generator<{ info: RuntimeFile; surface: boolean }> {
   const seen = new Set<string>();
-  const queue = [...entries];
-  while (queue.length) {
-    const file = queue.shift()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
+  const queue: { file: string; surface: boolean; depth: number }[] = entryFiles(runtime, manifestText, packageName, specifier).map((file) => ({ file, surface: true, depth: 0 }));
+  while (queue.length && seen.size < MAX_FILES) {
+    const { file, surface, depth } = queue.shift()!;
+    const key = `${surface ? 'e' : 'd'}:${file}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     const info = runtime.files[file]!;
-    if (info.e.includes(name) || (of === 'value' && info.v.includes(name))) return true;
-    for (const next of of === 'value' ? [...info.r, ...info.d] : info.r) {
+    yield { info, surface };
+    if (depth >= MAX_DEPTH) continue;
+    for (const [next, reexported] of [...info.r.map((r) => [r, true] as const), ...info.d.map((d) => [d, false] as const)]) {
       const resolved = resolveFile(runtime, next);
-      if (resolved) queue.push(resolved);
+      if (resolved) queue.push({ file: resolved, surface: surface && reexported, depth: depth + 1 });
     }
   }
+}
+
+/**
+ * Whether the runtime defines `name` where the user looks for it, in the files the module
+ * `specifier` loads (reachedFiles). A member of the module itself: on the export surface of that
+ * module and what it re-exports, or defined through its exact string (`define('NumberPrompt')`,
+ * `Reflect.defineProperty(x, 'name'`) in any file it reaches, as enquirer defines its prompts. A
+ * member of a value it makes: anything those files define or export (`util.bytesFromIP =` on
+ * the `util` that `./util`, which node-forge's entry requires, exports).
+ */
+export function runtimeDefines(runtime: RuntimeNames, manifestText: string | undefined, packageName: string, specifier: string, name: string, of: 'module' | 'value'): boolean {
+  for (const { info, surface } of reachedFiles(runtime, manifestText, packageName, specifier)) {
+    if ((surface && info.e.includes(name)) || info.s.includes(name)) return true;
+    if (of === 'value' && (info.e.includes(name) || info.v.includes(name))) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether one of `classes` (the declared names of a receiver's type) gets prototype members
+ * under names the text cannot enumerate (RuntimeFile.k) in the files `specifier` loads: then a
+ * member its declarations lack may be one of them, and is not claimed. supertest's TestAgent
+ * has a method per `http.METHODS` of the running Node, so `request(app).query('/')` is an HTTP
+ * QUERY where its declarations see superagent's query-string setter.
+ */
+export function runtimeGeneratesMembers(runtime: RuntimeNames, manifestText: string | undefined, packageName: string, specifier: string, classes: readonly string[]): boolean {
+  if (!classes.length) return false;
+  for (const { info } of reachedFiles(runtime, manifestText, packageName, specifier)) if (info.k.some((k) => classes.includes(k))) return true;
   return false;
 }

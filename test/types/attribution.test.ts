@@ -169,6 +169,110 @@ describe('what the runtime has', () => {
     ]);
   });
 
+  it('names the JavaScript defines through strings or in the files its entry requires are not invented; a name only in a message is', async () => {
+    // enquirer: prompts defined as `define('NumberPrompt')` in the entry and over the keys of
+    // `./lib/prompts`, whose file defines each through a string.
+    publish(mock, 'enq', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'declare class Enq { prompt(q: object): Promise<object> }\nexport = Enq;\n',
+        'index.js': [
+          "const utils = require('./lib/utils');",
+          'class Enq { prompt() {} }',
+          "const prompts = require('./lib/prompts');",
+          'for (let name of Object.keys(prompts)) Reflect.defineProperty(Enq, name, { get: () => prompts[name] });',
+          'const define = (name) => utils.defineExport(Enq, name, () => Enq.types[name]);',
+          "define('NumberPrompt');",
+          "if (!Enq.Bogus) throw new Error('Select2 is not registered');",
+          "utils.log('Select3');",
+          'module.exports = Enq;',
+        ].join('\n'),
+        'lib/utils.js': 'exports.defineExport = (o, k, fn) => Reflect.defineProperty(o, k, { get: fn });\nexports.log = () => {};\n',
+        'lib/prompts/index.js': "const utils = require('../utils');\nconst define = (key, fn) => utils.defineExport(exports, key, fn);\ndefine('AutoComplete', () => require('./autocomplete'));\n",
+        'lib/prompts/autocomplete.js': 'module.exports = class AutoComplete {};\n',
+      },
+    });
+    // node-forge: `forge.util` is set in `./util`, which the entry requires for its effect.
+    publish(mock, 'frg', {
+      '1.0.0': {
+        'package.json': json({ main: 'lib/index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'declare namespace frg { namespace util { function encode64(s: string): string } }\nexport = frg;\n',
+        'lib/index.js': "module.exports = require('./forge');\nrequire('./util');\n",
+        'lib/forge.js': 'module.exports = { options: {} };\n',
+        'lib/util.js': "var forge = require('./forge');\nvar util = module.exports = forge.util = forge.util || {};\nutil.bytesFromIP = function (ip) { return ip; };\nutil['bytesToHex'] = function () {};\nutil.ok == 1;\nvar opts = {};\nopts.retries = 3;\nopts.retry = function () {};\n",
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { enq: '^1.0.0', frg: '^1.0.0' } }),
+      'src/a.js': [
+        "const Enq = require('enq');",
+        "const frg = require('frg');",
+        'new Enq.NumberPrompt(); new Enq.AutoComplete();',
+        'Enq.Select2; Enq.Select3; Enq.Bogus;',
+        "frg.util.bytesFromIP('::1'); frg.util.bytesToHex();",
+        'frg.util.bytesFromIPz(); frg.util.ok; frg.bytesFromIP; frg.util.retries; frg.util.retry;',
+      ].join('\n'),
+    });
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'enq', 'Select2', 'src/a.js', 4],
+      ['INVENTED_MEMBER', 'enq', 'Select3', 'src/a.js', 4],
+      ['INVENTED_MEMBER', 'enq', 'Bogus', 'src/a.js', 4],
+      ['INVENTED_MEMBER', 'frg', 'bytesFromIPz', 'src/a.js', 6],
+      ['INVENTED_MEMBER', 'frg', 'ok', 'src/a.js', 6],
+      // Set on `forge.util`, not on the module itself.
+      ['INVENTED_MEMBER', 'frg', 'bytesFromIP', 'src/a.js', 6],
+      // What is set on another local of the package is not the API of its values.
+      ['INVENTED_MEMBER', 'frg', 'retries', 'src/a.js', 6],
+      ['INVENTED_MEMBER', 'frg', 'retry', 'src/a.js', 6],
+    ]);
+  });
+
+  it('a member missing on an instance of a class the JavaScript gives methods under names from a list it does not spell out is not claimed', async () => {
+    // supertest: TestAgent gets a method per http.METHODS, so `.query('/')` is an HTTP QUERY
+    // (a Test, which has send) where the declarations see the agent's query-string setter.
+    publish(mock, 'sutest', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': [
+          'declare class Test { send(body: object): this; expect(status: number): this }',
+          'declare class TestAgent { query(q: string): this; set(k: string, v: string): this; get(url: string): Test }',
+          'declare class Fixed { a(): void }',
+          'declare function sutest(app: unknown): TestAgent;',
+          'declare namespace sutest { const fixed: Fixed; }',
+          'export = sutest;',
+        ].join('\n'),
+        'index.js': "const TestAgent = require('./lib/agent');\nmodule.exports = (app) => new TestAgent(app);\nmodule.exports.fixed = require('./lib/fixed');\n",
+        'lib/methods.js': "module.exports = require('http').METHODS.map((m) => m.toLowerCase());\n",
+        'lib/agent.js': [
+          "const methods = require('./methods');",
+          "const Test = require('./test');",
+          'function TestAgent(app) { this.app = app; }',
+          'TestAgent.prototype.set = function () { return this; };',
+          'methods.forEach(function (method) {',
+          '  TestAgent.prototype[method] = function (url) { return new Test(this.app, method, url); };',
+          '});',
+          'module.exports = TestAgent;',
+        ].join('\n'),
+        'lib/test.js': 'module.exports = class Test { send() { return this; } expect() { return this; } };\n',
+        // A list the file spells out: every name it defines is in the text.
+        'lib/fixed.js': "function Fixed() {}\nconst names = ['a', 'b'];\nnames.forEach((n) => { Fixed.prototype[n] = function () {}; });\nmodule.exports = new Fixed();\n",
+      },
+    });
+    const { rows } = await check({
+      'package.json': json({ name: 'app', dependencies: { sutest: '^1.0.0' } }),
+      'src/a.js': [
+        "const request = require('sutest');",
+        "request({}).query('/').set('a', 'b').send({ ids: [] });",
+        "request({}).get('/').expectz(200);",
+        'request.fixed.c();',
+      ].join('\n'),
+    });
+    expect(rows).toEqual([
+      ['INVENTED_MEMBER', 'sutest', 'expectz', 'src/a.js', 3],
+      ['INVENTED_MEMBER', 'sutest', 'c', 'src/a.js', 4],
+    ]);
+  });
+
   it('a module typed `export default` and required from CommonJS is followed as the runtime shape', async () => {
     publish(mock, 'fluent', {
       '1.0.0': {
@@ -199,7 +303,7 @@ describe('what the runtime has', () => {
         'foo.use(bar); exports.parse = parse; exports.other == 1;',
         'module.exports = { compile, render: renderFile };',
       ].join('\n'),
-      'lib/helpers.js': 'exports.internalOnly = 1;\n',
+      'lib/helpers.js': 'exports.internalOnly = 1;\nObject.defineProperty(exports, "compiledOnly", { get: () => 1 });\n',
       'plugin/between.js': 'module.exports = (o, c) => { c.prototype.isBetween = function () {}; };\n',
       'esm/index.mjs': "export { makeRecipe, other as renamed } from './recipe.mjs';\nexport * from './more.mjs';\n",
       'esm/more.mjs': 'export function grammar() {}\n',
@@ -220,6 +324,8 @@ describe('what the runtime has', () => {
     expect(has('ready', 'module')).toBe(false);
     // Another file's exports, loaded but not re-exported, are not the module's.
     expect(has('internalOnly', 'module')).toBe(false);
+    expect(has('compiledOnly', 'module')).toBe(false);
+    expect(has('compiledOnly', 'value')).toBe(true);
     // A plugin beside the entry, never loaded by it.
     expect(has('isBetween', 'value')).toBe(false);
   });

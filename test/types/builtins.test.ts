@@ -81,6 +81,29 @@ describe("Node's own modules", () => {
     ]);
   });
 
+  it('a name bound to a local is feature-detected when a use of the local is (undici: ReadableStreamTee?.(…) ?? fallback)', async () => {
+    publishNode();
+    const { rows } = await check({
+      'package.json': json({ name: 'app', devDependencies: { '@types/node': `${RUNNING}.0.0` } }),
+      'src/a.js': [
+        "const { readFileTee, readFileTwo } = require('node:fs');",
+        "const fs = require('node:fs');",
+        'const copyTee = fs.copyTee;',
+        'const copyTwo = fs.copyTwo;',
+        "function read(p) { return readFileTee?.(p) ?? fs.readFileSync(p); }",
+        "if (copyTee) copyTee('a', 'b');",
+        "readFileTwo('x'); copyTwo('a', 'b');",
+        '',
+      ].join('\n'),
+      'src/b.mjs': ["import { statTee, statTwo } from 'node:fs';", "export const s = typeof statTee === 'function' ? statTee('x') : null;", "statTwo('x');", ''].join('\n'),
+    });
+    expect(rows).toEqual([
+      ['INVENTED_EXPORT', 'node:fs', 'statTwo', 'src/b.mjs:1'],
+      ['INVENTED_EXPORT', 'node:fs', 'readFileTwo', 'src/a.js:1'],
+      ['INVENTED_MEMBER', 'node:fs', 'copyTwo', 'src/a.js:4'],
+    ].sort((a, b) => String(a).localeCompare(String(b))));
+  });
+
   it('without @types/node in the project: engines.node, then .nvmrc, then the running Node pick the version', async () => {
     publishNode();
     const code = "import crypto from 'crypto';\ncrypto.sha256('x');\n";

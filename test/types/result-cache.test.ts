@@ -118,7 +118,7 @@ describe('member results kept between runs', () => {
     expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
     const tarballs = (): number => mock.seen.filter((r) => r.path.endsWith('.tgz')).length;
     expect(tarballs()).toBe(1);
-    const declDir = path.join(p.cacheDir, 'decl-v5');
+    const declDir = path.join(p.cacheDir, 'decl-v7');
     const [registryDir] = readdirSync(declDir);
     for (const entry of readdirSync(path.join(declDir, registryDir!))) {
       const file = path.join(declDir, registryDir!, entry);
