@@ -86,7 +86,7 @@ const REGISTRY_OPTIONS: OptionSpec[] = [
   ['--timeout <seconds>', 'Time limit for each registry request, retries included (default 30)'],
   ['--deadline <seconds>', 'Time limit for the whole run: whatever is unfinished then is reported as unknown (exit 2); default none'],
   ['--no-types', 'Do not check imported members against type declarations (no tarballs are fetched)'],
-  ['--engine <engine>', 'Compiler behind the member check: ts7 (TypeScript 7, native) or ts6 (default: DEPVERIFY_ENGINE, else ts6)'],
+  ['--engine <engine>', 'Compiler behind the member check: ts7 (TypeScript 7, native) or ts6 (default: DEPVERIFY_ENGINE, else ts7)'],
 ];
 const OUTPUT_OPTIONS: OptionSpec[] = [
   ['--no-color', 'Plain text output (NO_COLOR is respected too)'],
