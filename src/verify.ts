@@ -293,7 +293,7 @@ async function memberFindings(run: Run): Promise<Finding[]> {
   // A caller's own client without tarball() has opted out of member checks, as `types: false` does.
   if (options.types === false || !client.tarball || options.packages?.length || !(scan.imports.length || scan.builtins?.length)) return [];
   options.onProgress?.({ phase: 'types', done: 0, total: 1 });
-  const { checkTypes } = await import('./types/check-types.js');
+  const { checkTypes } = await import('./members/check-types.js');
   const typeFindings = await checkTypes({ scan, requests, lookups, client, isPrivate: run.skips.isInternal, ...(cacheDir ? { cacheDir } : {}), ...(deadlineAt !== undefined ? { deadlineAt } : {}), keepResults: options.keepMemberResults !== false, ...memberEngineOption(options) });
   return typeFindings.filter((f) => inChange(run, f));
 }

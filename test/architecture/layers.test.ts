@@ -17,7 +17,7 @@ const LAYERS: ReadonlyArray<{ layer: string; paths: readonly string[] }> = [
   { layer: 'registry', paths: ['src/registry/'] },
   { layer: 'popularity', paths: ['src/popularity/'] },
   { layer: 'checks', paths: ['src/checks/'] },
-  { layer: 'members', paths: ['src/types/'] },
+  { layer: 'members', paths: ['src/members/'] },
   { layer: 'report', paths: ['src/report/'] },
   { layer: 'run', paths: ['src/verify.ts', 'src/verify-signing.ts', 'src/snippet.ts'] },
   { layer: 'interface', paths: ['src/index.ts', 'src/cli.ts', 'src/cli-guard.ts', 'src/hook.ts', 'src/install.ts', 'src/mcp.ts'] },

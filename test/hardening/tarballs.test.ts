@@ -15,7 +15,7 @@ import { verify } from '../../src/index.js';
 import { createRegistryClient } from '../../src/registry/client.js';
 import { fetchTarball, matchesIntegrity } from '../../src/registry/tarball.js';
 import { exitCode } from '../../src/report/exit-code.js';
-import { DEFAULT_TARBALL_LIMITS, readTarballFiles } from '../../src/types/tarball-files.js';
+import { DEFAULT_TARBALL_LIMITS, readTarballFiles } from '../../src/members/tarball-files.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
 import { HttpResponse, REGISTRY, createMockRegistry } from '../helpers/registry.js';

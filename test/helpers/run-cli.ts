@@ -57,7 +57,7 @@ export async function readRequests(log: string): Promise<Array<{ host: string; n
 
 export async function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
   const { execArgv, bin, env, log, scratch } = await childProcess(options);
-  // The child registry serves JSON, not tarballs: member checks are tested in test/types with msw
+  // The child registry serves JSON, not tarballs: member checks are tested in test/members with msw
   // in process, and left out here unless a test asks for them.
   const argv = options.types ? args : [...args, '--no-types'];
   const child = spawn(process.execPath, [...execArgv, bin, ...argv], { cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });

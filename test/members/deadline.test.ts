@@ -9,7 +9,7 @@ import { scanProject } from '../../src/scan/project.js';
 import { collectRequests } from '../../src/plan/requests.js';
 import type { Lookup } from '../../src/model/facts.js';
 import { UNKNOWN_CODES } from '../../src/report/build.js';
-import { checkTypes, memberCheckStats } from '../../src/types/check-types.js';
+import { checkTypes, memberCheckStats } from '../../src/members/check-types.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
 import { mockRegistryRuns } from '../helpers/mock-runs.js';

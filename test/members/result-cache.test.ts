@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MEMBER_RESULTS_FORMAT } from '../../src/types/result-cache.js';
+import { MEMBER_RESULTS_FORMAT } from '../../src/members/result-cache.js';
 import { publish } from '../helpers/publish.js';
 import { mockRegistryRuns } from '../helpers/mock-runs.js';
 

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readTarballFiles } from '../../src/types/tarball-files.js';
+import { readTarballFiles } from '../../src/members/tarball-files.js';
 import { packageTarball, tarball } from '../helpers/tarball.js';
 
 describe('readTarballFiles', () => {

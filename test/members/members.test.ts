@@ -203,7 +203,7 @@ describe('default imports and typed parameters', () => {
 });
 
 describe('declaration helpers', async () => {
-  const { hasOwnTypes, pickTypesVersion, typesPackageName } = await import('../../src/types/declarations.js');
+  const { hasOwnTypes, pickTypesVersion, typesPackageName } = await import('../../src/members/declarations.js');
   it('mangles scoped names as DefinitelyTyped does', () => {
     expect(typesPackageName('express')).toBe('@types/express');
     expect(typesPackageName('@babel/core')).toBe('@types/babel__core');

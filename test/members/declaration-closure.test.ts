@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/finding.js';
-import { DeclarationLoader, loadDeclarations } from '../../src/types/declarations.js';
-import { sourceFindings } from '../../src/types/source-findings.js';
+import { DeclarationLoader, loadDeclarations } from '../../src/members/declarations.js';
+import { sourceFindings } from '../../src/members/source-findings.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
 import { mockRegistryRuns } from '../helpers/mock-runs.js';

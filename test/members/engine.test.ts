@@ -5,8 +5,8 @@
  * removed) is checked by TypeScript 6.
  */
 import { describe, expect, it } from 'vitest';
-import { memberCheckStats } from '../../src/types/check-types.js';
-import { memberEngine } from '../../src/types/engine.js';
+import { memberCheckStats } from '../../src/members/check-types.js';
+import { memberEngine } from '../../src/members/engine.js';
 import { writeTree } from '../helpers/fixture.js';
 import { nodeTypes } from '../helpers/node-types.js';
 import { publish } from '../helpers/publish.js';

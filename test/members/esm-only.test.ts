@@ -1,6 +1,6 @@
 /** Issue 15 item 5: an ESM-only package required from CommonJS is said to be that, not "no member". */
 import { describe, expect, it } from 'vitest';
-import { isEsmOnly } from '../../src/types/esm-only.js';
+import { isEsmOnly } from '../../src/members/esm-only.js';
 import { publish } from '../helpers/publish.js';
 import { mockRegistryRuns } from '../helpers/mock-runs.js';
 

@@ -4,10 +4,10 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memberCheckStats } from '../../src/types/check-types.js';
-import { runtimeDefines, scanRuntimeFile } from '../../src/types/runtime-names.js';
-import { checkMembers } from '../../src/types/members.js';
-import { createVirtualProgram } from '../../src/types/program.js';
+import { memberCheckStats } from '../../src/members/check-types.js';
+import { runtimeDefines, scanRuntimeFile } from '../../src/members/runtime-names.js';
+import { checkMembers } from '../../src/members/members.js';
+import { createVirtualProgram } from '../../src/members/program.js';
 import { exitCode } from '../../src/report/exit-code.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
@@ -338,7 +338,7 @@ describe('robustness and the result cache', () => {
       'src/a.ts': "import { Server } from 'srv';\nnew Server().listenz();\n",
       'src/b.ts': "import { Server } from 'srv';\nnew Server().nope();\n",
     });
-    const { loadDeclarations, DeclarationLoader } = await import('../../src/types/declarations.js');
+    const { loadDeclarations, DeclarationLoader } = await import('../../src/members/declarations.js');
     const set = await loadDeclarations(new DeclarationLoader(client(root)), new Map([['srv', '1.0.0']]));
     const files = [path.join(root, 'src/a.ts'), path.join(root, 'src/b.ts')];
     const vp = createVirtualProgram(root, files, set.packages.values());
