@@ -8,6 +8,11 @@ export default defineConfig({
     globalSetup: ['test/helpers/build-once.ts'],
     setupFiles: ['test/helpers/isolated-cache.ts'],
     // `npm run coverage`; not part of `npm test`.
-    coverage: { provider: 'v8', include: ['src/**/*.ts'], reporter: ['text-summary', 'html'], reportsDirectory: 'coverage' },
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      reporter: ['text-summary', 'html'],
+      reportsDirectory: 'coverage',
+    },
   },
 });

@@ -22,23 +22,37 @@ export interface InstallCommandOptions {
   verbose?: boolean;
 }
 
-const shellWord = (word: string): string => (/^[\w@%+=:,./^~<>*-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+const shellWord = (word: string): string =>
+  /^[\w@%+=:,./^~<>*-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 
 export async function installCommand(o: InstallCommandOptions, io: CliIo): Promise<number> {
   const { planInstall, runPackageManager } = await import('./install.js');
-  const plan = await planInstall({ ...o.base, root: o.root, specs: o.specs, passThrough: o.passThrough, failOn: o.failOn, ...(o.manager ? { manager: o.manager } : {}) });
+  const plan = await planInstall({
+    ...o.base,
+    root: o.root,
+    specs: o.specs,
+    passThrough: o.passThrough,
+    failOn: o.failOn,
+    ...(o.manager ? { manager: o.manager } : {}),
+  });
   const commandLine = [plan.manager, ...plan.args].map(shellWord).join(' ');
-  if (plan.report.findings.length || plan.report.status !== 'clean') io.stdout.write(formatText(plan.report, { color: o.color, verbose: !!o.verbose || o.failOn === 'info' }));
+  if (plan.report.findings.length || plan.report.status !== 'clean')
+    io.stdout.write(formatText(plan.report, { color: o.color, verbose: !!o.verbose || o.failOn === 'info' }));
   if (o.dryRun) {
-    io.stdout.write(`depverify: would run: ${sanitize(commandLine)} (package manager from ${sanitize(plan.managerFrom)})\n`);
+    io.stdout.write(
+      `depverify: would run: ${sanitize(commandLine)} (package manager from ${sanitize(plan.managerFrom)})\n`,
+    );
     return plan.checkExit;
   }
   if (plan.checkExit !== EXIT.clean && !o.force) {
     const why = plan.checkExit === EXIT.incomplete ? 'some packages could not be checked' : 'the check found problems';
-    io.stderr.write(`depverify: not running \`${sanitize(commandLine)}\`: ${why}. Fix the findings above, or run again with --force to install anyway.\n`);
+    io.stderr.write(
+      `depverify: not running \`${sanitize(commandLine)}\`: ${why}. Fix the findings above, or run again with --force to install anyway.\n`,
+    );
     return plan.checkExit;
   }
-  if (plan.checkExit !== EXIT.clean) io.stderr.write(`depverify: --force: running \`${sanitize(commandLine)}\` despite the findings above\n`);
+  if (plan.checkExit !== EXIT.clean)
+    io.stderr.write(`depverify: --force: running \`${sanitize(commandLine)}\` despite the findings above\n`);
   return runPackageManager(plan.manager, plan.args, o.root, io.env);
 }
 
@@ -52,7 +66,12 @@ async function readAll(stream: AsyncIterable<Buffer | string>): Promise<string> 
  * Claude Code's hook protocol: exit 0 lets the tool call run; exit 2 blocks it and hands stderr
  * to the agent as the reason; any other code is an error shown to the user, and the call runs.
  */
-export async function hookCommand(agent: string, base: Omit<VerifyOptions, 'root'>, allowUnknown: boolean, io: CliIo): Promise<number> {
+export async function hookCommand(
+  agent: string,
+  base: Omit<VerifyOptions, 'root'>,
+  allowUnknown: boolean,
+  io: CliIo,
+): Promise<number> {
   if (agent !== 'claude') {
     io.stderr.write(`depverify: unknown hook "${sanitize(agent)}"; supported: claude\n`);
     return 1;
@@ -62,7 +81,9 @@ export async function hookCommand(agent: string, base: Omit<VerifyOptions, 'root
     input = JSON.parse(await readAll(io.stdin ?? process.stdin)) as HookInput;
     if (typeof input !== 'object' || input === null) throw new Error('not a JSON object');
   } catch (error) {
-    io.stderr.write(`depverify hook: the hook input is not the JSON a PreToolUse hook receives (${sanitize((error as Error).message)})\n`);
+    io.stderr.write(
+      `depverify hook: the hook input is not the JSON a PreToolUse hook receives (${sanitize((error as Error).message)})\n`,
+    );
     return 1;
   }
   const { checkHookInput } = await import('./hook.js');

@@ -69,7 +69,11 @@ type OptionSpec = [flags: string, description: string, config?: { default?: unkn
 
 /** Options every command that checks something shares. */
 const CHECK_OPTIONS: OptionSpec[] = [
-  ['--format <format>', 'Output format: text, json, sarif (code scanning), github (Actions annotations) or markdown (pull-request comments, job summaries)', { default: 'text' }],
+  [
+    '--format <format>',
+    'Output format: text, json, sarif (code scanning), github (Actions annotations) or markdown (pull-request comments, job summaries)',
+    { default: 'text' },
+  ],
   ['--output <file>', 'Write the report to a file instead of standard output'],
   ['--fail-on <severity>', 'Lowest severity that makes the exit code 1: error, warning or info', { default: 'error' }],
 ];
@@ -84,14 +88,23 @@ const REGISTRY_OPTIONS: OptionSpec[] = [
   ['--refresh', 'Ignore cached answers and ask the registry again'],
   ['--concurrency <n>', 'Registry requests at once (default 16)'],
   ['--timeout <seconds>', 'Time limit for each registry request, retries included (default 30)'],
-  ['--deadline <seconds>', 'Time limit for the whole run: whatever is unfinished then is reported as unknown (exit 2); default none'],
+  [
+    '--deadline <seconds>',
+    'Time limit for the whole run: whatever is unfinished then is reported as unknown (exit 2); default none',
+  ],
   ['--no-types', 'Do not check imported members against type declarations (no tarballs are fetched)'],
-  ['--engine <engine>', 'Compiler behind the member check: ts7 (TypeScript 7, native) or ts6 (default: DEPVERIFY_ENGINE, else ts7)'],
+  [
+    '--engine <engine>',
+    'Compiler behind the member check: ts7 (TypeScript 7, native) or ts6 (default: DEPVERIFY_ENGINE, else ts7)',
+  ],
 ];
 const OUTPUT_OPTIONS: OptionSpec[] = [
   ['--no-color', 'Plain text output (NO_COLOR is respected too)'],
   ['--quiet', 'No progress line on stderr'],
-  ['--verbose', 'List info findings one by one in text output (otherwise counted by code; --fail-on info lists them too)'],
+  [
+    '--verbose',
+    'List info findings one by one in text output (otherwise counted by code; --fail-on info lists them too)',
+  ],
 ];
 
 /** What the registry options mean for verify() (and verifySnippet()). */
@@ -121,14 +134,18 @@ function colorFor(opts: Options, io: CliIo): boolean {
 }
 
 async function readInput(file: string | undefined, io: CliIo): Promise<{ text: string; fileName?: string }> {
-  if (file !== undefined && file !== '-') return { text: await readFile(path.resolve(io.cwd, file), 'utf8'), fileName: file };
+  if (file !== undefined && file !== '-')
+    return { text: await readFile(path.resolve(io.cwd, file), 'utf8'), fileName: file };
   const chunks: Buffer[] = [];
   for await (const chunk of io.stdin ?? process.stdin) chunks.push(Buffer.from(chunk as Buffer));
   return { text: Buffer.concat(chunks).toString('utf8') };
 }
 
 /** The CLI: parse options → run → output → exit code. Returns the exit code; never exits. */
-export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() },
+): Promise<number> {
   const parsed = parseArguments(argv, io);
   if (!parsed) return EXIT.incomplete;
   if (parsed.opts.help || parsed.opts.version) return EXIT.clean;
@@ -143,9 +160,12 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     result = await run(parsed, io, progress);
   } catch (error) {
     progress.done();
-    const known = error instanceof UsageError || error instanceof ConfigError || (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const known =
+      error instanceof UsageError || error instanceof ConfigError || (error as NodeJS.ErrnoException).code === 'ENOENT';
     // Configuration errors quote the project's own files: neutralise them like registry text.
-    io.stderr.write(`depverify: ${sanitize(known ? (error as Error).message : `internal error: ${(error as Error).stack ?? String(error)}`, 4000)}\n`);
+    io.stderr.write(
+      `depverify: ${sanitize(known ? (error as Error).message : `internal error: ${(error as Error).stack ?? String(error)}`, 4000)}\n`,
+    );
     return EXIT.incomplete;
   }
   progress.done();
@@ -167,25 +187,54 @@ function defineCommands(): ReturnType<typeof cac> {
   const project = cli
     .command('[dir]', 'Check the packages a project references against the registry')
     .option('--package <spec>', 'Check this package spec (name or name@range) instead of a project; repeatable')
-    .option('--changed-since <ref>', 'Check only lockfile entries, declarations and imports added or changed since this git ref')
-    .option('--allowed-hosts <hosts>', 'Comma-separated hosts lockfile entries may download from besides the configured registries; repeatable');
+    .option(
+      '--changed-since <ref>',
+      'Check only lockfile entries, declarations and imports added or changed since this git ref',
+    )
+    .option(
+      '--allowed-hosts <hosts>',
+      'Comma-separated hosts lockfile entries may download from besides the configured registries; repeatable',
+    );
   const snippetCommand = cli
-    .command('snippet [file]', 'Check a code snippet or a Markdown answer (a file, or standard input with - or no file)')
-    .option('--lang <lang>', 'Treat the input as code in this language (js, jsx, ts, tsx, mjs, cjs, mts, cts) rather than detecting it');
-  const mcpCommand = cli.command('mcp', 'Run a Model Context Protocol server on standard input/output for coding agents');
+    .command(
+      'snippet [file]',
+      'Check a code snippet or a Markdown answer (a file, or standard input with - or no file)',
+    )
+    .option(
+      '--lang <lang>',
+      'Treat the input as code in this language (js, jsx, ts, tsx, mjs, cjs, mts, cts) rather than detecting it',
+    );
+  const mcpCommand = cli.command(
+    'mcp',
+    'Run a Model Context Protocol server on standard input/output for coding agents',
+  );
   const installCommand = cli
-    .command('install [...specs]', 'Check the packages an install would bring in, then run the project\'s package manager (arguments after -- are passed to it)')
+    .command(
+      'install [...specs]',
+      "Check the packages an install would bring in, then run the project's package manager (arguments after -- are passed to it)",
+    )
     .alias('i')
     .alias('add')
     .option('--dry-run', 'Check, and print the package-manager command instead of running it')
     .option('--force', 'Run the package manager even when the check found problems (after showing them)')
-    .option('--pm <manager>', 'Package manager to run: npm, pnpm, yarn or bun (default: packageManager in package.json, else the lockfile present, else npm)')
+    .option(
+      '--pm <manager>',
+      'Package manager to run: npm, pnpm, yarn or bun (default: packageManager in package.json, else the lockfile present, else npm)',
+    )
     .option('--dir <dir>', 'Project directory (default: the current directory)');
   const hookCommand = cli
-    .command('hook <agent>', 'Pre-tool-use hook for coding agents (claude): reads the tool call as JSON on standard input, blocks installs and npx runs of packages with errors')
+    .command(
+      'hook <agent>',
+      'Pre-tool-use hook for coding agents (claude): reads the tool call as JSON on standard input, blocks installs and npx runs of packages with errors',
+    )
     .option('--allow-unknown', 'Let a command through when a package it names could not be checked');
-  for (const command of [project, snippetCommand]) add(command, [...CHECK_OPTIONS, ...REGISTRY_OPTIONS, ...OUTPUT_OPTIONS]);
-  add(installCommand, [['--fail-on <severity>', 'Lowest severity that stops the install: error, warning or info', { default: 'error' }], ...REGISTRY_OPTIONS, ...OUTPUT_OPTIONS]);
+  for (const command of [project, snippetCommand])
+    add(command, [...CHECK_OPTIONS, ...REGISTRY_OPTIONS, ...OUTPUT_OPTIONS]);
+  add(installCommand, [
+    ['--fail-on <severity>', 'Lowest severity that stops the install: error, warning or info', { default: 'error' }],
+    ...REGISTRY_OPTIONS,
+    ...OUTPUT_OPTIONS,
+  ]);
   add(mcpCommand, REGISTRY_OPTIONS);
   add(hookCommand, REGISTRY_OPTIONS);
   cli.help();
@@ -229,7 +278,11 @@ interface Checked {
 }
 
 /** install, snippet or a project check: install gives its exit code, the others their report. */
-async function run({ command, args, opts }: Parsed, io: CliIo, progress: { update(p: Progress): void }): Promise<number | Checked> {
+async function run(
+  { command, args, opts }: Parsed,
+  io: CliIo,
+  progress: { update(p: Progress): void },
+): Promise<number | Checked> {
   // `install` prints text for the person at the terminal; its result is the package manager's run.
   const format = command === 'install' ? 'text' : oneOf(opts.format, FORMATS, '--format');
   const failOn = oneOf(opts.failOn, SEVERITIES, '--fail-on');
@@ -257,9 +310,15 @@ async function run({ command, args, opts }: Parsed, io: CliIo, progress: { updat
     const [{ parseLang }, { verifySnippet }] = await Promise.all([import('./scan/snippet.js'), import('./snippet.js')]);
     if (args.length > 1) throw new UsageError(`expected at most one file, got ${args.length}`);
     const lang = opts.lang === undefined ? undefined : parseLang(String(opts.lang));
-    if (opts.lang !== undefined && !lang) throw new UsageError('--lang must be one of js, jsx, ts, tsx, mjs, cjs, mts, cts');
+    if (opts.lang !== undefined && !lang)
+      throw new UsageError('--lang must be one of js, jsx, ts, tsx, mjs, cjs, mts, cts');
     const input = await readInput(args[0], io);
-    return { report: await verifySnippet({ ...base, ...input, ...(lang ? { lang } : {}) }), root: io.cwd, format, failOn };
+    return {
+      report: await verifySnippet({ ...base, ...input, ...(lang ? { lang } : {}) }),
+      root: io.cwd,
+      format,
+      failOn,
+    };
   }
   if (args.length > 1) throw new UsageError(`expected at most one directory, got ${args.length}`);
   const packages = asList(opts.package, '--package');
@@ -269,7 +328,13 @@ async function run({ command, args, opts }: Parsed, io: CliIo, progress: { updat
     root,
     ...(packages.length ? { packages } : {}),
     ...(opts.changedSince !== undefined ? { changedSince: String(opts.changedSince) } : {}),
-    ...(opts.allowedHosts !== undefined ? { allowedHosts: asList(opts.allowedHosts, '--allowed-hosts').flatMap((h) => h.split(',')).filter(Boolean) } : {}),
+    ...(opts.allowedHosts !== undefined
+      ? {
+          allowedHosts: asList(opts.allowedHosts, '--allowed-hosts')
+            .flatMap((h) => h.split(','))
+            .filter(Boolean),
+        }
+      : {}),
   });
   return { report, root, format, failOn };
 }
@@ -279,7 +344,8 @@ async function output({ report, root, format, failOn }: Checked, opts: Options, 
   const color = colorFor(opts, io);
   // Only the formatter asked for is loaded (SARIF's rule table, colours: a run prints one format).
   const formatters: Record<Format, () => Promise<string>> = {
-    text: async () => (await import('./report/text.js')).formatText(report, { color, verbose: !!opts.verbose || failOn === 'info' }),
+    text: async () =>
+      (await import('./report/text.js')).formatText(report, { color, verbose: !!opts.verbose || failOn === 'info' }),
     json: async () => (await import('./report/json.js')).formatJson(report),
     sarif: async () => (await import('./report/sarif.js')).formatSarif(report, { root }),
     github: async () => (await import('./report/github.js')).formatGithub(report),
@@ -290,7 +356,9 @@ async function output({ report, root, format, failOn }: Checked, opts: Options, 
     try {
       await writeFile(path.resolve(io.cwd, String(opts.output)), text);
     } catch (error) {
-      io.stderr.write(`depverify: cannot write ${sanitize(String(opts.output))}: ${sanitize((error as Error).message)}\n`);
+      io.stderr.write(
+        `depverify: cannot write ${sanitize(String(opts.output))}: ${sanitize((error as Error).message)}\n`,
+      );
       return EXIT.incomplete;
     }
   } else {

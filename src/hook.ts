@@ -53,7 +53,9 @@ function describe(report: Report, allowUnknown: boolean): string[] {
     .map((f) => `- ${f.code} ${sanitize(f.package)}: ${sanitize(f.message)}${f.hint ? ` → ${sanitize(f.hint)}` : ''}`);
   if (report.status === 'incomplete' && !allowUnknown && lines.length === 0) {
     const unknown = report.packages.filter((p) => p.state === 'unknown').map((p) => p.name);
-    lines.push(`- could not be checked${unknown.length ? `: ${unknown.join(', ')}` : ''} (registry unreachable or unreadable files); nothing is claimed about ${unknown.length === 1 ? 'it' : 'them'}.`);
+    lines.push(
+      `- could not be checked${unknown.length ? `: ${unknown.join(', ')}` : ''} (registry unreachable or unreadable files); nothing is claimed about ${unknown.length === 1 ? 'it' : 'them'}.`,
+    );
   }
   return lines;
 }
@@ -69,7 +71,8 @@ function isPackageSpec(spec: string): boolean {
 
 export async function checkHookInput(input: HookInput, options: HookOptions): Promise<HookDecision> {
   const { cwd: fallbackCwd, allowUnknown = false, ...rest } = options;
-  const command = input.tool_name === 'Bash' && typeof input.tool_input?.command === 'string' ? input.tool_input.command : undefined;
+  const command =
+    input.tool_name === 'Bash' && typeof input.tool_input?.command === 'string' ? input.tool_input.command : undefined;
   if (command === undefined) return { block: false, commands: [] };
   const commands = readPackageCommands(command);
   if (commands.length === 0) return { block: false, commands };
@@ -94,6 +97,10 @@ export async function checkHookInput(input: HookInput, options: HookOptions): Pr
   const problems = reports.flatMap((r) => describe(r, allowUnknown));
   if (problems.length === 0) return { block: false, commands };
   const what = commands.map((c) => c.words.join(' ')).join('; ');
-  const reason = [`depverify blocked \`${sanitize(what)}\`:`, ...problems, 'Fix the package names (or versions) and run the command again; do not install a package that does not exist.'].join('\n');
+  const reason = [
+    `depverify blocked \`${sanitize(what)}\`:`,
+    ...problems,
+    'Fix the package names (or versions) and run the command again; do not install a package that does not exist.',
+  ].join('\n');
   return { block: true, reason, commands };
 }

@@ -15,7 +15,14 @@ export { formatSarif, type SarifOptions } from './report/sarif.js';
 export { formatGithub } from './report/github.js';
 export { exitCode, EXIT } from './report/exit-code.js';
 export { CODE_INFO, type CodeInfo } from './model/codes.js';
-export { COMMAND_LINE, FINDING_CODES, type Finding, type FindingCode, type Location, type Severity } from './model/finding.js';
+export {
+  COMMAND_LINE,
+  FINDING_CODES,
+  type Finding,
+  type FindingCode,
+  type Location,
+  type Severity,
+} from './model/finding.js';
 export type { Lookup, PackageFacts, VersionFacts, MissingReason } from './model/facts.js';
 export type { Report, PackageResult, PackageState, ReportStatus, Summary } from './model/report.js';
 export type { DepverifyConfig, DepverifyConfigInput, SeveritySetting } from './config/config.js';

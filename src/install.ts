@@ -47,7 +47,12 @@ export async function planInstall(options: InstallOptions): Promise<InstallPlan>
 }
 
 /** Runs the package manager with the terminal attached; resolves to its exit code. */
-export function runPackageManager(manager: PackageManager, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+export function runPackageManager(
+  manager: PackageManager,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   return new Promise((resolve) => {
     // No shell: the user's arguments reach the package manager as they were given.
     const child = spawn(manager, args, { cwd, env, stdio: 'inherit' });

@@ -53,7 +53,8 @@ export async function verifySnippet(options: SnippetOptions): Promise<Report> {
     for (const install of snippet.installs) {
       try {
         const request = parsePackageArg(install.spec);
-        if (!installed.has(request.name)) installed.set(request.name, { range: request.wanted ?? 'latest', from: install });
+        if (!installed.has(request.name))
+          installed.set(request.name, { range: request.wanted ?? 'latest', from: install });
       } catch {
         // Not a package spec (a flag value, a path): an install line is prose, not a manifest.
       }
@@ -63,12 +64,16 @@ export async function verifySnippet(options: SnippetOptions): Promise<Report> {
     for (const site of sites) {
       // A framework's own module (`@ember/service`) is the framework's package's to provide: that is what the code needs installed.
       const name = providerOf(site.specifier) ?? site.packageName;
-      if (!firstSite.has(name)) firstSite.set(name, toSnippet({ file: site.file, line: site.line, column: site.column }));
+      if (!firstSite.has(name))
+        firstSite.set(name, toSnippet({ file: site.file, line: site.line, column: site.column }));
     }
     const dependencies: Record<string, string> = {};
     for (const [name, { range }] of installed) dependencies[name] = range;
     for (const name of firstSite.keys()) dependencies[name] ??= 'latest';
-    await writeFile(path.join(root, 'package.json'), `${JSON.stringify({ name: 'depverify-snippet', private: true, type: 'module', dependencies }, null, 2)}\n`);
+    await writeFile(
+      path.join(root, 'package.json'),
+      `${JSON.stringify({ name: 'depverify-snippet', private: true, type: 'module', dependencies }, null, 2)}\n`,
+    );
 
     // The project is temporary: its member results would never be read again.
     const report = await verify({ ...rest, root, keepMemberResults: false });
@@ -87,9 +92,15 @@ export async function verifySnippet(options: SnippetOptions): Promise<Report> {
       .map((f) => ({ ...f, locations: dedupe(f.locations.map(remap)) }));
     findings.push(...builtinInstalls(installed, display));
     const counts = { errors: 0, warnings: 0, infos: 0 };
-    for (const f of findings) counts[f.severity === 'error' ? 'errors' : f.severity === 'warning' ? 'warnings' : 'infos']++;
+    for (const f of findings)
+      counts[f.severity === 'error' ? 'errors' : f.severity === 'warning' ? 'warnings' : 'infos']++;
     const status = report.status === 'incomplete' ? 'incomplete' : findings.length ? 'findings' : 'clean';
-    return { ...report, status, summary: { ...report.summary, ...counts, manifests: 0, sourceFiles: snippet.blocks.length }, findings };
+    return {
+      ...report,
+      status,
+      summary: { ...report.summary, ...counts, manifests: 0, sourceFiles: snippet.blocks.length },
+      findings,
+    };
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -105,13 +116,16 @@ function builtinInstalls(installed: Map<string, { range: string; from: InstallSp
   for (const [name, { from }] of installed) {
     // A CDN serves browsers, where the package is the module's polyfill; `npx` runs a command.
     if (name.includes('/') || !isBuiltin(name) || from.kind === 'cdn' || from.kind === 'exec') continue;
-    const where = from.kind === 'manifest' ? `the dependency ${from.spec} of the package.json` : `\`${from.command} ${from.spec}\``;
-    findings.push(makeFinding('BUILTIN_INSTALLED', {
-      package: name,
-      message: `${name} is a Node.js built-in module: ${where} installs the npm package of that name, which is not Node's module (at most a copy for browser bundles).`,
-      hint: `For Node.js code remove ${name} from the install line: require('node:${name}') or import from 'node:${name}' needs no install. Keep it only as a polyfill for a browser bundle.`,
-      locations: [{ file, line: from.line, field: `${from.command} ${from.spec}` }],
-    }));
+    const where =
+      from.kind === 'manifest' ? `the dependency ${from.spec} of the package.json` : `\`${from.command} ${from.spec}\``;
+    findings.push(
+      makeFinding('BUILTIN_INSTALLED', {
+        package: name,
+        message: `${name} is a Node.js built-in module: ${where} installs the npm package of that name, which is not Node's module (at most a copy for browser bundles).`,
+        hint: `For Node.js code remove ${name} from the install line: require('node:${name}') or import from 'node:${name}' needs no install. Keep it only as a polyfill for a browser bundle.`,
+        locations: [{ file, line: from.line, field: `${from.command} ${from.spec}` }],
+      }),
+    );
   }
   return findings;
 }

@@ -12,9 +12,14 @@ import type { Finding } from './model/finding.js';
 import type { ProjectScan } from './model/references.js';
 import type { RegistryClient } from './registry/client.js';
 
-const verifiable = (input: PackageInput): boolean => input.requests.some((r) => r.source === 'lockfile' && sha512Of(r.integrity) !== undefined);
+const verifiable = (input: PackageInput): boolean =>
+  input.requests.some((r) => r.source === 'lockfile' && sha512Of(r.integrity) !== undefined);
 
-export async function attachSigningKeys(inputs: PackageInput[], client: RegistryClient, scan: ProjectScan): Promise<Finding[]> {
+export async function attachSigningKeys(
+  inputs: PackageInput[],
+  client: RegistryClient,
+  scan: ProjectScan,
+): Promise<Finding[]> {
   const signingKeys = client.signingKeys?.bind(client);
   if (!signingKeys || !scan.lockfile) return [];
   const byRegistry = new Map<string, PackageInput[]>();
@@ -31,22 +36,26 @@ export async function attachSigningKeys(inputs: PackageInput[], client: Registry
     const keys: SigningKeys = await signingKeys(registry);
     for (const input of list) input.signingKeys = keys;
     if (keys.state === 'none') {
-      findings.push(makeFinding('REGISTRY_UNSIGNED', {
-        package: '',
-        message: `${registry} does not sign its packages (${keys.reason}); registry signatures of the lockfile were not verified.`,
-        locations: [location],
-        details: { registry },
-      }));
+      findings.push(
+        makeFinding('REGISTRY_UNSIGNED', {
+          package: '',
+          message: `${registry} does not sign its packages (${keys.reason}); registry signatures of the lockfile were not verified.`,
+          locations: [location],
+          details: { registry },
+        }),
+      );
     } else if (keys.state === 'unknown') {
       const signed = list.filter((i) => i.lookup.state === 'found' && i.lookup.facts.signatures !== undefined);
       if (signed.length === 0) continue;
-      findings.push(makeFinding('REGISTRY_UNKNOWN', {
-        package: '',
-        message: `The signing keys of ${registry} could not be fetched (${keys.reason}): the signatures of ${signed.length} locked package${signed.length === 1 ? '' : 's'} were not verified.`,
-        hint: 'Run again; check the registry configuration if it persists.',
-        locations: [location],
-        details: { registry, reason: keys.reason },
-      }));
+      findings.push(
+        makeFinding('REGISTRY_UNKNOWN', {
+          package: '',
+          message: `The signing keys of ${registry} could not be fetched (${keys.reason}): the signatures of ${signed.length} locked package${signed.length === 1 ? '' : 's'} were not verified.`,
+          hint: 'Run again; check the registry configuration if it persists.',
+          locations: [location],
+          details: { registry, reason: keys.reason },
+        }),
+      );
     }
   }
   return findings;

@@ -1,6 +1,14 @@
 import pLimit from 'p-limit';
 import { checkConfiguredPackages } from './checks/configured-packages.js';
-import { type CheckContext, PACKAGE_CHECKS, type PackageInput, type Popularity, popularityQuestions, PROJECT_CHECKS, wantsDownloads } from './checks/index.js';
+import {
+  type CheckContext,
+  PACKAGE_CHECKS,
+  type PackageInput,
+  type Popularity,
+  popularityQuestions,
+  PROJECT_CHECKS,
+  wantsDownloads,
+} from './checks/index.js';
 import type { PopularIndex } from './popularity/popular-index.js';
 import type { Lookup } from './model/facts.js';
 import type { Finding } from './model/finding.js';
@@ -12,7 +20,16 @@ import { preparePopularity } from './popularity/prepare.js';
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry/client.js';
 import { defaultCacheDir } from './registry/facts-cache.js';
 import { fetchMonthlyDownloads } from './popularity/downloads.js';
-import { ConfigError, type DepverifyConfig, type DepverifyConfigInput, loadConfig, matchesPackagePattern, normaliseHost, parseConfig, withPnpmSettings } from './config/config.js';
+import {
+  ConfigError,
+  type DepverifyConfig,
+  type DepverifyConfigInput,
+  loadConfig,
+  matchesPackagePattern,
+  normaliseHost,
+  parseConfig,
+  withPnpmSettings,
+} from './config/config.js';
 import { readPnpmSupplyChainSettings } from './scan/pnpm-workspace.js';
 import { type ChangeSet, changedSince } from './scan/changed.js';
 import { scanProject } from './scan/project.js';
@@ -87,7 +104,8 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const skips = skipRules(config);
   project.requests = project.requests.filter((r) => !skips.skip(r.name));
 
-  const client = options.client ?? createRegistryClient({ ...options, root, ...(deadlineAt !== undefined ? { deadlineAt } : {}) });
+  const client =
+    options.client ?? createRegistryClient({ ...options, root, ...(deadlineAt !== undefined ? { deadlineAt } : {}) });
   const lookups = await lookUpAll(client, project.requests, options);
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env) : options.cacheDir;
   const run: Run = { options, root, config, ...project, changes, skips, client, lookups, cacheDir, deadlineAt };
@@ -111,7 +129,9 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     allFindings: findings,
     skipped: skips.skipped.size,
     installScriptsAllow: config.release.installScriptsAllow,
-    ...(changes ? { changes: { ref: changes.ref, unchanged, ...(changes.lockfile ? { lockfile: changes.lockfile } : {}) } } : {}),
+    ...(changes
+      ? { changes: { ref: changes.ref, unchanged, ...(changes.lockfile ? { lockfile: changes.lockfile } : {}) } }
+      : {}),
   });
 }
 
@@ -126,10 +146,16 @@ const MEMBER_CODES = new Set<Finding['code']>(['INVENTED_MEMBER', 'INVENTED_EXPO
  */
 function withUndeclaredMembers(findings: Finding[]): Finding[] {
   const undeclared = new Set<string>();
-  for (const f of findings) if (f.code === 'UNLISTED_DEPENDENCY') for (const l of f.locations) undeclared.add(`${f.package}\0${l.file}`);
+  for (const f of findings)
+    if (f.code === 'UNLISTED_DEPENDENCY') for (const l of f.locations) undeclared.add(`${f.package}\0${l.file}`);
   if (undeclared.size === 0) return findings;
   return findings.map((f) => {
-    if (!MEMBER_CODES.has(f.code) || f.severity !== 'error' || !f.locations.some((l) => undeclared.has(`${f.package}\0${l.file}`))) return f;
+    if (
+      !MEMBER_CODES.has(f.code) ||
+      f.severity !== 'error' ||
+      !f.locations.some((l) => undeclared.has(`${f.package}\0${l.file}`))
+    )
+      return f;
     const at = f.version ? `${f.package}@${f.version}` : f.package;
     return {
       ...f,
@@ -157,15 +183,27 @@ interface Run {
 
 /** The configuration: the object given, or the file; plus the hosts `--allowed-hosts` adds. */
 async function configure(root: string, options: VerifyOptions): Promise<DepverifyConfig> {
-  const config = typeof options.config === 'object' ? parseConfig(options.config, 'options.config') : await loadConfig(root, options.config);
+  const config =
+    typeof options.config === 'object'
+      ? parseConfig(options.config, 'options.config')
+      : await loadConfig(root, options.config);
   options.signal?.throwIfAborted();
-  for (const host of options.allowedHosts ?? []) config.lockfile.allowedHosts.push(normaliseHost(host, '--allowed-hosts'));
+  for (const host of options.allowedHosts ?? [])
+    config.lockfile.allowedHosts.push(normaliseHost(host, '--allowed-hosts'));
   return config;
 }
 
 /** The project on disk and its requests, or, with `packages`, an empty project and one request per spec. */
-async function scanOrTakePackages(root: string, config: DepverifyConfig, options: VerifyOptions): Promise<{ scan: ProjectScan; requests: PackageRequest[] }> {
-  if (options.packages?.length) return { scan: { root, manifests: [], imports: [], errors: [], sourceFiles: 0 }, requests: options.packages.map(parsePackageArg) };
+async function scanOrTakePackages(
+  root: string,
+  config: DepverifyConfig,
+  options: VerifyOptions,
+): Promise<{ scan: ProjectScan; requests: PackageRequest[] }> {
+  if (options.packages?.length)
+    return {
+      scan: { root, manifests: [], imports: [], errors: [], sourceFiles: 0 },
+      requests: options.packages.map(parsePackageArg),
+    };
   options.onProgress?.({ phase: 'scan', done: 0, total: 1 });
   const [scan, pnpm] = await Promise.all([scanProject(root, config), readPnpmSupplyChainSettings(root)]);
   scan.errors.push(...pnpm.errors);
@@ -174,7 +212,11 @@ async function scanOrTakePackages(root: string, config: DepverifyConfig, options
 }
 
 /** With `changedSince`: only the requests the change added or changed are kept. */
-async function keepChanged(root: string, project: { scan: ProjectScan; requests: PackageRequest[] }, options: VerifyOptions): Promise<{ changes: ChangeSet | undefined; unchanged: number }> {
+async function keepChanged(
+  root: string,
+  project: { scan: ProjectScan; requests: PackageRequest[] },
+  options: VerifyOptions,
+): Promise<{ changes: ChangeSet | undefined; unchanged: number }> {
   if (options.changedSince === undefined) return { changes: undefined, unchanged: 0 };
   if (options.packages?.length) throw new ConfigError('--changed-since needs a project, not --package');
   const changes = await changedSince(root, options.changedSince, project.scan);
@@ -195,7 +237,8 @@ interface SkipRules {
 
 function skipRules(config: DepverifyConfig): SkipRules {
   const skipped = new Set<string>();
-  const isInternal = (name: string): boolean => config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`));
+  const isInternal = (name: string): boolean =>
+    config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`));
   const isExcluded = (name: string): boolean => isInternal(name) || matchesPackagePattern(name, config.ignore.packages);
   return {
     skipped,
@@ -209,7 +252,11 @@ function skipRules(config: DepverifyConfig): SkipRules {
 }
 
 /** One lookup per requested name, in name order. */
-async function lookUpAll(client: RegistryClient, requests: PackageRequest[], options: VerifyOptions): Promise<Map<string, Lookup>> {
+async function lookUpAll(
+  client: RegistryClient,
+  requests: PackageRequest[],
+  options: VerifyOptions,
+): Promise<Map<string, Lookup>> {
   const names = [...new Set(requests.map((r) => r.name))].sort();
   const lookups = new Map<string, Lookup>();
   let done = 0;
@@ -237,7 +284,12 @@ async function packageInputs(run: Run): Promise<{ inputs: PackageInput[]; popula
   });
 
   const projectLicense = scan.manifests.find((m) => m.dir === '')?.license;
-  const context: CheckContext = { config, now: options.now ?? Date.now(), ...(projectLicense ? { projectLicense } : {}), ...(changes ? { changedSince: changes.ref } : {}) };
+  const context: CheckContext = {
+    config,
+    now: options.now ?? Date.now(),
+    ...(projectLicense ? { projectLicense } : {}),
+    ...(changes ? { changedSince: changes.ref } : {}),
+  };
   const byName = new Map<string, PackageRequest[]>();
   for (const request of run.requests) {
     const list = byName.get(request.name);
@@ -250,15 +302,31 @@ async function packageInputs(run: Run): Promise<{ inputs: PackageInput[]; popula
   const privatePopularity: Popularity = { downloads: () => ({ source: 'index' }), squatCandidates: () => [] };
   const inputs: PackageInput[] = [...run.lookups.keys()].sort().map((name) => {
     const own = client.registryFor(name) !== publicHome;
-    return { name, lookup: run.lookups.get(name)!, requests: byName.get(name) ?? [], suggest: () => [], popularity: own ? privatePopularity : popularity, context };
+    return {
+      name,
+      lookup: run.lookups.get(name)!,
+      requests: byName.get(name) ?? [],
+      suggest: () => [],
+      popularity: own ? privatePopularity : popularity,
+      context,
+    };
   });
   const downloadsUrl = config.squatting.downloadsUrl;
   if (downloadsUrl) {
     // Only names that go to the default registry: a name routed to its own registry is private,
     // and the downloads endpoint is someone else's server.
-    const wanted = inputs.filter((input) => client.registryFor(input.name) === publicHome && wantsDownloads(input)).map((i) => i.name);
+    const wanted = inputs
+      .filter((input) => client.registryFor(input.name) === publicHome && wantsDownloads(input))
+      .map((i) => i.name);
     if (wanted.length) {
-      popularity.addDownloads(await fetchMonthlyDownloads(wanted, { url: downloadsUrl, timeout: options.timeout, signal: options.signal, fetch: options.fetch }));
+      popularity.addDownloads(
+        await fetchMonthlyDownloads(wanted, {
+          url: downloadsUrl,
+          timeout: options.timeout,
+          signal: options.signal,
+          fetch: options.fetch,
+        }),
+      );
     }
   }
   // The checks read popularity answered here, after the downloads endpoint: they do no I/O.
@@ -276,14 +344,22 @@ function projectFindings(run: Run): Finding[] {
   const { config, client, scan } = run;
   const projectContext = { config, registries: client.registries?.() ?? [client.registryFor('depverify-probe')] };
   // An unreadable file is never "unchanged": what it holds was not looked at.
-  return PROJECT_CHECKS.flatMap((check) => check.run(scan, projectContext)).filter((f) => !run.skips.skipped.has(f.package) && (f.code === 'INPUT_ERROR' || inChange(run, f)));
+  return PROJECT_CHECKS.flatMap((check) => check.run(scan, projectContext)).filter(
+    (f) => !run.skips.skipped.has(f.package) && (f.code === 'INPUT_ERROR' || inChange(run, f)),
+  );
 }
 
 /** Packages tsconfig options and package.json scripts name (not with `packages`: there is no project). */
 async function configuredFindings(run: Run): Promise<Finding[]> {
   if (run.options.packages?.length) return [];
   const { scan, requests, lookups, client } = run;
-  const configured = await checkConfiguredPackages({ scan, requests, lookups, lookup: (name) => client.lookup(name), isSkipped: run.skips.isExcluded });
+  const configured = await checkConfiguredPackages({
+    scan,
+    requests,
+    lookups,
+    lookup: (name) => client.lookup(name),
+    isSkipped: run.skips.isExcluded,
+  });
   return configured.filter((f) => inChange(run, f));
 }
 
@@ -291,9 +367,25 @@ async function configuredFindings(run: Run): Promise<Finding[]> {
 async function memberFindings(run: Run): Promise<Finding[]> {
   const { options, scan, requests, lookups, client, cacheDir, deadlineAt } = run;
   // A caller's own client without tarball() has opted out of member checks, as `types: false` does.
-  if (options.types === false || !client.tarball || options.packages?.length || !(scan.imports.length || scan.builtins?.length)) return [];
+  if (
+    options.types === false ||
+    !client.tarball ||
+    options.packages?.length ||
+    !(scan.imports.length || scan.builtins?.length)
+  )
+    return [];
   options.onProgress?.({ phase: 'types', done: 0, total: 1 });
   const { checkTypes } = await import('./members/check-types.js');
-  const typeFindings = await checkTypes({ scan, requests, lookups, client, isPrivate: run.skips.isInternal, ...(cacheDir ? { cacheDir } : {}), ...(deadlineAt !== undefined ? { deadlineAt } : {}), keepResults: options.keepMemberResults !== false, ...memberEngineOption(options) });
+  const typeFindings = await checkTypes({
+    scan,
+    requests,
+    lookups,
+    client,
+    isPrivate: run.skips.isInternal,
+    ...(cacheDir ? { cacheDir } : {}),
+    ...(deadlineAt !== undefined ? { deadlineAt } : {}),
+    keepResults: options.keepMemberResults !== false,
+    ...memberEngineOption(options),
+  });
   return typeFindings.filter((f) => inChange(run, f));
 }

@@ -29,20 +29,28 @@ export const checkDeprecation = definePackageCheck({
       }
       const message = sanitize(raw, 300);
       const replacement = replacementIn(message, name);
-      byVersion.set(resolution.version, makeFinding('DEPRECATED', {
-        package: name,
-        version: resolution.version,
-        message: packageWide
-          ? `${name} is deprecated: "${message}"`
-          : `${name}@${resolution.version} is deprecated: "${message}"`,
-        hint: replacement
-          ? `Replace it with ${replacement}, which the deprecation message names (check that it is the package you expect).`
-          : packageWide || latest === undefined
-            ? 'Replace the package; the deprecation message usually names the successor.'
-            : `Upgrade: ${name}@${latest} is not deprecated.`,
-        locations: [...request.locations],
-        details: { scope: packageWide ? 'package' : 'version', deprecation: message, ...(latest ? { latest } : {}), ...(replacement ? { replacement } : {}) },
-      }));
+      byVersion.set(
+        resolution.version,
+        makeFinding('DEPRECATED', {
+          package: name,
+          version: resolution.version,
+          message: packageWide
+            ? `${name} is deprecated: "${message}"`
+            : `${name}@${resolution.version} is deprecated: "${message}"`,
+          hint: replacement
+            ? `Replace it with ${replacement}, which the deprecation message names (check that it is the package you expect).`
+            : packageWide || latest === undefined
+              ? 'Replace the package; the deprecation message usually names the successor.'
+              : `Upgrade: ${name}@${latest} is not deprecated.`,
+          locations: [...request.locations],
+          details: {
+            scope: packageWide ? 'package' : 'version',
+            deprecation: message,
+            ...(latest ? { latest } : {}),
+            ...(replacement ? { replacement } : {}),
+          },
+        }),
+      );
     }
     return [...byVersion.values()];
   },

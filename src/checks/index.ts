@@ -21,8 +21,26 @@ export type { CheckContext, PackageCheck, PackageInput, Popularity, ProjectCheck
 export { wantsDownloads } from './suspicious.js';
 
 /** Run in this order; findings are sorted afterwards, so the order only affects merging. */
-export const PACKAGE_CHECKS: readonly PackageCheck[] = [checkExistence, checkVersions, checkDeprecation, checkLicense, checkMaintenance, checkSuspicious, checkReleaseAge, checkReleaseChanges, checkInstallScripts, checkSignatures, checkIntegrityMatch];
-export const PROJECT_CHECKS: readonly ProjectCheck[] = [checkInputErrors, checkNonRegistry, checkUnlisted, checkLockfileIntegrity, checkLockfileSync];
+export const PACKAGE_CHECKS: readonly PackageCheck[] = [
+  checkExistence,
+  checkVersions,
+  checkDeprecation,
+  checkLicense,
+  checkMaintenance,
+  checkSuspicious,
+  checkReleaseAge,
+  checkReleaseChanges,
+  checkInstallScripts,
+  checkSignatures,
+  checkIntegrityMatch,
+];
+export const PROJECT_CHECKS: readonly ProjectCheck[] = [
+  checkInputErrors,
+  checkNonRegistry,
+  checkUnlisted,
+  checkLockfileIntegrity,
+  checkLockfileSync,
+];
 
 /**
  * Everything the package checks will ask of popularity about one input (only existence and

@@ -22,13 +22,16 @@ export const checkInstallScripts = definePackageCheck({
       const existing = byVersion.get(resolution.version);
       if (existing) existing.locations.push(...request.locations);
       else
-        byVersion.set(resolution.version, makeFinding('INSTALL_SCRIPT_NOT_ALLOWED', {
-          package: name,
-          version: resolution.version,
-          message: `${name}@${resolution.version} runs an install script and is not in installScripts.allow.`,
-          hint: `Review what its script does; add ${name} to installScripts.allow (or pnpm's onlyBuiltDependencies) if it needs it, or install with --ignore-scripts.`,
-          locations: [...request.locations],
-        }));
+        byVersion.set(
+          resolution.version,
+          makeFinding('INSTALL_SCRIPT_NOT_ALLOWED', {
+            package: name,
+            version: resolution.version,
+            message: `${name}@${resolution.version} runs an install script and is not in installScripts.allow.`,
+            hint: `Review what its script does; add ${name} to installScripts.allow (or pnpm's onlyBuiltDependencies) if it needs it, or install with --ignore-scripts.`,
+            locations: [...request.locations],
+          }),
+        );
     }
     return [...byVersion.values()];
   },

@@ -38,15 +38,19 @@ export const checkIntegrityMatch = definePackageCheck({
     const findings: Finding[] = [];
     for (const [key, entry] of byVersion) {
       const version = key.slice(0, key.indexOf('\0'));
-      const shown = entry.locked.split(/\s+/).find((p) => p.startsWith(entry.registry.slice(0, entry.registry.indexOf('-') + 1))) ?? entry.locked;
-      findings.push(makeFinding('LOCKFILE_INTEGRITY_MISMATCH', {
-        package: name,
-        version,
-        message: `The lockfile's integrity for ${name}@${version} (${shown.slice(0, 30)}…) is not the registry's (${entry.registry}…): it would install a tarball the registry did not publish.`,
-        hint: `Do not install from this lockfile entry; regenerate it (npm install ${name}@${version}) and review where the changed hash came from.`,
-        locations: entry.locations,
-        details: { lockfile: entry.locked, registry: entry.registry },
-      }));
+      const shown =
+        entry.locked.split(/\s+/).find((p) => p.startsWith(entry.registry.slice(0, entry.registry.indexOf('-') + 1))) ??
+        entry.locked;
+      findings.push(
+        makeFinding('LOCKFILE_INTEGRITY_MISMATCH', {
+          package: name,
+          version,
+          message: `The lockfile's integrity for ${name}@${version} (${shown.slice(0, 30)}…) is not the registry's (${entry.registry}…): it would install a tarball the registry did not publish.`,
+          hint: `Do not install from this lockfile entry; regenerate it (npm install ${name}@${version}) and review where the changed hash came from.`,
+          locations: entry.locations,
+          details: { lockfile: entry.locked, registry: entry.registry },
+        }),
+      );
     }
     return findings;
   },

@@ -3,7 +3,12 @@ import { type LicenseCategory, type SpdxNode, categorize, leaves, licenseFamily,
 
 /** The verdict on one licence, worst first. */
 export type LicenseVerdict =
-  | { verdict: 'not-allowed'; license: string; why: 'denied' | 'not-in-allow-list' | 'incompatible'; category: LicenseCategory }
+  | {
+      verdict: 'not-allowed';
+      license: string;
+      why: 'denied' | 'not-in-allow-list' | 'incompatible';
+      category: LicenseCategory;
+    }
   | { verdict: 'review'; license: string; category: LicenseCategory }
   | { verdict: 'weak-copyleft'; license: string }
   | { verdict: 'ok' };
@@ -38,12 +43,18 @@ function compatibleFamilies(projectLicense: string | undefined): Set<string> {
   return families;
 }
 
-function judgeLeaf(leaf: { license: string; plus?: boolean; exception?: string }, policy: LicensePolicy, compatible: Set<string>): LicenseVerdict {
+function judgeLeaf(
+  leaf: { license: string; plus?: boolean; exception?: string },
+  policy: LicensePolicy,
+  compatible: Set<string>,
+): LicenseVerdict {
   const license = leaf.exception ? `${leaf.license} WITH ${leaf.exception}` : leaf.license;
   const category = categorize(leaf.license, leaf.exception);
   if (listed(leaf.license, policy.deny)) return { verdict: 'not-allowed', license, why: 'denied', category };
   if (policy.allow.length) {
-    return listed(leaf.license, policy.allow) ? { verdict: 'ok' } : { verdict: 'not-allowed', license, why: 'not-in-allow-list', category };
+    return listed(leaf.license, policy.allow)
+      ? { verdict: 'ok' }
+      : { verdict: 'not-allowed', license, why: 'not-in-allow-list', category };
   }
   const family = licenseFamily(leaf.license);
   const orLater = leaf.plus || leaf.license.endsWith('-or-later');
@@ -54,7 +65,8 @@ function judgeLeaf(leaf: { license: string; plus?: boolean; exception?: string }
       return { verdict: 'weak-copyleft', license };
     case 'strong-copyleft':
     case 'network-copyleft':
-      if (compatible.has(family) || (orLater && family === 'GPL-2.0' && compatible.has('GPL-2.0+'))) return { verdict: 'ok' };
+      if (compatible.has(family) || (orLater && family === 'GPL-2.0' && compatible.has('GPL-2.0+')))
+        return { verdict: 'ok' };
       return { verdict: 'not-allowed', license, why: 'incompatible', category };
     default:
       return { verdict: 'review', license, category };
@@ -71,6 +83,10 @@ function judgeTree(tree: SpdxNode, policy: LicensePolicy, compatible: Set<string
   return leftWorse ? left : right;
 }
 
-export function judgeExpression(tree: SpdxNode, policy: LicensePolicy, projectLicense: string | undefined): LicenseVerdict {
+export function judgeExpression(
+  tree: SpdxNode,
+  policy: LicensePolicy,
+  projectLicense: string | undefined,
+): LicenseVerdict {
   return judgeTree(tree, policy, compatibleFamilies(projectLicense));
 }

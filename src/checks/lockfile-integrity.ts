@@ -8,7 +8,11 @@ import { defineProjectCheck } from './check.js';
 /** Algorithms that still resist collisions; anything else (sha1, md5) is weak. */
 const STRONG = new Set(['sha512', 'sha384', 'sha256']);
 
-const locationOf = (entry: LockedPackage): Location => ({ file: entry.lockfile, ...(entry.line ? { line: entry.line } : {}), field: entry.path });
+const locationOf = (entry: LockedPackage): Location => ({
+  file: entry.lockfile,
+  ...(entry.line ? { line: entry.line } : {}),
+  field: entry.path,
+});
 
 interface Origin {
   protocol: string;
@@ -20,7 +24,11 @@ interface Origin {
 function originOf(url: string): Origin | undefined {
   try {
     const u = new URL(url);
-    return { protocol: u.protocol, host: u.host.toLowerCase(), path: u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/` };
+    return {
+      protocol: u.protocol,
+      host: u.host.toLowerCase(),
+      path: u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/`,
+    };
   } catch {
     return undefined;
   }
@@ -34,7 +42,9 @@ function tarballTails(name: string, version: string): string[] {
   const bare = name.slice(name.indexOf('/') + 1);
   // Some formats keep a URL dependency's URL as its version: then only the name can be compared.
   const file = /^\d/.test(version) ? `/-/${bare}-${version}.tgz` : `/-/${bare}-`;
-  return name.startsWith('@') ? [`${name}${file}`, `${name.replace('/', '%2f')}${file}`, `${name.replace('/', '%2F')}${file}`] : [`${name}${file}`];
+  return name.startsWith('@')
+    ? [`${name}${file}`, `${name.replace('/', '%2f')}${file}`, `${name.replace('/', '%2F')}${file}`]
+    : [`${name}${file}`];
 }
 
 /** `..` in any spelling: URL parsing would quietly resolve it, so look at the text as written. */
@@ -54,11 +64,25 @@ export const checkLockfileIntegrity = defineProjectCheck({
     // yarn's default host is the default registry under another name: trusted exactly when the
     // default registry is the one this project uses (a project with its own registry gets
     // nothing from yarn's, and an entry from there is foreign to it).
-    if (context.registries.some((r) => normaliseRegistry(r) === normaliseRegistry(DEFAULT_REGISTRY))) allowed.add(YARN_DEFAULT_REGISTRY_HOST);
+    if (context.registries.some((r) => normaliseRegistry(r) === normaliseRegistry(DEFAULT_REGISTRY)))
+      allowed.add(YARN_DEFAULT_REGISTRY_HOST);
     const findings: Finding[] = [];
     const byHost = new Map<string, { code: FindingCode; entries: LockedPackage[]; url: string }>();
-    const report = (code: FindingCode, entry: LockedPackage, message: string, details: Record<string, unknown>): void => {
-      findings.push(makeFinding(code, { package: entry.name, version: entry.version, message: sanitize(message), locations: [locationOf(entry)], details }));
+    const report = (
+      code: FindingCode,
+      entry: LockedPackage,
+      message: string,
+      details: Record<string, unknown>,
+    ): void => {
+      findings.push(
+        makeFinding(code, {
+          package: entry.name,
+          version: entry.version,
+          message: sanitize(message),
+          locations: [locationOf(entry)],
+          details,
+        }),
+      );
     };
     const group = (code: FindingCode, host: string, entry: LockedPackage, url: string): void => {
       const key = `${code}\0${host}`;
@@ -71,27 +95,40 @@ export const checkLockfileIntegrity = defineProjectCheck({
       if (entry.local || entry.bundled || entry.source === 'link' || entry.source === 'file') continue;
       const resolved = entry.resolved;
       if (entry.source === 'git') {
-        if (resolved && /^git:\/\//i.test(resolved)) group('LOCKFILE_INSECURE_URL', originOf(resolved)?.host ?? resolved, entry, resolved);
+        if (resolved && /^git:\/\//i.test(resolved))
+          group('LOCKFILE_INSECURE_URL', originOf(resolved)?.host ?? resolved, entry, resolved);
         continue;
       }
       if (resolved !== undefined) {
         const origin = originOf(resolved);
         if (!origin || (origin.protocol !== 'https:' && origin.protocol !== 'http:')) {
-          report('LOCKFILE_INVALID_URL', entry, `${entry.name}@${entry.version} resolves to ${JSON.stringify(resolved.slice(0, 200))}, which is not an http(s) URL.`, { resolved: resolved.slice(0, 500) });
+          report(
+            'LOCKFILE_INVALID_URL',
+            entry,
+            `${entry.name}@${entry.version} resolves to ${JSON.stringify(resolved.slice(0, 200))}, which is not an http(s) URL.`,
+            { resolved: resolved.slice(0, 500) },
+          );
           continue;
         }
         const registry = registries.find((r) => r.host === origin.host);
-        if (origin.protocol === 'http:' && registry?.protocol !== 'http:') group('LOCKFILE_INSECURE_URL', origin.host, entry, resolved);
+        if (origin.protocol === 'http:' && registry?.protocol !== 'http:')
+          group('LOCKFILE_INSECURE_URL', origin.host, entry, resolved);
         if (!allowed.has(origin.host)) group('LOCKFILE_FOREIGN_HOST', origin.host, entry, resolved);
         const path = resolved.replace(/^[a-z]+:\/\/[^/]*/i, '').replace(/[?#].*$/, '');
         const registryShaped = path.includes('/-/') && path.endsWith('.tgz');
         const expected = tarballTails(entry.name, entry.version);
-        const matches = (tail: string): boolean => (tail.endsWith('.tgz') ? path.endsWith(`/${tail}`) : path.includes(`/${tail}`));
+        const matches = (tail: string): boolean =>
+          tail.endsWith('.tgz') ? path.endsWith(`/${tail}`) : path.includes(`/${tail}`);
         if (TRAVERSAL.test(path) || (registryShaped && !expected.some(matches))) {
-          report('LOCKFILE_NAME_MISMATCH', entry, `${entry.name}@${entry.version} downloads ${path.slice(0, 200)}, which is not ${entry.name}@${entry.version}.`, {
-            resolved: resolved.slice(0, 500),
-            expected: expected[0],
-          });
+          report(
+            'LOCKFILE_NAME_MISMATCH',
+            entry,
+            `${entry.name}@${entry.version} downloads ${path.slice(0, 200)}, which is not ${entry.name}@${entry.version}.`,
+            {
+              resolved: resolved.slice(0, 500),
+              expected: expected[0],
+            },
+          );
         }
       }
       const hashes = (entry.integrity ?? '').split(/\s+/).filter(Boolean);
@@ -99,9 +136,17 @@ export const checkLockfileIntegrity = defineProjectCheck({
       // yarn classic before 1.10 kept only a sha1 in the URL fragment.
       const fragmentSha1 = resolved !== undefined && /#[0-9a-f]{40}$/i.test(resolved);
       if (hashes.length === 0 && !fragmentSha1) {
-        if (!isBerry(lockfile.format)) report('LOCKFILE_INTEGRITY_MISSING', entry, `${entry.name}@${entry.version} has no integrity hash in the lockfile.`, {});
+        if (!isBerry(lockfile.format))
+          report(
+            'LOCKFILE_INTEGRITY_MISSING',
+            entry,
+            `${entry.name}@${entry.version} has no integrity hash in the lockfile.`,
+            {},
+          );
       } else if (![...algorithms].some((a) => STRONG.has(a))) {
-        report('LOCKFILE_WEAK_INTEGRITY', entry, `${entry.name}@${entry.version} is verified by SHA-1 only.`, { integrity: (entry.integrity ?? resolved ?? '').slice(0, 200) });
+        report('LOCKFILE_WEAK_INTEGRITY', entry, `${entry.name}@${entry.version} is verified by SHA-1 only.`, {
+          integrity: (entry.integrity ?? resolved ?? '').slice(0, 200),
+        });
       }
     }
 
@@ -109,14 +154,24 @@ export const checkLockfileIntegrity = defineProjectCheck({
       const host = sanitize(originOf(url)?.host ?? url, 200);
       const names = [...new Set(entries.map((e) => e.name))];
       const listed = names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '');
-      const what = code === 'LOCKFILE_FOREIGN_HOST' ? `from ${host}, which is not a configured registry or allowed host` : `over an insecure protocol from ${host}`;
-      findings.push(makeFinding(code, {
-        package: names.length === 1 ? names[0]! : '',
-        message: sanitize(`${entries.length} lockfile entr${entries.length === 1 ? 'y downloads' : 'ies download'} ${what}: ${listed}.`),
-        hint: code === 'LOCKFILE_FOREIGN_HOST' ? `If you trust ${host}, add it to lockfile.allowedHosts (or --allowed-hosts); otherwise regenerate these entries from your registry.` : 'Regenerate these entries over https.',
-        locations: entries.map(locationOf),
-        details: { host, packages: names, example: sanitize(url, 500) },
-      }));
+      const what =
+        code === 'LOCKFILE_FOREIGN_HOST'
+          ? `from ${host}, which is not a configured registry or allowed host`
+          : `over an insecure protocol from ${host}`;
+      findings.push(
+        makeFinding(code, {
+          package: names.length === 1 ? names[0]! : '',
+          message: sanitize(
+            `${entries.length} lockfile entr${entries.length === 1 ? 'y downloads' : 'ies download'} ${what}: ${listed}.`,
+          ),
+          hint:
+            code === 'LOCKFILE_FOREIGN_HOST'
+              ? `If you trust ${host}, add it to lockfile.allowedHosts (or --allowed-hosts); otherwise regenerate these entries from your registry.`
+              : 'Regenerate these entries over https.',
+          locations: entries.map(locationOf),
+          details: { host, packages: names, example: sanitize(url, 500) },
+        }),
+      );
     }
     return findings;
   },

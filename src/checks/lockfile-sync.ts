@@ -18,14 +18,18 @@ export const checkLockfileSync = defineProjectCheck({
   run(scan) {
     if (!scan.lockfile) return [];
     const locks = indexLockfile(scan.lockfile);
-    const workspaces = new Map(scan.manifests.filter((m) => m.name && !m.standalone).map((m) => [m.name!, m.version ?? '0.0.0']));
+    const workspaces = new Map(
+      scan.manifests.filter((m) => m.name && !m.standalone).map((m) => [m.name!, m.version ?? '0.0.0']),
+    );
     const findings: Finding[] = [];
     for (const manifest of scan.manifests) {
       // A nested project is installed from its own lockfile, not this one.
       if (manifest.standalone) continue;
       for (const dep of manifest.dependencies) {
-        if (!INSTALLED.has(dep.field) || (dep.kind !== 'registry' && dep.kind !== 'alias') || !dep.registryName) continue;
-        if (dep.kind === 'registry' && workspaces.has(dep.name) && satisfies(workspaces.get(dep.name)!, dep.range)) continue;
+        if (!INSTALLED.has(dep.field) || (dep.kind !== 'registry' && dep.kind !== 'alias') || !dep.registryName)
+          continue;
+        if (dep.kind === 'registry' && workspaces.has(dep.name) && satisfies(workspaces.get(dep.name)!, dep.range))
+          continue;
         const pairing = locks.pair(manifest, dep);
         let problem: string | undefined;
         let details: Record<string, unknown> = {};
@@ -43,13 +47,17 @@ export const checkLockfileSync = defineProjectCheck({
           }
         }
         if (!problem) continue;
-        findings.push(makeFinding('LOCKFILE_OUT_OF_SYNC', {
-          package: dep.registryName,
-          message: sanitize(`${problem}.`),
-          hint: 'Run the install (npm install, pnpm install, yarn, bun install) and review the lockfile change before committing it.',
-          locations: [{ file: manifest.path, ...(dep.line ? { line: dep.line } : {}), field: `${dep.field}.${dep.name}` }],
-          details: { lockfile: scan.lockfile.path, ...details },
-        }));
+        findings.push(
+          makeFinding('LOCKFILE_OUT_OF_SYNC', {
+            package: dep.registryName,
+            message: sanitize(`${problem}.`),
+            hint: 'Run the install (npm install, pnpm install, yarn, bun install) and review the lockfile change before committing it.',
+            locations: [
+              { file: manifest.path, ...(dep.line ? { line: dep.line } : {}), field: `${dep.field}.${dep.name}` },
+            ],
+            details: { lockfile: scan.lockfile.path, ...details },
+          }),
+        );
       }
     }
     return findings;

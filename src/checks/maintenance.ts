@@ -15,7 +15,8 @@ function severityFor(days: number, policy: MaintenancePolicy): Severity | undefi
 }
 
 function describeAge(days: number): string {
-  const [count, unit] = days >= 365 ? [Math.floor(days / 365), 'year'] : days >= 60 ? [Math.floor(days / 30), 'month'] : [days, 'day'];
+  const [count, unit] =
+    days >= 365 ? [Math.floor(days / 365), 'year'] : days >= 60 ? [Math.floor(days / 30), 'month'] : [days, 'day'];
   return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 
@@ -68,7 +69,9 @@ export const checkMaintenance = definePackageCheck({
       details: {
         lastRelease,
         daysSinceLastRelease: days,
-        ...(installed ? { installedVersion: installed.version, installedReleasedAt: new Date(installed.at).toISOString() } : {}),
+        ...(installed
+          ? { installedVersion: installed.version, installedReleasedAt: new Date(installed.at).toISOString() }
+          : {}),
         ...(repository ? { repository } : {}),
       },
     });

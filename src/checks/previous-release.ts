@@ -20,9 +20,19 @@ const PLAIN = /^(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})$/;
 
 function release(name: string): Release | undefined {
   const plain = PLAIN.exec(name);
-  if (plain) return { major: Number(plain[1]), minor: Number(plain[2]), patch: Number(plain[3]), prerelease: [], version: name };
+  if (plain)
+    return { major: Number(plain[1]), minor: Number(plain[2]), patch: Number(plain[3]), prerelease: [], version: name };
   const parsed = parse(name);
-  return parsed ? { major: parsed.major, minor: parsed.minor, patch: parsed.patch, prerelease: parsed.prerelease, version: parsed.version, parsed } : undefined;
+  return parsed
+    ? {
+        major: parsed.major,
+        minor: parsed.minor,
+        patch: parsed.patch,
+        prerelease: parsed.prerelease,
+        version: parsed.version,
+        parsed,
+      }
+    : undefined;
 }
 
 /** semver's order (build metadata ignored); semver itself only when a prerelease decides. */

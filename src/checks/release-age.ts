@@ -44,31 +44,37 @@ export const checkReleaseAge = definePackageCheck({
       const publishedAt = lookup.facts.time?.[version];
       if (publishedAt === undefined) {
         if (gate === null || gate === 0) continue;
-        byVersion.set(version, makeFinding('RELEASE_AGE_UNKNOWN', {
-          package: name,
+        byVersion.set(
           version,
-          message: `${name}@${version}: the registry gave no publish time, so the minimum release age (${formatMinutes(gate)}) could not be checked.`,
-          hint: 'Check the publish date by hand, or exclude the package in minimumReleaseAgeExclude.',
-          locations: [...request.locations],
-          details: { minimumReleaseAge: gate },
-        }));
+          makeFinding('RELEASE_AGE_UNKNOWN', {
+            package: name,
+            version,
+            message: `${name}@${version}: the registry gave no publish time, so the minimum release age (${formatMinutes(gate)}) could not be checked.`,
+            hint: 'Check the publish date by hand, or exclude the package in minimumReleaseAgeExclude.',
+            locations: [...request.locations],
+            details: { minimumReleaseAge: gate },
+          }),
+        );
         continue;
       }
       const ageMinutes = (context.now - publishedAt) / MINUTE;
       if (ageMinutes >= limit) continue;
       const published = new Date(publishedAt).toISOString();
       const configured = gate !== null;
-      byVersion.set(version, makeFinding('RELEASE_TOO_NEW', {
-        severity: configured ? 'error' : undefined,
-        package: name,
+      byVersion.set(
         version,
-        message: `${name}@${version} was published ${formatMinutes(ageMinutes)} ago (${published})${configured ? `, less than the minimum release age of ${formatMinutes(limit)}${policy.minimumReleaseAgeSource ? ` (${policy.minimumReleaseAgeSource})` : ''}` : ''}.`,
-        hint: configured
-          ? `Wait until ${new Date(publishedAt + limit * MINUTE).toISOString()}, or pin an older version; add the package to minimumReleaseAgeExclude only if you trust this release.`
-          : 'A release this new has had no time to be looked at; hijacked versions are usually pulled within hours. Prefer the previous version, or set minimumReleaseAge to make this a gate.',
-        locations: [...request.locations],
-        details: { publishedAt: published, ageMinutes: Math.floor(ageMinutes), minimumReleaseAge: limit, configured },
-      }));
+        makeFinding('RELEASE_TOO_NEW', {
+          severity: configured ? 'error' : undefined,
+          package: name,
+          version,
+          message: `${name}@${version} was published ${formatMinutes(ageMinutes)} ago (${published})${configured ? `, less than the minimum release age of ${formatMinutes(limit)}${policy.minimumReleaseAgeSource ? ` (${policy.minimumReleaseAgeSource})` : ''}` : ''}.`,
+          hint: configured
+            ? `Wait until ${new Date(publishedAt + limit * MINUTE).toISOString()}, or pin an older version; add the package to minimumReleaseAgeExclude only if you trust this release.`
+            : 'A release this new has had no time to be looked at; hijacked versions are usually pulled within hours. Prefer the previous version, or set minimumReleaseAge to make this a gate.',
+          locations: [...request.locations],
+          details: { publishedAt: published, ageMinutes: Math.floor(ageMinutes), minimumReleaseAge: limit, configured },
+        }),
+      );
     }
     return [...byVersion.values()];
   },

@@ -22,7 +22,8 @@ function installed(facts: PackageFacts, requests: PackageRequest[]): Map<string,
 
 /** The newest version below `version` that had build provenance. */
 function lastWithProvenance(facts: PackageFacts, version: string): string | undefined {
-  for (let v = previousRelease(facts, version); v !== undefined; v = previousRelease(facts, v)) if (facts.versions[v]?.provenance) return v;
+  for (let v = previousRelease(facts, version); v !== undefined; v = previousRelease(facts, v))
+    if (facts.versions[v]?.provenance) return v;
   return undefined;
 }
 
@@ -45,27 +46,31 @@ export const checkReleaseChanges = definePackageCheck({
       const before = facts.versions[previous];
       const locations = from.flatMap((r) => r.locations);
       if (!current.provenance && before?.provenance) {
-        findings.push(makeFinding('PROVENANCE_LOST', {
-          package: name,
-          version,
-          message: `${name}@${version} has no build provenance, but ${name}@${previous} before it had.`,
-          hint: `A release published without the project's CI can be a taken-over account. Compare it with ${previous} (its repository, its changes) before installing, or stay on ${previous}.`,
-          locations,
-          details: { previous, lastWithProvenance: lastWithProvenance(facts, version) ?? previous },
-        }));
+        findings.push(
+          makeFinding('PROVENANCE_LOST', {
+            package: name,
+            version,
+            message: `${name}@${version} has no build provenance, but ${name}@${previous} before it had.`,
+            hint: `A release published without the project's CI can be a taken-over account. Compare it with ${previous} (its repository, its changes) before installing, or stay on ${previous}.`,
+            locations,
+            details: { previous, lastWithProvenance: lastWithProvenance(facts, version) ?? previous },
+          }),
+        );
       }
       const allowed = matchesPackagePattern(name, context.config.release.installScriptsAllow ?? []);
       if (current.hasInstallScript && before && !before.hasInstallScript && !allowed) {
         const onLockfileChange = context.changedSince !== undefined && from.some((r) => r.source === 'lockfile');
-        findings.push(makeFinding('INSTALL_SCRIPT_ADDED', {
-          severity: onLockfileChange ? 'error' : undefined,
-          package: name,
-          version,
-          message: `${name}@${version} runs an install script (preinstall, install or postinstall) that ${name}@${previous} did not.`,
-          hint: `Read the script in the package before installing it, or stay on ${previous}; install with --ignore-scripts meanwhile. Allow it in installScripts.allow once reviewed.`,
-          locations,
-          details: { previous, ...(onLockfileChange ? { changedSince: context.changedSince } : {}) },
-        }));
+        findings.push(
+          makeFinding('INSTALL_SCRIPT_ADDED', {
+            severity: onLockfileChange ? 'error' : undefined,
+            package: name,
+            version,
+            message: `${name}@${version} runs an install script (preinstall, install or postinstall) that ${name}@${previous} did not.`,
+            hint: `Read the script in the package before installing it, or stay on ${previous}; install with --ignore-scripts meanwhile. Allow it in installScripts.allow once reviewed.`,
+            locations,
+            details: { previous, ...(onLockfileChange ? { changedSince: context.changedSince } : {}) },
+          }),
+        );
       }
     }
     return findings;

@@ -5,7 +5,33 @@ import validate from 'validate-npm-package-name';
 const PHRASES =
   /\b(?:please\s+)?(?:use|using|moved\s+to|renamed\s+(?:to|as)|replaced\s+(?:by|with)|migrate\s+to|in\s+favou?r\s+of|superseded\s+by|switch\s+to|published\s+as|is\s+now|now\s+at)\s+[`'"“]?((?:@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*)/i;
 // Words that follow those verbs without naming a package.
-const NOT_NAMES = new Set(['the', 'a', 'an', 'it', 'this', 'that', 'instead', 'native', 'node', 'built-in', 'builtin', 'version', 'latest', 'v2', 'v3', 'npm', 'at', 'your', 'our', 'its', 'another', 'other', 'new', 'https', 'http']);
+const NOT_NAMES = new Set([
+  'the',
+  'a',
+  'an',
+  'it',
+  'this',
+  'that',
+  'instead',
+  'native',
+  'node',
+  'built-in',
+  'builtin',
+  'version',
+  'latest',
+  'v2',
+  'v3',
+  'npm',
+  'at',
+  'your',
+  'our',
+  'its',
+  'another',
+  'other',
+  'new',
+  'https',
+  'http',
+]);
 
 /** The package a deprecation message names as its successor, if it names one plainly. */
 export function replacementIn(message: string, self: string): string | undefined {

@@ -12,7 +12,12 @@ export function sha512Of(integrity: string | undefined): string | undefined {
 type Verdict = { ok: true } | { ok: false; reason: string; keyid?: string };
 
 /** As `npm audit signatures` judges one version: a listed, unexpired key and a valid ECDSA signature. */
-function verifySignatures(message: string, signatures: VersionSignature[], keys: SigningKey[], publishedAt: number | undefined): Verdict {
+function verifySignatures(
+  message: string,
+  signatures: VersionSignature[],
+  keys: SigningKey[],
+  publishedAt: number | undefined,
+): Verdict {
   let last: Verdict = { ok: false, reason: 'no signature' };
   for (const s of signatures) {
     const key = keys.find((k) => k.keyid === s.keyid);
@@ -21,13 +26,21 @@ function verifySignatures(message: string, signatures: VersionSignature[], keys:
       continue;
     }
     if (key.expires !== undefined && publishedAt !== undefined && publishedAt > key.expires) {
-      last = { ok: false, reason: `signed with key ${s.keyid}, which expired before this version was published`, keyid: s.keyid };
+      last = {
+        ok: false,
+        reason: `signed with key ${s.keyid}, which expired before this version was published`,
+        keyid: s.keyid,
+      };
       continue;
     }
     try {
       const publicKey = createPublicKey({ key: Buffer.from(key.key, 'base64'), format: 'der', type: 'spki' });
       if (verify('sha256', Buffer.from(message), publicKey, Buffer.from(s.sig, 'base64'))) return { ok: true };
-      last = { ok: false, reason: `the signature does not match ${message.slice(message.lastIndexOf(':') + 1, message.lastIndexOf(':') + 24)}…`, keyid: s.keyid };
+      last = {
+        ok: false,
+        reason: `the signature does not match ${message.slice(message.lastIndexOf(':') + 1, message.lastIndexOf(':') + 24)}…`,
+        keyid: s.keyid,
+      };
     } catch {
       last = { ok: false, reason: `key ${s.keyid} or its signature cannot be read`, keyid: s.keyid };
     }
@@ -49,7 +62,8 @@ export const checkSignatures = definePackageCheck({
     for (const request of requests) {
       const integrity = sha512Of(request.integrity);
       const version = request.locked;
-      if (request.source !== 'lockfile' || !integrity || version === undefined || !lookup.facts.versions[version]) continue;
+      if (request.source !== 'lockfile' || !integrity || version === undefined || !lookup.facts.versions[version])
+        continue;
       const key = `${version}\0${integrity}`;
       const existing = findings.get(key);
       if (existing) {
@@ -58,25 +72,36 @@ export const checkSignatures = definePackageCheck({
       }
       const signatures = lookup.facts.signatures?.[version];
       if (!signatures) {
-        findings.set(key, makeFinding('SIGNATURE_MISSING', {
-          package: name,
-          version,
-          message: `${name}@${version} has no registry signature, though the registry signs its packages.`,
-          hint: 'Check where the lockfile entry came from; regenerate it from the registry.',
-          locations: [...request.locations],
-        }));
+        findings.set(
+          key,
+          makeFinding('SIGNATURE_MISSING', {
+            package: name,
+            version,
+            message: `${name}@${version} has no registry signature, though the registry signs its packages.`,
+            hint: 'Check where the lockfile entry came from; regenerate it from the registry.',
+            locations: [...request.locations],
+          }),
+        );
         continue;
       }
-      const verdict = verifySignatures(`${name}@${version}:${integrity}`, signatures, signingKeys.keys, lookup.facts.time?.[version]);
+      const verdict = verifySignatures(
+        `${name}@${version}:${integrity}`,
+        signatures,
+        signingKeys.keys,
+        lookup.facts.time?.[version],
+      );
       if (verdict.ok) continue;
-      findings.set(key, makeFinding('SIGNATURE_INVALID', {
-        package: name,
-        version,
-        message: `${name}@${version}: the registry signature does not verify (${verdict.reason}).`,
-        hint: 'Do not install this entry: the locked tarball is not the one the registry signed. Regenerate the lockfile entry and compare the integrity with the registry.',
-        locations: [...request.locations],
-        details: { reason: verdict.reason, ...(verdict.keyid ? { keyid: verdict.keyid } : {}) },
-      }));
+      findings.set(
+        key,
+        makeFinding('SIGNATURE_INVALID', {
+          package: name,
+          version,
+          message: `${name}@${version}: the registry signature does not verify (${verdict.reason}).`,
+          hint: 'Do not install this entry: the locked tarball is not the one the registry signed. Regenerate the lockfile entry and compare the integrity with the registry.',
+          locations: [...request.locations],
+          details: { reason: verdict.reason, ...(verdict.keyid ? { keyid: verdict.keyid } : {}) },
+        }),
+      );
     }
     return [...findings.values()];
   },

@@ -6,9 +6,12 @@ const require = createRequire(import.meta.url);
 const parseSpdx = require('spdx-expression-parse') as typeof parseType;
 // Only legacy strings need it; most licences parse as they are.
 let correctModule: typeof correctType | undefined;
-const correctSpdx = (text: string): string | null => (correctModule ??= require('spdx-correct') as typeof correctType)(text);
+const correctSpdx = (text: string): string | null =>
+  (correctModule ??= require('spdx-correct') as typeof correctType)(text);
 
-export type SpdxNode = { license: string; plus?: boolean; exception?: string } | { left: SpdxNode; conjunction: 'and' | 'or'; right: SpdxNode };
+export type SpdxNode =
+  | { license: string; plus?: boolean; exception?: string }
+  | { left: SpdxNode; conjunction: 'and' | 'or'; right: SpdxNode };
 
 /** What a licence string is, before any policy is applied. */
 export type ParsedLicense =
@@ -65,12 +68,19 @@ function judgeCorrection(text: string, corrected: string, tree: SpdxNode): 'ok' 
   const lower = text.toLowerCase();
   for (const leaf of leaves(tree)) {
     const family = leaf.license.split(/[^A-Za-z]/)[0] ?? '';
-    const named = written.includes(family.toLowerCase()) || written.includes(leaf.license.toLowerCase()) || (FAMILY_WORDS[family] ?? []).some((w) => lower.includes(w));
+    const named =
+      written.includes(family.toLowerCase()) ||
+      written.includes(leaf.license.toLowerCase()) ||
+      (FAMILY_WORDS[family] ?? []).some((w) => lower.includes(w));
     if (!named) return 'wrong';
   }
   // A correction that dropped part of a compound (`MIT AND Foo` → `MIT`) keeps only a guess.
   // `MIT/Apache-2.0` is a dual licence; `MIT/X11` is one name of MIT.
-  const conjunctions = text.replace(/\bMIT\/X11\b/gi, 'MIT').replace(/\(?https?:\/\/\S+/gi, '').match(/\b(?:and|or)\b|\//gi)?.length ?? 0;
+  const conjunctions =
+    text
+      .replace(/\bMIT\/X11\b/gi, 'MIT')
+      .replace(/\(?https?:\/\/\S+/gi, '')
+      .match(/\b(?:and|or)\b|\//gi)?.length ?? 0;
   if (QUALIFIED.test(text) || conjunctions > leaves(tree).length - 1) return 'ambiguous';
   if (/\d/.test(text)) return 'ok'; // a version or a clause count was written
   if (/\b(?:new|revised|modified|simplified|free|clear)\b/i.test(text)) return 'ok'; // BSD's variants by name
@@ -150,13 +160,51 @@ const NETWORK = /^(AGPL|SSPL|RPL|OSL|CPAL)-/;
 const STRONG = /^(GPL|EUPL|Sleepycat|QPL|CECILL)-?/;
 const WEAK = /^(LGPL|MPL|EPL|CDDL|CPL|MS-RL|CC-BY-SA|APSL|CECILL-C)/;
 const PERMISSIVE = new Set([
-  '0BSD', 'AFL-2.1', 'AFL-3.0', 'Apache-1.1', 'Apache-2.0', 'Artistic-2.0', 'BlueOak-1.0.0', 'BSD-1-Clause', 'BSD-2-Clause',
-  'BSD-2-Clause-Patent', 'BSD-3-Clause', 'BSD-3-Clause-Clear', 'BSD-4-Clause', 'BSL-1.0', 'CC-BY-3.0', 'CC-BY-4.0', 'CC0-1.0',
-  'ISC', 'MIT', 'MIT-0', 'MIT-CMU', 'MS-PL', 'NCSA', 'OFL-1.1', 'PostgreSQL', 'PSF-2.0', 'Python-2.0', 'Unicode-3.0',
-  'Unicode-DFS-2016', 'Unlicense', 'UPL-1.0', 'W3C', 'WTFPL', 'X11', 'Zlib', 'ZPL-2.1',
+  '0BSD',
+  'AFL-2.1',
+  'AFL-3.0',
+  'Apache-1.1',
+  'Apache-2.0',
+  'Artistic-2.0',
+  'BlueOak-1.0.0',
+  'BSD-1-Clause',
+  'BSD-2-Clause',
+  'BSD-2-Clause-Patent',
+  'BSD-3-Clause',
+  'BSD-3-Clause-Clear',
+  'BSD-4-Clause',
+  'BSL-1.0',
+  'CC-BY-3.0',
+  'CC-BY-4.0',
+  'CC0-1.0',
+  'ISC',
+  'MIT',
+  'MIT-0',
+  'MIT-CMU',
+  'MS-PL',
+  'NCSA',
+  'OFL-1.1',
+  'PostgreSQL',
+  'PSF-2.0',
+  'Python-2.0',
+  'Unicode-3.0',
+  'Unicode-DFS-2016',
+  'Unlicense',
+  'UPL-1.0',
+  'W3C',
+  'WTFPL',
+  'X11',
+  'Zlib',
+  'ZPL-2.1',
 ]);
 /** Exceptions that let proprietary code link against a GPL library (the GCC runtime, Classpath). */
-const LINKING_EXCEPTIONS = new Set(['Classpath-exception-2.0', 'GCC-exception-3.1', 'LLVM-exception', 'Autoconf-exception-3.0', 'Bison-exception-2.2']);
+const LINKING_EXCEPTIONS = new Set([
+  'Classpath-exception-2.0',
+  'GCC-exception-3.1',
+  'LLVM-exception',
+  'Autoconf-exception-3.0',
+  'Bison-exception-2.2',
+]);
 
 export function categorize(id: string, exception?: string): LicenseCategory {
   const family = licenseFamily(id);
@@ -174,6 +222,7 @@ export function leaves(tree: SpdxNode): Array<{ license: string; plus?: boolean;
 
 /** One spelling per expression, so `(MIT)` and `MIT` compare equal. */
 export function formatSpdx(tree: SpdxNode): string {
-  if ('license' in tree) return `${tree.license}${tree.plus ? '+' : ''}${tree.exception ? ` WITH ${tree.exception}` : ''}`;
+  if ('license' in tree)
+    return `${tree.license}${tree.plus ? '+' : ''}${tree.exception ? ` WITH ${tree.exception}` : ''}`;
   return `(${formatSpdx(tree.left)} ${tree.conjunction.toUpperCase()} ${formatSpdx(tree.right)})`;
 }

@@ -59,7 +59,8 @@ export function typosquatTargets(name: string, input: Pick<PackageInput, 'popula
   );
 }
 
-const scopeOf = (name: string): string | undefined => (name.startsWith('@') && name.includes('/') ? name.slice(0, name.indexOf('/')) : undefined);
+const scopeOf = (name: string): string | undefined =>
+  name.startsWith('@') && name.includes('/') ? name.slice(0, name.indexOf('/')) : undefined;
 
 function daysSince(iso: string | undefined, now: number): number | undefined {
   const at = iso === undefined ? NaN : Date.parse(iso);
@@ -83,8 +84,10 @@ function factSignals(facts: PackageFacts, input: PackageInput, policy: Squatting
   const signals: SquatSignal[] = [];
   // Only the public registry's `time.created` is trusted: some mirrors invent per-version times.
   const age = daysSince(facts.created, input.context.now);
-  if (age !== undefined && age <= policy.newPackageDays) signals.push({ signal: 'new-package', createdAt: facts.created!, days: age });
-  if (age !== undefined && age <= policy.newMaintainerDays && facts.maintainers === 1) signals.push({ signal: 'new-maintainer', days: age });
+  if (age !== undefined && age <= policy.newPackageDays)
+    signals.push({ signal: 'new-package', createdAt: facts.created!, days: age });
+  if (age !== undefined && age <= policy.newMaintainerDays && facts.maintainers === 1)
+    signals.push({ signal: 'new-maintainer', days: age });
   const versions = Object.keys(facts.versions).length;
   if (versions <= policy.fewVersions) signals.push({ signal: 'few-versions', versions });
   if (facts.repository === undefined) signals.push({ signal: 'no-repository' });
@@ -97,7 +100,8 @@ function factSignals(facts: PackageFacts, input: PackageInput, policy: Squatting
   const replacement = only === undefined ? undefined : replacementIn(only, facts.name);
   if (replacement && age !== undefined && age <= policy.newPackageDays) {
     const count = input.popularity.downloads(replacement).count ?? 0;
-    if (count >= policy.minTargetDownloads) signals.push({ signal: 'deprecated-for-popular', replacement, replacementDownloads: count });
+    if (count >= policy.minTargetDownloads)
+      signals.push({ signal: 'deprecated-for-popular', replacement, replacementDownloads: count });
   }
   return signals;
 }
@@ -155,7 +159,11 @@ function judge(fired: Set<SquatSignal['signal']>): Severity | undefined {
   if (has('new-package') && has('install-script') && has('no-repository')) return 'error';
   if (has('typosquat')) return 'warning';
   if (has('deprecated-for-popular')) return has('install-script') ? 'error' : 'warning';
-  if (has('new-package') && (has('install-script') || has('no-repository') || has('no-description') || has('new-maintainer'))) return 'warning';
+  if (
+    has('new-package') &&
+    (has('install-script') || has('no-repository') || has('no-description') || has('new-maintainer'))
+  )
+    return 'warning';
   if (has('install-script') && has('no-repository') && has('low-downloads') && has('few-versions')) return 'warning';
   if (has('new-package')) return 'info';
   return undefined;
@@ -180,7 +188,9 @@ function describe(s: SquatSignal): string {
     case 'deprecated-for-popular':
       return `its only version is deprecated in favour of ${s.replacement} (${s.replacementDownloads.toLocaleString('en-US')} downloads a month)`;
     case 'low-downloads':
-      return s.downloads === undefined ? 'not among the popular packages' : `${s.downloads.toLocaleString('en-US')} downloads last month`;
+      return s.downloads === undefined
+        ? 'not among the popular packages'
+        : `${s.downloads.toLocaleString('en-US')} downloads last month`;
   }
 }
 
@@ -199,7 +209,13 @@ export const checkSuspicious = definePackageCheck({
     const signals = factSignals(lookup.facts, input, policy);
     const targets = typosquatTargets(name, input);
     const first = targets[0];
-    if (first) signals.unshift({ signal: 'typosquat', target: first.target, rule: first.rule, targetDownloads: first.downloads });
+    if (first)
+      signals.unshift({
+        signal: 'typosquat',
+        target: first.target,
+        rule: first.rule,
+        targetDownloads: first.downloads,
+      });
     let fired = new Set(signals.map((s) => s.signal));
     // Popularity is looked up only when it is evidence for a finding or could make one: the
     // whole index is loaded for it.
@@ -208,13 +224,21 @@ export const checkSuspicious = definePackageCheck({
 
     const own = input.popularity.downloads(name);
     if (own.count !== undefined ? own.count < policy.lowDownloads : own.inIndex === false) {
-      signals.push({ signal: 'low-downloads', ...(own.count !== undefined ? { downloads: own.count } : {}), source: own.source });
+      signals.push({
+        signal: 'low-downloads',
+        ...(own.count !== undefined ? { downloads: own.count } : {}),
+        source: own.source,
+      });
       fired = new Set(signals.map((s) => s.signal));
     }
     const severity = judge(fired);
     if (!severity) return [];
     const pointer = signals.find((s) => s.signal === 'deprecated-for-popular');
-    const intended = targets.length ? targets.map((t) => t.target) : pointer ? [pointer.replacement] : input.suggest(name).map((s) => s.name);
+    const intended = targets.length
+      ? targets.map((t) => t.target)
+      : pointer
+        ? [pointer.replacement]
+        : input.suggest(name).map((s) => s.name);
     const didYouMean = intended.length ? ` Did you mean ${intended.join(', ')}?` : '';
     const finding = makeFinding('SUSPICIOUS_PACKAGE', {
       severity,
@@ -228,7 +252,9 @@ export const checkSuspicious = definePackageCheck({
         signals,
         ...(intended.length ? { suggestions: intended } : {}),
         ...(lookup.facts.repository ? { repository: sanitize(lookup.facts.repository, 200) } : {}),
-        ...(lookup.facts.created === undefined ? { notEvaluated: ['new-package: the registry sent no creation time'] } : {}),
+        ...(lookup.facts.created === undefined
+          ? { notEvaluated: ['new-package: the registry sent no creation time'] }
+          : {}),
       },
     });
     return [finding];

@@ -35,12 +35,15 @@ export const checkUnlisted = defineProjectCheck({
         existing.locations.push(location);
         continue;
       }
-      byPackage.set(site.packageName, makeFinding('UNLISTED_DEPENDENCY', {
-        package: site.packageName,
-        message: `${site.packageName} is imported but not declared in package.json.`,
-        hint: `Check that ${site.packageName} is the package you mean (see its registry findings), then add it with npm install ${site.packageName}, or remove the import.`,
-        locations: [location],
-      }));
+      byPackage.set(
+        site.packageName,
+        makeFinding('UNLISTED_DEPENDENCY', {
+          package: site.packageName,
+          message: `${site.packageName} is imported but not declared in package.json.`,
+          hint: `Check that ${site.packageName} is the package you mean (see its registry findings), then add it with npm install ${site.packageName}, or remove the import.`,
+          locations: [location],
+        }),
+      );
     }
     return [...byPackage.values()];
   },

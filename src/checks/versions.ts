@@ -21,14 +21,17 @@ export const checkVersions = definePackageCheck({
       }
       const latest = facts.distTags.latest;
       const what = resolution.via === 'locked' ? `version ${resolution.wanted} (locked)` : `"${resolution.wanted}"`;
-      byWanted.set(key, makeFinding('VERSION_NOT_FOUND', {
-        package: name,
-        ...(resolution.via === 'locked' ? { version: resolution.wanted } : {}),
-        message: `${name} has no published version matching ${what}.${latest ? ` The latest is ${latest}.` : ''}`,
-        hint: latest ? `Use a published version, e.g. ${name}@^${latest}.` : 'Use a published version.',
-        locations: [...request.locations],
-        details: { wanted: resolution.wanted, via: resolution.via, ...(latest ? { latest } : {}) },
-      }));
+      byWanted.set(
+        key,
+        makeFinding('VERSION_NOT_FOUND', {
+          package: name,
+          ...(resolution.via === 'locked' ? { version: resolution.wanted } : {}),
+          message: `${name} has no published version matching ${what}.${latest ? ` The latest is ${latest}.` : ''}`,
+          hint: latest ? `Use a published version, e.g. ${name}@^${latest}.` : 'Use a published version.',
+          locations: [...request.locations],
+          details: { wanted: resolution.wanted, via: resolution.via, ...(latest ? { latest } : {}) },
+        }),
+      );
     }
     return [...byWanted.values()];
   },

@@ -103,7 +103,19 @@ export interface DepverifyConfigInput {
 export { ConfigError };
 
 const SEVERITY_SETTINGS = new Set<string>(['error', 'warning', 'info', 'off']);
-const KEYS = new Set(['ignore', 'severity', 'internalScopes', 'licenses', 'maintenance', 'squatting', 'lockfile', 'minimumReleaseAge', 'minimumReleaseAgeExclude', 'installScripts', '$schema']);
+const KEYS = new Set([
+  'ignore',
+  'severity',
+  'internalScopes',
+  'licenses',
+  'maintenance',
+  'squatting',
+  'lockfile',
+  'minimumReleaseAge',
+  'minimumReleaseAgeExclude',
+  'installScripts',
+  '$schema',
+]);
 
 /** Years without a release: 2 is worth knowing, 4 worth a look; finished small packages are not errors. */
 const DEFAULT_MAINTENANCE: MaintenancePolicy = { infoAfterDays: 2 * 365, warnAfterDays: 4 * 365, errorAfterDays: null };
@@ -135,24 +147,28 @@ const emptyConfig = (): DepverifyConfig => ({
 });
 
 function objectAt(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${where} must be an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(`${where} must be an object`);
   return value as Record<string, unknown>;
 }
 
 function days(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ConfigError(`${where} must be a number of days`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new ConfigError(`${where} must be a number of days`);
   return value;
 }
 
 function stringList(value: unknown, where: string): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new ConfigError(`${where} must be an array of strings`);
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw new ConfigError(`${where} must be an array of strings`);
   return value as string[];
 }
 
 /** Validate a parsed configuration object; unknown keys are errors so typos do not pass silently. */
 export function parseConfig(raw: unknown, source: string): DepverifyConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${source}: the configuration must be an object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError(`${source}: the configuration must be an object`);
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) if (!KEYS.has(key)) throw new ConfigError(`${source}: unknown key "${key}"`);
   const config = emptyConfig();
@@ -166,7 +182,8 @@ export function parseConfig(raw: unknown, source: string): DepverifyConfig {
   if (obj.licenses !== undefined) {
     const licenses = objectAt(obj.licenses, `${source}: licenses`);
     for (const key of Object.keys(licenses)) {
-      if (!['allow', 'deny', 'exceptions'].includes(key)) throw new ConfigError(`${source}: unknown key "licenses.${key}"`);
+      if (!['allow', 'deny', 'exceptions'].includes(key))
+        throw new ConfigError(`${source}: unknown key "licenses.${key}"`);
     }
     config.licenses.allow = stringList(licenses.allow, `${source}: licenses.allow`);
     config.licenses.deny = stringList(licenses.deny, `${source}: licenses.deny`);
@@ -184,31 +201,44 @@ export function parseConfig(raw: unknown, source: string): DepverifyConfig {
   if (obj.maintenance !== undefined) {
     const maintenance = objectAt(obj.maintenance, `${source}: maintenance`);
     for (const [key, value] of Object.entries(maintenance)) {
-      if (key === 'infoAfterDays' || key === 'warnAfterDays') config.maintenance[key] = days(value, `${source}: maintenance.${key}`);
-      else if (key === 'errorAfterDays') config.maintenance.errorAfterDays = value === null ? null : days(value, `${source}: maintenance.errorAfterDays`);
+      if (key === 'infoAfterDays' || key === 'warnAfterDays')
+        config.maintenance[key] = days(value, `${source}: maintenance.${key}`);
+      else if (key === 'errorAfterDays')
+        config.maintenance.errorAfterDays =
+          value === null ? null : days(value, `${source}: maintenance.errorAfterDays`);
       else throw new ConfigError(`${source}: unknown key "maintenance.${key}"`);
     }
   }
   if (obj.lockfile !== undefined) {
     const lockfile = objectAt(obj.lockfile, `${source}: lockfile`);
-    for (const key of Object.keys(lockfile)) if (key !== 'allowedHosts') throw new ConfigError(`${source}: unknown key "lockfile.${key}"`);
-    config.lockfile.allowedHosts = stringList(lockfile.allowedHosts, `${source}: lockfile.allowedHosts`).map((h) => normaliseHost(h, `${source}: lockfile.allowedHosts`));
+    for (const key of Object.keys(lockfile))
+      if (key !== 'allowedHosts') throw new ConfigError(`${source}: unknown key "lockfile.${key}"`);
+    config.lockfile.allowedHosts = stringList(lockfile.allowedHosts, `${source}: lockfile.allowedHosts`).map((h) =>
+      normaliseHost(h, `${source}: lockfile.allowedHosts`),
+    );
   }
   if (obj.minimumReleaseAge !== undefined) {
     config.release.minimumReleaseAge = parseDuration(obj.minimumReleaseAge, `${source}: minimumReleaseAge`);
     config.release.minimumReleaseAgeSource = source;
   }
-  config.release.minimumReleaseAgeExclude = stringList(obj.minimumReleaseAgeExclude, `${source}: minimumReleaseAgeExclude`);
+  config.release.minimumReleaseAgeExclude = stringList(
+    obj.minimumReleaseAgeExclude,
+    `${source}: minimumReleaseAgeExclude`,
+  );
   if (obj.installScripts !== undefined) {
     const scripts = objectAt(obj.installScripts, `${source}: installScripts`);
-    for (const key of Object.keys(scripts)) if (key !== 'allow') throw new ConfigError(`${source}: unknown key "installScripts.${key}"`);
+    for (const key of Object.keys(scripts))
+      if (key !== 'allow') throw new ConfigError(`${source}: unknown key "installScripts.${key}"`);
     config.release.installScriptsAllow = stringList(scripts.allow, `${source}: installScripts.allow`);
   }
-  if (obj.squatting !== undefined) parseSquatting(objectAt(obj.squatting, `${source}: squatting`), config.squatting, source);
+  if (obj.squatting !== undefined)
+    parseSquatting(objectAt(obj.squatting, `${source}: squatting`), config.squatting, source);
   if (obj.severity !== undefined) {
-    if (typeof obj.severity !== 'object' || obj.severity === null) throw new ConfigError(`${source}: "severity" must be an object`);
+    if (typeof obj.severity !== 'object' || obj.severity === null)
+      throw new ConfigError(`${source}: "severity" must be an object`);
     for (const [code, setting] of Object.entries(obj.severity)) {
-      if (!(FINDING_CODES as readonly string[]).includes(code)) throw new ConfigError(`${source}: unknown finding code "${code}"`);
+      if (!(FINDING_CODES as readonly string[]).includes(code))
+        throw new ConfigError(`${source}: unknown finding code "${code}"`);
       if (typeof setting !== 'string' || !SEVERITY_SETTINGS.has(setting)) {
         throw new ConfigError(`${source}: severity of ${code} must be error, warning, info or off`);
       }
@@ -218,8 +248,12 @@ export function parseConfig(raw: unknown, source: string): DepverifyConfig {
   // `@corp`, `corp`, `@corp/` and `@corp/*` all mean the scope: a form that matched nothing would
   // send private names to a public registry.
   config.internalScopes = stringList(obj.internalScopes, `${source}: internalScopes`).map((raw) => {
-    const scope = `@${raw.trim().replace(/^@/, '').replace(/\/\*?$/, '')}`.toLowerCase();
-    if (!/^@[a-z0-9][a-z0-9._~-]*$/.test(scope)) throw new ConfigError(`${source}: internalScopes: "${raw}" is not a scope`);
+    const scope = `@${raw
+      .trim()
+      .replace(/^@/, '')
+      .replace(/\/\*?$/, '')}`.toLowerCase();
+    if (!/^@[a-z0-9][a-z0-9._~-]*$/.test(scope))
+      throw new ConfigError(`${source}: internalScopes: "${raw}" is not a scope`);
     return scope;
   });
   return config;
@@ -235,17 +269,27 @@ function parseDuration(value: unknown, where: string): number {
   return Number(m[1]) * UNIT_MINUTES[(m[2] ?? 'm').toLowerCase()]!;
 }
 
-const SQUATTING_COUNTS = ['newPackageDays', 'newMaintainerDays', 'fewVersions', 'minTargetDownloads', 'popularityRatio', 'popularDownloads', 'lowDownloads'] as const;
+const SQUATTING_COUNTS = [
+  'newPackageDays',
+  'newMaintainerDays',
+  'fewVersions',
+  'minTargetDownloads',
+  'popularityRatio',
+  'popularDownloads',
+  'lowDownloads',
+] as const;
 
 function parseSquatting(raw: Record<string, unknown>, into: SquattingPolicy, source: string): void {
   for (const [key, value] of Object.entries(raw)) {
     const where = `${source}: squatting.${key}`;
     if (key === 'allow') into.allow = stringList(value, where);
     else if ((SQUATTING_COUNTS as readonly string[]).includes(key)) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ConfigError(`${where} must be a non-negative number`);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+        throw new ConfigError(`${where} must be a non-negative number`);
       into[key as (typeof SQUATTING_COUNTS)[number]] = value;
     } else if (key === 'downloadsUrl') {
-      if (typeof value !== 'string' || !/^https?:\/\/[^/]/.test(value)) throw new ConfigError(`${where} must be an http(s) URL`);
+      if (typeof value !== 'string' || !/^https?:\/\/[^/]/.test(value))
+        throw new ConfigError(`${where} must be an http(s) URL`);
       into.downloadsUrl = value;
     } else throw new ConfigError(`${source}: unknown key "squatting.${key}"`);
   }
@@ -309,6 +353,10 @@ export function withPnpmSettings(
     release.minimumReleaseAge = settings.minimumReleaseAge;
     release.minimumReleaseAgeSource = 'pnpm-workspace.yaml';
   }
-  release.minimumReleaseAgeExclude = [...release.minimumReleaseAgeExclude, ...(settings.minimumReleaseAgeExclude ?? [])];
-  if (release.installScriptsAllow === null && settings.onlyBuiltDependencies) release.installScriptsAllow = [...settings.onlyBuiltDependencies];
+  release.minimumReleaseAgeExclude = [
+    ...release.minimumReleaseAgeExclude,
+    ...(settings.minimumReleaseAgeExclude ?? []),
+  ];
+  if (release.installScriptsAllow === null && settings.onlyBuiltDependencies)
+    release.installScriptsAllow = [...settings.onlyBuiltDependencies];
 }

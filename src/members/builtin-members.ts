@@ -26,7 +26,8 @@ export interface BuiltinClaimHelpers {
 function staticPath(expr: TypeScript.Node, helpers: BuiltinClaimHelpers, depth = 0): string[] | undefined {
   if (depth > 4) return undefined;
   if (ts.isParenthesizedExpression(expr)) return staticPath(expr.expression, helpers, depth + 1);
-  if (ts.isIdentifier(expr) || (ts.isCallExpression(expr) && helpers.requireSpecifier(expr))) return helpers.isModuleBinding(expr) ? [] : undefined;
+  if (ts.isIdentifier(expr) || (ts.isCallExpression(expr) && helpers.requireSpecifier(expr)))
+    return helpers.isModuleBinding(expr) ? [] : undefined;
   if (ts.isPropertyAccessExpression(expr) && !expr.questionDotToken) {
     const base = staticPath(expr.expression, helpers, depth + 1);
     return base && [...base, expr.name.text];
@@ -40,10 +41,26 @@ function featureDetected(access: TypeScript.Node): boolean {
   while (node.parent && ts.isParenthesizedExpression(node.parent)) node = node.parent;
   const parent = node.parent;
   if (!parent) return false;
-  if ((ts.isCallExpression(parent) && parent.questionDotToken) || (ts.isPropertyAccessExpression(parent) && parent.questionDotToken)) return true;
-  if (ts.isTypeOfExpression(parent) || (ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken)) return true;
-  if (ts.isBinaryExpression(parent) && parent.left === node && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(parent.operatorToken.kind)) return true;
-  if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.InKeyword) return true;
+  if (
+    (ts.isCallExpression(parent) && parent.questionDotToken) ||
+    (ts.isPropertyAccessExpression(parent) && parent.questionDotToken)
+  )
+    return true;
+  if (
+    ts.isTypeOfExpression(parent) ||
+    (ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken)
+  )
+    return true;
+  if (
+    ts.isBinaryExpression(parent) &&
+    parent.left === node &&
+    [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(
+      parent.operatorToken.kind,
+    )
+  )
+    return true;
+  if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.InKeyword)
+    return true;
   if ((ts.isIfStatement(parent) || ts.isWhileStatement(parent)) && parent.expression === node) return true;
   if (ts.isConditionalExpression(parent) && parent.condition === node) return true;
   return false;
@@ -60,7 +77,14 @@ function bindingFeatureDetected(binding: TypeScript.Node, helpers: BuiltinClaimH
   let found = false;
   const visit = (n: TypeScript.Node): void => {
     if (found) return;
-    if (ts.isIdentifier(n) && n !== binding && n.text === binding.text && featureDetected(n) && helpers.declarationsOf(n).includes(declaration as TypeScript.Declaration)) found = true;
+    if (
+      ts.isIdentifier(n) &&
+      n !== binding &&
+      n.text === binding.text &&
+      featureDetected(n) &&
+      helpers.declarationsOf(n).includes(declaration as TypeScript.Declaration)
+    )
+      found = true;
     else ts.forEachChild(n, visit);
   };
   visit(binding.getSourceFile());
@@ -83,7 +107,12 @@ function runtimeHas(builtin: string, path: string[], name: string): boolean | un
  * Whether a missing `name` at `node` (the diagnostic's node) of builtin `builtin` is claimed.
  * `checkedMajor`: the Node major of the @types/node checked against.
  */
-export function claimBuiltin(node: TypeScript.Node, builtin: string, checkedMajor: number, helpers: BuiltinClaimHelpers): boolean | 'if-removed' {
+export function claimBuiltin(
+  node: TypeScript.Node,
+  builtin: string,
+  checkedMajor: number,
+  helpers: BuiltinClaimHelpers,
+): boolean | 'if-removed' {
   const name = ts.isIdentifier(node) || ts.isStringLiteralLike(node) ? node.text : undefined;
   if (!name || name.startsWith('_')) return false;
   const parent = node.parent;
@@ -95,10 +124,21 @@ export function claimBuiltin(node: TypeScript.Node, builtin: string, checkedMajo
     if (bindingFeatureDetected(parent.name, helpers)) return false;
     // `const { x } = require('fs')` only: a nested pattern or another value is not the module.
     const decl = parent.parent.parent;
-    path = ts.isVariableDeclaration(decl) && decl.initializer && ts.isCallExpression(decl.initializer) && helpers.requireSpecifier(decl.initializer) ? [] : undefined;
+    path =
+      ts.isVariableDeclaration(decl) &&
+      decl.initializer &&
+      ts.isCallExpression(decl.initializer) &&
+      helpers.requireSpecifier(decl.initializer)
+        ? []
+        : undefined;
   } else if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node) {
     if (parent.questionDotToken || featureDetected(parent)) return false;
-    if (ts.isVariableDeclaration(parent.parent) && parent.parent.initializer === parent && bindingFeatureDetected(parent.parent.name, helpers)) return false;
+    if (
+      ts.isVariableDeclaration(parent.parent) &&
+      parent.parent.initializer === parent &&
+      bindingFeatureDetected(parent.parent.name, helpers)
+    )
+      return false;
     path = staticPath(parent.expression, helpers);
   }
   if (!path) return false;

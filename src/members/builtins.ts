@@ -34,7 +34,8 @@ function projectNodeRange(root: string): { range: string; via: string } | undefi
   try {
     const manifest = JSON.parse(readText(path.join(root, 'package.json')) ?? '{}') as { engines?: { node?: unknown } };
     const engines = manifest.engines?.node;
-    if (typeof engines === 'string' && semver.validRange(engines)) return { range: engines, via: `engines.node ${engines}` };
+    if (typeof engines === 'string' && semver.validRange(engines))
+      return { range: engines, via: `engines.node ${engines}` };
   } catch {
     // A broken package.json is the scan's to report; the other sources still apply.
   }
@@ -47,7 +48,11 @@ function projectNodeRange(root: string): { range: string; via: string } | undefi
 }
 
 /** Which @types/node the builtins of the project at `root` are checked against. */
-async function chooseNodeTypes(root: string, declared: string | undefined, loader: DeclarationLoader): Promise<NodeTypesChoice> {
+async function chooseNodeTypes(
+  root: string,
+  declared: string | undefined,
+  loader: DeclarationLoader,
+): Promise<NodeTypesChoice> {
   if (declared) return { version: declared, via: `the project's ${NODE_TYPES}` };
   const own = projectNodeRange(root);
   const running = `${process.versions.node.split('.')[0]}`;
@@ -79,7 +84,12 @@ export interface PreparedBuiltins {
  * without @types/node leaves the builtins unchecked, as before; one that does not answer is an
  * unknown.
  */
-export async function prepareBuiltins(scan: ProjectScan, sites: ImportSite[], projectTypes: Map<string, string>, loader: DeclarationLoader): Promise<PreparedBuiltins> {
+export async function prepareBuiltins(
+  scan: ProjectScan,
+  sites: ImportSite[],
+  projectTypes: Map<string, string>,
+  loader: DeclarationLoader,
+): Promise<PreparedBuiltins> {
   const out: PreparedBuiltins = { files: [], locations: [], findings: [] };
   if (sites.length === 0 || !loader.mayAsk(NODE_TYPES)) return out;
   const locations = sites.map((s) => ({ file: s.file, line: s.line, column: s.column }));
@@ -88,13 +98,17 @@ export async function prepareBuiltins(scan: ProjectScan, sites: ImportSite[], pr
   if (!('version' in choice) || typeof pkg === 'string') {
     const reason = 'version' in choice ? (pkg as string) : choice.reason;
     if ('version' in choice || choice.unknown) {
-      out.findings.push(makeFinding('TYPES_UNKNOWN', {
-        package: 'node',
-        message: sanitize(`Could not read ${NODE_TYPES}, which Node's own modules are checked against: ${reason}. The members used from them were not checked.`),
-        hint: 'Nothing is claimed about the members used from Node modules; run again, or check the registry configuration.',
-        locations,
-        details: { reason },
-      }));
+      out.findings.push(
+        makeFinding('TYPES_UNKNOWN', {
+          package: 'node',
+          message: sanitize(
+            `Could not read ${NODE_TYPES}, which Node's own modules are checked against: ${reason}. The members used from them were not checked.`,
+          ),
+          hint: 'Nothing is claimed about the members used from Node modules; run again, or check the registry configuration.',
+          locations,
+          details: { reason },
+        }),
+      );
     }
     return out;
   }
@@ -109,14 +123,22 @@ export async function prepareBuiltins(scan: ProjectScan, sites: ImportSite[], pr
 function deprecatedIn(files: Map<string, string>, builtin: string, name: string): string | undefined {
   const bare = builtin.slice(NODE_KEY.length);
   const escaped = name.replace(/[$]/g, '\\$');
-  const decl = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*?)\\*/\\s*(?:export\\s+)?(?:declare\\s+)?(?:function|const|let|var|class)\\s+${escaped}\\b`, 'g');
+  const decl = new RegExp(
+    `/\\*\\*((?:(?!\\*/)[\\s\\S])*?)\\*/\\s*(?:export\\s+)?(?:declare\\s+)?(?:function|const|let|var|class)\\s+${escaped}\\b`,
+    'g',
+  );
   for (const [file, text] of files) {
     if (!file.endsWith('.d.ts')) continue;
     const start = text.search(new RegExp(`declare module ['"](?:node:)?${bare.replace(/\//g, '\\/')}['"]`));
     if (start < 0) continue;
     for (const m of text.slice(start).matchAll(decl)) {
       const tag = /@deprecated\b([^@]*)/.exec(m[1]!);
-      if (tag) return tag[1]!.replace(/^\s*\*\s?/gm, ' ').replace(/\{@link(?:code|plain)?\s+([^}]*)\}/g, '$1').replace(/\s+/g, ' ').trim();
+      if (tag)
+        return tag[1]!
+          .replace(/^\s*\*\s?/gm, ' ')
+          .replace(/\{@link(?:code|plain)?\s+([^}]*)\}/g, '$1')
+          .replace(/\s+/g, ' ')
+          .trim();
     }
   }
   return undefined;
@@ -142,8 +164,16 @@ export async function settleRemoved(findings: Finding[], loader: DeclarationLoad
     if (text === undefined) continue;
     out.push({
       ...f,
-      message: sanitize(`${f.message.replace(/\.$/, '')}: removed; Node ${major} (${NODE_TYPES}@${String(version)}) still has it, deprecated: ${text}`, 1000),
-      details: { ...details, removed: true, deprecatedIn: `${NODE_TYPES}@${String(version)}`, deprecation: sanitize(text, 400) },
+      message: sanitize(
+        `${f.message.replace(/\.$/, '')}: removed; Node ${major} (${NODE_TYPES}@${String(version)}) still has it, deprecated: ${text}`,
+        1000,
+      ),
+      details: {
+        ...details,
+        removed: true,
+        deprecatedIn: `${NODE_TYPES}@${String(version)}`,
+        deprecation: sanitize(text, 400),
+      },
     });
   }
   return out;

@@ -51,15 +51,25 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   // The registry pass's version documents say whether a package names its `types`.
   const namesTypes = (name: string, version: string): boolean | undefined => {
     const lookup = input.lookups.get(name);
-    return lookup?.state === 'found' && lookup.facts.versions[version] ? lookup.facts.versions[version]!.types !== undefined : undefined;
+    return lookup?.state === 'found' && lookup.facts.versions[version]
+      ? lookup.facts.versions[version]!.types !== undefined
+      : undefined;
   };
   const loaded = await Promise.all(
     variants.map(async (variant) => {
       // `@types/x` imported on its own is a declaration package already.
       const imported = new Map([...variant.imported].filter(([name]) => !name.startsWith('@types/')));
       // Sets the @types/node version in the variant's types when its files use Node's modules.
-      const builtin = await prepareBuiltins(scan, builtinSites.filter((site) => variant.builtinFiles.has(site.file)), variant.projectTypes, loader);
-      const set = await loadDeclarations(loader, imported, variant.projectTypes, variant.locked, { namesTypes, aliases: variant.aliases });
+      const builtin = await prepareBuiltins(
+        scan,
+        builtinSites.filter((site) => variant.builtinFiles.has(site.file)),
+        variant.projectTypes,
+        loader,
+      );
+      const set = await loadDeclarations(loader, imported, variant.projectTypes, variant.locked, {
+        namesTypes,
+        aliases: variant.aliases,
+      });
       return { variant, imported, set, builtin };
     }),
   );
@@ -77,30 +87,43 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const findings = mergeFindings(staged);
   if (checkedByVariant.every((c) => c.size === 0)) return findings;
   const rootFiles = [...new Set(variants.flatMap((v) => v.files))].sort();
-  const cache = input.cacheDir && input.keepResults !== false ? new MemberResultCache(input.cacheDir, scan.root) : undefined;
+  const cache =
+    input.cacheDir && input.keepResults !== false ? new MemberResultCache(input.cacheDir, scan.root) : undefined;
   const tag = (key: string, name: string): string => (key ? `${key}|${name}` : name);
   const key = cache
     ? await resultKey({
         engine: memberEngine(input.engine),
         root: scan.root,
         files: rootFiles,
-        packages: loaded.flatMap(({ variant, set }) => [...set.packages.values()].map((p) => tag(variant.key, `${p.name}@${p.version}`))),
-        checked: new Map(loaded.flatMap(({ variant }, i) => [...checkedByVariant[i]!].map(([name, c]) => [tag(variant.key, name), c] as const))),
-        unavailable: new Map(loaded.flatMap(({ variant, set }) => [...set.unknown].map(([name, why]) => [tag(variant.key, name), why] as const))),
+        packages: loaded.flatMap(({ variant, set }) =>
+          [...set.packages.values()].map((p) => tag(variant.key, `${p.name}@${p.version}`)),
+        ),
+        checked: new Map(
+          loaded.flatMap(({ variant }, i) =>
+            [...checkedByVariant[i]!].map(([name, c]) => [tag(variant.key, name), c] as const),
+          ),
+        ),
+        unavailable: new Map(
+          loaded.flatMap(({ variant, set }) =>
+            [...set.unknown].map(([name, why]) => [tag(variant.key, name), why] as const),
+          ),
+        ),
       })
     : undefined;
   const cached = key ? await cache!.read(key.key) : undefined;
   if (cached) return [...findings, ...cached];
   // The compiler loads only here, when the answer is not cached.
-  const [{ createVirtualProgram, npmTarget }, { checkMembers }, { groupByConfig }, { explainOlderMajors }] = await Promise.all([
-    import('./program.js'),
-    import('./members.js'),
-    import('./project-config.js'),
-    import('./older-majors.js'),
-  ]);
+  const [{ createVirtualProgram, npmTarget }, { checkMembers }, { groupByConfig }, { explainOlderMajors }] =
+    await Promise.all([
+      import('./program.js'),
+      import('./members.js'),
+      import('./project-config.js'),
+      import('./older-majors.js'),
+    ]);
   // Workspace packages resolve to their own directories, as the install links them.
   const workspaces = new Map<string, string>();
-  for (const m of scan.manifests) if (m.dir !== '' && m.name && !m.standalone) workspaces.set(m.name, path.join(scan.root, m.dir));
+  for (const m of scan.manifests)
+    if (m.dir !== '' && m.name && !m.standalone) workspaces.set(m.name, path.join(scan.root, m.dir));
   const written = new Set(scan.imports.map((site) => `${site.file}\0${site.specifier}`));
   const isPackageImport = (file: string, specifier: string): boolean => written.has(`${file}\0${specifier}`);
   const parsed = new Map();
@@ -110,7 +133,9 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const diskFiles = new Map<string, string>();
   const engine = memberEngine(input.engine);
   memberCheckStats.engine = engine;
-  const npmSpecifierFiles = new Set(scan.imports.filter((site) => site.specifier.startsWith('npm:')).map((site) => path.join(scan.root, site.file)));
+  const npmSpecifierFiles = new Set(
+    scan.imports.filter((site) => site.specifier.startsWith('npm:')).map((site) => path.join(scan.root, site.file)),
+  );
   const declaring = new Map<string, boolean>();
   type Ts6Group = { files: string[]; setup: NonNullable<Parameters<typeof createVirtualProgram>[3]> };
   for (const [i, { variant, set }] of loaded.entries()) {
@@ -119,19 +144,34 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     // One program per set of compiler options: each file is checked as its own tsconfig has it.
     const configs = groupByConfig(scan.root, variant.files, declaring);
     for (const [file, text] of configs.read) diskFiles.set(file, text);
-    const groups: Ts6Group[] = configs.groups.map((group) => ({ files: group.files, setup: { projectOptions: group.options, workspaces, declarations: group.declarations, parsed } }));
+    const groups: Ts6Group[] = configs.groups.map((group) => ({
+      files: group.files,
+      setup: { projectOptions: group.options, workspaces, declarations: group.declarations, parsed },
+    }));
     // A deadline passed before a program is built: its files are not checked at all.
     const tooLate = (group: Ts6Group): void => {
-      for (const file of group.files) late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), checked, sites: variant.sites, aliases: variant.aliases });
+      for (const file of group.files)
+        late.push({
+          file: path.relative(scan.root, file).split(path.sep).join('/'),
+          checked,
+          sites: variant.sites,
+          aliases: variant.aliases,
+        });
     };
     const record = (result: ReturnType<typeof checkMembers>): void => {
-      found.push(...underRegistryName(result.findings.map((f) => withTypedByVersions(f, set.packages, variant.aliases)), variant.aliases));
+      found.push(
+        ...underRegistryName(
+          result.findings.map((f) => withTypedByVersions(f, set.packages, variant.aliases)),
+          variant.aliases,
+        ),
+      );
       failed.push(...result.failed.map((f) => ({ ...f, checked, sites: variant.sites, aliases: variant.aliases })));
       late.push(...result.skipped.map((file) => ({ file, checked, sites: variant.sites, aliases: variant.aliases })));
     };
     // `npm:x@1` specifiers resolve through TypeScript 6's resolution hook (program.ts), which
     // TypeScript 7's API has no counterpart for: programs with such files stay on TypeScript 6.
-    const ts7Groups = engine === 'ts7' ? groups.filter((group) => !group.files.some((file) => npmSpecifierFiles.has(file))) : [];
+    const ts7Groups =
+      engine === 'ts7' ? groups.filter((group) => !group.files.some((file) => npmSpecifierFiles.has(file))) : [];
     const ts6Groups = groups.filter((group) => !ts7Groups.includes(group));
     if (ts7Groups.length && pastDeadline()) ts7Groups.forEach(tooLate);
     else if (ts7Groups.length) {
@@ -150,7 +190,16 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
         try {
           for (const [group, { queries, diskFiles: read }] of ts7.results) {
             memberCheckStats.programs++;
-            record(checkMembers({ root: scan.root, queries, files: group.files, packages: checked, stop: pastDeadline, isPackageImport }));
+            record(
+              checkMembers({
+                root: scan.root,
+                queries,
+                files: group.files,
+                packages: checked,
+                stop: pastDeadline,
+                isPackageImport,
+              }),
+            );
             for (const [file, text] of read) diskFiles.set(file, text);
           }
         } finally {
@@ -172,38 +221,65 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
         vp = createVirtualProgram(scan.root, group.files, set.packages.values(), setup);
       } catch {
         // Options the compiler cannot take (a config it rejects): the check's own defaults, as before.
-        vp = createVirtualProgram(scan.root, group.files, set.packages.values(), { ...setup, projectOptions: undefined });
+        vp = createVirtualProgram(scan.root, group.files, set.packages.values(), {
+          ...setup,
+          projectOptions: undefined,
+        });
       }
-      record(checkMembers({ root: scan.root, vp, files: group.files, packages: checked, stop: pastDeadline, isPackageImport }));
+      record(
+        checkMembers({
+          root: scan.root,
+          vp,
+          files: group.files,
+          packages: checked,
+          stop: pastDeadline,
+          isPackageImport,
+        }),
+      );
       for (const [file, text] of vp.diskFiles) diskFiles.set(file, text);
     }
   }
   const allPackages = new Map(loaded.flatMap(({ set }) => [...set.packages]));
   // A name an earlier major had is said to be that (older-majors.ts), on both engines alike.
-  const older = await explainOlderMajors(explainEsmOnly(await dropRuntimeDefined(await settleRemoved(found, loader), loader, npmTarget), scan.imports, allPackages), {
-    root: scan.root,
-    loader,
-    lookups: input.lookups,
-    stop: pastDeadline,
-  });
+  const older = await explainOlderMajors(
+    explainEsmOnly(
+      await dropRuntimeDefined(await settleRemoved(found, loader), loader, npmTarget),
+      scan.imports,
+      allPackages,
+    ),
+    {
+      root: scan.root,
+      loader,
+      lookups: input.lookups,
+      stop: pastDeadline,
+    },
+  );
   const members = older.findings;
   for (const { file, reason, checked, sites, aliases } of failed) {
     const here = [...sites].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
     for (const [name, locations] of here) {
-      members.push(...underRegistryName([makeFinding('TYPES_UNKNOWN', {
-        package: name === NODE_KEY ? 'node' : name,
-        version: checked.get(name)!.version,
-        message: `The type checker failed on ${file} (${reason}): the members ${file} uses from ${name === NODE_KEY ? "Node's own modules" : name} were not checked.`,
-        hint: 'Nothing is claimed about the members this file uses; the rest of the project was checked.',
-        locations: locations.filter((l) => l.file === file),
-        details: { reason, file },
-      })], aliases));
+      members.push(
+        ...underRegistryName(
+          [
+            makeFinding('TYPES_UNKNOWN', {
+              package: name === NODE_KEY ? 'node' : name,
+              version: checked.get(name)!.version,
+              message: `The type checker failed on ${file} (${reason}): the members ${file} uses from ${name === NODE_KEY ? "Node's own modules" : name} were not checked.`,
+              hint: 'Nothing is claimed about the members this file uses; the rest of the project was checked.',
+              locations: locations.filter((l) => l.file === file),
+              details: { reason, file },
+            }),
+          ],
+          aliases,
+        ),
+      );
     }
   }
   members.push(...deadlineFindings(late, input.deadlineAt));
   // A checker failure, a deadline or an earlier major that could not be read is not an answer
   // to keep: the next run tries again.
-  if (key && failed.length === 0 && late.length === 0 && older.complete) await cache!.write(key.key, members, new Map([...diskFiles].filter(([file]) => !key.covered.has(file))));
+  if (key && failed.length === 0 && late.length === 0 && older.complete)
+    await cache!.write(key.key, members, new Map([...diskFiles].filter(([file]) => !key.covered.has(file))));
   findings.push(...members);
   return findings;
 }
@@ -264,9 +340,17 @@ function withTypedByVersions(f: Finding, packages: Map<string, LoadedPackage>, a
 }
 
 /** Work the member check did in this process (tests read it to see a cached run do none). */
-export const memberCheckStats: { programs: number; engine?: MemberEngine; ts6Fallbacks: number } = { programs: 0, ts6Fallbacks: 0 };
+export const memberCheckStats: { programs: number; engine?: MemberEngine; ts6Fallbacks: number } = {
+  programs: 0,
+  ts6Fallbacks: 0,
+};
 
-async function typedByDefines(typedBy: unknown, name: string, classes: string[], loader: DeclarationLoader): Promise<boolean> {
+async function typedByDefines(
+  typedBy: unknown,
+  name: string,
+  classes: string[],
+  loader: DeclarationLoader,
+): Promise<boolean> {
   if (!Array.isArray(typedBy)) return false;
   for (const id of typedBy) {
     if (typeof id !== 'string') continue;
@@ -275,7 +359,11 @@ async function typedByDefines(typedBy: unknown, name: string, classes: string[],
     const pkg = await loader.load(owner, id.slice(at + 1));
     if (typeof pkg === 'string' || !pkg.runtime) continue;
     const manifest = pkg.files.get('package.json');
-    if (runtimeDefines(pkg.runtime, manifest, owner, owner, name, 'value') || runtimeGeneratesMembers(pkg.runtime, manifest, owner, owner, classes)) return true;
+    if (
+      runtimeDefines(pkg.runtime, manifest, owner, owner, name, 'value') ||
+      runtimeGeneratesMembers(pkg.runtime, manifest, owner, owner, classes)
+    )
+      return true;
   }
   return false;
 }
@@ -284,12 +372,23 @@ async function typedByDefines(typedBy: unknown, name: string, classes: string[],
  * Declarations lag the runtime (`router.onBadUrl` set in a constructor, `ejs.__express`): a
  * member the package's own JavaScript defines is not invented, whatever its types say.
  */
-async function dropRuntimeDefined(findings: Finding[], loader: DeclarationLoader, npmTarget: (specifier: string) => string | undefined): Promise<Finding[]> {
+async function dropRuntimeDefined(
+  findings: Finding[],
+  loader: DeclarationLoader,
+  npmTarget: (specifier: string) => string | undefined,
+): Promise<Finding[]> {
   const kept: Finding[] = [];
   for (const f of findings) {
     const name = f.details?.name;
     // A missing default export (1192, 2613) names the local binding, not an export: not searched.
-    if ((f.code === 'INVENTED_MEMBER' || f.code === 'INVENTED_EXPORT') && typeof name === 'string' && f.version && !f.package.startsWith(NODE_KEY) && f.details?.ts !== 1192 && f.details?.ts !== 2613) {
+    if (
+      (f.code === 'INVENTED_MEMBER' || f.code === 'INVENTED_EXPORT') &&
+      typeof name === 'string' &&
+      f.version &&
+      !f.package.startsWith(NODE_KEY) &&
+      f.details?.ts !== 1192 &&
+      f.details?.ts !== 2613
+    ) {
       const pkg = await loader.load(f.package, f.version);
       const written = typeof f.details?.specifier === 'string' ? f.details.specifier : f.package;
       const specifier = npmTarget(written) ?? written;
@@ -298,10 +397,17 @@ async function dropRuntimeDefined(findings: Finding[], loader: DeclarationLoader
       const of = f.details?.of === 'value' ? 'value' : 'module';
       // An instance of a class the JavaScript gives members under names it computes (supertest's
       // TestAgent, a method per http.METHODS): nothing says the name is not one of them.
-      const classes = of === 'value' && Array.isArray(f.details?.receiverTypes) ? f.details.receiverTypes.filter((n): n is string => typeof n === 'string') : [];
+      const classes =
+        of === 'value' && Array.isArray(f.details?.receiverTypes)
+          ? f.details.receiverTypes.filter((n): n is string => typeof n === 'string')
+          : [];
       if (typeof pkg !== 'string' && pkg.runtime) {
         const manifest = pkg.files.get('package.json');
-        if (runtimeDefines(pkg.runtime, manifest, installedAs, specifier, name, of) || runtimeGeneratesMembers(pkg.runtime, manifest, installedAs, specifier, classes)) continue;
+        if (
+          runtimeDefines(pkg.runtime, manifest, installedAs, specifier, name, of) ||
+          runtimeGeneratesMembers(pkg.runtime, manifest, installedAs, specifier, classes)
+        )
+          continue;
       }
       // A value another package's declarations type (fastify's router is find-my-way's): that
       // package's JavaScript, from its main entry, may set what its declarations lag behind.

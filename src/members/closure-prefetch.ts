@@ -14,11 +14,18 @@ import { referencedPackages, typesPackageName } from './declaration-loader.js';
 /** A package's dependency ranges as an install reads them (optional peers only when the project installs them). */
 export function dependencyRanges(pkg: LoadedPackage, locked: Map<string, string[]>): Record<string, string> {
   try {
-    const manifest = JSON.parse(pkg.files.get('package.json') ?? '{}') as Record<string, Record<string, string> | undefined>;
+    const manifest = JSON.parse(pkg.files.get('package.json') ?? '{}') as Record<
+      string,
+      Record<string, string> | undefined
+    >;
     const meta = (manifest.peerDependenciesMeta ?? {}) as unknown as Record<string, { optional?: unknown } | undefined>;
     // An optional peer is installed only when the project installs it: no install brings one
     // in for the package (drizzle-orm lists a dozen database drivers), so neither does the check.
-    const peers = Object.fromEntries(Object.entries(manifest.peerDependencies ?? {}).filter(([name]) => meta[name]?.optional !== true || locked.has(name)));
+    const peers = Object.fromEntries(
+      Object.entries(manifest.peerDependencies ?? {}).filter(
+        ([name]) => meta[name]?.optional !== true || locked.has(name),
+      ),
+    );
     return { ...peers, ...manifest.optionalDependencies, ...manifest.dependencies };
   } catch {
     return {};
@@ -26,9 +33,16 @@ export function dependencyRanges(pkg: LoadedPackage, locked: Map<string, string[
 }
 
 /** The version of a dependency's dependency an install puts in: the lockfile's, else the range's pick. */
-export async function chooseVersion(loader: DeclarationLoader, locked: Map<string, string[]>, name: string, range: string | undefined): Promise<string | { reason: string; unknown?: true }> {
+export async function chooseVersion(
+  loader: DeclarationLoader,
+  locked: Map<string, string[]>,
+  name: string,
+  range: string | undefined,
+): Promise<string | { reason: string; unknown?: true }> {
   const wantedRange = range?.startsWith('npm:') ? undefined : range;
-  const pinned = (locked.get(name) ?? []).filter((v) => semver.valid(v) && (!wantedRange || semver.satisfies(v, wantedRange, { includePrerelease: true })));
+  const pinned = (locked.get(name) ?? []).filter(
+    (v) => semver.valid(v) && (!wantedRange || semver.satisfies(v, wantedRange, { includePrerelease: true })),
+  );
   return pinned.length ? semver.rsort([...pinned])[0]! : loader.pick(name, wantedRange);
 }
 
@@ -52,7 +66,8 @@ export class ClosurePrefetch {
       const typesName = typesPackageName(ref);
       if (ranges[ref] !== undefined || ref === '@types/node') {
         if (this.#loader.mayAsk(ref)) this.#fetch(ref, ranges[ref]);
-      } else if (ranges[typesName] !== undefined && this.#loader.mayAskTypesFor(ref) && this.#loader.mayAsk(typesName)) this.#fetch(typesName, ranges[typesName]);
+      } else if (ranges[typesName] !== undefined && this.#loader.mayAskTypesFor(ref) && this.#loader.mayAsk(typesName))
+        this.#fetch(typesName, ranges[typesName]);
     }
   }
 

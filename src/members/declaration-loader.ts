@@ -18,7 +18,8 @@ import { readTarballFiles } from './tarball-files.js';
 // The compiler is needed only to pre-process declarations fetched in this run; cached packages
 // carry their references, so a run whose member results are cached never loads it.
 let tsModule: typeof TypeScript | undefined;
-const loadTs = (): typeof TypeScript => (tsModule ??= createRequire(import.meta.url)('typescript') as typeof TypeScript);
+const loadTs = (): typeof TypeScript =>
+  (tsModule ??= createRequire(import.meta.url)('typescript') as typeof TypeScript);
 
 export interface LoadedPackage {
   name: string;
@@ -54,7 +55,8 @@ const DECLARATIONS: CacheKind<StoredDeclarations> = { name: 'decl', version: 7, 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 /** `@types/` name for a package, as DefinitelyTyped mangles scoped names. */
-export const typesPackageName = (name: string): string => `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
+export const typesPackageName = (name: string): string =>
+  `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
 
 export class DeclarationLoader {
   readonly #client: RegistryClient;
@@ -100,7 +102,12 @@ export class DeclarationLoader {
     const lookup = await this.lookup(name);
     if (lookup.state === 'unknown') return { reason: `${name}: ${lookup.reason}`, unknown: true };
     if (lookup.state !== 'found') return { reason: `${name} does not exist` };
-    const resolution = resolveVersion(lookup.facts, { name, source: 'manifest', locations: [], ...(range ? { wanted: range } : {}) });
+    const resolution = resolveVersion(lookup.facts, {
+      name,
+      source: 'manifest',
+      locations: [],
+      ...(range ? { wanted: range } : {}),
+    });
     return resolution.ok ? resolution.version : { reason: `no version of ${name} matches ${range}` };
   }
 
@@ -115,7 +122,15 @@ export class DeclarationLoader {
   async #load(name: string, version: string): Promise<LoadedPackage | string> {
     const file = this.#cacheFile(name, version);
     const stored = file ? this.#store!.read(file) : undefined;
-    if (stored) return { name, version, files: new Map(Object.entries(stored.files)), paths: stored.paths, refs: stored.refs, ...(stored.runtime ? { runtime: stored.runtime } : {}) };
+    if (stored)
+      return {
+        name,
+        version,
+        files: new Map(Object.entries(stored.files)),
+        paths: stored.paths,
+        refs: stored.refs,
+        ...(stored.runtime ? { runtime: stored.runtime } : {}),
+      };
     if (!this.#client.tarball) return 'this registry client cannot fetch tarballs';
     const answer = await this.#client.tarball(name, version);
     if (answer.state !== 'ok') return answer.reason;
@@ -128,7 +143,14 @@ export class DeclarationLoader {
     if (!read.ok) return `tarball of ${name}@${version}: ${read.reason}`;
     const loaded: LoadedPackage = { name, version, files: read.files, paths: read.paths, runtime };
     loaded.refs = [...referencedPackages(loaded)];
-    if (file) await this.#store!.write(file, { ...(answer.integrity ? { integrity: answer.integrity } : {}), files: Object.fromEntries(read.files), paths: read.paths, refs: loaded.refs, runtime });
+    if (file)
+      await this.#store!.write(file, {
+        ...(answer.integrity ? { integrity: answer.integrity } : {}),
+        files: Object.fromEntries(read.files),
+        paths: read.paths,
+        refs: loaded.refs,
+        runtime,
+      });
     return loaded;
   }
 

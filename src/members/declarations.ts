@@ -16,7 +16,8 @@ export { DeclarationLoader, type LoadedPackage, typesPackageName };
  * `none` with `unknown`: the declarations could not be fetched or read (an unknown, never
  * clean); without it, the package has none (a fact).
  */
-type TypesSource = { kind: 'own' | 'types-package'; package: LoadedPackage } | { kind: 'none'; reason: string; unknown?: true };
+type TypesSource =
+  { kind: 'own' | 'types-package'; package: LoadedPackage } | { kind: 'none'; reason: string; unknown?: true };
 
 export interface DeclarationSet {
   /** By package name; one version of each (the first the closure needed). */
@@ -45,7 +46,6 @@ const validForNewPackages = (name: string): boolean => validateName(name).validF
  */
 const MAX_PACKAGES = 1000;
 
-
 /**
  * Whether a package's main entry has its own declarations (types/typings, typesVersions, a
  * `types` condition or a .d.ts beside the file `exports["."]` or `main` points at, index.d.ts).
@@ -63,15 +63,26 @@ export function hasOwnTypes(files: Map<string, string>): boolean {
   if (typeof manifest.types === 'string' || typeof manifest.typings === 'string' || manifest.typesVersions) return true;
   const exports = manifest.exports;
   const root =
-    exports && typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'))
+    exports &&
+    typeof exports === 'object' &&
+    !Array.isArray(exports) &&
+    Object.keys(exports).some((k) => k.startsWith('.'))
       ? (exports as Record<string, unknown>)['.']
       : exports;
   if (JSON.stringify(root ?? null).includes('"types"')) return true;
   const beside = (target: string): boolean => {
     const base = target.replace(/^\.\//, '').replace(/\.[cm]?js$/, '');
-    return files.has(`${base}.d.ts`) || files.has(`${base}.d.mts`) || files.has(`${base}.d.cts`) || files.has(`${base}/index.d.ts`);
+    return (
+      files.has(`${base}.d.ts`) ||
+      files.has(`${base}.d.mts`) ||
+      files.has(`${base}.d.cts`) ||
+      files.has(`${base}/index.d.ts`)
+    );
   };
-  const targets = JSON.stringify(root ?? null).match(/"\.\/[^"]+"/g)?.map((t) => t.slice(1, -1)) ?? [];
+  const targets =
+    JSON.stringify(root ?? null)
+      .match(/"\.\/[^"]+"/g)
+      ?.map((t) => t.slice(1, -1)) ?? [];
   if (targets.some(beside)) return true;
   const main = typeof manifest.main === 'string' ? manifest.main : 'index.js';
   return beside(main) || files.has('index.d.ts');
@@ -82,14 +93,16 @@ export function pickTypesVersion(facts: PackageFacts, forVersion: string | undef
   const versions = Object.keys(facts.versions).filter((v) => semver.valid(v) && !semver.prerelease(v));
   const v = forVersion ? semver.parse(forVersion) : null;
   if (v) {
-    const best = (match: (x: semver.SemVer) => boolean) => semver.maxSatisfying(versions.filter((x) => match(semver.parse(x)!)), '*');
+    const best = (match: (x: semver.SemVer) => boolean) =>
+      semver.maxSatisfying(
+        versions.filter((x) => match(semver.parse(x)!)),
+        '*',
+      );
     const found = best((x) => x.major === v.major && x.minor === v.minor) ?? best((x) => x.major === v.major);
     if (found) return found;
   }
   return facts.distTags.latest ?? semver.maxSatisfying(versions, '*') ?? undefined;
 }
-
-
 
 /**
  * Loads the declarations for `imported` (name → version) and everything they reference. A
@@ -111,11 +124,21 @@ export async function loadDeclarations(
    * "npm:x@^1"`), to that package: x's files are loaded as the package `my-x`, as npm lays them
    * out, and no registry hears of the name `my-x` (nor of `@types/my-x` unless the project lists it).
    */
-  options: { limit?: number; namesTypes?: (name: string, version: string) => boolean | undefined; aliases?: Map<string, string> } = {},
+  options: {
+    limit?: number;
+    namesTypes?: (name: string, version: string) => boolean | undefined;
+    aliases?: Map<string, string>;
+  } = {},
 ): Promise<DeclarationSet> {
   const limit = options.limit ?? MAX_PACKAGES;
   const prefetch = new ClosurePrefetch(loader, locked, limit);
-  const set: DeclarationSet = { packages: new Map(), sources: new Map(), unknown: new Map(), incomplete: new Map(), capped: new Map() };
+  const set: DeclarationSet = {
+    packages: new Map(),
+    sources: new Map(),
+    unknown: new Map(),
+    incomplete: new Map(),
+    capped: new Map(),
+  };
   const queue: LoadedPackage[] = [];
   // Which imported packages each loaded package's declarations serve (for unknowns further down).
   const rootsOf = new Map<string, Set<string>>();
@@ -126,7 +149,9 @@ export async function loadDeclarations(
     if (set.packages.has(pkg.name)) return;
     if (set.packages.size >= limit) {
       // Left out: never silently, for the imports whose declarations would have used it.
-      for (const r of roots) if (!set.capped.has(r)) set.capped.set(r, `${pkg.name} and others past the limit of ${limit} declaration packages`);
+      for (const r of roots)
+        if (!set.capped.has(r))
+          set.capped.set(r, `${pkg.name} and others past the limit of ${limit} declaration packages`);
       return;
     }
     set.packages.set(pkg.name, pkg);
@@ -144,7 +169,10 @@ export async function loadDeclarations(
   // Fetches run in parallel but their results are added in a fixed order: which packages make
   // the program (and the member-result key) must not depend on which answer came first, or a
   // cold and a warm run would check against different declarations.
-  const ordered = async <T extends [string, unknown]>(items: T[], fetch: (item: T) => Promise<(() => Promise<void> | void) | void>): Promise<void> => {
+  const ordered = async <T extends [string, unknown]>(
+    items: T[],
+    fetch: (item: T) => Promise<(() => Promise<void> | void) | void>,
+  ): Promise<void> => {
     const steps = await Promise.all(items.map(async (item) => [item[0], await fetch(item)] as const));
     steps.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [, step] of steps) if (step) await step();
@@ -152,75 +180,84 @@ export async function loadDeclarations(
 
   // The project's @types/node is wanted whatever the imports are: on its way from the start.
   if (projectTypes.has('@types/node')) prefetch.track(loader.load('@types/node', projectTypes.get('@types/node')!));
-  await ordered(
-    [...imported],
-    async ([name, version]) => {
-      const installs = options.aliases?.get(name);
-      if (!installs && !projectTypes.has(typesPackageName(name)) && options.namesTypes?.(name, version) === false && validForNewPackages(typesPackageName(name))) prefetch.typesLookup(name);
-      const loaded = await loader.load(installs ?? name, version);
-      const own = installs && typeof loaded !== 'string' ? { ...loaded, name } : loaded;
-      if (typeof own !== 'string') prefetch.dependenciesOf(own);
-      if (typeof own === 'string') {
-        set.unknown.set(name, own);
-        set.sources.set(name, { kind: 'none', reason: own, unknown: true });
-        return;
-      }
-      const typesName = typesPackageName(name);
-      if (hasOwnTypes(own.files)) {
-        set.sources.set(name, { kind: 'own', package: own });
-        // The project's own @types/x goes in too, as an install puts it: TypeScript prefers the
-        // package's declarations and uses @types for what they leave out.
-        const declared = projectTypes.get(typesName);
-        const extra = declared ? await loader.load(typesName, declared) : undefined;
-        if (extra && typeof extra !== 'string') prefetch.dependenciesOf(extra);
-        return () => {
-          add(own, name);
-          if (typeof extra === 'string') lost(new Set([name]), typesName, extra);
-          else if (extra) add(extra, name);
-        };
-      }
-      let typesVersion = projectTypes.get(typesName);
-      if (!typesVersion && installs) {
-        // TypeScript looks for `@types/my-x` beside node_modules/my-x; `@types/x` is not there for it.
-        set.sources.set(name, { kind: 'none', reason: `${name} installs ${installs}, which has no declarations of its own, and the project lists no ${typesName}` });
-        return () => add(own, name);
-      }
-      if (!typesVersion && !loader.mayAskTypesFor(name)) {
-        // Private names stay with their registry; DefinitelyTyped has nothing for them anyway.
-        set.sources.set(name, { kind: 'none', reason: `${typesName} was not asked for: ${name} comes from its own registry, and its @types name would leak to another` });
-        return () => add(own, name);
-      }
-      if (!typesVersion && !validForNewPackages(typesName)) {
-        // `@types/JSONStream`: DefinitelyTyped can publish no name with capitals, so there is none to ask for.
-        set.sources.set(name, { kind: 'none', reason: `no ${typesName}: a name with capitals cannot be published` });
-        return () => add(own, name);
-      }
-      if (!typesVersion) {
-        const lookup = await loader.lookup(typesName);
-        // A registry that did not answer about @types/x is not "there is no @types/x".
-        if (lookup.state === 'unknown') {
-          set.sources.set(name, { kind: 'none', reason: `${typesName}: ${lookup.reason}`, unknown: true });
-          return () => add(own, name);
-        }
-        if (lookup.state === 'found') typesVersion = pickTypesVersion(lookup.facts, version);
-      }
-      if (!typesVersion) {
-        set.sources.set(name, { kind: 'none', reason: `no ${typesName}` });
-        return () => add(own, name);
-      }
-      const types = await loader.load(typesName, typesVersion);
-      if (typeof types !== 'string') prefetch.dependenciesOf(types);
-      if (typeof types === 'string') {
-        set.sources.set(name, { kind: 'none', reason: types, unknown: true });
-        return () => add(own, name);
-      }
-      set.sources.set(name, { kind: 'types-package', package: types });
+  await ordered([...imported], async ([name, version]) => {
+    const installs = options.aliases?.get(name);
+    if (
+      !installs &&
+      !projectTypes.has(typesPackageName(name)) &&
+      options.namesTypes?.(name, version) === false &&
+      validForNewPackages(typesPackageName(name))
+    )
+      prefetch.typesLookup(name);
+    const loaded = await loader.load(installs ?? name, version);
+    const own = installs && typeof loaded !== 'string' ? { ...loaded, name } : loaded;
+    if (typeof own !== 'string') prefetch.dependenciesOf(own);
+    if (typeof own === 'string') {
+      set.unknown.set(name, own);
+      set.sources.set(name, { kind: 'none', reason: own, unknown: true });
+      return;
+    }
+    const typesName = typesPackageName(name);
+    if (hasOwnTypes(own.files)) {
+      set.sources.set(name, { kind: 'own', package: own });
+      // The project's own @types/x goes in too, as an install puts it: TypeScript prefers the
+      // package's declarations and uses @types for what they leave out.
+      const declared = projectTypes.get(typesName);
+      const extra = declared ? await loader.load(typesName, declared) : undefined;
+      if (extra && typeof extra !== 'string') prefetch.dependenciesOf(extra);
       return () => {
         add(own, name);
-        add(types, name);
+        if (typeof extra === 'string') lost(new Set([name]), typesName, extra);
+        else if (extra) add(extra, name);
       };
-    },
-  );
+    }
+    let typesVersion = projectTypes.get(typesName);
+    if (!typesVersion && installs) {
+      // TypeScript looks for `@types/my-x` beside node_modules/my-x; `@types/x` is not there for it.
+      set.sources.set(name, {
+        kind: 'none',
+        reason: `${name} installs ${installs}, which has no declarations of its own, and the project lists no ${typesName}`,
+      });
+      return () => add(own, name);
+    }
+    if (!typesVersion && !loader.mayAskTypesFor(name)) {
+      // Private names stay with their registry; DefinitelyTyped has nothing for them anyway.
+      set.sources.set(name, {
+        kind: 'none',
+        reason: `${typesName} was not asked for: ${name} comes from its own registry, and its @types name would leak to another`,
+      });
+      return () => add(own, name);
+    }
+    if (!typesVersion && !validForNewPackages(typesName)) {
+      // `@types/JSONStream`: DefinitelyTyped can publish no name with capitals, so there is none to ask for.
+      set.sources.set(name, { kind: 'none', reason: `no ${typesName}: a name with capitals cannot be published` });
+      return () => add(own, name);
+    }
+    if (!typesVersion) {
+      const lookup = await loader.lookup(typesName);
+      // A registry that did not answer about @types/x is not "there is no @types/x".
+      if (lookup.state === 'unknown') {
+        set.sources.set(name, { kind: 'none', reason: `${typesName}: ${lookup.reason}`, unknown: true });
+        return () => add(own, name);
+      }
+      if (lookup.state === 'found') typesVersion = pickTypesVersion(lookup.facts, version);
+    }
+    if (!typesVersion) {
+      set.sources.set(name, { kind: 'none', reason: `no ${typesName}` });
+      return () => add(own, name);
+    }
+    const types = await loader.load(typesName, typesVersion);
+    if (typeof types !== 'string') prefetch.dependenciesOf(types);
+    if (typeof types === 'string') {
+      set.sources.set(name, { kind: 'none', reason: types, unknown: true });
+      return () => add(own, name);
+    }
+    set.sources.set(name, { kind: 'types-package', package: types });
+    return () => {
+      add(own, name);
+      add(types, name);
+    };
+  });
 
   // The project's @types/node: its globals (process, Buffer) type the project's own code.
   const node = projectTypes.get('@types/node');
@@ -255,11 +292,15 @@ export async function loadDeclarations(
           if (loader.mayAsk(ref)) want(ref, ranges[ref]);
           // A package and its @types both listed (`chai` and `@types/chai` in vitest's tree): an
           // install has both, and the types come from the second when the first has none.
-          if (typesListed && !set.packages.has(typesName)) companions.set(typesName, { base: ref, range: ranges[typesName], roots: new Set(roots) });
+          if (typesListed && !set.packages.has(typesName))
+            companions.set(typesName, { base: ref, range: ranges[typesName], roots: new Set(roots) });
         } else if (typesListed) want(typesName, ranges[typesName]);
       }
     }
-    const fetchOne = async ([name, { range, roots }]: [string, { range: string | undefined; roots: Set<string> }]): Promise<() => void> => {
+    const fetchOne = async ([name, { range, roots }]: [
+      string,
+      { range: string | undefined; roots: Set<string> },
+    ]): Promise<() => void> => {
       // What the lockfile holds is what an install puts in for a dependency's dependency.
       const version = await chooseVersion(loader, locked, name, range);
       if (typeof version !== 'string') {

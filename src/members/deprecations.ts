@@ -34,7 +34,9 @@ function tokenAt(sf: TypeScript.SourceFile, pos: number): TypeScript.Node | unde
 /** The text of a `@deprecated` tag, links rendered as their names. */
 function deprecationText(text: string): string {
   return text
-    .replace(/\{@link(?:code|plain)?\s+([^}]*)\}/g, (_, inner: string) => (inner.includes('|') ? inner.slice(inner.indexOf('|') + 1) : inner).trim())
+    .replace(/\{@link(?:code|plain)?\s+([^}]*)\}/g, (_, inner: string) =>
+      (inner.includes('|') ? inner.slice(inner.indexOf('|') + 1) : inner).trim(),
+    )
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -51,11 +53,17 @@ function calleeOf(node: TypeScript.Node): TypeScript.CallLikeExpression | undefi
 function qualifiedName(container: string | undefined, node: TypeScript.Identifier): string {
   if (container && !/Constructor$/.test(container)) return `${container}.${node.text}`;
   const parent = node.parent;
-  if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node && ts.isIdentifier(parent.expression)) return `${parent.expression.text}.${node.text}`;
+  if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node && ts.isIdentifier(parent.expression))
+    return `${parent.expression.text}.${node.text}`;
   return node.text;
 }
 
-export function deprecatedUses(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.SourceFile, file: string): Finding[] {
+export function deprecatedUses(
+  input: MemberCheckInput,
+  q: MemberQueries,
+  sf: TypeScript.SourceFile,
+  file: string,
+): Finding[] {
   const findings: Finding[] = [];
   for (const d of q.suggestionDiagnostics(sf)) {
     if (!DEPRECATION_CODES.has(d.code)) continue;
@@ -64,8 +72,10 @@ export function deprecatedUses(input: MemberCheckInput, q: MemberQueries, sf: Ty
     const parent = node.parent;
     // Where the name comes from: an import's module, or the value its receiver is rooted at.
     let specifier: string | undefined;
-    if (parent && (ts.isImportSpecifier(parent) || ts.isImportClause(parent))) specifier = enclosingModuleSpecifier(parent);
-    else if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node) specifier = rootSpecifier(q, parent.expression);
+    if (parent && (ts.isImportSpecifier(parent) || ts.isImportClause(parent)))
+      specifier = enclosingModuleSpecifier(parent);
+    else if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node)
+      specifier = rootSpecifier(q, parent.expression);
     else if (parent && ts.isBindingElement(parent)) specifier = enclosingModuleSpecifier(parent);
     else specifier = rootSpecifier(q, node);
     // The deprecated declaration: the signature a call resolves to, else the symbol.
@@ -91,16 +101,29 @@ export function deprecatedUses(input: MemberCheckInput, q: MemberQueries, sf: Ty
     const name = node.text;
     const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
     const shown = qualifiedName(declaration.container, node);
-    const where = pkg.startsWith(NODE_KEY) || pkg === 'node' ? `${shown} is deprecated (${pkg === 'node' ? '' : `${pkg}, `}${checked.typesFrom})` : `${shown} of ${pkg}@${checked.version} is deprecated`;
+    const where =
+      pkg.startsWith(NODE_KEY) || pkg === 'node'
+        ? `${shown} is deprecated (${pkg === 'node' ? '' : `${pkg}, `}${checked.typesFrom})`
+        : `${shown} of ${pkg}@${checked.version} is deprecated`;
     const reason = text ? sanitize(text, 400) : undefined;
-    findings.push(makeFinding('DEPRECATED_API', {
-      package: pkg,
-      version: checked.version,
-      message: sanitize(`${where}${reason ? `: ${reason}` : '.'}`),
-      hint: `Marked @deprecated in the declarations of ${checked.typesFrom}. Move to what the deprecation names: a deprecated API may be gone in a later major.`,
-      locations: [{ file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 }],
-      details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(reason ? { deprecation: reason } : {}), ...(specifier ? { specifier } : {}) },
-    }));
+    findings.push(
+      makeFinding('DEPRECATED_API', {
+        package: pkg,
+        version: checked.version,
+        message: sanitize(`${where}${reason ? `: ${reason}` : '.'}`),
+        hint: `Marked @deprecated in the declarations of ${checked.typesFrom}. Move to what the deprecation names: a deprecated API may be gone in a later major.`,
+        locations: [
+          { file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 },
+        ],
+        details: {
+          name,
+          ts: d.code,
+          typesFrom: checked.typesFrom,
+          ...(reason ? { deprecation: reason } : {}),
+          ...(specifier ? { specifier } : {}),
+        },
+      }),
+    );
   }
   return findings;
 }

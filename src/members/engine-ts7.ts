@@ -13,7 +13,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as TypeScript from 'typescript';
 import type { Node as Node7, SourceFile as SourceFile7 } from 'typescript7/unstable/ast';
-import type { API as API7, Checker as Checker7, NodeHandle, Project as Project7, Symbol as Symbol7, Type as Type7 } from 'typescript7/unstable/sync';
+import type {
+  API as API7,
+  Checker as Checker7,
+  NodeHandle,
+  Project as Project7,
+  Symbol as Symbol7,
+  Type as Type7,
+} from 'typescript7/unstable/sync';
 import ts from '../scan/typescript.js';
 import type { LoadedPackage } from './declarations.js';
 import { isProjectFile, type MemberQueries } from './receivers.js';
@@ -44,15 +51,22 @@ function unsupported(options: TypeScript.CompilerOptions): string | undefined {
   if (mr === ts.ModuleResolutionKind.Node10 || mr === ts.ModuleResolutionKind.Classic) return 'moduleResolution';
   if (options.target !== undefined && options.target < ts.ScriptTarget.ES2015) return 'target';
   const m = options.module;
-  if (m === ts.ModuleKind.AMD || m === ts.ModuleKind.UMD || m === ts.ModuleKind.System || m === ts.ModuleKind.None) return 'module';
-  if (options.outFile !== undefined || options.esModuleInterop === false || options.allowSyntheticDefaultImports === false) return 'interop';
+  if (m === ts.ModuleKind.AMD || m === ts.ModuleKind.UMD || m === ts.ModuleKind.System || m === ts.ModuleKind.None)
+    return 'module';
+  if (
+    options.outFile !== undefined ||
+    options.esModuleInterop === false ||
+    options.allowSyntheticDefaultImports === false
+  )
+    return 'interop';
   return undefined;
 }
 
 /** The options as a tsconfig's `compilerOptions` (TypeScript 7 takes configs, not option objects). */
 function toJson(options: TypeScript.CompilerOptions): Record<string, unknown> {
   const { ignoreDeprecations: _ignore, pathsBasePath, paths, ...rest } = options;
-  const serialize = (ts as unknown as { serializeCompilerOptions(o: TypeScript.CompilerOptions): Map<string, unknown> }).serializeCompilerOptions;
+  const serialize = (ts as unknown as { serializeCompilerOptions(o: TypeScript.CompilerOptions): Map<string, unknown> })
+    .serializeCompilerOptions;
   const json = Object.fromEntries(serialize(rest));
   if (paths) {
     // `paths` are relative to the config that set them: absolute here, the virtual config lives elsewhere.
@@ -66,7 +80,12 @@ function toJson(options: TypeScript.CompilerOptions): Record<string, unknown> {
  * One compiler process for every group it can take; `groups` it cannot are returned in `rejected`
  * (checked by TypeScript 6). `close()` ends the process.
  */
-export function openTs7<G extends Ts7Group>(root: string, groups: G[], packages: LoadedPackage[], workspaces: Map<string, string>): {
+export function openTs7<G extends Ts7Group>(
+  root: string,
+  groups: G[],
+  packages: LoadedPackage[],
+  workspaces: Map<string, string>,
+): {
   results: Map<G, Ts7GroupResult>;
   rejected: G[];
   close(): void;
@@ -79,7 +98,8 @@ export function openTs7<G extends Ts7Group>(root: string, groups: G[], packages:
   const isLib = (p: string): boolean => libDir !== undefined && p.startsWith(libDir + path.sep);
   const libOf = (p: string): void => {
     // The compiler's own lib files are read through the callbacks too: the first one read names their folder.
-    if (libDir === undefined && /[\\/]lib\.[^\\/]*\.d\.ts$/.test(p) && p.includes(`${path.sep}@typescript${path.sep}`)) libDir = path.dirname(p);
+    if (libDir === undefined && /[\\/]lib\.[^\\/]*\.d\.ts$/.test(p) && p.includes(`${path.sep}@typescript${path.sep}`))
+      libDir = path.dirname(p);
   };
   const api: API7 = new sync.API({
     cwd: root,
@@ -157,7 +177,11 @@ function snapshotGroups<G extends Ts7Group>(
     for (const { group, config } of taken) {
       const project = opened.getProject(config);
       // Options the compiler reports as wrong: TypeScript 6 takes the group, as before.
-      if (!project || project.program.getConfigFileParsingDiagnostics().length || project.program.getProgramDiagnostics().some((d) => d.category === 1)) {
+      if (
+        !project ||
+        project.program.getConfigFileParsingDiagnostics().length ||
+        project.program.getProgramDiagnostics().some((d) => d.category === 1)
+      ) {
         rejected.push(group);
         continue;
       }
@@ -178,7 +202,8 @@ function closeQuietly(api: API7, snapshot?: { dispose(): void }): void {
   } catch {
     // The process is gone already.
   }
-  const child = (api as unknown as { client?: { channel?: { child?: { kill(signal: string): boolean } } } }).client?.channel?.child;
+  const child = (api as unknown as { client?: { channel?: { child?: { kill(signal: string): boolean } } } }).client
+    ?.channel?.child;
   try {
     child?.kill('SIGKILL');
   } catch {
@@ -192,7 +217,14 @@ function closeQuietly(api: API7, snapshot?: { dispose(): void }): void {
 }
 
 /** TypeScript 7's answers about TypeScript 6 nodes of the same text. */
-function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string, string>, files: string[], virtualFiles: Map<string, string>): MemberQueries {
+function ts7Queries(
+  project: Project7,
+  ast: Ast,
+  sync: Sync,
+  owners: Map<string, string>,
+  files: string[],
+  virtualFiles: Map<string, string>,
+): MemberQueries {
   const checker: Checker7 = project.checker;
   const program = project.program;
   const inProgram = new Set(program.getSourceFileNames().map(norm));
@@ -211,7 +243,8 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
     const file = norm(fileName);
     if (trees6.has(file)) return trees6.get(file);
     const text = virtualFiles.get(file) ?? readDisk(file);
-    const sf = text === undefined ? undefined : ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+    const sf =
+      text === undefined ? undefined : ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
     if (sf) trees6.set(file, sf);
     return sf;
   };
@@ -245,7 +278,14 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
     let best: TypeScript.Node | undefined;
     const visit = (n: TypeScript.Node): void => {
       if (n7.pos < n.pos || n7.end > n.end) return;
-      if (n.pos === n7.pos && n.end === n7.end && (!best || ts.SyntaxKind[n.kind] === name || (name !== undefined && (ts.SyntaxKind as unknown as Record<string, number>)[name] === n.kind))) best = n;
+      if (
+        n.pos === n7.pos &&
+        n.end === n7.end &&
+        (!best ||
+          ts.SyntaxKind[n.kind] === name ||
+          (name !== undefined && (ts.SyntaxKind as unknown as Record<string, number>)[name] === n.kind))
+      )
+        best = n;
       ts.forEachChild(n, visit);
     };
     if (sf6.pos === n7.pos && sf6.end === n7.end && handle.kind === ast.SyntaxKind.SourceFile) return sf6;
@@ -255,18 +295,26 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
   const globalDeclaration7 = (n: Node7): boolean => {
     const sf = n.getSourceFile();
     if (sf.externalModuleIndicator === undefined) {
-      for (let p: Node7 | undefined = n.parent; p && p !== sf; p = p.parent) if (ast.isModuleDeclaration(p) && ast.isStringLiteral(p.name)) return false;
+      for (let p: Node7 | undefined = n.parent; p && p !== sf; p = p.parent)
+        if (ast.isModuleDeclaration(p) && ast.isStringLiteral(p.name)) return false;
       return true;
     }
     // `declare global { }`: TypeScript 7 has no GlobalAugmentation flag; the name says it.
     for (let p: Node7 | undefined = n.parent; p; p = p.parent) {
-      if (ast.isModuleDeclaration(p) && ast.isIdentifier(p.name) && p.name.text === 'global' && p.keyword !== ast.SyntaxKind.NamespaceKeyword) return true;
+      if (
+        ast.isModuleDeclaration(p) &&
+        ast.isIdentifier(p.name) &&
+        p.name.text === 'global' &&
+        p.keyword !== ast.SyntaxKind.NamespaceKeyword
+      )
+        return true;
     }
     return false;
   };
   const declarations = new Map<TypeScript.Node, readonly TypeScript.Declaration[]>();
   const { TypeFlags, SymbolFlags } = sync;
-  const aliased = (symbol: Symbol7): Symbol7 => (symbol.flags & SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
+  const aliased = (symbol: Symbol7): Symbol7 =>
+    symbol.flags & SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   return {
     sourceFile: (file) => (inProgram.has(norm(file)) ? tree6(file) : undefined),
     diagnostics: (sf) => diagnostics.get(norm(sf.fileName)) ?? [],
@@ -288,11 +336,17 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
         return apparent !== undefined && checker.getPropertyOfType(apparent, member) !== undefined;
       };
       if (type.flags & TypeFlags.Union) {
-        const parts = (type as Type7 & { getTypes(): readonly Type7[] }).getTypes().filter((t) => !(t.flags & (TypeFlags.Null | TypeFlags.Undefined | TypeFlags.Void)));
+        const parts = (type as Type7 & { getTypes(): readonly Type7[] })
+          .getTypes()
+          .filter((t) => !(t.flags & (TypeFlags.Null | TypeFlags.Undefined | TypeFlags.Void)));
         if (parts.length > 1 && parts.some(has)) return true;
       }
       const dflt = checker.getPropertyOfType(type, 'default');
-      if (dflt && ((type as Type7 & { getSymbol(): { flags: number } | undefined }).getSymbol()?.flags ?? 0) & SymbolFlags.ValueModule) {
+      if (
+        dflt &&
+        ((type as Type7 & { getSymbol(): { flags: number } | undefined }).getSymbol()?.flags ?? 0) &
+          SymbolFlags.ValueModule
+      ) {
         const value = checker.getTypeOfSymbolAtLocation(dflt, receiver);
         if (has(value)) return 'default';
       }
@@ -306,7 +360,10 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
       const parts = type.flags & (TypeFlags.Union | TypeFlags.Intersection) ? (t.getTypes() ?? []) : [type];
       const sets: { fileName: string; global: boolean }[][] = [];
       for (const part of parts) {
-        const p = part as Type7 & { getSymbol(): { declarations: readonly NodeHandle[] } | undefined; getAliasSymbol(): { declarations: readonly NodeHandle[] } | undefined };
+        const p = part as Type7 & {
+          getSymbol(): { declarations: readonly NodeHandle[] } | undefined;
+          getAliasSymbol(): { declarations: readonly NodeHandle[] } | undefined;
+        };
         for (const symbol of [p.getSymbol(), p.getAliasSymbol()]) {
           sets.push(
             (symbol?.declarations ?? []).map((h) => {
@@ -322,7 +379,10 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
       const receiver = to7(receiver6);
       const type = receiver && checker.getTypeAtLocation(receiver);
       if (!type) return false;
-      const all = type.flags & TypeFlags.Union ? ((type as Type7 & { getTypes(): readonly Type7[] | undefined }).getTypes() ?? []) : [type];
+      const all =
+        type.flags & TypeFlags.Union
+          ? ((type as Type7 & { getTypes(): readonly Type7[] | undefined }).getTypes() ?? [])
+          : [type];
       const parts = all.filter((t) => !(t.flags & (TypeFlags.Null | TypeFlags.Undefined | TypeFlags.Void)));
       return (
         parts.length > 0 &&
@@ -332,15 +392,23 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
           const props = checker.getPropertiesOfType(t);
           // `{}` as written (see saysNothing in members.ts); the project's own declarations, not its augmentations.
           if (props.length === 0) {
-            const decls = (t as Type7 & { getSymbol(): { declarations: readonly NodeHandle[] } | undefined }).getSymbol()?.declarations ?? [];
+            const decls =
+              (t as Type7 & { getSymbol(): { declarations: readonly NodeHandle[] } | undefined }).getSymbol()
+                ?.declarations ?? [];
             const literal = decls.every((h) => {
               const n = h.resolve();
               return n !== undefined && ast.isTypeLiteralNode(n) && n.members.length === 0;
             });
-            return literal && checker.getSignaturesOfType(t, sync.SignatureKind.Call).length === 0 && checker.getSignaturesOfType(t, sync.SignatureKind.Construct).length === 0 && checker.getIndexInfosOfType(t).length === 0;
+            return (
+              literal &&
+              checker.getSignaturesOfType(t, sync.SignatureKind.Call).length === 0 &&
+              checker.getSignaturesOfType(t, sync.SignatureKind.Construct).length === 0 &&
+              checker.getIndexInfosOfType(t).length === 0
+            );
           }
           const own = (h: NodeHandle): boolean => {
-            for (let n: Node7 | undefined = h.resolve()?.parent; n; n = n.parent) if (ast.isModuleDeclaration(n)) return false;
+            for (let n: Node7 | undefined = h.resolve()?.parent; n; n = n.parent)
+              if (ast.isModuleDeclaration(n)) return false;
             return isProjectFile(h.path);
           };
           return props.every((p) => p.declarations.length > 0 && p.declarations.every(own));
@@ -357,11 +425,18 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
       if (!type) return [];
       const t = type as Type7 & { getTypes(): readonly Type7[] | undefined };
       const parts = type.flags & (TypeFlags.Union | TypeFlags.Intersection) ? [type, ...(t.getTypes() ?? [])] : [type];
-      return [...new Set(parts.flatMap((part) => (part as Type7 & { getSymbol(): { name: string } | undefined }).getSymbol()?.name ?? []))];
+      return [
+        ...new Set(
+          parts.flatMap(
+            (part) => (part as Type7 & { getSymbol(): { name: string } | undefined }).getSymbol()?.name ?? [],
+          ),
+        ),
+      ];
     },
     reexportsUnresolved: (literal6) => {
       const literal = to7(literal6);
-      const start = literal && checker.getSymbolAtLocation(literal)?.declarations.find((h) => h.kind === ast.SyntaxKind.SourceFile);
+      const start =
+        literal && checker.getSymbolAtLocation(literal)?.declarations.find((h) => h.kind === ast.SyntaxKind.SourceFile);
       if (!start) return false;
       const seen = new Set<string>();
       const queue: string[] = [start.path];
@@ -399,7 +474,10 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
       const symbol = node && checker.getSymbolAtLocation(node);
       return symbol ? checker.getExportsOfModule(aliased(symbol)).map((s) => s.name) : [];
     },
-    suggestionDiagnostics: (sf) => (wanted.has(norm(sf.fileName)) ? program.getSuggestionDiagnostics(sf.fileName).map((d) => ({ code: d.code, start: d.pos })) : []),
+    suggestionDiagnostics: (sf) =>
+      wanted.has(norm(sf.fileName))
+        ? program.getSuggestionDiagnostics(sf.fileName).map((d) => ({ code: d.code, start: d.pos }))
+        : [],
     deprecatedDeclaration: (node6, call6) => {
       const node = to7(node6);
       const call = call6 && to7(call6);
@@ -410,10 +488,15 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
       if (!handle || handle.kind === ast.SyntaxKind.JSDocSignature) return undefined;
       const declaration = handle.resolve();
       const owner = declaration?.parent;
-      const container = owner && (ast.isClassDeclaration(owner) || ast.isInterfaceDeclaration(owner)) && owner.name ? owner.name.text : undefined;
+      const container =
+        owner && (ast.isClassDeclaration(owner) || ast.isInterfaceDeclaration(owner)) && owner.name
+          ? owner.name.text
+          : undefined;
       // Read from the declarations' syntax: the API gives tags of symbols only (not of the one
       // signature a call resolves to), and their text as written (`{@link a b}`, not its parts).
-      const tagged = signature?.declaration ? [declaration] : (symbol?.declarations ?? []).map((h) => (h === handle ? declaration : h.resolve()));
+      const tagged = signature?.declaration
+        ? [declaration]
+        : (symbol?.declarations ?? []).map((h) => (h === handle ? declaration : h.resolve()));
       let text: string | undefined;
       for (const d of tagged) if (text === undefined && d) text = deprecatedTagText(ast, d);
       return { fileName: handle.path, ...(container ? { container } : {}), ...(text ? { text } : {}) };
@@ -423,9 +506,13 @@ function ts7Queries(project: Project7, ast: Ast, sync: Sync, owners: Map<string,
 
 /** The text of the `@deprecated` tag in a declaration's own JSDoc, links as `{@link name | text}` (as TypeScript 6 gives them: engine-ts6.ts). */
 function deprecatedTagText(ast: Ast, declaration: Node7): string | undefined {
-  const entityName = (n: Node7): string => (ast.isIdentifier(n) ? n.text : ast.isQualifiedName(n) ? `${entityName(n.left)}.${n.right.text}` : '');
+  const entityName = (n: Node7): string =>
+    ast.isIdentifier(n) ? n.text : ast.isQualifiedName(n) ? `${entityName(n.left)}.${n.right.text}` : '';
   // `/** @deprecated */ export const x`: the comment is the statement's.
-  const holder = ast.isVariableDeclaration(declaration) && ast.isVariableDeclarationList(declaration.parent) ? declaration.parent.parent : declaration;
+  const holder =
+    ast.isVariableDeclaration(declaration) && ast.isVariableDeclarationList(declaration.parent)
+      ? declaration.parent.parent
+      : declaration;
   for (const doc of [...(holder.jsDoc ?? [])].reverse()) {
     if (!ast.isJSDoc(doc)) continue;
     const tag = doc.tags?.find((t) => ast.isJSDocDeprecatedTag(t));
@@ -433,7 +520,12 @@ function deprecatedTagText(ast: Ast, declaration: Node7): string | undefined {
     return (tag.comment ?? [])
       .map((part) => {
         if (ast.isJSDocText(part)) return part.text;
-        const kind = part.kind === ast.SyntaxKind.JSDocLinkCode ? 'linkcode' : part.kind === ast.SyntaxKind.JSDocLinkPlain ? 'linkplain' : 'link';
+        const kind =
+          part.kind === ast.SyntaxKind.JSDocLinkCode
+            ? 'linkcode'
+            : part.kind === ast.SyntaxKind.JSDocLinkPlain
+              ? 'linkplain'
+              : 'link';
         const name = part.name ? entityName(part.name) : '';
         // `{@link https://x}` parses as the name `https` and the text `://x`.
         if (!name || part.text.startsWith('://')) return `{@${kind} ${name}${part.text}}`;

@@ -39,7 +39,11 @@ export interface Variant {
 function versionFor(name: string, lookup: Lookup, requests: PackageRequest[]): string | undefined {
   if (lookup.state !== 'found') return undefined;
   const mine = requests.filter((r) => r.name === name);
-  const order = [...mine.filter((r) => r.locked !== undefined && r.source === 'manifest'), ...mine.filter((r) => r.source === 'manifest'), ...mine];
+  const order = [
+    ...mine.filter((r) => r.locked !== undefined && r.source === 'manifest'),
+    ...mine.filter((r) => r.source === 'manifest'),
+    ...mine,
+  ];
   for (const request of order.length ? order : [{ name, source: 'import' as const, locations: [] }]) {
     const resolution = resolveVersion(lookup.facts, request);
     if (resolution.ok) return resolution.version;
@@ -68,14 +72,30 @@ function npmSpecifierRange(specifier: string): string | undefined {
   return (slash < 0 ? rest : rest.slice(0, slash)) || undefined;
 }
 
-export function planVariants(scan: ProjectScan, requests: PackageRequest[], lookups: Map<string, Lookup>, builtinSites: readonly ImportSite[] = []): Variant[] {
-  const found = (name: string): Lookup | undefined => (lookups.get(name)?.state === 'found' ? lookups.get(name) : undefined);
+export function planVariants(
+  scan: ProjectScan,
+  requests: PackageRequest[],
+  lookups: Map<string, Lookup>,
+  builtinSites: readonly ImportSite[] = [],
+): Variant[] {
+  const found = (name: string): Lookup | undefined =>
+    lookups.get(name)?.state === 'found' ? lookups.get(name) : undefined;
   const manifestsByDepth = [...scan.manifests].sort((a, b) => b.dir.length - a.dir.length);
-  const scopeOf = (dir: string): Manifest[] => manifestsByDepth.filter((m) => m.dir === '' || dir === m.dir || dir.startsWith(`${m.dir}/`));
+  const scopeOf = (dir: string): Manifest[] =>
+    manifestsByDepth.filter((m) => m.dir === '' || dir === m.dir || dir.startsWith(`${m.dir}/`));
   /** The nearest declaration of `name` in `scope` that installs it (peers install nothing). */
-  const declarationOf = (scope: Manifest[], name: string): { manifest: Manifest; dep: DeclaredDependency } | undefined => {
+  const declarationOf = (
+    scope: Manifest[],
+    name: string,
+  ): { manifest: Manifest; dep: DeclaredDependency } | undefined => {
     for (const manifest of scope) {
-      const dep = manifest.dependencies.find((d) => d.name === name && d.field !== 'peerDependencies' && (d.kind === 'registry' || d.kind === 'alias') && d.registryName !== undefined);
+      const dep = manifest.dependencies.find(
+        (d) =>
+          d.name === name &&
+          d.field !== 'peerDependencies' &&
+          (d.kind === 'registry' || d.kind === 'alias') &&
+          d.registryName !== undefined,
+      );
       if (dep) return { manifest, dep };
     }
     return undefined;
@@ -100,7 +120,12 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
     const registryName = dep.registryName!;
     const lookup = found(registryName);
     if (!lookup || lookup.state !== 'found') return undefined;
-    const request = byDeclaration.get(`${m.path}\0${dep.field}.${dep.name}`) ?? { name: registryName, source: 'manifest' as const, locations: [], ...(dep.range ? { wanted: dep.range } : {}) };
+    const request = byDeclaration.get(`${m.path}\0${dep.field}.${dep.name}`) ?? {
+      name: registryName,
+      source: 'manifest' as const,
+      locations: [],
+      ...(dep.range ? { wanted: dep.range } : {}),
+    };
     const resolution = resolveVersion(lookup.facts, request);
     return resolution.ok ? resolution.version : undefined;
   };
@@ -111,7 +136,10 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
       // The root manifest's alias is the run-wide version of the name it installs.
       const root = declarationOf(rootScope, name);
       const lookup = found(name);
-      globalVersion.set(name, root?.dep.kind === 'alias' ? declaredVersion(rootScope, name) : lookup && versionFor(name, lookup, requests));
+      globalVersion.set(
+        name,
+        root?.dep.kind === 'alias' ? declaredVersion(rootScope, name) : lookup && versionFor(name, lookup, requests),
+      );
     }
     return globalVersion.get(name);
   };
@@ -126,7 +154,10 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
     const range = npmSpecifierRange(site.target ?? site.specifier);
     if (range) {
       const lookup = found(site.packageName);
-      const resolution = lookup?.state === 'found' ? resolveVersion(lookup.facts, { name: site.packageName, source: 'manifest', locations: [], wanted: range }) : undefined;
+      const resolution =
+        lookup?.state === 'found'
+          ? resolveVersion(lookup.facts, { name: site.packageName, source: 'manifest', locations: [], wanted: range })
+          : undefined;
       if (resolution?.ok) return resolution.version;
     }
     return declaredVersion(scope, site.packageName) ?? global(site.packageName);
@@ -169,15 +200,22 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
   for (const [importer, sites] of [...byImporter].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const scope = scopeOf(importer);
     const types = typesOf(importer, scope);
-    const typeDeviations = [...types].filter(([name, v]) => globalTypes.get(name) !== v).map(([name, v]) => `${name}@${v}`);
+    const typeDeviations = [...types]
+      .filter(([name, v]) => globalTypes.get(name) !== v)
+      .map(([name, v]) => `${name}@${v}`);
     const deviating = (list: typeof sites): string[] => [
-      ...new Set(list.filter(({ site, version }) => version !== global(site.packageName)).map(({ site, version }) => `${site.packageName}@${version}`)),
+      ...new Set(
+        list
+          .filter(({ site, version }) => version !== global(site.packageName))
+          .map(({ site, version }) => `${site.packageName}@${version}`),
+      ),
     ];
     // One variant for the importer, unless its files disagree among themselves (`npm:x@1` in one
     // file, `x` in another): then one per file.
     const all = deviating(sites);
     const versionsOf = new Map<string, Set<string>>();
-    for (const { site, version } of sites) versionsOf.set(site.packageName, (versionsOf.get(site.packageName) ?? new Set()).add(version));
+    for (const { site, version } of sites)
+      versionsOf.set(site.packageName, (versionsOf.get(site.packageName) ?? new Set()).add(version));
     const perFile = [...versionsOf.values()].some((v) => v.size > 1);
     const byFile = new Map<string, typeof sites>();
     if (perFile) for (const s of sites) byFile.set(s.site.file, [...(byFile.get(s.site.file) ?? []), s]);
@@ -190,7 +228,16 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
       let variant = variants.get(key);
       if (!variant) {
         const locked = ownLock && key ? new Map([...rootLocked, ...lockedVersions(ownLock)]) : rootLocked;
-        variant = { key, files: [], sites: new Map(), imported: new Map(), projectTypes: key ? types : globalTypes, locked, builtinFiles: new Set(), aliases: new Map() };
+        variant = {
+          key,
+          files: [],
+          sites: new Map(),
+          imported: new Map(),
+          projectTypes: key ? types : globalTypes,
+          locked,
+          builtinFiles: new Set(),
+          aliases: new Map(),
+        };
         variants.set(key, variant);
       }
       for (const { site, version } of group) {
@@ -215,7 +262,16 @@ export function planVariants(scan: ProjectScan, requests: PackageRequest[], look
     if (!variant) {
       variant = variants.get('');
       if (!variant) {
-        variant = { key: '', files: [], sites: new Map(), imported: new Map(), projectTypes: globalTypes, locked: rootLocked, builtinFiles: new Set(), aliases: new Map() };
+        variant = {
+          key: '',
+          files: [],
+          sites: new Map(),
+          imported: new Map(),
+          projectTypes: globalTypes,
+          locked: rootLocked,
+          builtinFiles: new Set(),
+          aliases: new Map(),
+        };
         variants.set('', variant);
       }
       variant.files.push(abs);

@@ -17,7 +17,16 @@ import { ts6Lookups } from './engine-ts6.js';
 import { candidateNames, suggestNames } from './suggestions.js';
 import { typesPackageName } from './declarations.js';
 import type { VirtualProgram } from './program.js';
-import { enclosingModuleSpecifier, isModuleBinding, isProjectFile, madeFromUnresolved, type MemberCheckInput, type MemberQueries, requireSpecifier, rootSpecifier } from './receivers.js';
+import {
+  enclosingModuleSpecifier,
+  isModuleBinding,
+  isProjectFile,
+  madeFromUnresolved,
+  type MemberCheckInput,
+  type MemberQueries,
+  requireSpecifier,
+  rootSpecifier,
+} from './receivers.js';
 
 /** TypeScript 6's answers, from the program in this process. */
 function ts6Queries(vp: VirtualProgram): MemberQueries {
@@ -26,14 +35,22 @@ function ts6Queries(vp: VirtualProgram): MemberQueries {
   return {
     sourceFile: (file) => program.getSourceFile(file),
     diagnostics: (sf) =>
-      program.getSemanticDiagnostics(sf).map((d) => ({ code: d.code, start: d.start, text: ts.flattenDiagnosticMessageText(d.messageText, ' ') })),
+      program
+        .getSemanticDiagnostics(sf)
+        .map((d) => ({ code: d.code, start: d.start, text: ts.flattenDiagnosticMessageText(d.messageText, ' ') })),
     declarationsOf: (node) => checker.getSymbolAtLocation(node)?.declarations ?? [],
     hasMemberSomewhere: (receiver, member) => hasMemberSomewhere(checker, receiver, member),
     typeDeclarations: (receiver) => {
       const type = checker.getTypeAtLocation(receiver);
       const sets: { fileName: string; global: boolean }[][] = [];
       for (const t of type.isUnionOrIntersection() ? type.types : [type]) {
-        for (const symbol of [t.getSymbol(), t.aliasSymbol]) sets.push((symbol?.declarations ?? []).map((decl) => ({ fileName: decl.getSourceFile().fileName, global: isGlobalDeclaration(decl) })));
+        for (const symbol of [t.getSymbol(), t.aliasSymbol])
+          sets.push(
+            (symbol?.declarations ?? []).map((decl) => ({
+              fileName: decl.getSourceFile().fileName,
+              global: isGlobalDeclaration(decl),
+            })),
+          );
       }
       return sets;
     },
@@ -41,7 +58,11 @@ function ts6Queries(vp: VirtualProgram): MemberQueries {
     moduleResolves: (literal) => checker.getSymbolAtLocation(literal) !== undefined,
     typeNames: (receiver) => {
       const type = checker.getTypeAtLocation(receiver);
-      return [...new Set([type, ...(type.isUnionOrIntersection() ? type.types : [])].flatMap((t) => t.getSymbol()?.getName() ?? []))];
+      return [
+        ...new Set(
+          [type, ...(type.isUnionOrIntersection() ? type.types : [])].flatMap((t) => t.getSymbol()?.getName() ?? []),
+        ),
+      ];
     },
     reexportsUnresolved: (literal) => reexportsUnresolved(checker, literal),
     ...ts6Lookups(program),
@@ -95,13 +116,22 @@ export function checkMembers(input: MemberCheckInput): MemberCheckResult {
       findings.push(...checkFile(input, q, sf, file, generated));
       findings.push(...deprecatedUses(input, q, sf, file));
     } catch (err) {
-      failed.push({ file: path.relative(input.root, file).split(path.sep).join('/'), reason: sanitize(String((err as Error)?.message ?? err).slice(0, 200)) });
+      failed.push({
+        file: path.relative(input.root, file).split(path.sep).join('/'),
+        reason: sanitize(String((err as Error)?.message ?? err).slice(0, 200)),
+      });
     }
   }
   return { findings, failed, skipped };
 }
 
-function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.SourceFile, file: string, generated: Map<string, Finding>): Finding[] {
+function checkFile(
+  input: MemberCheckInput,
+  q: MemberQueries,
+  sf: TypeScript.SourceFile,
+  file: string,
+  generated: Map<string, Finding>,
+): Finding[] {
   const findings: Finding[] = [];
   {
     for (const d of q.diagnostics(sf)) {
@@ -135,10 +165,22 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           // `const { nope } = require('x')` (or of any import-rooted value). The pattern is the
           // receiver: `const { port } = server.address()` on `string | AddressInfo` is the union
           // rule's as much as `server.address().port` is (a property name, not a computed one).
-          const member = parent.propertyName ? (ts.isIdentifier(parent.propertyName) || ts.isStringLiteral(parent.propertyName) ? parent.propertyName.text : undefined) : ts.isIdentifier(parent.name) ? parent.name.text : undefined;
-          if (member !== undefined && ts.isObjectBindingPattern(parent.parent) && q.hasMemberSomewhere(parent.parent, member) === true) continue;
+          const member = parent.propertyName
+            ? ts.isIdentifier(parent.propertyName) || ts.isStringLiteral(parent.propertyName)
+              ? parent.propertyName.text
+              : undefined
+            : ts.isIdentifier(parent.name)
+              ? parent.name.text
+              : undefined;
+          if (
+            member !== undefined &&
+            ts.isObjectBindingPattern(parent.parent) &&
+            q.hasMemberSomewhere(parent.parent, member) === true
+          )
+            continue;
           let decl: TypeScript.Node = parent;
-          while (ts.isBindingElement(decl) || ts.isObjectBindingPattern(decl) || ts.isArrayBindingPattern(decl)) decl = decl.parent;
+          while (ts.isBindingElement(decl) || ts.isObjectBindingPattern(decl) || ts.isArrayBindingPattern(decl))
+            decl = decl.parent;
           const init = ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
           specifier = init ? rootSpecifier(q, init) : undefined;
           code = init && ts.isCallExpression(init) && requireSpecifier(init) ? 'INVENTED_EXPORT' : 'INVENTED_MEMBER';
@@ -148,7 +190,12 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
             if (q.saysNothing(parent.parent) || (init && madeFromUnresolved(q, init))) continue;
           }
         } else {
-          const receiver = parent && (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) ? (ts.isPropertyAccessExpression(parent) ? parent.expression : parent.left) : undefined;
+          const receiver =
+            parent && (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent))
+              ? ts.isPropertyAccessExpression(parent)
+                ? parent.expression
+                : parent.left
+              : undefined;
           const member = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : undefined;
           // A member some part of the receiver's type has is not invented (see hasMemberSomewhere).
           const somewhere = receiver && member ? q.hasMemberSomewhere(receiver, member) : false;
@@ -158,7 +205,14 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
           if (somewhere === 'default') viaDefault = true;
           // `conn.__knexUid = id`: the code puts the property there itself (an expando), it does not
           // claim the package provides it.
-          if (parent && ts.isPropertyAccessExpression(parent) && ts.isBinaryExpression(parent.parent) && parent.parent.left === parent && parent.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) continue;
+          if (
+            parent &&
+            ts.isPropertyAccessExpression(parent) &&
+            ts.isBinaryExpression(parent.parent) &&
+            parent.parent.left === parent &&
+            parent.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+          )
+            continue;
           specifier = receiver ? rootSpecifier(q, receiver) : undefined;
           if (receiver && specifier === undefined && !userAnnotated(q, receiver)) {
             specifier = typeOwner(q, receiver, input);
@@ -172,26 +226,45 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       }
       // Node's own modules: checked against @types/node under one key, reported as `node:<module>`.
       const builtin = specifier ? nodeBuiltinName(specifier) : undefined;
-      if (specifier !== undefined && !owned && !builtin && input.isPackageImport && !input.isPackageImport(relative(input.root, file), specifier)) continue;
+      if (
+        specifier !== undefined &&
+        !owned &&
+        !builtin &&
+        input.isPackageImport &&
+        !input.isPackageImport(relative(input.root, file), specifier)
+      )
+        continue;
       const pkg = builtin ?? (specifier ? packageNameOf(specifier) : undefined);
       const checked = builtin ? input.packages.get(NODE_KEY) : pkg ? input.packages.get(pkg) : undefined;
       if (!pkg || !checked) continue;
       // A module Node does not have at this version may be newer than it: not claimed.
       if (builtin && code === 'SUBPATH_NOT_FOUND') continue;
-      const claim = builtin ? claimBuiltin(node, builtin, Number(checked.version.split('.')[0]), { isModuleBinding: (receiver) => isModuleBinding(q, receiver), declarationsOf: (n) => q.declarationsOf(n), requireSpecifier }) : true;
+      const claim = builtin
+        ? claimBuiltin(node, builtin, Number(checked.version.split('.')[0]), {
+            isModuleBinding: (receiver) => isModuleBinding(q, receiver),
+            declarationsOf: (n) => q.declarationsOf(n),
+            requireSpecifier,
+          })
+        : true;
       if (!claim) continue;
       if (code === 'INVENTED_EXPORT' && specifier && reexportsUnresolvedAt(q, node)) {
         // `@prisma/client` re-exports `.prisma/client`, written by `prisma generate`: what it
         // exports exists only after a build step, so its absence here proves nothing.
         const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
-        const location = { file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 };
+        const location = {
+          file: path.relative(input.root, file).split(path.sep).join('/'),
+          line: line + 1,
+          column: character + 1,
+        };
         const known = generated.get(pkg);
         if (known) known.locations.push(location);
         else {
           const finding: Finding = makeFinding('TYPES_UNAVAILABLE', {
             package: pkg,
             version: checked.version,
-            message: sanitize(`${specifier} re-exports modules that are not in the package (generated by a build step, such as a code generator): its exports were not checked.`),
+            message: sanitize(
+              `${specifier} re-exports modules that are not in the package (generated by a build step, such as a code generator): its exports were not checked.`,
+            ),
             hint: 'Nothing is claimed about what this module exports; run its generator to have them checked.',
             locations: [location],
             details: { unavailable: 'generated', specifier },
@@ -204,8 +277,16 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       if (code === 'SUBPATH_NOT_FOUND' && specifier === pkg) continue; // the package itself: existence is the registry pass's
       const text = d.text.slice(0, 2000);
       // A name only: "Did you mean to use 'import x from …'" advises a statement, not a name.
-      const name = ts.isIdentifier(node) || ts.isPrivateIdentifier(node) ? node.text : ts.isStringLiteralLike(node) ? node.text : node.getText(sf).slice(0, 100);
-      const suggestions = code === 'SUBPATH_NOT_FOUND' || d.code === 1192 || d.code === 2613 ? [] : suggestNames(name, candidateNames(q, node), /Did you mean '([^' ]+)'/.exec(text)?.[1]);
+      const name =
+        ts.isIdentifier(node) || ts.isPrivateIdentifier(node)
+          ? node.text
+          : ts.isStringLiteralLike(node)
+            ? node.text
+            : node.getText(sf).slice(0, 100);
+      const suggestions =
+        code === 'SUBPATH_NOT_FOUND' || d.code === 1192 || d.code === 2613
+          ? []
+          : suggestNames(name, candidateNames(q, node), /Did you mean '([^' ]+)'/.exec(text)?.[1]);
       const suggestion = suggestions[0];
       const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
       const what = `${code === 'INVENTED_EXPORT' ? 'export' : 'member'} ${name}`;
@@ -219,15 +300,35 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
       // their JavaScript may define what their declarations lag behind (check-types.ts looks).
       const typedBy = valueReceiver ? declaringPackages(q, valueReceiver).filter((name) => name !== pkg) : [];
       // The classes the receiver is an instance of, by name: their runtime may give them members under computed names.
-      const receiverTypes = valueReceiver ? q.typeNames(valueReceiver).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)).sort() : [];
-      findings.push(makeFinding(code, {
-        package: pkg,
-        version: checked.version,
-        message: sanitize(`${where}${suggestion ? `; did you mean ${suggestion}?` : '.'}`),
-        hint: `Checked against the type declarations of ${checked.typesFrom}. Use what the package provides${suggestion ? ` (${suggestion})` : ''}, or check its documentation for the version you install.`,
-        locations: [{ file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 }],
-        details: { name, ts: d.code, typesFrom: checked.typesFrom, ...(suggestion ? { suggestion, suggestions } : {}), ...(specifier ? { specifier } : {}), ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}), ...(claim === 'if-removed' ? { ifRemoved: process.versions.node.split('.')[0] } : {}), ...(viaDefault ? { viaDefault: true } : {}), ...(typedBy.length ? { typedBy } : {}), ...(receiverTypes.length ? { receiverTypes } : {}) },
-      }));
+      const receiverTypes = valueReceiver
+        ? q
+            .typeNames(valueReceiver)
+            .filter((n) => /^[A-Za-z_$][\w$]*$/.test(n))
+            .sort()
+        : [];
+      findings.push(
+        makeFinding(code, {
+          package: pkg,
+          version: checked.version,
+          message: sanitize(`${where}${suggestion ? `; did you mean ${suggestion}?` : '.'}`),
+          hint: `Checked against the type declarations of ${checked.typesFrom}. Use what the package provides${suggestion ? ` (${suggestion})` : ''}, or check its documentation for the version you install.`,
+          locations: [
+            { file: path.relative(input.root, file).split(path.sep).join('/'), line: line + 1, column: character + 1 },
+          ],
+          details: {
+            name,
+            ts: d.code,
+            typesFrom: checked.typesFrom,
+            ...(suggestion ? { suggestion, suggestions } : {}),
+            ...(specifier ? { specifier } : {}),
+            ...(code !== 'SUBPATH_NOT_FOUND' ? { of } : {}),
+            ...(claim === 'if-removed' ? { ifRemoved: process.versions.node.split('.')[0] } : {}),
+            ...(viaDefault ? { viaDefault: true } : {}),
+            ...(typedBy.length ? { typedBy } : {}),
+            ...(receiverTypes.length ? { receiverTypes } : {}),
+          },
+        }),
+      );
     }
   }
   return findings;
@@ -240,11 +341,18 @@ function checkFile(input: MemberCheckInput, q: MemberQueries, sf: TypeScript.Sou
  * (`const S = require('x'); S.object()` when the runtime is `module.exports = S`, the shape
  * esModuleInterop follows).
  */
-function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScript.Node, member: string): boolean | 'default' {
+function hasMemberSomewhere(
+  checker: TypeScript.TypeChecker,
+  receiver: TypeScript.Node,
+  member: string,
+): boolean | 'default' {
   const type = checker.getTypeAtLocation(receiver);
-  const has = (t: TypeScript.Type): boolean => checker.getPropertyOfType(checker.getApparentType(t), member) !== undefined;
+  const has = (t: TypeScript.Type): boolean =>
+    checker.getPropertyOfType(checker.getApparentType(t), member) !== undefined;
   if (type.isUnion()) {
-    const parts = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+    const parts = type.types.filter(
+      (t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)),
+    );
     if (parts.length > 1 && parts.some(has)) return true;
   }
   const dflt = checker.getPropertyOfType(type, 'default');
@@ -265,7 +373,9 @@ function hasMemberSomewhere(checker: TypeScript.TypeChecker, receiver: TypeScrip
  */
 function saysNothing(checker: TypeScript.TypeChecker, receiver: TypeScript.Node): boolean {
   const type = checker.getTypeAtLocation(receiver);
-  const parts = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+  const parts = (type.isUnion() ? type.types : [type]).filter(
+    (t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)),
+  );
   return (
     parts.length > 0 &&
     parts.every((t) => {
@@ -274,12 +384,20 @@ function saysNothing(checker: TypeScript.TypeChecker, receiver: TypeScript.Node)
       const props = checker.getPropertiesOfType(t);
       // `{}` as written: a mapped type over an interface still empty (`Partial<DataMap>`) is the package's.
       if (props.length === 0) {
-        const literal = (t.getSymbol()?.declarations ?? []).every((d) => ts.isTypeLiteralNode(d) && d.members.length === 0);
-        return literal && checker.getSignaturesOfType(t, ts.SignatureKind.Call).length === 0 && checker.getSignaturesOfType(t, ts.SignatureKind.Construct).length === 0 && checker.getIndexInfosOfType(t).length === 0;
+        const literal = (t.getSymbol()?.declarations ?? []).every(
+          (d) => ts.isTypeLiteralNode(d) && d.members.length === 0,
+        );
+        return (
+          literal &&
+          checker.getSignaturesOfType(t, ts.SignatureKind.Call).length === 0 &&
+          checker.getSignaturesOfType(t, ts.SignatureKind.Construct).length === 0 &&
+          checker.getIndexInfosOfType(t).length === 0
+        );
       }
       // The project's own declarations, not its augmentations of a package's (`declare module 'x' { … }`).
       const own = (d: TypeScript.Declaration): boolean => {
-        for (let n: TypeScript.Node | undefined = d.parent; n; n = n.parent) if (ts.isModuleDeclaration(n)) return false;
+        for (let n: TypeScript.Node | undefined = d.parent; n; n = n.parent)
+          if (ts.isModuleDeclaration(n)) return false;
         return isProjectFile(d.getSourceFile().fileName);
       };
       return props.every((p) => (p.declarations ?? []).length > 0 && p.declarations!.every(own));
@@ -295,8 +413,15 @@ function reexportsUnresolvedAt(q: MemberQueries, node: TypeScript.Node): boolean
   let literal: TypeScript.Expression | undefined;
   for (let n: TypeScript.Node | undefined = node; n && !literal; n = n.parent) {
     if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier) literal = n.moduleSpecifier;
-    else if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference)) literal = n.moduleReference.expression;
-    else if (ts.isVariableDeclaration(n) && n.initializer && ts.isCallExpression(n.initializer) && requireSpecifier(n.initializer)) literal = n.initializer.arguments[0];
+    else if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference))
+      literal = n.moduleReference.expression;
+    else if (
+      ts.isVariableDeclaration(n) &&
+      n.initializer &&
+      ts.isCallExpression(n.initializer) &&
+      requireSpecifier(n.initializer)
+    )
+      literal = n.initializer.arguments[0];
     else if (ts.isStatement(n)) break;
   }
   return literal !== undefined && q.reexportsUnresolved(literal);
@@ -342,9 +467,16 @@ function userAnnotated(q: MemberQueries, receiver: TypeScript.Node): boolean {
 function isRequireBinding(q: MemberQueries, receiver: TypeScript.Node): boolean {
   if (ts.isCallExpression(receiver)) return requireSpecifier(receiver) !== undefined;
   if (!ts.isIdentifier(receiver)) return false;
-  return q.declarationsOf(receiver).some(
-    (d) => ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && !!d.initializer && ts.isCallExpression(d.initializer) && requireSpecifier(d.initializer) !== undefined,
-  );
+  return q
+    .declarationsOf(receiver)
+    .some(
+      (d) =>
+        ts.isVariableDeclaration(d) &&
+        ts.isIdentifier(d.name) &&
+        !!d.initializer &&
+        ts.isCallExpression(d.initializer) &&
+        requireSpecifier(d.initializer) !== undefined,
+    );
 }
 
 /**
@@ -384,10 +516,12 @@ function isGlobalDeclaration(decl: TypeScript.Declaration): boolean {
   const sf = decl.getSourceFile();
   if (!ts.isExternalModule(sf)) {
     // A script file: everything at its top level is global, `declare module 'x'` blocks aside.
-    for (let n: TypeScript.Node | undefined = decl.parent; n && n !== sf; n = n.parent) if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) return false;
+    for (let n: TypeScript.Node | undefined = decl.parent; n && n !== sf; n = n.parent)
+      if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) return false;
     return true;
   }
-  for (let n: TypeScript.Node | undefined = decl.parent; n; n = n.parent) if (ts.isModuleDeclaration(n) && (n.flags & ts.NodeFlags.GlobalAugmentation) !== 0) return true;
+  for (let n: TypeScript.Node | undefined = decl.parent; n; n = n.parent)
+    if (ts.isModuleDeclaration(n) && (n.flags & ts.NodeFlags.GlobalAugmentation) !== 0) return true;
   return false;
 }
 

@@ -18,7 +18,13 @@ import type { Lookup, PackageFacts } from '../model/facts.js';
 import type { Finding } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import ts from '../scan/typescript.js';
-import { type DeclarationLoader, type LoadedPackage, hasOwnTypes, pickTypesVersion, typesPackageName } from './declarations.js';
+import {
+  type DeclarationLoader,
+  type LoadedPackage,
+  hasOwnTypes,
+  pickTypesVersion,
+  typesPackageName,
+} from './declarations.js';
 import { isEsmOnly } from './esm-only.js';
 import { createVirtualProgram } from './program.js';
 
@@ -36,7 +42,11 @@ interface PresentIn {
 }
 
 /** The latest version of each major before `version`'s, newest first, at most `max`. */
-export function earlierMajors(facts: PackageFacts, version: string, max = MAX_MAJORS): { major: number; version: string }[] {
+export function earlierMajors(
+  facts: PackageFacts,
+  version: string,
+  max = MAX_MAJORS,
+): { major: number; version: string }[] {
   const current = semver.parse(version);
   if (!current) return [];
   const latest = new Map<number, string>();
@@ -46,7 +56,10 @@ export function earlierMajors(facts: PackageFacts, version: string, max = MAX_MA
     const had = latest.get(parsed.major);
     if (!had || semver.gt(v, had)) latest.set(parsed.major, v);
   }
-  return [...latest].sort(([a], [b]) => b - a).slice(0, max).map(([major, v]) => ({ major, version: v }));
+  return [...latest]
+    .sort(([a], [b]) => b - a)
+    .slice(0, max)
+    .map(([major, v]) => ({ major, version: v }));
 }
 
 /**
@@ -70,7 +83,11 @@ function explainable(f: Finding): 'plain' | 'require' | undefined {
  * `@types` of the same major), or why there are none: `unknown` when the registry did not
  * answer (a fetch that failed), else a fact (no declarations for that major).
  */
-async function declarationsAt(loader: DeclarationLoader, name: string, version: string): Promise<{ packages: LoadedPackage[]; typesFrom: string } | { none: string; unknown?: true }> {
+async function declarationsAt(
+  loader: DeclarationLoader,
+  name: string,
+  version: string,
+): Promise<{ packages: LoadedPackage[]; typesFrom: string } | { none: string; unknown?: true }> {
   const own = await loader.load(name, version);
   if (typeof own === 'string') return { none: own, unknown: true };
   if (hasOwnTypes(own.files)) return { packages: [own], typesFrom: `${name}@${version}` };
@@ -80,7 +97,8 @@ async function declarationsAt(loader: DeclarationLoader, name: string, version: 
   if (lookup.state === 'unknown') return { none: `${typesName}: ${lookup.reason}`, unknown: true };
   const typesVersion = lookup.state === 'found' ? pickTypesVersion(lookup.facts, version) : undefined;
   // Types of another major describe another API: nothing can be said about this one.
-  if (!typesVersion || semver.major(typesVersion) !== semver.major(version)) return { none: `no ${typesName} for ${name}@${semver.major(version)}` };
+  if (!typesVersion || semver.major(typesVersion) !== semver.major(version))
+    return { none: `no ${typesName} for ${name}@${semver.major(version)}` };
   const types = await loader.load(typesName, typesVersion);
   if (typeof types === 'string') return { none: types, unknown: true };
   return { packages: [own, types], typesFrom: `${typesName}@${typesVersion}` };
@@ -92,11 +110,23 @@ async function declarationsAt(loader: DeclarationLoader, name: string, version: 
  * default export. `require()` of a compiled ES module returns the namespace, so code that requires
  * the package sees no member of the default export.
  */
-function moduleNames(root: string, packages: LoadedPackage[], specifiers: string[], withDefault: boolean): Map<string, Set<string>> {
+function moduleNames(
+  root: string,
+  packages: LoadedPackage[],
+  specifiers: string[],
+  withDefault: boolean,
+): Map<string, Set<string>> {
   const probe: LoadedPackage = {
     name: '.depverify-probe',
     version: '0.0.0',
-    files: new Map([['probe.ts', specifiers.map((s, i) => `import * as n${i} from ${JSON.stringify(s)};\nimport d${i} from ${JSON.stringify(s)};\n`).join('')]]),
+    files: new Map([
+      [
+        'probe.ts',
+        specifiers
+          .map((s, i) => `import * as n${i} from ${JSON.stringify(s)};\nimport d${i} from ${JSON.stringify(s)};\n`)
+          .join(''),
+      ],
+    ]),
     paths: ['probe.ts'],
   };
   const file = path.join(root, 'node_modules', probe.name, 'probe.ts');
@@ -110,7 +140,8 @@ function moduleNames(root: string, packages: LoadedPackage[], specifiers: string
     for (const p of checker.getPropertiesOfType(checker.getTypeAtLocation(node))) into.add(p.name);
   };
   for (const statement of sf.statements) {
-    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || !statement.importClause) continue;
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || !statement.importClause)
+      continue;
     const module = checker.getSymbolAtLocation(statement.moduleSpecifier);
     // A module the older version does not have provides nothing.
     if (!module) continue;
@@ -137,9 +168,15 @@ export interface OlderMajorsInput {
  * earlier major had. `complete`: every fetch it made was answered (a failed one leaves the
  * findings as they were, and the answer is not one to keep).
  */
-export async function explainOlderMajors(findings: Finding[], input: OlderMajorsInput): Promise<{ findings: Finding[]; complete: boolean }> {
+export async function explainOlderMajors(
+  findings: Finding[],
+  input: OlderMajorsInput,
+): Promise<{ findings: Finding[]; complete: boolean }> {
   // Per package and version checked: the names wanted from each specifier.
-  const groups = new Map<string, { name: string; version: string; mode: 'plain' | 'require'; wanted: Map<string, Set<string>> }>();
+  const groups = new Map<
+    string,
+    { name: string; version: string; mode: 'plain' | 'require'; wanted: Map<string, Set<string>> }
+  >();
   const groupKey = (f: Finding, mode: string): string => `${f.package}@${f.version}\0${mode}`;
   for (const f of findings) {
     const mode = explainable(f);
@@ -177,7 +214,12 @@ export async function explainOlderMajors(findings: Finding[], input: OlderMajors
         if (group.mode === 'require' && isEsmOnly(declarations.packages[0]!.files.get('package.json'))) continue;
         let names: Map<string, Set<string>>;
         try {
-          names = moduleNames(input.root, declarations.packages, open.map(([specifier]) => specifier), group.mode === 'plain');
+          names = moduleNames(
+            input.root,
+            declarations.packages,
+            open.map(([specifier]) => specifier),
+            group.mode === 'plain',
+          );
         } catch {
           // The compiler failed on these declarations: it will again, so the answer is kept as it is.
           return;
@@ -185,7 +227,11 @@ export async function explainOlderMajors(findings: Finding[], input: OlderMajors
         for (const [specifier, wanted] of open) {
           for (const name of wanted) {
             if (!names.get(specifier)?.has(name)) continue;
-            found.set(at(key, specifier, name), { major: older.major, version: older.version, typesFrom: declarations.typesFrom });
+            found.set(at(key, specifier, name), {
+              major: older.major,
+              version: older.version,
+              typesFrom: declarations.typesFrom,
+            });
             wanted.delete(name);
           }
         }
@@ -196,7 +242,9 @@ export async function explainOlderMajors(findings: Finding[], input: OlderMajors
   );
   const explained = findings.map((f) => {
     const mode = explainable(f);
-    const presentIn = mode ? found.get(at(groupKey(f, mode), f.details!.specifier as string, f.details!.name as string)) : undefined;
+    const presentIn = mode
+      ? found.get(at(groupKey(f, mode), f.details!.specifier as string, f.details!.name as string))
+      : undefined;
     if (!presentIn) return f;
     return mode === 'require' ? lastCommonJsFinding(f, presentIn) : olderMajorFinding(f, presentIn);
   });

@@ -51,7 +51,10 @@ export interface ProgramSetup {
 }
 
 /** Options from the project's config that decide what its compiler reports; the rest are the check's. */
-export function effectiveOptions(project: TypeScript.CompilerOptions | undefined, types: string[]): TypeScript.CompilerOptions {
+export function effectiveOptions(
+  project: TypeScript.CompilerOptions | undefined,
+  types: string[],
+): TypeScript.CompilerOptions {
   const base: TypeScript.CompilerOptions = { ...COMPILER_OPTIONS, types };
   if (!project) return base;
   const {
@@ -115,7 +118,11 @@ export interface VirtualTree {
   ids: Map<string, string>;
 }
 
-export function virtualTree(root: string, packages: Iterable<LoadedPackage>, workspaces: Map<string, string> = new Map()): VirtualTree {
+export function virtualTree(
+  root: string,
+  packages: Iterable<LoadedPackage>,
+  workspaces: Map<string, string> = new Map(),
+): VirtualTree {
   const modulesDir = path.join(root, 'node_modules');
   const links = new Map<string, string>();
   for (const [name, dir] of workspaces) links.set(path.join(modulesDir, ...name.split('/')), dir);
@@ -150,7 +157,8 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
       ids.set(abs, `${pkg.name}@${pkg.version}`);
     }
   }
-  for (const abs of [...files.keys(), ...links.keys()]) for (let d = path.dirname(abs); d.startsWith(modulesDir) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
+  for (const abs of [...files.keys(), ...links.keys()])
+    for (let d = path.dirname(abs); d.startsWith(modulesDir) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
   dirs.add(modulesDir);
   // A workspace package not built: stubs at its missing declarations lead to its sources (unbuilt-workspaces.ts).
   const stubbed = new Set<string>();
@@ -165,7 +173,8 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
   }
   // The compiler's own lib files live in a node_modules too, but they are the compiler's, not the project's.
   const inModules = (p: string, isLib: (p: string) => boolean): boolean =>
-    !isLib(p) && (p === modulesDir || p.startsWith(modulesDir + path.sep) || p.includes(`${path.sep}node_modules${path.sep}`));
+    !isLib(p) &&
+    (p === modulesDir || p.startsWith(modulesDir + path.sep) || p.includes(`${path.sep}node_modules${path.sep}`));
   const locate = (raw: string, isLib: (p: string) => boolean): { disk: boolean; path: string } => {
     const p = norm(raw);
     const link = linked(p);
@@ -175,11 +184,18 @@ export function virtualTree(root: string, packages: Iterable<LoadedPackage>, wor
   };
   // TypeScript 6 no longer includes every @types package by default; an install with the classic
   // default would, and @types/node's globals (process, Buffer) are what user code expects.
-  const types = [...new Set([...owners.values()].filter((n) => n.startsWith('@types/')).map((n) => n.slice('@types/'.length)))];
+  const types = [
+    ...new Set([...owners.values()].filter((n) => n.startsWith('@types/')).map((n) => n.slice('@types/'.length))),
+  ];
   return { modulesDir, files, dirs, owners, locate, linked, types, ids };
 }
 
-export function createVirtualProgram(root: string, rootFiles: string[], packages: Iterable<LoadedPackage>, setup: ProgramSetup = {}): VirtualProgram {
+export function createVirtualProgram(
+  root: string,
+  rootFiles: string[],
+  packages: Iterable<LoadedPackage>,
+  setup: ProgramSetup = {},
+): VirtualProgram {
   const tree = virtualTree(root, packages, setup.workspaces);
   const { files, dirs, owners, types, ids } = tree;
   const parsed = setup.parsed ?? new Map<string, TypeScript.SourceFile>();
@@ -194,7 +210,10 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
       if (lib && libSourceFiles.has(fileName)) return libSourceFiles.get(fileName);
       const at = locate(fileName);
       const virtual = !at.disk;
-      const format = typeof languageVersion === 'object' ? `${languageVersion.languageVersion}:${languageVersion.impliedNodeFormat}` : String(languageVersion);
+      const format =
+        typeof languageVersion === 'object'
+          ? `${languageVersion.languageVersion}:${languageVersion.impliedNodeFormat}`
+          : String(languageVersion);
       const key = `${fileName}\0${format}\0${ids.get(at.path) ?? ''}`;
       if (virtual && parsed.has(key)) return parsed.get(key);
       const text = at.disk ? readDisk(at.path) : files.get(at.path);
@@ -248,7 +267,15 @@ export function createVirtualProgram(root: string, rootFiles: string[], packages
   const resolutionCache = ts.createModuleResolutionCache(root, (f) => f, options);
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, containingSourceFile) =>
     literals.map((literal) =>
-      ts.resolveModuleName(npmTarget(literal.text) ?? literal.text, containingFile, opts, host, resolutionCache, redirected, ts.getModeForUsageLocation(containingSourceFile, literal, opts)),
+      ts.resolveModuleName(
+        npmTarget(literal.text) ?? literal.text,
+        containingFile,
+        opts,
+        host,
+        resolutionCache,
+        redirected,
+        ts.getModeForUsageLocation(containingSourceFile, literal, opts),
+      ),
     );
   const rootNames = [...new Set([...rootFiles, ...(setup.declarations ?? [])])];
   const program = ts.createProgram({ rootNames, options, host });
@@ -278,7 +305,9 @@ export function npmTarget(specifier: string): string | undefined {
   return name ? name + sub : undefined;
 }
 
-function fullJsDoc(languageVersion: TypeScript.ScriptTarget | TypeScript.CreateSourceFileOptions): TypeScript.CreateSourceFileOptions {
+function fullJsDoc(
+  languageVersion: TypeScript.ScriptTarget | TypeScript.CreateSourceFileOptions,
+): TypeScript.CreateSourceFileOptions {
   const base = typeof languageVersion === 'object' ? languageVersion : { languageVersion };
   return { ...base, jsDocParsingMode: ts.JSDocParsingMode.ParseAll };
 }

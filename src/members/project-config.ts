@@ -54,7 +54,11 @@ const isFile = (p: string): boolean => {
  * `read`: the config files read (extends chains included), with their text, so a cached answer
  * is dropped when one changes.
  */
-export function groupByConfig(root: string, files: string[], declaring = new Map<string, boolean>()): { groups: ConfigGroup[]; read: Map<string, string> } {
+export function groupByConfig(
+  root: string,
+  files: string[],
+  declaring = new Map<string, boolean>(),
+): { groups: ConfigGroup[]; read: Map<string, string> } {
   const read = new Map<string, string>();
   const parsedCache = new Map<string, Parsed | undefined>();
   const parse = (file: string): Parsed | undefined => {
@@ -79,7 +83,9 @@ export function groupByConfig(root: string, files: string[], declaring = new Map
         parsed = {
           options: cl.options,
           fileNames: new Set(cl.fileNames.map((f) => path.resolve(f))),
-          references: (cl.projectReferences ?? []).map((r) => (isFile(r.path) ? r.path : path.join(r.path, 'tsconfig.json'))),
+          references: (cl.projectReferences ?? []).map((r) =>
+            isFile(r.path) ? r.path : path.join(r.path, 'tsconfig.json'),
+          ),
         };
       }
     } catch {
@@ -160,7 +166,10 @@ export function groupByConfig(root: string, files: string[], declaring = new Map
     group.files.push(...list);
     // The projects it references too: the compiler sees a referenced project's declarations
     // (built, or its sources in their place), augmentations included, wherever they are imported.
-    if (config) for (const own of referencedConfigs(config)) for (const f of parse(own)?.fileNames ?? []) if (!f.includes(`${path.sep}node_modules${path.sep}`) && declares(f)) group.declarations.push(f);
+    if (config)
+      for (const own of referencedConfigs(config))
+        for (const f of parse(own)?.fileNames ?? [])
+          if (!f.includes(`${path.sep}node_modules${path.sep}`) && declares(f)) group.declarations.push(f);
     merged.set(key, group);
   }
   for (const group of merged.values()) group.declarations = [...new Set(group.declarations)].sort();

@@ -52,7 +52,10 @@ export interface MemberQueries {
    * given, else the symbol's first declaration, through aliases. Undefined: no declaration (or a
    * JSDoc signature's, which has no file of its own to attribute).
    */
-  deprecatedDeclaration(node: TypeScript.Identifier, call: TypeScript.CallLikeExpression | undefined): DeprecatedDeclaration | undefined;
+  deprecatedDeclaration(
+    node: TypeScript.Identifier,
+    call: TypeScript.CallLikeExpression | undefined,
+  ): DeprecatedDeclaration | undefined;
 }
 
 /** A declaration a deprecation suggestion points at. */
@@ -99,8 +102,14 @@ export function madeFromUnresolved(q: MemberQueries, node: TypeScript.Node, dept
     if (!ts.isIdentifier(n)) return void ts.forEachChild(n, visit);
     for (const decl of q.declarationsOf(n)) {
       const literal = importLiteral(decl);
-      const local = !literal && ts.isVariableDeclaration(decl) && decl.initializer !== undefined && decl.getSourceFile() === n.getSourceFile();
-      found = literal ? !q.moduleResolves(literal) : local && madeFromUnresolved(q, (decl as TypeScript.VariableDeclaration).initializer!, depth + 1);
+      const local =
+        !literal &&
+        ts.isVariableDeclaration(decl) &&
+        decl.initializer !== undefined &&
+        decl.getSourceFile() === n.getSourceFile();
+      found = literal
+        ? !q.moduleResolves(literal)
+        : local && madeFromUnresolved(q, (decl as TypeScript.VariableDeclaration).initializer!, depth + 1);
       if (found) return;
     }
   };
@@ -114,7 +123,8 @@ function importLiteral(decl: TypeScript.Declaration): TypeScript.Expression | un
   if (ts.isImportSpecifier(node) || ts.isNamespaceImport(node)) node = node.parent.parent;
   if (ts.isImportClause(node)) node = node.parent;
   if (ts.isImportDeclaration(node)) return node.moduleSpecifier;
-  if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) return node.moduleReference.expression;
+  if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference))
+    return node.moduleReference.expression;
   return undefined;
 }
 
@@ -132,8 +142,15 @@ export function rootSpecifier(q: MemberQueries, node: TypeScript.Node, depth = 0
       const required = requireSpecifier(expr);
       if (required) return required;
       expr = expr.expression;
-    } else if (ts.isNewExpression(expr) || ts.isParenthesizedExpression(expr) || ts.isNonNullExpression(expr) || ts.isAwaitExpression(expr)) expr = expr.expression;
-    else if (ts.isAsExpression(expr) || ts.isTypeAssertionExpression(expr) || ts.isSatisfiesExpression(expr)) expr = expr.expression;
+    } else if (
+      ts.isNewExpression(expr) ||
+      ts.isParenthesizedExpression(expr) ||
+      ts.isNonNullExpression(expr) ||
+      ts.isAwaitExpression(expr)
+    )
+      expr = expr.expression;
+    else if (ts.isAsExpression(expr) || ts.isTypeAssertionExpression(expr) || ts.isSatisfiesExpression(expr))
+      expr = expr.expression;
     else break;
   }
   if (!ts.isIdentifier(expr)) return undefined;
@@ -146,7 +163,9 @@ export function rootSpecifier(q: MemberQueries, node: TypeScript.Node, depth = 0
 
 export function requireSpecifier(call: TypeScript.CallExpression): string | undefined {
   const [arg] = call.arguments;
-  return ts.isIdentifier(call.expression) && call.expression.text === 'require' && arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
+  return ts.isIdentifier(call.expression) && call.expression.text === 'require' && arg && ts.isStringLiteralLike(arg)
+    ? arg.text
+    : undefined;
 }
 
 function specifierOfDeclaration(q: MemberQueries, decl: TypeScript.Declaration, depth: number): string | undefined {
@@ -154,11 +173,16 @@ function specifierOfDeclaration(q: MemberQueries, decl: TypeScript.Declaration, 
   if (ts.isImportSpecifier(node) || ts.isNamespaceImport(node)) node = node.parent.parent;
   if (ts.isImportClause(node)) node = node.parent;
   if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) return node.moduleSpecifier.text;
-  if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+  if (
+    ts.isImportEqualsDeclaration(node) &&
+    ts.isExternalModuleReference(node.moduleReference) &&
+    ts.isStringLiteral(node.moduleReference.expression)
+  ) {
     return node.moduleReference.expression.text;
   }
   // `const { a } = require('x')`, `const pool = new Pool()`, `const res = await pool.query()`
-  while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node)) node = node.parent;
+  while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node))
+    node = node.parent;
   if (ts.isVariableDeclaration(node) && node.initializer) return rootSpecifier(q, node.initializer, depth + 1);
   if (ts.isParameter(node)) {
     // `(req: Request) => req.foo`, when Request is imported
@@ -168,7 +192,13 @@ function specifierOfDeclaration(q: MemberQueries, decl: TypeScript.Declaration, 
     }
     // `app.get('/', (req, res) => req.foo)`: a callback typed by the call it is passed to
     const fn = node.parent;
-    if (!node.type && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parent && ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn)) {
+    if (
+      !node.type &&
+      (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
+      fn.parent &&
+      ts.isCallExpression(fn.parent) &&
+      fn.parent.arguments.includes(fn)
+    ) {
       return rootSpecifier(q, fn.parent.expression, depth + 1);
     }
   }
@@ -184,10 +214,21 @@ function leftmost(name: TypeScript.QualifiedName): TypeScript.Identifier {
 /** The module specifier of the import or export declaration a node is in. */
 export function enclosingModuleSpecifier(node: TypeScript.Node): string | undefined {
   for (let n: TypeScript.Node | undefined = node; n; n = n.parent) {
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) return n.moduleSpecifier.text;
-    if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) return n.moduleReference.expression.text;
+    if (
+      (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) &&
+      n.moduleSpecifier &&
+      ts.isStringLiteral(n.moduleSpecifier)
+    )
+      return n.moduleSpecifier.text;
+    if (
+      ts.isImportEqualsDeclaration(n) &&
+      ts.isExternalModuleReference(n.moduleReference) &&
+      ts.isStringLiteral(n.moduleReference.expression)
+    )
+      return n.moduleReference.expression.text;
     // `const { nope } = require('x')` in a JavaScript file
-    if (ts.isVariableDeclaration(n) && n.initializer && ts.isCallExpression(n.initializer)) return requireSpecifier(n.initializer);
+    if (ts.isVariableDeclaration(n) && n.initializer && ts.isCallExpression(n.initializer))
+      return requireSpecifier(n.initializer);
     if (ts.isStatement(n)) return undefined;
   }
   return undefined;
@@ -196,7 +237,17 @@ export function enclosingModuleSpecifier(node: TypeScript.Node): string | undefi
 /** The receiver is the module itself: a default, namespace or `require()` binding. */
 export function isModuleBinding(q: MemberQueries, receiver: TypeScript.Node): boolean {
   if (!ts.isIdentifier(receiver)) return ts.isCallExpression(receiver) && requireSpecifier(receiver) !== undefined;
-  return q.declarationsOf(receiver).some(
-    (d) => ts.isNamespaceImport(d) || ts.isImportClause(d) || ts.isImportEqualsDeclaration(d) || (ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && !!d.initializer && ts.isCallExpression(d.initializer) && requireSpecifier(d.initializer) !== undefined),
-  );
+  return q
+    .declarationsOf(receiver)
+    .some(
+      (d) =>
+        ts.isNamespaceImport(d) ||
+        ts.isImportClause(d) ||
+        ts.isImportEqualsDeclaration(d) ||
+        (ts.isVariableDeclaration(d) &&
+          ts.isIdentifier(d.name) &&
+          !!d.initializer &&
+          ts.isCallExpression(d.initializer) &&
+          requireSpecifier(d.initializer) !== undefined),
+    );
 }

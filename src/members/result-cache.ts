@@ -33,7 +33,12 @@ const RESULTS: CacheKind<StoredResult> = {
   version: 11,
   // Each finding whole: a damaged one served as the answer would crash the report or mislead it.
   isValid: (s): s is StoredResult =>
-    isRecord(s) && typeof s.key === 'string' && Array.isArray(s.findings) && s.findings.every(isFinding) && isRecord(s.others) && Object.values(s.others).every((h) => typeof h === 'string'),
+    isRecord(s) &&
+    typeof s.key === 'string' &&
+    Array.isArray(s.findings) &&
+    s.findings.every(isFinding) &&
+    isRecord(s.others) &&
+    Object.values(s.others).every((h) => typeof h === 'string'),
 };
 export const MEMBER_RESULTS_FORMAT = `${RESULTS.name}-v${RESULTS.version}`;
 const TS_VERSION = (createRequire(import.meta.url)('typescript/package.json') as { version: string }).version;

@@ -45,7 +45,11 @@ const EXPORT_PATTERNS = [
   new RegExp(`\\bexport\\s+(?:default\\s+)?(?:async\\s+)?(?:function\\s*\\*?|class|const|let|var)\\s*(${ID})`, 'g'),
 ];
 /** `export { a, b as c }`, `module.exports = { a, b: …, c() {} }`, a bundler's `__export(x, { a: () => a })`. */
-const EXPORT_LISTS = [/\bexport\s*\{([^}]*)\}/g, /\bmodule\.exports\s*=\s*\{([^}]*)\}/g, /__export\(\s*[\w$]+\s*,\s*\{([^}]*)\}/g];
+const EXPORT_LISTS = [
+  /\bexport\s*\{([^}]*)\}/g,
+  /\bmodule\.exports\s*=\s*\{([^}]*)\}/g,
+  /__export\(\s*[\w$]+\s*,\s*\{([^}]*)\}/g,
+];
 const VALUE_PATTERNS = [
   new RegExp(`\\b(?:this|self|prototype)\\s*\\.\\s*(${ID})\\s*=(?!=)`, 'g'),
   new RegExp(`\\b(?:this|self|prototype)\\s*\\[\\s*['"\`](${ID})['"\`]\\s*\\]\\s*=(?!=)`, 'g'),
@@ -69,21 +73,36 @@ const EXPORTS_RECEIVER = /^(?:module\s*\.\s*)?exports$/;
  * a call whose callee (group 1) says it defines (`defineProperty`, `define`, `defineExport`,
  * `__defineGetter__`; not `isUndefined`).
  */
-const STRING_DEFINES = new RegExp(`\\b([\\w$]*[Dd]efine[\\w$]*)\\s*\\(\\s*(?:([\\w$.]+)\\s*,\\s*)?['"\`](${ID})['"\`]\\s*[,)]`, 'g');
+const STRING_DEFINES = new RegExp(
+  `\\b([\\w$]*[Dd]efine[\\w$]*)\\s*\\(\\s*(?:([\\w$.]+)\\s*,\\s*)?['"\`](${ID})['"\`]\\s*[,)]`,
+  'g',
+);
 /**
  * A loop whose variable (group 2, or 1 for the for statement) runs over a list (group 1, or 2):
  * `methods.forEach(function (m) {`, `Object.keys(x).forEach((m) =>`, `for (const m of list)`.
  * A list the file spells out (`const list = [`, `['a', 'b'].forEach`) is not dynamic.
  */
-const FOR_EACH = new RegExp(`(?<![\\w$.])((?:${ID}\\s*\\.\\s*)*${ID}(?:\\([^()]*\\))?)\\s*\\.\\s*forEach\\(\\s*(?:(?:async\\s+)?function\\s*[\\w$]*\\s*)?\\(?\\s*(${ID})`, 'g');
-const FOR_OF = new RegExp(`\\bfor\\s*\\(\\s*(?:const|let|var)\\s+(${ID})\\s+(?:of|in)\\s+([^;)]+(?:\\([^()]*\\))?)\\)`, 'g');
+const FOR_EACH = new RegExp(
+  `(?<![\\w$.])((?:${ID}\\s*\\.\\s*)*${ID}(?:\\([^()]*\\))?)\\s*\\.\\s*forEach\\(\\s*(?:(?:async\\s+)?function\\s*[\\w$]*\\s*)?\\(?\\s*(${ID})`,
+  'g',
+);
+const FOR_OF = new RegExp(
+  `\\bfor\\s*\\(\\s*(?:const|let|var)\\s+(${ID})\\s+(?:of|in)\\s+([^;)]+(?:\\([^()]*\\))?)\\)`,
+  'g',
+);
 const SPEC = `['"](\\.{1,2}/[^'"]*|\\.{1,2})['"]`;
 const REEXPORTS = [
   new RegExp(`\\bexport\\s*(?:\\*|\\{[^}]*\\})\\s*(?:as\\s+${ID}\\s*)?from\\s*${SPEC}`, 'g'),
   new RegExp(`\\bmodule\\.exports\\s*=\\s*require\\(\\s*${SPEC}\\s*\\)`, 'g'),
-  new RegExp(`(?:__exportStar|__reExport|_export_star|Object\\.assign)\\(\\s*(?:[\\w$.]+\\s*,\\s*)?require\\(\\s*${SPEC}\\s*\\)`, 'g'),
+  new RegExp(
+    `(?:__exportStar|__reExport|_export_star|Object\\.assign)\\(\\s*(?:[\\w$.]+\\s*,\\s*)?require\\(\\s*${SPEC}\\s*\\)`,
+    'g',
+  ),
 ];
-const LOADS = [new RegExp(`\\brequire\\(\\s*${SPEC}\\s*\\)`, 'g'), new RegExp(`\\b(?:from|import)\\s*\\(?\\s*${SPEC}`, 'g')];
+const LOADS = [
+  new RegExp(`\\brequire\\(\\s*${SPEC}\\s*\\)`, 'g'),
+  new RegExp(`\\b(?:from|import)\\s*\\(?\\s*${SPEC}`, 'g'),
+];
 
 /** The names one JavaScript file (at `file` in the package) defines, and the files it loads. */
 export function scanRuntimeFile(file: string, text: string): RuntimeFile {
@@ -102,7 +121,9 @@ export function scanRuntimeFile(file: string, text: string): RuntimeFile {
   for (const re of VALUE_PATTERNS) for (const m of text.matchAll(re)) if (!KEYWORDS.has(m[1]!)) v.add(m[1]!);
   // The object the file exports (`module.exports = Enquirer`, `var util = module.exports = …`):
   // what is set on it is on the export surface too.
-  const exported = new Set([...text.matchAll(new RegExp(`\\bmodule\\.exports\\s*=\\s*(${ID})\\s*;?\\s*$`, 'gm'))].map((m) => m[1]!));
+  const exported = new Set(
+    [...text.matchAll(new RegExp(`\\bmodule\\.exports\\s*=\\s*(${ID})\\s*;?\\s*$`, 'gm'))].map((m) => m[1]!),
+  );
   for (const m of text.matchAll(new RegExp(`\\b(${ID})\\s*=\\s*module\\.exports\\s*=`, 'g'))) exported.add(m[1]!);
   for (const re of PROPERTY_SETS) {
     for (const m of text.matchAll(re)) {
@@ -137,15 +158,24 @@ export function scanRuntimeFile(file: string, text: string): RuntimeFile {
  */
 function dynamicTargets(text: string): string[] {
   const loops: { list: string; variable: string; body: string }[] = [];
-  for (const m of text.matchAll(FOR_EACH)) loops.push({ list: m[1]!, variable: m[2]!, body: loopBody(text, m.index + m[0].length) });
-  for (const m of text.matchAll(FOR_OF)) loops.push({ list: m[2]!.trim(), variable: m[1]!, body: loopBody(text, m.index + m[0].length) });
+  for (const m of text.matchAll(FOR_EACH))
+    loops.push({ list: m[1]!, variable: m[2]!, body: loopBody(text, m.index + m[0].length) });
+  for (const m of text.matchAll(FOR_OF))
+    loops.push({ list: m[2]!.trim(), variable: m[1]!, body: loopBody(text, m.index + m[0].length) });
   const targets = new Set<string>();
   for (const { list, variable, body } of loops) {
     // The list's items are written in this file: every name is a string here, not computed.
-    if (/^[A-Za-z_$][\w$]*$/.test(list) && new RegExp(`\\b(?:const|let|var)\\s+${escape(list)}\\s*=\\s*\\[`).test(text)) continue;
+    if (/^[A-Za-z_$][\w$]*$/.test(list) && new RegExp(`\\b(?:const|let|var)\\s+${escape(list)}\\s*=\\s*\\[`).test(text))
+      continue;
     const v = escape(variable);
-    for (const m of body.matchAll(new RegExp(`(?<![\\w$.])(${ID})\\s*\\.\\s*prototype\\s*\\[\\s*${v}\\s*\\]\\s*=(?![=>])`, 'g'))) targets.add(m[1]!);
-    for (const m of body.matchAll(new RegExp(`defineProperty\\(\\s*(${ID})\\s*\\.\\s*prototype\\s*,\\s*${v}\\s*,`, 'g'))) targets.add(m[1]!);
+    for (const m of body.matchAll(
+      new RegExp(`(?<![\\w$.])(${ID})\\s*\\.\\s*prototype\\s*\\[\\s*${v}\\s*\\]\\s*=(?![=>])`, 'g'),
+    ))
+      targets.add(m[1]!);
+    for (const m of body.matchAll(
+      new RegExp(`defineProperty\\(\\s*(${ID})\\s*\\.\\s*prototype\\s*,\\s*${v}\\s*,`, 'g'),
+    ))
+      targets.add(m[1]!);
   }
   return [...targets].sort();
 }
@@ -167,13 +197,23 @@ const escape = (name: string): string => name.replace(/\$/g, '\\$');
 
 export function isRuntimeNames(x: unknown): x is RuntimeNames {
   if (!isRecord(x) || !isRecord(x.files)) return false;
-  return Object.values(x.files).every((f) => isRecord(f) && ['e', 'v', 's', 'k', 'r', 'd'].every((k) => isStringArray(f[k])));
+  return Object.values(x.files).every(
+    (f) => isRecord(f) && ['e', 'v', 's', 'k', 'r', 'd'].every((k) => isStringArray(f[k])),
+  );
 }
 
 /** A joined path to the file Node would load (`./lib` → `lib.js` or `lib/index.js`). */
 function resolveFile(runtime: RuntimeNames, joined: string): string | undefined {
   const base = joined.replace(/^\.\//, '').replace(/\/$/, '');
-  for (const candidate of [base, `${base}.js`, `${base}.cjs`, `${base}.mjs`, `${base}/index.js`, `${base}/index.cjs`, `${base}/index.mjs`]) {
+  for (const candidate of [
+    base,
+    `${base}.js`,
+    `${base}.cjs`,
+    `${base}.mjs`,
+    `${base}/index.js`,
+    `${base}/index.cjs`,
+    `${base}/index.mjs`,
+  ]) {
     if (runtime.files[candidate]) return candidate;
   }
   return undefined;
@@ -183,24 +223,36 @@ function resolveFile(runtime: RuntimeNames, joined: string): string | undefined 
 function targetsOf(entry: unknown): string[] {
   if (typeof entry === 'string') return [entry];
   if (Array.isArray(entry)) return entry.flatMap(targetsOf);
-  if (entry && typeof entry === 'object') return Object.entries(entry).flatMap(([k, v]) => (k === 'types' || k === 'typings' ? [] : targetsOf(v)));
+  if (entry && typeof entry === 'object')
+    return Object.entries(entry).flatMap(([k, v]) => (k === 'types' || k === 'typings' ? [] : targetsOf(v)));
   return [];
 }
 
 /** The files `specifier` (the package or one of its subpaths) loads, per its manifest; empty when not known. */
-function entryFiles(runtime: RuntimeNames, manifestText: string | undefined, packageName: string, specifier: string): string[] {
+function entryFiles(
+  runtime: RuntimeNames,
+  manifestText: string | undefined,
+  packageName: string,
+  specifier: string,
+): string[] {
   let manifest: Record<string, unknown> = {};
   try {
     manifest = JSON.parse(manifestText ?? '{}') as Record<string, unknown>;
   } catch {
     return [];
   }
-  const sub = specifier === packageName ? '.' : specifier.startsWith(`${packageName}/`) ? `./${specifier.slice(packageName.length + 1)}` : undefined;
+  const sub =
+    specifier === packageName
+      ? '.'
+      : specifier.startsWith(`${packageName}/`)
+        ? `./${specifier.slice(packageName.length + 1)}`
+        : undefined;
   if (!sub) return [];
   let targets: string[];
   const exports = manifest.exports;
   if (exports !== undefined && exports !== null) {
-    const keyed = typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
+    const keyed =
+      typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
     const entry = keyed ? (exports as Record<string, unknown>)[sub] : sub === '.' ? exports : undefined;
     targets = targetsOf(entry);
   } else {
@@ -218,9 +270,19 @@ const MAX_FILES = 400;
  * MAX_FILES files of the tarball), each with whether it is on the module's export surface (every
  * step a re-export).
  */
-function* reachedFiles(runtime: RuntimeNames, manifestText: string | undefined, packageName: string, specifier: string): Generator<{ info: RuntimeFile; surface: boolean }> {
+function* reachedFiles(
+  runtime: RuntimeNames,
+  manifestText: string | undefined,
+  packageName: string,
+  specifier: string,
+): Generator<{ info: RuntimeFile; surface: boolean }> {
   const seen = new Set<string>();
-  const queue: { file: string; surface: boolean; depth: number }[] = entryFiles(runtime, manifestText, packageName, specifier).map((file) => ({ file, surface: true, depth: 0 }));
+  const queue: { file: string; surface: boolean; depth: number }[] = entryFiles(
+    runtime,
+    manifestText,
+    packageName,
+    specifier,
+  ).map((file) => ({ file, surface: true, depth: 0 }));
   while (queue.length && seen.size < MAX_FILES) {
     const { file, surface, depth } = queue.shift()!;
     const key = `${surface ? 'e' : 'd'}:${file}`;
@@ -229,7 +291,10 @@ function* reachedFiles(runtime: RuntimeNames, manifestText: string | undefined, 
     const info = runtime.files[file]!;
     yield { info, surface };
     if (depth >= MAX_DEPTH) continue;
-    for (const [next, reexported] of [...info.r.map((r) => [r, true] as const), ...info.d.map((d) => [d, false] as const)]) {
+    for (const [next, reexported] of [
+      ...info.r.map((r) => [r, true] as const),
+      ...info.d.map((d) => [d, false] as const),
+    ]) {
       const resolved = resolveFile(runtime, next);
       if (resolved) queue.push({ file: resolved, surface: surface && reexported, depth: depth + 1 });
     }
@@ -244,7 +309,14 @@ function* reachedFiles(runtime: RuntimeNames, manifestText: string | undefined, 
  * member of a value it makes: anything those files define or export (`util.bytesFromIP =` on
  * the `util` that `./util`, which node-forge's entry requires, exports).
  */
-export function runtimeDefines(runtime: RuntimeNames, manifestText: string | undefined, packageName: string, specifier: string, name: string, of: 'module' | 'value'): boolean {
+export function runtimeDefines(
+  runtime: RuntimeNames,
+  manifestText: string | undefined,
+  packageName: string,
+  specifier: string,
+  name: string,
+  of: 'module' | 'value',
+): boolean {
   for (const { info, surface } of reachedFiles(runtime, manifestText, packageName, specifier)) {
     if ((surface && info.e.includes(name)) || info.s.includes(name)) return true;
     if (of === 'value' && (info.e.includes(name) || info.v.includes(name))) return true;
@@ -259,8 +331,15 @@ export function runtimeDefines(runtime: RuntimeNames, manifestText: string | und
  * has a method per `http.METHODS` of the running Node, so `request(app).query('/')` is an HTTP
  * QUERY where its declarations see superagent's query-string setter.
  */
-export function runtimeGeneratesMembers(runtime: RuntimeNames, manifestText: string | undefined, packageName: string, specifier: string, classes: readonly string[]): boolean {
+export function runtimeGeneratesMembers(
+  runtime: RuntimeNames,
+  manifestText: string | undefined,
+  packageName: string,
+  specifier: string,
+  classes: readonly string[],
+): boolean {
   if (!classes.length) return false;
-  for (const { info } of reachedFiles(runtime, manifestText, packageName, specifier)) if (info.k.some((k) => classes.includes(k))) return true;
+  for (const { info } of reachedFiles(runtime, manifestText, packageName, specifier))
+    if (info.k.some((k) => classes.includes(k))) return true;
   return false;
 }

@@ -23,7 +23,10 @@ export function suggestNames(name: string, candidates: Iterable<string>, fromTyp
   add(fromTypeScript);
   const list = [...new Set(candidates)].filter((c) => c !== 'default' && !c.startsWith('__'));
   for (const c of list) if (c.toLowerCase() === name.toLowerCase()) add(c);
-  for (const c of list.filter((c) => extendsAtBoundary(name, c)).sort((a, b) => b.length - a.length || (a < b ? -1 : 1))) add(c);
+  for (const c of list
+    .filter((c) => extendsAtBoundary(name, c))
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1)))
+    add(c);
   return out;
 }
 
@@ -36,7 +39,8 @@ export function candidateNames(q: MemberQueries, node: TypeScript.Node): string[
     if (ts.isQualifiedName(parent) && parent.right === node) return q.exportNames(parent.left);
     if (ts.isBindingElement(parent)) {
       let decl: TypeScript.Node = parent;
-      while (ts.isBindingElement(decl) || ts.isObjectBindingPattern(decl) || ts.isArrayBindingPattern(decl)) decl = decl.parent;
+      while (ts.isBindingElement(decl) || ts.isObjectBindingPattern(decl) || ts.isArrayBindingPattern(decl))
+        decl = decl.parent;
       const init = ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
       return init ? q.propertyNames(init) : [];
     }

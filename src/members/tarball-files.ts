@@ -16,7 +16,11 @@ export interface TarballLimits {
   maxEntries: number;
 }
 
-export const DEFAULT_TARBALL_LIMITS: TarballLimits = { maxUnpackedBytes: 256 * 1024 * 1024, maxFileBytes: 16 * 1024 * 1024, maxEntries: 50_000 };
+export const DEFAULT_TARBALL_LIMITS: TarballLimits = {
+  maxUnpackedBytes: 256 * 1024 * 1024,
+  maxFileBytes: 16 * 1024 * 1024,
+  maxEntries: 50_000,
+};
 
 export type TarballFiles =
   | {
@@ -29,7 +33,8 @@ export type TarballFiles =
   | { ok: false; reason: string };
 
 /** `.d.ts`, `.d.mts`, `.d.cts` and every package.json: what type resolution reads. */
-const isDeclarationFile = (path: string): boolean => /\.d\.[mc]?ts$/.test(path) || path === 'package.json' || path.endsWith('/package.json');
+const isDeclarationFile = (path: string): boolean =>
+  /\.d\.[mc]?ts$/.test(path) || path === 'package.json' || path.endsWith('/package.json');
 
 /** A TypeScript source (not a declaration): `.ts`, `.tsx`, `.mts`, `.cts`. */
 const TS_SOURCE = /(?<!\.d)\.(?:[mc]?ts|tsx)$/;
@@ -49,7 +54,11 @@ const MAX_SOURCE_BYTES = 1024 * 1024;
  * `index.d.ts` of the same name, an entry the manifest names): tsc reads them, so they are kept.
  * Beyond the bound none is (the virtual tree then leaves them out, and the declarations answer).
  */
-function shadowingSources(sources: Map<string, string>, paths: string[], files: Map<string, string>): Map<string, string> {
+function shadowingSources(
+  sources: Map<string, string>,
+  paths: string[],
+  files: Map<string, string>,
+): Map<string, string> {
   const all = new Set(paths);
   const entries = new Set<string>();
   try {
@@ -126,7 +135,8 @@ export async function readTarballFiles(
     const parser = new Parser({
       strict: false,
       onwarn(code: string, message: string | Error) {
-        if (DAMAGED.has(code)) fail(`malformed tar: ${typeof message === 'string' ? message : message.message}`.slice(0, 200));
+        if (DAMAGED.has(code))
+          fail(`malformed tar: ${typeof message === 'string' ? message : message.message}`.slice(0, 200));
       },
       onReadEntry(entry: ReadEntry) {
         if (failure) return void entry.resume();
@@ -137,7 +147,14 @@ export async function readTarballFiles(
         const raw = entry.path.length > MAX_PATH ? `${entry.path.slice(0, 100)}…` : entry.path;
         const path = entry.path.length > MAX_PATH ? undefined : relativePath(entry.path);
         if (entry.type === 'File' && path !== undefined) paths.push(path);
-        if (entry.type === 'File' && path !== undefined && keepSources && TS_SOURCE.test(path) && entry.size <= MAX_SOURCE_BYTES && sources.size < MAX_SOURCES * 4) {
+        if (
+          entry.type === 'File' &&
+          path !== undefined &&
+          keepSources &&
+          TS_SOURCE.test(path) &&
+          entry.size <= MAX_SOURCE_BYTES &&
+          sources.size < MAX_SOURCES * 4
+        ) {
           const chunks: Buffer[] = [];
           entry.on('data', (chunk: Buffer) => chunks.push(chunk));
           entry.on('end', () => {
@@ -182,7 +199,9 @@ export async function readTarballFiles(
       if (unpacked > limits.maxUnpackedBytes) return fail(`unpacks to more than ${limits.maxUnpackedBytes} bytes`);
       parser.write(chunk);
     });
-    gunzip.on('error', (error: NodeJS.ErrnoException) => fail(error.code === 'Z_BUF_ERROR' ? 'truncated gzip' : `malformed gzip: ${error.message}`.slice(0, 200)));
+    gunzip.on('error', (error: NodeJS.ErrnoException) =>
+      fail(error.code === 'Z_BUF_ERROR' ? 'truncated gzip' : `malformed gzip: ${error.message}`.slice(0, 200)),
+    );
     gunzip.on('end', () => {
       if (failure) return finish();
       parser.end();

@@ -62,7 +62,10 @@ function stubsOf(dir: string): Map<string, string> {
       continue;
     }
     const specifier = relativeSpecifier(path.dirname(at), source);
-    stubs.set(at, `export * from ${JSON.stringify(specifier)};\n${DEFAULT_EXPORT.test(text) ? `export { default } from ${JSON.stringify(specifier)};\n` : ''}`);
+    stubs.set(
+      at,
+      `export * from ${JSON.stringify(specifier)};\n${DEFAULT_EXPORT.test(text) ? `export { default } from ${JSON.stringify(specifier)};\n` : ''}`,
+    );
   }
   return stubs;
 }
@@ -97,26 +100,38 @@ function layoutOf(dir: string): { outDirs: string[]; rootDir: string } {
   return { outDirs, rootDir: rootDir ?? path.join(dir, 'src') };
 }
 
-function sourceOf(dir: string, declaration: string, layout: { outDirs: string[]; rootDir: string }, isEntry: boolean): string | undefined {
+function sourceOf(
+  dir: string,
+  declaration: string,
+  layout: { outDirs: string[]; rootDir: string },
+  isEntry: boolean,
+): string | undefined {
   const stem = declaration.replace(/\.d\.[mc]?ts$/, '');
   const candidates: string[] = [];
   const under = layout.outDirs.find((o) => stem.startsWith(o + path.sep));
   const rel = under ? path.relative(under, stem) : path.relative(dir, stem);
   const [first, ...rest] = rel.split(path.sep);
   if (under) candidates.push(path.join(layout.rootDir, rel));
-  else if (first && BUILD_DIRS.has(first) && rest.length) candidates.push(path.join(layout.rootDir, ...rest), path.join(dir, 'src', ...rest));
+  else if (first && BUILD_DIRS.has(first) && rest.length)
+    candidates.push(path.join(layout.rootDir, ...rest), path.join(dir, 'src', ...rest));
   for (const base of candidates) {
     for (const ext of SOURCE_EXTENSIONS) if (existsSync(base + ext)) return base + ext;
-    for (const ext of SOURCE_EXTENSIONS) if (existsSync(path.join(base, `index${ext}`))) return path.join(base, `index${ext}`);
+    for (const ext of SOURCE_EXTENSIONS)
+      if (existsSync(path.join(base, `index${ext}`))) return path.join(base, `index${ext}`);
   }
   // The package's main entry: its sources' index, next to the manifest's src.
-  if (isEntry || path.basename(stem) === 'index') for (const ext of SOURCE_EXTENSIONS) if (existsSync(path.join(dir, 'src', `index${ext}`))) return path.join(dir, 'src', `index${ext}`);
+  if (isEntry || path.basename(stem) === 'index')
+    for (const ext of SOURCE_EXTENSIONS)
+      if (existsSync(path.join(dir, 'src', `index${ext}`))) return path.join(dir, 'src', `index${ext}`);
   return undefined;
 }
 
 /** `./src/index.js` for `src/index.ts`: the specifier every module resolution maps to the source. */
 function relativeSpecifier(from: string, source: string): string {
-  const js = source.replace(/\.tsx?$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs');
+  const js = source
+    .replace(/\.tsx?$/, '.js')
+    .replace(/\.mts$/, '.mjs')
+    .replace(/\.cts$/, '.cjs');
   const rel = path.relative(from, js).split(path.sep).join('/');
   return rel.startsWith('.') ? rel : `./${rel}`;
 }

@@ -98,7 +98,7 @@ export const CODE_INFO = {
   LOCKFILE_FOREIGN_HOST: {
     severity: 'error',
     title: 'Lockfile downloads from an unexpected host',
-    help: 'A lockfile entry resolves to a host that is neither a configured registry nor in lockfile.allowedHosts. Whoever controls that host controls the code installed: a changed lockfile can point a familiar name at an attacker\'s tarball. Regenerate the entry from your registry, or allow the host if you trust it.',
+    help: "A lockfile entry resolves to a host that is neither a configured registry nor in lockfile.allowedHosts. Whoever controls that host controls the code installed: a changed lockfile can point a familiar name at an attacker's tarball. Regenerate the entry from your registry, or allow the host if you trust it.",
   },
   LOCKFILE_INSECURE_URL: {
     severity: 'error',
@@ -108,7 +108,7 @@ export const CODE_INFO = {
   LOCKFILE_INVALID_URL: {
     severity: 'error',
     title: 'Lockfile URL cannot be read',
-    help: 'A lockfile entry\'s resolved URL does not parse, so where it downloads from cannot be checked. It fails the check rather than passing it. Regenerate the lockfile.',
+    help: "A lockfile entry's resolved URL does not parse, so where it downloads from cannot be checked. It fails the check rather than passing it. Regenerate the lockfile.",
   },
   LOCKFILE_NAME_MISMATCH: {
     severity: 'error',

@@ -59,7 +59,8 @@ export interface SigningKey {
 }
 
 /** Whether and how a registry signs: `none` is a registry without keys, not a failure. */
-export type SigningKeys = { state: 'found'; keys: SigningKey[] } | { state: 'none'; reason: string } | { state: 'unknown'; reason: string };
+export type SigningKeys =
+  { state: 'found'; keys: SigningKey[] } | { state: 'none'; reason: string } | { state: 'unknown'; reason: string };
 
 export type MissingReason = 'not-found' | 'unpublished' | 'security-holding';
 

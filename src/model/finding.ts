@@ -81,7 +81,11 @@ export interface Finding {
 const CODES = new Set<string>(FINDING_CODES);
 const optional = (value: unknown, type: 'string' | 'number'): boolean => value === undefined || typeof value === type;
 const isLocation = (value: unknown): value is Location =>
-  isRecord(value) && typeof value.file === 'string' && optional(value.line, 'number') && optional(value.column, 'number') && optional(value.field, 'string');
+  isRecord(value) &&
+  typeof value.file === 'string' &&
+  optional(value.line, 'number') &&
+  optional(value.column, 'number') &&
+  optional(value.field, 'string');
 
 /** Whether stored JSON (a cache entry) is a finding: a known code and severity, a message, well-formed locations. */
 export const isFinding = (value: unknown): value is Finding =>

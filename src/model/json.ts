@@ -2,6 +2,8 @@
 export type JsonObject = Record<string, unknown>;
 
 /** A JSON object: not null, not an array. */
-export const isRecord = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isRecord = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((x) => typeof x === 'string');
+export const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((x) => typeof x === 'string');

@@ -22,12 +22,7 @@ export interface ImportSite {
 }
 
 export type DependencyField =
-  | 'dependencies'
-  | 'devDependencies'
-  | 'optionalDependencies'
-  | 'peerDependencies'
-  | 'bundleDependencies'
-  | 'overrides';
+  'dependencies' | 'devDependencies' | 'optionalDependencies' | 'peerDependencies' | 'bundleDependencies' | 'overrides';
 
 type SpecKind = 'registry' | 'alias' | 'git' | 'file' | 'link' | 'workspace' | 'remote' | 'invalid';
 

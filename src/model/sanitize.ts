@@ -21,6 +21,7 @@ export function redactCredentials(text: string): string {
 export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redactCredentials(value) as T;
   if (Array.isArray(value)) return value.map(redactDeep) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactCredentials(k), redactDeep(v)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactCredentials(k), redactDeep(v)])) as T;
   return value;
 }

@@ -34,7 +34,11 @@ export function indexLockfile(lockfile: Lockfile | undefined): LockIndex {
   }
   const own = new Map<Manifest, LockIndex>();
   const found = (entry: LockedPackage | undefined): Pairing =>
-    !entry ? { state: 'missing' } : entry.local || entry.source === 'link' ? { state: 'local' } : { state: 'locked', entry };
+    !entry
+      ? { state: 'missing' }
+      : entry.local || entry.source === 'link'
+        ? { state: 'local' }
+        : { state: 'locked', entry };
 
   return {
     pair(manifest, dep) {
@@ -42,7 +46,10 @@ export function indexLockfile(lockfile: Lockfile | undefined): LockIndex {
       if (manifest.standalone) return pairStandalone(manifest, dep, own) ?? { state: 'unknown' };
       switch (lockfile.format) {
         case 'npm':
-          return found((manifest.dir ? byPath.get(`${manifest.dir}/node_modules/${dep.name}`) : undefined) ?? byPath.get(`node_modules/${dep.name}`));
+          return found(
+            (manifest.dir ? byPath.get(`${manifest.dir}/node_modules/${dep.name}`) : undefined) ??
+              byPath.get(`node_modules/${dep.name}`),
+          );
         case 'bun': {
           // bun nests a workspace's own copy under the workspace's package name.
           const own = manifest.dir && manifest.name ? byPath.get(`${manifest.name}/${dep.name}`) : undefined;
@@ -69,7 +76,11 @@ export function indexLockfile(lockfile: Lockfile | undefined): LockIndex {
 }
 
 /** A nested project's declaration, paired with its own lockfile, where it is the root. */
-function pairStandalone(manifest: Manifest, dep: DeclaredDependency, cache = new Map<Manifest, LockIndex>()): Pairing | undefined {
+function pairStandalone(
+  manifest: Manifest,
+  dep: DeclaredDependency,
+  cache = new Map<Manifest, LockIndex>(),
+): Pairing | undefined {
   if (!manifest.standalone || !manifest.lockfile) return manifest.standalone ? { state: 'unknown' } : undefined;
   let index = cache.get(manifest);
   if (!index) cache.set(manifest, (index = indexLockfile(manifest.lockfile)));

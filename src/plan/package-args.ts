@@ -14,10 +14,16 @@ export function parsePackageArg(arg: string): PackageRequest {
   const parsed = classifySpec(name, spec, process.cwd());
   if ((parsed.kind !== 'registry' && parsed.kind !== 'alias') || !parsed.registryName) {
     throw new ConfigError(
-      parsed.kind === 'invalid' ? `not a package spec: "${arg}"` : `"${arg}" is a ${parsed.kind} spec, which cannot be checked against a registry`,
+      parsed.kind === 'invalid'
+        ? `not a package spec: "${arg}"`
+        : `"${arg}" is a ${parsed.kind} spec, which cannot be checked against a registry`,
     );
   }
-  const request: PackageRequest = { name: parsed.registryName, source: 'cli', locations: [{ file: COMMAND_LINE, field: arg }] };
+  const request: PackageRequest = {
+    name: parsed.registryName,
+    source: 'cli',
+    locations: [{ file: COMMAND_LINE, field: arg }],
+  };
   if (spec && parsed.range && parsed.range !== '*') request.wanted = parsed.range;
   else if (spec) request.wanted = spec;
   return request;

@@ -9,7 +9,8 @@ import type { ImportSite, LockedPackage, ProjectScan } from '../model/references
 import { indexLockfile } from './lock-pairing.js';
 
 /** Whether a lock entry is installed from a registry by name and version. */
-const fromRegistry = (entry: LockedPackage): boolean => !entry.local && !entry.bundled && (entry.source ?? 'registry') === 'registry';
+const fromRegistry = (entry: LockedPackage): boolean =>
+  !entry.local && !entry.bundled && (entry.source ?? 'registry') === 'registry';
 
 /**
  * Why a registry lock entry cannot be asked about (a name or version no registry could have).
@@ -18,7 +19,8 @@ const fromRegistry = (entry: LockedPackage): boolean => !entry.local && !entry.b
 export function lockEntryProblem(entry: LockedPackage): string | undefined {
   if (!fromRegistry(entry)) return undefined;
   if (!isValidPackageName(entry.name)) return `invalid package name ${JSON.stringify(entry.name)} at ${entry.path}`;
-  if (!validVersion(entry.version)) return `invalid version ${JSON.stringify(entry.version)} for ${entry.name} at ${entry.path}`;
+  if (!validVersion(entry.version))
+    return `invalid version ${JSON.stringify(entry.version)} for ${entry.name} at ${entry.path}`;
   return undefined;
 }
 
@@ -35,13 +37,20 @@ export function collectRequests(scan: ProjectScan): PackageRequest[] {
   const locks = indexLockfile(lockfile);
   // npm links a workspace package wherever its name is declared with a range it satisfies; it
   // never comes from a registry, and its name (often private) must not be sent to one.
-  const workspaces = new Map(scan.manifests.filter((m) => m.dir !== '' && m.name && !m.standalone).map((m) => [m.name!, m.version]));
+  const workspaces = new Map(
+    scan.manifests.filter((m) => m.dir !== '' && m.name && !m.standalone).map((m) => [m.name!, m.version]),
+  );
   // A workspace whose package.json could not be read has no known version: linked whatever the range.
   const unreadable = new Set(scan.manifests.filter((m) => m.unreadable && m.name).map((m) => m.name!));
   for (const manifest of scan.manifests) {
     for (const dep of manifest.dependencies) {
       if ((dep.kind !== 'registry' && dep.kind !== 'alias') || !dep.registryName) continue;
-      if (dep.kind === 'registry' && (unreadable.has(dep.name) || (workspaces.has(dep.name) && satisfies(workspaces.get(dep.name) ?? '0.0.0', dep.range)))) continue;
+      if (
+        dep.kind === 'registry' &&
+        (unreadable.has(dep.name) ||
+          (workspaces.has(dep.name) && satisfies(workspaces.get(dep.name) ?? '0.0.0', dep.range)))
+      )
+        continue;
       const pairing = locks.pair(manifest, dep);
       if (pairing.state === 'local') continue;
       const locked = pairing.state === 'locked' ? pairing.entry : undefined;
@@ -53,7 +62,8 @@ export function collectRequests(scan: ProjectScan): PackageRequest[] {
       // the declared range is checked on its own then, and the lock entry below on its own.
       const usable = locked && fromRegistry(locked) && !lockEntryProblem(locked) && locked.name === dep.registryName;
       // A peer dependency is not installed from this declaration; its lock entry is checked on its own.
-      if (usable && dep.field !== 'peerDependencies' && satisfies(locked.version, dep.range)) request.locked = locked.version;
+      if (usable && dep.field !== 'peerDependencies' && satisfies(locked.version, dep.range))
+        request.locked = locked.version;
       requests.push(request);
     }
   }
@@ -61,19 +71,31 @@ export function collectRequests(scan: ProjectScan): PackageRequest[] {
     if (!fromRegistry(entry) || lockEntryProblem(entry)) continue;
     const location: Location = { file: entry.lockfile, field: entry.path };
     if (entry.line) location.line = entry.line;
-    requests.push({ name: entry.name, locked: entry.version, source: 'lockfile', locations: [location], ...(entry.integrity ? { integrity: entry.integrity } : {}) });
+    requests.push({
+      name: entry.name,
+      locked: entry.version,
+      source: 'lockfile',
+      locations: [location],
+      ...(entry.integrity ? { integrity: entry.integrity } : {}),
+    });
   }
   const declared = new Set(scan.manifests.flatMap((m) => m.dependencies.map((d) => d.name)));
   // `import type … from 'estree'` where a package.json in scope declares @types/estree names the
   // types only: the runtime package is not what the project uses (often none exists), never asked.
   const typesDeclared = (site: ImportSite): boolean => {
     const types = typesPackageFor(site.packageName);
-    return scan.manifests.some((m) => (m.dir === '' || site.file.startsWith(`${m.dir}/`)) && m.dependencies.some((d) => d.name === types));
+    return scan.manifests.some(
+      (m) => (m.dir === '' || site.file.startsWith(`${m.dir}/`)) && m.dependencies.some((d) => d.name === types),
+    );
   };
   for (const site of scan.imports) {
     // Declared ones are already asked for at their declared range.
     if (declared.has(site.packageName) || (site.kind === 'import-type' && typesDeclared(site))) continue;
-    requests.push({ name: site.packageName, source: 'import', locations: [{ file: site.file, line: site.line, column: site.column }] });
+    requests.push({
+      name: site.packageName,
+      source: 'import',
+      locations: [{ file: site.file, line: site.line, column: site.column }],
+    });
   }
   return requests;
 }

@@ -2,7 +2,11 @@ import { createRequire } from 'node:module';
 import type { PackageFacts } from '../model/facts.js';
 import type { PackageRequest, Resolution } from '../model/request.js';
 
-type Packument = { name: string; 'dist-tags': Record<string, string>; versions: Record<string, { name: string; version: string; deprecated?: string }> };
+type Packument = {
+  name: string;
+  'dist-tags': Record<string, string>;
+  versions: Record<string, { name: string; version: string; deprecated?: string }>;
+};
 type PickManifest = (packument: Packument, wanted: string, opts?: object) => { version: string };
 
 // npm's own choice of version (latest tag first when it satisfies, non-deprecated preferred),
@@ -19,7 +23,9 @@ function asPackument(facts: PackageFacts): Packument {
   if (!packument) {
     const versions: Packument['versions'] = {};
     for (const [version, v] of Object.entries(facts.versions)) {
-      versions[version] = v.deprecated ? { name: facts.name, version, deprecated: v.deprecated } : { name: facts.name, version };
+      versions[version] = v.deprecated
+        ? { name: facts.name, version, deprecated: v.deprecated }
+        : { name: facts.name, version };
     }
     packument = { name: facts.name, 'dist-tags': facts.distTags, versions };
     packuments.set(facts, packument);
@@ -42,7 +48,9 @@ export function resolveVersion(facts: PackageFacts, request: PackageRequest): Re
 
 function resolveUncached(facts: PackageFacts, request: PackageRequest): Resolution {
   if (request.locked !== undefined) {
-    return facts.versions[request.locked] ? { ok: true, version: request.locked, via: 'locked' } : { ok: false, wanted: request.locked, via: 'locked' };
+    return facts.versions[request.locked]
+      ? { ok: true, version: request.locked, via: 'locked' }
+      : { ok: false, wanted: request.locked, via: 'locked' };
   }
   const wanted = request.wanted?.trim() || 'latest';
   const via = request.wanted ? 'range' : 'latest';

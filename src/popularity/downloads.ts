@@ -18,7 +18,10 @@ export interface DownloadsOptions {
 /** The public API accepts up to 128 names per bulk request, and only unscoped ones. */
 const BATCH = 128;
 
-export async function fetchMonthlyDownloads(names: readonly string[], options: DownloadsOptions): Promise<Map<string, DownloadsAnswer>> {
+export async function fetchMonthlyDownloads(
+  names: readonly string[],
+  options: DownloadsOptions,
+): Promise<Map<string, DownloadsAnswer>> {
   const answers = new Map<string, DownloadsAnswer>();
   const unscoped = [...new Set(names)].filter((n) => !n.startsWith('@'));
   const scoped = [...new Set(names)].filter((n) => n.startsWith('@'));
@@ -42,7 +45,10 @@ async function ask(names: string[], options: DownloadsOptions, answers: Map<stri
   let response: Response;
   try {
     const signals = [AbortSignal.timeout(options.timeout ?? 30_000), ...(options.signal ? [options.signal] : [])];
-    response = await (options.fetch ?? fetch)(base + names.join(','), { signal: AbortSignal.any(signals), headers: { accept: 'application/json' } });
+    response = await (options.fetch ?? fetch)(base + names.join(','), {
+      signal: AbortSignal.any(signals),
+      headers: { accept: 'application/json' },
+    });
   } catch (error) {
     options.signal?.throwIfAborted();
     fail(`downloads endpoint: ${(error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message}`);
@@ -61,7 +67,8 @@ async function ask(names: string[], options: DownloadsOptions, answers: Map<stri
     return fail('downloads endpoint sent malformed JSON');
   }
   const read = (value: unknown): number | undefined => {
-    const downloads = typeof value === 'object' && value !== null ? (value as { downloads?: unknown }).downloads : undefined;
+    const downloads =
+      typeof value === 'object' && value !== null ? (value as { downloads?: unknown }).downloads : undefined;
     return typeof downloads === 'number' && Number.isFinite(downloads) && downloads >= 0 ? downloads : undefined;
   };
   if (names.length === 1) {
@@ -75,7 +82,8 @@ async function ask(names: string[], options: DownloadsOptions, answers: Map<stri
     const entry = bulk[name];
     const downloads = read(entry);
     if (entry === null) answers.set(name, { state: 'known', downloads: 0 });
-    else if (downloads === undefined) answers.set(name, { state: 'unknown', reason: 'downloads endpoint sent no count for it' });
+    else if (downloads === undefined)
+      answers.set(name, { state: 'unknown', reason: 'downloads endpoint sent no count for it' });
     else answers.set(name, { state: 'known', downloads });
   }
 }

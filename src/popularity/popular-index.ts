@@ -55,7 +55,10 @@ export function loadPopularHead(minDownloads: number, file?: string | URL): Arra
   for (let take = 256 * 1024; ; take *= 2) {
     const whole = take >= gz.length;
     // A sync flush returns everything the given bytes decode to instead of failing at the cut.
-    const text = gunzipSync(whole ? gz : gz.subarray(0, take), whole ? {} : { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
+    const text = gunzipSync(
+      whole ? gz : gz.subarray(0, take),
+      whole ? {} : { finishFlush: constants.Z_SYNC_FLUSH },
+    ).toString('utf8');
     const rows: Array<[string, number]> = [];
     const lines = text.split('\n');
     if (!whole) lines.pop(); // cut mid-row
@@ -64,7 +67,8 @@ export function loadPopularHead(minDownloads: number, file?: string | URL): Arra
       if (line === '' || line.startsWith('#')) continue;
       const tab = line.indexOf('\t');
       const count = Number(line.slice(tab + 1));
-      if (tab <= 0 || !Number.isSafeInteger(count)) throw new Error(`${source}: expected name<TAB>downloads, got ${JSON.stringify(line.slice(0, 80))}`);
+      if (tab <= 0 || !Number.isSafeInteger(count))
+        throw new Error(`${source}: expected name<TAB>downloads, got ${JSON.stringify(line.slice(0, 80))}`);
       if (count < minDownloads) {
         reached = true;
         break;
@@ -82,7 +86,8 @@ export function loadPopularHead(minDownloads: number, file?: string | URL): Arra
 export function createPopularIndex(rows: ReadonlyArray<readonly [string, number]>): PopularIndex {
   const sorted = [...rows].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   for (const [name, count] of sorted) {
-    if (!name || name.startsWith('#') || /[\t\n\r]/.test(name)) throw new Error(`bad package name ${JSON.stringify(name)}`);
+    if (!name || name.startsWith('#') || /[\t\n\r]/.test(name))
+      throw new Error(`bad package name ${JSON.stringify(name)}`);
     if (!Number.isSafeInteger(count) || count < 0) throw new Error(`bad download count for ${name}: ${count}`);
   }
   // Going through the file format keeps one parser, so tests exercise the shipped code path.
@@ -197,7 +202,10 @@ function scanRows(input: Buffer, source: string): Rows {
   let i = 0;
   while (i < len) {
     let c = buf[i]!;
-    if (c === NL) { i++; continue; }
+    if (c === NL) {
+      i++;
+      continue;
+    }
     if (c === HASH) {
       const end = buf.indexOf(NL, i);
       const m = /^#\s*rows:\s*(\d+)/.exec(buf.toString('utf8', i, end));
@@ -218,7 +226,10 @@ function scanRows(input: Buffer, source: string): Rows {
       c = buf[++i]!;
       while (c !== NL) {
         const d = c - 48;
-        if (d < 0 || d > 9) { digits = 0; break; }
+        if (d < 0 || d > 9) {
+          digits = 0;
+          break;
+        }
         count = count * 10 + d;
         digits++;
         c = buf[++i]!;
@@ -244,7 +255,9 @@ function scanRows(input: Buffer, source: string): Rows {
     throw new Error(`${source}: header says ${declared} rows, found ${size}`);
   }
   return {
-    buf, size, sorted,
+    buf,
+    size,
+    sorted,
     starts: starts.slice(0, size),
     ends: ends.slice(0, size),
     hashes: hashes.slice(0, size),

@@ -93,7 +93,9 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
     if (targets !== undefined) return targets;
     try {
       if (given) {
-        const rows = given.names.filter((n) => (given.downloads(n) ?? 0) >= minTargetDownloads).map((n) => [n, given.downloads(n)!] as const);
+        const rows = given.names
+          .filter((n) => (given.downloads(n) ?? 0) >= minTargetDownloads)
+          .map((n) => [n, given.downloads(n)!] as const);
         targets = buildSquatTargets(rows);
       } else {
         targets = targetsByFloor.get(minTargetDownloads) ?? buildSquatTargets(loadPopularHead(minTargetDownloads));
@@ -114,7 +116,8 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
       const fromApi = api.get(name);
       if (fromApi !== undefined) return { count: fromApi, source: 'downloads-api' };
       const known = memoFile ? remembered().get(name)?.o : undefined;
-      if (known !== undefined) return known === null ? { source: 'index', inIndex: false } : { count: known, source: 'index', inIndex: true };
+      if (known !== undefined)
+        return known === null ? { source: 'index', inIndex: false } : { count: known, source: 'index', inIndex: true };
       const full = loadIndex();
       if (!full) return { source: 'index' };
       const count = full.downloads(name);
@@ -150,8 +153,12 @@ export function createPopularity(options: PopularityOptions): PopularitySource {
 function isMemoEntry(pair: [string, unknown]): pair is [string, MemoEntry] {
   const entry = pair[1] as { c?: unknown; o?: unknown } | null;
   if (typeof entry !== 'object' || entry === null) return false;
-  const candidate = (c: unknown): boolean => Array.isArray(c) && typeof c[0] === 'string' && typeof c[1] === 'number' && isSquatRule(c[2]);
-  return (entry.c === undefined || (Array.isArray(entry.c) && entry.c.every(candidate))) && (entry.o === undefined || entry.o === null || typeof entry.o === 'number');
+  const candidate = (c: unknown): boolean =>
+    Array.isArray(c) && typeof c[0] === 'string' && typeof c[1] === 'number' && isSquatRule(c[2]);
+  return (
+    (entry.c === undefined || (Array.isArray(entry.c) && entry.c.every(candidate))) &&
+    (entry.o === undefined || entry.o === null || typeof entry.o === 'number')
+  );
 }
 
 /** Named by the index file's size and modification time, so a new index starts a new memo. */

@@ -23,7 +23,10 @@ export interface PreparedPopularity extends Popularity {
  * declared, so that the checks then read answers only. Asking for an answer nobody prepared is a
  * check whose declaration is out of date: it throws rather than judging the name on no evidence.
  */
-export function preparePopularity(source: PopularitySource, questions: readonly PopularityQuestions[]): PreparedPopularity {
+export function preparePopularity(
+  source: PopularitySource,
+  questions: readonly PopularityQuestions[],
+): PreparedPopularity {
   const candidates = new Map<string, SquatCandidate[]>();
   const downloads = new Map<string, ReturnType<Popularity['downloads']>>();
   const suggestions = new Map<string, NameSuggestion[]>();
@@ -32,12 +35,16 @@ export function preparePopularity(source: PopularitySource, questions: readonly 
     for (const name of q.downloads ?? []) if (!downloads.has(name)) downloads.set(name, source.downloads(name));
     if (q.suggestions && !suggestions.has(q.name)) {
       const index = source.index();
-      suggestions.set(q.name, index ? suggestPackages(q.name, index).map((s) => ({ name: s.name, downloads: s.downloads })) : []);
+      suggestions.set(
+        q.name,
+        index ? suggestPackages(q.name, index).map((s) => ({ name: s.name, downloads: s.downloads })) : [],
+      );
     }
   }
   const answer = <T>(answers: ReadonlyMap<string, T>, what: string, name: string): T => {
     const found = answers.get(name);
-    if (found === undefined) throw new Error(`internal error: the ${what} of ${name} were not prepared before the checks ran`);
+    if (found === undefined)
+      throw new Error(`internal error: the ${what} of ${name} were not prepared before the checks ran`);
     return found;
   };
   return {

@@ -46,7 +46,12 @@ export interface SuggestOptions {
 
 /** Rules that keep every letter come first; among them the more used name wins. */
 const TIER: Record<SuggestionReason, number> = {
-  case: 0, delimiter: 0, scope: 0, affix: 0, swap: 1, 'edit-distance': 1,
+  case: 0,
+  delimiter: 0,
+  scope: 0,
+  affix: 0,
+  swap: 1,
+  'edit-distance': 1,
 };
 
 /** A bare name found under this many scopes of the index is generic (`@x/core`, `@x/react`). */
@@ -78,7 +83,10 @@ export function suggestPackages(name: string, index: PopularIndex, opts: Suggest
     if (candidate === name) return;
     const downloads = index.downloads(candidate);
     if (downloads === undefined || downloads <= own) return;
-    const s: Suggestion = distance === undefined ? { name: candidate, downloads, reason } : { name: candidate, downloads, reason, distance };
+    const s: Suggestion =
+      distance === undefined
+        ? { name: candidate, downloads, reason }
+        : { name: candidate, downloads, reason, distance };
     const old = found.get(candidate);
     if (!old || compare(s, old) < 0) found.set(candidate, s);
   };
@@ -143,10 +151,12 @@ export function suggestPackages(name: string, index: PopularIndex, opts: Suggest
 }
 
 function compare(a: Suggestion, b: Suggestion): number {
-  return TIER[a.reason] - TIER[b.reason]
-    || (TIER[a.reason] === 1 ? (a.distance ?? 0) - (b.distance ?? 0) : 0)
-    || b.downloads - a.downloads
-    || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return (
+    TIER[a.reason] - TIER[b.reason] ||
+    (TIER[a.reason] === 1 ? (a.distance ?? 0) - (b.distance ?? 0) : 0) ||
+    b.downloads - a.downloads ||
+    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  );
 }
 
 /** Short names are too close to too many others for an edit to mean a typo. */

@@ -43,7 +43,8 @@ const SQUAT_RULES: Record<SquatRule, true> = {
 };
 
 /** Whether a stored string is one of the rules (a memo written by another version may name others). */
-export const isSquatRule = (value: unknown): value is SquatRule => typeof value === 'string' && Object.hasOwn(SQUAT_RULES, value);
+export const isSquatRule = (value: unknown): value is SquatRule =>
+  typeof value === 'string' && Object.hasOwn(SQUAT_RULES, value);
 
 export interface SquatCandidate {
   /** The popular name this one resembles. */
@@ -90,7 +91,12 @@ function hashText(h: number, text: string): number {
 
 const BASE = 0x01000193 | 0x2001;
 // A const holder, not module-level lets: V8 checks `let` bindings for TDZ on every use.
-const scratch = { prefix: new Int32Array(64), suffix: new Int32Array(64), powers: new Int32Array(64), keys: new Int32Array(64) };
+const scratch = {
+  prefix: new Int32Array(64),
+  suffix: new Int32Array(64),
+  powers: new Int32Array(64),
+  keys: new Int32Array(64),
+};
 
 /**
  * The keys of `text` and of every text one deletion shorter (a run of equal letters gives one
@@ -103,7 +109,12 @@ function deletionKeys(seed: number, text: string): number {
   const n = text.length;
   if (scratch.prefix.length <= n + 1) {
     const size = 2 * n + 2;
-    Object.assign(scratch, { prefix: new Int32Array(size), suffix: new Int32Array(size), powers: new Int32Array(size), keys: new Int32Array(size) });
+    Object.assign(scratch, {
+      prefix: new Int32Array(size),
+      suffix: new Int32Array(size),
+      powers: new Int32Array(size),
+      keys: new Int32Array(size),
+    });
   }
   const { prefix, suffix, powers, keys } = scratch;
   powers[0] = 1;
@@ -196,9 +207,9 @@ class HashMultiTable {
     const keys = this.#keys;
     const rows = this.#rows;
     const mask = this.#mask;
-    for (let slot = key & mask; rows[slot] !== 0; slot = (slot + 1) & mask) if (keys[slot] === key) out.add(rows[slot]! - 1);
+    for (let slot = key & mask; rows[slot] !== 0; slot = (slot + 1) & mask)
+      if (keys[slot] === key) out.add(rows[slot]! - 1);
   }
-
 }
 
 const wordsKey = (bare: string): string => words(bare).sort().join(' ');
@@ -286,8 +297,10 @@ export function buildSquatTargets(rows: ReadonlyArray<readonly [string, number]>
         // `@babell/core`: the same name under a popular scope one edit away.
         if (scope.length - 2 >= MIN_EDIT_LENGTH - 1) {
           const near = new Set<string>();
-          for (const variant of deletionVariants(scope)) for (const other of scopeDeletions.get(variant) ?? []) near.add(other);
-          for (const other of near) if (other !== scope && boundedOsa(scope, other, 1) === 1) offer(exact.get(other + bare), 'scope-typo');
+          for (const variant of deletionVariants(scope))
+            for (const other of scopeDeletions.get(variant) ?? []) near.add(other);
+          for (const other of near)
+            if (other !== scope && boundedOsa(scope, other, 1) === 1) offer(exact.get(other + bare), 'scope-typo');
         }
       }
       // Last, so that a name both an edit and a delimiter change away is named by the clearer rule.

@@ -88,8 +88,10 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const inFlight = new Map<string, Promise<Lookup>>();
   const keys = new Map<string, Promise<SigningKeys>>();
   const fetchConfig = shareCa({ ...config, maxSockets: concurrency });
-  const deadline = options.deadlineAt === undefined ? undefined : AbortSignal.timeout(Math.max(1, options.deadlineAt - Date.now()));
-  const deadlineSeconds = options.deadlineAt === undefined ? 0 : Math.round((options.deadlineAt - Date.now()) / 100) / 10;
+  const deadline =
+    options.deadlineAt === undefined ? undefined : AbortSignal.timeout(Math.max(1, options.deadlineAt - Date.now()));
+  const deadlineSeconds =
+    options.deadlineAt === undefined ? 0 : Math.round((options.deadlineAt - Date.now()) / 100) / 10;
   const pastDeadline = `not finished before the run's deadline (--deadline, ${deadlineSeconds} s)`;
   // The caller's signal aborts the run; the deadline only ends what is unfinished.
   const signal = deadline ? AbortSignal.any([deadline, ...(options.signal ? [options.signal] : [])]) : options.signal;
@@ -107,7 +109,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     const cached = options.refresh ? undefined : await cache?.read(registry, name).catch(() => undefined);
     if (cached) {
       const age = Date.now() - cached.fetchedAt;
-      if (age < (cached.answer.state === 'missing' ? Math.min(ttl, MISSING_TTL) : ttl) || options.offline) return cached.answer;
+      if (age < (cached.answer.state === 'missing' ? Math.min(ttl, MISSING_TTL) : ttl) || options.offline)
+        return cached.answer;
     }
     if (options.offline) return { state: 'unknown', reason: 'offline: not in the cache' };
     const answer = await limit(() =>
@@ -147,30 +150,38 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     registries: () => configuredRegistries(config),
     tarball(name, version) {
       if (options.offline) return Promise.resolve({ state: 'unknown', reason: 'offline' });
-      return bounded(() => limit(() =>
-        fetchTarball(name, version, {
-          config: fetchConfig,
-          registry: pickRegistry(name, config),
-          signal,
-          timeout: options.timeout ?? DEFAULTS.timeout,
-          retries: options.retries ?? DEFAULTS.retries,
-        }),
-      ), { state: 'unknown', reason: pastDeadline });
+      return bounded(
+        () =>
+          limit(() =>
+            fetchTarball(name, version, {
+              config: fetchConfig,
+              registry: pickRegistry(name, config),
+              signal,
+              timeout: options.timeout ?? DEFAULTS.timeout,
+              retries: options.retries ?? DEFAULTS.retries,
+            }),
+          ),
+        { state: 'unknown', reason: pastDeadline },
+      );
     },
     signingKeys(registry) {
       let pending = keys.get(registry);
       if (!pending) {
-        pending = bounded(() => limit(() =>
-          fetchSigningKeys({
-            config: fetchConfig,
-            registry,
-            cacheDir: cacheDir ?? false,
-            offline: !!options.offline,
-            timeout: options.timeout ?? DEFAULTS.timeout,
-            retries: options.retries ?? DEFAULTS.retries,
-            ...(signal ? { signal } : {}),
-          }),
-        ), { state: 'unknown' as const, reason: pastDeadline });
+        pending = bounded(
+          () =>
+            limit(() =>
+              fetchSigningKeys({
+                config: fetchConfig,
+                registry,
+                cacheDir: cacheDir ?? false,
+                offline: !!options.offline,
+                timeout: options.timeout ?? DEFAULTS.timeout,
+                retries: options.retries ?? DEFAULTS.retries,
+                ...(signal ? { signal } : {}),
+              }),
+            ),
+          { state: 'unknown' as const, reason: pastDeadline },
+        );
         keys.set(registry, pending);
       }
       return pending;
@@ -203,5 +214,8 @@ export function shareCa<T extends NpmConfig>(config: T): T {
   let context: ReturnType<typeof createSecureContext> | undefined;
   // Built on first use (a run answered from the cache never needs it). Node's TLS connect uses
   // `secureContext` when given and ignores `ca`; hostname checks and strict-ssl are unchanged.
-  return Object.defineProperty({ ...rest }, 'secureContext', { enumerable: true, get: () => (context ??= createSecureContext({ ca })) }) as unknown as T;
+  return Object.defineProperty({ ...rest }, 'secureContext', {
+    enumerable: true,
+    get: () => (context ??= createSecureContext({ ca })),
+  }) as unknown as T;
 }

@@ -11,7 +11,9 @@ function readLicense(manifest: Json): string | undefined {
   if (typeof license === 'string') return license;
   if (isRecord(license)) return str(license.type);
   if (Array.isArray(manifest.licenses)) {
-    return joinLegacyLicenses(manifest.licenses.map((l) => (isRecord(l) ? str(l.type) : str(l))).filter((t): t is string => !!t));
+    return joinLegacyLicenses(
+      manifest.licenses.map((l) => (isRecord(l) ? str(l.type) : str(l))).filter((t): t is string => !!t),
+    );
   }
   return undefined;
 }
@@ -69,7 +71,8 @@ function readSignatures(dist: unknown): VersionSignature[] | undefined {
   if (!isRecord(dist) || !Array.isArray(dist.signatures)) return undefined;
   const out: VersionSignature[] = [];
   for (const s of dist.signatures) {
-    if (isRecord(s) && str(s.keyid) && str(s.sig) && (s.sig as string).length <= 512) out.push({ keyid: s.keyid as string, sig: s.sig as string });
+    if (isRecord(s) && str(s.keyid) && str(s.sig) && (s.sig as string).length <= 512)
+      out.push({ keyid: s.keyid as string, sig: s.sig as string });
   }
   return out.length ? out : undefined;
 }
@@ -88,9 +91,11 @@ function readIntegrity(dist: unknown): string | undefined {
   for (const algorithm of ['sha512', 'sha384', 'sha256', 'sha1']) {
     const part = parts.find((p) => p.startsWith(`${algorithm}-`));
     const digest = part?.slice(algorithm.length + 1).replace(/\?.*$/, '');
-    if (digest && /^[A-Za-z0-9+/]+=*$/.test(digest) && digest.length >= INTEGRITY_PREFIX) return `${algorithm}-${digest.slice(0, INTEGRITY_PREFIX)}`;
+    if (digest && /^[A-Za-z0-9+/]+=*$/.test(digest) && digest.length >= INTEGRITY_PREFIX)
+      return `${algorithm}-${digest.slice(0, INTEGRITY_PREFIX)}`;
   }
-  if (typeof dist.shasum === 'string' && /^[0-9a-f]{40}$/i.test(dist.shasum)) return `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64').slice(0, INTEGRITY_PREFIX)}`;
+  if (typeof dist.shasum === 'string' && /^[0-9a-f]{40}$/i.test(dist.shasum))
+    return `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64').slice(0, INTEGRITY_PREFIX)}`;
   return undefined;
 }
 
@@ -106,7 +111,10 @@ function isSecurityHolding(versions: string[]): boolean {
 export function distilPackument(name: string, registry: string, doc: unknown): Lookup {
   if (!isRecord(doc)) return { state: 'unknown', reason: 'malformed packument: not a JSON object' };
   if (doc.name !== undefined && doc.name !== name) {
-    return { state: 'unknown', reason: `malformed packument: it names ${JSON.stringify(String(doc.name)).slice(0, 80)}` };
+    return {
+      state: 'unknown',
+      reason: `malformed packument: it names ${JSON.stringify(String(doc.name)).slice(0, 80)}`,
+    };
   }
   const time = isRecord(doc.time) ? doc.time : undefined;
   const unpublished = time && isRecord(time.unpublished) ? time.unpublished : undefined;
@@ -131,7 +139,8 @@ export function distilPackument(name: string, registry: string, doc: unknown): L
   }
   const distTags: Record<string, string> = {};
   if (isRecord(doc['dist-tags'])) {
-    for (const [tag, version] of Object.entries(doc['dist-tags'])) if (typeof version === 'string' && tag !== '__proto__') distTags[tag] = version;
+    for (const [tag, version] of Object.entries(doc['dist-tags']))
+      if (typeof version === 'string' && tag !== '__proto__') distTags[tag] = version;
   }
   const facts: PackageFacts = { name, registry, distTags, versions };
   if (Object.keys(signatures).length) facts.signatures = signatures;
@@ -148,7 +157,10 @@ export function distilPackument(name: string, registry: string, doc: unknown): L
   }
   const modified = str(time?.modified) ?? str(doc.modified);
   if (modified) facts.modified = modified;
-  const latest = distTags.latest !== undefined && isRecord(rawVersions[distTags.latest]) ? (rawVersions[distTags.latest] as Json) : undefined;
+  const latest =
+    distTags.latest !== undefined && isRecord(rawVersions[distTags.latest])
+      ? (rawVersions[distTags.latest] as Json)
+      : undefined;
   const license = readLicense(doc) ?? (latest && readLicense(latest));
   if (license) facts.license = license;
   const repository = readRepository(doc.repository) ?? readRepository(latest?.repository);
@@ -157,7 +169,8 @@ export function distilPackument(name: string, registry: string, doc: unknown): L
   if (description) facts.description = description.slice(0, 300);
   if (Array.isArray(doc.maintainers)) facts.maintainers = doc.maintainers.length;
   // The registry writes this placeholder when a package was published without a readme.
-  if (typeof doc.readme === 'string') facts.readme = doc.readme.trim() !== '' && doc.readme.trim() !== 'ERROR: No README data found!';
+  if (typeof doc.readme === 'string')
+    facts.readme = doc.readme.trim() !== '' && doc.readme.trim() !== 'ERROR: No README data found!';
 
   const names = Object.keys(versions);
   if (names.length === 0) {

@@ -15,14 +15,17 @@ export interface CacheEntry {
   fetchedAt: number;
   etag?: string;
   lastModified?: string;
-  answer: { state: 'found'; facts: PackageFacts } | { state: 'missing'; reason: MissingReason; facts?: PackageFacts; unpublishedAt?: string };
+  answer:
+    | { state: 'found'; facts: PackageFacts }
+    | { state: 'missing'; reason: MissingReason; facts?: PackageFacts; unpublishedAt?: string };
 }
 
 /** The user's cache directory, as each platform names it; DEPVERIFY_CACHE_DIR overrides. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.DEPVERIFY_CACHE_DIR) return env.DEPVERIFY_CACHE_DIR;
   const home = os.homedir();
-  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'depverify', 'Cache');
+  if (process.platform === 'win32')
+    return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'depverify', 'Cache');
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'depverify');
   return path.join(env.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'depverify');
 }
@@ -66,15 +69,23 @@ function encodeFacts(facts: PackageFacts): StoredFacts {
       const at = keyIds.indexOf(keyid);
       return at === -1 ? keyIds.push(keyid) - 1 : at;
     };
-    stored.versionSignatures = versionNames.map((version) => signatures[version]?.map((s): [number, string] => [keyIndex(s.keyid), s.sig]) ?? null);
+    stored.versionSignatures = versionNames.map(
+      (version) => signatures[version]?.map((s): [number, string] => [keyIndex(s.keyid), s.sig]) ?? null,
+    );
     stored.signingKeyIds = keyIds;
   }
   return stored;
 }
 
-const optional = (value: unknown, type: 'string' | 'number' | 'boolean'): boolean => value === undefined || typeof value === type;
+const optional = (value: unknown, type: 'string' | 'number' | 'boolean'): boolean =>
+  value === undefined || typeof value === type;
 const isVersionFacts = (v: unknown): v is VersionFacts =>
-  isRecord(v) && optional(v.deprecated, 'string') && optional(v.license, 'string') && optional(v.types, 'string') && optional(v.hasInstallScript, 'boolean') && optional(v.provenance, 'boolean') &&
+  isRecord(v) &&
+  optional(v.deprecated, 'string') &&
+  optional(v.license, 'string') &&
+  optional(v.types, 'string') &&
+  optional(v.hasInstallScript, 'boolean') &&
+  optional(v.provenance, 'boolean') &&
   (v.bins === undefined || isStringArray(v.bins));
 
 /**
@@ -84,16 +95,30 @@ const isVersionFacts = (v: unknown): v is VersionFacts =>
 function isStoredFacts(stored: unknown): stored is StoredFacts {
   if (!isRecord(stored)) return false;
   const { versionNames: names, versionRefs: refs, versionTable: table, versionTimes: times, distTags } = stored;
-  if (!Array.isArray(names) || !Array.isArray(refs) || !Array.isArray(table) || refs.length !== names.length || !table.every(isVersionFacts)) return false;
+  if (
+    !Array.isArray(names) ||
+    !Array.isArray(refs) ||
+    !Array.isArray(table) ||
+    refs.length !== names.length ||
+    !table.every(isVersionFacts)
+  )
+    return false;
   if (times !== undefined && (!Array.isArray(times) || times.length !== names.length)) return false;
   const hashes = stored.versionIntegrity;
-  if (hashes !== undefined && (!Array.isArray(hashes) || hashes.length !== names.length || !hashes.every((h) => h === null || typeof h === 'string'))) return false;
+  if (
+    hashes !== undefined &&
+    (!Array.isArray(hashes) ||
+      hashes.length !== names.length ||
+      !hashes.every((h) => h === null || typeof h === 'string'))
+  )
+    return false;
   if (!signaturesFit(stored.versionSignatures, stored.signingKeyIds, names.length)) return false;
   // One plain loop: a warm run checks some hundred thousand versions here.
   for (let i = 0; i < names.length; i++) {
     const name = names[i];
     const ref = refs[i];
-    if (typeof name !== 'string' || name === '__proto__' || typeof ref !== 'number' || table[ref] === undefined) return false;
+    if (typeof name !== 'string' || name === '__proto__' || typeof ref !== 'number' || table[ref] === undefined)
+      return false;
     if (times !== undefined && times[i] !== null && typeof times[i] !== 'number') return false;
   }
   if (!isRecord(distTags) || !Object.values(distTags).every((v) => typeof v === 'string')) return false;
@@ -109,12 +134,28 @@ function isStoredFacts(stored: unknown): stored is StoredFacts {
 function signaturesFit(sigs: unknown, keyIds: unknown, versions: number): boolean {
   if (sigs === undefined && keyIds === undefined) return true;
   if (!Array.isArray(sigs) || !isStringArray(keyIds) || sigs.length !== versions) return false;
-  return sigs.every((list) => list === null || (Array.isArray(list) && list.every((p) => Array.isArray(p) && typeof p[0] === 'number' && keyIds[p[0]] !== undefined && typeof p[1] === 'string')));
+  return sigs.every(
+    (list) =>
+      list === null ||
+      (Array.isArray(list) &&
+        list.every(
+          (p) => Array.isArray(p) && typeof p[0] === 'number' && keyIds[p[0]] !== undefined && typeof p[1] === 'string',
+        )),
+  );
 }
 
 /** `stored` has passed isStoredFacts: every ref points into the table. */
 function decodeFacts(stored: StoredFacts): PackageFacts {
-  const { versionNames, versionRefs, versionTable, versionTimes, versionSignatures, signingKeyIds, versionIntegrity, ...rest } = stored;
+  const {
+    versionNames,
+    versionRefs,
+    versionTable,
+    versionTimes,
+    versionSignatures,
+    signingKeyIds,
+    versionIntegrity,
+    ...rest
+  } = stored;
   const versions: Record<string, VersionFacts> = {};
   for (let i = 0; i < versionNames.length; i++) {
     // Shared between versions: facts are read-only once distilled.
@@ -171,7 +212,9 @@ function decodeFacts(stored: StoredFacts): PackageFacts {
   return facts;
 }
 
-type StoredEntry = Omit<CacheEntry, 'answer'> & { answer: Omit<CacheEntry['answer'], 'facts'> & { facts?: StoredFacts } };
+type StoredEntry = Omit<CacheEntry, 'answer'> & {
+  answer: Omit<CacheEntry['answer'], 'facts'> & { facts?: StoredFacts };
+};
 
 /** A damaged or foreign entry is a miss: it is refetched and overwritten. */
 function isStoredEntry(stored: unknown): stored is StoredEntry {
@@ -183,7 +226,11 @@ function isStoredEntry(stored: unknown): stored is StoredEntry {
   if (answer.facts !== undefined && !isStoredFacts(answer.facts)) return false;
   if (answer.state === 'found' && answer.facts === undefined) return false;
   if (answer.state === 'missing' && !MISSING_REASONS.has(String(answer.reason))) return false;
-  return optional(stored.etag, 'string') && optional(stored.lastModified, 'string') && optional(answer.unpublishedAt, 'string');
+  return (
+    optional(stored.etag, 'string') &&
+    optional(stored.lastModified, 'string') &&
+    optional(answer.unpublishedAt, 'string')
+  );
 }
 
 export class FactsCache {
@@ -217,7 +264,9 @@ export class FactsCache {
   /** Atomic: written to a temporary file and renamed, so concurrent runs never see half an entry. */
   async write(registry: string, name: string, entry: CacheEntry): Promise<void> {
     const facts = entry.answer.facts;
-    const stored: StoredEntry = facts ? { ...entry, answer: { ...entry.answer, facts: encodeFacts(facts) } } : (entry as StoredEntry);
+    const stored: StoredEntry = facts
+      ? { ...entry, answer: { ...entry.answer, facts: encodeFacts(facts) } }
+      : (entry as StoredEntry);
     await this.#store.write(this.#file(registry, name), stored, true);
   }
 }

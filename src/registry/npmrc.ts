@@ -30,7 +30,8 @@ function readRc(file: string, env: NodeJS.ProcessEnv, into: Record<string, strin
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') loaded.errors.push({ file, message: String((error as Error).message) });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      loaded.errors.push({ file, message: String((error as Error).message) });
     return;
   }
   loaded.files.push(file);
@@ -65,8 +66,16 @@ export function loadNpmConfig(source: NpmConfigSource): LoadedNpmConfig {
   const userRc = env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? path.join(home, '.npmrc');
   // npm's global config lives under its prefix: `<prefix>/etc/npmrc`, the prefix being the
   // directory above node's bin on POSIX and node's own directory on Windows.
-  const prefix = env.npm_config_prefix ?? env.PREFIX ?? (process.platform === 'win32' ? path.dirname(process.execPath) : path.resolve(process.execPath, '../..'));
-  readRc(env.npm_config_globalconfig ?? env.NPM_CONFIG_GLOBALCONFIG ?? path.join(prefix, 'etc', 'npmrc'), env, raw, loaded);
+  const prefix =
+    env.npm_config_prefix ??
+    env.PREFIX ??
+    (process.platform === 'win32' ? path.dirname(process.execPath) : path.resolve(process.execPath, '../..'));
+  readRc(
+    env.npm_config_globalconfig ?? env.NPM_CONFIG_GLOBALCONFIG ?? path.join(prefix, 'etc', 'npmrc'),
+    env,
+    raw,
+    loaded,
+  );
   readRc(userRc, env, raw, loaded);
   readRc(path.join(source.root, '.npmrc'), env, raw, loaded);
   for (const [name, value] of Object.entries(env)) {

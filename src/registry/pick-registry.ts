@@ -4,7 +4,8 @@ import type { NpmConfig } from './npmrc.js';
 // npm-registry-fetch's own default, read from its small defaults module: loading the whole
 // library costs ~250 ms, which a run answered from the cache should not pay.
 const require = createRequire(import.meta.url);
-export const DEFAULT_REGISTRY: string = (require('npm-registry-fetch/lib/default-opts.js') as { registry: string }).registry;
+export const DEFAULT_REGISTRY: string = (require('npm-registry-fetch/lib/default-opts.js') as { registry: string })
+  .registry;
 
 /**
  * The host yarn classic writes into every lockfile entry it resolved from its own default
@@ -22,7 +23,8 @@ export function normaliseRegistry(url: string): string {
 export function pickRegistry(name: string, config: NpmConfig): string {
   const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined;
   const scoped = scope ? config[`${scope}:registry`] : undefined;
-  const registry = typeof scoped === 'string' ? scoped : typeof config.registry === 'string' ? config.registry : DEFAULT_REGISTRY;
+  const registry =
+    typeof scoped === 'string' ? scoped : typeof config.registry === 'string' ? config.registry : DEFAULT_REGISTRY;
   return normaliseRegistry(registry);
 }
 

@@ -49,21 +49,39 @@ export async function registryRequest(path: string, options: RegistryRequestOpti
   const started = Date.now();
   const budget = AbortSignal.timeout(options.timeout);
   const outer = AbortSignal.any([budget, ...(options.signal ? [options.signal] : [])]);
-  const timedOut = (what: string): RegistryResponse => ({ ok: false, reason: `timed out after ${options.timeout} ms ${what}` });
+  const timedOut = (what: string): RegistryResponse => ({
+    ok: false,
+    reason: `timed out after ${options.timeout} ms ${what}`,
+  });
   for (let attempt = 1; ; attempt++) {
     const result = await once(fetch, path, options, outer, started);
     if (options.signal?.aborted) throw options.signal.reason;
     if (!('retry' in result)) return result;
-    const failed: RegistryResponse = { ok: false, reason: result.retry, ...(result.status ? { status: result.status } : {}) };
-    if (budget.aborted) return timedOut(attempt > 1 ? `(${attempt} attempts)` : result.retry.startsWith('body') ? 'reading the body' : 'waiting for an answer');
-    if (attempt > options.retries) return attempt > 1 ? { ...failed, reason: `${failed.reason} (${attempt} attempts)` } : failed;
+    const failed: RegistryResponse = {
+      ok: false,
+      reason: result.retry,
+      ...(result.status ? { status: result.status } : {}),
+    };
+    if (budget.aborted)
+      return timedOut(
+        attempt > 1
+          ? `(${attempt} attempts)`
+          : result.retry.startsWith('body')
+            ? 'reading the body'
+            : 'waiting for an answer',
+      );
+    if (attempt > options.retries)
+      return attempt > 1 ? { ...failed, reason: `${failed.reason} (${attempt} attempts)` } : failed;
     const left = options.timeout - (Date.now() - started);
     let wait: number;
     if (result.retryAfter !== undefined) {
       // Asked to come back later than we can wait: give up now rather than spend the budget.
       const limit = Math.min(left, MAX_RETRY_AFTER);
       if (result.retryAfter > limit) {
-        return { ...failed, reason: `${failed.reason}; asked to retry after ${Math.ceil(result.retryAfter / 1000)} s, longer than the ${Math.floor(limit / 1000)} s it could wait` };
+        return {
+          ...failed,
+          reason: `${failed.reason}; asked to retry after ${Math.ceil(result.retryAfter / 1000)} s, longer than the ${Math.floor(limit / 1000)} s it could wait`,
+        };
       }
       wait = result.retryAfter;
     } else {
@@ -81,7 +99,13 @@ export async function registryRequest(path: string, options: RegistryRequestOpti
   }
 }
 
-async function once(fetch: RegFetch, path: string, options: RegistryRequestOptions, outer: AbortSignal, started: number): Promise<Attempt> {
+async function once(
+  fetch: RegFetch,
+  path: string,
+  options: RegistryRequestOptions,
+  outer: AbortSignal,
+  started: number,
+): Promise<Attempt> {
   // Aborted on its own when the body grows past the limit, so the socket stops being read.
   const own = new AbortController();
   const signal = AbortSignal.any([outer, own.signal]);
@@ -98,7 +122,12 @@ async function once(fetch: RegFetch, path: string, options: RegistryRequestOptio
   } catch (error) {
     return describeFailure(error);
   }
-  const tooLarge = (size: string): RegistryResponse => ({ ok: false, status: res.status, tooLarge: true, reason: `${options.what ?? 'answer'} larger than ${megabytes(options.maxBytes)} (${size})` });
+  const tooLarge = (size: string): RegistryResponse => ({
+    ok: false,
+    status: res.status,
+    tooLarge: true,
+    reason: `${options.what ?? 'answer'} larger than ${megabytes(options.maxBytes)} (${size})`,
+  });
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (declared > options.maxBytes) {
     own.abort();
@@ -111,10 +140,17 @@ async function once(fetch: RegFetch, path: string, options: RegistryRequestOptio
   }
   if (read.error !== undefined) {
     const code = (read.error as { code?: string }).code;
-    return { retry: `body cut off after ${read.size} bytes: ${code ?? (read.error as Error).message ?? 'network error'}`.slice(0, 200), status: res.status };
+    return {
+      retry: `body cut off after ${read.size} bytes: ${code ?? (read.error as Error).message ?? 'network error'}`.slice(
+        0,
+        200,
+      ),
+      status: res.status,
+    };
   }
   if (outer.aborted) return { retry: 'body cut off by the time limit', status: res.status };
-  if (Number.isFinite(declared) && read.size < declared) return { retry: `body cut off: ${read.size} of ${declared} bytes`, status: res.status };
+  if (Number.isFinite(declared) && read.size < declared)
+    return { retry: `body cut off: ${read.size} of ${declared} bytes`, status: res.status };
   return { ok: true, status: res.status, headers: res.headers, body: read.data! };
 }
 
@@ -132,7 +168,10 @@ interface BodyStream {
  * listener for every chunk an async iterator reads and never removes it (a warning on stderr,
  * and a leak, for any body of more than ten chunks).
  */
-function readBody(body: BodyStream, max: number): Promise<{ data?: Buffer; size: number; tooLarge?: true; error?: unknown }> {
+function readBody(
+  body: BodyStream,
+  max: number,
+): Promise<{ data?: Buffer; size: number; tooLarge?: true; error?: unknown }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -158,7 +197,14 @@ function readBody(body: BodyStream, max: number): Promise<{ data?: Buffer; size:
 }
 
 function describeFailure(error: unknown): Attempt {
-  const e = error as { code?: string; statusCode?: number; type?: string; message?: string; headers?: Record<string, string[] | string | undefined>; body?: unknown };
+  const e = error as {
+    code?: string;
+    statusCode?: number;
+    type?: string;
+    message?: string;
+    headers?: Record<string, string[] | string | undefined>;
+    body?: unknown;
+  };
   const status = e.statusCode;
   if (status === 404) {
     // "Does not exist" only when it is the registry's own answer: a JSON body, or an empty one as
@@ -171,13 +217,23 @@ function describeFailure(error: unknown): Attempt {
     const type = (Array.isArray(header) ? header[0] : header)?.split(';')[0]?.trim().toLowerCase();
     if (!empty && (!json || type === 'text/html')) {
       const size = Buffer.isBuffer(body) ? `, ${body.length} bytes` : '';
-      return { ok: false, reason: `HTTP 404 that is not the registry's answer (${type ? `a ${type} page` : 'a body that is not JSON'}${size}): a proxy or another server in between` };
+      return {
+        ok: false,
+        reason: `HTTP 404 that is not the registry's answer (${type ? `a ${type} page` : 'a body that is not JSON'}${size}): a proxy or another server in between`,
+      };
     }
   }
   if (typeof status === 'number') {
-    if (status === 401 || status === 403) return { ok: false, status, reason: `HTTP ${status}: the registry refused access (check auth in .npmrc)` };
+    if (status === 401 || status === 403)
+      return { ok: false, status, reason: `HTTP ${status}: the registry refused access (check auth in .npmrc)` };
     // 407 comes from the proxy in between, never from the registry.
-    if (status === 407) return { ok: false, status, reason: 'HTTP 407 from the proxy: it requires authentication (the proxy is set by https-proxy, else proxy, in npm\'s configuration; put the credentials in that URL)' };
+    if (status === 407)
+      return {
+        ok: false,
+        status,
+        reason:
+          "HTTP 407 from the proxy: it requires authentication (the proxy is set by https-proxy, else proxy, in npm's configuration; put the credentials in that URL)",
+      };
     const reason = status === 429 ? 'HTTP 429 from the registry (rate limited)' : `HTTP ${status} from the registry`;
     if (status !== 408 && status !== 429 && status < 500) return { ok: false, status, reason };
     const retryAfter = parseRetryAfter(e.headers?.['retry-after']);
@@ -185,7 +241,10 @@ function describeFailure(error: unknown): Attempt {
   }
   const code = e.code ?? '';
   // Not the whole message: it starts with the request URL, which may carry credentials.
-  const detail = code && code !== 'FETCH_ERROR' ? code : (e.message ?? String(error)).replace(/^request to \S+ failed, reason: /, '');
+  const detail =
+    code && code !== 'FETCH_ERROR'
+      ? code
+      : (e.message ?? String(error)).replace(/^request to \S+ failed, reason: /, '');
   const reason = `network error: ${detail}`.slice(0, 200);
   return FINAL_CODES.test(code) ? { ok: false, reason } : { retry: reason };
 }

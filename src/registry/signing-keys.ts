@@ -23,7 +23,9 @@ const KEYS: CacheKind<StoredKeys> = {
     isRecord(s) &&
     typeof s.fetchedAt === 'number' &&
     isRecord(s.answer) &&
-    (s.answer.state === 'none' ? typeof s.answer.reason === 'string' : s.answer.state === 'found' && readKeys(s.answer) !== undefined),
+    (s.answer.state === 'none'
+      ? typeof s.answer.reason === 'string'
+      : s.answer.state === 'found' && readKeys(s.answer) !== undefined),
 };
 const TTL = 24 * 60 * 60 * 1000;
 const MAX_BYTES = 256 * 1024;
@@ -73,7 +75,8 @@ export async function fetchSigningKeys(options: SigningKeysOptions): Promise<Sig
   let answer: SigningKeys;
   if (!res.ok) {
     // 404 (or 405/501 from servers without the route): this registry publishes no keys.
-    if (res.status === 404 || res.status === 405 || res.status === 501) answer = { state: 'none', reason: `the registry has no signing keys endpoint (HTTP ${res.status})` };
+    if (res.status === 404 || res.status === 405 || res.status === 501)
+      answer = { state: 'none', reason: `the registry has no signing keys endpoint (HTTP ${res.status})` };
     else return { state: 'unknown', reason: `signing keys: ${res.reason}` };
   } else {
     let keys: SigningKey[] | undefined;

@@ -8,7 +8,8 @@ import { MAX_PACKUMENT_BYTES, packumentPath } from './fetch-packument.js';
 import type { NpmConfig } from './npmrc.js';
 import { type RegistryResponse, registryRequest } from './request.js';
 
-export type TarballAnswer = { state: 'ok'; data: Buffer; integrity?: string; tarball: string } | { state: 'unknown'; reason: string };
+export type TarballAnswer =
+  { state: 'ok'; data: Buffer; integrity?: string; tarball: string } | { state: 'unknown'; reason: string };
 
 export interface FetchTarballOptions {
   config: NpmConfig;
@@ -59,7 +60,11 @@ const MAX_VERSION_DOC_BYTES = 16 * 1024 * 1024;
  * registries without version documents, and the tarball, whose bytes are checked against the
  * integrity here (the HTTP layer checks only 200 answers).
  */
-export async function fetchTarball(name: string, version: string, options: FetchTarballOptions): Promise<TarballAnswer> {
+export async function fetchTarball(
+  name: string,
+  version: string,
+  options: FetchTarballOptions,
+): Promise<TarballAnswer> {
   const started = Date.now();
   const max = options.maxBytes ?? 64 * 1024 * 1024;
   const get = (target: string, maxBytes: number, what: string): Promise<RegistryResponse> => {
@@ -84,7 +89,11 @@ export async function fetchTarball(name: string, version: string, options: Fetch
   };
 
   let dist: Dist | undefined;
-  const doc = await get(`${packumentPath(name)}/${encodeURIComponent(version)}`, MAX_VERSION_DOC_BYTES, 'version document');
+  const doc = await get(
+    `${packumentPath(name)}/${encodeURIComponent(version)}`,
+    MAX_VERSION_DOC_BYTES,
+    'version document',
+  );
   if (doc.ok) {
     const manifest = json(doc) as { dist?: Dist; version?: unknown } | undefined;
     if (manifest?.version === version) dist = manifest.dist;
@@ -96,18 +105,28 @@ export async function fetchTarball(name: string, version: string, options: Fetch
     if (!packument.ok) return { state: 'unknown', reason: `packument of ${name}: ${packument.reason}` };
     dist = (json(packument) as { versions?: Record<string, { dist?: Dist }> } | undefined)?.versions?.[version]?.dist;
   }
-  if (!dist || typeof dist.tarball !== 'string') return { state: 'unknown', reason: `the registry gives no tarball for ${name}@${version}` };
-  const integrity = typeof dist.integrity === 'string' ? dist.integrity : typeof dist.shasum === 'string' ? `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64')}` : undefined;
+  if (!dist || typeof dist.tarball !== 'string')
+    return { state: 'unknown', reason: `the registry gives no tarball for ${name}@${version}` };
+  const integrity =
+    typeof dist.integrity === 'string'
+      ? dist.integrity
+      : typeof dist.shasum === 'string'
+        ? `sha1-${Buffer.from(dist.shasum, 'hex').toString('base64')}`
+        : undefined;
   let tarballUrl: URL;
   try {
     tarballUrl = new URL(dist.tarball, options.registry);
   } catch {
     return { state: 'unknown', reason: `tarball of ${name}@${version}: not an http(s) URL` };
   }
-  if (tarballUrl.protocol !== 'https:' && tarballUrl.protocol !== 'http:') return { state: 'unknown', reason: `tarball of ${name}@${version}: not an http(s) URL` };
+  if (tarballUrl.protocol !== 'https:' && tarballUrl.protocol !== 'http:')
+    return { state: 'unknown', reason: `tarball of ${name}@${version}: not an http(s) URL` };
   // A plain http tarball of an https registry would carry the registry's token in clear text.
   if (tarballUrl.protocol === 'http:' && new URL(options.registry).protocol === 'https:') {
-    return { state: 'unknown', reason: `tarball of ${name}@${version}: ${redactUrl(tarballUrl.href)} is plain http for an https registry` };
+    return {
+      state: 'unknown',
+      reason: `tarball of ${name}@${version}: ${redactUrl(tarballUrl.href)} is plain http for an https registry`,
+    };
   }
   // npm-registry-fetch sends auth only to the host it is configured for, and make-fetch-happen
   // drops it when a redirect changes host name. It does not forward `redirect: 'manual'`, so a
@@ -120,6 +139,7 @@ export async function fetchTarball(name: string, version: string, options: Fetch
   }
   // Only a 200 is a tarball.
   if (res.status !== 200) return { state: 'unknown', reason: `tarball of ${name}@${version}: HTTP ${res.status}` };
-  if (integrity && !matchesIntegrity(res.body, integrity)) return { state: 'unknown', reason: `tarball of ${name}@${version} does not match its integrity` };
+  if (integrity && !matchesIntegrity(res.body, integrity))
+    return { state: 'unknown', reason: `tarball of ${name}@${version} does not match its integrity` };
   return { state: 'ok', data: res.body, tarball: redactUrl(tarballUrl.href), ...(integrity ? { integrity } : {}) };
 }

@@ -9,7 +9,12 @@ import { redactDeep } from '../model/sanitize.js';
 import type { DepverifyConfig } from '../config/config.js';
 
 /** Codes that say something could not be checked: each makes the run incomplete, whatever its severity setting. */
-export const UNKNOWN_CODES: ReadonlySet<Finding['code']> = new Set(['INPUT_ERROR', 'REGISTRY_UNKNOWN', 'RELEASE_AGE_UNKNOWN', 'TYPES_UNKNOWN']);
+export const UNKNOWN_CODES: ReadonlySet<Finding['code']> = new Set([
+  'INPUT_ERROR',
+  'REGISTRY_UNKNOWN',
+  'RELEASE_AGE_UNKNOWN',
+  'TYPES_UNKNOWN',
+]);
 
 /** Severity is configuration: `off` drops the finding, anything else replaces the default. */
 export function applySeverities(findings: Finding[], config: Pick<DepverifyConfig, 'severity'>): Finding[] {
@@ -34,7 +39,11 @@ function mergeFindings(findings: Finding[]): Finding[] {
   return [...merged.values()].map((f) => ({ ...f, locations: sortLocations(f.locations) })).sort(compareFindings);
 }
 
-function packageResults(requests: PackageRequest[], lookups: Map<string, Lookup>, findings: Finding[]): PackageResult[] {
+function packageResults(
+  requests: PackageRequest[],
+  lookups: Map<string, Lookup>,
+  findings: Finding[],
+): PackageResult[] {
   const results = new Map<string, PackageResult>();
   const findingsOf = new Map<string, Finding[]>();
   for (const finding of findings) {
@@ -53,12 +62,17 @@ function packageResults(requests: PackageRequest[], lookups: Map<string, Lookup>
     if (version) result.version = version;
     if (!lookup || lookup.state === 'unknown') result.state = 'unknown';
     // A member check that could not run leaves the package unknown, whatever severity settings say.
-    else if (findingsOf.get(request.name)?.some((f) => f.code === 'TYPES_UNKNOWN' && f.version === version)) result.state = 'unknown';
-    else if (findingsOf.get(request.name)?.some((f) => f.version === undefined || f.version === version)) result.state = 'finding';
+    else if (findingsOf.get(request.name)?.some((f) => f.code === 'TYPES_UNKNOWN' && f.version === version))
+      result.state = 'unknown';
+    else if (findingsOf.get(request.name)?.some((f) => f.version === undefined || f.version === version))
+      result.state = 'finding';
     results.set(key, result);
   }
   return [...results.values()].sort(
-    (a, b) => compareText(a.name, b.name) || compareText(a.version ?? '', b.version ?? '') || compareText(a.requested ?? '', b.requested ?? ''),
+    (a, b) =>
+      compareText(a.name, b.name) ||
+      compareText(a.version ?? '', b.version ?? '') ||
+      compareText(a.requested ?? '', b.requested ?? ''),
   );
 }
 

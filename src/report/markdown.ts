@@ -24,7 +24,11 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 function headline(report: Report): string {
   const s = report.summary;
-  const counts = [s.errors ? plural(s.errors, 'error') : '', s.warnings ? plural(s.warnings, 'warning') : '', s.infos ? `${s.infos} info` : ''].filter(Boolean);
+  const counts = [
+    s.errors ? plural(s.errors, 'error') : '',
+    s.warnings ? plural(s.warnings, 'warning') : '',
+    s.infos ? `${s.infos} info` : '',
+  ].filter(Boolean);
   const checked = plural(s.names, 'package') + ' checked';
   if (report.status === 'clean') return `### ✅ depverify: no problems found (${checked})`;
   if (report.status === 'incomplete') {
@@ -41,7 +45,10 @@ function where(finding: Finding): string {
 }
 
 function findingsTable(findings: Finding[]): string[] {
-  const sorted = [...findings].sort((a, b) => compareSeverity(b.severity, a.severity) || a.package.localeCompare(b.package) || a.code.localeCompare(b.code));
+  const sorted = [...findings].sort(
+    (a, b) =>
+      compareSeverity(b.severity, a.severity) || a.package.localeCompare(b.package) || a.code.localeCompare(b.code),
+  );
   const rows = sorted.map((f) => {
     const what = escapeCell(f.message) + (f.hint ? `<br>→ ${escapeCell(f.hint)}` : '');
     const pkg = f.package ? `\`${sanitize(f.package, 214).replace(/[`|]/g, '')}\`` : '(project files)';
@@ -53,10 +60,16 @@ function findingsTable(findings: Finding[]): string[] {
 function changesSection(changes: LockfileChanges): string[] {
   const name = (n: string): string => `\`${sanitize(n, 214).replace(/[`|]/g, '')}\``;
   const list = (versions: string[]): string => versions.map((v) => escapeCell(v, 100)).join(', ');
-  const lines = [`#### Locked packages changed since \`${sanitize(changes.ref, 100).replace(/`/g, '')}\` (${sanitize(changes.lockfile, 200)})`, ''];
+  const lines = [
+    `#### Locked packages changed since \`${sanitize(changes.ref, 100).replace(/`/g, '')}\` (${sanitize(changes.lockfile, 200)})`,
+    '',
+  ];
   const total = changes.added.length + changes.removed.length + changes.updated.length;
   if (total === 0) return [...lines, 'No package was added, removed or updated.'];
-  lines.push(`${changes.added.length} added, ${changes.removed.length} removed, ${changes.updated.length} updated.`, '');
+  lines.push(
+    `${changes.added.length} added, ${changes.removed.length} removed, ${changes.updated.length} updated.`,
+    '',
+  );
   lines.push('| Change | Package | Versions |', '| --- | --- | --- |');
   for (const a of changes.added) lines.push(`| added | ${name(a.name)} | ${list(a.versions)} |`);
   for (const u of changes.updated) lines.push(`| updated | ${name(u.name)} | ${list(u.from)} → ${list(u.to)} |`);
@@ -68,7 +81,10 @@ export function formatMarkdown(report: Report): string {
   const lines = [headline(report), ''];
   if (report.findings.length) lines.push(...findingsTable(report.findings), '');
   if (report.summary.changedSince !== undefined) {
-    lines.push(`Checked only what changed since \`${sanitize(report.summary.changedSince, 100).replace(/`/g, '')}\`; ${report.summary.unchanged ?? 0} unchanged references skipped.`, '');
+    lines.push(
+      `Checked only what changed since \`${sanitize(report.summary.changedSince, 100).replace(/`/g, '')}\`; ${report.summary.unchanged ?? 0} unchanged references skipped.`,
+      '',
+    );
   }
   if (report.lockfileChanges) lines.push(...changesSection(report.lockfileChanges), '');
   return `${lines.join('\n').trimEnd()}\n`;

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { CODE_INFO } from '../model/codes.js';
-import { COMMAND_LINE, FINDING_CODES, type Finding, type FindingCode, type Location, type Severity } from '../model/finding.js';
+import {
+  COMMAND_LINE,
+  FINDING_CODES,
+  type Finding,
+  type FindingCode,
+  type Location,
+  type Severity,
+} from '../model/finding.js';
 import type { Report } from '../model/report.js';
 import { sanitize } from '../model/sanitize.js';
 import { inertJson } from './json.js';
@@ -91,16 +98,24 @@ function rules() {
  * segment can never read as a scheme.
  */
 export function pathToUri(file: string): string {
-  return file
-    .replace(/\\/g, '/')
-    .split('/')
-    // A lone surrogate would make encodeURIComponent throw; it becomes U+FFFD.
-    .map((segment) => encodeURIComponent(segment.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')).replace(/%(40|2B|24|26|2C|3B|3D)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))))
-    .join('/');
+  return (
+    file
+      .replace(/\\/g, '/')
+      .split('/')
+      // A lone surrogate would make encodeURIComponent throw; it becomes U+FFFD.
+      .map((segment) =>
+        encodeURIComponent(
+          segment.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'),
+        ).replace(/%(40|2B|24|26|2C|3B|3D)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      )
+      .join('/')
+  );
 }
 
 function sarifLocation(location: Location) {
-  const region = location.line ? { startLine: location.line, ...(location.column ? { startColumn: location.column } : {}) } : undefined;
+  const region = location.line
+    ? { startLine: location.line, ...(location.column ? { startColumn: location.column } : {}) }
+    : undefined;
   return {
     physicalLocation: {
       artifactLocation: { uri: pathToUri(location.file), uriBaseId: SRCROOT },

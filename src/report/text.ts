@@ -25,7 +25,10 @@ const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info'];
 function countsByCode(findings: readonly Finding[]): string {
   const counts = new Map<string, number>();
   for (const f of findings) counts.set(f.code, (counts.get(f.code) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([code, n]) => `${code} ${n}`).join(', ');
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
 }
 
 /**
@@ -55,15 +58,20 @@ export function formatText(report: Report, options: TextOptions): string {
     for (const finding of findings) {
       const label = paint[finding.severity](`${ICON[finding.severity]} ${finding.severity.padEnd(7)}`);
       lines.push(`  ${label} ${c.dim(finding.code)}  ${sanitize(finding.message)}`);
-      for (const location of finding.locations.slice(0, maxLocations)) lines.push(`      ${c.cyan(sanitize(formatLocation(location)))}`);
-      if (finding.locations.length > maxLocations) lines.push(c.dim(`      … and ${finding.locations.length - maxLocations} more`));
+      for (const location of finding.locations.slice(0, maxLocations))
+        lines.push(`      ${c.cyan(sanitize(formatLocation(location)))}`);
+      if (finding.locations.length > maxLocations)
+        lines.push(c.dim(`      … and ${finding.locations.length - maxLocations} more`));
       if (finding.hint) lines.push(`      ${c.dim('→')} ${sanitize(finding.hint)}`);
     }
     lines.push('');
   }
   const infos = report.findings.filter((f) => f.severity === 'info');
   if (!options.verbose && infos.length) {
-    lines.push(`${paint.info(`${ICON.info} ${infos.length} info finding${infos.length === 1 ? '' : 's'}`)}: ${countsByCode(infos)} ${c.dim('(--verbose lists them)')}`, '');
+    lines.push(
+      `${paint.info(`${ICON.info} ${infos.length} info finding${infos.length === 1 ? '' : 's'}`)}: ${countsByCode(infos)} ${c.dim('(--verbose lists them)')}`,
+      '',
+    );
   }
   if (report.findings.length) lines.push(c.dim(`by code: ${countsByCode(report.findings)}`));
   const s = report.summary;
@@ -74,13 +82,19 @@ export function formatText(report: Report, options: TextOptions): string {
   ].filter(Boolean);
   const checked = `${s.names} package${s.names === 1 ? '' : 's'} checked`;
   const unchanged = s.changedSince === undefined ? '' : `${s.unchanged ?? 0} unchanged since ${s.changedSince} skipped`;
-  const extra = [s.skipped ? `${s.skipped} skipped by configuration` : '', unchanged, s.unknown ? c.red(`${s.unknown} could not be checked`) : ''].filter(Boolean);
+  const extra = [
+    s.skipped ? `${s.skipped} skipped by configuration` : '',
+    unchanged,
+    s.unknown ? c.red(`${s.unknown} could not be checked`) : '',
+  ].filter(Boolean);
   const verdict =
     report.status === 'clean'
       ? c.green('✔ no problems found')
       : report.status === 'incomplete'
         ? c.red('incomplete: some packages or files could not be checked')
         : counts.join(', ');
-  lines.push(`${verdict} (${[checked, ...extra, ...(report.status === 'incomplete' && counts.length ? counts : [])].join(', ')})`);
+  lines.push(
+    `${verdict} (${[checked, ...extra, ...(report.status === 'incomplete' && counts.length ? counts : [])].join(', ')})`,
+  );
   return `${lines.join('\n')}\n`;
 }

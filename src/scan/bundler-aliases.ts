@@ -76,7 +76,8 @@ function aliasKeysOf(file: string, text: string): AliasKey[] {
       const options = node.arguments?.[0];
       if (options && ts.isObjectLiteralExpression(options)) {
         for (const p of options.properties) {
-          if (ts.isPropertyAssignment(p) && propertyName(p.name) === 'scope' && ts.isStringLiteralLike(p.initializer)) add(p.initializer.text);
+          if (ts.isPropertyAssignment(p) && propertyName(p.name) === 'scope' && ts.isStringLiteralLike(p.initializer))
+            add(p.initializer.text);
         }
       }
     }
@@ -93,7 +94,8 @@ function aliasKeysOf(file: string, text: string): AliasKey[] {
         for (const el of value.elements) {
           if (!ts.isObjectLiteralExpression(el)) continue;
           for (const p of el.properties) {
-            if (ts.isPropertyAssignment(p) && propertyName(p.name) === 'find' && ts.isStringLiteralLike(p.initializer)) add(p.initializer.text);
+            if (ts.isPropertyAssignment(p) && propertyName(p.name) === 'find' && ts.isStringLiteralLike(p.initializer))
+              add(p.initializer.text);
           }
         }
       }
@@ -111,5 +113,7 @@ function propertyName(name: TS.PropertyName): string | undefined {
 
 /** Whether a specifier is one of the alias keys (`key` itself or `key/…` unless the key is exact). */
 export function matchesAlias(keys: readonly AliasKey[], specifier: string): boolean {
-  return keys.some((k) => specifier === k.name || (!k.exact && specifier.startsWith(k.name.endsWith('/') ? k.name : `${k.name}/`)));
+  return keys.some(
+    (k) => specifier === k.name || (!k.exact && specifier.startsWith(k.name.endsWith('/') ? k.name : `${k.name}/`)),
+  );
 }

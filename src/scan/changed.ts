@@ -71,7 +71,8 @@ export async function changedSince(root: string, ref: string, scan: ProjectScan)
     const before = text === undefined ? undefined : readManifest(root, manifest.path, text).manifest;
     const old = new Map((before?.dependencies ?? []).map((d) => [`${d.field}.${d.name}`, d.spec]));
     for (const dep of manifest.dependencies) {
-      if (old.get(`${dep.field}.${dep.name}`) !== dep.spec) manifestFields.add(`${manifest.path}\0${dep.field}.${dep.name}`);
+      if (old.get(`${dep.field}.${dep.name}`) !== dep.spec)
+        manifestFields.add(`${manifest.path}\0${dep.field}.${dep.name}`);
     }
   }
 
@@ -80,7 +81,8 @@ export async function changedSince(root: string, ref: string, scan: ProjectScan)
     ref,
     ...(lockChanges ? { lockfile: lockChanges } : {}),
     includes(location) {
-      if (lockfile && location.file === lockfile.path) return location.field !== undefined && lockPaths.has(location.field);
+      if (lockfile && location.file === lockfile.path)
+        return location.field !== undefined && lockPaths.has(location.field);
       if (manifests.has(location.file)) return manifestFields.has(`${location.file}\0${location.field ?? ''}`);
       return files.has(location.file);
     },

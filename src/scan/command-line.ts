@@ -25,12 +25,37 @@ export interface PackageCommand {
 
 // Flags that take the next word as their value (the value is not a package).
 const VALUE_FLAGS = new Set([
-  '-w', '--workspace', '--prefix', '-C', '--dir', '--registry', '--tag', '--cache', '--userconfig', '--loglevel', '--omit',
-  '--include', '--install-strategy', '--before', '--filter', '-F', '--reporter', '--cwd', '--cache-dir', '--backend', '-c',
-  '--config', '--call', '--save-prefix', '--network-concurrency', '--modules-folder', '--mutex',
+  '-w',
+  '--workspace',
+  '--prefix',
+  '-C',
+  '--dir',
+  '--registry',
+  '--tag',
+  '--cache',
+  '--userconfig',
+  '--loglevel',
+  '--omit',
+  '--include',
+  '--install-strategy',
+  '--before',
+  '--filter',
+  '-F',
+  '--reporter',
+  '--cwd',
+  '--cache-dir',
+  '--backend',
+  '-c',
+  '--config',
+  '--call',
+  '--save-prefix',
+  '--network-concurrency',
+  '--modules-folder',
+  '--mutex',
 ]);
 const WRAPPERS = new Set(['sudo', 'env', 'time', 'command', 'exec', 'nohup']);
-const NOT_A_PACKAGE = /^(?:\.{0,2}\/|~\/|file:|git[+:]|github:|gitlab:|bitbucket:|https?:|link:|workspace:|portal:|patch:)|\.(?:tgz|tar\.gz|tar)$/;
+const NOT_A_PACKAGE =
+  /^(?:\.{0,2}\/|~\/|file:|git[+:]|github:|gitlab:|bitbucket:|https?:|link:|workspace:|portal:|patch:)|\.(?:tgz|tar\.gz|tar)$/;
 
 /** `@commitlint/{cli,config-conventional}` → both names, as the shell would expand them. */
 export function expandBraces(word: string): string[] {
@@ -114,7 +139,8 @@ function initializerSpecs(words: string[]): string[] {
   if (name.startsWith('@')) {
     const slash = name.indexOf('/');
     target = slash === -1 ? `${name}/create` : `${name.slice(0, slash)}/create-${name.slice(slash + 1)}`;
-  } else if (name.includes('/')) return []; // `bun create user/repo`: a GitHub template, not a package
+  } else if (name.includes('/'))
+    return []; // `bun create user/repo`: a GitHub template, not a package
   else target = `create-${name}`;
   return specWords([target + version]);
 }
@@ -123,20 +149,37 @@ const program = (word: string): string => word.slice(word.lastIndexOf('/') + 1).
 
 function readCommand(all: string[]): Omit<PackageCommand, 'cd'> | undefined {
   let start = 0;
-  while (start < all.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(all[start]!) || WRAPPERS.has(all[start]!) || (all[start]!.startsWith('-') && start > 0))) start++;
+  while (
+    start < all.length &&
+    (/^[A-Za-z_][A-Za-z0-9_]*=/.test(all[start]!) ||
+      WRAPPERS.has(all[start]!) ||
+      (all[start]!.startsWith('-') && start > 0))
+  )
+    start++;
   const words = all.slice(start);
   const name = program(words[0] ?? '');
   const sub = words[1] ?? '';
   const rest = words.slice(2);
-  const install = (manager: PackageManager, args: string[]): Omit<PackageCommand, 'cd'> => ({ manager, kind: 'install', specs: specWords(args), words });
-  const exec = (manager: PackageManager, args: string[]): Omit<PackageCommand, 'cd'> => ({ manager, kind: 'exec', specs: execSpecs(args), words });
+  const install = (manager: PackageManager, args: string[]): Omit<PackageCommand, 'cd'> => ({
+    manager,
+    kind: 'install',
+    specs: specWords(args),
+    words,
+  });
+  const exec = (manager: PackageManager, args: string[]): Omit<PackageCommand, 'cd'> => ({
+    manager,
+    kind: 'exec',
+    specs: execSpecs(args),
+    words,
+  });
   const create = (manager: PackageManager, args: string[]): Omit<PackageCommand, 'cd'> | undefined => {
     const specs = initializerSpecs(args);
     return specs.length ? { manager, kind: 'exec', specs, words } : undefined;
   };
   switch (name) {
     case 'npm':
-      if (['install', 'i', 'add', 'in', 'isntall', 'install-test', 'it', 'ci'].includes(sub)) return install('npm', sub === 'ci' ? [] : rest);
+      if (['install', 'i', 'add', 'in', 'isntall', 'install-test', 'it', 'ci'].includes(sub))
+        return install('npm', sub === 'ci' ? [] : rest);
       if (sub === 'exec' || sub === 'x') return exec('npm', rest);
       if (sub === 'init' || sub === 'create' || sub === 'innit') return create('npm', rest);
       return undefined;

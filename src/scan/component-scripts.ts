@@ -33,7 +33,22 @@ interface Range {
 
 /** Elements whose content is text up to their closing tag, never markup. */
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title']);
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
 /** `type` values of a script that holds JavaScript (a JSON-LD or template script does not). */
 const JS_TYPE = /^(?:module|(?:text|application)\/(?:javascript|ecmascript|typescript|babel)|ts|js)$/i;
 
@@ -56,7 +71,11 @@ export function componentCode(file: string, text: string): ComponentCode | undef
   }
   for (const script of scripts(text, from)) {
     if (!keepScript(kind, script)) continue;
-    ranges.push({ start: script.contentStart, end: script.contentEnd, ...(script.attrs.lang ? { lang: script.attrs.lang } : {}) });
+    ranges.push({
+      start: script.contentStart,
+      end: script.contentEnd,
+      ...(script.attrs.lang ? { lang: script.attrs.lang } : {}),
+    });
   }
   return { code: blankOutside(text, ranges), extension: extensionOf(kind, ranges), blocks: ranges.length };
 }
@@ -211,7 +230,8 @@ function skipString(text: string, from: number): number {
     const c = text[i]!;
     if (c === '\\') i += 2;
     else if (c === quote) return i + 1;
-    else if (c === '\n' && quote !== '`') return i + 1; // an apostrophe in prose, not a string
+    else if (c === '\n' && quote !== '`')
+      return i + 1; // an apostrophe in prose, not a string
     else i++;
   }
   return n;

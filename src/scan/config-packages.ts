@@ -21,7 +21,9 @@ export function readConfigPackages(root: string, manifests: readonly Manifest[])
   for (const dir of [...new Set(manifests.map((m) => m.dir))].sort()) {
     let names: string[];
     try {
-      names = readdirSync(path.join(root, dir)).filter((n) => CONFIG_FILE.test(n)).sort();
+      names = readdirSync(path.join(root, dir))
+        .filter((n) => CONFIG_FILE.test(n))
+        .sort();
     } catch {
       continue;
     }
@@ -55,13 +57,20 @@ function readOne(root: string, file: string): ConfigPackageReference[] {
   const refs: ConfigPackageReference[] = [];
   if (Array.isArray(options.types)) {
     const keyLine = lines.lineOf(['compilerOptions', 'types']);
-    const typeRoots = Array.isArray(options.typeRoots) ? options.typeRoots.filter((r): r is string => typeof r === 'string') : [];
+    const typeRoots = Array.isArray(options.typeRoots)
+      ? options.typeRoots.filter((r): r is string => typeof r === 'string')
+      : [];
     for (const entry of options.types) {
       if (typeof entry !== 'string') continue;
       const name = typesEntryPackage(entry);
       if (!name) continue;
       // A typeRoots directory of the project's own holding the entry: local declarations.
-      if (typeRoots.some((r) => !r.includes('node_modules') && existsLocally(path.resolve(dir, r.replace('${configDir}', '.')), entry))) continue;
+      if (
+        typeRoots.some(
+          (r) => !r.includes('node_modules') && existsLocally(path.resolve(dir, r.replace('${configDir}', '.')), entry),
+        )
+      )
+        continue;
       const line = lineOfValue(body, entry, keyLine);
       refs.push({ entry, packageName: name, option: 'types', file, ...(line === undefined ? {} : { line }) });
     }
@@ -69,7 +78,14 @@ function readOne(root: string, file: string): ConfigPackageReference[] {
   if (typeof options.jsxImportSource === 'string') {
     const name = typesEntryPackage(options.jsxImportSource);
     const line = lines.lineOf(['compilerOptions', 'jsxImportSource']);
-    if (name) refs.push({ entry: options.jsxImportSource, packageName: name, option: 'jsxImportSource', file, ...(line === undefined ? {} : { line }) });
+    if (name)
+      refs.push({
+        entry: options.jsxImportSource,
+        packageName: name,
+        option: 'jsxImportSource',
+        file,
+        ...(line === undefined ? {} : { line }),
+      });
   }
   return refs;
 }
@@ -77,7 +93,8 @@ function readOne(root: string, file: string): ConfigPackageReference[] {
 /** The package a `types` entry or import source names; undefined for a path or anything else that is not a package name. */
 function typesEntryPackage(entry: string): string | undefined {
   const e = entry.trim();
-  if (e === '' || e.startsWith('.') || e.startsWith('/') || /^[a-z]:[\\/]/i.test(e) || /[$*\\]/.test(e)) return undefined;
+  if (e === '' || e.startsWith('.') || e.startsWith('/') || /^[a-z]:[\\/]/i.test(e) || /[$*\\]/.test(e))
+    return undefined;
   return packageNameOf(e);
 }
 

@@ -94,7 +94,8 @@ export function readDenoScope(root: string): DenoScope {
           if (key.endsWith('/') && specifier.startsWith(key)) return { target: target + specifier.slice(key.length) };
           // A bare key mapped to a package (`"fresh": "jsr:@fresh/core@^2"`) maps its subpaths
           // too (`fresh/runtime`), as Deno expands `jsr:` and `npm:` entries.
-          if (/^(?:jsr|npm):/.test(target) && specifier.startsWith(`${key}/`)) return { target: target.replace(/\/$/, '') + specifier.slice(key.length) };
+          if (/^(?:jsr|npm):/.test(target) && specifier.startsWith(`${key}/`))
+            return { target: target.replace(/\/$/, '') + specifier.slice(key.length) };
         }
       }
       if (specifier.startsWith('@std/')) return { jsr: true };
@@ -122,12 +123,19 @@ function loadDenoConfig(root: string, rel: string, abs: string, errors: InputErr
         const m: unknown = JSON.parse(jsoncToJson(readFileSync(mapAbs, 'utf8')));
         if (isRecord(m) && isRecord(m.imports)) Object.assign(map, m.imports);
       } catch (err) {
-        errors.push({ file: path.relative(root, mapAbs).split(path.sep).join('/'), reason: 'unreadable', message: `cannot read import map: ${(err as Error).message}` });
+        errors.push({
+          file: path.relative(root, mapAbs).split(path.sep).join('/'),
+          reason: 'unreadable',
+          message: `cannot read import map: ${(err as Error).message}`,
+        });
       }
     }
     if (isRecord(parsed.imports)) Object.assign(map, parsed.imports);
   }
-  const members = isRecord(parsed) && Array.isArray(parsed.workspace) ? parsed.workspace.filter((m): m is string => typeof m === 'string') : [];
+  const members =
+    isRecord(parsed) && Array.isArray(parsed.workspace)
+      ? parsed.workspace.filter((m): m is string => typeof m === 'string')
+      : [];
   const name = isRecord(parsed) && typeof parsed.name === 'string' ? parsed.name : undefined;
   const imports = Object.entries(map)
     .filter((e): e is [string, string] => typeof e[1] === 'string')
@@ -158,7 +166,9 @@ const VARIANT = /^deno\.[\w.-]+\.jsonc?$/;
 
 function listVariants(absDir: string): string[] {
   try {
-    return readdirSync(absDir).filter((n) => VARIANT.test(n)).sort();
+    return readdirSync(absDir)
+      .filter((n) => VARIANT.test(n))
+      .sort();
   } catch {
     return [];
   }

@@ -51,7 +51,19 @@ const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
   {
     name: 'sveltekit',
     enablers: ['@sveltejs/kit'],
-    modules: ['$app/*', '$lib', '$lib/*', '$env/*', '$service-worker', '__sveltekit/*', 'SERVER', 'MANIFEST', 'HANDLER', 'SHIMS', 'ENV'],
+    modules: [
+      '$app/*',
+      '$lib',
+      '$lib/*',
+      '$env/*',
+      '$service-worker',
+      '__sveltekit/*',
+      'SERVER',
+      'MANIFEST',
+      'HANDLER',
+      'SHIMS',
+      'ENV',
+    ],
   },
   { name: 'astro', enablers: ['astro'], modules: [/^astro:/] },
   { name: 'nuxt', enablers: ['nuxt', 'nuxt3', 'nuxt-edge', 'nitropack', 'nitro'], modules: [/^#/] },
@@ -69,11 +81,30 @@ const FRAMEWORK_PLUGINS: readonly FrameworkPlugin[] = [
   },
   // Preact's compatibility layer stands in for React: `import React from 'react'` is preact/compat.
   // @preact/preset-vite aliases it unless told not to; @astrojs/preact only with `compat: true`.
-  { name: 'preact-preset-vite', enablers: ['@preact/preset-vite'], modules: REACT_MODULES, option: { configs: ['vite.config'], off: /\breactAliasesEnabled\s*:\s*false\b/ } },
-  { name: 'astro-preact-compat', enablers: ['@astrojs/preact'], modules: REACT_MODULES, option: { configs: ['astro.config'], on: /\bcompat\s*:\s*true\b/ } },
+  {
+    name: 'preact-preset-vite',
+    enablers: ['@preact/preset-vite'],
+    modules: REACT_MODULES,
+    option: { configs: ['vite.config'], off: /\breactAliasesEnabled\s*:\s*false\b/ },
+  },
+  {
+    name: 'astro-preact-compat',
+    enablers: ['@astrojs/preact'],
+    modules: REACT_MODULES,
+    option: { configs: ['astro.config'], on: /\bcompat\s*:\s*true\b/ },
+  },
   // @vitejs/plugin-rsc resolves these markers to virtual modules of its own (validateImports, on by default).
-  { name: 'vite-plugin-rsc', enablers: ['@vitejs/plugin-rsc'], modules: ['server-only', 'client-only'], option: { configs: ['vite.config'], off: /\bvalidateImports\s*:\s*false\b/ } },
-  { name: 'qwik-city', enablers: ['@builder.io/qwik-city', '@qwik.dev/router'], modules: ['@qwik-city-plan', '@qwik-city-sw-register', '@qwik-client-manifest'] },
+  {
+    name: 'vite-plugin-rsc',
+    enablers: ['@vitejs/plugin-rsc'],
+    modules: ['server-only', 'client-only'],
+    option: { configs: ['vite.config'], off: /\bvalidateImports\s*:\s*false\b/ },
+  },
+  {
+    name: 'qwik-city',
+    enablers: ['@builder.io/qwik-city', '@qwik.dev/router'],
+    modules: ['@qwik-city-plan', '@qwik-city-sw-register', '@qwik-client-manifest'],
+  },
 ];
 
 function matches(pattern: string | RegExp, name: string): boolean {
@@ -84,7 +115,9 @@ function matches(pattern: string | RegExp, name: string): boolean {
 
 /** The package that provides a framework module (`@ember/service` → `ember-source`), whichever project imports it. */
 export function providerOf(specifier: string): string | undefined {
-  return FRAMEWORK_PLUGINS.find((p) => p.provider !== undefined && p.modules.some((pattern) => matches(pattern, specifier)))?.provider;
+  return FRAMEWORK_PLUGINS.find(
+    (p) => p.provider !== undefined && p.modules.some((pattern) => matches(pattern, specifier)),
+  )?.provider;
 }
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
@@ -93,17 +126,26 @@ const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies'
  * Which plugins apply to a file: those of its nearest package.json on disk (a docs site's own
  * `website/package.json` even when it is no workspace), else of the nearest scanned manifest.
  */
-export function frameworkModules(manifests: readonly Manifest[], root?: string): (file: string, specifier: string) => boolean {
+export function frameworkModules(
+  manifests: readonly Manifest[],
+  root?: string,
+): (file: string, specifier: string) => boolean {
   const byDepth = [...manifests].sort((a, b) => b.dir.length - a.dir.length);
   const byDir = new Map<string, FrameworkPlugin[] | null>();
   const pluginsFor = (names: string[], dir: string): FrameworkPlugin[] =>
-    FRAMEWORK_PLUGINS.filter((p) => p.enablers.some((e) => names.some((n) => matches(e, n))) && optionHolds(p, root, dir));
+    FRAMEWORK_PLUGINS.filter(
+      (p) => p.enablers.some((e) => names.some((n) => matches(e, n))) && optionHolds(p, root, dir),
+    );
   const onDisk = (dir: string): FrameworkPlugin[] | null => {
     let found = byDir.get(dir);
     if (found !== undefined) return found;
     found = null;
     const manifest = byDepth.find((m) => m.dir === dir);
-    if (manifest) found = pluginsFor(manifest.dependencies.map((d) => d.name), dir);
+    if (manifest)
+      found = pluginsFor(
+        manifest.dependencies.map((d) => d.name),
+        dir,
+      );
     else if (root !== undefined) {
       const names = readDependencyNames(path.join(root, dir, 'package.json'));
       if (names) found = pluginsFor(names, dir);
@@ -126,7 +168,12 @@ export function frameworkModules(manifests: readonly Manifest[], root?: string):
 function optionHolds(plugin: FrameworkPlugin, root: string | undefined, dir: string): boolean {
   const option = plugin.option;
   if (option === undefined) return true;
-  const texts = root === undefined ? [] : option.configs.flatMap((stem) => CONFIG_EXTS.flatMap((ext) => readText(path.join(root, dir, stem + ext)) ?? []));
+  const texts =
+    root === undefined
+      ? []
+      : option.configs.flatMap((stem) =>
+          CONFIG_EXTS.flatMap((ext) => readText(path.join(root, dir, stem + ext)) ?? []),
+        );
   if (option.on && !texts.some((t) => option.on!.test(t))) return false;
   return !(option.off && texts.some((t) => option.off!.test(t)));
 }

@@ -50,11 +50,8 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   if (listed.files.length === 0) return { imports: [], errors, sourceFiles: 0 };
 
   // Both modules load the TypeScript compiler (~150 ms), which a project without sources skips.
-  const [{ readImports }, { readPathAliases }, { readBundlerAliases, matchesAlias, isBundlerConfig }] = await Promise.all([
-    import('./source-imports.js'),
-    import('./tsconfig-aliases.js'),
-    import('./bundler-aliases.js'),
-  ]);
+  const [{ readImports }, { readPathAliases }, { readBundlerAliases, matchesAlias, isBundlerConfig }] =
+    await Promise.all([import('./source-imports.js'), import('./tsconfig-aliases.js'), import('./bundler-aliases.js')]);
   // A file sees the root's aliases and those of the deepest workspace that contains it.
   const dirs = [...new Set(opts.workspaceDirs ?? [])].filter((d) => d !== '').sort((a, b) => b.length - a.length);
   const rootAliases = readPathAliases(root);
@@ -63,22 +60,32 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   const configWarnings = [...rootAliases.warnings, ...[...workspaceAliases.values()].flatMap((a) => a.warnings)];
   // Vite/webpack `resolve.alias` keys of the config next to each package.json, for the files below it.
   // Also every directory holding a config of its own (an example with no package.json).
-  const configDirs = listed.files.filter(isBundlerConfig).map((f) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : ''));
+  const configDirs = listed.files
+    .filter(isBundlerConfig)
+    .map((f) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : ''));
   const bundlerDirs = [...new Set(['', ...dirs, ...(opts.manifests ?? []).map((m) => m.dir), ...configDirs])];
-  const bundlerAliases = bundlerDirs.map((dir) => ({ dir, keys: readBundlerAliases(root, dir) })).filter((b) => b.keys.length > 0);
+  const bundlerAliases = bundlerDirs
+    .map((dir) => ({ dir, keys: readBundlerAliases(root, dir) }))
+    .filter((b) => b.keys.length > 0);
   const aliasesFor = (file: string): ((specifier: string) => boolean) => {
     const dir = dirs.find((d) => file.startsWith(`${d}/`));
     const own = dir === undefined ? undefined : workspaceAliases.get(dir);
-    const tsconfig = own ? (specifier: string) => own.isAlias(specifier) || rootAliases.isAlias(specifier) : rootAliases.isAlias;
+    const tsconfig = own
+      ? (specifier: string) => own.isAlias(specifier) || rootAliases.isAlias(specifier)
+      : rootAliases.isAlias;
     const bundler = bundlerAliases.filter((b) => b.dir === '' || file.startsWith(`${b.dir}/`));
-    return bundler.length === 0 ? tsconfig : (specifier) => tsconfig(specifier) || bundler.some((b) => matchesAlias(b.keys, specifier));
+    return bundler.length === 0
+      ? tsconfig
+      : (specifier) => tsconfig(specifier) || bundler.some((b) => matchesAlias(b.keys, specifier));
   };
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const committed = committedResolver(listed.committedModules ?? []);
   const manifests = opts.manifests ?? [];
   const framework = frameworkModules(manifests, root);
   const declaredFor = (file: string, name: string): boolean =>
-    manifests.some((m) => (m.dir === '' || file.startsWith(`${m.dir}/`)) && m.dependencies.some((d) => d.name === name));
+    manifests.some(
+      (m) => (m.dir === '' || file.startsWith(`${m.dir}/`)) && m.dependencies.some((d) => d.name === name),
+    );
   const denoScope = readDenoScope(root);
 
   const readOne = async (file: string): Promise<FileResult> => {
@@ -106,7 +113,11 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     // A binary file's encoding is beside the point: it is reported as binary only. A replacement
     // character the parser trips on is the bad byte already reported.
     const errors =
-      error?.reason === 'binary' ? [error] : encodingError && error?.reason === 'invalid-encoding' ? [encodingError] : [encodingError, error].filter((e) => e !== undefined);
+      error?.reason === 'binary'
+        ? [error]
+        : encodingError && error?.reason === 'invalid-encoding'
+          ? [encodingError]
+          : [encodingError, error].filter((e) => e !== undefined);
     return { raw: imports, read: true, errors };
   };
   const results = await mapBounded(listed.files, READ_CONCURRENCY, readOne);
@@ -131,7 +142,15 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
       const c = classifySpecifier(deno === undefined ? raw.specifier : deno.target, { aliases, provided });
       if (c.kind === 'builtin' && deno === undefined) {
         const name = nodeBuiltinName(raw.specifier);
-        if (name) builtins.push({ specifier: raw.specifier, packageName: name, kind: raw.kind, file, line: raw.line, column: raw.column });
+        if (name)
+          builtins.push({
+            specifier: raw.specifier,
+            packageName: name,
+            kind: raw.kind,
+            file,
+            line: raw.line,
+            column: raw.column,
+          });
         continue;
       }
       if (c.kind !== 'package' || opts.isLocalPackage(c.name) || committed(file, c.name)) continue;
@@ -153,7 +172,13 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   imports.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   builtins.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   errors.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { imports, errors, ...(warnings.length ? { warnings } : {}), sourceFiles, ...(builtins.length ? { builtins } : {}) };
+  return {
+    imports,
+    errors,
+    ...(warnings.length ? { warnings } : {}),
+    sourceFiles,
+    ...(builtins.length ? { builtins } : {}),
+  };
 }
 
 const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/i;
@@ -164,7 +189,11 @@ const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/i;
  * that are not test files and that no file imports. A test reads them as data, often broken on
  * purpose; nothing installs their dependencies. A helper a test imports stays code.
  */
-function snapshotInputs(files: readonly string[], results: readonly FileResult[], snapshotDirs: readonly string[]): Set<string> {
+function snapshotInputs(
+  files: readonly string[],
+  results: readonly FileResult[],
+  snapshotDirs: readonly string[],
+): Set<string> {
   const inputs = new Set<string>();
   if (snapshotDirs.length === 0) return inputs;
   const dirs = new Set(snapshotDirs);
@@ -184,7 +213,7 @@ function snapshotInputs(files: readonly string[], results: readonly FileResult[]
   // are its imports in turn; inputs that import each other stay inputs.
   for (const file of candidates) inputs.add(file);
   const stem = (file: string): string => file.replace(/\.[cm]?[jt]sx?$/, '');
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const imported = new Set<string>();
     files.forEach((file, i) => {

@@ -12,7 +12,10 @@ export function jsoncToJson(text: string): string {
       i = stringEnd(text, i);
     } else if (c === 47 && (text.charCodeAt(i + 1) === 47 || text.charCodeAt(i + 1) === 42)) {
       const end = commentEnd(text, i);
-      parts.push(text.slice(from, i), text.slice(i, end).replace(/[^\r\n]+/g, (run) => ' '.repeat(run.length)));
+      parts.push(
+        text.slice(from, i),
+        text.slice(i, end).replace(/[^\r\n]+/g, (run) => ' '.repeat(run.length)),
+      );
       from = end;
       i = end - 1;
     } else if (c === 44) {

@@ -39,7 +39,9 @@ export async function readLockfile(
       if ('error' in read) return { errors: [read.error] };
       const result = await reader.read(file, read.text);
       // A reader that could not read the file says why; a bad byte matters only in one it read.
-      return read.encodingError && result.lockfile ? { ...result, errors: [read.encodingError, ...result.errors] } : result;
+      return read.encodingError && result.lockfile
+        ? { ...result, errors: [read.encodingError, ...result.errors] }
+        : result;
     }
   }
   return { errors: [] };

@@ -36,7 +36,10 @@ export function readManifest(
     const message = `package.json holds ${typeName(json)}, not an object`;
     return { errors: [{ file: relPath, reason: 'wrong-type', message }] };
   }
-  const lines = indexKeyLines(text, (p) => p.length === 0 || (p.length === 1 && (FIELD_SET.has(p[0] ?? '') || p[0] === 'scripts')));
+  const lines = indexKeyLines(
+    text,
+    (p) => p.length === 0 || (p.length === 1 && (FIELD_SET.has(p[0] ?? '') || p[0] === 'scripts')),
+  );
   const errors: InputError[] = [];
   const wrongType = (field: string, path: string[], expected: string, value: unknown): void => {
     const line = lines.lineOf(path);
@@ -156,7 +159,10 @@ function byPath(a: { file: string; line?: number }, b: { file: string; line?: nu
  * pnpm-workspace.yaml's `packages`, name. No root
  * package.json means nothing to read, which is not an error.
  */
-export async function findManifests(root: string, options: { nested?: readonly string[] } = {}): Promise<{ manifests: Manifest[]; errors: InputError[] }> {
+export async function findManifests(
+  root: string,
+  options: { nested?: readonly string[] } = {},
+): Promise<{ manifests: Manifest[]; errors: InputError[] }> {
   const rootRead = await readText(root, 'package.json');
   if ('missing' in rootRead) return { manifests: [], errors: [] };
   if ('error' in rootRead) return { manifests: [], errors: [rootRead.error] };
@@ -178,11 +184,20 @@ export async function findManifests(root: string, options: { nested?: readonly s
       if ('missing' in read) return { errors: [] };
       // A directory the workspace globs match is a workspace even when its manifest cannot be
       // read: otherwise its name, imported by a sibling, would be asked of a registry.
-      const placeholder = (): Manifest => ({ path: relPath, dir, workspaces: [], dependencies: [], importsKeys: [], unreadable: true });
+      const placeholder = (): Manifest => ({
+        path: relPath,
+        dir,
+        workspaces: [],
+        dependencies: [],
+        importsKeys: [],
+        unreadable: true,
+      });
       if ('error' in read) return { manifest: placeholder(), errors: [read.error] };
       const member = readManifest(root, relPath, read.text);
       const withPlaceholder = member.manifest ? member : { ...member, manifest: placeholder() };
-      return read.encodingError ? { ...withPlaceholder, errors: [read.encodingError, ...member.errors] } : withPlaceholder;
+      return read.encodingError
+        ? { ...withPlaceholder, errors: [read.encodingError, ...member.errors] }
+        : withPlaceholder;
     }),
   );
   const memberPaths = new Set(dirs.map((dir) => `${dir}/package.json`));

@@ -29,7 +29,8 @@ export function detectPackageManager(dir: string): DetectedManager {
     const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { packageManager?: unknown };
     const field = typeof manifest.packageManager === 'string' ? manifest.packageManager : '';
     const name = field.split('@')[0] ?? '';
-    if (MANAGERS.has(name)) return { manager: name as PackageManager, from: `packageManager "${field}" in package.json` };
+    if (MANAGERS.has(name))
+      return { manager: name as PackageManager, from: `packageManager "${field}" in package.json` };
   } catch {
     // No manifest, or not JSON: fall through to the lockfile.
   }

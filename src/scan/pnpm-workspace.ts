@@ -20,7 +20,10 @@ export async function readPnpmWorkspaceGlobs(root: string): Promise<{ globs: str
   const packages = (doc as { packages?: unknown } | null)?.packages;
   if (packages === undefined) return { globs: [], errors: [] };
   if (!Array.isArray(packages) || packages.some((p) => typeof p !== 'string')) {
-    return { globs: [], errors: [{ file, field: 'packages', reason: 'wrong-type', message: 'packages must be a list of globs' }] };
+    return {
+      globs: [],
+      errors: [{ file, field: 'packages', reason: 'wrong-type', message: 'packages must be a list of globs' }],
+    };
   }
   return { globs: packages as string[], errors: [] };
 }
@@ -34,7 +37,9 @@ export interface PnpmSupplyChainSettings {
   onlyBuiltDependencies?: string[];
 }
 
-export async function readPnpmSupplyChainSettings(root: string): Promise<{ settings: PnpmSupplyChainSettings; errors: InputError[] }> {
+export async function readPnpmSupplyChainSettings(
+  root: string,
+): Promise<{ settings: PnpmSupplyChainSettings; errors: InputError[] }> {
   const file = 'pnpm-workspace.yaml';
   const read = await readText(root, file);
   if (!('text' in read)) return { settings: {}, errors: [] };
@@ -55,7 +60,8 @@ export async function readPnpmSupplyChainSettings(root: string): Promise<{ setti
     else wrong(field, 'a list of package names');
   };
   if (doc.minimumReleaseAge !== undefined) {
-    if (typeof doc.minimumReleaseAge === 'number' && doc.minimumReleaseAge >= 0) settings.minimumReleaseAge = doc.minimumReleaseAge;
+    if (typeof doc.minimumReleaseAge === 'number' && doc.minimumReleaseAge >= 0)
+      settings.minimumReleaseAge = doc.minimumReleaseAge;
     else wrong('minimumReleaseAge', 'a number of minutes');
   }
   list('minimumReleaseAgeExclude');

@@ -32,7 +32,8 @@ export async function readRegularFile(abs: string, maxBytes: number): Promise<Bu
   const info = await stat(abs);
   if (info.isDirectory()) throw new FileRefused('unreadable', 'is a directory, not a file');
   if (!info.isFile()) throw new FileRefused('unreadable', 'is not a regular file (a FIFO, socket or device), not read');
-  if (info.size > maxBytes) throw new FileRefused('too-large', `file too large (${info.size} bytes, limit ${maxBytes}), not read`);
+  if (info.size > maxBytes)
+    throw new FileRefused('too-large', `file too large (${info.size} bytes, limit ${maxBytes}), not read`);
   return await readFile(abs);
 }
 
@@ -51,12 +52,20 @@ export function decodeUtf8(file: string, bytes: Buffer): { text: string; encodin
   const at = firstInvalidUtf8(bytes);
   let line = 1;
   for (let i = bytes.indexOf(10); i !== -1 && i < at; i = bytes.indexOf(10, i + 1)) line++;
-  return { text, encodingError: { file, line, reason: 'invalid-encoding', message: 'not valid UTF-8 (read with replacement characters)' } };
+  return {
+    text,
+    encodingError: {
+      file,
+      line,
+      reason: 'invalid-encoding',
+      message: 'not valid UTF-8 (read with replacement characters)',
+    },
+  };
 }
 
 /** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */
 function firstInvalidUtf8(bytes: Buffer): number {
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!;
     const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
     if (len === 0 || !isUtf8(bytes.subarray(i, i + len))) return i;

@@ -89,8 +89,16 @@ export function specsOfManifestBlock(text: string): FoundSpec[] {
     if (typeof deps !== 'object' || deps === null) continue;
     for (const [name, range] of Object.entries(deps)) {
       if (typeof range !== 'string' || /^(?:file:|link:|workspace:|git|https?:|github:|\.|\/)/.test(range)) continue;
-      const line = Math.max(0, lines.findIndex((l) => l.includes(JSON.stringify(name))));
-      out.push({ spec: range && range !== '*' && range !== 'latest' ? `${name}@${range}` : name, command: 'package.json', kind: 'manifest', line });
+      const line = Math.max(
+        0,
+        lines.findIndex((l) => l.includes(JSON.stringify(name))),
+      );
+      out.push({
+        spec: range && range !== '*' && range !== 'latest' ? `${name}@${range}` : name,
+        command: 'package.json',
+        kind: 'manifest',
+        line,
+      });
     }
   }
   return out;
@@ -156,7 +164,11 @@ export function scriptsOfHtml(html: string): Array<{ code: string; line: number;
   const out: Array<{ code: string; line: number; column: number }> = [];
   for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
     const attrs = m[1] ?? '';
-    if (/\bsrc\s*=/.test(attrs) || (/\btype\s*=/.test(attrs) && !/\btype\s*=\s*["']?(?:module|text\/javascript)\b/i.test(attrs))) continue;
+    if (
+      /\bsrc\s*=/.test(attrs) ||
+      (/\btype\s*=/.test(attrs) && !/\btype\s*=\s*["']?(?:module|text\/javascript)\b/i.test(attrs))
+    )
+      continue;
     const start = (m.index ?? 0) + m[0].indexOf('>') + 1;
     const before = html.slice(0, start).split('\n');
     out.push({ code: m[2] ?? '', line: before.length - 1, column: before.at(-1)!.length });

@@ -6,7 +6,15 @@
 import { lexer, type Token, type Tokens } from 'marked';
 import { createRequire } from 'node:module';
 import type * as TypeScript from 'typescript';
-import { type FoundSpec, isPackageManagerLine, scriptsOfHtml, specsInText, specsOfCdnUrls, specsOfManifestBlock, specsOfShell } from './snippet-installs.js';
+import {
+  type FoundSpec,
+  isPackageManagerLine,
+  scriptsOfHtml,
+  specsInText,
+  specsOfCdnUrls,
+  specsOfManifestBlock,
+  specsOfShell,
+} from './snippet-installs.js';
 
 export type SnippetLang = 'js' | 'jsx' | 'ts' | 'tsx' | 'mjs' | 'cjs' | 'mts' | 'cts';
 
@@ -39,8 +47,17 @@ export interface Snippet {
 }
 
 const LANGS: Record<string, SnippetLang> = {
-  js: 'js', javascript: 'js', node: 'js', jsx: 'jsx', ts: 'ts', typescript: 'ts', tsx: 'tsx',
-  mjs: 'mjs', cjs: 'cjs', mts: 'mts', cts: 'cts',
+  js: 'js',
+  javascript: 'js',
+  node: 'js',
+  jsx: 'jsx',
+  ts: 'ts',
+  typescript: 'ts',
+  tsx: 'tsx',
+  mjs: 'mjs',
+  cjs: 'cjs',
+  mts: 'mts',
+  cts: 'cts',
 };
 const SHELLS = new Set(['sh', 'bash', 'shell', 'console', 'zsh', 'terminal', 'powershell', 'ps', 'cmd', 'bat']);
 const HTML = new Set(['html', 'htm', 'xhtml', 'vue', 'svelte']);
@@ -57,7 +74,13 @@ export function looksLikeMarkdown(text: string, fileName?: string): boolean {
 }
 
 function toInstalls(found: FoundSpec[], firstLine: number, block?: number): InstallSpec[] {
-  return found.map((f) => ({ spec: f.spec, command: f.command, kind: f.kind, line: firstLine + f.line, ...(block ? { block } : {}) }));
+  return found.map((f) => ({
+    spec: f.spec,
+    command: f.command,
+    kind: f.kind,
+    line: firstLine + f.line,
+    ...(block ? { block } : {}),
+  }));
 }
 
 /**
@@ -67,7 +90,9 @@ function toInstalls(found: FoundSpec[], firstLine: number, block?: number): Inst
 function withoutShellLines(code: string, found: FoundSpec[]): string {
   const shellLines = new Set(found.filter((f) => f.kind !== 'cdn').map((f) => f.line));
   const lines = code.split('\n');
-  return lines.map((l, i) => ((shellLines.has(i) && !/^\s*(?:\/\/|\/\*|\*)/.test(l)) || isPackageManagerLine(l) ? '' : l)).join('\n');
+  return lines
+    .map((l, i) => ((shellLines.has(i) && !/^\s*(?:\/\/|\/\*|\*)/.test(l)) || isPackageManagerLine(l) ? '' : l))
+    .join('\n');
 }
 
 /** An HTML block as code: its inline scripts where they stand (same lines and columns), the rest blank. */
@@ -84,7 +109,8 @@ function htmlAsCode(html: string): string | undefined {
 // Loaded only when an untagged block has to be told apart from prose: importing this module (as
 // the library and the CLI do) must not cost the compiler's load time.
 let tsModule: typeof TypeScript | undefined;
-const loadTs = (): typeof TypeScript => (tsModule ??= createRequire(import.meta.url)('typescript') as typeof TypeScript);
+const loadTs = (): typeof TypeScript =>
+  (tsModule ??= createRequire(import.meta.url)('typescript') as typeof TypeScript);
 
 /** Code that parses as JavaScript (or TypeScript) with at least one statement. */
 function parsesAsCode(code: string): boolean {
@@ -98,7 +124,10 @@ export function readSnippet(text: string, options: { fileName?: string; lang?: S
   const normalised = text.replace(/\r\n?/g, '\n');
   if (options.lang || !looksLikeMarkdown(normalised, options.fileName)) {
     const fromName = options.fileName ? parseLang(/\.([a-z]+)$/i.exec(options.fileName)?.[1]) : undefined;
-    const lang = options.lang ?? fromName ?? (/(^|\W)(interface|type)\s+\w+\s*[={<]|:\s*(string|number|boolean)\b/.test(normalised) ? 'ts' : 'js');
+    const lang =
+      options.lang ??
+      fromName ??
+      (/(^|\W)(interface|type)\s+\w+\s*[={<]|:\s*(string|number|boolean)\b/.test(normalised) ? 'ts' : 'js');
     return { kind: 'code', blocks: [{ block: 1, lang, code: normalised, startLine: 1 }], installs: [] };
   }
   const blocks: CodeBlock[] = [];
@@ -140,7 +169,10 @@ export function readSnippet(text: string, options: { fileName?: string; lang?: S
         // Inside a list item or a quote the code is read without its indentation or `>`: columns
         // in the answer are that much further right.
         const firstText = code.text.split('\n').find((l) => l.trim() !== '');
-        const at = firstText === undefined ? -1 : (lines[first - 1 + code.text.split('\n').indexOf(firstText)] ?? '').indexOf(firstText);
+        const at =
+          firstText === undefined
+            ? -1
+            : (lines[first - 1 + code.text.split('\n').indexOf(firstText)] ?? '').indexOf(firstText);
         const indent = at > 0 ? { indent: at } : {};
         const info = (code.lang ?? '').split(/[\s{]/)[0]!.toLowerCase();
         const lang = parseLang(info);
@@ -151,13 +183,15 @@ export function readSnippet(text: string, options: { fileName?: string; lang?: S
         } else if (SHELLS.has(info) || info === '') {
           const fromShell = toInstalls(specsOfShell(code.text), first, index);
           installs.push(...fromShell);
-          if (info === '' && fromShell.length === 0 && parsesAsCode(code.text)) blocks.push({ block: index, lang: 'ts', code: code.text, startLine: first, ...indent });
+          if (info === '' && fromShell.length === 0 && parsesAsCode(code.text))
+            blocks.push({ block: index, lang: 'ts', code: code.text, startLine: first, ...indent });
         } else if (info === 'json' || info === 'jsonc' || info === 'json5') {
           installs.push(...toInstalls(specsOfManifestBlock(code.text), first, index));
         } else if (HTML.has(info)) {
           installs.push(...toInstalls(specsOfCdnUrls(code.text), first, index));
           const scriptCode = htmlAsCode(code.text);
-          if (scriptCode !== undefined) blocks.push({ block: index, lang: 'js', code: scriptCode, startLine: first, ...indent });
+          if (scriptCode !== undefined)
+            blocks.push({ block: index, lang: 'js', code: scriptCode, startLine: first, ...indent });
         }
       } else {
         // Prose: an install command quoted inline (`npm install express`, 'npm i zod'), in a

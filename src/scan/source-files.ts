@@ -39,13 +39,24 @@ const GENERATED_FILES: ReadonlySet<string> = new Set(['.pnp.cjs', '.pnp.js', '.p
  * its own. `cases` (and `configCases`, `hot-cases`…) counts only right inside a test directory
  * (`test/cases/`, `test/configCases/`), where it means fixtures.
  */
-const FIXTURE_DIRS: ReadonlySet<string> = new Set(['__fixtures__', '__testfixtures__', '__snapshots__', 'fixtures', 'fixture', 'test-fixtures']);
+const FIXTURE_DIRS: ReadonlySet<string> = new Set([
+  '__fixtures__',
+  '__testfixtures__',
+  '__snapshots__',
+  'fixtures',
+  'fixture',
+  'test-fixtures',
+]);
 const TEST_DIRS: ReadonlySet<string> = new Set(['test', 'tests', '__tests__', 'spec', 'specs']);
 
 /** Whether a directory (root-relative, forward slashes) is, or lies inside, a test fixture tree. */
 export function isFixtureDir(rel: string): boolean {
   const parts = rel.split('/');
-  return parts.some((part, i) => FIXTURE_DIRS.has(part.toLowerCase()) || (i > 0 && TEST_DIRS.has((parts[i - 1] ?? '').toLowerCase()) && isCasesDir(part)));
+  return parts.some(
+    (part, i) =>
+      FIXTURE_DIRS.has(part.toLowerCase()) ||
+      (i > 0 && TEST_DIRS.has((parts[i - 1] ?? '').toLowerCase()) && isCasesDir(part)),
+  );
 }
 
 /** `cases`, or a kind of cases in camel or kebab case (`configCases`, `hotCases`, `watch-cases`). */
@@ -104,7 +115,16 @@ interface Walk {
 export async function listSourceFiles(root: string, ignorePaths: readonly string[] = []): Promise<SourceFileList> {
   // Apart from .gitignore's scopes: no `!pattern` in a .gitignore brings these back.
   const configured = ignorePaths.length ? ignore().add([...ignorePaths]) : undefined;
-  const found: Walk = { files: [], errors: [], manifests: [], committedModules: [], snapshotDirs: [], real: new Set(), links: [], ...(configured ? { configured } : {}) };
+  const found: Walk = {
+    files: [],
+    errors: [],
+    manifests: [],
+    committedModules: [],
+    snapshotDirs: [],
+    real: new Set(),
+    links: [],
+    ...(configured ? { configured } : {}),
+  };
   await walk(root, '', [], found);
   // Linked directories (`src/shared -> ../../shared`) are followed once the real tree is read, in
   // name order, each real directory once: a link back up (a loop) or to a directory already read
@@ -118,7 +138,13 @@ export async function listSourceFiles(root: string, ignorePaths: readonly string
   found.committedModules.sort((a, b) => compareStrings(a.dir, b.dir));
   found.errors.sort((a, b) => compareStrings(a.file, b.file));
   found.snapshotDirs.sort(compareStrings);
-  return { files: found.files, errors: found.errors, manifests: found.manifests, committedModules: found.committedModules, ...(found.snapshotDirs.length ? { snapshotDirs: found.snapshotDirs } : {}) };
+  return {
+    files: found.files,
+    errors: found.errors,
+    manifests: found.manifests,
+    committedModules: found.committedModules,
+    ...(found.snapshotDirs.length ? { snapshotDirs: found.snapshotDirs } : {}),
+  };
 }
 
 /** A module file right in node_modules: `require('m1')` loads `node_modules/m1.js`, as Node and bundlers resolve it. */
@@ -138,7 +164,8 @@ async function moduleNames(abs: string): Promise<string[]> {
       continue;
     }
     const scoped = await readdir(path.join(abs, entry.name), { withFileTypes: true }).catch(() => []);
-    for (const inner of scoped) if (inner.isDirectory() || inner.isSymbolicLink()) names.push(`${entry.name}/${inner.name}`);
+    for (const inner of scoped)
+      if (inner.isDirectory() || inner.isSymbolicLink()) names.push(`${entry.name}/${inner.name}`);
   }
   return names;
 }
@@ -153,7 +180,11 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], found: Wal
   try {
     entries = await readdir(abs, { withFileTypes: true });
   } catch (err) {
-    errors.push({ file: dir === '' ? '.' : dir, reason: 'unreadable', message: `cannot read directory: ${errorText(err)}` });
+    errors.push({
+      file: dir === '' ? '.' : dir,
+      reason: 'unreadable',
+      message: `cannot read directory: ${errorText(err)}`,
+    });
     return;
   }
 
@@ -171,15 +202,28 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], found: Wal
   const subdirs: Promise<void>[] = [];
   const hasManifest = entries.some((e) => e.name === 'package.json' && !e.isDirectory());
   if (entries.some((e) => e.name === '__snapshots__' && e.isDirectory())) found.snapshotDirs.push(dir);
-  if (hasManifest && dir !== '' && !found.configured?.ignores(join(dir, 'package.json')) && !isIgnored(here, join(dir, 'package.json'))) found.manifests.push(join(dir, 'package.json'));
+  if (
+    hasManifest &&
+    dir !== '' &&
+    !found.configured?.ignores(join(dir, 'package.json')) &&
+    !isIgnored(here, join(dir, 'package.json'))
+  )
+    found.manifests.push(join(dir, 'package.json'));
   for (const entry of entries) {
     const rel = join(dir, entry.name);
     // A name whose bytes are not UTF-8 is decoded with U+FFFD and can no longer be opened by it:
     // say so plainly, rather than "cannot read: ENOENT" for a file that exists.
     if (entry.name.includes('\uFFFD') && (isSourceFile(entry.name) || entry.isDirectory())) {
-      const there = await stat(path.join(abs, entry.name)).then(() => true, () => false);
+      const there = await stat(path.join(abs, entry.name)).then(
+        () => true,
+        () => false,
+      );
       if (!there) {
-        errors.push({ file: rel, reason: 'unreadable', message: `the ${entry.isDirectory() ? 'directory' : 'file'} name is not UTF-8 (shown with \uFFFD): it cannot be read by name; rename it` });
+        errors.push({
+          file: rel,
+          reason: 'unreadable',
+          message: `the ${entry.isDirectory() ? 'directory' : 'file'} name is not UTF-8 (shown with \uFFFD): it cannot be read by name; rename it`,
+        });
         continue;
       }
     }
@@ -200,7 +244,13 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], found: Wal
       );
       isFile = !!target?.isFile();
       if (target?.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name) && !configured?.ignores(`${rel}/`) && !isIgnored(here, `${rel}/`) && !isFixtureDir(rel)) found.links.push({ rel, scopes: here });
+        if (
+          !SKIPPED_DIRS.has(entry.name) &&
+          !configured?.ignores(`${rel}/`) &&
+          !isIgnored(here, `${rel}/`) &&
+          !isFixtureDir(rel)
+        )
+          found.links.push({ rel, scopes: here });
         continue;
       }
       isDir = false;
@@ -209,12 +259,28 @@ async function walk(root: string, dir: string, scopes: IgnoreScope[], found: Wal
       // An install puts node_modules beside a package.json; one elsewhere is part of the
       // repository, and Node resolves the names in it for every file below `dir`.
       if (entry.name === 'node_modules' && !hasManifest) {
-        subdirs.push(moduleNames(path.join(abs, entry.name)).then((names) => void (names.length && found.committedModules.push({ dir, names }))));
+        subdirs.push(
+          moduleNames(path.join(abs, entry.name)).then(
+            (names) => void (names.length && found.committedModules.push({ dir, names })),
+          ),
+        );
         continue;
       }
-      if (SKIPPED_DIRS.has(entry.name) || configured?.ignores(`${rel}/`) || isIgnored(here, `${rel}/`) || isFixtureDir(rel)) continue;
+      if (
+        SKIPPED_DIRS.has(entry.name) ||
+        configured?.ignores(`${rel}/`) ||
+        isIgnored(here, `${rel}/`) ||
+        isFixtureDir(rel)
+      )
+        continue;
       subdirs.push(walk(root, rel, here, found));
-    } else if (isFile && isSourceFile(entry.name) && !GENERATED_FILES.has(entry.name) && !configured?.ignores(rel) && !isIgnored(here, rel)) {
+    } else if (
+      isFile &&
+      isSourceFile(entry.name) &&
+      !GENERATED_FILES.has(entry.name) &&
+      !configured?.ignores(rel) &&
+      !isIgnored(here, rel)
+    ) {
       files.push(rel);
     }
   }

@@ -86,7 +86,10 @@ const SOURCE_PHASE = /(^|[;{}\n]\s*)import(\s+)source(\s+[\w$]+\s+from\s*['"])/g
 
 function withoutSourcePhase(text: string): string {
   if (!text.includes('source')) return text;
-  return text.replace(SOURCE_PHASE, (_m, lead: string, gap: string, rest: string) => `${lead}import${gap}${' '.repeat('source'.length)}${rest}`);
+  return text.replace(
+    SOURCE_PHASE,
+    (_m, lead: string, gap: string, rest: string) => `${lead}import${gap}${' '.repeat('source'.length)}${rest}`,
+  );
 }
 
 export function readImports(file: string, text: string): ReadImportsResult {
@@ -134,29 +137,48 @@ function parseImports(file: string, text: string): ReadImportsResult {
   }
 
   const isJs = kind === ts.ScriptKind.JS || kind === ts.ScriptKind.JSX;
-  const diagnostics = ((sf as unknown as WithParseDiagnostics).parseDiagnostics ?? []).filter((d) => !(isJs && SLOPPY_JS_ONLY.has(d.code)));
+  const diagnostics = ((sf as unknown as WithParseDiagnostics).parseDiagnostics ?? []).filter(
+    (d) => !(isJs && SLOPPY_JS_ONLY.has(d.code)),
+  );
   const first = diagnostics[0];
   if (first === undefined) return { imports };
   // TypeScript's parser reads some valid JavaScript as a broken arrow function (`({ a: 1 })`
   // then a block on the next line: "'=>' expected"). A JavaScript file a standard parser takes
   // is no syntax error; its imports are still the recovered tree's, with the same loss check.
-  if (kind === ts.ScriptKind.JS && first.code !== FILE_APPEARS_BINARY && isValidJavaScript(source) && !lostImports(sf, kind, imports)) return { imports };
+  if (
+    kind === ts.ScriptKind.JS &&
+    first.code !== FILE_APPEARS_BINARY &&
+    isValidJavaScript(source) &&
+    !lostImports(sf, kind, imports)
+  )
+    return { imports };
   const { line, character } = sf.getLineAndCharacterOfPosition(first.start);
   const message = ts.flattenDiagnosticMessageText(first.messageText, '\n');
   const at = { file, line: line + 1, column: character + 1 };
   // TypeScript's "File appears to be binary" is a U+FFFD in code: what bytes that are not UTF-8 read as.
-  if (first.code === FILE_APPEARS_BINARY) return { imports, error: { ...at, reason: 'invalid-encoding', message: 'replacement character (U+FFFD) in code' } };
+  if (first.code === FILE_APPEARS_BINARY)
+    return { imports, error: { ...at, reason: 'invalid-encoding', message: 'replacement character (U+FFFD) in code' } };
   // Between `=======` and `>>>>>>>` of a merge conflict, the parser skips the text as trivia,
   // imports and all: that part is lost whatever a scan finds.
   const conflict = diagnostics.some((d) => d.code === MERGE_CONFLICT_MARKER);
-  return { imports, error: { ...at, message: `syntax error: ${message}` }, lostImports: conflict || lostImports(sf, kind, imports) };
+  return {
+    imports,
+    error: { ...at, message: `syntax error: ${message}` },
+    lostImports: conflict || lostImports(sf, kind, imports),
+  };
 }
 
 /** Whether an ECMAScript parser (acorn) accepts the text as a module or as a script. */
 function isValidJavaScript(source: string): boolean {
   for (const sourceType of ['module', 'script'] as const) {
     try {
-      parseJavaScript(source, { ecmaVersion: 'latest', sourceType, allowHashBang: true, allowReturnOutsideFunction: sourceType === 'script', allowAwaitOutsideFunction: true });
+      parseJavaScript(source, {
+        ecmaVersion: 'latest',
+        sourceType,
+        allowHashBang: true,
+        allowReturnOutsideFunction: sourceType === 'script',
+        allowAwaitOutsideFunction: true,
+      });
       return true;
     } catch {
       // not this kind of program
@@ -195,7 +217,8 @@ const ENDS_EXPRESSION = new Set<TS.SyntaxKind>([
  */
 function lostImports(sf: TS.SourceFile, kind: TS.ScriptKind, found: readonly RawImport[]): boolean {
   const have = new Set(found.map((i) => `${i.line}\0${i.specifier}`));
-  const variant = kind === ts.ScriptKind.JSX || kind === ts.ScriptKind.TSX ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard;
+  const variant =
+    kind === ts.ScriptKind.JSX || kind === ts.ScriptKind.TSX ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard;
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, variant, sf.text);
   // `{` and template `${` openings, to tell a template's `}` from a block's.
   const braces: boolean[] = [];
@@ -206,7 +229,8 @@ function lostImports(sf: TS.SourceFile, kind: TS.ScriptKind, found: readonly Raw
   let pending: { paren: 'no' | 'may' | 'must'; sawParen: boolean } | undefined;
   let candidate: { paren: boolean; lost: boolean } | undefined;
   for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken && !lost; token = scanner.scan()) {
-    if ((token === ts.SyntaxKind.SlashToken || token === ts.SyntaxKind.SlashEqualsToken) && !ENDS_EXPRESSION.has(prev)) token = scanner.reScanSlashToken();
+    if ((token === ts.SyntaxKind.SlashToken || token === ts.SyntaxKind.SlashEqualsToken) && !ENDS_EXPRESSION.has(prev))
+      token = scanner.reScanSlashToken();
     else if (token === ts.SyntaxKind.OpenBraceToken) braces.push(false);
     else if (token === ts.SyntaxKind.TemplateHead) braces.push(true);
     else if (token === ts.SyntaxKind.CloseBraceToken && braces.pop() === true) {
@@ -215,7 +239,8 @@ function lostImports(sf: TS.SourceFile, kind: TS.ScriptKind, found: readonly Raw
     }
     // `require('./x' + i)` names no module: a string in parentheses counts when `)` or `,` follows.
     if (candidate !== undefined) {
-      if (!candidate.paren || token === ts.SyntaxKind.CloseParenToken || token === ts.SyntaxKind.CommaToken) lost = candidate.lost;
+      if (!candidate.paren || token === ts.SyntaxKind.CloseParenToken || token === ts.SyntaxKind.CommaToken)
+        lost = candidate.lost;
       candidate = undefined;
     }
     const string = token === ts.SyntaxKind.StringLiteral || token === ts.SyntaxKind.NoSubstitutionTemplateLiteral;
@@ -230,10 +255,15 @@ function lostImports(sf: TS.SourceFile, kind: TS.ScriptKind, found: readonly Raw
     } else {
       pending = undefined;
       // Keywords are words too: `from` and `require` are contextual keywords to the scanner.
-      const word = token === ts.SyntaxKind.Identifier || (token >= ts.SyntaxKind.FirstKeyword && token <= ts.SyntaxKind.LastKeyword) ? scanner.getTokenText() : '';
+      const word =
+        token === ts.SyntaxKind.Identifier ||
+        (token >= ts.SyntaxKind.FirstKeyword && token <= ts.SyntaxKind.LastKeyword)
+          ? scanner.getTokenText()
+          : '';
       // A member (`x.require('a')`, `Array.from('a')`) is not Node's require or an import, nor is
       // `new require('a')` (a construction, which the tree does not read as an import either).
-      const member = prev === ts.SyntaxKind.DotToken || prev === ts.SyntaxKind.QuestionDotToken || prev === ts.SyntaxKind.NewKeyword;
+      const member =
+        prev === ts.SyntaxKind.DotToken || prev === ts.SyntaxKind.QuestionDotToken || prev === ts.SyntaxKind.NewKeyword;
       if (!member && word === 'require') pending = { paren: 'must', sawParen: false };
       else if (!member && word === 'import') pending = { paren: 'may', sawParen: false };
       else if (!member && word === 'from') pending = { paren: 'no', sawParen: false };
@@ -272,7 +302,8 @@ function collect(node: TS.Node, add: Add): void {
     }
     case ts.SyntaxKind.ImportType: {
       const arg = (node as TS.ImportTypeNode).argument;
-      if (ts.isLiteralTypeNode(arg) && ts.isStringLiteral(arg.literal)) add(arg.literal, arg.literal.text, 'import-type');
+      if (ts.isLiteralTypeNode(arg) && ts.isStringLiteral(arg.literal))
+        add(arg.literal, arg.literal.text, 'import-type');
       return;
     }
     case ts.SyntaxKind.CallExpression:

@@ -17,7 +17,8 @@ const npa = (): typeof npaType => (npaModule ??= createRequire(import.meta.url)(
 
 export function classifySpec(name: string, spec: string, where: string): SpecClass {
   // The common case, decided as npa decides it (a valid semver range is a registry range).
-  if (validRange(spec) !== null && !spec.includes(':') && isValidPackageName(name)) return { kind: 'registry', registryName: name, range: spec.trim() === '' ? '*' : spec };
+  if (validRange(spec) !== null && !spec.includes(':') && isValidPackageName(name))
+    return { kind: 'registry', registryName: name, range: spec.trim() === '' ? '*' : spec };
   // pnpm and yarn protocols that npa rejects as unsupported URL types.
   if (spec.startsWith('workspace:')) return { kind: 'workspace' };
   if (spec.startsWith('link:') || spec.startsWith('portal:')) return { kind: 'link' };

@@ -96,7 +96,12 @@ function parsePackageSpecifier(specifier: string): SpecifierClass {
   const legacy = !isValidNewPackageName(name);
   if (legacy && scoped) return { kind: 'invalid' };
   const subpath = parts.slice(nameParts).join('/');
-  return { kind: 'package', name, ...(subpath === '' ? {} : { subpath }), ...(legacy ? { legacy: true as const } : {}) };
+  return {
+    kind: 'package',
+    name,
+    ...(subpath === '' ? {} : { subpath }),
+    ...(legacy ? { legacy: true as const } : {}),
+  };
 }
 
 function npmSpecifier(rest: string): SpecifierClass {

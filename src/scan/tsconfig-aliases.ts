@@ -72,7 +72,14 @@ interface LoadedConfig {
   references: string[];
 }
 
-function loadTsconfig(root: string, file: string, errors: InputError[], warnings: InputError[], chain: Set<string>, depth: number): LoadedConfig | undefined {
+function loadTsconfig(
+  root: string,
+  file: string,
+  errors: InputError[],
+  warnings: InputError[],
+  chain: Set<string>,
+  depth: number,
+): LoadedConfig | undefined {
   const where = toRel(root, file);
   if (chain.has(file) || depth > MAX_EXTENDS_DEPTH) {
     errors.push({ file: where, field: 'extends', reason: 'invalid-entry', message: 'extends cycle, ignored' });
@@ -95,7 +102,12 @@ function loadTsconfig(root: string, file: string, errors: InputError[], warnings
       // missing file, and the rest of this config is still used.
       if (isPathLike(base)) {
         const missing = toRel(root, path.resolve(dir, base));
-        warnings.push({ file: where, field: 'extends', reason: 'missing-file', message: `extends "${base}", but ${missing} does not exist (made by a build step?); its options were not read` });
+        warnings.push({
+          file: where,
+          field: 'extends',
+          reason: 'missing-file',
+          message: `extends "${base}", but ${missing} does not exist (made by a build step?); its options were not read`,
+        });
       }
       continue;
     }
@@ -128,7 +140,8 @@ function loadTsconfig(root: string, file: string, errors: InputError[], warnings
 
 /** `configDir` is the directory of the config being read, which `${configDir}` stands for. */
 function buildMatcher(options: AliasOptions, configDir: string): (specifier: string) => boolean {
-  const baseUrl = options.baseUrl === undefined ? undefined : path.resolve(substituteConfigDir(options.baseUrl, configDir));
+  const baseUrl =
+    options.baseUrl === undefined ? undefined : path.resolve(substituteConfigDir(options.baseUrl, configDir));
   const base = baseUrl ?? options.pathsDir;
   const patterns: PathPattern[] = [];
   for (const [key, targets] of Object.entries(options.paths ?? {})) {
@@ -154,7 +167,8 @@ function buildMatcher(options: AliasOptions, configDir: string): (specifier: str
       // target exists, so a catch-all only counts where it reaches a project file.
       if (p.prefix !== '' || p.suffix !== '') return true;
       const captured = specifier.slice(p.prefix.length, specifier.length - p.suffix.length);
-      if (p.targets.some((t) => !t.includes('node_modules') && existsWithExtensions(t.replace('*', captured)))) return true;
+      if (p.targets.some((t) => !t.includes('node_modules') && existsWithExtensions(t.replace('*', captured))))
+        return true;
     }
     return baseUrl !== undefined && existsWithExtensions(path.resolve(baseUrl, specifier));
   };

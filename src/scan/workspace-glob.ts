@@ -132,7 +132,13 @@ function characterClass(body: string): ((c: string) => boolean) | undefined {
  * Whether `parts` from `p` on match `matchers` from `m` on. Positions that failed are remembered:
  * without that, each `**` multiplies the work by the depth (several double-star segments on a deep tree).
  */
-function matchPath(matchers: SegmentMatcher[], parts: string[], m: number, p: number, failed = new Set<number>()): boolean {
+function matchPath(
+  matchers: SegmentMatcher[],
+  parts: string[],
+  m: number,
+  p: number,
+  failed = new Set<number>(),
+): boolean {
   if (m === matchers.length) return p === parts.length;
   const key = m * (parts.length + 1) + p;
   if (failed.has(key)) return false;
@@ -145,7 +151,8 @@ function matchPath(matchers: SegmentMatcher[], parts: string[], m: number, p: nu
     }
   } else {
     const part = parts[p];
-    matched = part !== undefined && matcher !== undefined && matcher(part) && matchPath(matchers, parts, m + 1, p + 1, failed);
+    matched =
+      part !== undefined && matcher !== undefined && matcher(part) && matchPath(matchers, parts, m + 1, p + 1, failed);
   }
   if (!matched) failed.add(key);
   return matched;

@@ -16,16 +16,28 @@ export interface YamlParse {
  * failing, as yarn does. pnpm may put an environment document before the lockfile proper: the
  * last document is read.
  */
-export function parseYaml(file: string, text: string, options: { failsafe?: boolean; json?: boolean; shared?: 'refuse' } = {}): YamlParse {
-  if (text.includes('\0')) return { start: 0, error: { file, reason: 'binary', message: 'binary file (contains NUL bytes), not YAML' } };
+export function parseYaml(
+  file: string,
+  text: string,
+  options: { failsafe?: boolean; json?: boolean; shared?: 'refuse' } = {},
+): YamlParse {
+  if (text.includes('\0'))
+    return { start: 0, error: { file, reason: 'binary', message: 'binary file (contains NUL bytes), not YAML' } };
   let docs: unknown[];
   try {
-    docs = loadAll(text, null, { schema: options.failsafe ? FAILSAFE_SCHEMA : CORE_SCHEMA, json: options.json ?? false });
+    docs = loadAll(text, null, {
+      schema: options.failsafe ? FAILSAFE_SCHEMA : CORE_SCHEMA,
+      json: options.json ?? false,
+    });
   } catch (err) {
     const mark = (err as { mark?: { line?: unknown; column?: unknown } }).mark;
     const reason = (err as { reason?: unknown }).reason;
     const why = typeof reason === 'string' ? reason : err instanceof Error ? err.message : String(err);
-    const error: InputError = { file, reason: 'invalid-syntax', message: `invalid YAML: ${why.replace(/[\u0000-\u001f\u007f]/g, ' ')}` };
+    const error: InputError = {
+      file,
+      reason: 'invalid-syntax',
+      message: `invalid YAML: ${why.replace(/[\u0000-\u001f\u007f]/g, ' ')}`,
+    };
     if (typeof mark?.line === 'number') error.line = mark.line + 1;
     if (typeof mark?.column === 'number') error.column = mark.column + 1;
     return { start: 0, error };
@@ -34,7 +46,8 @@ export function parseYaml(file: string, text: string, options: { failsafe?: bool
   if (docs.length > 1) for (const m of text.matchAll(/^---(?=[ \t\r\n]|$)/gm)) start = m.index;
   const value = docs[docs.length - 1];
   if (options.shared === 'refuse' && hasSharedNodes(value)) {
-    const message = 'a mapping or list is used twice through a YAML alias, which package managers never write (each use would be read again: a small file can stand for a huge one)';
+    const message =
+      'a mapping or list is used twice through a YAML alias, which package managers never write (each use would be read again: a small file can stand for a huge one)';
     return { start, error: { file, reason: 'invalid-syntax', message } };
   }
   return { value, start };

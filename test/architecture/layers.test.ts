@@ -20,7 +20,10 @@ const LAYERS: ReadonlyArray<{ layer: string; paths: readonly string[] }> = [
   { layer: 'members', paths: ['src/members/'] },
   { layer: 'report', paths: ['src/report/'] },
   { layer: 'run', paths: ['src/verify.ts', 'src/verify-signing.ts', 'src/snippet.ts'] },
-  { layer: 'interface', paths: ['src/index.ts', 'src/cli.ts', 'src/cli-guard.ts', 'src/hook.ts', 'src/install.ts', 'src/mcp.ts'] },
+  {
+    layer: 'interface',
+    paths: ['src/index.ts', 'src/cli.ts', 'src/cli-guard.ts', 'src/hook.ts', 'src/install.ts', 'src/mcp.ts'],
+  },
 ];
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -51,7 +54,13 @@ function importsOf(file: string): Edge[] {
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node)) {
       const clause = node.importClause;
-      const typeOnly = !!clause && (clause.isTypeOnly || (!clause.name && !!clause.namedBindings && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.every((e) => e.isTypeOnly)));
+      const typeOnly =
+        !!clause &&
+        (clause.isTypeOnly ||
+          (!clause.name &&
+            !!clause.namedBindings &&
+            ts.isNamedImports(clause.namedBindings) &&
+            clause.namedBindings.elements.every((e) => e.isTypeOnly)));
       add(node.moduleSpecifier, { typeOnly });
     } else if (ts.isExportDeclaration(node)) {
       add(node.moduleSpecifier, { typeOnly: node.isTypeOnly });
@@ -68,7 +77,10 @@ function importsOf(file: string): Edge[] {
 function upwardImports(edges: readonly Edge[]): string[] {
   return edges
     .filter((e) => layerOf(e.to) > layerOf(e.from))
-    .map((e) => `${rel(e.from)} (${LAYERS[layerOf(e.from)]!.layer}) imports ${rel(e.to)} (${LAYERS[layerOf(e.to)]!.layer})`);
+    .map(
+      (e) =>
+        `${rel(e.from)} (${LAYERS[layerOf(e.from)]!.layer}) imports ${rel(e.to)} (${LAYERS[layerOf(e.to)]!.layer})`,
+    );
 }
 
 /**
@@ -117,14 +129,29 @@ describe('layers (ARCHITECTURE.md)', () => {
   });
 
   it('the checks themselves report what they should (they can fail)', () => {
-    expect(upwardImports([{ from: at('src/scan/project.ts'), to: at('src/checks/index.ts'), typeOnly: true }])).toEqual([
-      'src/scan/project.ts (scan) imports src/checks/index.ts (checks)',
-    ]);
+    expect(upwardImports([{ from: at('src/scan/project.ts'), to: at('src/checks/index.ts'), typeOnly: true }])).toEqual(
+      ['src/scan/project.ts (scan) imports src/checks/index.ts (checks)'],
+    );
     expect(upwardImports([{ from: at('src/checks/index.ts'), to: at('src/scan/project.ts') }])).toEqual([]);
     const a = at('src/scan/a.ts');
     const b = at('src/scan/b.ts');
-    expect(importCycles([{ from: a, to: b }, { from: b, to: a }])).toEqual([['src/scan/a.ts', 'src/scan/b.ts']]);
-    expect(importCycles([{ from: a, to: b }, { from: b, to: a, typeOnly: true }])).toEqual([['src/scan/a.ts', 'src/scan/b.ts']]);
-    expect(importCycles([{ from: a, to: b }, { from: b, to: a, dynamic: true }])).toEqual([]);
+    expect(
+      importCycles([
+        { from: a, to: b },
+        { from: b, to: a },
+      ]),
+    ).toEqual([['src/scan/a.ts', 'src/scan/b.ts']]);
+    expect(
+      importCycles([
+        { from: a, to: b },
+        { from: b, to: a, typeOnly: true },
+      ]),
+    ).toEqual([['src/scan/a.ts', 'src/scan/b.ts']]);
+    expect(
+      importCycles([
+        { from: a, to: b },
+        { from: b, to: a, dynamic: true },
+      ]),
+    ).toEqual([]);
   });
 });

@@ -30,7 +30,14 @@ if (opts.child) {
     warm.push(performance.now() - t);
   }
   warm.sort((a, b) => a - b);
-  process.stdout.write(JSON.stringify({ firstMs, warmMs: warm[2], entries: first.lockfile?.packages.length ?? 0, errors: first.errors.length }));
+  process.stdout.write(
+    JSON.stringify({
+      firstMs,
+      warmMs: warm[2],
+      entries: first.lockfile?.packages.length ?? 0,
+      errors: first.errors.length,
+    }),
+  );
   process.exit(0);
 }
 
@@ -53,13 +60,17 @@ for (const project of ['pnpm-knip', 'pnpm-attw']) {
   mkdirSync(cacheDir, { recursive: true });
   const cli = (extra) => {
     const t = performance.now();
-    const out = spawnSync(process.execPath, [CLI, dir, '--cache-dir', cacheDir, '--format', 'json', ...extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const out = spawnSync(process.execPath, [CLI, dir, '--cache-dir', cacheDir, '--format', 'json', ...extra], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const ms = performance.now() - t;
     const report = JSON.parse(out.stdout);
     return { ms, code: out.status, report };
   };
   const fill = cli([]);
-  if (fill.report.summary.unknown > 0) console.error(`${project}: ${fill.report.summary.unknown} packages unknown after the cold fill`);
+  if (fill.report.summary.unknown > 0)
+    console.error(`${project}: ${fill.report.summary.unknown} packages unknown after the cold fill`);
   const warm = [];
   let last;
   for (let i = 0; i < runs; i++) {

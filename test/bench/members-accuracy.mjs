@@ -33,23 +33,41 @@ try {
     const devDependencies = Object.fromEntries(
       [...c.packages.map(typesOf), '@types/node'].filter((n) => corpus.packages[n]).map((n) => [n, corpus.packages[n]]),
     );
-    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: `case-${i}`, private: true, type: 'module', dependencies, devDependencies }));
+    writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify({ name: `case-${i}`, private: true, type: 'module', dependencies, devDependencies }),
+    );
     const file = path.join('src', path.basename(c.file));
     writeFileSync(path.join(root, file), readFileSync(path.join(corpusDir, c.file)));
     const report = await verify({ root, cacheDir, popularIndex: false });
     const got = report.findings
       .filter((f) => CODES.has(f.code))
-      .map((f) => `${f.code === 'TYPES_UNAVAILABLE' ? 'unavailable' : f.details?.name}@${f.locations[0]?.line}:${f.locations[0]?.column}`)
+      .map(
+        (f) =>
+          `${f.code === 'TYPES_UNAVAILABLE' ? 'unavailable' : f.details?.name}@${f.locations[0]?.line}:${f.locations[0]?.column}`,
+      )
       .sort();
     const want = c.expected.map((e) => `${e.name}@${e.line}:${e.column}`).sort();
     if (JSON.stringify(got) === JSON.stringify(want)) agree++;
-    else disagreements.push({ file: c.file, kind: c.kind, want, got, other: report.findings.filter((f) => !CODES.has(f.code)).map((f) => f.code) });
+    else
+      disagreements.push({
+        file: c.file,
+        kind: c.kind,
+        want,
+        got,
+        other: report.findings.filter((f) => !CODES.has(f.code)).map((f) => f.code),
+      });
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const invented = corpus.cases.filter((c) => c.invented).length;
-console.log(`${agree} of ${corpus.cases.length} cases agree with tsc (${invented} with an invented name, ${corpus.cases.length - invented} correct; ${Object.keys(corpus.packages).length} packages) in ${seconds} s`);
-for (const d of disagreements) console.log(`DISAGREE ${d.file} (${d.kind}): tsc ${JSON.stringify(d.want)}, depverify ${JSON.stringify(d.got)}${d.other.length ? `, other findings ${d.other.join(',')}` : ''}`);
+console.log(
+  `${agree} of ${corpus.cases.length} cases agree with tsc (${invented} with an invented name, ${corpus.cases.length - invented} correct; ${Object.keys(corpus.packages).length} packages) in ${seconds} s`,
+);
+for (const d of disagreements)
+  console.log(
+    `DISAGREE ${d.file} (${d.kind}): tsc ${JSON.stringify(d.want)}, depverify ${JSON.stringify(d.got)}${d.other.length ? `, other findings ${d.other.join(',')}` : ''}`,
+  );
 process.exit(disagreements.length ? 1 : 0);

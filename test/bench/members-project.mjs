@@ -26,44 +26,138 @@ import { gunzipSync, brotliDecompressSync, inflateSync } from 'node:zlib';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
 const { values: opts } = parseArgs({
-  options: { runs: { type: 'string', default: '3' }, 'generate-only': { type: 'string' }, 'skip-peer': { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, engines: { type: 'string', default: 'ts7' } },
+  options: {
+    runs: { type: 'string', default: '3' },
+    'generate-only': { type: 'string' },
+    'skip-peer': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    engines: { type: 'string', default: 'ts7' },
+  },
 });
 const runs = Math.max(1, Number(opts.runs));
 
 // name → [import line(s), statements using it]; every usage is correct code for the newest major.
 const PACKAGES = {
-  express: ["import express from 'express';", "const app = express(); app.use(express.json()); app.get('/', (_req, res) => { res.status(200).json({ ok: true }); });"],
-  pg: ["import pg from 'pg';", "const pool = new pg.Pool({ max: 2 }); const rows = (await pool.query<{ n: number }>('select 1 as n')).rows; rows[0]?.n; await pool.end();"],
-  axios: ["import axios from 'axios';", "const client = axios.create({ baseURL: '/api' }); const got = await client.get<{ id: number }>('/x'); got.data.id;"],
-  lodash: ["import _ from 'lodash';", "const grouped = _.groupBy([1, 2, 3], (n) => n % 2); _.chunk(Object.keys(grouped), 2); _.debounce(() => undefined, 10).cancel();"],
-  zod: ["import { z } from 'zod';", "const User = z.object({ name: z.string().min(1), age: z.number().int().optional() }); User.safeParse({ name: 'a' }).success;"],
-  mongoose: ["import mongoose from 'mongoose';", "const schema = new mongoose.Schema({ name: String }); const Model = mongoose.model(`M${Math.random()}`, schema); await Model.findOne({ name: 'a' }).lean().exec();"],
-  yargs: ["import yargs from 'yargs';\nimport { hideBin } from 'yargs/helpers';", "const argv = yargs(hideBin(process.argv)).option('verbose', { type: 'boolean' }).parseSync(); argv.verbose;"],
-  commander: ["import { Command } from 'commander';", "const program = new Command().name('x').option('-d, --debug').argument('[file]'); program.parse(); program.opts().debug;"],
+  express: [
+    "import express from 'express';",
+    "const app = express(); app.use(express.json()); app.get('/', (_req, res) => { res.status(200).json({ ok: true }); });",
+  ],
+  pg: [
+    "import pg from 'pg';",
+    "const pool = new pg.Pool({ max: 2 }); const rows = (await pool.query<{ n: number }>('select 1 as n')).rows; rows[0]?.n; await pool.end();",
+  ],
+  axios: [
+    "import axios from 'axios';",
+    "const client = axios.create({ baseURL: '/api' }); const got = await client.get<{ id: number }>('/x'); got.data.id;",
+  ],
+  lodash: [
+    "import _ from 'lodash';",
+    'const grouped = _.groupBy([1, 2, 3], (n) => n % 2); _.chunk(Object.keys(grouped), 2); _.debounce(() => undefined, 10).cancel();',
+  ],
+  zod: [
+    "import { z } from 'zod';",
+    "const User = z.object({ name: z.string().min(1), age: z.number().int().optional() }); User.safeParse({ name: 'a' }).success;",
+  ],
+  mongoose: [
+    "import mongoose from 'mongoose';",
+    "const schema = new mongoose.Schema({ name: String }); const Model = mongoose.model(`M${Math.random()}`, schema); await Model.findOne({ name: 'a' }).lean().exec();",
+  ],
+  yargs: [
+    "import yargs from 'yargs';\nimport { hideBin } from 'yargs/helpers';",
+    "const argv = yargs(hideBin(process.argv)).option('verbose', { type: 'boolean' }).parseSync(); argv.verbose;",
+  ],
+  commander: [
+    "import { Command } from 'commander';",
+    "const program = new Command().name('x').option('-d, --debug').argument('[file]'); program.parse(); program.opts().debug;",
+  ],
   chalk: ["import chalk from 'chalk';", "console.log(chalk.bold.red('x'), chalk.hex('#ff0000')('y'));"],
-  dayjs: ["import dayjs from 'dayjs';", "dayjs().add(1, 'day').startOf('hour').format('YYYY-MM-DD'); dayjs('2020-01-01').isBefore(dayjs());"],
-  'date-fns': ["import { addDays, format, differenceInDays } from 'date-fns';", "format(addDays(new Date(), 3), 'yyyy-MM-dd'); differenceInDays(new Date(), new Date(0));"],
-  uuid: ["import { v4 as uuidv4, validate } from 'uuid';", "validate(uuidv4());"],
-  ioredis: ["import { Redis } from 'ioredis';", "const redis = new Redis({ lazyConnect: true }); await redis.set('k', 'v', 'EX', 10); await redis.get('k'); redis.disconnect();"],
-  jsonwebtoken: ["import jwt from 'jsonwebtoken';", "const token = jwt.sign({ sub: '1' }, 'secret', { expiresIn: '1h' }); jwt.verify(token, 'secret'); jwt.decode(token);"],
-  bcrypt: ["import bcrypt from 'bcrypt';", "const hash = await bcrypt.hash('pw', await bcrypt.genSalt(10)); await bcrypt.compare('pw', hash);"],
-  ws: ["import { WebSocketServer, WebSocket } from 'ws';", "const wss = new WebSocketServer({ noServer: true }); wss.clients.forEach((c) => { if (c.readyState === WebSocket.OPEN) c.send('hi'); }); wss.close();"],
-  'fs-extra': ["import fse from 'fs-extra';", "await fse.ensureDir('/tmp/x'); await fse.outputJson('/tmp/x/a.json', { a: 1 }); await fse.pathExists('/tmp/x');"],
-  cheerio: ["import * as cheerio from 'cheerio';", "const $ = cheerio.load('<p class=\"a\">x</p>'); $('p.a').text(); $('p').attr('class');"],
+  dayjs: [
+    "import dayjs from 'dayjs';",
+    "dayjs().add(1, 'day').startOf('hour').format('YYYY-MM-DD'); dayjs('2020-01-01').isBefore(dayjs());",
+  ],
+  'date-fns': [
+    "import { addDays, format, differenceInDays } from 'date-fns';",
+    "format(addDays(new Date(), 3), 'yyyy-MM-dd'); differenceInDays(new Date(), new Date(0));",
+  ],
+  uuid: ["import { v4 as uuidv4, validate } from 'uuid';", 'validate(uuidv4());'],
+  ioredis: [
+    "import { Redis } from 'ioredis';",
+    "const redis = new Redis({ lazyConnect: true }); await redis.set('k', 'v', 'EX', 10); await redis.get('k'); redis.disconnect();",
+  ],
+  jsonwebtoken: [
+    "import jwt from 'jsonwebtoken';",
+    "const token = jwt.sign({ sub: '1' }, 'secret', { expiresIn: '1h' }); jwt.verify(token, 'secret'); jwt.decode(token);",
+  ],
+  bcrypt: [
+    "import bcrypt from 'bcrypt';",
+    "const hash = await bcrypt.hash('pw', await bcrypt.genSalt(10)); await bcrypt.compare('pw', hash);",
+  ],
+  ws: [
+    "import { WebSocketServer, WebSocket } from 'ws';",
+    "const wss = new WebSocketServer({ noServer: true }); wss.clients.forEach((c) => { if (c.readyState === WebSocket.OPEN) c.send('hi'); }); wss.close();",
+  ],
+  'fs-extra': [
+    "import fse from 'fs-extra';",
+    "await fse.ensureDir('/tmp/x'); await fse.outputJson('/tmp/x/a.json', { a: 1 }); await fse.pathExists('/tmp/x');",
+  ],
+  cheerio: [
+    "import * as cheerio from 'cheerio';",
+    "const $ = cheerio.load('<p class=\"a\">x</p>'); $('p.a').text(); $('p').attr('class');",
+  ],
   dotenv: ["import dotenv from 'dotenv';", "dotenv.config({ path: '.env.local' });"],
   cors: ["import cors from 'cors';", "cors({ origin: ['https://app.example.test'], credentials: true });"],
   morgan: ["import morgan from 'morgan';", "morgan('combined', { skip: (_req, res) => res.statusCode < 400 });"],
-  nodemailer: ["import nodemailer from 'nodemailer';", "const transport = nodemailer.createTransport({ host: 'smtp.example.test', port: 587 }); await transport.sendMail({ to: 'a@example.test', subject: 's', text: 't' });"],
-  semver: ["import semver from 'semver';", "semver.satisfies('1.2.3', '^1.0.0'); semver.coerce('v2')?.version; semver.gt('1.0.0', '0.9.0');"],
+  nodemailer: [
+    "import nodemailer from 'nodemailer';",
+    "const transport = nodemailer.createTransport({ host: 'smtp.example.test', port: 587 }); await transport.sendMail({ to: 'a@example.test', subject: 's', text: 't' });",
+  ],
+  semver: [
+    "import semver from 'semver';",
+    "semver.satisfies('1.2.3', '^1.0.0'); semver.coerce('v2')?.version; semver.gt('1.0.0', '0.9.0');",
+  ],
   pino: ["import { pino } from 'pino';", "const log = pino({ level: 'info' }); log.child({ m: 'x' }).info('hello');"],
-  winston: ["import winston from 'winston';", "const logger = winston.createLogger({ level: 'info', format: winston.format.json(), transports: [new winston.transports.Console()] }); logger.info('x');"],
-  rxjs: ["import { of, map, filter } from 'rxjs';", "of(1, 2, 3).pipe(map((x) => x * 2), filter((x) => x > 2)).subscribe((x) => x);"],
-  luxon: ["import { DateTime, Duration } from 'luxon';", "DateTime.now().plus({ days: 1 }).toISODate(); Duration.fromObject({ hours: 2 }).as('minutes');"],
-  validator: ["import validator from 'validator';", "validator.isEmail('a@example.test'); validator.isURL('https://example.test'); validator.escape('<a>');"],
-  debug: ["import createDebug from 'debug';", "const dbg = createDebug('app:x'); dbg('value %o', { a: 1 }); dbg.enabled;"],
-  yaml: ["import YAML from 'yaml';", "YAML.parse('a: 1'); YAML.stringify({ a: 1 }); new YAML.Document({ a: 1 }).toString();"],
+  winston: [
+    "import winston from 'winston';",
+    "const logger = winston.createLogger({ level: 'info', format: winston.format.json(), transports: [new winston.transports.Console()] }); logger.info('x');",
+  ],
+  rxjs: [
+    "import { of, map, filter } from 'rxjs';",
+    'of(1, 2, 3).pipe(map((x) => x * 2), filter((x) => x > 2)).subscribe((x) => x);',
+  ],
+  luxon: [
+    "import { DateTime, Duration } from 'luxon';",
+    "DateTime.now().plus({ days: 1 }).toISODate(); Duration.fromObject({ hours: 2 }).as('minutes');",
+  ],
+  validator: [
+    "import validator from 'validator';",
+    "validator.isEmail('a@example.test'); validator.isURL('https://example.test'); validator.escape('<a>');",
+  ],
+  debug: [
+    "import createDebug from 'debug';",
+    "const dbg = createDebug('app:x'); dbg('value %o', { a: 1 }); dbg.enabled;",
+  ],
+  yaml: [
+    "import YAML from 'yaml';",
+    "YAML.parse('a: 1'); YAML.stringify({ a: 1 }); new YAML.Document({ a: 1 }).toString();",
+  ],
 };
-const TYPES = ['express', 'pg', 'lodash', 'yargs', 'jsonwebtoken', 'bcrypt', 'ws', 'fs-extra', 'cors', 'morgan', 'nodemailer', 'semver', 'luxon', 'validator', 'debug'];
+const TYPES = [
+  'express',
+  'pg',
+  'lodash',
+  'yargs',
+  'jsonwebtoken',
+  'bcrypt',
+  'ws',
+  'fs-extra',
+  'cors',
+  'morgan',
+  'nodemailer',
+  'semver',
+  'luxon',
+  'validator',
+  'debug',
+];
 // Three invented names, so the run has something to find: each goes into the first file from the
 // given index on that imports its package.
 const INVENTED = [
@@ -77,7 +171,10 @@ function generate(root) {
   const dependencies = Object.fromEntries(names.map((n) => [n, 'latest']));
   const devDependencies = Object.fromEntries([...TYPES, 'node'].map((n) => [`@types/${n}`, 'latest']));
   mkdirSync(path.join(root, 'src'), { recursive: true });
-  writeFileSync(path.join(root, 'package.json'), `${JSON.stringify({ name: 'bench-members', private: true, type: 'module', dependencies, devDependencies }, null, 2)}\n`);
+  writeFileSync(
+    path.join(root, 'package.json'),
+    `${JSON.stringify({ name: 'bench-members', private: true, type: 'module', dependencies, devDependencies }, null, 2)}\n`,
+  );
   writeFileSync(
     path.join(root, 'tsconfig.json'),
     `${JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', skipLibCheck: true, noEmit: true, types: ['node'] }, include: ['src'] }, null, 2)}\n`,
@@ -91,7 +188,10 @@ function generate(root) {
     const body = uses.map((n) => `  {\n    ${PACKAGES[n][1]}\n  }`).join('\n');
     const hit = pending.findIndex(([from, name]) => i >= from && uses.includes(name));
     const extra = hit >= 0 ? `  ${pending.splice(hit, 1)[0][2]}\n` : '';
-    writeFileSync(path.join(root, 'src', `module-${String(i).padStart(3, '0')}.ts`), `${imports}\n\nexport async function run${i}(): Promise<void> {\n${body}\n${extra}}\n`);
+    writeFileSync(
+      path.join(root, 'src', `module-${String(i).padStart(3, '0')}.ts`),
+      `${imports}\n\nexport async function run${i}(): Promise<void> {\n${body}\n${extra}}\n`,
+    );
   }
 }
 
@@ -104,28 +204,33 @@ function startProxy(upstream) {
     stats.requests++;
     const target = new URL(req.url, up);
     const headers = { ...req.headers, host: up.host, 'accept-encoding': 'gzip' };
-    const call = (up.protocol === 'https:' ? https : http).request(target, { method: req.method, headers, agent }, (upRes) => {
-      const chunks = [];
-      upRes.on('data', (c) => {
-        stats.bytes += c.length;
-        chunks.push(c);
-      });
-      upRes.on('end', () => {
-        let body = Buffer.concat(chunks);
-        const enc = upRes.headers['content-encoding'];
-        if (enc === 'gzip') body = gunzipSync(body);
-        else if (enc === 'br') body = brotliDecompressSync(body);
-        else if (enc === 'deflate') body = inflateSync(body);
-        const type = String(upRes.headers['content-type'] ?? '');
-        if (type.includes('json')) body = Buffer.from(body.toString('utf8').replaceAll(`${up.origin}/`, `${origin}/`));
-        const out = { ...upRes.headers, 'content-length': String(body.length) };
-        delete out['content-encoding'];
-        delete out['transfer-encoding'];
-        delete out.connection;
-        res.writeHead(upRes.statusCode ?? 502, out);
-        res.end(body);
-      });
-    });
+    const call = (up.protocol === 'https:' ? https : http).request(
+      target,
+      { method: req.method, headers, agent },
+      (upRes) => {
+        const chunks = [];
+        upRes.on('data', (c) => {
+          stats.bytes += c.length;
+          chunks.push(c);
+        });
+        upRes.on('end', () => {
+          let body = Buffer.concat(chunks);
+          const enc = upRes.headers['content-encoding'];
+          if (enc === 'gzip') body = gunzipSync(body);
+          else if (enc === 'br') body = brotliDecompressSync(body);
+          else if (enc === 'deflate') body = inflateSync(body);
+          const type = String(upRes.headers['content-type'] ?? '');
+          if (type.includes('json'))
+            body = Buffer.from(body.toString('utf8').replaceAll(`${up.origin}/`, `${origin}/`));
+          const out = { ...upRes.headers, 'content-length': String(body.length) };
+          delete out['content-encoding'];
+          delete out['transfer-encoding'];
+          delete out.connection;
+          res.writeHead(upRes.statusCode ?? 502, out);
+          res.end(body);
+        });
+      },
+    );
     call.on('error', (e) => {
       res.writeHead(502);
       res.end(String(e));
@@ -136,7 +241,16 @@ function startProxy(upstream) {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       origin = `http://127.0.0.1:${server.address().port}`;
-      resolve({ origin, stats, close: () => new Promise((r) => { agent.destroy(); server.closeAllConnections(); server.close(r); }) });
+      resolve({
+        origin,
+        stats,
+        close: () =>
+          new Promise((r) => {
+            agent.destroy();
+            server.closeAllConnections();
+            server.close(r);
+          }),
+      });
     }),
   );
 }
@@ -144,7 +258,11 @@ function startProxy(upstream) {
 function timed(command, args, cwd, env = {}) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -174,55 +292,87 @@ try {
   for (const engine of opts.engines.split(',')) {
     const result = await depverifyRuns(engine);
     colds[engine] = result.cold;
-    console.log(`[${engine}] ratios to node -e 0: warm ${(result.warm / median(nodeStart)).toFixed(1)}× (target ≤ 8), one file edited ${(result.edited / median(nodeStart)).toFixed(1)}× (target ≤ 20)`);
+    console.log(
+      `[${engine}] ratios to node -e 0: warm ${(result.warm / median(nodeStart)).toFixed(1)}× (target ≤ 8), one file edited ${(result.edited / median(nodeStart)).toFixed(1)}× (target ≤ 20)`,
+    );
   }
 
   async function depverifyRuns(engine) {
-  const cacheDir = path.join(scratch, `cache-${engine}`);
-  const env = { DEPVERIFY_ENGINE: engine };
-  const cli = path.join(repoRoot, 'bin/depverify.js');
-  const dvArgs = [cli, project, '--registry', `${proxy.origin}/`, '--cache-dir', cacheDir, '--format', 'json', '--quiet'];
+    const cacheDir = path.join(scratch, `cache-${engine}`);
+    const env = { DEPVERIFY_ENGINE: engine };
+    const cli = path.join(repoRoot, 'bin/depverify.js');
+    const dvArgs = [
+      cli,
+      project,
+      '--registry',
+      `${proxy.origin}/`,
+      '--cache-dir',
+      cacheDir,
+      '--format',
+      'json',
+      '--quiet',
+    ];
 
-  const before = { ...proxy.stats };
-  const cold = await timed(process.execPath, dvArgs, project, env);
-  coldBytes = proxy.stats.bytes - before.bytes;
-  const coldRequests = proxy.stats.requests - before.requests;
-  const report = JSON.parse(cold.stdout || '{}');
-  const codes = {};
-  for (const f of report.findings ?? []) codes[f.code] = (codes[f.code] ?? 0) + 1;
-  console.log(`[${engine}] depverify cold: ${cold.seconds.toFixed(2)} s, exit ${cold.code}, ${coldRequests} requests, ${mb(coldBytes)} MB; findings ${JSON.stringify(codes)}`);
-  if (cold.code === 2 || !report.findings) console.log(cold.stderr.slice(0, 2000), JSON.stringify(report.summary ?? {}).slice(0, 2000));
+    const before = { ...proxy.stats };
+    const cold = await timed(process.execPath, dvArgs, project, env);
+    coldBytes = proxy.stats.bytes - before.bytes;
+    const coldRequests = proxy.stats.requests - before.requests;
+    const report = JSON.parse(cold.stdout || '{}');
+    const codes = {};
+    for (const f of report.findings ?? []) codes[f.code] = (codes[f.code] ?? 0) + 1;
+    console.log(
+      `[${engine}] depverify cold: ${cold.seconds.toFixed(2)} s, exit ${cold.code}, ${coldRequests} requests, ${mb(coldBytes)} MB; findings ${JSON.stringify(codes)}`,
+    );
+    if (cold.code === 2 || !report.findings)
+      console.log(cold.stderr.slice(0, 2000), JSON.stringify(report.summary ?? {}).slice(0, 2000));
 
-  const warm = [];
-  let warmBytes = 0;
-  for (let r = 0; r < runs; r++) {
-    const b = proxy.stats.bytes;
-    warm.push((await timed(process.execPath, dvArgs, project, env)).seconds);
-    warmBytes = proxy.stats.bytes - b;
-  }
-  console.log(`[${engine}] depverify warm: median ${median(warm).toFixed(2)} s of ${runs} (${warm.map((s) => s.toFixed(2)).join(', ')}), ${mb(warmBytes)} MB`);
-  // One source file edited: the kept member results no longer apply, the whole project is re-checked.
-  const edited = [];
-  for (let r = 0; r < runs; r++) {
-    appendFileSync(path.join(project, 'src', 'module-000.ts'), `// edit ${r}\n`);
-    edited.push((await timed(process.execPath, dvArgs, project, env)).seconds);
-  }
-  console.log(`[${engine}] depverify warm, one file edited: median ${median(edited).toFixed(2)} s of ${runs} (${edited.map((s) => s.toFixed(2)).join(', ')})`);
-  const noTypes = await timed(process.execPath, [...dvArgs, '--no-types'], project, env);
-  console.log(`[${engine}] depverify warm --no-types: ${noTypes.seconds.toFixed(2)} s`);
+    const warm = [];
+    let warmBytes = 0;
+    for (let r = 0; r < runs; r++) {
+      const b = proxy.stats.bytes;
+      warm.push((await timed(process.execPath, dvArgs, project, env)).seconds);
+      warmBytes = proxy.stats.bytes - b;
+    }
+    console.log(
+      `[${engine}] depverify warm: median ${median(warm).toFixed(2)} s of ${runs} (${warm.map((s) => s.toFixed(2)).join(', ')}), ${mb(warmBytes)} MB`,
+    );
+    // One source file edited: the kept member results no longer apply, the whole project is re-checked.
+    const edited = [];
+    for (let r = 0; r < runs; r++) {
+      appendFileSync(path.join(project, 'src', 'module-000.ts'), `// edit ${r}\n`);
+      edited.push((await timed(process.execPath, dvArgs, project, env)).seconds);
+    }
+    console.log(
+      `[${engine}] depverify warm, one file edited: median ${median(edited).toFixed(2)} s of ${runs} (${edited.map((s) => s.toFixed(2)).join(', ')})`,
+    );
+    const noTypes = await timed(process.execPath, [...dvArgs, '--no-types'], project, env);
+    console.log(`[${engine}] depverify warm --no-types: ${noTypes.seconds.toFixed(2)} s`);
 
-  return { cold: cold.seconds, warm: median(warm), edited: median(edited) };
+    return { cold: cold.seconds, warm: median(warm), edited: median(edited) };
   }
   if (!opts['skip-peer']) {
     const npmCache = path.join(scratch, 'npm-cache');
     const b = proxy.stats.bytes;
-    const install = await timed('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--cache', npmCache, '--registry', `${proxy.origin}/`], project);
+    const install = await timed(
+      'npm',
+      ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--cache', npmCache, '--registry', `${proxy.origin}/`],
+      project,
+    );
     const peerBytes = proxy.stats.bytes - b;
-    const tsc = await timed(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project], project);
+    const tsc = await timed(
+      process.execPath,
+      [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project],
+      project,
+    );
     const peer = install.seconds + tsc.seconds;
-    console.log(`peer: npm install ${install.seconds.toFixed(2)} s (exit ${install.code}, ${mb(peerBytes)} MB) + tsc ${tsc.seconds.toFixed(2)} s (exit ${tsc.code}) = ${peer.toFixed(2)} s`);
+    console.log(
+      `peer: npm install ${install.seconds.toFixed(2)} s (exit ${install.code}, ${mb(peerBytes)} MB) + tsc ${tsc.seconds.toFixed(2)} s (exit ${tsc.code}) = ${peer.toFixed(2)} s`,
+    );
     if (tsc.stdout.trim()) console.log(`tsc reported:\n${tsc.stdout.trim().split('\n').slice(0, 20).join('\n')}`);
-    for (const [engine, cold] of Object.entries(colds)) console.log(`[${engine}] ratio peer ÷ cold ${(peer / cold).toFixed(1)} (target ≥ 5); bytes peer ÷ cold ${(peerBytes / coldBytes).toFixed(1)}`);
+    for (const [engine, cold] of Object.entries(colds))
+      console.log(
+        `[${engine}] ratio peer ÷ cold ${(peer / cold).toFixed(1)} (target ≥ 5); bytes peer ÷ cold ${(peerBytes / coldBytes).toFixed(1)}`,
+      );
   }
 } finally {
   await proxy.close();

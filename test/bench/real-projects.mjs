@@ -74,25 +74,45 @@ function parseArgs(argv) {
     else throw new Error(`unexpected argument ${a}`);
   }
   if (!opts.dir) throw new Error('the snapshots directory is required (see --help)');
-  if (!Number.isFinite(opts.timeoutMin) || opts.timeoutMin <= 0) throw new Error('--timeout-min must be a positive number');
+  if (!Number.isFinite(opts.timeoutMin) || opts.timeoutMin <= 0)
+    throw new Error('--timeout-min must be a positive number');
   return opts;
 }
 
 function runOne(opts, name, work) {
   const projectDir = join(opts.dir, name);
   const outFile = join(work, `${name}.json`);
-  const args = [opts.bin, projectDir, '--format', 'json', '--quiet', '--cache-dir', opts.cacheDir, '--output', outFile, ...opts.extra];
+  const args = [
+    opts.bin,
+    projectDir,
+    '--format',
+    'json',
+    '--quiet',
+    '--cache-dir',
+    opts.cacheDir,
+    '--output',
+    outFile,
+    ...opts.extra,
+  ];
   const started = Date.now();
   return new Promise((resolveRun) => {
     const child = spawn(process.execPath, args, { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stderr = '';
     let stdout = '';
     let timedOut = false;
-    child.stdout.on('data', (d) => { stdout = (stdout + d).slice(-20_000); });
-    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-20_000); });
+    child.stdout.on('data', (d) => {
+      stdout = (stdout + d).slice(-20_000);
+    });
+    child.stderr.on('data', (d) => {
+      stderr = (stderr + d).slice(-20_000);
+    });
     const timer = setTimeout(() => {
       timedOut = true;
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     }, opts.timeoutMin * 60_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -103,13 +123,35 @@ function runOne(opts, name, work) {
         report = JSON.parse(readFileSync(outFile, 'utf8'));
       } catch (e) {
         // Some builds may ignore --output: fall back to stdout.
-        try { report = JSON.parse(stdout); } catch { parseError = String(e && e.message || e); }
+        try {
+          report = JSON.parse(stdout);
+        } catch {
+          parseError = String((e && e.message) || e);
+        }
       }
-      resolveRun({ name, exitCode: code, signal, timedOut, wallSec, stderrTail: stderr.slice(-2000), report, parseError });
+      resolveRun({
+        name,
+        exitCode: code,
+        signal,
+        timedOut,
+        wallSec,
+        stderrTail: stderr.slice(-2000),
+        report,
+        parseError,
+      });
     });
     child.on('error', (e) => {
       clearTimeout(timer);
-      resolveRun({ name, exitCode: null, signal: null, timedOut: false, wallSec: 0, stderrTail: String(e.message), report: undefined, parseError: 'spawn failed' });
+      resolveRun({
+        name,
+        exitCode: null,
+        signal: null,
+        timedOut: false,
+        wallSec: 0,
+        stderrTail: String(e.message),
+        report: undefined,
+        parseError: 'spawn failed',
+      });
     });
   });
 }
@@ -147,9 +189,18 @@ function summarise(r, jmap) {
   for (const f of findings) {
     if (f.severity === 'error') {
       byCode[f.code] = (byCode[f.code] ?? 0) + 1;
-      const e = { project: r.name, code: f.code, package: f.package ?? '', location: loc(f), message: String(f.message ?? '').replace(/\s+/g, ' ') };
+      const e = {
+        project: r.name,
+        code: f.code,
+        package: f.package ?? '',
+        location: loc(f),
+        message: String(f.message ?? '').replace(/\s+/g, ' '),
+      };
       const j = judge(jmap, e);
-      if (j) { e.verdict = j.verdict; e.cause = j.cause; }
+      if (j) {
+        e.verdict = j.verdict;
+        e.cause = j.cause;
+      }
       errors.push(e);
     } else if (f.severity === 'warning') {
       warnByCode[f.code] = (warnByCode[f.code] ?? 0) + 1;
@@ -171,7 +222,12 @@ function summarise(r, jmap) {
     warnings: rep ? (s.warnings ?? Object.values(warnByCode).reduce((a, b) => a + b, 0)) : null,
     infos: s.infos ?? null,
     errorsByCode: byCode,
-    verdicts: jmap ? errors.reduce((acc, e) => { acc[e.verdict] = (acc[e.verdict] ?? 0) + 1; return acc; }, {}) : undefined,
+    verdicts: jmap
+      ? errors.reduce((acc, e) => {
+          acc[e.verdict] = (acc[e.verdict] ?? 0) + 1;
+          return acc;
+        }, {})
+      : undefined,
     warningsByCode: warnByCode,
     errorFindings: errors,
     parseError: r.parseError,
@@ -180,7 +236,9 @@ function summarise(r, jmap) {
 }
 
 function cell(v) {
-  return String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return String(v ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 }
 
 function markdown(results, opts) {
@@ -189,34 +247,63 @@ function markdown(results, opts) {
   lines.push(`# depverify real-project sweep`, '');
   lines.push(`bin: \`${opts.bin}\`, ${new Date().toISOString()}`, '');
   const vcols = judged ? ['true', 'false', 'mirror', 'new'] : [];
-  lines.push(`| project | exit | wall s | files | manifests | packages | unknown | errors | ${vcols.map((v) => `${v} | `).join('')}warnings | errors by code |`);
+  lines.push(
+    `| project | exit | wall s | files | manifests | packages | unknown | errors | ${vcols.map((v) => `${v} | `).join('')}warnings | errors by code |`,
+  );
   lines.push(`| --- | --- | --- | --- | --- | --- | --- | --- | ${vcols.map(() => '--- | ').join('')}--- | --- |`);
   const vtot = {};
   const tot = { files: 0, packages: 0, errors: 0, warnings: 0, wall: 0 };
   const codeTot = {};
   for (const r of results) {
-    const codes = Object.entries(r.errorsByCode).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ');
+    const codes = Object.entries(r.errorsByCode)
+      .sort((a, b) => b[1] - a[1])
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ');
     const exit = r.timedOut ? 'TIMEOUT' : r.signal ? r.signal : r.exitCode;
-    const vc = vcols.map((v) => { vtot[v] = (vtot[v] ?? 0) + (r.verdicts?.[v] ?? 0); return `${r.verdicts?.[v] ?? 0} | `; }).join('');
-    lines.push(`| ${cell(r.name)} | ${exit}${r.parseError ? ' (no report)' : ''} | ${r.wallSec} | ${r.files ?? ''} | ${r.manifests ?? ''} | ${r.packages ?? ''} | ${r.unknown ?? ''} | ${r.errors ?? ''} | ${vc}${r.warnings ?? ''} | ${cell(codes)} |`);
-    tot.files += r.files ?? 0; tot.packages += r.packages ?? 0; tot.errors += r.errors ?? 0; tot.warnings += r.warnings ?? 0; tot.wall += r.wallSec;
+    const vc = vcols
+      .map((v) => {
+        vtot[v] = (vtot[v] ?? 0) + (r.verdicts?.[v] ?? 0);
+        return `${r.verdicts?.[v] ?? 0} | `;
+      })
+      .join('');
+    lines.push(
+      `| ${cell(r.name)} | ${exit}${r.parseError ? ' (no report)' : ''} | ${r.wallSec} | ${r.files ?? ''} | ${r.manifests ?? ''} | ${r.packages ?? ''} | ${r.unknown ?? ''} | ${r.errors ?? ''} | ${vc}${r.warnings ?? ''} | ${cell(codes)} |`,
+    );
+    tot.files += r.files ?? 0;
+    tot.packages += r.packages ?? 0;
+    tot.errors += r.errors ?? 0;
+    tot.warnings += r.warnings ?? 0;
+    tot.wall += r.wallSec;
     for (const [c, n] of Object.entries(r.errorsByCode)) codeTot[c] = (codeTot[c] ?? 0) + n;
   }
-  lines.push(`| **total** | | ${Math.round(tot.wall)} | ${tot.files} | | ${tot.packages} | | ${tot.errors} | ${vcols.map((v) => `${vtot[v] ?? 0} | `).join('')}${tot.warnings} | ${cell(Object.entries(codeTot).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', '))} |`);
+  lines.push(
+    `| **total** | | ${Math.round(tot.wall)} | ${tot.files} | | ${tot.packages} | | ${tot.errors} | ${vcols.map((v) => `${vtot[v] ?? 0} | `).join('')}${tot.warnings} | ${cell(
+      Object.entries(codeTot)
+        .sort((a, b) => b[1] - a[1])
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', '),
+    )} |`,
+  );
   const bad = results.filter((r) => r.timedOut || r.parseError || (r.exitCode !== 0 && r.exitCode !== 1));
   if (bad.length) {
     lines.push('', '## Runs that did not complete cleanly (exit 2+, crash, timeout, no report)', '');
     for (const r of bad) {
-      lines.push(`### ${r.name}: exit ${r.exitCode}${r.signal ? ` signal ${r.signal}` : ''}${r.timedOut ? ' TIMEOUT' : ''}${r.parseError ? ` (report: ${r.parseError})` : ''}`, '');
+      lines.push(
+        `### ${r.name}: exit ${r.exitCode}${r.signal ? ` signal ${r.signal}` : ''}${r.timedOut ? ' TIMEOUT' : ''}${r.parseError ? ` (report: ${r.parseError})` : ''}`,
+        '',
+      );
       if (r.stderrTail) lines.push('```', r.stderrTail.trim().slice(-1500), '```', '');
     }
   }
   lines.push('', '## Every error finding', '');
   lines.push(`| project | code | package | location | ${judged ? 'verdict | cause | ' : ''}message |`);
   lines.push(`| --- | --- | --- | --- | ${judged ? '--- | --- | ' : ''}--- |`);
-  for (const r of results) for (const e of r.errorFindings) {
-    lines.push(`| ${cell(e.project)} | ${cell(e.code)} | ${cell(e.package)} | ${cell(e.location)} | ${judged ? `${cell(e.verdict)} | ${cell(e.cause)} | ` : ''}${cell(e.message.slice(0, 300))} |`);
-  }
+  for (const r of results)
+    for (const e of r.errorFindings) {
+      lines.push(
+        `| ${cell(e.project)} | ${cell(e.code)} | ${cell(e.package)} | ${cell(e.location)} | ${judged ? `${cell(e.verdict)} | ${cell(e.cause)} | ` : ''}${cell(e.message.slice(0, 300))} |`,
+      );
+    }
   return lines.join('\n') + '\n';
 }
 
@@ -227,7 +314,9 @@ async function main() {
   if (!opts.cacheDir) opts.cacheDir = tempCache = mkdtempSync(join(tmpdir(), 'dv-bench-cache-'));
   const work = opts.keepReports ?? mkdtempSync(join(tmpdir(), 'dv-bench-out-'));
   if (opts.keepReports) mkdirSync(opts.keepReports, { recursive: true });
-  let names = readdirSync(opts.dir).filter((n) => !n.startsWith('.') && statSync(join(opts.dir, n)).isDirectory()).sort();
+  let names = readdirSync(opts.dir)
+    .filter((n) => !n.startsWith('.') && statSync(join(opts.dir, n)).isDirectory())
+    .sort();
   if (opts.only) {
     const missing = opts.only.filter((n) => !names.includes(n));
     if (missing.length) throw new Error(`no such project(s): ${missing.join(', ')}`);
@@ -242,13 +331,16 @@ async function main() {
       const r = await runOne(opts, names[i], work);
       results[i] = summarise(r, jmap);
       const s = results[i];
-      process.stderr.write(`${s.name}: exit ${s.timedOut ? 'TIMEOUT' : s.exitCode} ${s.wallSec}s errors=${s.errors} warnings=${s.warnings}${s.parseError ? ' NO REPORT' : ''}\n`);
+      process.stderr.write(
+        `${s.name}: exit ${s.timedOut ? 'TIMEOUT' : s.exitCode} ${s.wallSec}s errors=${s.errors} warnings=${s.warnings}${s.parseError ? ' NO REPORT' : ''}\n`,
+      );
     }
   }
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, names.length) }, worker));
   const summary = { bin: opts.bin, snapshots: opts.dir, date: new Date().toISOString(), projects: results };
   const json = JSON.stringify(summary, null, 2) + '\n';
-  if (opts.out) writeFileSync(opts.out, json); else process.stdout.write(json);
+  if (opts.out) writeFileSync(opts.out, json);
+  else process.stdout.write(json);
   if (opts.md) writeFileSync(opts.md, markdown(results, opts));
   if (!opts.keepReports) rmSync(work, { recursive: true, force: true });
   if (tempCache) rmSync(tempCache, { recursive: true, force: true });

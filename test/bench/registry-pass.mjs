@@ -24,20 +24,42 @@
 //    floor and depverify runs and reports medians (the peer runs once).
 // Progress goes to stderr; the table (or, with --json, the results as JSON) to stdout.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { emptyIndex, fetchUpstream, loadIndex, lockfileNames, mapLimit, saveIndex, storeRecord, upstreamRegistry } from './recording.mjs';
+import {
+  emptyIndex,
+  fetchUpstream,
+  loadIndex,
+  lockfileNames,
+  mapLimit,
+  saveIndex,
+  storeRecord,
+  upstreamRegistry,
+} from './recording.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
 const PRELOAD = path.join(here, 'rss-preload.mjs');
 const RECORD_CONCURRENCY = 16;
 // the CLI under test; DEPVERIFY_BENCH_CLI points the bench at another entry point (testing the harness)
-const CLI = process.env.DEPVERIFY_BENCH_CLI ? path.resolve(process.env.DEPVERIFY_BENCH_CLI) : path.join(repoRoot, 'bin', 'depverify.js');
+const CLI = process.env.DEPVERIFY_BENCH_CLI
+  ? path.resolve(process.env.DEPVERIFY_BENCH_CLI)
+  : path.join(repoRoot, 'bin', 'depverify.js');
 
 const { values: opts } = parseArgs({
   options: {
@@ -114,7 +136,10 @@ async function runTimed(label, command, args, { cwd = repoRoot, env = {}, nodeOp
   let rssKB = null;
   let cpu = null;
   if (existsSync(rssFile)) {
-    const lines = readFileSync(rssFile, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
+    const lines = readFileSync(rssFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ').map(Number));
     const own = lines.find(([pid]) => pid === child.pid) ?? lines.sort((a, b) => b[1] - a[1])[0];
     rssKB = own[1];
     cpu = (own[2] + own[3]) / 1e6;
@@ -181,9 +206,18 @@ async function runPeer(label, base) {
   writeFileSync(userrc, '');
   writeFileSync(globalrc, '');
   const args = [
-    npmCli(), 'install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund',
-    '--no-update-notifier', `--registry=${base}`, `--cache=${cache}`, `--prefix=${project}`,
-    `--userconfig=${userrc}`, `--globalconfig=${globalrc}`,
+    npmCli(),
+    'install',
+    '--package-lock-only',
+    '--ignore-scripts',
+    '--no-audit',
+    '--no-fund',
+    '--no-update-notifier',
+    `--registry=${base}`,
+    `--cache=${cache}`,
+    `--prefix=${project}`,
+    `--userconfig=${userrc}`,
+    `--globalconfig=${globalrc}`,
   ];
   const r = await runTimed(label, process.execPath, args, { cwd: project, nodeOptionsPreload: true });
   const lock = path.join(project, 'package-lock.json');
@@ -205,7 +239,9 @@ async function ensureRecording(names) {
     index = emptyIndex();
   }
   if (missing.length) {
-    log(`recording ${missing.length} packuments from the upstream registry (npm config), ${RECORD_CONCURRENCY} at a time…`);
+    log(
+      `recording ${missing.length} packuments from the upstream registry (npm config), ${RECORD_CONCURRENCY} at a time…`,
+    );
     const t0 = performance.now();
     let done = 0;
     let bytes = 0;
@@ -214,16 +250,26 @@ async function ensureRecording(names) {
       const entry = storeRecord(recDir, index, name, result, 'lockfile');
       bytes += entry.bytes;
       if (++done % 100 === 0 || done === missing.length)
-        log(`  ${done}/${missing.length}, ${(bytes / 1e6).toFixed(1)} MB, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        log(
+          `  ${done}/${missing.length}, ${(bytes / 1e6).toFixed(1)} MB, ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        );
     });
     index.recordedAt = new Date().toISOString();
     index.peerRecorded = false;
     saveIndex(recDir, index);
     const failed = missing.filter((n) => ![200, 404].includes(index.names[n].status));
-    if (failed.length) log(`  ${failed.length} failed (not 200/404), e.g. ${failed.slice(0, 5).map((n) => `${n}: ${index.names[n].error}`).join(', ')}`);
+    if (failed.length)
+      log(
+        `  ${failed.length} failed (not 200/404), e.g. ${failed
+          .slice(0, 5)
+          .map((n) => `${n}: ${index.names[n].error}`)
+          .join(', ')}`,
+      );
   }
   if (!opts['skip-peer']) {
-    log('record pass: npm peer against a record-on-demand replay (latency 0), to record names npm resolves beyond the lockfile…');
+    log(
+      'record pass: npm peer against a record-on-demand replay (latency 0), to record names npm resolves beyond the lockfile…',
+    );
     const replay = await startReplay({ latency: 0, upstream });
     await replay.stats(true);
     const peer = await runPeer('record-peer', replay.base);
@@ -231,7 +277,9 @@ async function ensureRecording(names) {
     await replay.flush();
     await replay.stop();
     index = loadIndex(recDir);
-    log(`  npm exit ${peer.code} in ${peer.wall.toFixed(1)} s, ${stats.requests} requests, ${stats.recordedOnDemand.length} names recorded on demand, ${stats.missingCount} unanswerable`);
+    log(
+      `  npm exit ${peer.code} in ${peer.wall.toFixed(1)} s, ${stats.requests} requests, ${stats.recordedOnDemand.length} names recorded on demand, ${stats.missingCount} unanswerable`,
+    );
     if (peer.ok) {
       index.peerRecorded = true;
       saveIndex(recDir, index);
@@ -277,10 +325,18 @@ function ensureBuilt() {
     ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => statSync(path.join(repoRoot, f)).mtimeMs),
   );
   let built = { ran: false, ok: true };
-  if (!opts['no-build'] && !process.env.DEPVERIFY_BENCH_CLI && (!existsSync(cli) || newestMtime(path.join(repoRoot, 'dist')) < sources)) {
+  if (
+    !opts['no-build'] &&
+    !process.env.DEPVERIFY_BENCH_CLI &&
+    (!existsSync(cli) || newestMtime(path.join(repoRoot, 'dist')) < sources)
+  ) {
     log('dist/ is stale: npm run build…');
     const r = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, encoding: 'utf8', env: childEnv() });
-    built = { ran: true, ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim().split('\n').slice(-20).join('\n') };
+    built = {
+      ran: true,
+      ok: r.status === 0,
+      output: `${r.stdout}${r.stderr}`.trim().split('\n').slice(-20).join('\n'),
+    };
     if (!built.ok) log(`build failed:\n${built.output}`);
   }
   const help = spawnSync(process.execPath, [CLI, '--help'], {
@@ -294,8 +350,18 @@ function ensureBuilt() {
 }
 
 function depverifyArgs(base, cacheDir) {
-  const args = ['--import', pathToFileURL(PRELOAD).href, CLI, benchDir,
-    '--registry', base, '--cache-dir', cacheDir, '--format', 'json'];
+  const args = [
+    '--import',
+    pathToFileURL(PRELOAD).href,
+    CLI,
+    benchDir,
+    '--registry',
+    base,
+    '--cache-dir',
+    cacheDir,
+    '--format',
+    'json',
+  ];
   if (concurrency !== undefined) args.push('--concurrency', String(concurrency));
   return args;
 }
@@ -307,7 +373,13 @@ function parseReport(stdout) {
     const states = {};
     for (const p of packages) states[p.state ?? '(none)'] = (states[p.state ?? '(none)'] ?? 0) + 1;
     const unknownNames = packages.filter((p) => p.state === 'unknown').map((p) => p.name);
-    return { summary: report.summary ?? null, packages: packages.length, states, unknown: unknownNames.length, unknownNames: unknownNames.slice(0, 20) };
+    return {
+      summary: report.summary ?? null,
+      packages: packages.length,
+      states,
+      unknown: unknownNames.length,
+      unknownNames: unknownNames.slice(0, 20),
+    };
   } catch (err) {
     return { parseError: String(err).slice(0, 200) };
   }
@@ -344,14 +416,31 @@ const build = ensureBuilt();
 if (!build.cliWorks) log(`depverify CLI not usable yet (node bin/depverify.js --help failed): ${build.cliError}`);
 
 const replay = await startReplay({ latency });
-log(`replay: ${replay.base} (child pid ${replay.pid}), ${replay.packuments} packuments loaded in ${Math.round(replay.loadMs)} ms, latency ${latency} ms`);
+log(
+  `replay: ${replay.base} (child pid ${replay.pid}), ${replay.packuments} packuments loaded in ${Math.round(replay.loadMs)} ms, latency ${latency} ms`,
+);
 
-const results = { latency, concurrency: concurrency ?? null, runs, cores: os.cpus().length, loadavgBefore: os.loadavg(), recording: rec, build, rows: {} };
-if (results.loadavgBefore[0] > 1) log(`note: load average ${results.loadavgBefore.map((l) => l.toFixed(2)).join(' ')} on ${results.cores} cores before measuring; wall times will be noisy`);
+const results = {
+  latency,
+  concurrency: concurrency ?? null,
+  runs,
+  cores: os.cpus().length,
+  loadavgBefore: os.loadavg(),
+  recording: rec,
+  build,
+  rows: {},
+};
+if (results.loadavgBefore[0] > 1)
+  log(
+    `note: load average ${results.loadavgBefore.map((l) => l.toFixed(2)).join(' ')} on ${results.cores} cores before measuring; wall times will be noisy`,
+  );
 try {
   // floor
   // fetch (the floor of record) at 16, 32 and --concurrency; node:http at 16 for comparison
-  const floorRuns = [...new Set([16, 32, ...(concurrency !== undefined ? [concurrency] : [])])].map((c) => ['fetch', c]);
+  const floorRuns = [...new Set([16, 32, ...(concurrency !== undefined ? [concurrency] : [])])].map((c) => [
+    'fetch',
+    c,
+  ]);
   floorRuns.push(['http', concurrency ?? 16]);
   for (const [client, c] of floorRuns) {
     const key = client === 'fetch' ? `floor@${c}` : `floor ${client}@${c}`;
@@ -359,8 +448,17 @@ try {
     for (let i = 0; i < runs; i++) {
       await replay.stats(true);
       const r = await runTimed(`floor-${client}-${c}-${i + 1}`, process.execPath, [
-        '--import', pathToFileURL(PRELOAD).href, path.join(here, 'floor-client.mjs'),
-        '--base', replay.base, '--names', namesFile, '--concurrency', String(c), '--client', client,
+        '--import',
+        pathToFileURL(PRELOAD).href,
+        path.join(here, 'floor-client.mjs'),
+        '--base',
+        replay.base,
+        '--names',
+        namesFile,
+        '--concurrency',
+        String(c),
+        '--client',
+        client,
       ]);
       r.replay = await replay.stats(true);
       try {
@@ -370,12 +468,19 @@ try {
       }
       list.push(r);
       const inner = r.inner;
-      log(`${key} #${i + 1}: ${r.wall.toFixed(2)} s (inner ${inner.innerMs} ms, cpu ${r.cpu?.toFixed(2)} s), ${inner.ok} ok / ${inner.notFound} 404 / ${inner.other} other, ${r.rssMB?.toFixed(0)} MB RSS`);
+      log(
+        `${key} #${i + 1}: ${r.wall.toFixed(2)} s (inner ${inner.innerMs} ms, cpu ${r.cpu?.toFixed(2)} s), ${inner.ok} ok / ${inner.notFound} 404 / ${inner.other} other, ${r.rssMB?.toFixed(0)} MB RSS`,
+      );
     }
     results.rows[key] = {
-      wall: median(list.map((r) => r.wall)), walls: list.map((r) => r.wall), cpu: median(list.map((r) => r.cpu ?? 0)),
-      rssMB: median(list.map((r) => r.rssMB ?? 0)), codes: list.map((r) => r.code), requests: list[0].replay.requests,
-      maxInFlight: Math.max(...list.map((r) => r.replay.maxInFlight)), serverCpu: median(list.map((r) => r.replay.serverCpuMs / 1000)),
+      wall: median(list.map((r) => r.wall)),
+      walls: list.map((r) => r.wall),
+      cpu: median(list.map((r) => r.cpu ?? 0)),
+      rssMB: median(list.map((r) => r.rssMB ?? 0)),
+      codes: list.map((r) => r.code),
+      requests: list[0].replay.requests,
+      maxInFlight: Math.max(...list.map((r) => r.replay.maxInFlight)),
+      serverCpu: median(list.map((r) => r.replay.serverCpuMs / 1000)),
       client: list[list.length - 1].inner,
     };
   }
@@ -388,18 +493,30 @@ try {
     for (let i = 0; i < runs; i++) {
       const cacheDir = tempDir('cache');
       const c = await runDepverify(`depverify-cold-${i + 1}`, replay, cacheDir);
-      log(`depverify cold #${i + 1}: ${c.wall.toFixed(2)} s, exit ${c.code}, ${c.rssMB?.toFixed(0)} MB RSS, ${c.replay.requests} requests ${JSON.stringify(c.replay.byStatus)} (max ${c.replay.maxInFlight} in flight), ${c.report.unknown ?? '?'} unknown${c.replay.missingCount ? `; asked for names not in the recording: ${Object.keys(c.replay.missing).join(' ')}` : ''}`);
+      log(
+        `depverify cold #${i + 1}: ${c.wall.toFixed(2)} s, exit ${c.code}, ${c.rssMB?.toFixed(0)} MB RSS, ${c.replay.requests} requests ${JSON.stringify(c.replay.byStatus)} (max ${c.replay.maxInFlight} in flight), ${c.report.unknown ?? '?'} unknown${c.replay.missingCount ? `; asked for names not in the recording: ${Object.keys(c.replay.missing).join(' ')}` : ''}`,
+      );
       // Node's own start, paired with each warm run: the warm target is a ratio to it.
-      const n = await runTimed(`node-e0-${i + 1}`, process.execPath, ['--import', pathToFileURL(PRELOAD).href, '-e', '0']);
+      const n = await runTimed(`node-e0-${i + 1}`, process.execPath, [
+        '--import',
+        pathToFileURL(PRELOAD).href,
+        '-e',
+        '0',
+      ]);
       log(`node -e 0 #${i + 1}: ${n.wall.toFixed(2)} s, cpu ${n.cpu?.toFixed(2)} s`);
       start.push(n);
       const w = await runDepverify(`depverify-warm-${i + 1}`, replay, cacheDir);
-      log(`depverify warm #${i + 1}: ${w.wall.toFixed(2)} s, exit ${w.code}, ${w.rssMB?.toFixed(0)} MB RSS, ${w.replay.requests} requests ${JSON.stringify(w.replay.byStatus)}, ${w.report.unknown ?? '?'} unknown`);
+      log(
+        `depverify warm #${i + 1}: ${w.wall.toFixed(2)} s, exit ${w.code}, ${w.rssMB?.toFixed(0)} MB RSS, ${w.replay.requests} requests ${JSON.stringify(w.replay.byStatus)}, ${w.report.unknown ?? '?'} unknown`,
+      );
       cold.push(c);
       warm.push(w);
       rmSync(cacheDir, { recursive: true, force: true });
     }
-    for (const [key, list] of [['depverify cold', cold], ['depverify warm', warm]]) {
+    for (const [key, list] of [
+      ['depverify cold', cold],
+      ['depverify warm', warm],
+    ]) {
       const last = list[list.length - 1];
       results.rows[key] = {
         wall: median(list.map((r) => r.wall)),
@@ -413,16 +530,23 @@ try {
         maxInFlight: Math.max(...list.map((r) => r.replay.maxInFlight)),
         replay: last.replay,
         report: last.report,
-        stderrTail: last.code >= 2 || last.code === null ? last.stderr.trim().split('\n').slice(-15).join('\n') : undefined,
+        stderrTail:
+          last.code >= 2 || last.code === null ? last.stderr.trim().split('\n').slice(-15).join('\n') : undefined,
       };
     }
     results.rows['node -e 0'] = {
-      wall: median(start.map((r) => r.wall)), walls: start.map((r) => r.wall), cpu: median(start.map((r) => r.cpu ?? 0)),
-      rssMB: median(start.map((r) => r.rssMB ?? 0)), codes: start.map((r) => r.code),
+      wall: median(start.map((r) => r.wall)),
+      walls: start.map((r) => r.wall),
+      cpu: median(start.map((r) => r.cpu ?? 0)),
+      rssMB: median(start.map((r) => r.rssMB ?? 0)),
+      codes: start.map((r) => r.code),
     };
     // Per pair (each warm run over the node -e 0 just before it), then the median: load moves both.
     const pairs = warm.map((w, i) => ({ wall: w.wall / start[i].wall, cpu: (w.cpu ?? 0) / (start[i].cpu || 1) }));
-    results.rows['depverify warm'].overStart = { wall: median(pairs.map((p) => p.wall)), cpu: median(pairs.map((p) => p.cpu)) };
+    results.rows['depverify warm'].overStart = {
+      wall: median(pairs.map((p) => p.wall)),
+      cpu: median(pairs.map((p) => p.cpu)),
+    };
   }
 
   // peer
@@ -431,11 +555,22 @@ try {
     const p = await runPeer('peer', replay.base);
     const stats = await replay.stats(true);
     results.rows.peer = {
-      wall: p.wall, cpu: p.cpu, rssMB: p.rssMB, serverCpu: stats.serverCpuMs / 1000, code: p.code, ok: p.ok, lockEntries: p.lockEntries, requests: stats.requests,
-      maxInFlight: stats.maxInFlight, missing: stats.missing, missingCount: stats.missingCount,
+      wall: p.wall,
+      cpu: p.cpu,
+      rssMB: p.rssMB,
+      serverCpu: stats.serverCpuMs / 1000,
+      code: p.code,
+      ok: p.ok,
+      lockEntries: p.lockEntries,
+      requests: stats.requests,
+      maxInFlight: stats.maxInFlight,
+      missing: stats.missing,
+      missingCount: stats.missingCount,
       stderrTail: p.ok ? undefined : p.stderr.trim().split('\n').slice(-15).join('\n'),
     };
-    log(`peer (npm install --package-lock-only): ${p.wall.toFixed(1)} s, exit ${p.code}, ${p.rssMB?.toFixed(0)} MB RSS, ${stats.requests} requests, ${p.lockEntries} lock entries${stats.missingCount ? `, ${stats.missingCount} requests for names not in the recording` : ''}`);
+    log(
+      `peer (npm install --package-lock-only): ${p.wall.toFixed(1)} s, exit ${p.code}, ${p.rssMB?.toFixed(0)} MB RSS, ${stats.requests} requests, ${p.lockEntries} lock entries${stats.missingCount ? `, ${stats.missingCount} requests for names not in the recording` : ''}`,
+    );
   }
 } finally {
   await replay.stop();
@@ -452,12 +587,15 @@ for (const row of Object.values(results.rows)) {
 }
 const cold = results.rows['depverify cold'];
 const warm = results.rows['depverify warm'];
-const peakRss = cold && warm ? Math.max(cold.rssMB ?? 0, warm.rssMB ?? 0, ...(cold.rssMBs ?? []), ...(warm.rssMBs ?? [])) : null;
+const peakRss =
+  cold && warm ? Math.max(cold.rssMB ?? 0, warm.rssMB ?? 0, ...(cold.rssMBs ?? []), ...(warm.rssMBs ?? [])) : null;
 results.targets = {
   'cold <= 1.5x floor': cold ? { value: cold.vsFloor, pass: cold.vsFloor <= 1.5 } : null,
   'peer/cold >= 10x': cold && peer ? { value: cold.peerOver, pass: cold.peerOver >= 10 } : null,
   'warm < 0.5 s': warm ? { value: warm.wall, pass: warm.wall < 0.5 } : null,
-  'warm <= 2.5x node -e 0 (wall, median of pairs)': warm?.overStart ? { value: warm.overStart.wall, pass: warm.overStart.wall <= 2.5 } : null,
+  'warm <= 2.5x node -e 0 (wall, median of pairs)': warm?.overStart
+    ? { value: warm.overStart.wall, pass: warm.overStart.wall <= 2.5 }
+    : null,
   'peak RSS < 300 MB': peakRss !== null ? { value: peakRss, pass: peakRss < 300 } : null,
 };
 
@@ -465,30 +603,48 @@ if (opts.json) {
   console.log(JSON.stringify(results, null, 2));
 } else {
   const fmt = (v, d = 2) => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(d));
-  const rows = [['name', 'wall s', 'this/floor', 'peer/this', 'peak RSS MB', 'cpu s', 'replay cpu s', 'requests', 'note']];
+  const rows = [
+    ['name', 'wall s', 'this/floor', 'peer/this', 'peak RSS MB', 'cpu s', 'replay cpu s', 'requests', 'note'],
+  ];
   for (const [name, r] of Object.entries(results.rows)) {
     let note = '';
     if (r.report) {
-      note = r.report.parseError ? `bad JSON: ${r.report.parseError}` : `exit ${r.codes.join('/')}, ${r.report.unknown} unknown`;
-      if (r.replay.missingCount) note += `, ${r.replay.missingCount} not in recording (${Object.keys(r.replay.missing).slice(0, 3).join(' ')})`;
+      note = r.report.parseError
+        ? `bad JSON: ${r.report.parseError}`
+        : `exit ${r.codes.join('/')}, ${r.report.unknown} unknown`;
+      if (r.replay.missingCount)
+        note += `, ${r.replay.missingCount} not in recording (${Object.keys(r.replay.missing).slice(0, 3).join(' ')})`;
     }
     if (name === 'peer') note = r.ok ? `exit 0, ${r.lockEntries} lock entries` : `FAILED (exit ${r.code})`;
     if (name.startsWith('floor')) note = `${r.client?.ok ?? '?'} ok, ${r.client?.notFound ?? '?'} 404`;
-    if (r.overStart) note += `; ${r.overStart.wall.toFixed(2)}x node -e 0 by wall, ${r.overStart.cpu.toFixed(2)}x by cpu`;
-    rows.push([name, fmt(r.wall), fmt(r.vsFloor), fmt(r.peerOver, 1), fmt(r.rssMB, 0), fmt(r.cpu), fmt(r.serverCpu), String(r.requests ?? '-'), note]);
+    if (r.overStart)
+      note += `; ${r.overStart.wall.toFixed(2)}x node -e 0 by wall, ${r.overStart.cpu.toFixed(2)}x by cpu`;
+    rows.push([
+      name,
+      fmt(r.wall),
+      fmt(r.vsFloor),
+      fmt(r.peerOver, 1),
+      fmt(r.rssMB, 0),
+      fmt(r.cpu),
+      fmt(r.serverCpu),
+      String(r.requests ?? '-'),
+      note,
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log(
     `\nregistry pass: ${rec.lockfileNames} names, ${(rec.lockfileBytes / 1e6).toFixed(1)} MB of packuments, replay latency ${latency} ms` +
       `${concurrency !== undefined ? `, depverify --concurrency ${concurrency}` : ''}${runs > 1 ? `, median of ${runs} depverify runs` : ''}\n`,
   );
-  for (const r of rows) console.log(r.map((c, i) => (i === 0 || i === 8 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+  for (const r of rows)
+    console.log(r.map((c, i) => (i === 0 || i === 8 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
   console.log(
     `\nwall: spawn to exit of a separate Node process (startup included); cpu: user+system of that process; replay cpu: the replay server child during the run. ` +
       `floor@N: fetch + JSON.parse at concurrency N (reference: floor@${concurrency ?? 16}); floor http: node:http for comparison. ` +
       `Load average before/after: ${results.loadavgBefore.map((l) => l.toFixed(2)).join(' ')} / ${results.loadavgAfter.map((l) => l.toFixed(2)).join(' ')} (${results.cores} cores).\n`,
   );
-  if (!build.cliWorks) console.log(`depverify not measured: the CLI does not work yet (${build.cliError?.split('\n')[0]})`);
+  if (!build.cliWorks)
+    console.log(`depverify not measured: the CLI does not work yet (${build.cliError?.split('\n')[0]})`);
   for (const [name, t] of Object.entries(results.targets)) {
     if (t) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${name}: ${t.value.toFixed(2)}`);
     else console.log(`n/a   ${name}`);

@@ -51,8 +51,14 @@ for (const answer of labels.answers) {
     return `${f.details?.name}@${block}:${loc.line - (starts.get(block) ?? 1) + 1}:${loc.column}`;
   };
   // Deprecated APIs (DEPRECATED_API) against TypeScript's deprecation suggestions, every location.
-  const deprecatedApi = sorted(report.findings.filter((f) => f.code === 'DEPRECATED_API').flatMap((f) => f.locations.map((loc) => at({ ...f, locations: [loc] }))));
-  const wantDeprecatedApi = sorted((answer.deprecatedApi ?? []).map((i) => `${i.name}@${i.block}:${i.line}:${i.column}`));
+  const deprecatedApi = sorted(
+    report.findings
+      .filter((f) => f.code === 'DEPRECATED_API')
+      .flatMap((f) => f.locations.map((loc) => at({ ...f, locations: [loc] }))),
+  );
+  const wantDeprecatedApi = sorted(
+    (answer.deprecatedApi ?? []).map((i) => `${i.name}@${i.block}:${i.line}:${i.column}`),
+  );
   const deprecated = sorted(report.findings.filter((f) => f.code === 'DEPRECATED').map((f) => f.package));
   if (deprecated.length) deprecationSeen++;
   const wantMissing = sorted(answer.missing ?? []);
@@ -61,14 +67,27 @@ for (const answer of labels.answers) {
   const flagged = missing.length + invented.length + builtins.length > 0;
   const shouldFlag = wantMissing.length + wantInvented.length + wantBuiltins.length > 0;
   if (flagged === shouldFlag) verdicts++;
-  const same = JSON.stringify([missing, invented, builtins, deprecatedApi]) === JSON.stringify([wantMissing, wantInvented, wantBuiltins, wantDeprecatedApi]);
+  const same =
+    JSON.stringify([missing, invented, builtins, deprecatedApi]) ===
+    JSON.stringify([wantMissing, wantInvented, wantBuiltins, wantDeprecatedApi]);
   if (same) exact++;
-  else rows.push(`DISAGREE ${answer.file}: missing ${JSON.stringify(missing)} vs ${JSON.stringify(wantMissing)}; invented ${JSON.stringify(invented)} vs ${JSON.stringify(wantInvented)}; built-ins ${JSON.stringify(builtins)} vs ${JSON.stringify(wantBuiltins)}; deprecated APIs ${JSON.stringify(deprecatedApi)} vs ${JSON.stringify(wantDeprecatedApi)}; other ${sorted(report.findings.map((f) => f.code)).join(',')}`);
+  else
+    rows.push(
+      `DISAGREE ${answer.file}: missing ${JSON.stringify(missing)} vs ${JSON.stringify(wantMissing)}; invented ${JSON.stringify(invented)} vs ${JSON.stringify(wantInvented)}; built-ins ${JSON.stringify(builtins)} vs ${JSON.stringify(wantBuiltins)}; deprecated APIs ${JSON.stringify(deprecatedApi)} vs ${JSON.stringify(wantDeprecatedApi)}; other ${sorted(report.findings.map((f) => f.code)).join(',')}`,
+    );
 }
 const n = labels.answers.length;
-const problems = labels.answers.filter((a) => (a.missing ?? []).length + (a.invented ?? []).length + (a.builtins ?? []).length > 0).length;
-console.log(`${n} answers (${problems} with invented packages or members or built-in names installed, ${n - problems} without) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-console.log(`verdict agrees: ${verdicts} of ${n}; exact sets of missing packages, invented names and installed built-ins: ${exact} of ${n}`);
-console.log(`deprecation: ${deprecationSeen} answers got DEPRECATED from this registry (labelled: ${labels.answers.filter((a) => (a.deprecated ?? []).length).length}); mirrors that strip "deprecated" report none`);
+const problems = labels.answers.filter(
+  (a) => (a.missing ?? []).length + (a.invented ?? []).length + (a.builtins ?? []).length > 0,
+).length;
+console.log(
+  `${n} answers (${problems} with invented packages or members or built-in names installed, ${n - problems} without) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
+console.log(
+  `verdict agrees: ${verdicts} of ${n}; exact sets of missing packages, invented names and installed built-ins: ${exact} of ${n}`,
+);
+console.log(
+  `deprecation: ${deprecationSeen} answers got DEPRECATED from this registry (labelled: ${labels.answers.filter((a) => (a.deprecated ?? []).length).length}); mirrors that strip "deprecated" report none`,
+);
 for (const row of rows) console.log(row);
 process.exit(exact === n ? 0 : 1);

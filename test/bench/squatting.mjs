@@ -50,7 +50,11 @@ const names = [...real, ...typos];
 const runs = Number(opts.runs);
 
 const child = (memoDir) => {
-  const out = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify({ names, memoDir })], { encoding: 'utf8' });
+  const out = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--child', JSON.stringify({ names, memoDir })],
+    { encoding: 'utf8' },
+  );
   if (out.status !== 0) throw new Error(out.stderr);
   return JSON.parse(out.stdout);
 };
@@ -70,6 +74,8 @@ for (let i = 0; i < runs; i++) {
   }
 }
 const per1000 = (ms) => ((ms / names.length) * 1000).toFixed(1);
-console.log(`squatting check: ${names.length} names (${real.length} from the lockfile, ${typos.length} typo variants), ${flagged} judged typosquats, median of ${runs}`);
+console.log(
+  `squatting check: ${names.length} names (${real.length} from the lockfile, ${typos.length} typo variants), ${flagged} judged typosquats, median of ${runs}`,
+);
 console.log(`cold (no memo): ${median(cold).toFixed(1)} ms in all, ${per1000(median(cold))} ms per 1,000 names`);
 console.log(`warm (memo):    ${median(warm).toFixed(1)} ms in all, ${per1000(median(warm))} ms per 1,000 names`);

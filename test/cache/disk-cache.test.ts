@@ -12,7 +12,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 interface Entry {
   n: number;
 }
-const KIND: CacheKind<Entry> = { name: 'thing', version: 3, isValid: (s): s is Entry => isRecord(s) && typeof s.n === 'number' };
+const KIND: CacheKind<Entry> = {
+  name: 'thing',
+  version: 3,
+  isValid: (s): s is Entry => isRecord(s) && typeof s.n === 'number',
+};
 
 describe('DiskCache', () => {
   it('keeps entries in <name>-v<version>, reads back what it wrote, and leaves no temporary file', async () => {

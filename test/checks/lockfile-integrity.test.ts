@@ -23,7 +23,10 @@ function entry(name: string, version: string, extra: Partial<LockedPackage> = {}
   };
 }
 
-function run(packages: LockedPackage[], opts: { format?: Lockfile['format']; registries?: string[]; allowedHosts?: string[] } = {}) {
+function run(
+  packages: LockedPackage[],
+  opts: { format?: Lockfile['format']; registries?: string[]; allowedHosts?: string[] } = {},
+) {
   const scan: ProjectScan = {
     root: '/p',
     manifests: [],
@@ -32,7 +35,10 @@ function run(packages: LockedPackage[], opts: { format?: Lockfile['format']; reg
     sourceFiles: 0,
     lockfile: { path: 'package-lock.json', format: opts.format ?? 'npm', lockfileVersion: 3, packages },
   };
-  const context = projectContext(opts.allowedHosts ? { lockfile: { allowedHosts: opts.allowedHosts } } : {}, opts.registries ?? [R]);
+  const context = projectContext(
+    opts.allowedHosts ? { lockfile: { allowedHosts: opts.allowedHosts } } : {},
+    opts.registries ?? [R],
+  );
   return runProject(checkLockfileIntegrity, scan, context);
 }
 const codes = (findings: ReturnType<typeof run>) => findings.map((f) => f.code);
@@ -58,7 +64,13 @@ describe('lockfile integrity', () => {
 
   it("yarn classic's default host is the default registry's alias, only when no other registry is configured", () => {
     const yarnHost = `https://${YARN_DEFAULT_REGISTRY_HOST}/`;
-    const entries = [entry('left-pad', '1.3.0', { resolved: `${yarnHost}left-pad/-/left-pad-1.3.0.tgz`, lockfile: 'yarn.lock', path: 'left-pad@^1.3.0' })];
+    const entries = [
+      entry('left-pad', '1.3.0', {
+        resolved: `${yarnHost}left-pad/-/left-pad-1.3.0.tgz`,
+        lockfile: 'yarn.lock',
+        path: 'left-pad@^1.3.0',
+      }),
+    ];
     expect(run(entries, { format: 'yarn-classic', registries: [DEFAULT_REGISTRY] })).toEqual([]);
     // A project with a registry of its own gets nothing from yarn's: that entry is foreign to it.
     const own = run(entries, { format: 'yarn-classic', registries: [R] });
@@ -67,9 +79,17 @@ describe('lockfile integrity', () => {
 
   it('a registry-shaped URL on another host is LOCKFILE_FOREIGN_HOST, one finding per host with every entry', () => {
     const evil = 'https://evil.example.test/';
-    const findings = run([entry('lodash', '4.17.21', { resolved: `${evil}lodash/-/lodash-4.17.21.tgz` }), entry('ms', '2.1.3', { resolved: `${evil}ms/-/ms-2.1.3.tgz` }), entry('debug', '4.4.0')]);
+    const findings = run([
+      entry('lodash', '4.17.21', { resolved: `${evil}lodash/-/lodash-4.17.21.tgz` }),
+      entry('ms', '2.1.3', { resolved: `${evil}ms/-/ms-2.1.3.tgz` }),
+      entry('debug', '4.4.0'),
+    ]);
     expect(codes(findings)).toEqual(['LOCKFILE_FOREIGN_HOST']);
-    expect(findings[0]).toMatchObject({ severity: 'error', package: '', details: { host: 'evil.example.test', packages: ['lodash', 'ms'] } });
+    expect(findings[0]).toMatchObject({
+      severity: 'error',
+      package: '',
+      details: { host: 'evil.example.test', packages: ['lodash', 'ms'] },
+    });
     expect(findings[0]?.locations.map((l) => [l.file, l.field])).toEqual([
       ['package-lock.json', 'node_modules/lodash'],
       ['package-lock.json', 'node_modules/ms'],
@@ -89,8 +109,12 @@ describe('lockfile integrity', () => {
     const plain = entry('ms', '2.1.3', { resolved: 'http://registry.example.test/ms/-/ms-2.1.3.tgz' });
     expect(codes(run([plain]))).toEqual(['LOCKFILE_INSECURE_URL']);
     const local = 'http://localhost:4873/';
-    expect(run([entry('ms', '2.1.3', { resolved: `${local}ms/-/ms-2.1.3.tgz` })], { registries: [R, local] })).toEqual([]);
-    expect(codes(run([entry('x', '1.0.0', { source: 'git', resolved: 'git://git.example.test/x.git#abc' })]))).toEqual(['LOCKFILE_INSECURE_URL']);
+    expect(run([entry('ms', '2.1.3', { resolved: `${local}ms/-/ms-2.1.3.tgz` })], { registries: [R, local] })).toEqual(
+      [],
+    );
+    expect(codes(run([entry('x', '1.0.0', { source: 'git', resolved: 'git://git.example.test/x.git#abc' })]))).toEqual([
+      'LOCKFILE_INSECURE_URL',
+    ]);
   });
 
   it('a URL for another package, another version or out of the registry path is LOCKFILE_NAME_MISMATCH', () => {
@@ -116,7 +140,9 @@ describe('lockfile integrity', () => {
   it('integrity: missing is an error, SHA-1 only a warning, any strong hash passes', () => {
     const { integrity: _drop, ...noIntegrity } = entry('a', '1.0.0');
     expect(codes(run([noIntegrity]))).toEqual(['LOCKFILE_INTEGRITY_MISSING']);
-    expect(run([entry('a', '1.0.0', { integrity: 'sha1-AAAA' })]).map((f) => [f.code, f.severity])).toEqual([['LOCKFILE_WEAK_INTEGRITY', 'warning']]);
+    expect(run([entry('a', '1.0.0', { integrity: 'sha1-AAAA' })]).map((f) => [f.code, f.severity])).toEqual([
+      ['LOCKFILE_WEAK_INTEGRITY', 'warning'],
+    ]);
     expect(run([entry('a', '1.0.0', { integrity: 'sha1-AAAA sha512-BBBB' })])).toEqual([]);
     // yarn classic before 1.10: only the sha1 in the URL fragment.
     const yarnOld = { ...noIntegrity, resolved: `${R}a/-/a-1.0.0.tgz#${'a'.repeat(40)}` };
@@ -128,7 +154,11 @@ describe('lockfile integrity', () => {
   it('git, file and bundled entries are for NON_REGISTRY_SOURCE, not integrity', () => {
     expect(
       run([
-        entry('g', '1.0.0', { source: 'git', resolved: 'git+ssh://git@git.example.test/g.git#abc', integrity: undefined } as Partial<LockedPackage>),
+        entry('g', '1.0.0', {
+          source: 'git',
+          resolved: 'git+ssh://git@git.example.test/g.git#abc',
+          integrity: undefined,
+        } as Partial<LockedPackage>),
         entry('f', '1.0.0', { source: 'file', resolved: 'file:../f', integrity: undefined } as Partial<LockedPackage>),
         entry('b', '1.0.0', { bundled: true, resolved: undefined, integrity: undefined } as Partial<LockedPackage>),
       ]),

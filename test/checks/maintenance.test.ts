@@ -26,7 +26,11 @@ const lockedAt = (locked: string, line = 9): PackageRequest => ({
   source: 'lockfile',
   locations: [{ file: 'package-lock.json', line, field: 'node_modules/pkg' }],
 });
-const importAt = (file: string, line: number): PackageRequest => ({ name: 'pkg', source: 'import', locations: [{ file, line, column: 1 }] });
+const importAt = (file: string, line: number): PackageRequest => ({
+  name: 'pkg',
+  source: 'import',
+  locations: [{ file, line, column: 1 }],
+});
 
 const found = (doc: Record<string, unknown>): Lookup => distilPackument('pkg', REGISTRY, doc);
 
@@ -34,9 +38,20 @@ const found = (doc: Record<string, unknown>): Lookup => distilPackument('pkg', R
 const releasedAt = (at: string, extra: Partial<PackumentSpec> = {}): Record<string, unknown> =>
   packument('pkg', { versions: { '1.0.0': {} }, time: { '1.0.0': at }, ...extra });
 
-function run(doc: Record<string, unknown> | Lookup, requests: PackageRequest[], maintenance?: DepverifyConfigInput['maintenance']) {
+function run(
+  doc: Record<string, unknown> | Lookup,
+  requests: PackageRequest[],
+  maintenance?: DepverifyConfigInput['maintenance'],
+) {
   const lookup = 'state' in doc ? (doc as Lookup) : found(doc);
-  const input: PackageInput = { name: 'pkg', lookup, requests, suggest: () => [], popularity: popularity(), context: checkContext(maintenance ? { maintenance } : {}, { now: NOW }) };
+  const input: PackageInput = {
+    name: 'pkg',
+    lookup,
+    requests,
+    suggest: () => [],
+    popularity: popularity(),
+    context: checkContext(maintenance ? { maintenance } : {}, { now: NOW }),
+  };
   return checkMaintenance.run(input);
 }
 
@@ -142,13 +157,20 @@ describe('maintenance', () => {
   });
 
   it('sanitises the repository from the registry', () => {
-    const [finding] = run(releasedAt(yearsAgo(5), { repository: 'https://git.example.test/pkg\u001b[2J' }), [manifestAt('^1.0.0')]);
+    const [finding] = run(releasedAt(yearsAgo(5), { repository: 'https://git.example.test/pkg\u001b[2J' }), [
+      manifestAt('^1.0.0'),
+    ]);
     expect(finding?.hint).not.toMatch(/[\u0000-\u001f\u007f]/);
     expect(finding?.details?.repository).not.toMatch(/[\u0000-\u001f\u007f]/);
   });
 
   it('one finding per package, located only at the direct requests', () => {
-    const findings = run(releasedAt(yearsAgo(5)), [lockedAt('1.0.0'), manifestAt('^1.0.0', 7), importAt('src/b.ts', 2), manifestAt('1.0.0', 3, 'packages/a/package.json')]);
+    const findings = run(releasedAt(yearsAgo(5)), [
+      lockedAt('1.0.0'),
+      manifestAt('^1.0.0', 7),
+      importAt('src/b.ts', 2),
+      manifestAt('1.0.0', 3, 'packages/a/package.json'),
+    ]);
     expect(findings).toHaveLength(1);
     expect(findings[0]?.locations.map((l) => l.file)).toEqual(['package.json', 'packages/a/package.json', 'src/b.ts']);
     expect(findings[0]?.locations.some((l) => l.file === 'package-lock.json')).toBe(false);

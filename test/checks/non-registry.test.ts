@@ -5,7 +5,8 @@ import { lockScan, scan } from '../helpers/project-scan.js';
 
 describe('non-registry sources', () => {
   it('git and tarball URLs are warnings; file, link and foreign workspace specs are info; own workspaces are fine', () => {
-    const findings = runProject(checkNonRegistry, 
+    const findings = runProject(
+      checkNonRegistry,
       scan([
         manifest('', [
           dep('a', '^1.0.0', { kind: 'git', spec: 'github:user/a', line: 4 }),
@@ -32,10 +33,27 @@ describe('non-registry sources', () => {
 
 describe('lock entries', () => {
   it('git and tarball lock entries are NON_REGISTRY_SOURCE at their lockfile line', () => {
-    const findings = runProject(checkNonRegistry, 
+    const findings = runProject(
+      checkNonRegistry,
       lockScan([
-        { name: 'g', version: '1.0.0', path: 'node_modules/g', lockfile: 'package-lock.json', line: 12, source: 'git', resolved: 'git+ssh://git@example.test/g.git#abc' },
-        { name: 'r', version: '1.0.0', path: 'node_modules/r', lockfile: 'package-lock.json', line: 20, source: 'remote', resolved: 'https://evil.example.test/r.tgz' },
+        {
+          name: 'g',
+          version: '1.0.0',
+          path: 'node_modules/g',
+          lockfile: 'package-lock.json',
+          line: 12,
+          source: 'git',
+          resolved: 'git+ssh://git@example.test/g.git#abc',
+        },
+        {
+          name: 'r',
+          version: '1.0.0',
+          path: 'node_modules/r',
+          lockfile: 'package-lock.json',
+          line: 20,
+          source: 'remote',
+          resolved: 'https://evil.example.test/r.tgz',
+        },
         { name: 'ok', version: '1.0.0', path: 'node_modules/ok', lockfile: 'package-lock.json', source: 'registry' },
         { name: 'w', version: '1.0.0', path: 'packages/w', lockfile: 'package-lock.json', local: true, source: 'link' },
       ]),

@@ -49,7 +49,8 @@ interface Shape {
 function lookupOf(name: string, shape: Shape = {}): Lookup {
   const count = shape.versions ?? 12;
   const versions: Record<string, VersionSpec> = {};
-  for (let i = 0; i < count; i++) versions[`1.${i}.0`] = shape.installScript ? { scripts: { postinstall: 'node setup.js' } } : {};
+  for (let i = 0; i < count; i++)
+    versions[`1.${i}.0`] = shape.installScript ? { scripts: { postinstall: 'node setup.js' } } : {};
   const doc = packument(name, {
     versions,
     releasedFrom: shape.created ?? daysAgo(1000),
@@ -74,17 +75,29 @@ const request = (name: string): PackageRequest => ({
 function run(name: string, shape: Shape = {}, opts: { config?: DepverifyConfigInput; pop?: PopularitySource } = {}) {
   const source = opts.pop ?? popularity(INDEX, opts.config);
   const suggest = (): NameSuggestion[] => [{ name: 'express', downloads: 300_000_000 }];
-  const input: PackageInput = { name, lookup: lookupOf(name, shape), requests: [request(name)], suggest, popularity: source, context: checkContext(opts.config, { now: NOW }) };
+  const input: PackageInput = {
+    name,
+    lookup: lookupOf(name, shape),
+    requests: [request(name)],
+    suggest,
+    popularity: source,
+    context: checkContext(opts.config, { now: NOW }),
+  };
   const findings = checkSuspicious.run(input);
   // A run answers popularity before the checks start: what the check declares it will ask must
   // cover what it asks (an unprepared question throws), and the answers must not change a verdict.
   const prepared = preparePopularity(source, [popularityQuestions(input)]);
-  const fromPrepared = checkSuspicious.run({ ...input, popularity: prepared, suggest: (n) => (prepared.suggest(n), suggest()) });
+  const fromPrepared = checkSuspicious.run({
+    ...input,
+    popularity: prepared,
+    suggest: (n) => (prepared.suggest(n), suggest()),
+  });
   expect(fromPrepared).toEqual(findings);
   return findings;
 }
 
-const signals = (findings: ReturnType<typeof run>): SquatSignal[] => (findings[0]?.details?.signals as SquatSignal[] | undefined) ?? [];
+const signals = (findings: ReturnType<typeof run>): SquatSignal[] =>
+  (findings[0]?.details?.signals as SquatSignal[] | undefined) ?? [];
 const signalNames = (findings: ReturnType<typeof run>): string[] => signals(findings).map((s) => s.signal);
 
 describe('typosquat rules, each alone on an established package', () => {
@@ -106,7 +119,12 @@ describe('typosquat rules, each alone on an established package', () => {
   ])('%s imitates %s (%s): a warning naming the target', (name, target, rule) => {
     const findings = run(name);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ code: 'SUSPICIOUS_PACKAGE', severity: 'warning', package: name, details: { suggestions: [target] } });
+    expect(findings[0]).toMatchObject({
+      code: 'SUSPICIOUS_PACKAGE',
+      severity: 'warning',
+      package: name,
+      details: { suggestions: [target] },
+    });
     // Not in the index, so below its floor: evidence, not a reason.
     expect(signals(findings)).toEqual([
       { signal: 'typosquat', target, rule, targetDownloads: INDEX.find(([n]) => n === target)![1] },
@@ -181,10 +199,25 @@ describe('newness and emptiness signals', () => {
   });
 
   it('days old, an install script and no repository is an error', () => {
-    const findings = run('brand-new-thing', { created: daysAgo(2), versions: 1, repository: false, description: false, installScript: true, maintainers: 1 });
+    const findings = run('brand-new-thing', {
+      created: daysAgo(2),
+      versions: 1,
+      repository: false,
+      description: false,
+      installScript: true,
+      maintainers: 1,
+    });
     expect(findings[0]?.severity).toBe('error');
     expect(signalNames(findings).sort()).toEqual(
-      ['few-versions', 'install-script', 'low-downloads', 'new-maintainer', 'new-package', 'no-description', 'no-repository'].sort(),
+      [
+        'few-versions',
+        'install-script',
+        'low-downloads',
+        'new-maintainer',
+        'new-package',
+        'no-description',
+        'no-repository',
+      ].sort(),
     );
     // Not a typosquat: the "did you mean" comes from the general suggestions.
     expect(findings[0]?.details?.suggestions).toEqual(['express']);
@@ -192,15 +225,27 @@ describe('newness and emptiness signals', () => {
 
   it('the windows are configuration', () => {
     expect(run('brand-new-thing', { created: daysAgo(40) })).toEqual([]);
-    expect(run('brand-new-thing', { created: daysAgo(40) }, { config: { squatting: { newPackageDays: 60 } } })[0]?.severity).toBe('info');
-    expect(signalNames(run('brand-new-thing', { created: daysAgo(10), maintainers: 1 }))).not.toContain('new-maintainer');
+    expect(
+      run('brand-new-thing', { created: daysAgo(40) }, { config: { squatting: { newPackageDays: 60 } } })[0]?.severity,
+    ).toBe('info');
+    expect(signalNames(run('brand-new-thing', { created: daysAgo(10), maintainers: 1 }))).not.toContain(
+      'new-maintainer',
+    );
     expect(signalNames(run('brand-new-thing', { created: daysAgo(5), maintainers: 1 }))).toContain('new-maintainer');
-    expect(signalNames(run('brand-new-thing', { created: daysAgo(5), maintainers: 2 }))).not.toContain('new-maintainer');
+    expect(signalNames(run('brand-new-thing', { created: daysAgo(5), maintainers: 2 }))).not.toContain(
+      'new-maintainer',
+    );
   });
 
   it('a readme makes up for a missing description', () => {
-    expect(signalNames(run('brand-new-thing', { created: daysAgo(3), description: false, readme: '# Thing\nDocs.' }))).not.toContain('no-description');
-    expect(signalNames(run('brand-new-thing', { created: daysAgo(3), description: false, readme: 'ERROR: No README data found!' }))).toContain('no-description');
+    expect(
+      signalNames(run('brand-new-thing', { created: daysAgo(3), description: false, readme: '# Thing\nDocs.' })),
+    ).not.toContain('no-description');
+    expect(
+      signalNames(
+        run('brand-new-thing', { created: daysAgo(3), description: false, readme: 'ERROR: No README data found!' }),
+      ),
+    ).toContain('no-description');
   });
 
   it('an old obscure package with an install script, no repository and few versions is a warning', () => {
@@ -208,7 +253,13 @@ describe('newness and emptiness signals', () => {
     expect(findings[0]?.severity).toBe('warning');
     expect(signals(findings)).toContainEqual({ signal: 'low-downloads', source: 'index' });
     // The same package with users of its own is not.
-    expect(run('obscure-helper', { versions: 2, repository: false, installScript: true }, { pop: popularity([...INDEX, ['obscure-helper', 20_000]]) })).toEqual([]);
+    expect(
+      run(
+        'obscure-helper',
+        { versions: 2, repository: false, installScript: true },
+        { pop: popularity([...INDEX, ['obscure-helper', 20_000]]) },
+      ),
+    ).toEqual([]);
   });
 
   it('without a creation time (some mirrors) newness is not judged, and the finding says so', () => {
@@ -224,7 +275,14 @@ describe('newness and emptiness signals', () => {
   });
 
   it('missing and unknown packages are for the existence check', () => {
-    const input = { name: 'expresss', lookup: { state: 'unknown', reason: 'timed out' } as Lookup, requests: [], suggest: () => [], popularity: popularity(INDEX), context: checkContext({}, { now: NOW }) };
+    const input = {
+      name: 'expresss',
+      lookup: { state: 'unknown', reason: 'timed out' } as Lookup,
+      requests: [],
+      suggest: () => [],
+      popularity: popularity(INDEX),
+      context: checkContext({}, { now: NOW }),
+    };
     expect(checkSuspicious.run(input)).toEqual([]);
   });
 });
@@ -232,9 +290,23 @@ describe('newness and emptiness signals', () => {
 describe('squatting configuration and facts', () => {
   it('validates every key and rejects unknown ones', async () => {
     const { parseConfig } = await import('../../src/config/config.js');
-    const parsed = parseConfig({ squatting: { allow: ['@corp/*'], newPackageDays: 14, downloadsUrl: 'https://downloads.example.test/point/' } }, 'cfg');
-    expect(parsed.squatting).toMatchObject({ allow: ['@corp/*'], newPackageDays: 14, popularityRatio: 100, downloadsUrl: 'https://downloads.example.test/point/' });
-    for (const bad of [{ newPackageDays: -1 }, { fewVersions: 'two' }, { allow: 'x' }, { downloadsUrl: 'ftp://x' }, { typo: 1 }]) {
+    const parsed = parseConfig(
+      { squatting: { allow: ['@corp/*'], newPackageDays: 14, downloadsUrl: 'https://downloads.example.test/point/' } },
+      'cfg',
+    );
+    expect(parsed.squatting).toMatchObject({
+      allow: ['@corp/*'],
+      newPackageDays: 14,
+      popularityRatio: 100,
+      downloadsUrl: 'https://downloads.example.test/point/',
+    });
+    for (const bad of [
+      { newPackageDays: -1 },
+      { fewVersions: 'two' },
+      { allow: 'x' },
+      { downloadsUrl: 'ftp://x' },
+      { typo: 1 },
+    ]) {
       expect(() => parseConfig({ squatting: bad }, 'cfg'), JSON.stringify(bad)).toThrow(/squatting/);
     }
   });

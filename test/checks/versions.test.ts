@@ -4,7 +4,11 @@ import { found, input, lockedAt, manifestAt } from '../helpers/package-input.js'
 import { packument } from '../helpers/registry.js';
 
 describe('versions', () => {
-  const doc = packument('pkg', { versions: { '1.0.0': {}, '1.2.0': {}, '2.0.0-beta.1': {} }, latest: '1.2.0', extra: {} });
+  const doc = packument('pkg', {
+    versions: { '1.0.0': {}, '1.2.0': {}, '2.0.0-beta.1': {} },
+    latest: '1.2.0',
+    extra: {},
+  });
 
   it.each(['^1.0.0', '1.2.0', 'latest', '*', '>=1 <2', '2.0.0-beta.1'])('"%s" resolves', (wanted) => {
     expect(checkVersions.run(input(found(doc), [manifestAt(wanted)]))).toEqual([]);
@@ -12,7 +16,11 @@ describe('versions', () => {
 
   it.each(['^3.0.0', '1.3.0', 'next', '~0.9.0'])('"%s" is VERSION_NOT_FOUND', (wanted) => {
     const [finding] = checkVersions.run(input(found(doc), [manifestAt(wanted)]));
-    expect(finding).toMatchObject({ code: 'VERSION_NOT_FOUND', package: 'pkg', details: { wanted, via: 'range', latest: '1.2.0' } });
+    expect(finding).toMatchObject({
+      code: 'VERSION_NOT_FOUND',
+      package: 'pkg',
+      details: { wanted, via: 'range', latest: '1.2.0' },
+    });
   });
 
   it('a locked version that was never published is VERSION_NOT_FOUND with the version', () => {

@@ -10,7 +10,10 @@ import { childProcess, readRequests, repoRoot } from '../helpers/run-cli.js';
 interface ActionFile {
   inputs: Record<string, { description: string; default?: string }>;
   outputs: Record<string, { value: string }>;
-  runs: { using: string; steps: Array<{ id?: string; run?: string; uses?: string; env?: Record<string, string>; if?: string }> };
+  runs: {
+    using: string;
+    steps: Array<{ id?: string; run?: string; uses?: string; env?: Record<string, string>; if?: string }>;
+  };
 }
 
 const action = yaml.load(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')) as ActionFile;
@@ -32,19 +35,37 @@ async function runStep(dir: string, inputs: Record<string, string>) {
     DV_TYPES: 'false',
     ...inputs,
   };
-  const child = spawn('bash', [path.join(repoRoot, 'scripts/action-check.sh')], { env: stepEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', [path.join(repoRoot, 'scripts/action-check.sh')], {
+    env: stepEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c));
   child.stderr.on('data', () => undefined);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const read = (f: string) => readFileSync(path.join(out, f), 'utf8');
-  return { code, stdout, summary: read('summary.md'), output: read('output.txt'), sarif: () => read('depverify.sarif'), requests: await readRequests(log) };
+  return {
+    code,
+    stdout,
+    summary: read('summary.md'),
+    output: read('output.txt'),
+    sarif: () => read('depverify.sarif'),
+    requests: await readRequests(log),
+  };
 }
 
 describe('GitHub Action', () => {
   it('declares the inputs the README documents, and every input the steps use', () => {
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs).sort()).toEqual(['args', 'changed-since', 'directory', 'fail-on', 'format', 'sarif', 'types']);
+    expect(Object.keys(action.inputs).sort()).toEqual([
+      'args',
+      'changed-since',
+      'directory',
+      'fail-on',
+      'format',
+      'sarif',
+      'types',
+    ]);
     const text = readFileSync(path.join(repoRoot, 'action.yml'), 'utf8');
     const used = [...text.matchAll(/inputs\.([a-z-]+)/g)].map((m) => m[1]!);
     for (const name of used) expect(action.inputs).toHaveProperty([name]);
@@ -52,11 +73,21 @@ describe('GitHub Action', () => {
     // Inputs reach the script as environment variables, never spliced into the shell text.
     const check = action.runs.steps.find((s) => s.id === 'check');
     expect(check?.run).not.toMatch(/inputs\./);
-    expect(action.runs.steps.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif') && s.if?.includes("inputs.sarif == 'true'"))).toBe(true);
+    expect(
+      action.runs.steps.some(
+        (s) => s.uses?.startsWith('github/codeql-action/upload-sarif') && s.if?.includes("inputs.sarif == 'true'"),
+      ),
+    ).toBe(true);
   });
 
   it('annotates, writes a Markdown job summary and SARIF, and fails the step on findings', async () => {
-    const dir = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { express: '^4.0.0', 'pg-secure-pool': '^1.0.0' } }, null, 2) });
+    const dir = await writeTree({
+      'package.json': JSON.stringify(
+        { name: 'app', dependencies: { express: '^4.0.0', 'pg-secure-pool': '^1.0.0' } },
+        null,
+        2,
+      ),
+    });
     const run = await runStep(dir, { DV_SARIF: 'true' });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error file=package\.json,line=\d+,title=NOT_FOUND pg-secure-pool::/m);
@@ -66,13 +97,23 @@ describe('GitHub Action', () => {
   });
 
   it('on a pull request checks only what changed since the base commit', async () => {
-    const dir = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'old-invented-name': '^1.0.0' } }, null, 2) });
-    const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'commit.gpgsign=false', ...args], { encoding: 'utf8' });
+    const dir = await writeTree({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { 'old-invented-name': '^1.0.0' } }, null, 2),
+    });
+    const git = (...args: string[]) =>
+      execFileSync(
+        'git',
+        ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'commit.gpgsign=false', ...args],
+        { encoding: 'utf8' },
+      );
     git('init', '-q');
     git('add', '-A');
     git('commit', '-qm', 'base');
     const base = git('rev-parse', 'HEAD').trim();
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', dependencies: { 'old-invented-name': '^1.0.0', express: '^4.0.0' } }, null, 2));
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: 'app', dependencies: { 'old-invented-name': '^1.0.0', express: '^4.0.0' } }, null, 2),
+    );
     const run = await runStep(dir, { DV_PR_BASE: base, DV_FORMAT: 'text' });
     expect(run.code).toBe(0);
     expect(run.requests.map((r) => r.name)).not.toContain('old-invented-name');
@@ -82,11 +123,26 @@ describe('GitHub Action', () => {
 
 describe('pre-commit hook', () => {
   it('runs depverify when a manifest or lockfile changes, and not for other files', () => {
-    const hooks = yaml.load(readFileSync(path.join(repoRoot, '.pre-commit-hooks.yaml'), 'utf8')) as Array<{ id: string; entry: string; language: string; files: string; pass_filenames: boolean }>;
+    const hooks = yaml.load(readFileSync(path.join(repoRoot, '.pre-commit-hooks.yaml'), 'utf8')) as Array<{
+      id: string;
+      entry: string;
+      language: string;
+      files: string;
+      pass_filenames: boolean;
+    }>;
     const hook = hooks.find((h) => h.id === 'depverify');
     expect(hook).toMatchObject({ entry: 'depverify', language: 'node', pass_filenames: false });
     const files = new RegExp(hook!.files);
-    for (const f of ['package.json', 'packages/a/package.json', 'package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock']) expect(files.test(f)).toBe(true);
-    for (const f of ['src/index.ts', 'README.md', 'package.json.bak', 'mypackage.json']) expect(files.test(f)).toBe(false);
+    for (const f of [
+      'package.json',
+      'packages/a/package.json',
+      'package-lock.json',
+      'yarn.lock',
+      'pnpm-lock.yaml',
+      'bun.lock',
+    ])
+      expect(files.test(f)).toBe(true);
+    for (const f of ['src/index.ts', 'README.md', 'package.json.bak', 'mypackage.json'])
+      expect(files.test(f)).toBe(false);
   });
 });

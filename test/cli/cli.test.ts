@@ -11,14 +11,22 @@ const example = path.join(repoRoot, 'examples/ai-generated-app');
 const exampleRegistry = {
   axios: packument('axios', { versions: { '1.6.0': {}, '1.7.9': {} }, releasedFrom: RECENTLY }),
   dotenv: packument('dotenv', { versions: { '16.4.5': {}, '16.4.7': {} }, releasedFrom: RECENTLY }),
-  express: packument('express', { versions: { '4.19.2': {}, '4.21.2': {}, '5.0.0': {} }, latest: '5.0.0', releasedFrom: RECENTLY }),
+  express: packument('express', {
+    versions: { '4.19.2': {}, '4.21.2': {}, '5.0.0': {} },
+    latest: '5.0.0',
+    releasedFrom: RECENTLY,
+  }),
   pg: packument('pg', { versions: { '8.11.3': {}, '8.13.1': {} }, releasedFrom: RECENTLY }),
-  request: packument('request', { versions: { '2.88.2': { deprecated: 'request has been deprecated, see https://github.com/request/request/issues/3142' } }, releasedFrom: RECENTLY }),
+  request: packument('request', {
+    versions: {
+      '2.88.2': { deprecated: 'request has been deprecated, see https://github.com/request/request/issues/3142' },
+    },
+    releasedFrom: RECENTLY,
+  }),
   dayjs: packument('dayjs', { versions: { '1.11.13': {} }, releasedFrom: RECENTLY }),
   '@types/express': packument('@types/express', { versions: { '4.17.21': {} }, releasedFrom: RECENTLY }),
   typescript: packument('typescript', { versions: { '5.4.5': {}, '5.6.3': {} }, releasedFrom: RECENTLY }),
 };
-
 
 describe('depverify CLI', () => {
   it('reports the example project: exit 1, stable JSON with codes and locations', async () => {
@@ -40,7 +48,12 @@ describe('depverify CLI', () => {
     expect(notFound?.locations).toEqual([{ file: 'package.json', line: 13, field: 'dependencies.pg-secure-pool' }]);
     const unlisted = report.findings.find((f) => f.code === 'UNLISTED_DEPENDENCY' && f.package === 'dayjs');
     expect(unlisted?.locations).toEqual([{ file: 'src/legacy.cjs', line: 3, column: 23 }]);
-    expect(report.packages.find((p) => p.name === 'express')).toEqual({ name: 'express', requested: '^4.19.2', version: '4.21.2', state: 'ok' });
+    expect(report.packages.find((p) => p.name === 'express')).toEqual({
+      name: 'express',
+      requested: '^4.19.2',
+      version: '4.21.2',
+      state: 'ok',
+    });
     expect(report.packages.find((p) => p.name === 'pg-secure-pool')).toMatchObject({ state: 'finding' });
     expect(report.summary).toMatchObject({ unknown: 0, errors: 5, warnings: 1, sourceFiles: 2 });
   });
@@ -68,8 +81,12 @@ describe('depverify CLI', () => {
   });
 
   it('exits 2 when a package cannot be checked, and still checks the others', async () => {
-    const dir = await writeTree({ 'package.json': JSON.stringify({ dependencies: { express: '^4.0.0', pg: '^8.0.0', 'pg-secure-pool': '1.0.0' } }) });
-    const run = await runCli([dir, '--format', 'json', '--timeout', '5'], { fixtures: { ...exampleRegistry, pg: 500 } });
+    const dir = await writeTree({
+      'package.json': JSON.stringify({ dependencies: { express: '^4.0.0', pg: '^8.0.0', 'pg-secure-pool': '1.0.0' } }),
+    });
+    const run = await runCli([dir, '--format', 'json', '--timeout', '5'], {
+      fixtures: { ...exampleRegistry, pg: 500 },
+    });
     expect(run.code).toBe(2);
     const report = JSON.parse(run.stdout) as Report;
     expect(report.status).toBe('incomplete');
@@ -78,15 +95,22 @@ describe('depverify CLI', () => {
       ['pg', 'unknown'],
       ['pg-secure-pool', 'finding'],
     ]);
-    expect(report.findings.find((f) => f.package === 'pg')).toMatchObject({ code: 'REGISTRY_UNKNOWN', details: { reason: expect.stringMatching(/500/) } });
+    expect(report.findings.find((f) => f.package === 'pg')).toMatchObject({
+      code: 'REGISTRY_UNKNOWN',
+      details: { reason: expect.stringMatching(/500/) },
+    });
   });
 
   it('--package checks names about to be installed, without a project', async () => {
-    const run = await runCli(['--package', 'express@^4', '--package', 'expresss', '--format', 'json'], { fixtures: exampleRegistry });
+    const run = await runCli(['--package', 'express@^4', '--package', 'expresss', '--format', 'json'], {
+      fixtures: exampleRegistry,
+    });
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as Report;
     expect(report.findings.map((f) => f.code)).toEqual(['NOT_FOUND']);
-    expect(report.findings[0]?.details?.suggestions).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'express' })]));
+    expect(report.findings[0]?.details?.suggestions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'express' })]),
+    );
   });
 
   it('--fail-on warning turns a deprecation into exit 1', async () => {
@@ -106,7 +130,10 @@ describe('depverify CLI', () => {
     const bad = await runCli(['--format', 'xml']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--format');
-    const dir = await writeTree({ 'package.json': '{}', 'depverify.config.json': JSON.stringify({ severity: { NOPE: 'off' } }) });
+    const dir = await writeTree({
+      'package.json': '{}',
+      'depverify.config.json': JSON.stringify({ severity: { NOPE: 'off' } }),
+    });
     const config = await runCli([dir]);
     expect(config.code).toBe(2);
     expect(config.stderr).toContain('NOPE');
@@ -137,7 +164,11 @@ describe('depverify CLI', () => {
 
   it('trust signals end to end: a GPL dependency in an MIT project and a package idle for years', async () => {
     const dir = await writeTree({
-      'package.json': JSON.stringify({ name: 'app', license: 'MIT', dependencies: { 'gpl-lib': '^1.0.0', 'old-lib': '^1.0.0' } }),
+      'package.json': JSON.stringify({
+        name: 'app',
+        license: 'MIT',
+        dependencies: { 'gpl-lib': '^1.0.0', 'old-lib': '^1.0.0' },
+      }),
     });
     const fixtures = {
       'gpl-lib': packument('gpl-lib', { versions: { '1.0.0': { license: 'GPL-3.0-only' } }, releasedFrom: RECENTLY }),
@@ -158,7 +189,10 @@ describe('depverify CLI', () => {
     });
     const days = (n: number) => new Date(Date.now() - n * 24 * 60 * 60 * 1000);
     const fixtures = {
-      expresss: packument('expresss', { versions: { '1.0.0': { scripts: { postinstall: 'node x.js' } } }, releasedFrom: RECENTLY }),
+      expresss: packument('expresss', {
+        versions: { '1.0.0': { scripts: { postinstall: 'node x.js' } } },
+        releasedFrom: RECENTLY,
+      }),
       'fresh-lib': packument('fresh-lib', { versions: { '0.1.0': {} }, releasedFrom: days(4), repository: null }),
     };
     const run = await runCli([dir, '--format', 'json'], { fixtures });

@@ -11,7 +11,10 @@ afterAll(removeTrees);
 const registry = {
   express: packument('express', { versions: { '4.21.2': {} }, releasedFrom: RECENTLY }),
   dayjs: packument('dayjs', { versions: { '1.11.13': {} }, releasedFrom: RECENTLY }),
-  request: packument('request', { versions: { '2.88.2': { deprecated: 'request has been deprecated' } }, releasedFrom: RECENTLY }),
+  request: packument('request', {
+    versions: { '2.88.2': { deprecated: 'request has been deprecated' } },
+    releasedFrom: RECENTLY,
+  }),
 };
 
 /** An invented dependency in package.json, an undeclared import in source, a deprecation. */
@@ -22,7 +25,11 @@ const project = () =>
   });
 
 interface SarifRun {
-  results: Array<{ ruleId: string; level: string; locations?: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }>;
+  results: Array<{
+    ruleId: string;
+    level: string;
+    locations?: Array<{ physicalLocation: { artifactLocation: { uri: string } } }>;
+  }>;
   originalUriBaseIds: Record<string, { uri: string }>;
 }
 
@@ -30,7 +37,10 @@ describe('CI output formats from the command line', () => {
   it('--format sarif --output writes a valid SARIF file, prints nothing and keeps the exit code', async () => {
     const dir = await project();
     const json = await runCli([dir, '--format', 'json'], { fixtures: registry });
-    const run = await runCli([dir, '--format', 'sarif', '--output', 'depverify.sarif'], { fixtures: registry, cwd: dir });
+    const run = await runCli([dir, '--format', 'sarif', '--output', 'depverify.sarif'], {
+      fixtures: registry,
+      cwd: dir,
+    });
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe('');
     expect(json.code).toBe(1);
@@ -51,8 +61,12 @@ describe('CI output formats from the command line', () => {
     const run = await runCli([dir, '--format', 'github'], { fixtures: registry });
     expect(run.code).toBe(1);
     expect(run.stdout.trimEnd().split('\n')).toEqual([
-      expect.stringMatching(/^::error file=src\/index.ts,line=2,col=19,title=UNLISTED_DEPENDENCY dayjs::dayjs is imported/),
-      expect.stringMatching(/^::error file=package.json,line=5,title=NOT_FOUND pg-secure-pool::pg-secure-pool does not exist/),
+      expect.stringMatching(
+        /^::error file=src\/index.ts,line=2,col=19,title=UNLISTED_DEPENDENCY dayjs::dayjs is imported/,
+      ),
+      expect.stringMatching(
+        /^::error file=package.json,line=5,title=NOT_FOUND pg-secure-pool::pg-secure-pool does not exist/,
+      ),
       expect.stringMatching(/^::warning file=package.json,line=6,title=DEPRECATED request::/),
       'depverify: 2 errors, 1 warning (4 packages checked)',
     ]);
@@ -64,7 +78,10 @@ describe('CI output formats from the command line', () => {
     const log = JSON.parse(run.stdout) as { runs: SarifRun[] };
     expect(sarifSchemaErrors(log)).toEqual([]);
     expect(log.runs[0]!.results).toEqual([expect.not.objectContaining({ locations: expect.anything() })]);
-    expect(log.runs[0]!.results[0]).toMatchObject({ ruleId: 'NOT_FOUND', properties: { package: 'pg-secure-pool', arguments: ['pg-secure-pool'] } });
+    expect(log.runs[0]!.results[0]).toMatchObject({
+      ruleId: 'NOT_FOUND',
+      properties: { package: 'pg-secure-pool', arguments: ['pg-secure-pool'] },
+    });
     const github = await runCli(['--package', 'pg-secure-pool', '--format', 'github'], { fixtures: registry });
     expect(github.stdout).toMatch(/^::error title=NOT_FOUND pg-secure-pool::pg-secure-pool does not exist/);
   });

@@ -19,13 +19,19 @@ function toolCall(command: string, cwd: string, tool = 'Bash'): string {
     permission_mode: 'default',
     hook_event_name: 'PreToolUse',
     tool_name: tool,
-    tool_input: tool === 'Bash' ? { command, description: 'Install dependencies' } : { file_path: `${cwd}/a.ts`, old_string: 'a', new_string: 'b' },
+    tool_input:
+      tool === 'Bash'
+        ? { command, description: 'Install dependencies' }
+        : { file_path: `${cwd}/a.ts`, old_string: 'a', new_string: 'b' },
   });
 }
 
 async function hook(stdin: string, args: string[] = []) {
   const { execArgv, bin, env, log } = await childProcess({ fixtures: registry });
-  const child = spawn(process.execPath, [...execArgv, bin, 'hook', 'claude', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...execArgv, bin, 'hook', 'claude', ...args], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c));
@@ -68,7 +74,10 @@ describe('depverify hook claude', () => {
   });
 
   it('checks the manifest a bare install would install, in the directory cd names', async () => {
-    const dir = await writeTree({ 'package.json': '{"name":"root"}', 'web/package.json': JSON.stringify({ name: 'web', dependencies: { express: '^4', 'pg-secure-pool': '^1' } }) });
+    const dir = await writeTree({
+      'package.json': '{"name":"root"}',
+      'web/package.json': JSON.stringify({ name: 'web', dependencies: { express: '^4', 'pg-secure-pool': '^1' } }),
+    });
     const run = await hook(toolCall('cd web && npm install', dir));
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('NOT_FOUND pg-secure-pool');

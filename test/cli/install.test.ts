@@ -27,11 +27,18 @@ async function fakeManagers(): Promise<{ bin: string; calls: () => Promise<strin
 
 afterAll(removeTrees);
 
-async function guard(args: string[], files: Record<string, string> = { 'package.json': '{"name":"app","version":"1.0.0"}' }) {
+async function guard(
+  args: string[],
+  files: Record<string, string> = { 'package.json': '{"name":"app","version":"1.0.0"}' },
+) {
   const project = await writeTree(files);
   const pm = await fakeManagers();
   // `types: true` only stops the runner appending --no-types after a `--`; no member check runs for specs.
-  const run = await runCli(['install', '--dir', project, ...args], { fixtures: registry, env: { PATH: `${pm.bin}:${process.env.PATH}` }, types: true });
+  const run = await runCli(['install', '--dir', project, ...args], {
+    fixtures: registry,
+    env: { PATH: `${pm.bin}:${process.env.PATH}` },
+    types: true,
+  });
   return { ...run, calls: await pm.calls() };
 }
 
@@ -71,20 +78,30 @@ describe('depverify install', () => {
   });
 
   it('uses the package manager the project uses: packageManager, then the lockfile; --pm overrides', async () => {
-    const byField = await guard(['zod'], { 'package.json': '{"name":"app","packageManager":"yarn@4.5.0"}', 'package-lock.json': '{}' });
+    const byField = await guard(['zod'], {
+      'package.json': '{"name":"app","packageManager":"yarn@4.5.0"}',
+      'package-lock.json': '{}',
+    });
     expect(byField.calls).toEqual(['yarn add zod']);
-    const byLock = await guard(['zod'], { 'package.json': '{"name":"app"}', 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" });
+    const byLock = await guard(['zod'], {
+      'package.json': '{"name":"app"}',
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+    });
     expect(byLock.calls).toEqual(['pnpm add zod']);
     const chosen = await guard(['zod', '--pm', 'bun']);
     expect(chosen.calls).toEqual(['bun add zod']);
   });
 
   it('with no specs checks the project as it is, then installs it', async () => {
-    const bad = await guard([], { 'package.json': JSON.stringify({ name: 'app', dependencies: { express: '^4.0.0', 'pg-secure-pool': '^1.0.0' } }) });
+    const bad = await guard([], {
+      'package.json': JSON.stringify({ name: 'app', dependencies: { express: '^4.0.0', 'pg-secure-pool': '^1.0.0' } }),
+    });
     expect(bad.calls).toEqual([]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('pg-secure-pool');
-    const good = await guard([], { 'package.json': JSON.stringify({ name: 'app', dependencies: { express: '^4.0.0' } }) });
+    const good = await guard([], {
+      'package.json': JSON.stringify({ name: 'app', dependencies: { express: '^4.0.0' } }),
+    });
     expect(good.calls).toEqual(['npm install']);
     expect(good.code).toBe(0);
   });
@@ -92,7 +109,10 @@ describe('depverify install', () => {
   it('has the aliases i and add, and refuses an unknown --pm', async () => {
     const project = await writeTree({ 'package.json': '{"name":"app"}' });
     const pm = await fakeManagers();
-    const run = await runCli(['add', 'zod', '--dir', project], { fixtures: registry, env: { PATH: `${pm.bin}:${process.env.PATH}` } });
+    const run = await runCli(['add', 'zod', '--dir', project], {
+      fixtures: registry,
+      env: { PATH: `${pm.bin}:${process.env.PATH}` },
+    });
     expect(await pm.calls()).toEqual(['npm install zod']);
     expect(run.code).toBe(0);
     const wrong = await runCli(['i', 'zod', '--pm', 'pip', '--dir', project], { fixtures: registry });

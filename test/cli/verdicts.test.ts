@@ -16,7 +16,11 @@ import { mockRegistryRuns } from '../helpers/mock-runs.js';
 const { mock, cacheRoot: scratch, freshCacheDir } = mockRegistryRuns('verdicts');
 
 /** Runs the CLI in `root` with a fresh cache; the JSON report and the exit code. */
-export async function cli(root: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; report: Report; stderr: string; cacheDir: string }> {
+export async function cli(
+  root: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ code: number; report: Report; stderr: string; cacheDir: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const home = mkdtempSync(path.join(scratch, 'home-'));
@@ -25,13 +29,24 @@ export async function cli(root: string, args: string[] = [], env: Record<string,
     stdout: { write: (t: string) => out.push(t) },
     stderr: { write: (t: string) => err.push(t) },
     cwd: root,
-    env: { HOME: home, npm_config_globalconfig: path.join(home, 'none'), npm_config_registry: REGISTRY, DEPVERIFY_CACHE_DIR: cacheDir, NO_COLOR: '1', ...env },
+    env: {
+      HOME: home,
+      npm_config_globalconfig: path.join(home, 'none'),
+      npm_config_registry: REGISTRY,
+      DEPVERIFY_CACHE_DIR: cacheDir,
+      NO_COLOR: '1',
+      ...env,
+    },
   });
   return { code, report: JSON.parse(out.join('') || '{}') as Report, stderr: err.join(''), cacheDir };
 }
 
-const TYPED = { 'package.json': JSON.stringify({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function connect(): void;' };
-const errors = (report: Report) => report.findings.filter((f) => f.severity === 'error').map((f) => `${f.code} ${f.package}`);
+const TYPED = {
+  'package.json': JSON.stringify({ types: 'index.d.ts' }),
+  'index.d.ts': 'export declare function connect(): void;',
+};
+const errors = (report: Report) =>
+  report.findings.filter((f) => f.severity === 'error').map((f) => `${f.code} ${f.package}`);
 const codes = (report: Report) => report.findings.map((f) => `${f.code} ${f.package}`);
 
 describe('1. a member check that could not run is never clean', () => {
@@ -62,7 +77,10 @@ describe('1. a member check that could not run is never clean', () => {
   it('an @types package the registry did not answer about is unknown, not "no @types"', async () => {
     publish(mock, 'untyped', { '1.0.0': { 'index.js': 'module.exports = {};' } });
     mock.set('@types/untyped', 500);
-    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { untyped: '^1.0.0' } }), 'src/a.ts': "import u from 'untyped';\nu.x();\n" });
+    const root = await writeTree({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { untyped: '^1.0.0' } }),
+      'src/a.ts': "import u from 'untyped';\nu.x();\n",
+    });
     const { code, report } = await cli(root);
     expect(codes(report)).toEqual(['TYPES_UNKNOWN untyped']);
     expect(report.findings[0]?.message).toMatch(/@types\/untyped/);
@@ -77,12 +95,18 @@ describe('1. a member check that could not run is never clean', () => {
   });
 });
 
-describe('2. a 404 that is not the registry\'s answer', () => {
-  const blocked = () => new HttpResponse('<html><body>Blocked by your organisation</body></html>', { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' } });
+describe("2. a 404 that is not the registry's answer", () => {
+  const blocked = () =>
+    new HttpResponse('<html><body>Blocked by your organisation</body></html>', {
+      status: 404,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    });
 
   it('an HTML 404 from a proxy is unknown with its content type, exit 2, and nothing is cached', async () => {
     for (const name of ['express', 'left-pad']) mock.set(name, blocked);
-    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { express: '^4.0.0', 'left-pad': '^1.0.0' } }) });
+    const root = await writeTree({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { express: '^4.0.0', 'left-pad': '^1.0.0' } }),
+    });
     const { code, report, cacheDir } = await cli(root, ['--no-types']);
     expect(codes(report)).toEqual(['REGISTRY_UNKNOWN express', 'REGISTRY_UNKNOWN left-pad']);
     expect(report.findings[0]?.details?.reason).toMatch(/text\/html/);
@@ -90,7 +114,9 @@ describe('2. a 404 that is not the registry\'s answer', () => {
     const { readdirSync } = await import('node:fs');
     const files = (() => {
       try {
-        return readdirSync(cacheDir, { recursive: true }).map(String).filter((f) => /facts/.test(f) && f.endsWith('.json'));
+        return readdirSync(cacheDir, { recursive: true })
+          .map(String)
+          .filter((f) => /facts/.test(f) && f.endsWith('.json'));
       } catch {
         return [];
       }
@@ -100,7 +126,9 @@ describe('2. a 404 that is not the registry\'s answer', () => {
 
   it('a 404 with an empty body (as some mirrors send) or a JSON body is NOT_FOUND', async () => {
     mock.set('ghost-a', () => new HttpResponse(null, { status: 404 }));
-    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'ghost-a': '^1.0.0', 'ghost-b': '^1.0.0' } }) });
+    const root = await writeTree({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { 'ghost-a': '^1.0.0', 'ghost-b': '^1.0.0' } }),
+    });
     const { code, report } = await cli(root, ['--no-types']);
     expect(codes(report)).toEqual(['NOT_FOUND ghost-a', 'NOT_FOUND ghost-b']);
     expect(code).toBe(1);
@@ -136,13 +164,23 @@ describe('3. a workspace whose package.json cannot be read is still a workspace'
     const { code, report } = await cli(await writeTree(monorepo(lock)), ['--no-types']);
     expect(mock.seen.map((r) => r.name)).toEqual([]);
     expect(codes(report)).toEqual(['INPUT_ERROR ', 'INPUT_ERROR ']);
-    expect(report.findings.flatMap((f) => f.locations.map((l) => l.file)).sort()).toEqual(['packages/lib-dir/package.json', 'packages/ws-b/package.json']);
+    expect(report.findings.flatMap((f) => f.locations.map((l) => l.file)).sort()).toEqual([
+      'packages/lib-dir/package.json',
+      'packages/ws-b/package.json',
+    ]);
     expect(code).toBe(2);
   });
 
   it('without a lockfile the directory name stands in', async () => {
     const files = monorepo();
-    const { code, report } = await cli(await writeTree({ ...files, 'packages/a/index.js': "require('ws-b');\n", 'packages/a/package.json': JSON.stringify({ name: 'ws-a', version: '1.0.0', dependencies: { 'ws-b': '*' } }) }), ['--no-types']);
+    const { code, report } = await cli(
+      await writeTree({
+        ...files,
+        'packages/a/index.js': "require('ws-b');\n",
+        'packages/a/package.json': JSON.stringify({ name: 'ws-a', version: '1.0.0', dependencies: { 'ws-b': '*' } }),
+      }),
+      ['--no-types'],
+    );
     expect(mock.seen.map((r) => r.name)).toEqual([]);
     expect(report.findings.every((f) => f.code === 'INPUT_ERROR')).toBe(true);
     expect(code).toBe(2);
@@ -152,15 +190,23 @@ describe('3. a workspace whose package.json cannot be read is still a workspace'
 describe('9. packages of a scope with its own registry get no public "did you mean"', () => {
   it('a new @corp/express from the corp registry: no typosquat of a public name, no public suggestion', async () => {
     const created = new Date(Date.now() - 3 * 24 * 60 * 60 * 1000);
-    mock.set('npm.corp.example.test/@corp/express', packument('@corp/express', { versions: { '1.0.0': {} }, releasedFrom: created, repository: null }));
+    mock.set(
+      'npm.corp.example.test/@corp/express',
+      packument('@corp/express', { versions: { '1.0.0': {} }, releasedFrom: created, repository: null }),
+    );
     mock.set('npm.corp.example.test/express', packument('express', { versions: { '1.0.0': {} } }));
     const root = await writeTree({
       '.npmrc': '@corp:registry=https://npm.corp.example.test/\n',
-      'package.json': JSON.stringify({ name: 'app', dependencies: { '@corp/express': '^1.0.0', '@corp/expres': '^1.0.0' } }),
+      'package.json': JSON.stringify({
+        name: 'app',
+        dependencies: { '@corp/express': '^1.0.0', '@corp/expres': '^1.0.0' },
+      }),
     });
     const { report } = await cli(root, ['--no-types']);
     const suspicious = report.findings.filter((f) => f.code === 'SUSPICIOUS_PACKAGE');
-    expect(suspicious.map((f) => (f.details?.signals as Array<{ signal: string }>).map((x) => x.signal))).toEqual([['new-package', 'new-maintainer', 'few-versions', 'no-repository']]);
+    expect(suspicious.map((f) => (f.details?.signals as Array<{ signal: string }>).map((x) => x.signal))).toEqual([
+      ['new-package', 'new-maintainer', 'few-versions', 'no-repository'],
+    ]);
     expect(JSON.stringify(report.findings)).not.toMatch(/Did you mean|suggestions|typosquat/);
     // Not even a missing private name gets a public suggestion.
     expect(report.findings.find((f) => f.package === '@corp/expres')).toMatchObject({ code: 'NOT_FOUND' });
@@ -173,7 +219,10 @@ describe('5. a lockfile integrity swapped for another valid hash', () => {
   const published = sri('the tarball the registry has');
   const registryDoc = () => {
     const doc = packument('left-pad', { versions: { '1.3.0': {} }, releasedFrom: RECENTLY });
-    (doc.versions as Record<string, { dist: Record<string, string> }>)['1.3.0']!.dist = { tarball: `${REGISTRY}left-pad/-/left-pad-1.3.0.tgz`, integrity: published };
+    (doc.versions as Record<string, { dist: Record<string, string> }>)['1.3.0']!.dist = {
+      tarball: `${REGISTRY}left-pad/-/left-pad-1.3.0.tgz`,
+      integrity: published,
+    };
     return doc;
   };
   const project = (integrity: string) => ({
@@ -192,7 +241,11 @@ describe('5. a lockfile integrity swapped for another valid hash', () => {
     mock.set('left-pad', registryDoc());
     const { code, report } = await cli(await writeTree(project(sri('another tarball'))), ['--no-types']);
     expect(errors(report)).toEqual(['LOCKFILE_INTEGRITY_MISMATCH left-pad']);
-    expect(report.findings.find((f) => f.code === 'LOCKFILE_INTEGRITY_MISMATCH')).toMatchObject({ severity: 'error', version: '1.3.0', locations: [expect.objectContaining({ file: 'package-lock.json', field: 'node_modules/left-pad' })] });
+    expect(report.findings.find((f) => f.code === 'LOCKFILE_INTEGRITY_MISMATCH')).toMatchObject({
+      severity: 'error',
+      version: '1.3.0',
+      locations: [expect.objectContaining({ file: 'package-lock.json', field: 'node_modules/left-pad' })],
+    });
     expect(code).toBe(1);
   });
 
@@ -210,13 +263,20 @@ describe('5. a lockfile integrity swapped for another valid hash', () => {
 
 describe('4. ignore.paths: ignored files are not read at all', () => {
   const big = `// a bundle\n${'var a=1;'.repeat(300_000)}\n`; // 2.4 MB: over the source file limit
-  it.each([['src/vendor/**'], ['src/vendor/big.min.js'], ['*.min.js']])('%s keeps a too-large bundle out: exit 0, no INPUT_ERROR', async (pattern) => {
-    const files = { 'package.json': JSON.stringify({ name: 'app', depverify: { ignore: { paths: [pattern] } } }), 'src/vendor/big.min.js': big, 'src/a.js': 'export const a = 1;\n' };
-    const { code, report } = await cli(await writeTree(files), ['--no-types']);
-    expect(codes(report)).toEqual([]);
-    expect(report.summary.sourceFiles).toBe(1);
-    expect(code).toBe(0);
-  });
+  it.each([['src/vendor/**'], ['src/vendor/big.min.js'], ['*.min.js']])(
+    '%s keeps a too-large bundle out: exit 0, no INPUT_ERROR',
+    async (pattern) => {
+      const files = {
+        'package.json': JSON.stringify({ name: 'app', depverify: { ignore: { paths: [pattern] } } }),
+        'src/vendor/big.min.js': big,
+        'src/a.js': 'export const a = 1;\n',
+      };
+      const { code, report } = await cli(await writeTree(files), ['--no-types']);
+      expect(codes(report)).toEqual([]);
+      expect(report.summary.sourceFiles).toBe(1);
+      expect(code).toBe(0);
+    },
+  );
 });
 
 describe('6. symlinked source directories are followed, loops are not', () => {
@@ -226,8 +286,11 @@ describe('6. symlinked source directories are followed, loops are not', () => {
     const root = path.join(outer, 'repo/app');
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(path.join(root, 'src'), { recursive: true });
-    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'app', dependencies: { 'shared-dep': '^1.0.0' } }));
-    writeFileSync(path.join(root, 'src/a.ts'), "export const a = 1;\n");
+    writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify({ name: 'app', dependencies: { 'shared-dep': '^1.0.0' } }),
+    );
+    writeFileSync(path.join(root, 'src/a.ts'), 'export const a = 1;\n');
     symlinkSync('../../../shared', path.join(root, 'src/shared'));
     symlinkSync('..', path.join(root, 'src/loop'));
     mock.set('shared-dep', packument('shared-dep', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
@@ -251,7 +314,9 @@ describe('8. temporary files of killed runs are swept on the next write', () => 
     const old = (Date.now() - 60 * 60 * 1000) / 1000;
     utimesSync(stale, old, old);
     mock.set('left-pad', packument('left-pad', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
-    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'left-pad': '^1.0.0' } }) });
+    const root = await writeTree({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { 'left-pad': '^1.0.0' } }),
+    });
     await cli(root, ['--no-types', '--cache-dir', cacheDir]);
     expect(readdirSync(dir).sort()).toEqual(['left-pad.json', 'new.json.999998.abcd1234.tmp']);
   });
@@ -259,8 +324,14 @@ describe('8. temporary files of killed runs are swept on the next write', () => 
 
 describe('10. messages say who answered and why', () => {
   it('a 407 is from the proxy, named by its setting, not "from the registry"', async () => {
-    mock.set('left-pad', () => new HttpResponse('Proxy Authentication Required', { status: 407, headers: { 'content-type': 'text/plain' } }));
-    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'left-pad': '^1.0.0' } }) });
+    mock.set(
+      'left-pad',
+      () =>
+        new HttpResponse('Proxy Authentication Required', { status: 407, headers: { 'content-type': 'text/plain' } }),
+    );
+    const root = await writeTree({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { 'left-pad': '^1.0.0' } }),
+    });
     const { code, report } = await cli(root, ['--no-types']);
     const reason = String(report.findings.find((f) => f.code === 'REGISTRY_UNKNOWN')?.details?.reason);
     expect(reason).toMatch(/from the proxy/);
@@ -292,7 +363,9 @@ describe('11. --deadline bounds the whole run', () => {
       return HttpResponse.json(packument('slow-pkg', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
     });
     mock.set('fast-pkg', packument('fast-pkg', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
-    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'slow-pkg': '^1.0.0', 'fast-pkg': '^1.0.0' } }) });
+    const root = await writeTree({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { 'slow-pkg': '^1.0.0', 'fast-pkg': '^1.0.0' } }),
+    });
     const { code, report } = await cli(root, ['--no-types', '--deadline', '1']);
     expect(report.packages.find((p) => p.name === 'fast-pkg')?.state).not.toBe('unknown');
     expect(report.packages.find((p) => p.name === 'slow-pkg')?.state).toBe('unknown');
@@ -305,7 +378,9 @@ describe('11. --deadline bounds the whole run', () => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       return HttpResponse.json(packument('slow-pkg', { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
     });
-    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app', dependencies: { 'slow-pkg': '^1.0.0' } }) });
+    const root = await writeTree({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { 'slow-pkg': '^1.0.0' } }),
+    });
     const { code, report } = await cli(root, ['--no-types']);
     expect(report.packages.find((p) => p.name === 'slow-pkg')?.state).not.toBe('unknown');
     expect(code).not.toBe(2);
@@ -315,10 +390,16 @@ describe('11. --deadline bounds the whole run', () => {
 describe('7. file names that are not UTF-8', () => {
   it('are reported as such, not as "ENOENT" for a file that exists', async () => {
     const { writeFileSync } = await import('node:fs');
-    const root = await writeTree({ 'package.json': JSON.stringify({ name: 'app' }), 'src/a.js': 'export const a = 1;\n' });
+    const root = await writeTree({
+      'package.json': JSON.stringify({ name: 'app' }),
+      'src/a.js': 'export const a = 1;\n',
+    });
     const dir = Buffer.from(path.join(root, 'src/'));
     try {
-      writeFileSync(Buffer.concat([dir, Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from('.js')]), 'export const b = 2;\n');
+      writeFileSync(
+        Buffer.concat([dir, Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from('.js')]),
+        'export const b = 2;\n',
+      );
     } catch {
       return; // A file system that refuses such names (macOS, Windows) cannot hold the case.
     }

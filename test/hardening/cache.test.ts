@@ -27,12 +27,26 @@ afterEach(async () => {
 });
 
 const client = (extra: Partial<RegistryClientOptions> = {}) =>
-  createRegistryClient({ root: cacheDir, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 2000, ...extra });
+  createRegistryClient({
+    root: cacheDir,
+    npmConfig: { registry: REGISTRY },
+    cacheDir,
+    retries: 0,
+    timeout: 2000,
+    ...extra,
+  });
 
 /** Every file under the cache directory, relative to it. */
-const cacheFiles = async (): Promise<string[]> => ((await readdir(cacheDir, { recursive: true, withFileTypes: true })) as Array<{ isFile(): boolean; parentPath: string; name: string }>)
-  .filter((e) => e.isFile())
-  .map((e) => path.relative(cacheDir, path.join(e.parentPath, e.name)));
+const cacheFiles = async (): Promise<string[]> =>
+  (
+    (await readdir(cacheDir, { recursive: true, withFileTypes: true })) as Array<{
+      isFile(): boolean;
+      parentPath: string;
+      name: string;
+    }>
+  )
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(cacheDir, path.join(e.parentPath, e.name)));
 
 /** A found entry with `count` versions: entries of different sizes, so a torn write would show. */
 function entry(name: string, count: number): CacheEntry {
@@ -42,7 +56,13 @@ function entry(name: string, count: number): CacheEntry {
     versions[`1.${i}.0`] = { license: i % 2 ? 'MIT' : 'ISC', ...(i % 7 ? {} : { deprecated: `old ${i}` }) };
     time[`1.${i}.0`] = Date.UTC(2020, 0, 1) + i * 1000;
   }
-  return { fetchedAt: Date.now(), answer: { state: 'found', facts: { name, registry: REGISTRY, distTags: { latest: `1.${count - 1}.0` }, versions, time } } };
+  return {
+    fetchedAt: Date.now(),
+    answer: {
+      state: 'found',
+      facts: { name, registry: REGISTRY, distTags: { latest: `1.${count - 1}.0` }, versions, time },
+    },
+  };
 }
 
 const versionsOf = (e: CacheEntry | undefined): string[] => Object.keys(e?.answer.facts?.versions ?? {});
@@ -56,7 +76,9 @@ describe('concurrent writers', () => {
     const torn: number[] = [];
     let reads = 0;
     await Promise.all([
-      ...writers.flatMap((cache, i) => Array.from({ length: 15 }, () => cache.write(REGISTRY, 'shared', entry('shared', sizes[i]!)))),
+      ...writers.flatMap((cache, i) =>
+        Array.from({ length: 15 }, () => cache.write(REGISTRY, 'shared', entry('shared', sizes[i]!))),
+      ),
       ...Array.from({ length: 200 }, async (_, i) => {
         await new Promise((resolve) => setImmediate(resolve));
         const read = await reader.read(REGISTRY, 'shared');
@@ -98,7 +120,10 @@ describe('concurrent writers', () => {
     `;
     const child = (seed: string) =>
       new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-        const p = spawn(process.execPath, ['--input-type=module', '-e', script, cacheDir, REGISTRY, seed], { cwd: cacheDir, stdio: ['ignore', 'pipe', 'pipe'] });
+        const p = spawn(process.execPath, ['--input-type=module', '-e', script, cacheDir, REGISTRY, seed], {
+          cwd: cacheDir,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let out = '';
         let err = '';
         p.stdout.on('data', (c: Buffer) => (out += c));
@@ -113,7 +138,8 @@ describe('concurrent writers', () => {
     const files = await cacheFiles();
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const reader = new FactsCache(cacheDir);
-    for (const name of ['key-0', 'key-1', 'key-2']) expect(versionsOf(await reader.read(REGISTRY, name)).length).toBeGreaterThan(0);
+    for (const name of ['key-0', 'key-1', 'key-2'])
+      expect(versionsOf(await reader.read(REGISTRY, name)).length).toBeGreaterThan(0);
     const memos = files.filter((f) => f.startsWith('squat-memo-v1'));
     expect(memos).toHaveLength(1);
     const memo = JSON.parse(await readFile(path.join(cacheDir, memos[0]!), 'utf8')) as Record<string, unknown>;
@@ -144,18 +170,24 @@ describe('a cache that goes away or cannot be written', () => {
 });
 
 describe('a failed refresh', () => {
-  it.each([503, 429])('HTTP %i when a stale entry is due for refresh: unknown, and the entry left exactly as it was', async (status) => {
-    mock.set('pkg', packument('pkg', { versions: { '1.0.0': {} } }));
-    await client().lookup('pkg');
-    const [file] = await cacheFiles();
-    const before = await readFile(path.join(cacheDir, file!), 'utf8');
-    mock.set('pkg', status);
-    mock.seen.length = 0;
-    expect(await client({ cacheTtl: 0 }).lookup('pkg')).toMatchObject({ state: 'unknown', reason: expect.stringContaining(`HTTP ${status}`) });
-    expect(mock.seen).toHaveLength(1);
-    expect(await readFile(path.join(cacheDir, file!), 'utf8')).toBe(before);
-    expect(await cacheFiles()).toEqual([file]);
-  });
+  it.each([503, 429])(
+    'HTTP %i when a stale entry is due for refresh: unknown, and the entry left exactly as it was',
+    async (status) => {
+      mock.set('pkg', packument('pkg', { versions: { '1.0.0': {} } }));
+      await client().lookup('pkg');
+      const [file] = await cacheFiles();
+      const before = await readFile(path.join(cacheDir, file!), 'utf8');
+      mock.set('pkg', status);
+      mock.seen.length = 0;
+      expect(await client({ cacheTtl: 0 }).lookup('pkg')).toMatchObject({
+        state: 'unknown',
+        reason: expect.stringContaining(`HTTP ${status}`),
+      });
+      expect(mock.seen).toHaveLength(1);
+      expect(await readFile(path.join(cacheDir, file!), 'utf8')).toBe(before);
+      expect(await cacheFiles()).toEqual([file]);
+    },
+  );
 });
 
 describe('damaged entries', () => {
@@ -172,11 +204,13 @@ describe('damaged entries', () => {
     return full;
   }
 
-  const edit = (change: (stored: { fetchedAt: unknown; answer: { state: string; facts?: Record<string, unknown> } }) => void) => (text: string) => {
-    const stored = JSON.parse(text);
-    change(stored);
-    return JSON.stringify(stored);
-  };
+  const edit =
+    (change: (stored: { fetchedAt: unknown; answer: { state: string; facts?: Record<string, unknown> } }) => void) =>
+    (text: string) => {
+      const stored = JSON.parse(text);
+      change(stored);
+      return JSON.stringify(stored);
+    };
 
   it.each<[string, (text: string) => string]>([
     ['truncated', (t) => t.slice(0, Math.floor(t.length / 2))],
@@ -228,13 +262,18 @@ describe('damaged entries', () => {
     first.save();
     return readdir(path.join(memoDir, 'squat-memo-v1')).then(async ([file]) => {
       const full = path.join(memoDir, 'squat-memo-v1', file!);
-      await writeFile(full, JSON.stringify({ exprress: { c: 'oops' }, lodash: { o: 'many' }, 'left-pad': { c: [['x', 'y', 'z']] } }));
+      await writeFile(
+        full,
+        JSON.stringify({ exprress: { c: 'oops' }, lodash: { o: 'many' }, 'left-pad': { c: [['x', 'y', 'z']] } }),
+      );
       const again = createPopularity({ minTargetDownloads: 1_000_000, memoDir });
       expect(again.squatCandidates('exprress')).toEqual(candidates);
       expect(again.downloads('lodash')).toEqual(count);
       expect(again.squatCandidates('left-pad').every((c) => typeof c.downloads === 'number')).toBe(true);
       again.save();
-      expect(JSON.parse(await readFile(full, 'utf8')).exprress.c).toEqual(candidates.map((c) => [c.target, c.downloads, c.rule]));
+      expect(JSON.parse(await readFile(full, 'utf8')).exprress.c).toEqual(
+        candidates.map((c) => [c.target, c.downloads, c.rule]),
+      );
     });
   });
 });
@@ -265,7 +304,10 @@ describe('cache keys', () => {
     mock.set('npm.corp.example.test/same-name', 404);
     expect((await client().lookup('same-name')).state).toBe('found');
     // The same name through the override: the default registry's cached answer is not used.
-    expect(await client({ registry: CORP_REGISTRY }).lookup('same-name')).toEqual({ state: 'missing', reason: 'not-found' });
+    expect(await client({ registry: CORP_REGISTRY }).lookup('same-name')).toEqual({
+      state: 'missing',
+      reason: 'not-found',
+    });
     expect(mock.seen.map((r) => r.host)).toEqual(['registry.example.test', 'npm.corp.example.test']);
     mock.seen.length = 0;
     expect((await client().lookup('same-name')).state).toBe('found');

@@ -7,7 +7,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistryClient, exitCode, formatGithub, formatJson, formatSarif, formatText, verify } from '../../src/index.js';
+import {
+  createRegistryClient,
+  exitCode,
+  formatGithub,
+  formatJson,
+  formatSarif,
+  formatText,
+  verify,
+} from '../../src/index.js';
 import type { Report } from '../../src/model/report.js';
 import { writeTree } from '../helpers/fixture.js';
 import { HttpResponse, RECENTLY, REGISTRY, createMockRegistry, packument } from '../helpers/registry.js';
@@ -36,7 +44,11 @@ function hostilePackument(name: string): Record<string, unknown> {
     repository: { type: 'git', url: `git+https://git.example.test/${EVIL}.git` },
     releasedFrom: RECENTLY,
   });
-  return { ...doc, maintainers: [{ name: EVIL, email: `${EVIL}@example.test` }], 'dist-tags': { latest: '1.0.0', [EVIL]: '2.0.0' } };
+  return {
+    ...doc,
+    maintainers: [{ name: EVIL, email: `${EVIL}@example.test` }],
+    'dist-tags': { latest: '1.0.0', [EVIL]: '2.0.0' },
+  };
 }
 
 let report: Report;
@@ -46,16 +58,30 @@ beforeAll(async () => {
   mock.set('evil-pkg', hostilePackument('evil-pkg'));
   // An unknown answer whose Retry-After carries a C1 CSI: HTTP refuses C0 controls in headers,
   // but bytes 0x80-0xff pass, and some terminals act on 0x9b.
-  mock.set('slow-pkg', () => new HttpResponse('busy', { status: 503, headers: { 'retry-after': '\u009b2J\u009b31m 5' } }));
+  mock.set(
+    'slow-pkg',
+    () => new HttpResponse('busy', { status: 503, headers: { 'retry-after': '\u009b2J\u009b31m 5' } }),
+  );
   root = await writeTree({
-    'package.json': JSON.stringify({ name: 'app', dependencies: { 'evil-pkg': '^1.0.0', 'slow-pkg': '1.0.0', [`bad${EVIL}`]: '1.0.0' } }),
+    'package.json': JSON.stringify({
+      name: 'app',
+      dependencies: { 'evil-pkg': '^1.0.0', 'slow-pkg': '1.0.0', [`bad${EVIL}`]: '1.0.0' },
+    }),
     'package-lock.json': JSON.stringify(
       {
         lockfileVersion: 3,
         packages: {
           '': { name: 'app' },
-          'node_modules/evil-pkg': { version: '1.0.0', resolved: `https://evil.example.test/${EVIL}.tgz`, integrity: 'sha1-AAAA' },
-          [`node_modules/x${EVIL}`]: { name: `x${EVIL}`, version: `1.0.0${EVIL}`, resolved: `${REGISTRY}x/-/x-1.0.0.tgz` },
+          'node_modules/evil-pkg': {
+            version: '1.0.0',
+            resolved: `https://evil.example.test/${EVIL}.tgz`,
+            integrity: 'sha1-AAAA',
+          },
+          [`node_modules/x${EVIL}`]: {
+            name: `x${EVIL}`,
+            version: `1.0.0${EVIL}`,
+            resolved: `${REGISTRY}x/-/x-1.0.0.tgz`,
+          },
         },
       },
       null,
@@ -63,14 +89,17 @@ beforeAll(async () => {
     ),
     [`src/${ESC}[31mfile.js`]: `import a from 'evil-pkg';\nimport b from 'slow-pkg';\n`,
   });
-  const client = createRegistryClient({ root, registry: REGISTRY, cacheDir, retries: 0 } as Parameters<typeof createRegistryClient>[0]);
+  const client = createRegistryClient({ root, registry: REGISTRY, cacheDir, retries: 0 } as Parameters<
+    typeof createRegistryClient
+  >[0]);
   report = await verify({ root, client, popularIndex: false, types: false });
 }, 30_000);
 
 describe('hostile strings in every output format', () => {
   it('the run saw them: findings for the deprecated, unknown and invalid packages', () => {
     const codes = new Set(report.findings.map((f) => f.code));
-    for (const code of ['DEPRECATED', 'REGISTRY_UNKNOWN', 'INVALID_SPEC', 'LOCKFILE_FOREIGN_HOST']) expect(codes).toContain(code);
+    for (const code of ['DEPRECATED', 'REGISTRY_UNKNOWN', 'INVALID_SPEC', 'LOCKFILE_FOREIGN_HOST'])
+      expect(codes).toContain(code);
     expect(exitCode(report)).toBe(2);
   });
 
@@ -87,7 +116,8 @@ describe('hostile strings in every output format', () => {
   });
 
   it('github: registry text cannot start a workflow command or a new line', () => {
-    for (const line of formatGithub(report).trimEnd().split('\n')) expect(line).toMatch(/^(::(error|warning|notice) |depverify:)/);
+    for (const line of formatGithub(report).trimEnd().split('\n'))
+      expect(line).toMatch(/^(::(error|warning|notice) |depverify:)/);
   });
 
   it.each([
@@ -112,7 +142,9 @@ describe('hostile strings in every output format', () => {
 
 describe('through the CLI', () => {
   it('text output of a hostile packument and lockfile entry has no raw control byte', { timeout: 30_000 }, async () => {
-    const run = await runCli([root, '--format', 'text', '--cache-dir', path.join(cacheDir, 'cli')], { fixtures: { 'evil-pkg': hostilePackument('evil-pkg'), 'slow-pkg': 503 } });
+    const run = await runCli([root, '--format', 'text', '--cache-dir', path.join(cacheDir, 'cli')], {
+      fixtures: { 'evil-pkg': hostilePackument('evil-pkg'), 'slow-pkg': 503 },
+    });
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('DEPRECATED');
     expect(run.stdout).not.toMatch(RAW_CONTROL);

@@ -31,7 +31,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 afterAll(removeTrees);
 
 const KNOWN = ['ms', 'left-pad', 'chalk'];
-const client = () => recordingClient((name) => (KNOWN.includes(name) ? recentPackument(name, ['1.0.0', '2.1.3']) : undefined));
+const client = () =>
+  recordingClient((name) => (KNOWN.includes(name) ? recentPackument(name, ['1.0.0', '2.1.3']) : undefined));
 
 const inputErrors = (report: Report): Finding[] => report.findings.filter((f) => f.code === 'INPUT_ERROR');
 const where = (report: Report) => inputErrors(report).map((f) => ({ ...f.locations[0], reason: f.details?.reason }));
@@ -48,7 +49,11 @@ describe('hostile files', () => {
   it('a source file that is not UTF-8: its line is reported and its imports are still read', async () => {
     const root = await writeTree({
       'package.json': MANIFEST,
-      'src/bad.js': Buffer.concat([Buffer.from("import a from 'ms';\n// caf"), Buffer.from([0xe9, 0x0a]), Buffer.from("require('chalk');\n")]),
+      'src/bad.js': Buffer.concat([
+        Buffer.from("import a from 'ms';\n// caf"),
+        Buffer.from([0xe9, 0x0a]),
+        Buffer.from("require('chalk');\n"),
+      ]),
       'src/ok.js': "import c from 'left-pad';\n",
     });
     const { report, asked } = await run(root);
@@ -60,7 +65,11 @@ describe('hostile files', () => {
 
   it('a package.json that is not UTF-8 is reported at its line and still read', async () => {
     const root = await writeTree({
-      'package.json': Buffer.concat([Buffer.from('{\n  "name": "app",\n  "description": "'), Buffer.from([0xff, 0xfe]), Buffer.from('",\n  "dependencies": { "ms": "^2.1.3" }\n}\n')]),
+      'package.json': Buffer.concat([
+        Buffer.from('{\n  "name": "app",\n  "description": "'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('",\n  "dependencies": { "ms": "^2.1.3" }\n}\n'),
+      ]),
       'src/a.js': "import 'left-pad';\n",
     });
     const { report, asked } = await run(root);
@@ -70,8 +79,15 @@ describe('hostile files', () => {
   });
 
   it('a binary file with a .js or .ts extension is reported as binary; the rest is checked', async () => {
-    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xd8, 0x69, 0x6d, 0x70]);
-    const root = await writeTree({ 'package.json': MANIFEST, 'src/logo.js': png, 'src/logo.ts': png, 'src/a.js': "import 'ms';\n" });
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xd8, 0x69, 0x6d, 0x70,
+    ]);
+    const root = await writeTree({
+      'package.json': MANIFEST,
+      'src/logo.js': png,
+      'src/logo.ts': png,
+      'src/a.js': "import 'ms';\n",
+    });
     const { report, asked } = await run(root);
     expect(where(report)).toEqual([
       { file: 'src/logo.js', reason: 'binary' },
@@ -107,7 +123,12 @@ describe('hostile files', () => {
     });
     const { report, asked } = await run(root);
     expect(where(report)).toEqual([
-      { file: 'package-lock.json', line: 5, field: expect.stringMatching(/^dependencies\.x(\.dependencies\.x)+\.dependencies$/), reason: 'too-deep' },
+      {
+        file: 'package-lock.json',
+        line: 5,
+        field: expect.stringMatching(/^dependencies\.x(\.dependencies\.x)+\.dependencies$/),
+        reason: 'too-deep',
+      },
       { file: 'package.json', line: 5, field: 'dependencies.deep', reason: 'wrong-type' },
     ]);
     // The lockfile's entries above the limit are still checked.
@@ -116,7 +137,11 @@ describe('hostile files', () => {
   });
 
   it('a source file nested 100k brackets deep is reported, not a crash', async () => {
-    const root = await writeTree({ 'package.json': MANIFEST, 'src/deep.js': `x = ${'('.repeat(100_000)}${')'.repeat(100_000)};\n`, 'src/a.js': "import 'ms';\n" });
+    const root = await writeTree({
+      'package.json': MANIFEST,
+      'src/deep.js': `x = ${'('.repeat(100_000)}${')'.repeat(100_000)};\n`,
+      'src/a.js': "import 'ms';\n",
+    });
     const { report, asked } = await run(root);
     expect(where(report)).toEqual([{ file: 'src/deep.js', reason: 'too-deep' }]);
     expect(asked).toContain('ms');
@@ -135,7 +160,11 @@ describe('hostile files', () => {
   });
 
   it('unreadable files (EACCES) are reported by path; the rest is checked', async () => {
-    const root = await writeTree({ 'package.json': MANIFEST, 'src/secret.js': "import 'left-pad';\n", 'src/a.js': "import 'ms';\n" });
+    const root = await writeTree({
+      'package.json': MANIFEST,
+      'src/secret.js': "import 'left-pad';\n",
+      'src/a.js': "import 'ms';\n",
+    });
     const secret = path.join(root, 'src/secret.js');
     // Root reads a chmod 000 file anyway: there the denial is simulated at the fs layer.
     const isRoot = process.getuid?.() === 0;
@@ -143,7 +172,9 @@ describe('hostile files', () => {
     else await chmod(secret, 0o000);
     try {
       const { report, asked } = await run(root);
-      expect(inputErrors(report).map((f) => [f.locations[0]?.file, f.details?.reason, /EACCES/.test(f.message)])).toEqual([['src/secret.js', 'unreadable', true]]);
+      expect(
+        inputErrors(report).map((f) => [f.locations[0]?.file, f.details?.reason, /EACCES/.test(f.message)]),
+      ).toEqual([['src/secret.js', 'unreadable', true]]);
       expect(asked).toContain('ms');
       expect(exitCode(report)).toBe(2);
     } finally {
@@ -154,17 +185,26 @@ describe('hostile files', () => {
 
   it('FIFOs where files should be never block the run', { timeout: 15_000 }, async () => {
     const root = await writeTree({ 'src/a.js': "import 'ms';\n" });
-    for (const name of ['package.json', 'package-lock.json', 'tsconfig.json', 'src/.gitignore', 'src/pipe.js']) execFileSync('mkfifo', [path.join(root, name)]);
+    for (const name of ['package.json', 'package-lock.json', 'tsconfig.json', 'src/.gitignore', 'src/pipe.js'])
+      execFileSync('mkfifo', [path.join(root, name)]);
     const { report, asked } = await run(root);
     // tsconfig.json is looked for as a regular file, so a FIFO one is simply not there.
-    expect(where(report).map((w) => w.file).sort()).toEqual(['package-lock.json', 'package.json', 'src/.gitignore']);
+    expect(
+      where(report)
+        .map((w) => w.file)
+        .sort(),
+    ).toEqual(['package-lock.json', 'package.json', 'src/.gitignore']);
     expect(inputErrors(report).every((f) => /not a regular file|cannot read/.test(f.message))).toBe(true);
     expect(asked).toContain('ms');
     expect(exitCode(report)).toBe(2);
   });
 
   it('directories named like files: package.json/ and package-lock.json/ are reported, index.js/ is walked', async () => {
-    const root = await writeTree({ 'package.json/x': '', 'package-lock.json/x': '', 'index.js/inner.js': "import 'ms';\n" });
+    const root = await writeTree({
+      'package.json/x': '',
+      'package-lock.json/x': '',
+      'index.js/inner.js': "import 'ms';\n",
+    });
     const { report, asked } = await run(root);
     expect(where(report)).toEqual([
       { file: 'package-lock.json', reason: 'unreadable' },
@@ -180,12 +220,16 @@ describe('through the CLI', () => {
   it('exit 2, one INPUT_ERROR per broken file by path, no stack trace', { timeout: 30_000 }, async () => {
     const root = await writeTree({
       'package.json': MANIFEST,
-      'src/bad.js': Buffer.from([0x69, 0x6d, 0x70, 0x6f, 0x72, 0x74, 0x20, 0x27, 0x6d, 0x73, 0x27, 0x3b, 0x0a, 0xc3, 0x28, 0x0a]),
+      'src/bad.js': Buffer.from([
+        0x69, 0x6d, 0x70, 0x6f, 0x72, 0x74, 0x20, 0x27, 0x6d, 0x73, 0x27, 0x3b, 0x0a, 0xc3, 0x28, 0x0a,
+      ]),
       'src/bin.ts': Buffer.from([0x00, 0x01, 0x02]),
       'src/deep.ts': `x = ${'['.repeat(50_000)}${']'.repeat(50_000)};\n`,
       'package-lock.json/x': '',
     });
-    const run = await runCli([root, '--format', 'json'], { fixtures: { ms: packument('ms', { versions: { '2.1.3': {} }, releasedFrom: RECENTLY }) } });
+    const run = await runCli([root, '--format', 'json'], {
+      fixtures: { ms: packument('ms', { versions: { '2.1.3': {} }, releasedFrom: RECENTLY }) },
+    });
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.code).toBe(2);
     const report = JSON.parse(run.stdout) as Report;

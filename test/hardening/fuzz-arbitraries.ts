@@ -11,7 +11,8 @@ import type { InputError } from '../../src/model/references.js';
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 
 /** An own `__proto__` key, as JSON.parse makes it (an object literal would set the prototype). */
-const protoObject = (value: unknown): unknown => JSON.parse(`{"__proto__": ${JSON.stringify(value) ?? 'null'}, "constructor": {"prototype": {"polluted": true}}}`);
+const protoObject = (value: unknown): unknown =>
+  JSON.parse(`{"__proto__": ${JSON.stringify(value) ?? 'null'}, "constructor": {"prototype": {"polluted": true}}}`);
 
 const deepArray = (depth: number): unknown => {
   let value: unknown = [];
@@ -66,33 +67,39 @@ export const nastyString = fc.oneof(
  * Any JSON value, and the values readers are least likely to expect. `maxDepth` bounds the deep
  * nesting (YAML block style indents each level, so deep YAML costs its depth squared to write).
  */
-const hostileValueOf = (maxDepth: number): fc.Arbitrary<unknown> => fc.oneof(
-  { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 4 },
-  { arbitrary: nastyString, weight: 4 },
-  {
-    arbitrary: fc.constantFrom<unknown>(
-      null,
-      true,
-      false,
-      0,
-      -1,
-      1e308,
-      -1e308,
-      Number.MAX_SAFE_INTEGER + 2,
-      1.5,
-      [],
-      {},
-      [null],
-      ['a@1.0.0'],
-      { version: 1 },
-      { version: '1.0.0', resolved: 42, integrity: [], dependencies: 'x' },
-    ),
-    weight: 3,
-  },
-  { arbitrary: nastyString.map(protoObject), weight: 1 },
-  { arbitrary: fc.integer({ min: 1, max: maxDepth }).map(deepArray), weight: 1 },
-  { arbitrary: fc.tuple(fc.integer({ min: 1, max: maxDepth }), fc.constantFrom('dependencies', 'a', '__proto__')).map(([d, k]) => deepObject(d, k)), weight: 1 },
-);
+const hostileValueOf = (maxDepth: number): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 4 },
+    { arbitrary: nastyString, weight: 4 },
+    {
+      arbitrary: fc.constantFrom<unknown>(
+        null,
+        true,
+        false,
+        0,
+        -1,
+        1e308,
+        -1e308,
+        Number.MAX_SAFE_INTEGER + 2,
+        1.5,
+        [],
+        {},
+        [null],
+        ['a@1.0.0'],
+        { version: 1 },
+        { version: '1.0.0', resolved: 42, integrity: [], dependencies: 'x' },
+      ),
+      weight: 3,
+    },
+    { arbitrary: nastyString.map(protoObject), weight: 1 },
+    { arbitrary: fc.integer({ min: 1, max: maxDepth }).map(deepArray), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(fc.integer({ min: 1, max: maxDepth }), fc.constantFrom('dependencies', 'a', '__proto__'))
+        .map(([d, k]) => deepObject(d, k)),
+      weight: 1,
+    },
+  );
 
 type Container = Record<string, unknown> | unknown[];
 
@@ -125,7 +132,10 @@ const mutationOf = (value: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> =>
 function mutate(doc: unknown, mutations: readonly Mutation[]): unknown {
   for (const original of mutations) {
     // A copy: the same generated value placed twice, or inside itself, would make a cycle.
-    const m = { ...original, value: original.value === undefined ? undefined : (JSON.parse(JSON.stringify(original.value)) as unknown) };
+    const m = {
+      ...original,
+      value: original.value === undefined ? undefined : (JSON.parse(JSON.stringify(original.value)) as unknown),
+    };
     const all = containers(doc);
     if (all.length === 0) return m.value;
     const target = all[m.at % all.length]!;
@@ -139,7 +149,8 @@ function mutate(doc: unknown, mutations: readonly Mutation[]): unknown {
       continue;
     }
     // defineProperty, so `__proto__` and `constructor` become plain own keys as in parsed JSON.
-    const define = (k: string, v: unknown) => Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
+    const define = (k: string, v: unknown) =>
+      Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
     if (m.op === 'delete') delete target[key];
     else if (m.op === 'rename') {
       // An empty object has no key to rename; an inherited one (`constructor`) is a function, which no parser makes.
@@ -156,20 +167,55 @@ function mutate(doc: unknown, mutations: readonly Mutation[]): unknown {
 /** A valid document with 1–4 parts replaced, as a fresh copy each run. */
 export function mutatedDocument(base: unknown, maxDepth = 2000): fc.Arbitrary<unknown> {
   const text = JSON.stringify(base);
-  return fc.array(mutationOf(hostileValueOf(maxDepth)), { minLength: 1, maxLength: 4 }).map((ms) => mutate(JSON.parse(text), ms));
+  return fc
+    .array(mutationOf(hostileValueOf(maxDepth)), { minLength: 1, maxLength: 4 })
+    .map((ms) => mutate(JSON.parse(text), ms));
 }
 
 /** Text edits that keep most of a file intact: insert, delete, duplicate, truncate. */
 export function mutatedText(base: string, fragments: readonly string[] = []): fc.Arbitrary<string> {
-  const piece = fc.oneof(nastyString, fc.constantFrom(...['{', '}', '[', ']', '"', ':', ',', '\n', '  ', '\t', '#', '-', '---\n', '&a', '*a', '!!', '|', '>', '\r\n', '\0', ...fragments]));
-  const edit = fc.record({ at: fc.nat(), len: fc.nat({ max: 200 }), op: fc.constantFrom('insert', 'delete', 'duplicate', 'truncate'), piece });
+  const piece = fc.oneof(
+    nastyString,
+    fc.constantFrom(
+      ...[
+        '{',
+        '}',
+        '[',
+        ']',
+        '"',
+        ':',
+        ',',
+        '\n',
+        '  ',
+        '\t',
+        '#',
+        '-',
+        '---\n',
+        '&a',
+        '*a',
+        '!!',
+        '|',
+        '>',
+        '\r\n',
+        '\0',
+        ...fragments,
+      ],
+    ),
+  );
+  const edit = fc.record({
+    at: fc.nat(),
+    len: fc.nat({ max: 200 }),
+    op: fc.constantFrom('insert', 'delete', 'duplicate', 'truncate'),
+    piece,
+  });
   return fc.array(edit, { minLength: 1, maxLength: 5 }).map((edits) => {
     let text = base;
     for (const e of edits) {
       const at = e.at % (text.length + 1);
       if (e.op === 'insert') text = text.slice(0, at) + e.piece + text.slice(at);
       else if (e.op === 'delete') text = text.slice(0, at) + text.slice(at + e.len);
-      else if (e.op === 'duplicate') text = text.slice(0, at + e.len) + text.slice(at, at + e.len) + text.slice(at + e.len);
+      else if (e.op === 'duplicate')
+        text = text.slice(0, at + e.len) + text.slice(at, at + e.len) + text.slice(at + e.len);
       else text = text.slice(0, at);
     }
     return text;

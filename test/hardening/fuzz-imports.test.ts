@@ -9,10 +9,58 @@ import { classifySpecifier } from '../../src/scan/specifiers.js';
 import { RUNS, expectWellFormedErrors, mutatedText, nastyString } from './fuzz-arbitraries.js';
 
 const TOKENS = [
-  'import ', 'import(', 'export * from ', 'export { a } from ', 'import type { T } from ', 'import x = require(', 'require(', 'require.resolve(',
-  "'left-pad'", '"@scope/pkg/sub"', '`tpl`', '`${', '}`', "'", '"', '`', '${', '(', ')', '{', '}', '[', ']', '<', '>', '/', '/*', '*/', '//',
-  '\n', ';', ',', '=>', 'async ', 'await ', 'function ', 'class ', 'typeof import(', '#!/usr/bin/env node\n', '\ufeff', '\u2028', '@decorator ',
-  '<div>', '</div>', 'as const', '/re[/]gex/g', '\\u{1F600}', '0x', '1e999', 'type X = import("x").Y;', 'declare module "m" {', 'with { type: "json" }',
+  'import ',
+  'import(',
+  'export * from ',
+  'export { a } from ',
+  'import type { T } from ',
+  'import x = require(',
+  'require(',
+  'require.resolve(',
+  "'left-pad'",
+  '"@scope/pkg/sub"',
+  '`tpl`',
+  '`${',
+  '}`',
+  "'",
+  '"',
+  '`',
+  '${',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  '<',
+  '>',
+  '/',
+  '/*',
+  '*/',
+  '//',
+  '\n',
+  ';',
+  ',',
+  '=>',
+  'async ',
+  'await ',
+  'function ',
+  'class ',
+  'typeof import(',
+  '#!/usr/bin/env node\n',
+  '\ufeff',
+  '\u2028',
+  '@decorator ',
+  '<div>',
+  '</div>',
+  'as const',
+  '/re[/]gex/g',
+  '\\u{1F600}',
+  '0x',
+  '1e999',
+  'type X = import("x").Y;',
+  'declare module "m" {',
+  'with { type: "json" }',
 ];
 const EXTENSIONS = ['a.js', 'a.mjs', 'a.cjs', 'a.jsx', 'a.ts', 'a.mts', 'a.cts', 'a.tsx', 'a'];
 
@@ -53,7 +101,10 @@ describe('readImports', () => {
   });
 
   it('any string, binary included', () => {
-    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 300 }));
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.string({ unit: 'grapheme', maxLength: 300 }),
+    );
     fc.assert(fc.property(fc.constantFrom(...EXTENSIONS), text, check), { numRuns: RUNS });
   });
 

@@ -19,7 +19,14 @@ const MANIFEST = {
   licenses: [{ type: 'MIT' }],
   workspaces: ['packages/*', '!packages/skip'],
   imports: { '#internal': './src/internal.js' },
-  dependencies: { 'left-pad': '^1.3.0', local: 'file:../local', git: 'github:user/repo#v1', alias: 'npm:chalk@^4', tag: 'latest', url: 'https://example.test/x.tgz' },
+  dependencies: {
+    'left-pad': '^1.3.0',
+    local: 'file:../local',
+    git: 'github:user/repo#v1',
+    alias: 'npm:chalk@^4',
+    tag: 'latest',
+    url: 'https://example.test/x.tgz',
+  },
   devDependencies: { vitest: '^4.0.0', ws: 'workspace:*' },
   optionalDependencies: { fsevents: '*' },
   peerDependencies: { react: '>=18 <20 || 17.x' },
@@ -46,7 +53,12 @@ function check(text: string): void {
 
 describe('readManifest', () => {
   it('hostile values in any field', () => {
-    fc.assert(fc.property(mutatedDocument(MANIFEST), fc.boolean(), (doc, pretty) => check(JSON.stringify(doc, null, pretty ? 2 : undefined))), { numRuns: RUNS * 2 });
+    fc.assert(
+      fc.property(mutatedDocument(MANIFEST), fc.boolean(), (doc, pretty) =>
+        check(JSON.stringify(doc, null, pretty ? 2 : undefined)),
+      ),
+      { numRuns: RUNS * 2 },
+    );
   });
 
   it('text mutations', () => {
@@ -54,7 +66,11 @@ describe('readManifest', () => {
   });
 
   it('any text, a BOM and binary included', () => {
-    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string().map((s) => `\ufeff${s}`), fc.json());
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.string().map((s) => `\ufeff${s}`),
+      fc.json(),
+    );
     fc.assert(fc.property(text, check), { numRuns: RUNS });
   });
 });
@@ -70,8 +86,30 @@ describe('workspace globs and package patterns', () => {
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
-  const globPiece = fc.constantFrom('*', '**', '?', '[a-z]', '[!a]', '[z-a]', '{a,b}', '{', '}', ',', '/', '..', '.', '!', 'a', 'packages', 'apps', '\\');
-  const glob = fc.oneof(fc.array(globPiece, { maxLength: 12 }).map((p) => p.join('')), nastyString);
+  const globPiece = fc.constantFrom(
+    '*',
+    '**',
+    '?',
+    '[a-z]',
+    '[!a]',
+    '[z-a]',
+    '{a,b}',
+    '{',
+    '}',
+    ',',
+    '/',
+    '..',
+    '.',
+    '!',
+    'a',
+    'packages',
+    'apps',
+    '\\',
+  );
+  const glob = fc.oneof(
+    fc.array(globPiece, { maxLength: 12 }).map((p) => p.join('')),
+    nastyString,
+  );
 
   it('expandWorkspaces stays inside the root and never throws', async () => {
     await fc.assert(
@@ -85,13 +123,20 @@ describe('workspace globs and package patterns', () => {
   });
 
   it('package patterns never throw', () => {
-    fc.assert(fc.property(glob, nastyString, (pattern, name) => typeof matchesPackagePattern(name, [pattern]) === 'boolean'), { numRuns: RUNS });
+    fc.assert(
+      fc.property(glob, nastyString, (pattern, name) => typeof matchesPackagePattern(name, [pattern]) === 'boolean'),
+      { numRuns: RUNS },
+    );
   });
 });
 
 describe('cases the fuzzer found', () => {
   it('a dependency named by a lone surrogate is an invalid spec, not a URIError', () => {
-    const { manifest, errors } = readManifest('/project', 'package.json', '{"dependencies":{"\\ud800":"^1.0.0","ok":"^1.0.0"}}');
+    const { manifest, errors } = readManifest(
+      '/project',
+      'package.json',
+      '{"dependencies":{"\\ud800":"^1.0.0","ok":"^1.0.0"}}',
+    );
     expect(errors).toEqual([]);
     expect(manifest?.dependencies.map((d) => [d.name, d.kind])).toEqual([
       ['\ud800', 'invalid'],

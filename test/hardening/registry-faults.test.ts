@@ -10,7 +10,15 @@ import { exitCode, verify, type VerifyOptions } from '../../src/index.js';
 import { main } from '../../src/cli.js';
 import { distilPackument } from '../../src/registry/distil.js';
 import { parseRetryAfter } from '../../src/registry/request.js';
-import { type Answer, HttpResponse, RECENTLY, REGISTRY, createMockRegistry, delay, packument } from '../helpers/registry.js';
+import {
+  type Answer,
+  HttpResponse,
+  RECENTLY,
+  REGISTRY,
+  createMockRegistry,
+  delay,
+  packument,
+} from '../helpers/registry.js';
 
 const mock = createMockRegistry();
 const scratch: string[] = [];
@@ -18,7 +26,8 @@ let cacheDir: string;
 
 beforeAll(() => {
   mock.listen();
-  for (const name of ['alpha', 'beta']) mock.set(name, packument(name, { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
+  for (const name of ['alpha', 'beta'])
+    mock.set(name, packument(name, { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
 });
 afterAll(async () => {
   mock.close();
@@ -31,10 +40,12 @@ beforeEach(async () => {
 
 let cases = 0;
 const encoder = new TextEncoder();
-const victimPackument = (name: string) => HttpResponse.json(packument(name, { versions: { '2.0.0': {} }, releasedFrom: RECENTLY }));
+const victimPackument = (name: string) =>
+  HttpResponse.json(packument(name, { versions: { '2.0.0': {} }, releasedFrom: RECENTLY }));
 
 /** A body that sends `head` and then nothing, never ending. */
-const stalled = (head: string): ReadableStream<Uint8Array> => new ReadableStream({ start: (c) => c.enqueue(encoder.encode(head)) });
+const stalled = (head: string): ReadableStream<Uint8Array> =>
+  new ReadableStream({ start: (c) => c.enqueue(encoder.encode(head)) });
 
 /** Entry names in the facts cache, and any temporary file left behind. */
 async function cached(): Promise<string[]> {
@@ -77,7 +88,14 @@ async function run(fault: (name: string) => Answer, options: Partial<VerifyOptio
   // Every other package is checked normally, whatever the fault.
   expect(states).toMatchObject({ alpha: 'ok', beta: 'ok' });
   const finding = report.findings.find((f) => f.package === victim && f.code === 'REGISTRY_UNKNOWN');
-  return { victim, state: states[victim], reason: String(finding?.details?.reason ?? ''), code: exitCode(report), asked, cache: await cached() };
+  return {
+    victim,
+    state: states[victim],
+    reason: String(finding?.details?.reason ?? ''),
+    code: exitCode(report),
+    asked,
+    cache: await cached(),
+  };
 }
 
 function expectUnknown(outcome: Outcome, reason: RegExp, requests: number): void {
@@ -98,15 +116,21 @@ function expectRecovered(outcome: Outcome, requests: number): void {
 
 describe('time-outs', () => {
   it('no answer at all: unknown when the budget ends, not retried past it', async () => {
-    const outcome = await run(() => async () => {
-      await delay('infinite');
-      return HttpResponse.error();
-    }, { timeout: 400 });
+    const outcome = await run(
+      () => async () => {
+        await delay('infinite');
+        return HttpResponse.error();
+      },
+      { timeout: 400 },
+    );
     expectUnknown(outcome, /timed out/, 1);
   });
 
   it('headers, then a body that stalls: unknown (timed out reading the body)', async () => {
-    const outcome = await run(() => () => new HttpResponse(stalled('{"name":'), { headers: { 'content-type': 'application/json' } }), { timeout: 400 });
+    const outcome = await run(
+      () => () => new HttpResponse(stalled('{"name":'), { headers: { 'content-type': 'application/json' } }),
+      { timeout: 400 },
+    );
     expectUnknown(outcome, /timed out.*body/, 1);
   });
 
@@ -143,12 +167,22 @@ describe('network errors', () => {
   });
 
   it('a body cut short of its content-length: unknown (cut off), retried', async () => {
-    const short = () => new HttpResponse('{"name":"victim', { headers: { 'content-type': 'application/json', 'content-length': '4000' } });
+    const short = () =>
+      new HttpResponse('{"name":"victim', {
+        headers: { 'content-type': 'application/json', 'content-length': '4000' },
+      });
     expectUnknown(await run(() => short, { retries: 1 }), /cut off|network error/, 2);
   });
 
   it('a body cut short with no content-length: unknown (invalid JSON), not retried', async () => {
-    expectUnknown(await run(() => () => new HttpResponse('{"name":"victim","versions":{"1.0', { headers: { 'content-type': 'application/json' } })), /invalid JSON/, 1);
+    expectUnknown(
+      await run(
+        () => () =>
+          new HttpResponse('{"name":"victim","versions":{"1.0', { headers: { 'content-type': 'application/json' } }),
+      ),
+      /invalid JSON/,
+      1,
+    );
   });
 });
 
@@ -164,7 +198,9 @@ describe('HTTP errors', () => {
 
   it('503 then 200: retried to success and cached', async () => {
     let calls = 0;
-    const outcome = await run((name) => () => (++calls === 1 ? HttpResponse.json({}, { status: 503 }) : victimPackument(name)));
+    const outcome = await run(
+      (name) => () => (++calls === 1 ? HttpResponse.json({}, { status: 503 }) : victimPackument(name)),
+    );
     expectRecovered(outcome, 2);
     const dir = (await readdir(path.join(cacheDir, 'facts-v9')))[0]!;
     const entry = JSON.parse(await readFile(path.join(cacheDir, 'facts-v9', dir, `${outcome.victim}.json`), 'utf8'));
@@ -195,7 +231,10 @@ describe('HTTP errors', () => {
   it('a 503 with Retry-After is honoured like a 429', async () => {
     let calls = 0;
     const busy = () => new HttpResponse('busy', { status: 503, headers: { 'retry-after': '1' } });
-    const outcome = await run((name) => () => (++calls === 1 ? busy() : victimPackument(name)), { timeout: 3000, retries: 1 });
+    const outcome = await run((name) => () => (++calls === 1 ? busy() : victimPackument(name)), {
+      timeout: 3000,
+      retries: 1,
+    });
     expectRecovered(outcome, 2);
     expect(outcome.asked[1]! - outcome.asked[0]!).toBeGreaterThanOrEqual(950);
   });
@@ -213,15 +252,27 @@ describe('HTTP errors', () => {
 
 describe('malformed answers', () => {
   it('invalid JSON with status 200: unknown, not retried', async () => {
-    expectUnknown(await run(() => () => new HttpResponse('{"name": "x", "versions": {', { headers: { 'content-type': 'application/json' } })), /invalid JSON/, 1);
+    expectUnknown(
+      await run(
+        () => () =>
+          new HttpResponse('{"name": "x", "versions": {', { headers: { 'content-type': 'application/json' } }),
+      ),
+      /invalid JSON/,
+      1,
+    );
   });
 
   it('an HTML page with status 200 names its type', async () => {
-    const html = () => new HttpResponse('<!doctype html><title>Sign in</title>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    const html = () =>
+      new HttpResponse('<!doctype html><title>Sign in</title>', {
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+      });
     expectUnknown(await run(() => html), /not JSON: text\/html/, 1);
   });
   it('a version or dist-tag named __proto__ is left out, not made the prototype', () => {
-    const doc = JSON.parse('{"name":"p","dist-tags":{"latest":"1.0.0","__proto__":"6.6.6"},"versions":{"1.0.0":{"license":"MIT"},"__proto__":{"license":"EVIL","deprecated":"x"}}}');
+    const doc = JSON.parse(
+      '{"name":"p","dist-tags":{"latest":"1.0.0","__proto__":"6.6.6"},"versions":{"1.0.0":{"license":"MIT"},"__proto__":{"license":"EVIL","deprecated":"x"}}}',
+    );
     const lookup = distilPackument('p', REGISTRY, doc);
     expect(lookup.state).toBe('found');
     if (lookup.state !== 'found') return;
@@ -247,12 +298,21 @@ describe('size limit', () => {
             else await delay('infinite');
           },
         }),
-        { headers: { 'content-type': 'application/json', ...(options.declare ? { 'content-length': String(size * MB) } : {}) } },
+        {
+          headers: {
+            'content-type': 'application/json',
+            ...(options.declare ? { 'content-length': String(size * MB) } : {}),
+          },
+        },
       );
   }
 
   it('a 50 MB packument declared as such is refused before reading, not retried', async () => {
-    expectUnknown(await run(() => huge(50, { declare: true }), { maxPackumentBytes: 16 * MB }), /packument larger than 16 MB/, 1);
+    expectUnknown(
+      await run(() => huge(50, { declare: true }), { maxPackumentBytes: 16 * MB }),
+      /packument larger than 16 MB/,
+      1,
+    );
   });
 
   it('a 50 MB packument sent without a length is refused at the limit', async () => {
@@ -261,12 +321,18 @@ describe('size limit', () => {
 
   it('reading stops at the limit: a body that never ends is refused for its size, not timed out', async () => {
     // 20 MB and then a stall: only a reader that stops at 16 MB answers before the time limit.
-    expectUnknown(await run(() => huge(20, { stall: true }), { maxPackumentBytes: 16 * MB, timeout: 3000 }), /packument larger than 16 MB/, 1);
+    expectUnknown(
+      await run(() => huge(20, { stall: true }), { maxPackumentBytes: 16 * MB, timeout: 3000 }),
+      /packument larger than 16 MB/,
+      1,
+    );
   });
 
   it('the default limit refuses a body declared far above it', async () => {
     const declared = () =>
-      new HttpResponse(stalled('{'), { headers: { 'content-type': 'application/json', 'content-length': String(1024 * MB) } });
+      new HttpResponse(stalled('{'), {
+        headers: { 'content-type': 'application/json', 'content-length': String(1024 * MB) },
+      });
     expectUnknown(await run(() => declared), /packument larger than \d+ MB/, 1);
   });
 });
@@ -278,15 +344,41 @@ describe('the command line', () => {
     const home = await mkdtemp(path.join(os.tmpdir(), 'depverify-faults-home-'));
     scratch.push(home);
     let stdout = '';
-    const code = await main(['--package', 'alpha', '--package', victim, '--package', 'beta', '--format', 'json', '--no-types', '--timeout', '2', '--cache-dir', cacheDir], {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: () => true },
-      env: { HOME: home, npm_config_globalconfig: path.join(home, 'none'), npm_config_registry: REGISTRY, NO_COLOR: '1' },
-      cwd: home,
-    });
+    const code = await main(
+      [
+        '--package',
+        'alpha',
+        '--package',
+        victim,
+        '--package',
+        'beta',
+        '--format',
+        'json',
+        '--no-types',
+        '--timeout',
+        '2',
+        '--cache-dir',
+        cacheDir,
+      ],
+      {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: () => true },
+        env: {
+          HOME: home,
+          npm_config_globalconfig: path.join(home, 'none'),
+          npm_config_registry: REGISTRY,
+          NO_COLOR: '1',
+        },
+        cwd: home,
+      },
+    );
     expect(code).toBe(2);
     const report = JSON.parse(stdout) as { packages: Array<{ name: string; state: string }> };
-    expect(Object.fromEntries(report.packages.map((p) => [p.name, p.state]))).toEqual({ alpha: 'ok', beta: 'ok', [victim]: 'unknown' });
+    expect(Object.fromEntries(report.packages.map((p) => [p.name, p.state]))).toEqual({
+      alpha: 'ok',
+      beta: 'ok',
+      [victim]: 'unknown',
+    });
     expect((await cached()).sort()).toEqual(['alpha.json', 'beta.json']);
   });
 });

@@ -35,7 +35,13 @@ function zeroMembers(count: number): Buffer {
 /** A tar header block alone, for hand-built archives. */
 function header(entry: { path: string; size: number; type?: string }): Buffer {
   const block = Buffer.alloc(512);
-  new Header({ path: entry.path, mode: 0o644, size: entry.size, type: (entry.type ?? 'File') as never, mtime: new Date(0) }).encode(block, 0);
+  new Header({
+    path: entry.path,
+    mode: 0o644,
+    size: entry.size,
+    type: (entry.type ?? 'File') as never,
+    mtime: new Date(0),
+  }).encode(block, 0);
   return block;
 }
 
@@ -46,14 +52,23 @@ function bomb(mib: number): Buffer {
 
 describe('readTarballFiles on hostile archives', () => {
   it('a gzip bomb stops at the unpacked limit, small limits and the defaults alike', async () => {
-    expect(await readTarballFiles(bomb(4), undefined, SMALL)).toEqual({ ok: false, reason: `unpacks to more than ${SMALL.maxUnpackedBytes} bytes` });
+    expect(await readTarballFiles(bomb(4), undefined, SMALL)).toEqual({
+      ok: false,
+      reason: `unpacks to more than ${SMALL.maxUnpackedBytes} bytes`,
+    });
     // Not a valid tar at all: plain zeros still count toward the limit before tar sees them.
-    expect(await readTarballFiles(zeroMembers(3), undefined, SMALL)).toMatchObject({ ok: false, reason: expect.stringMatching(/unpacks to more than/) });
+    expect(await readTarballFiles(zeroMembers(3), undefined, SMALL)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/unpacks to more than/),
+    });
     const mib = DEFAULT_TARBALL_LIMITS.maxUnpackedBytes / MiB + 1;
     const before = process.memoryUsage().arrayBuffers;
     const huge = bomb(mib);
     expect(huge.length).toBeLessThan(mib * 2048);
-    expect(await readTarballFiles(huge)).toMatchObject({ ok: false, reason: expect.stringMatching(/unpacks to more than/) });
+    expect(await readTarballFiles(huge)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/unpacks to more than/),
+    });
     // Streamed, not inflated into one buffer: memory never holds the unpacked archive.
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(DEFAULT_TARBALL_LIMITS.maxUnpackedBytes / 4);
   });
@@ -70,7 +85,14 @@ describe('readTarballFiles on hostile archives', () => {
     ];
     const pax = new Pax({ path: `package/../../${MARK}-pax.d.ts`, mtime: new Date(0) }, false).encode();
     const tar = Buffer.concat([
-      tarball([{ path: 'package/package.json', content: '{}' }, { path: 'package/index.d.ts', content: 'export declare const ok: 1;' }, ...escapes.map((p) => ({ path: p, content: 'export {};' }))], { gzip: false }).subarray(0, -1024),
+      tarball(
+        [
+          { path: 'package/package.json', content: '{}' },
+          { path: 'package/index.d.ts', content: 'export declare const ok: 1;' },
+          ...escapes.map((p) => ({ path: p, content: 'export {};' })),
+        ],
+        { gzip: false },
+      ).subarray(0, -1024),
       pax,
       header({ path: 'package/innocent.d.ts', size: 3 }),
       Buffer.from('x'.padEnd(512, '\0')),
@@ -97,44 +119,102 @@ describe('readTarballFiles on hostile archives', () => {
     );
     expect(result.ok && [...result.files.keys()]).toEqual(['package.json']);
     expect(result.ok && result.paths).toEqual(['package.json']);
-    expect(result.ok && result.skipped.map((s) => s.replace(/^.*\(/, '('))).toEqual(['(SymbolicLink)', '(SymbolicLink)', '(Link)']);
+    expect(result.ok && result.skipped.map((s) => s.replace(/^.*\(/, '('))).toEqual([
+      '(SymbolicLink)',
+      '(SymbolicLink)',
+      '(Link)',
+    ]);
   });
 
   it('an enormous entry: skipped when whole, refused when the archive is cut short', async () => {
-    const big = tarball([{ path: 'package/index.d.ts', content: 'x'.repeat(200 * 1024) }, { path: 'package/package.json', content: '{}' }]);
-    expect(await readTarballFiles(big, undefined, SMALL)).toMatchObject({ ok: true, skipped: [`index.d.ts (${200 * 1024} bytes)`], paths: ['index.d.ts', 'package.json'] });
+    const big = tarball([
+      { path: 'package/index.d.ts', content: 'x'.repeat(200 * 1024) },
+      { path: 'package/package.json', content: '{}' },
+    ]);
+    expect(await readTarballFiles(big, undefined, SMALL)).toMatchObject({
+      ok: true,
+      skipped: [`index.d.ts (${200 * 1024} bytes)`],
+      paths: ['index.d.ts', 'package.json'],
+    });
     // 10 GB declared, 100 bytes present: nothing of it (or after it) is kept.
-    const declared = tarball([{ path: 'package/package.json', content: '{}' }, { path: 'package/index.d.ts', content: 'x'.repeat(100), size: 1e10 }]);
-    expect(await readTarballFiles(declared)).toMatchObject({ ok: false, reason: expect.stringMatching(/^malformed tar/) });
+    const declared = tarball([
+      { path: 'package/package.json', content: '{}' },
+      { path: 'package/index.d.ts', content: 'x'.repeat(100), size: 1e10 },
+    ]);
+    expect(await readTarballFiles(declared)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^malformed tar/),
+    });
     // A wanted file under the limit, cut short: refused rather than kept half read.
     const cut = Buffer.concat([header({ path: 'package/index.d.ts', size: 4096 }), Buffer.alloc(1024, 'y')]);
-    expect(await readTarballFiles(gzipSync(cut))).toMatchObject({ ok: false, reason: expect.stringMatching(/^malformed tar/) });
+    expect(await readTarballFiles(gzipSync(cut))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^malformed tar/),
+    });
   });
 
   it('too many entries: refused at the limit, whatever their kind', async () => {
     const files = tarball(Array.from({ length: 25 }, (_, i) => ({ path: `package/f${i}.js`, content: '' })));
-    expect(await readTarballFiles(files, undefined, SMALL)).toEqual({ ok: false, reason: `more than ${SMALL.maxEntries} entries` });
-    const dirs = tarball(Array.from({ length: 25 }, (_, i) => ({ path: `package/d${i}/`, type: 'Directory' as const })));
-    expect(await readTarballFiles(dirs, undefined, SMALL)).toEqual({ ok: false, reason: `more than ${SMALL.maxEntries} entries` });
-    expect(await readTarballFiles(tarball(Array.from({ length: 20 }, (_, i) => ({ path: `package/f${i}.d.ts`, content: '' }))), undefined, SMALL)).toMatchObject({ ok: true });
+    expect(await readTarballFiles(files, undefined, SMALL)).toEqual({
+      ok: false,
+      reason: `more than ${SMALL.maxEntries} entries`,
+    });
+    const dirs = tarball(
+      Array.from({ length: 25 }, (_, i) => ({ path: `package/d${i}/`, type: 'Directory' as const })),
+    );
+    expect(await readTarballFiles(dirs, undefined, SMALL)).toEqual({
+      ok: false,
+      reason: `more than ${SMALL.maxEntries} entries`,
+    });
+    expect(
+      await readTarballFiles(
+        tarball(Array.from({ length: 20 }, (_, i) => ({ path: `package/f${i}.d.ts`, content: '' }))),
+        undefined,
+        SMALL,
+      ),
+    ).toMatchObject({ ok: true });
   });
 
   it('non-gzip, truncated and corrupt gzip, and gzip of no tar are refused', async () => {
     const good = packageTarball({ 'package.json': '{}', 'index.d.ts': 'export {};'.repeat(500) });
-    const notGzip = [Buffer.alloc(0), Buffer.from('PK\u0003\u0004 a zip'), tarball([{ path: 'package/index.d.ts', content: 'x' }], { gzip: false }), Buffer.from('BZh91AY&SY'), good.subarray(0, 10)];
+    const notGzip = [
+      Buffer.alloc(0),
+      Buffer.from('PK\u0003\u0004 a zip'),
+      tarball([{ path: 'package/index.d.ts', content: 'x' }], { gzip: false }),
+      Buffer.from('BZh91AY&SY'),
+      good.subarray(0, 10),
+    ];
     for (const data of notGzip) expect(await readTarballFiles(data)).toEqual({ ok: false, reason: 'not a gzip file' });
-    expect(await readTarballFiles(good.subarray(0, Math.floor(good.length / 2)))).toEqual({ ok: false, reason: 'truncated gzip' });
+    expect(await readTarballFiles(good.subarray(0, Math.floor(good.length / 2)))).toEqual({
+      ok: false,
+      reason: 'truncated gzip',
+    });
     const corrupt = Buffer.from(good);
     corrupt[corrupt.length - 6]! ^= 0xff; // the CRC-32 trailer
-    expect(await readTarballFiles(corrupt)).toMatchObject({ ok: false, reason: expect.stringMatching(/^malformed gzip/) });
+    expect(await readTarballFiles(corrupt)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^malformed gzip/),
+    });
     expect(await readTarballFiles(gzipSync(Buffer.from('garbage that is not tar')))).toMatchObject({ ok: false });
     expect(await readTarballFiles(gzipSync(Buffer.alloc(0)))).toMatchObject({ ok: false });
   });
 
   it('an over-long path (pax) is skipped, its listing bounded', async () => {
     const long = `package/${'d/'.repeat(3000)}index.d.ts`;
-    const tar = Buffer.concat([new Pax({ path: long, mtime: new Date(0) }, false).encode(), header({ path: 'package/short.d.ts', size: 1 }), Buffer.from('x'.padEnd(512, '\0')), Buffer.alloc(1024)]);
-    const result = await readTarballFiles(gzipSync(Buffer.concat([tarball([{ path: 'package/package.json', content: '{}' }], { gzip: false }).subarray(0, -1024), tar])));
+    const tar = Buffer.concat([
+      new Pax({ path: long, mtime: new Date(0) }, false).encode(),
+      header({ path: 'package/short.d.ts', size: 1 }),
+      Buffer.from('x'.padEnd(512, '\0')),
+      Buffer.alloc(1024),
+    ]);
+    const result = await readTarballFiles(
+      gzipSync(
+        Buffer.concat([
+          tarball([{ path: 'package/package.json', content: '{}' }], { gzip: false }).subarray(0, -1024),
+          tar,
+        ]),
+      ),
+    );
     expect(result.ok && result.paths).toEqual(['package.json']);
     expect(result.ok && result.skipped).toEqual([expect.stringMatching(/\(path of 6018 characters\)$/)]);
     expect(result.ok && result.skipped[0]!.length).toBeLessThan(200);
@@ -172,10 +252,18 @@ afterAll(() => {
 });
 
 /** Serves `data` as `name@version`'s tarball, with its real integrity unless one is given. */
-function serve(name: string, version: string, data: Buffer, integrity = `sha512-${createHash('sha512').update(data).digest('base64')}`): void {
+function serve(
+  name: string,
+  version: string,
+  data: Buffer,
+  integrity = `sha512-${createHash('sha512').update(data).digest('base64')}`,
+): void {
   const tarballUrl = `${REGISTRY}${name}/-/${name}-${version}.tgz`;
   const doc = { name, version, license: 'MIT', dist: { tarball: tarballUrl, integrity } };
-  mock.set(`${name}/-/${name}-${version}.tgz`, () => new HttpResponse(data, { headers: { 'content-type': 'application/octet-stream' } }));
+  mock.set(
+    `${name}/-/${name}-${version}.tgz`,
+    () => new HttpResponse(data, { headers: { 'content-type': 'application/octet-stream' } }),
+  );
   mock.set(`${name}/${version}`, doc);
   const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
   mock.set(name, {
@@ -216,36 +304,75 @@ const PROJECT = {
   'src/a.ts': "import { ok } from 'hostile';\nconsole.log(ok.length, ok.nope);\n",
 };
 
-async function run(): Promise<{ report: Awaited<ReturnType<typeof verify>>; wrote: string[]; types: Array<Record<string, unknown>> }> {
+async function run(): Promise<{
+  report: Awaited<ReturnType<typeof verify>>;
+  wrote: string[];
+  types: Array<Record<string, unknown>>;
+}> {
   const root = await writeTree(PROJECT);
   const cacheDir = path.join(scratch, `cache${caches++}`);
   const before = { root: snapshot(root), home: snapshot(home), cwd: snapshot(cwd) };
-  const client = createRegistryClient({ root, env: { HOME: home, npm_config_globalconfig: path.join(home, 'none') }, cacheDir, retries: 0, timeout: 10_000 });
+  const client = createRegistryClient({
+    root,
+    env: { HOME: home, npm_config_globalconfig: path.join(home, 'none') },
+    cacheDir,
+    retries: 0,
+    timeout: 10_000,
+  });
   const report = await verify({ root, client, cacheDir, popularIndex: false });
   // Nothing outside the cache changed; in the cache, only depverify's own JSON records.
   expect({ root: snapshot(root), home: snapshot(home), cwd: snapshot(cwd) }).toEqual(before);
   const wrote = Object.keys(snapshot(cacheDir));
   expect(wrote.every((f) => f.endsWith('.json') && !f.includes(MARK))).toBe(true);
-  for (const dir of [tmpdir(), path.dirname(root), scratch, '/tmp']) expect(readdirSync(dir).filter((f) => f.includes(MARK))).toEqual([]);
-  const types = report.findings.filter((f) => ['TYPES_UNAVAILABLE', 'TYPES_UNKNOWN', 'INVENTED_MEMBER', 'INVENTED_EXPORT'].includes(f.code)).map((f) => ({ code: f.code, severity: f.severity, package: f.package, ...f.details }));
+  for (const dir of [tmpdir(), path.dirname(root), scratch, '/tmp'])
+    expect(readdirSync(dir).filter((f) => f.includes(MARK))).toEqual([]);
+  const types = report.findings
+    .filter((f) => ['TYPES_UNAVAILABLE', 'TYPES_UNKNOWN', 'INVENTED_MEMBER', 'INVENTED_EXPORT'].includes(f.code))
+    .map((f) => ({ code: f.code, severity: f.severity, package: f.package, ...f.details }));
   return { report, wrote, types };
 }
 
 const REFUSED: Array<[string, () => Buffer, RegExp]> = [
   ['a gzip bomb', () => bomb(DEFAULT_TARBALL_LIMITS.maxUnpackedBytes / MiB + 1), /unpacks to more than/],
   // One directory header repeated: the count is what matters, and it builds in milliseconds.
-  ['too many entries', () => gzipSync(Buffer.concat([...Array<Buffer>(DEFAULT_TARBALL_LIMITS.maxEntries + 1).fill(header({ path: 'package/d/', size: 0, type: 'Directory' })), Buffer.alloc(1024)])), /more than \d+ entries/],
-  ['an enormous declared entry', () => tarball([{ path: 'package/index.d.ts', content: 'x', size: 1e10 }]), /malformed tar/],
-  ['not gzip', () => tarball([{ path: 'package/index.d.ts', content: 'export declare const ok: string;' }], { gzip: false }), /not a gzip file/],
+  [
+    'too many entries',
+    () =>
+      gzipSync(
+        Buffer.concat([
+          ...Array<Buffer>(DEFAULT_TARBALL_LIMITS.maxEntries + 1).fill(
+            header({ path: 'package/d/', size: 0, type: 'Directory' }),
+          ),
+          Buffer.alloc(1024),
+        ]),
+      ),
+    /more than \d+ entries/,
+  ],
+  [
+    'an enormous declared entry',
+    () => tarball([{ path: 'package/index.d.ts', content: 'x', size: 1e10 }]),
+    /malformed tar/,
+  ],
+  [
+    'not gzip',
+    () => tarball([{ path: 'package/index.d.ts', content: 'export declare const ok: string;' }], { gzip: false }),
+    /not a gzip file/,
+  ],
   // Every byte of the tar is there, only the gzip trailer (CRC and length) is cut: still refused.
-  ['truncated gzip', () => packageTarball({ 'index.d.ts': 'export declare const ok: string;' }).subarray(0, -4), /truncated gzip/],
+  [
+    'truncated gzip',
+    () => packageTarball({ 'index.d.ts': 'export declare const ok: string;' }).subarray(0, -4),
+    /truncated gzip/,
+  ],
 ];
 
 describe('hostile tarballs through verify()', () => {
   it.each(REFUSED)('%s: TYPES_UNKNOWN warning with the reason, run incomplete', async (_label, build, reason) => {
     serve('hostile', '1.0.0', build());
     const { report, types } = await run();
-    expect(types).toEqual([{ code: 'TYPES_UNKNOWN', severity: 'warning', package: 'hostile', reason: expect.stringMatching(reason) }]);
+    expect(types).toEqual([
+      { code: 'TYPES_UNKNOWN', severity: 'warning', package: 'hostile', reason: expect.stringMatching(reason) },
+    ]);
     expect(report.status).toBe('incomplete');
     expect(exitCode(report)).toBe(2);
   });
@@ -254,16 +381,30 @@ describe('hostile tarballs through verify()', () => {
     // A bomb with a wrong integrity: refused for the integrity, never inflated.
     serve('hostile', '1.0.0', bomb(300), `sha512-${createHash('sha512').update('other bytes').digest('base64')}`);
     const { report, types, wrote } = await run();
-    expect(types).toEqual([{ code: 'TYPES_UNKNOWN', severity: 'warning', package: 'hostile', reason: expect.stringMatching(/does not match its integrity/) }]);
+    expect(types).toEqual([
+      {
+        code: 'TYPES_UNKNOWN',
+        severity: 'warning',
+        package: 'hostile',
+        reason: expect.stringMatching(/does not match its integrity/),
+      },
+    ]);
     expect(exitCode(report)).toBe(2);
     // Nothing of it is cached: a later run asks again rather than trusting it.
     expect(wrote.filter((f) => f.includes('decl-'))).toEqual([]);
   });
 
   it('the same through publish(): a corrupt integrity on a well-formed tarball', async () => {
-    publish(mock, 'hostile', { '1.0.0': { 'package.json': '{"types":"index.d.ts"}', 'index.d.ts': 'export declare const ok: string;' } }, { corrupt: ['1.0.0'] });
+    publish(
+      mock,
+      'hostile',
+      { '1.0.0': { 'package.json': '{"types":"index.d.ts"}', 'index.d.ts': 'export declare const ok: string;' } },
+      { corrupt: ['1.0.0'] },
+    );
     const { types, report } = await run();
-    expect(types).toMatchObject([{ code: 'TYPES_UNKNOWN', severity: 'warning', reason: expect.stringMatching(/integrity/) }]);
+    expect(types).toMatchObject([
+      { code: 'TYPES_UNKNOWN', severity: 'warning', reason: expect.stringMatching(/integrity/) },
+    ]);
     expect(exitCode(report)).toBe(2);
   });
 
@@ -293,26 +434,54 @@ describe('fetchTarball limits', () => {
 
   it('a body over the limit is refused, with or without a declared length', async () => {
     // Declared, and streamed in chunks with no length at all.
-    const bodies = [() => new HttpResponse(big, { headers: { 'content-length': String(big.length) } }), () => new HttpResponse(new ReadableStream({ start: (c) => (c.enqueue(big.subarray(0, 3000)), c.enqueue(big.subarray(3000)), c.close()) }))];
+    const bodies = [
+      () => new HttpResponse(big, { headers: { 'content-length': String(big.length) } }),
+      () =>
+        new HttpResponse(
+          new ReadableStream({
+            start: (c) => (c.enqueue(big.subarray(0, 3000)), c.enqueue(big.subarray(3000)), c.close()),
+          }),
+        ),
+    ];
     for (const body of bodies) {
       serve('hostile', '1.0.0', big);
       mock.set('hostile/-/hostile-1.0.0.tgz', body);
-      expect(await fetchTarball('hostile', '1.0.0', options)).toEqual({ state: 'unknown', reason: expect.stringMatching(/more than 4096/) });
+      expect(await fetchTarball('hostile', '1.0.0', options)).toEqual({
+        state: 'unknown',
+        reason: expect.stringMatching(/more than 4096/),
+      });
     }
   });
 
   it('a 2xx other than 200 is not a tarball (the HTTP layer would not check its integrity)', async () => {
     const good = packageTarball({ 'index.d.ts': 'export {};' });
     serve('hostile', '1.0.0', good);
-    mock.set('hostile/-/hostile-1.0.0.tgz', () => new HttpResponse(bomb(1), { status: 203, headers: { 'content-length': String(bomb(1).length) } }));
-    expect(await fetchTarball('hostile', '1.0.0', options)).toEqual({ state: 'unknown', reason: expect.stringMatching(/HTTP 203/) });
+    mock.set(
+      'hostile/-/hostile-1.0.0.tgz',
+      () => new HttpResponse(bomb(1), { status: 203, headers: { 'content-length': String(bomb(1).length) } }),
+    );
+    expect(await fetchTarball('hostile', '1.0.0', options)).toEqual({
+      state: 'unknown',
+      reason: expect.stringMatching(/HTTP 203/),
+    });
   });
 
   it('tarball URLs that are not http(s) are never fetched', async () => {
-    for (const tarballUrl of ['file:///etc/passwd', 'data:application/gzip;base64,AAAA', 'ftp://files.example.test/x.tgz']) {
+    for (const tarballUrl of [
+      'file:///etc/passwd',
+      'data:application/gzip;base64,AAAA',
+      'ftp://files.example.test/x.tgz',
+    ]) {
       serve('hostile', '1.0.0', Buffer.from('x'));
-      mock.set('hostile/1.0.0', { name: 'hostile', version: '1.0.0', dist: { tarball: tarballUrl, integrity: 'sha512-AAAA' } });
-      expect(await fetchTarball('hostile', '1.0.0', options)).toEqual({ state: 'unknown', reason: expect.stringMatching(/not an http\(s\) URL/) });
+      mock.set('hostile/1.0.0', {
+        name: 'hostile',
+        version: '1.0.0',
+        dist: { tarball: tarballUrl, integrity: 'sha512-AAAA' },
+      });
+      expect(await fetchTarball('hostile', '1.0.0', options)).toEqual({
+        state: 'unknown',
+        reason: expect.stringMatching(/not an http\(s\) URL/),
+      });
     }
   });
 
@@ -320,7 +489,11 @@ describe('fetchTarball limits', () => {
     const good = packageTarball({ 'index.d.ts': 'export {};' });
     serve('hostile', '1.0.0', good);
     const answer = await fetchTarball('hostile', '1.0.0', { ...options, maxBytes: 1_000_000 });
-    expect(answer).toMatchObject({ state: 'ok', tarball: `${REGISTRY}hostile/-/hostile-1.0.0.tgz`, integrity: expect.stringMatching(/^sha512-/) });
+    expect(answer).toMatchObject({
+      state: 'ok',
+      tarball: `${REGISTRY}hostile/-/hostile-1.0.0.tgz`,
+      integrity: expect.stringMatching(/^sha512-/),
+    });
   });
 });
 
@@ -334,7 +507,18 @@ describe('hostile tarballs through the CLI', () => {
     const before = snapshot(home);
     let stdout = '';
     let stderr = '';
-    const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: root, env: { HOME: home, npm_config_globalconfig: path.join(home, 'none'), npm_config_registry: REGISTRY, DEPVERIFY_CACHE_DIR: path.join(scratch, `cli${caches++}`), NO_COLOR: '1' } };
+    const io = {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      cwd: root,
+      env: {
+        HOME: home,
+        npm_config_globalconfig: path.join(home, 'none'),
+        npm_config_registry: REGISTRY,
+        DEPVERIFY_CACHE_DIR: path.join(scratch, `cli${caches++}`),
+        NO_COLOR: '1',
+      },
+    };
     expect(await main(['--format', format, '--quiet'], io)).toBe(2);
     expect(JSON.stringify(JSON.parse(stdout))).toMatch(/TYPES_UNKNOWN/);
     expect(stdout).toMatch(reason);

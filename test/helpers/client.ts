@@ -7,7 +7,9 @@ import { RECENTLY, REGISTRY, packument } from './registry.js';
 type Answer = Lookup | Record<string, unknown> | undefined;
 
 /** A client that answers from `answers` and records every name it was asked, in order, in `asked`. */
-export function recordingClient(answers: Record<string, Answer> | ((name: string) => Answer)): RegistryClient & { asked: string[] } {
+export function recordingClient(
+  answers: Record<string, Answer> | ((name: string) => Answer),
+): RegistryClient & { asked: string[] } {
   const asked: string[] = [];
   return {
     asked,

@@ -15,9 +15,17 @@ export function byPath(packages: LockedPackage[] | undefined, path: string): Loc
 }
 
 /** `[path, name, version, source, flags]`, flags being `local`, `dev`, `optional`, `alias=x`. */
-export function rows(packages: LockedPackage[] | undefined): Array<[string, string, string, string | undefined, string]> {
+export function rows(
+  packages: LockedPackage[] | undefined,
+): Array<[string, string, string, string | undefined, string]> {
   return (packages ?? []).map((p) => {
-    const flags = [p.local && 'local', p.dev && 'dev', p.optional && 'optional', p.bundled && 'bundled', p.alias && `alias=${p.alias}`];
+    const flags = [
+      p.local && 'local',
+      p.dev && 'dev',
+      p.optional && 'optional',
+      p.bundled && 'bundled',
+      p.alias && `alias=${p.alias}`,
+    ];
     return [p.path, p.name, p.version, p.source, flags.filter(Boolean).join(' ')];
   });
 }

@@ -42,7 +42,13 @@ export function mockRegistryRuns(name: string): MockRuns {
   const freshCacheDir = (): string => path.join(cacheRoot, `c${caches++}`);
 
   const client = (root: string, cacheDir?: string | false): RegistryClient =>
-    createRegistryClient({ root, npmConfig: { registry: REGISTRY }, ...(cacheDir !== undefined ? { cacheDir } : {}), retries: 0, timeout: 5000 });
+    createRegistryClient({
+      root,
+      npmConfig: { registry: REGISTRY },
+      ...(cacheDir !== undefined ? { cacheDir } : {}),
+      retries: 0,
+      timeout: 5000,
+    });
 
   async function verifyProject(root: string, options: RunOptions = {}): Promise<Report> {
     const cacheDir = options.cacheDir ?? freshCacheDir();

@@ -5,7 +5,13 @@ const json = (x: object) => JSON.stringify(x);
 export function nodeTypes(removed: boolean): Record<string, string> {
   return {
     'package.json': json({ types: 'index.d.ts' }),
-    'index.d.ts': ['/// <reference path="fs.d.ts" />', '/// <reference path="crypto.d.ts" />', '/// <reference path="url.d.ts" />', '/// <reference path="globals.d.ts" />', ''].join('\n'),
+    'index.d.ts': [
+      '/// <reference path="fs.d.ts" />',
+      '/// <reference path="crypto.d.ts" />',
+      '/// <reference path="url.d.ts" />',
+      '/// <reference path="globals.d.ts" />',
+      '',
+    ].join('\n'),
     'fs.d.ts': [
       "declare module 'fs' {",
       '  export function readFile(p: string, cb: (err: Error | null, data: string) => void): void;',
@@ -27,7 +33,9 @@ export function nodeTypes(removed: boolean): Record<string, string> {
       '  export function createHash(a: string): Hash;',
       '  export function randomUUID(): string;',
       '  export function createCipheriv(a: string, k: string, iv: string): unknown;',
-      removed ? '' : '  /** @deprecated since v10.0.0 use {@link createCipheriv} */\n  export function createCipher(a: string, p: string): unknown;',
+      removed
+        ? ''
+        : '  /** @deprecated since v10.0.0 use {@link createCipheriv} */\n  export function createCipher(a: string, p: string): unknown;',
       '}',
       "declare module 'node:crypto' { export * from 'crypto'; }",
       '',

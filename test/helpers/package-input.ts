@@ -24,7 +24,14 @@ export const lockedAt = (locked: string): PackageRequest => ({
 
 /** The input of a package check for `pkg`, with these "did you mean" suggestions. */
 export function input(lookup: Lookup, requests: PackageRequest[], suggestions: string[] = []): PackageInput {
-  return { name: 'pkg', lookup, requests, suggest: () => suggestions.map((name) => ({ name, downloads: 1000 })), popularity: popularity(), context: checkContext() };
+  return {
+    name: 'pkg',
+    lookup,
+    requests,
+    suggest: () => suggestions.map((name) => ({ name, downloads: 1000 })),
+    popularity: popularity(),
+    context: checkContext(),
+  };
 }
 
 /** The lookup of `pkg` from this packument. */

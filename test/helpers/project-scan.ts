@@ -13,7 +13,11 @@ export const site = (packageName: string, file: string, kind: ImportSite['kind']
 });
 
 /** A scan of a project at `/p` with these manifests, imports and unreadable files. */
-export const scan = (manifests: Manifest[], imports: ImportSite[] = [], errors: ProjectScan['errors'] = []): ProjectScan => ({
+export const scan = (
+  manifests: Manifest[],
+  imports: ImportSite[] = [],
+  errors: ProjectScan['errors'] = [],
+): ProjectScan => ({
   root: '/p',
   manifests,
   imports,

@@ -13,16 +13,31 @@ export type PackageFiles = Record<string, string>;
  * each version document and each tarball are served as the public registry serves them, with a
  * real sha512 integrity (or a wrong one with `corrupt`).
  */
-export function publish(mock: Mock, name: string, versions: Record<string, PackageFiles>, opts: { corrupt?: string[] } = {}): void {
+export function publish(
+  mock: Mock,
+  name: string,
+  versions: Record<string, PackageFiles>,
+  opts: { corrupt?: string[] } = {},
+): void {
   const bare = name.split('/').pop()!;
   const docs: Record<string, Record<string, unknown>> = {};
   for (const [version, files] of Object.entries(versions)) {
-    const manifest = { name, version, license: 'MIT', ...(files['package.json'] ? (JSON.parse(files['package.json']) as object) : {}) };
+    const manifest = {
+      name,
+      version,
+      license: 'MIT',
+      ...(files['package.json'] ? (JSON.parse(files['package.json']) as object) : {}),
+    };
     const data = packageTarball({ ...files, 'package.json': JSON.stringify(manifest) });
-    const integrity = `sha512-${createHash('sha512').update(opts.corrupt?.includes(version) ? 'other bytes' : data).digest('base64')}`;
+    const integrity = `sha512-${createHash('sha512')
+      .update(opts.corrupt?.includes(version) ? 'other bytes' : data)
+      .digest('base64')}`;
     const tarball = `${REGISTRY}${name}/-/${bare}-${version}.tgz`;
     docs[version] = { ...manifest, dist: { tarball, integrity } };
-    mock.set(`${name}/-/${bare}-${version}.tgz`, () => new HttpResponse(data, { headers: { 'content-type': 'application/octet-stream' } }));
+    mock.set(
+      `${name}/-/${bare}-${version}.tgz`,
+      () => new HttpResponse(data, { headers: { 'content-type': 'application/octet-stream' } }),
+    );
     mock.set(`${name}/${version}`, docs[version]!);
   }
   const names = Object.keys(versions);
@@ -54,12 +69,29 @@ export function publishAt(
   opts: { tarballHost?: string; createdDaysAgo?: number } = {},
 ): { tarballPath: string } {
   const version = '1.0.0';
-  const manifest = { name, version, license: 'MIT', ...(files['package.json'] ? (JSON.parse(files['package.json']) as object) : {}) };
+  const manifest = {
+    name,
+    version,
+    license: 'MIT',
+    ...(files['package.json'] ? (JSON.parse(files['package.json']) as object) : {}),
+  };
   const data = packageTarball({ ...files, 'package.json': JSON.stringify(manifest) });
   const tarballPath = `${name}/-/${name.split('/').pop()}-${version}.tgz`;
   const tarballHost = opts.tarballHost ?? host;
-  const doc = { ...manifest, dist: { tarball: `https://${tarballHost}/${tarballPath}`, integrity: `sha512-${createHash('sha512').update(data).digest('base64')}` } };
-  mock.set(`${tarballHost}/${tarballPath}`, () => new HttpResponse(data, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.length) } }));
+  const doc = {
+    ...manifest,
+    dist: {
+      tarball: `https://${tarballHost}/${tarballPath}`,
+      integrity: `sha512-${createHash('sha512').update(data).digest('base64')}`,
+    },
+  };
+  mock.set(
+    `${tarballHost}/${tarballPath}`,
+    () =>
+      new HttpResponse(data, {
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.length) },
+      }),
+  );
   mock.set(`${host}/${name}/${version}`, doc);
   mock.set(`${host}/${name}`, {
     _id: name,

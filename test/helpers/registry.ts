@@ -54,7 +54,10 @@ export function packument(name: string, spec: PackumentSpec): Record<string, unk
   }
   const from = spec.releasedFrom?.getTime() ?? Date.UTC(2020, 0, 1);
   const day = 24 * 60 * 60 * 1000;
-  const time: Record<string, string> = { created: new Date(from).toISOString(), modified: new Date(from + versionNames.length * day).toISOString() };
+  const time: Record<string, string> = {
+    created: new Date(from).toISOString(),
+    modified: new Date(from + versionNames.length * day).toISOString(),
+  };
   versionNames.forEach((v, i) => (time[v] = new Date(from + i * day).toISOString()));
   return {
     _id: name,
@@ -65,7 +68,11 @@ export function packument(name: string, spec: PackumentSpec): Record<string, unk
     maintainers: [{ name: 'someone', email: 'someone@example.test' }],
     ...(spec.description !== undefined ? { description: spec.description } : { description: `${name} package` }),
     ...('license' in spec ? (spec.license == null ? {} : { license: spec.license }) : { license: 'MIT' }),
-    ...(spec.repository === undefined ? { repository: { type: 'git', url: `git+https://git.example.test/${name}.git` } } : spec.repository === null ? {} : { repository: spec.repository }),
+    ...(spec.repository === undefined
+      ? { repository: { type: 'git', url: `git+https://git.example.test/${name}.git` } }
+      : spec.repository === null
+        ? {}
+        : { repository: spec.repository }),
     ...spec.extra,
   };
 }
@@ -80,7 +87,11 @@ export const securityHolding = (name: string): Record<string, unknown> => ({
 export const unpublished = (name: string): Record<string, unknown> => ({
   _id: name,
   name,
-  time: { created: '2020-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z', unpublished: { time: '2024-01-01T00:00:00.000Z', versions: ['1.0.0'] } },
+  time: {
+    created: '2020-01-01T00:00:00.000Z',
+    modified: '2024-01-01T00:00:00.000Z',
+    unpublished: { time: '2024-01-01T00:00:00.000Z', versions: ['1.0.0'] },
+  },
 });
 
 interface SeenRequest {

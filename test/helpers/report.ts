@@ -75,7 +75,8 @@ export const hostileFinding: Finding = {
   code: 'DEPRECATED',
   severity: 'warning',
   package: 'evil,pkg:x',
-  message: 'deprecated: \u001b[31mred\u001b[0m \u001b]0;PWNED\u0007 100%0A done\n::set-output name=token::stolen\r\n::error::fake \u202egnp.exe\u2066 \u007f\u009b2J',
+  message:
+    'deprecated: \u001b[31mred\u001b[0m \u001b]0;PWNED\u0007 100%0A done\n::set-output name=token::stolen\r\n::error::fake \u202egnp.exe\u2066 \u007f\u009b2J',
   hint: '::warning::also fake\n%25 \u200b',
   locations: [{ file: 'src/a,b:c\n::error::x.ts', line: 2, column: 5 }],
   details: { deprecated: '\u001b[2J\u202e::notice::x\nnext' },
@@ -108,4 +109,11 @@ export function report(findings: Finding[], status: ReportStatus = findings.leng
   };
 }
 
-export const everyKind = [sourceFinding, manifestFinding, lockfileFinding, infoFinding, inputErrorFinding, locationlessFinding];
+export const everyKind = [
+  sourceFinding,
+  manifestFinding,
+  lockfileFinding,
+  infoFinding,
+  inputErrorFinding,
+  locationlessFinding,
+];

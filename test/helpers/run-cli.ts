@@ -60,7 +60,11 @@ export async function runCli(args: string[], options: CliRunOptions = {}): Promi
   // The child registry serves JSON, not tarballs: member checks are tested in test/members with msw
   // in process, and left out here unless a test asks for them.
   const argv = options.types ? args : [...args, '--no-types'];
-  const child = spawn(process.execPath, [...execArgv, bin, ...argv], { cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...execArgv, bin, ...argv], {
+    cwd: options.cwd ?? repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));

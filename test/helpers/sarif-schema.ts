@@ -16,5 +16,7 @@ const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as obj
 /** Problems with a SARIF document, one line each; empty when it is valid. */
 export function sarifSchemaErrors(document: unknown): string[] {
   if (validate(document)) return [];
-  return (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return (validate.errors ?? []).map(
+    (e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+  );
 }

@@ -16,7 +16,14 @@ export function tarball(entries: TarEntry[], opts: { gzip?: boolean } = {}): Buf
   const blocks: Buffer[] = [];
   for (const e of entries) {
     const body = e.content === undefined ? Buffer.alloc(0) : Buffer.from(e.content);
-    const header = new Header({ path: e.path, mode: 0o644, size: e.size ?? body.length, type: e.type ?? 'File', mtime: new Date(0), ...(e.linkpath ? { linkpath: e.linkpath } : {}) });
+    const header = new Header({
+      path: e.path,
+      mode: 0o644,
+      size: e.size ?? body.length,
+      type: e.type ?? 'File',
+      mtime: new Date(0),
+      ...(e.linkpath ? { linkpath: e.linkpath } : {}),
+    });
     const block = Buffer.alloc(512);
     header.encode(block, 0);
     blocks.push(block, body, Buffer.alloc((512 - (body.length % 512)) % 512));

@@ -8,7 +8,11 @@ import { recentPackument, recordingClient } from '../helpers/client.js';
 import { REGISTRY } from '../helpers/registry.js';
 
 const git = (root: string, ...args: string[]) =>
-  execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'commit.gpgsign=false', ...args], { encoding: 'utf8' });
+  execFileSync(
+    'git',
+    ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'commit.gpgsign=false', ...args],
+    { encoding: 'utf8' },
+  );
 
 function lockfile(packages: Record<string, string>): string {
   const entries = Object.fromEntries(
@@ -17,7 +21,19 @@ function lockfile(packages: Record<string, string>): string {
       { version, resolved: `${REGISTRY}${name}/-/${name}-${version}.tgz`, integrity: 'sha512-AAAA' },
     ]),
   );
-  return JSON.stringify({ name: 'app', lockfileVersion: 3, requires: true, packages: { '': { name: 'app', dependencies: Object.fromEntries(Object.keys(packages).map((n) => [n, '^1.0.0'])) }, ...entries } }, null, 2);
+  return JSON.stringify(
+    {
+      name: 'app',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'app', dependencies: Object.fromEntries(Object.keys(packages).map((n) => [n, '^1.0.0'])) },
+        ...entries,
+      },
+    },
+    null,
+    2,
+  );
 }
 
 const client = () => recordingClient((name) => recentPackument(name, ['1.0.0']));
@@ -32,7 +48,10 @@ describe('--changed-since', () => {
     git(root, 'init', '-q');
     git(root, 'add', '-A');
     git(root, 'commit', '-qm', 'base');
-    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'app', dependencies: { alpha: '^1.0.0', beta: '^1.0.0' } }, null, 2));
+    writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify({ name: 'app', dependencies: { alpha: '^1.0.0', beta: '^1.0.0' } }, null, 2),
+    );
     writeFileSync(path.join(root, 'package-lock.json'), lockfile({ alpha: '1.0.0', beta: '1.0.0' }));
     writeFileSync(path.join(root, 'src/new.ts'), "import gamma from 'gamma-unlisted';\n");
 
@@ -61,7 +80,11 @@ describe('--changed-since', () => {
     const c = client();
     const report = await verify({ root, client: c, changedSince: 'HEAD', popularIndex: false, cacheDir: false });
     expect(c.asked).toEqual(['alpha']);
-    expect(report.findings.map((f) => [f.code, f.details?.['requested'] ?? f.version])).toEqual([['VERSION_NOT_FOUND', '1.0.1']]);
-    await expect(verify({ root, client: client(), changedSince: 'no-such-ref', popularIndex: false, cacheDir: false })).rejects.toMatchObject({ name: 'ConfigError' });
+    expect(report.findings.map((f) => [f.code, f.details?.['requested'] ?? f.version])).toEqual([
+      ['VERSION_NOT_FOUND', '1.0.1'],
+    ]);
+    await expect(
+      verify({ root, client: client(), changedSince: 'no-such-ref', popularIndex: false, cacheDir: false }),
+    ).rejects.toMatchObject({ name: 'ConfigError' });
   });
 });

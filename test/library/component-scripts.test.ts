@@ -16,11 +16,12 @@ afterAll(removeTrees);
 
 const ok = (name: string) => mock.set(name, packument(name, { versions: { '1.0.0': {} }, releasedFrom: RECENTLY }));
 const notLocal = { isLocalPackage: () => false };
-const sites = (imports: { specifier: string; file: string; line: number; column: number }[]) => imports.map((i) => `${i.file}:${i.line}:${i.column} ${i.specifier}`);
+const sites = (imports: { specifier: string; file: string; line: number; column: number }[]) =>
+  imports.map((i) => `${i.file}:${i.line}:${i.column} ${i.specifier}`);
 
 const VUE = [
   '<template>',
-  '  <div>{{ a < b ? "<script>import x from \'not-a-dep-1\'</script>" : \'\' }}</div>',
+  "  <div>{{ a < b ? \"<script>import x from 'not-a-dep-1'</script>\" : '' }}</div>",
   "  <!-- <script>import y from 'not-a-dep-2'</script> -->",
   '</template>',
   '',
@@ -32,7 +33,7 @@ const VUE = [
   'const t = "</div>"',
   '</script>',
   '<style>',
-  ".a::after { content: \"<script>import z from 'not-a-dep-3'</script>\" }",
+  '.a::after { content: "<script>import z from \'not-a-dep-3\'</script>" }',
   '</style>',
   '<i18n>{"en": {"x": "<script>import w from \'not-a-dep-4\'</script>"}}</i18n>',
   '',
@@ -47,7 +48,7 @@ const SVELTE = [
   "  import chunk from 'lodash-es/chunk';",
   '</script>',
   '<svelte:head>',
-  "  <script type=\"module\">import q from 'not-a-dep-5'</script>",
+  '  <script type="module">import q from \'not-a-dep-5\'</script>',
   "  <script>import r from 'not-a-dep-6'</script>",
   '</svelte:head>',
   "<p>Don't {@html '<script>import s from \"not-a-dep-7\"</script>'}</p>",
@@ -68,7 +69,7 @@ const ASTRO = [
   "    import confetti from 'canvas-confetti';",
   '  </script>',
   "  <script is:inline>import v from 'not-a-dep-9'</script>",
-  "  <script type=\"module\">import w from 'not-a-dep-10'</script>",
+  '  <script type="module">import w from \'not-a-dep-10\'</script>',
   '</Layout>',
   '',
 ].join('\n');
@@ -94,7 +95,11 @@ describe('component code', () => {
 
 describe('imports of .vue, .svelte and .astro files', () => {
   it('are read from script blocks and frontmatter, at their lines in the file; markup, comments, styles and inline scripts are not code', async () => {
-    const root = await writeTree({ 'src/App.vue': VUE, 'src/routes/+page.svelte': SVELTE, 'src/pages/index.astro': ASTRO });
+    const root = await writeTree({
+      'src/App.vue': VUE,
+      'src/routes/+page.svelte': SVELTE,
+      'src/pages/index.astro': ASTRO,
+    });
     const result = await scanImports(root, notLocal);
     expect(result.errors).toEqual([]);
     expect(result.sourceFiles).toBe(3);
@@ -109,7 +114,9 @@ describe('imports of .vue, .svelte and .astro files', () => {
   });
 
   it('a syntax error in a script block is reported at its line in the file', async () => {
-    const root = await writeTree({ 'Broken.svelte': '<h1>Title</h1>\n\n<script>\n  import a from "a";\n  const = 1;\n</script>\n' });
+    const root = await writeTree({
+      'Broken.svelte': '<h1>Title</h1>\n\n<script>\n  import a from "a";\n  const = 1;\n</script>\n',
+    });
     const result = await scanImports(root, notLocal);
     // The parser recovers and lost no import: a warning at the component's own line, `a` still read.
     expect(result.errors).toEqual([]);
@@ -122,15 +129,22 @@ describe('imports of .vue, .svelte and .astro files', () => {
     const root = await writeTree({
       'package.json': JSON.stringify({ name: 'app', private: true, workspaces: ['site', 'kit'] }),
       'site/package.json': JSON.stringify({ name: 'site', dependencies: { nuxt: '1.0.0', vue: '1.0.0' } }),
-      'site/app.vue': "<template><div/></template>\n<script setup lang=\"ts\">\nimport { useRoute } from '#imports'\nimport { ref } from 'vue'\nimport pad from 'left-pad'\n</script>\n",
-      'kit/package.json': JSON.stringify({ name: 'kit', dependencies: { svelte: '1.0.0', '@sveltejs/kit': '1.0.0', astro: '1.0.0' } }),
-      'kit/src/routes/+page.svelte': "<script>\n  import { goto } from '$app/navigation';\n  import { onMount } from 'svelte';\n</script>\n",
+      'site/app.vue':
+        "<template><div/></template>\n<script setup lang=\"ts\">\nimport { useRoute } from '#imports'\nimport { ref } from 'vue'\nimport pad from 'left-pad'\n</script>\n",
+      'kit/package.json': JSON.stringify({
+        name: 'kit',
+        dependencies: { svelte: '1.0.0', '@sveltejs/kit': '1.0.0', astro: '1.0.0' },
+      }),
+      'kit/src/routes/+page.svelte':
+        "<script>\n  import { goto } from '$app/navigation';\n  import { onMount } from 'svelte';\n</script>\n",
       'kit/src/pages/a.astro': "---\nimport { getCollection } from 'astro:content';\n---\n<h1/>\n",
     });
     // With the member check on: it must not take a component for a module of its own.
     const report = await verifyProject(root);
     const problems = report.findings.filter((f) => f.severity !== 'info');
-    expect(problems.map((f) => [f.code, f.package, f.locations])).toEqual([['UNLISTED_DEPENDENCY', 'left-pad', [{ file: 'site/app.vue', line: 5, column: 17 }]]]);
+    expect(problems.map((f) => [f.code, f.package, f.locations])).toEqual([
+      ['UNLISTED_DEPENDENCY', 'left-pad', [{ file: 'site/app.vue', line: 5, column: 17 }]],
+    ]);
     expect(mock.seen.map((s) => s.name).sort()).not.toContain('#imports');
     expect(exitCode(report)).toBe(1);
   });

@@ -22,7 +22,8 @@ afterAll(async () => {
   await removeTrees();
 });
 
-const ok = (name: string, bin?: unknown) => mock.set(name, packument(name, { versions: { '1.0.0': bin === undefined ? {} : { bin } }, releasedFrom: RECENTLY }));
+const ok = (name: string, bin?: unknown) =>
+  mock.set(name, packument(name, { versions: { '1.0.0': bin === undefined ? {} : { bin } }, releasedFrom: RECENTLY }));
 
 async function run(files: Record<string, string>) {
   const root = await writeTree(files);
@@ -30,7 +31,16 @@ async function run(files: Record<string, string>) {
   const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
   const report = await verify({ root, client, cacheDir, popularIndex: false, types: false });
   const shown = report.findings.filter((f) => f.severity !== 'info' && f.code !== 'UNMAINTAINED');
-  return { report, asked: mock.seen.map((s) => s.name).sort(), shown: shown.map((f) => [f.code, f.severity, f.package, f.locations.map((l) => `${l.file}:${l.line ?? ''}`).join(' ')]) };
+  return {
+    report,
+    asked: mock.seen.map((s) => s.name).sort(),
+    shown: shown.map((f) => [
+      f.code,
+      f.severity,
+      f.package,
+      f.locations.map((l) => `${l.file}:${l.line ?? ''}`).join(' '),
+    ]),
+  };
 }
 
 const pkg = (o: Record<string, unknown>) => JSON.stringify(o, null, 2);
@@ -39,11 +49,36 @@ describe('tsconfig types and jsxImportSource', () => {
   it('an undeclared types entry is UNLISTED_DEPENDENCY at its line; one no package has is NOT_FOUND; declared, local and hoisted ones are fine', async () => {
     for (const n of ['@types/jest', 'vite', 'preact', '@types/node', 'vitest']) ok(n);
     const { shown, report } = await run({
-      'package.json': pkg({ name: 'app', private: true, workspaces: ['web'], devDependencies: { vite: '1.0.0', '@types/node': '1.0.0' } }),
-      'tsconfig.json': ['{', '  // comments are allowed', '  "compilerOptions": {', '    "types": [', '      "node",', '      "jest",', '      "vite/client",', '      "./local-types",', '      "jest-dom-invented-types"', '    ],', '    "jsxImportSource": "preact"', '  }', '}', ''].join('\n'),
+      'package.json': pkg({
+        name: 'app',
+        private: true,
+        workspaces: ['web'],
+        devDependencies: { vite: '1.0.0', '@types/node': '1.0.0' },
+      }),
+      'tsconfig.json': [
+        '{',
+        '  // comments are allowed',
+        '  "compilerOptions": {',
+        '    "types": [',
+        '      "node",',
+        '      "jest",',
+        '      "vite/client",',
+        '      "./local-types",',
+        '      "jest-dom-invented-types"',
+        '    ],',
+        '    "jsxImportSource": "preact"',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
       'web/package.json': pkg({ name: 'web', devDependencies: { vitest: '1.0.0' } }),
       // `node` is declared by the root: hoisted for the workspace, fine.
-      'web/tsconfig.app.json': pkg({ compilerOptions: { types: ['node', 'vitest/globals', 'mytypes'], typeRoots: ['./types', './node_modules/@types'] } }),
+      'web/tsconfig.app.json': pkg({
+        compilerOptions: {
+          types: ['node', 'vitest/globals', 'mytypes'],
+          typeRoots: ['./types', './node_modules/@types'],
+        },
+      }),
       'web/types/mytypes/index.d.ts': 'declare const x: number;\n',
     });
     expect(shown).toEqual([
@@ -61,7 +96,10 @@ describe('tsconfig types and jsxImportSource', () => {
     for (const n of ['@types/jest', 'bun-types']) ok(n);
     const { shown, asked } = await run({
       'package.json': pkg({ name: 'app', devDependencies: { '@types/jest': '1.0.0', 'bun-types': '1.0.0' } }),
-      'tsconfig.json': pkg({ extends: '@tsconfig/strictest/tsconfig.json', compilerOptions: { types: ['jest', 'bun-types'] } }),
+      'tsconfig.json': pkg({
+        extends: '@tsconfig/strictest/tsconfig.json',
+        compilerOptions: { types: ['jest', 'bun-types'] },
+      }),
     });
     expect(shown).toEqual([]);
     expect(asked).toEqual(['@types/jest', 'bun-types']);
@@ -70,13 +108,19 @@ describe('tsconfig types and jsxImportSource', () => {
 
 describe('script commands', () => {
   it('splits command lines and finds command words', () => {
-    const bins = (s: string) => scriptCommands(s).map((c) => `${c.bin}${c.via === 'download' ? '*' : c.via === 'local' ? '+' : ''}`);
+    const bins = (s: string) =>
+      scriptCommands(s).map((c) => `${c.bin}${c.via === 'download' ? '*' : c.via === 'local' ? '+' : ''}`);
     expect(bins('tsup src/index.ts && tsc --noEmit')).toEqual(['tsup', 'tsc']);
     expect(bins('NODE_ENV=production cross-env FOO=1 webpack --mode production | tee out.log')).toEqual(['webpack']);
     expect(bins('rm -rf dist; mkdir dist && cp a b || echo failed')).toEqual([]);
     expect(bins('npm run build && pnpm run test && yarn lint')).toEqual([]);
-    expect(bins('npx eslint . && pnpm exec prettier --check . && node_modules/.bin/vitest run && bunx --bun vite')).toEqual(['eslint*', 'prettier+', 'vitest+', 'vite*']);
-    expect(bins('pnpx serverless@4.28.0 deploy && npx @scope/create-x@latest && npx ../local')).toEqual(['serverless*', '@scope/create-x*']);
+    expect(
+      bins('npx eslint . && pnpm exec prettier --check . && node_modules/.bin/vitest run && bunx --bun vite'),
+    ).toEqual(['eslint*', 'prettier+', 'vitest+', 'vite*']);
+    expect(bins('pnpx serverless@4.28.0 deploy && npx @scope/create-x@latest && npx ../local')).toEqual([
+      'serverless*',
+      '@scope/create-x*',
+    ]);
     expect(bins('./scripts/build.sh && node scripts/x.js && $BIN x && $(npm bin)/y')).toEqual([]);
     expect(bins('echo "a && b" > out.txt 2>&1 && (cd x && jest)')).toEqual(['jest']);
     expect(bins('npx -p typescript tsc && npx --yes create-foo')).toEqual(['create-foo*']);
@@ -122,12 +166,32 @@ describe('script commands', () => {
       lockfileVersion: 3,
       packages: {
         '': { name: 'app', devDependencies: { '@vitejs/tooling': '1.0.0' } },
-        'node_modules/@vitejs/tooling': { version: '1.0.0', resolved: `${REGISTRY}@vitejs/tooling/-/tooling-1.0.0.tgz`, integrity: 'sha512-AAAA', dev: true },
-        'node_modules/esbuild': { version: '1.0.0', resolved: `${REGISTRY}esbuild/-/esbuild-1.0.0.tgz`, integrity: 'sha512-AAAA', dev: true },
+        'node_modules/@vitejs/tooling': {
+          version: '1.0.0',
+          resolved: `${REGISTRY}@vitejs/tooling/-/tooling-1.0.0.tgz`,
+          integrity: 'sha512-AAAA',
+          dev: true,
+        },
+        'node_modules/esbuild': {
+          version: '1.0.0',
+          resolved: `${REGISTRY}esbuild/-/esbuild-1.0.0.tgz`,
+          integrity: 'sha512-AAAA',
+          dev: true,
+        },
       },
     };
     const { shown, report } = await run({
-      'package.json': pkg({ name: 'app', scripts: { build: 'esbuild src/a.ts', gen: 'npx create-secure-express-appx', other: 'some-system-tool-xyz --flag', preinstall: 'npx only-allow pnpm', fix: 'build --fix' }, devDependencies: { '@vitejs/tooling': '1.0.0' } }),
+      'package.json': pkg({
+        name: 'app',
+        scripts: {
+          build: 'esbuild src/a.ts',
+          gen: 'npx create-secure-express-appx',
+          other: 'some-system-tool-xyz --flag',
+          preinstall: 'npx only-allow pnpm',
+          fix: 'build --fix',
+        },
+        devDependencies: { '@vitejs/tooling': '1.0.0' },
+      }),
       'package-lock.json': pkg(lock),
     });
     expect(shown).toEqual([
@@ -156,8 +220,13 @@ describe('script commands', () => {
       ['odd-tool', '1.0.0', 'oddtool'],
       ['many-tool', '1.0.0', 'manytool'],
     ] as const) {
-      const { shown } = await run({ 'package.json': pkg({ name: 'app', scripts: { build: `${command} build` }, devDependencies: { [dep]: range } }) });
-      expect(shown.filter((f) => f[0] === 'UNLISTED_BINARY'), dep).toEqual([]); // a range no version matches is VERSION_NOT_FOUND, said elsewhere
+      const { shown } = await run({
+        'package.json': pkg({ name: 'app', scripts: { build: `${command} build` }, devDependencies: { [dep]: range } }),
+      });
+      expect(
+        shown.filter((f) => f[0] === 'UNLISTED_BINARY'),
+        dep,
+      ).toEqual([]); // a range no version matches is VERSION_NOT_FOUND, said elsewhere
     }
   });
 
@@ -175,7 +244,11 @@ describe('script commands', () => {
     mock.set('solo-cli', nameless);
     ok('@scope/pathed', { 'bin/pathed': 'cli.js' });
     const { shown } = await run({
-      'package.json': pkg({ name: 'app', scripts: { a: 'solo-cli x', b: 'pathed y', c: 'other-cmd' }, devDependencies: { 'solo-cli': '1.0.0', '@scope/pathed': '1.0.0' } }),
+      'package.json': pkg({
+        name: 'app',
+        scripts: { a: 'solo-cli x', b: 'pathed y', c: 'other-cmd' },
+        devDependencies: { 'solo-cli': '1.0.0', '@scope/pathed': '1.0.0' },
+      }),
     });
     // A package without a bin provides none: a command no one provides is still said.
     expect(shown).toEqual([['UNLISTED_BINARY', 'warning', 'other-cmd', 'package.json:6']]);
@@ -184,7 +257,11 @@ describe('script commands', () => {
   it('says nothing for a package.json with a dependency whose commands are not known (git, unknown answer)', async () => {
     mock.set('flaky', 503);
     const { shown } = await run({
-      'package.json': pkg({ name: 'app', scripts: { build: 'flaky-cli build' }, devDependencies: { flaky: '1.0.0', tool: 'github:someone/tool' } }),
+      'package.json': pkg({
+        name: 'app',
+        scripts: { build: 'flaky-cli build' },
+        devDependencies: { flaky: '1.0.0', tool: 'github:someone/tool' },
+      }),
     });
     expect(shown.filter((f) => f[0] === 'UNLISTED_BINARY' || f[0] === 'NOT_FOUND')).toEqual([]);
   });

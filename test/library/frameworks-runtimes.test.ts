@@ -13,7 +13,11 @@ const ok = (name: string) => mock.set(name, packument(name, { versions: { '1.0.0
 
 async function run(files: Record<string, string>) {
   const { report } = await verifyFiles(files, { types: false });
-  return { report, asked: mock.seen.map((s) => s.name).sort(), errors: report.findings.filter((f) => f.severity === 'error') };
+  return {
+    report,
+    asked: mock.seen.map((s) => s.name).sort(),
+    errors: report.findings.filter((f) => f.severity === 'error'),
+  };
 }
 
 describe('framework modules', () => {
@@ -62,7 +66,8 @@ describe('framework modules', () => {
     ok('JSONStream');
     const { asked, errors } = await run({
       'package.json': JSON.stringify({ name: 'adapter', dependencies: { JSONStream: '1.0.0' } }),
-      'src/index.js': "import { Server } from 'SERVER';\nimport { manifest } from 'MANIFEST';\nimport J from 'JSONStream';\n",
+      'src/index.js':
+        "import { Server } from 'SERVER';\nimport { manifest } from 'MANIFEST';\nimport J from 'JSONStream';\n",
     });
     expect(asked).toEqual(['JSONStream']);
     expect(errors).toEqual([]);
@@ -71,7 +76,16 @@ describe('framework modules', () => {
   it('SvelteKit, Astro, unplugin-icons, Nuxt and Vite modules are provided', async () => {
     for (const n of ['@sveltejs/kit', 'astro', 'unplugin-icons', 'nuxt', 'vite']) ok(n);
     const { asked, errors } = await run({
-      'package.json': JSON.stringify({ name: 'app', dependencies: { '@sveltejs/kit': '1.0.0', astro: '1.0.0', 'unplugin-icons': '1.0.0', nuxt: '1.0.0', vite: '1.0.0' } }),
+      'package.json': JSON.stringify({
+        name: 'app',
+        dependencies: {
+          '@sveltejs/kit': '1.0.0',
+          astro: '1.0.0',
+          'unplugin-icons': '1.0.0',
+          nuxt: '1.0.0',
+          vite: '1.0.0',
+        },
+      }),
       'src/a.ts': [
         "import { goto } from '$app/navigation';",
         "import { env } from '$env/dynamic/private';",
@@ -94,7 +108,8 @@ describe('other runtimes', () => {
     ok('chalk');
     ok('@types/node');
     const { asked, errors } = await run({
-      'deno.jsonc': '{\n  // comment\n  "imports": { "@std/assert": "jsr:@std/assert@^1", "oak": "jsr:@oak/oak@17", "preact": "https://esm.sh/preact@10", "utils/": "./src/utils/", "colors": "npm:chalk@5" },\n}\n',
+      'deno.jsonc':
+        '{\n  // comment\n  "imports": { "@std/assert": "jsr:@std/assert@^1", "oak": "jsr:@oak/oak@17", "preact": "https://esm.sh/preact@10", "utils/": "./src/utils/", "colors": "npm:chalk@5" },\n}\n',
       'main.ts': [
         "import { assertEquals } from '@std/assert';",
         "import { join } from '@std/path';",
@@ -116,7 +131,8 @@ describe('other runtimes', () => {
   it('Bun and Cloudflare builtins are not packages', async () => {
     const { report, asked, errors } = await run({
       'package.json': JSON.stringify({ name: 'app', dependencies: {} }),
-      'src/a.ts': "import { serve } from 'bun';\nimport { test } from 'bun:test';\nimport { Database } from 'bun:sqlite';\nimport { dlopen } from 'bun:ffi';\nimport { env } from 'cloudflare:workers';\nimport { connect } from 'cloudflare:sockets';\n",
+      'src/a.ts':
+        "import { serve } from 'bun';\nimport { test } from 'bun:test';\nimport { Database } from 'bun:sqlite';\nimport { dlopen } from 'bun:ffi';\nimport { env } from 'cloudflare:workers';\nimport { connect } from 'cloudflare:sockets';\n",
     });
     expect(asked).toEqual([]);
     expect(errors).toEqual([]);
@@ -147,20 +163,29 @@ describe('bundler aliases and hosts', () => {
     ok('vite');
     const { asked, errors } = await run({
       'package.json': JSON.stringify({ name: 'app', workspaces: ['web'], devDependencies: { vite: '1.0.0' } }),
-      'vite.config.ts': "import { defineConfig } from 'vite';\nexport default defineConfig({ resolve: { alias: { '@components': '/src/c', shared: './shared' } } });\n",
+      'vite.config.ts':
+        "import { defineConfig } from 'vite';\nexport default defineConfig({ resolve: { alias: { '@components': '/src/c', shared: './shared' } } });\n",
       'web/package.json': JSON.stringify({ name: 'web' }),
-      'web/webpack.config.js': "module.exports = { resolve: { alias: [{ find: 'legacy-lib', replacement: './l' }], }, x: { alias: { 'exact-only$': './e' } } };\n",
+      'web/webpack.config.js':
+        "module.exports = { resolve: { alias: [{ find: 'legacy-lib', replacement: './l' }], }, x: { alias: { 'exact-only$': './e' } } };\n",
       'src/a.ts': "import C from '@components/Button';\nimport s from 'shared/util';\nimport v from 'vite';\n",
       'web/b.js': "import l from 'legacy-lib';\nimport e from 'exact-only';\nimport f from 'exact-only/sub';\n",
     });
     expect(asked).toEqual(['exact-only', 'vite']);
-    expect(errors.map((f) => [f.code, f.package]).sort()).toEqual([['NOT_FOUND', 'exact-only'], ['UNLISTED_DEPENDENCY', 'exact-only']]);
+    expect(errors.map((f) => [f.code, f.package]).sort()).toEqual([
+      ['NOT_FOUND', 'exact-only'],
+      ['UNLISTED_DEPENDENCY', 'exact-only'],
+    ]);
   });
 
   it('vscode is provided by the extension host where @types/vscode is declared', async () => {
     ok('@types/vscode');
     const { asked, errors } = await run({
-      'package.json': JSON.stringify({ name: 'ext', engines: { vscode: '^1.80.0' }, devDependencies: { '@types/vscode': '1.0.0' } }),
+      'package.json': JSON.stringify({
+        name: 'ext',
+        engines: { vscode: '^1.80.0' },
+        devDependencies: { '@types/vscode': '1.0.0' },
+      }),
       'src/extension.ts': "import * as vscode from 'vscode';\n",
     });
     expect(asked).toEqual(['@types/vscode']);
@@ -186,8 +211,13 @@ describe('nearest package.json on disk', () => {
   it('a docs site with its own package.json (no workspace) enables Docusaurus for its files only', async () => {
     const { asked } = await run({
       'package.json': JSON.stringify({ name: 'lib', dependencies: {} }),
-      'website/package.json': JSON.stringify({ name: 'website', private: true, dependencies: { '@docusaurus/core': '1.0.0' } }),
-      'website/src/pages/index.tsx': "import Layout from '@theme/Layout';\nimport logo from '@site/static/img/logo.svg';\nimport Features from '@site/src/components/Features';\n",
+      'website/package.json': JSON.stringify({
+        name: 'website',
+        private: true,
+        dependencies: { '@docusaurus/core': '1.0.0' },
+      }),
+      'website/src/pages/index.tsx':
+        "import Layout from '@theme/Layout';\nimport logo from '@site/static/img/logo.svg';\nimport Features from '@site/src/components/Features';\n",
       'src/a.ts': "import x from '@site/src';\n",
     });
     // Whether website/'s own dependencies are checked is the nested-manifest work; framework modules are never sent.
@@ -199,8 +229,11 @@ describe('nearest package.json on disk', () => {
   it('Deno configs given by variant name (deno.<variant>.json) map imports too', async () => {
     const { asked, errors } = await run({
       'package.json': JSON.stringify({ name: 'lib', dependencies: {} }),
-      'runtime-tests/deno-jsx/deno.precompile.json': JSON.stringify({ imports: { '@std/assert': 'jsr:@std/assert@^1', 'lib/jsx': '../../src/jsx.ts' } }),
-      'runtime-tests/deno-jsx/jsx.test.tsx': "import { assertEquals } from '@std/assert';\nimport { jsx } from 'lib/jsx';\n",
+      'runtime-tests/deno-jsx/deno.precompile.json': JSON.stringify({
+        imports: { '@std/assert': 'jsr:@std/assert@^1', 'lib/jsx': '../../src/jsx.ts' },
+      }),
+      'runtime-tests/deno-jsx/jsx.test.tsx':
+        "import { assertEquals } from '@std/assert';\nimport { jsx } from 'lib/jsx';\n",
     });
     expect(asked).toEqual([]);
     expect(errors).toEqual([]);

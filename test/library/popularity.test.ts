@@ -6,7 +6,8 @@ import { createPopularity } from '../../src/popularity/popularity.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'depverify-memo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const memoFiles = (memoDir: string) => readdirSync(path.join(memoDir, 'squat-memo-v1')).map((f) => path.join(memoDir, 'squat-memo-v1', f));
+const memoFiles = (memoDir: string) =>
+  readdirSync(path.join(memoDir, 'squat-memo-v1')).map((f) => path.join(memoDir, 'squat-memo-v1', f));
 
 describe('the squat memo beside the cache', () => {
   it('remembers candidates and index counts per name, and a later run answers from it', () => {

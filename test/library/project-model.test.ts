@@ -6,18 +6,37 @@ import { recentPackument, recordingClient } from '../helpers/client.js';
 import { RECENTLY, REGISTRY, packument } from '../helpers/registry.js';
 
 /** Answers what `known` holds, 404 for the rest, and records what was asked. */
-const registry = (known: string[]) => recordingClient((name) => (known.includes(name) ? recentPackument(name, ['1.0.0', '4.21.2']) : undefined));
+const registry = (known: string[]) =>
+  recordingClient((name) => (known.includes(name) ? recentPackument(name, ['1.0.0', '4.21.2']) : undefined));
 
 const run = async (files: Record<string, string>, known: string[], config?: Record<string, unknown>) => {
   const client = registry(known);
-  const report = await verify({ root: await writeTree(files), client, popularIndex: false, cacheDir: false, types: false, ...(config ? { config } : {}) });
-  return { report, asked: client.asked.sort(), codes: report.findings.map((f) => [f.code, f.package, f.locations[0]?.file]) };
+  const report = await verify({
+    root: await writeTree(files),
+    client,
+    popularIndex: false,
+    cacheDir: false,
+    types: false,
+    ...(config ? { config } : {}),
+  });
+  return {
+    report,
+    asked: client.asked.sort(),
+    codes: report.findings.map((f) => [f.code, f.package, f.locations[0]?.file]),
+  };
 };
 
 const rootLock = JSON.stringify({
   name: 'lib',
   lockfileVersion: 3,
-  packages: { '': { name: 'lib', dependencies: { react: '^1.0.0' } }, 'node_modules/react': { version: '1.0.0', resolved: `${REGISTRY}react/-/react-1.0.0.tgz`, integrity: 'sha512-AAAA' } },
+  packages: {
+    '': { name: 'lib', dependencies: { react: '^1.0.0' } },
+    'node_modules/react': {
+      version: '1.0.0',
+      resolved: `${REGISTRY}react/-/react-1.0.0.tgz`,
+      integrity: 'sha512-AAAA',
+    },
+  },
 });
 
 describe('nested projects that are not workspaces', () => {
@@ -27,7 +46,11 @@ describe('nested projects that are not workspaces', () => {
         'package.json': JSON.stringify({ name: 'lib', dependencies: { react: '^1.0.0' } }),
         'package-lock.json': rootLock,
         'src/index.ts': "import React from 'react';\n",
-        'benchmarks/routers/package.json': JSON.stringify({ name: 'bench', private: true, dependencies: { express: '^4.21.0' } }),
+        'benchmarks/routers/package.json': JSON.stringify({
+          name: 'bench',
+          private: true,
+          dependencies: { express: '^4.21.0' },
+        }),
         'benchmarks/routers/src/express.mts': "import express from 'express';\nimport React from 'react';\n",
         // Declared by no manifest in scope: still unlisted.
         'examples/basic/package.json': JSON.stringify({ name: 'basic', dependencies: { react: '^1.0.0' } }),
@@ -47,7 +70,10 @@ describe('nested projects that are not workspaces', () => {
       {
         'package.json': JSON.stringify({ name: 'lib', dependencies: { react: '^1.0.0' } }),
         'package-lock.json': rootLock,
-        'website/package.json': JSON.stringify({ name: 'site', dependencies: { react: '^4.0.0', 'made-up-docs-theme': '^1.0.0' } }),
+        'website/package.json': JSON.stringify({
+          name: 'site',
+          dependencies: { react: '^4.0.0', 'made-up-docs-theme': '^1.0.0' },
+        }),
       },
       ['react'],
     );
@@ -72,12 +98,24 @@ describe('nested projects that are not workspaces', () => {
   it("a nested project's own lockfile pins its declarations; the root's does not", async () => {
     const client: RegistryClient = {
       registryFor: () => REGISTRY,
-      lookup: async (name) => distilPackument(name, REGISTRY, packument(name, { versions: { '1.0.0': {}, '1.5.0': {} }, releasedFrom: RECENTLY })),
+      lookup: async (name) =>
+        distilPackument(
+          name,
+          REGISTRY,
+          packument(name, { versions: { '1.0.0': {}, '1.5.0': {} }, releasedFrom: RECENTLY }),
+        ),
     };
     const siteLock = JSON.stringify({
       name: 'site',
       lockfileVersion: 3,
-      packages: { '': { name: 'site', dependencies: { react: '^1.0.0' } }, 'node_modules/react': { version: '1.0.0', resolved: `${REGISTRY}react/-/react-1.0.0.tgz`, integrity: 'sha512-AAAA' } },
+      packages: {
+        '': { name: 'site', dependencies: { react: '^1.0.0' } },
+        'node_modules/react': {
+          version: '1.0.0',
+          resolved: `${REGISTRY}react/-/react-1.0.0.tgz`,
+          integrity: 'sha512-AAAA',
+        },
+      },
     });
     const root = await writeTree({
       'package.json': JSON.stringify({ name: 'lib' }),

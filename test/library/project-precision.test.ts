@@ -6,11 +6,19 @@ import { recentPackument, recordingClient } from '../helpers/client.js';
 afterAll(removeTrees);
 
 /** Answers what `known` holds, 404 for the rest, and records what was asked. */
-const registry = (known: string[]) => recordingClient((name) => (known.includes(name) ? recentPackument(name, ['1.0.0', '4.21.2']) : undefined));
+const registry = (known: string[]) =>
+  recordingClient((name) => (known.includes(name) ? recentPackument(name, ['1.0.0', '4.21.2']) : undefined));
 
 const run = async (files: Record<string, string>, known: string[], config?: Record<string, unknown>) => {
   const client = registry(known);
-  const report = await verify({ root: await writeTree(files), client, popularIndex: false, cacheDir: false, types: false, ...(config ? { config } : {}) });
+  const report = await verify({
+    root: await writeTree(files),
+    client,
+    popularIndex: false,
+    cacheDir: false,
+    types: false,
+    ...(config ? { config } : {}),
+  });
   return {
     report,
     asked: [...new Set(client.asked)].sort(),
@@ -65,11 +73,12 @@ describe('names only types are imported from', () => {
 });
 
 describe('a dependency spec npm cannot read', () => {
-  it("a nested example's \"^latest\" is INVALID_SPEC at its line, and the run is complete", async () => {
+  it('a nested example\'s "^latest" is INVALID_SPEC at its line, and the run is complete', async () => {
     const { codes, report, asked } = await run(
       {
         'package.json': JSON.stringify({ name: 'lib', dependencies: { react: '^1.0.0' } }),
-        'examples/retry/package.json': '{\n  "name": "retry",\n  "dependencies": {\n    "react": "latest",\n    "next": "^latest"\n  }\n}\n',
+        'examples/retry/package.json':
+          '{\n  "name": "retry",\n  "dependencies": {\n    "react": "latest",\n    "next": "^latest"\n  }\n}\n',
         'examples/retry/page.js': "import next from 'next';\nimport React from 'react';\n",
       },
       ['react', 'next'],
@@ -88,7 +97,8 @@ describe('source files TypeScript cannot parse', () => {
       {
         'package.json': JSON.stringify({ name: 'lib', dependencies: { 'left-pad': '^1.0.0' } }),
         // Flow syntax after the imports; a JSDoc import type that is no import.
-        'src/flow.js': "/* @flow */\nconst pad = require('left-pad');\nconst made = require('made-up-flow-helper');\n/** @type {import('./t').T} */\nopaque type Id = string;\ndeclare export function f(x: Id): void;\n",
+        'src/flow.js':
+          "/* @flow */\nconst pad = require('left-pad');\nconst made = require('made-up-flow-helper');\n/** @type {import('./t').T} */\nopaque type Id = string;\ndeclare export function f(x: Id): void;\n",
       },
       ['left-pad'],
     );
@@ -119,10 +129,17 @@ describe("React imports that Preact's compatibility layer provides", () => {
     const { codes, asked } = await run(
       {
         'package.json': JSON.stringify({ name: 'lib', private: true }),
-        'site/package.json': JSON.stringify({ name: 'site', dependencies: { '@astrojs/preact': '^4.0.0', preact: '^1.0.0' } }),
-        'site/astro.config.mjs': "import preact from '@astrojs/preact';\nexport default { integrations: [preact({ compat: true })] };\n",
+        'site/package.json': JSON.stringify({
+          name: 'site',
+          dependencies: { '@astrojs/preact': '^4.0.0', preact: '^1.0.0' },
+        }),
+        'site/astro.config.mjs':
+          "import preact from '@astrojs/preact';\nexport default { integrations: [preact({ compat: true })] };\n",
         'site/src/Counter.jsx': "import { useState } from 'react';\nimport { createPortal } from 'react-dom';\n",
-        'app/package.json': JSON.stringify({ name: 'app', devDependencies: { '@preact/preset-vite': '^1.0.0', preact: '^1.0.0' } }),
+        'app/package.json': JSON.stringify({
+          name: 'app',
+          devDependencies: { '@preact/preset-vite': '^1.0.0', preact: '^1.0.0' },
+        }),
         'app/src/main.jsx': "import React from 'react';\nimport { jsx } from 'react/jsx-runtime';\n",
       },
       ['@astrojs/preact', '@preact/preset-vite', 'preact'],
@@ -137,7 +154,8 @@ describe("React imports that Preact's compatibility layer provides", () => {
       {
         'package.json': JSON.stringify({ name: 'lib', private: true }),
         'site/package.json': JSON.stringify({ name: 'site', dependencies: { '@astrojs/preact': '^4.0.0' } }),
-        'site/astro.config.mjs': "import preact from '@astrojs/preact';\nexport default { integrations: [preact()] };\n",
+        'site/astro.config.mjs':
+          "import preact from '@astrojs/preact';\nexport default { integrations: [preact()] };\n",
         'site/src/Counter.jsx': "import { useState } from 'react';\n",
         'app/package.json': JSON.stringify({ name: 'app', devDependencies: { '@preact/preset-vite': '^1.0.0' } }),
         'app/vite.config.ts': 'export default { plugins: [preact({ reactAliasesEnabled: false })] };\n',
@@ -153,14 +171,24 @@ describe("React imports that Preact's compatibility layer provides", () => {
 describe('markers a React server components plugin resolves', () => {
   it('server-only and client-only are virtual modules of @vitejs/plugin-rsc, unless it is told not to validate imports', async () => {
     const files = {
-      'package.json': JSON.stringify({ name: 'rsc', private: true, devDependencies: { '@vitejs/plugin-rsc': '^1.0.0' } }),
+      'package.json': JSON.stringify({
+        name: 'rsc',
+        private: true,
+        devDependencies: { '@vitejs/plugin-rsc': '^1.0.0' },
+      }),
       'src/action.ts': "import 'server-only';\nimport 'client-only';\n",
     };
     const on = await run(files, ['@vitejs/plugin-rsc']);
     expect(on.codes).toEqual([]);
     expect(on.asked).toEqual(['@vitejs/plugin-rsc']);
-    const off = await run({ ...files, 'vite.config.ts': 'export default { plugins: [rsc({ validateImports: false })] };\n' }, ['@vitejs/plugin-rsc', 'server-only', 'client-only']);
-    expect(off.codes.map((c) => c.slice(0, 2)).sort()).toEqual([['UNLISTED_DEPENDENCY', 'client-only'], ['UNLISTED_DEPENDENCY', 'server-only']]);
+    const off = await run(
+      { ...files, 'vite.config.ts': 'export default { plugins: [rsc({ validateImports: false })] };\n' },
+      ['@vitejs/plugin-rsc', 'server-only', 'client-only'],
+    );
+    expect(off.codes.map((c) => c.slice(0, 2)).sort()).toEqual([
+      ['UNLISTED_DEPENDENCY', 'client-only'],
+      ['UNLISTED_DEPENDENCY', 'server-only'],
+    ]);
   });
 });
 
@@ -173,11 +201,14 @@ describe('examples a bundler resolves on its own', () => {
         'examples/many-pages/node_modules/m1.js': 'module.exports = 1;\n',
         'examples/many-pages/node_modules/m2.json': '{}\n',
         'examples/many-pages/pages/a.js': "import m1 from 'm1';\nimport m2 from 'm2';\n",
-        'examples/externals/webpack.config.js': "module.exports = { externals: ['add', { subtract: { root: 'subtract' } }] };\n",
+        'examples/externals/webpack.config.js':
+          "module.exports = { externals: ['add', { subtract: { root: 'subtract' } }] };\n",
         'examples/externals/example.js': "const add = require('add');\nconst subtract = require('subtract');\n",
-        'examples/federation/webpack.config.js': "new ModuleFederationPlugin({ remotes: { 'mfe-b': 'mfeB@/b.js' } });\n",
+        'examples/federation/webpack.config.js':
+          "new ModuleFederationPlugin({ remotes: { 'mfe-b': 'mfeB@/b.js' } });\n",
         'examples/federation/src/App.js': "import B from 'mfe-b/Component';\n",
-        'examples/dll-user/webpack.config.js': "module.exports = { plugins: [new webpack.DllReferencePlugin({ scope: 'beta', manifest: require('../dll/beta.json') })] };\n",
+        'examples/dll-user/webpack.config.js':
+          "module.exports = { plugins: [new webpack.DllReferencePlugin({ scope: 'beta', manifest: require('../dll/beta.json') })] };\n",
         'examples/dll-user/example.js': "console.log(require('beta/beta'));\n",
         // The same names elsewhere are still judged.
         'src/index.js': "import m1 from 'm1';\nimport add from 'add';\n",

@@ -11,12 +11,19 @@ import { runCli } from '../helpers/run-cli.js';
 const { mock, cacheRoot: cacheDir, client: clientOf } = mockRegistryRuns('snippet-spots');
 
 const client = () => clientOf(cacheDir, false);
-const check = (text: string) => verifySnippet({ text, fileName: 'answer.md', client: client(), cacheDir: false, popularIndex: false, types: false });
+const check = (text: string) =>
+  verifySnippet({ text, fileName: 'answer.md', client: client(), cacheDir: false, popularIndex: false, types: false });
 const real = (...names: string[]) => {
-  for (const name of names) mock.set(name, packument(name, { versions: { '1.0.0': {}, '1.5.0': {} }, releasedFrom: RECENTLY }));
+  for (const name of names)
+    mock.set(name, packument(name, { versions: { '1.0.0': {}, '1.5.0': {} }, releasedFrom: RECENTLY }));
 };
 const asked = () => [...new Set(mock.seen.map((q) => q.name))].sort();
-const where = (f: Finding) => [f.code, f.package, f.locations[0]?.line, f.locations[0]?.column ?? f.locations[0]?.field];
+const where = (f: Finding) => [
+  f.code,
+  f.package,
+  f.locations[0]?.line,
+  f.locations[0]?.column ?? f.locations[0]?.field,
+];
 const errors = (findings: Finding[]) => findings.filter((f) => f.severity === 'error').map(where);
 
 describe('CLIs run without installing', () => {
@@ -42,7 +49,15 @@ describe('CLIs run without installing', () => {
       ['NOT_FOUND', 'zx-super-runner-pro', 6, 'yarn dlx zx-super-runner-pro'],
     ]);
     // tsc of `pnpm exec` is the project's own bin: never asked for.
-    expect(asked()).toEqual(['cowsay', 'create-express-secure-app', 'create-secure-api-kit', 'create-vite', 'typescript', 'vite-plugin-magic-zz', 'zx-super-runner-pro']);
+    expect(asked()).toEqual([
+      'cowsay',
+      'create-express-secure-app',
+      'create-secure-api-kit',
+      'create-vite',
+      'typescript',
+      'vite-plugin-magic-zz',
+      'zx-super-runner-pro',
+    ]);
     expect(report.status).toBe('findings');
   });
 
@@ -80,7 +95,13 @@ describe('install lines wherever answers put them', () => {
 
   it('install commands quoted in prose, in backticks or quotes', async () => {
     real('bcrypt');
-    const report = await check(["First run 'npm install bcrypt bcrypt-turbo-zz', then `yarn add jwt-magic-zz`.", '', 'Then `npm install` again.'].join('\n'));
+    const report = await check(
+      [
+        "First run 'npm install bcrypt bcrypt-turbo-zz', then `yarn add jwt-magic-zz`.",
+        '',
+        'Then `npm install` again.',
+      ].join('\n'),
+    );
     expect(errors(report.findings).sort()).toEqual([
       ['NOT_FOUND', 'bcrypt-turbo-zz', 1, 'npm install bcrypt-turbo-zz'],
       ['NOT_FOUND', 'jwt-magic-zz', 1, 'yarn add jwt-magic-zz'],
@@ -89,7 +110,17 @@ describe('install lines wherever answers put them', () => {
 
   it('package.json blocks: dependencies and devDependencies are declarations, with their versions', async () => {
     real('express', 'vitest');
-    const answer = ['```json', '{', '  "dependencies": {', '    "express": "^1.0.0",', '    "express-auth-magic": "^1.0.0"', '  },', '  "devDependencies": { "vitest": "^7.0.0" }', '}', '```'].join('\n');
+    const answer = [
+      '```json',
+      '{',
+      '  "dependencies": {',
+      '    "express": "^1.0.0",',
+      '    "express-auth-magic": "^1.0.0"',
+      '  },',
+      '  "devDependencies": { "vitest": "^7.0.0" }',
+      '}',
+      '```',
+    ].join('\n');
     const report = await check(answer);
     expect(errors(report.findings).sort()).toEqual([
       ['NOT_FOUND', 'express-auth-magic', 5, 'package.json express-auth-magic@^1.0.0'],
@@ -100,7 +131,9 @@ describe('install lines wherever answers put them', () => {
   it('shell brace expansion names each package', async () => {
     real('@commitlint/cli');
     const report = await check(['```sh', 'npm i -D @commitlint/{cli,config-ultra-zz}', '```'].join('\n'));
-    expect(errors(report.findings)).toEqual([['NOT_FOUND', '@commitlint/config-ultra-zz', 2, 'npm i @commitlint/config-ultra-zz']]);
+    expect(errors(report.findings)).toEqual([
+      ['NOT_FOUND', '@commitlint/config-ultra-zz', 2, 'npm i @commitlint/config-ultra-zz'],
+    ]);
   });
 
   it('CDN URLs in <script src>, <link href> and imports, on listed CDNs and by their path shape elsewhere', async () => {
@@ -133,7 +166,16 @@ describe('install lines wherever answers put them', () => {
       ['NOT_FOUND', 'htmx-secure-ext', 4, 'cdn htmx-secure-ext@1.2.0'],
       ['NOT_FOUND', 'motion-plus-fx', 9, 27],
     ]);
-    expect(asked()).toEqual(['alpine-magic-zz', 'bootstrap', 'canvas-confetti', 'chartish-zz', 'htmx-secure-ext', 'htmx.org', 'motion-plus-fx', 'react']);
+    expect(asked()).toEqual([
+      'alpine-magic-zz',
+      'bootstrap',
+      'canvas-confetti',
+      'chartish-zz',
+      'htmx-secure-ext',
+      'htmx.org',
+      'motion-plus-fx',
+      'react',
+    ]);
   });
 
   it('blocks inside list items and quotes: install lines and imports, at their lines and columns in the answer', async () => {
@@ -200,7 +242,14 @@ describe("names that shadow Node's own modules", () => {
 describe("Ember's own modules", () => {
   it('in a snippet, @ember/* modules are ember-source: that is what is checked, not an @ember/service package', async () => {
     real('ember-source', '@glimmer/component');
-    const answer = ['```js', "import Service, { service } from '@ember/service';", "import { computed } from '@ember/object/computed';", "import Component from '@glimmer/component';", "import { magic } from '@ember/magic-helpers-zz';", '```'].join('\n');
+    const answer = [
+      '```js',
+      "import Service, { service } from '@ember/service';",
+      "import { computed } from '@ember/object/computed';",
+      "import Component from '@glimmer/component';",
+      "import { magic } from '@ember/magic-helpers-zz';",
+      '```',
+    ].join('\n');
     const report = await check(answer);
     expect(errors(report.findings)).toEqual([['NOT_FOUND', '@ember/magic-helpers-zz', 5, 23]]);
     expect(asked()).toEqual(['@ember/magic-helpers-zz', '@glimmer/component', 'ember-source']);
@@ -210,7 +259,8 @@ describe("Ember's own modules", () => {
     real('ember-source');
     const root = await writeTree({
       'package.json': JSON.stringify({ name: 'app', private: true, dependencies: { 'ember-source': '^1.0.0' } }),
-      'app/services/session.js': "import Service from '@ember/service';\nimport { action } from '@ember/object';\nimport { setupTest } from '@ember/test-helpers';\nexport default class Session extends Service {}\n",
+      'app/services/session.js':
+        "import Service from '@ember/service';\nimport { action } from '@ember/object';\nimport { setupTest } from '@ember/test-helpers';\nexport default class Session extends Service {}\n",
     });
     const report = await verify({ root, client: client(), cacheDir: false, popularIndex: false, types: false });
     // @ember/test-helpers is a package of its own: still unlisted, and checked.
@@ -232,7 +282,9 @@ describe('depverify snippet (CLI)', () => {
     const bad = await runCli(['snippet', path.join(dir, 'bad.md'), '--format', 'json', '--no-types'], { fixtures });
     expect(bad.code).toBe(1);
     const report = JSON.parse(bad.stdout) as { findings: Finding[] };
-    expect(report.findings.map(where)).toEqual([['NOT_FOUND', 'create-express-secure-app', 2, 'npx create-express-secure-app']]);
+    expect(report.findings.map(where)).toEqual([
+      ['NOT_FOUND', 'create-express-secure-app', 2, 'npx create-express-secure-app'],
+    ]);
     const good = await runCli(['snippet', path.join(dir, 'good.md'), '--no-types'], { fixtures });
     expect(good.code).toBe(0);
   });

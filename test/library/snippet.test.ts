@@ -9,12 +9,19 @@ const { mock, cacheRoot: cacheDir, client: clientOf } = mockRegistryRuns('snippe
 
 const DB = {
   'package.json': JSON.stringify({ types: 'index.d.ts' }),
-  'index.d.ts': 'export declare class Pool { query(sql: string): Promise<{ rows: unknown[] }>; }\nexport declare function connect(url: string): Pool;',
+  'index.d.ts':
+    'export declare class Pool { query(sql: string): Promise<{ rows: unknown[] }>; }\nexport declare function connect(url: string): Pool;',
 };
 
 describe('verifySnippet', () => {
   it('a Markdown answer: install lines pick versions, findings point at block and line in the answer', async () => {
-    publish(mock, 'db', { '1.0.0': DB, '2.0.0': { ...DB, 'index.d.ts': `${DB['index.d.ts']}\nexport declare function connectSecure(url: string): Pool;` } });
+    publish(mock, 'db', {
+      '1.0.0': DB,
+      '2.0.0': {
+        ...DB,
+        'index.d.ts': `${DB['index.d.ts']}\nexport declare function connectSecure(url: string): Pool;`,
+      },
+    });
     const answer = [
       'First install the driver:',
       '',
@@ -43,19 +50,40 @@ describe('verifySnippet', () => {
   });
 
   it('plain code is checked at the latest versions, and an impossible install version points at its line', async () => {
-    publish(mock, 'db', { '1.0.0': DB, '2.0.0': { ...DB, 'index.d.ts': `${DB['index.d.ts']}\nexport declare function connectSecure(url: string): Pool;` } });
+    publish(mock, 'db', {
+      '1.0.0': DB,
+      '2.0.0': {
+        ...DB,
+        'index.d.ts': `${DB['index.d.ts']}\nexport declare function connectSecure(url: string): Pool;`,
+      },
+    });
     const client = clientOf(cacheDir, cacheDir);
-    const code = await verifySnippet({ text: "import { connectSecure } from 'db';\nconnectSecure('x');\n", client, cacheDir, popularIndex: false });
+    const code = await verifySnippet({
+      text: "import { connectSecure } from 'db';\nconnectSecure('x');\n",
+      client,
+      cacheDir,
+      popularIndex: false,
+    });
     expect(code.findings).toEqual([]);
-    const md = await verifySnippet({ text: 'Run `npm i db@^7`, then:\n\n```js\nconst db = require("db");\n```\n', client, cacheDir, popularIndex: false, types: false });
-    expect(md.findings.map((f) => [f.code, f.locations[0]])).toEqual([['VERSION_NOT_FOUND', { file: '<snippet>', line: 1, field: 'npm i db@^7' }]]);
+    const md = await verifySnippet({
+      text: 'Run `npm i db@^7`, then:\n\n```js\nconst db = require("db");\n```\n',
+      client,
+      cacheDir,
+      popularIndex: false,
+      types: false,
+    });
+    expect(md.findings.map((f) => [f.code, f.locations[0]])).toEqual([
+      ['VERSION_NOT_FOUND', { file: '<snippet>', line: 1, field: 'npm i db@^7' }],
+    ]);
   });
 });
 
 describe('verifySnippet: every language and install command', () => {
   it('checks js, jsx, ts, tsx, mjs, cjs and untagged code blocks, skips other languages, and reads yarn, pnpm and bun install lines', async () => {
     publish(mock, 'db', { '1.0.0': DB });
-    publish(mock, 'old-req', { '2.0.0': { 'package.json': JSON.stringify({ deprecated: 'old-req is deprecated, use db' }) } });
+    publish(mock, 'old-req', {
+      '2.0.0': { 'package.json': JSON.stringify({ deprecated: 'old-req is deprecated, use db' }) },
+    });
     const fence = (lang: string, code: string): string => `\`\`\`${lang}\n${code}\n\`\`\``;
     const answer = [
       'Install:', // 1
@@ -70,7 +98,14 @@ describe('verifySnippet: every language and install command', () => {
       fence('python', 'import ghost_py'), // 33-35
     ].join('\n');
     const client = clientOf(cacheDir, cacheDir);
-    const report = await verifySnippet({ text: answer, fileName: 'answer.md', client, cacheDir, popularIndex: false, types: false });
+    const report = await verifySnippet({
+      text: answer,
+      fileName: 'answer.md',
+      client,
+      cacheDir,
+      popularIndex: false,
+      types: false,
+    });
     const rows = report.findings.map((f) => [f.code, f.package, f.locations[0]?.line, f.locations[0]?.field]);
     expect(rows).toEqual(
       expect.arrayContaining([

@@ -9,11 +9,19 @@ const NOW = Date.UTC(2026, 10, 1);
 const HOUR = 60 * 60 * 1000;
 
 function registry(docs: Record<string, Record<string, unknown>>): RegistryClient {
-  return { registryFor: () => REGISTRY, lookup: async (name): Promise<Lookup> => (docs[name] ? distilPackument(name, REGISTRY, docs[name]) : { state: 'missing', reason: 'not-found' }) };
+  return {
+    registryFor: () => REGISTRY,
+    lookup: async (name): Promise<Lookup> =>
+      docs[name] ? distilPackument(name, REGISTRY, docs[name]) : { state: 'missing', reason: 'not-found' },
+  };
 }
 
 function published(name: string, versions: Record<string, { hoursAgo: number; scripts?: Record<string, string> }>) {
-  const d = packument(name, { versions: Object.fromEntries(Object.entries(versions).map(([v, s]) => [v, s.scripts ? { scripts: s.scripts } : {}])) }) as { time: Record<string, string> };
+  const d = packument(name, {
+    versions: Object.fromEntries(
+      Object.entries(versions).map(([v, s]) => [v, s.scripts ? { scripts: s.scripts } : {}]),
+    ),
+  }) as { time: Record<string, string> };
   for (const [v, s] of Object.entries(versions)) d.time[v] = new Date(NOW - s.hoursAgo * HOUR).toISOString();
   return d;
 }
@@ -24,7 +32,12 @@ const lock = (pkgs: Record<string, string>) =>
     lockfileVersion: 3,
     packages: {
       '': { name: 'app', dependencies: Object.fromEntries(Object.keys(pkgs).map((n) => [n, '*'])) },
-      ...Object.fromEntries(Object.entries(pkgs).map(([n, v]) => [`node_modules/${n}`, { version: v, resolved: `${REGISTRY}${n}/-/${n}-${v}.tgz`, integrity: 'sha512-AAAA' }])),
+      ...Object.fromEntries(
+        Object.entries(pkgs).map(([n, v]) => [
+          `node_modules/${n}`,
+          { version: v, resolved: `${REGISTRY}${n}/-/${n}-${v}.tgz`, integrity: 'sha512-AAAA' },
+        ]),
+      ),
     },
   });
 
@@ -41,8 +54,17 @@ describe('supply-chain settings of a project', () => {
   });
 
   it("honours pnpm's minimumReleaseAge (minutes), its exclude list and onlyBuiltDependencies", async () => {
-    const root = await writeTree(files('minimumReleaseAge: 2880\nminimumReleaseAgeExclude:\n  - trusted\nonlyBuiltDependencies:\n  - esbuild\n'));
-    const report = await verify({ root, client: registry(docs), now: NOW, popularIndex: false, cacheDir: false, types: false });
+    const root = await writeTree(
+      files('minimumReleaseAge: 2880\nminimumReleaseAgeExclude:\n  - trusted\nonlyBuiltDependencies:\n  - esbuild\n'),
+    );
+    const report = await verify({
+      root,
+      client: registry(docs),
+      now: NOW,
+      popularIndex: false,
+      cacheDir: false,
+      types: false,
+    });
     const codes = report.findings.map((f) => [f.code, f.package, f.severity]);
     expect(codes).toContainEqual(['RELEASE_TOO_NEW', 'fresh', 'error']);
     expect(codes).toContainEqual(['INSTALL_SCRIPT_NOT_ALLOWED', 'builder', 'warning']);
@@ -53,18 +75,48 @@ describe('supply-chain settings of a project', () => {
 
   it("depverify's own setting wins over pnpm's; without any, only versions under a day warn", async () => {
     const root = await writeTree(files('minimumReleaseAge: 10\n'));
-    const gated = await verify({ root, client: registry(docs), now: NOW, popularIndex: false, cacheDir: false, types: false, config: { minimumReleaseAge: '2d' } });
-    expect(gated.findings.filter((f) => f.code === 'RELEASE_TOO_NEW').map((f) => [f.package, f.severity])).toEqual([['fresh', 'error'], ['trusted', 'error']]);
-    const plain = await verify({ root: await writeTree(files('packages: []\n')), client: registry(docs), now: NOW, popularIndex: false, cacheDir: false, types: false });
-    expect(plain.findings.filter((f) => f.code === 'RELEASE_TOO_NEW').map((f) => [f.package, f.severity])).toEqual([['trusted', 'warning']]);
+    const gated = await verify({
+      root,
+      client: registry(docs),
+      now: NOW,
+      popularIndex: false,
+      cacheDir: false,
+      types: false,
+      config: { minimumReleaseAge: '2d' },
+    });
+    expect(gated.findings.filter((f) => f.code === 'RELEASE_TOO_NEW').map((f) => [f.package, f.severity])).toEqual([
+      ['fresh', 'error'],
+      ['trusted', 'error'],
+    ]);
+    const plain = await verify({
+      root: await writeTree(files('packages: []\n')),
+      client: registry(docs),
+      now: NOW,
+      popularIndex: false,
+      cacheDir: false,
+      types: false,
+    });
+    expect(plain.findings.filter((f) => f.code === 'RELEASE_TOO_NEW').map((f) => [f.package, f.severity])).toEqual([
+      ['trusted', 'warning'],
+    ]);
     expect(plain.installScripts).toEqual([{ name: 'builder', version: '2.0.0' }]);
   });
 
   it('a wrong-typed pnpm setting is an input error naming the field', async () => {
     const root = await writeTree(files('minimumReleaseAge: soon\n'));
-    const report = await verify({ root, client: registry(docs), now: NOW, popularIndex: false, cacheDir: false, types: false });
+    const report = await verify({
+      root,
+      client: registry(docs),
+      now: NOW,
+      popularIndex: false,
+      cacheDir: false,
+      types: false,
+    });
     expect(report.status).toBe('incomplete');
-    expect(report.findings.find((f) => f.code === 'INPUT_ERROR')?.locations[0]).toMatchObject({ file: 'pnpm-workspace.yaml', field: 'minimumReleaseAge' });
+    expect(report.findings.find((f) => f.code === 'INPUT_ERROR')?.locations[0]).toMatchObject({
+      file: 'pnpm-workspace.yaml',
+      field: 'minimumReleaseAge',
+    });
   });
 
   it('configuration: durations and minutes; anything else is refused', () => {

@@ -4,7 +4,6 @@ import { describe, expect, it, vi } from 'vitest';
 import { exitCode, formatJson, formatText, verify } from '../../src/index.js';
 import { RECENTLY, packument } from '../helpers/registry.js';
 
-
 /** A registry client of the caller's own: no network, no msw. */
 const clientFrom = recordingClient;
 
@@ -12,9 +11,12 @@ describe('verify() as a library', () => {
   it('uses an injected client, prints nothing and does not exit', async () => {
     const root = await writeTree({
       'package.json': JSON.stringify({ name: 'app', dependencies: { express: '^4.0.0', 'expresss-helper': '^1.0.0' } }),
-      'src/a.ts': "import express from 'express';\nimport helper from 'expresss-helper';\nimport local from 'app/util';\n",
+      'src/a.ts':
+        "import express from 'express';\nimport helper from 'expresss-helper';\nimport local from 'app/util';\n",
     });
-    const client = clientFrom({ express: packument('express', { versions: { '4.21.2': {} }, releasedFrom: RECENTLY }) });
+    const client = clientFrom({
+      express: packument('express', { versions: { '4.21.2': {} }, releasedFrom: RECENTLY }),
+    });
     const log = vi.spyOn(console, 'log');
     const write = vi.spyOn(process.stdout, 'write');
     const exit = vi.spyOn(process, 'exit');
@@ -57,15 +59,28 @@ describe('verify() as a library', () => {
     expect(report.status).toBe('incomplete');
   });
 
-  it.each([['@corp'], ['corp'], ['@corp/*'], ['@Corp/']])('internalScopes %s keeps @corp/* away from every registry', async (scope) => {
-    const client = clientFrom({});
-    const report = await verify({ packages: ['@corp/secret', 'left-pad'], client, config: { internalScopes: [scope] }, popularIndex: false });
-    expect(client.asked).toEqual(['left-pad']);
-    expect(report.summary.skipped).toBe(1);
-  });
+  it.each([['@corp'], ['corp'], ['@corp/*'], ['@Corp/']])(
+    'internalScopes %s keeps @corp/* away from every registry',
+    async (scope) => {
+      const client = clientFrom({});
+      const report = await verify({
+        packages: ['@corp/secret', 'left-pad'],
+        client,
+        config: { internalScopes: [scope] },
+        popularIndex: false,
+      });
+      expect(client.asked).toEqual(['left-pad']);
+      expect(report.summary.skipped).toBe(1);
+    },
+  );
 
   it('turning a code off hides the finding but never makes a missing package ok', async () => {
-    const report = await verify({ packages: ['nope'], client: clientFrom({}), config: { severity: { NOT_FOUND: 'off' } }, popularIndex: false });
+    const report = await verify({
+      packages: ['nope'],
+      client: clientFrom({}),
+      config: { severity: { NOT_FOUND: 'off' } },
+      popularIndex: false,
+    });
     expect(report.findings).toEqual([]);
     expect(report.packages).toEqual([{ name: 'nope', state: 'finding' }]);
   });
@@ -73,11 +88,15 @@ describe('verify() as a library', () => {
   it('rejects when aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));
-    await expect(verify({ packages: ['x'], client: clientFrom({}), signal: controller.signal })).rejects.toThrow('stop');
+    await expect(verify({ packages: ['x'], client: clientFrom({}), signal: controller.signal })).rejects.toThrow(
+      'stop',
+    );
   });
 
   it('rejects an invalid package spec and an invalid configuration with ConfigError', async () => {
-    await expect(verify({ packages: ['Not A Name'], client: clientFrom({}) })).rejects.toMatchObject({ name: 'ConfigError' });
+    await expect(verify({ packages: ['Not A Name'], client: clientFrom({}) })).rejects.toMatchObject({
+      name: 'ConfigError',
+    });
     const root = await writeTree({ 'depverify.config.json': '{"ignore": {"packages": "x"}}' });
     await expect(verify({ root, client: clientFrom({}) })).rejects.toMatchObject({ name: 'ConfigError' });
   });

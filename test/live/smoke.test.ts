@@ -10,8 +10,14 @@ import { createRegistryClient } from '../../src/registry/client.js';
  */
 describe.skipIf(!process.env.DEPVERIFY_LIVE)('live registry smoke test', () => {
   it('finds a real package and not an invented one', async () => {
-    const client = createRegistryClient({ root: process.cwd(), cacheDir: await mkdtemp(path.join(os.tmpdir(), 'depverify-live-')) });
+    const client = createRegistryClient({
+      root: process.cwd(),
+      cacheDir: await mkdtemp(path.join(os.tmpdir(), 'depverify-live-')),
+    });
     expect((await client.lookup('semver')).state).toBe('found');
-    expect(await client.lookup('depverify-surely-not-a-package-4f1c9e')).toEqual({ state: 'missing', reason: 'not-found' });
+    expect(await client.lookup('depverify-surely-not-a-package-4f1c9e')).toEqual({
+      state: 'missing',
+      reason: 'not-found',
+    });
   });
 });

@@ -19,16 +19,23 @@ const json = (x: object) => JSON.stringify(x);
 
 async function check(files: Record<string, string>) {
   const { root, report } = await verifyFiles(files);
-  const types = report.findings.filter((f) => ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE'].includes(f.code));
-  return { report, root, rows: types.map((f) => [f.code, f.package, f.details?.name, f.locations[0]?.file, f.locations[0]?.line]) };
+  const types = report.findings.filter((f) =>
+    ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE'].includes(f.code),
+  );
+  return {
+    report,
+    root,
+    rows: types.map((f) => [f.code, f.package, f.details?.name, f.locations[0]?.file, f.locations[0]?.line]),
+  };
 }
 
 describe('who a missing member is blamed on', () => {
-  it('a global a package augments (Function.prototype.once) does not make the package the owner of the user\'s values', async () => {
+  it("a global a package augments (Function.prototype.once) does not make the package the owner of the user's values", async () => {
     publish(mock, 'oncely', {
       '1.0.0': {
         'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
-        'index.d.ts': 'declare global { interface Function { once(): Function } }\ndeclare function once<T>(fn: T): T;\nexport = once;\n',
+        'index.d.ts':
+          'declare global { interface Function { once(): Function } }\ndeclare function once<T>(fn: T): T;\nexport = once;\n',
         'index.js': 'module.exports = function once(fn) { return fn; };\n',
       },
     });
@@ -50,13 +57,15 @@ describe('who a missing member is blamed on', () => {
     publish(mock, 'srv', {
       '1.0.0': {
         'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
-        'index.d.ts': 'export interface AddressInfo { port: number; address: string }\nexport declare class Server { address(): string | AddressInfo | null; listen(): void }\n',
+        'index.d.ts':
+          'export interface AddressInfo { port: number; address: string }\nexport declare class Server { address(): string | AddressInfo | null; listen(): void }\n',
         'index.js': 'class Server { address() { return null } listen() {} }\nexports.Server = Server;\n',
       },
     });
     const { rows } = await check({
       'package.json': json({ name: 'app', dependencies: { srv: '^1.0.0' } }),
-      'src/a.ts': "import { Server } from 'srv';\nconst s = new Server();\nconsole.log(s.address().port);\nconsole.log(s.address().portz);\n",
+      'src/a.ts':
+        "import { Server } from 'srv';\nconst s = new Server();\nconsole.log(s.address().port);\nconsole.log(s.address().portz);\n",
       // Destructured from the call's result, as undici's tests do (`const { port } = server.address()`).
       'src/b.ts': [
         "import { Server } from 'srv';",
@@ -77,7 +86,8 @@ describe('who a missing member is blamed on', () => {
     publish(mock, 'nxt', {
       '1.0.0': {
         'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
-        'index.d.ts': 'export type Redirect = { source: string; destination: string };\nexport declare function config(): Redirect;\n',
+        'index.d.ts':
+          'export type Redirect = { source: string; destination: string };\nexport declare function config(): Redirect;\n',
         'index.js': 'exports.config = () => ({});\n',
       },
     });
@@ -95,14 +105,19 @@ describe('who a missing member is blamed on', () => {
   });
 });
 
-describe('the code\'s own properties', () => {
-  it('a property the code assigns on a package\'s value is its own expando, not an invented member', async () => {
+describe("the code's own properties", () => {
+  it("a property the code assigns on a package's value is its own expando, not an invented member", async () => {
     publish(mock, 'drv', {
-      '1.0.0': { 'package.json': json({ main: 'index.js', types: 'index.d.ts' }), 'index.d.ts': 'export interface Conn { end(): void }\nexport declare function connect(): Conn;\n', 'index.js': 'exports.connect = () => ({ end() {} });\n' },
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'export interface Conn { end(): void }\nexport declare function connect(): Conn;\n',
+        'index.js': 'exports.connect = () => ({ end() {} });\n',
+      },
     });
     const { rows } = await check({
       'package.json': json({ name: 'app', dependencies: { drv: '^1.0.0' } }),
-      'src/a.js': "const { connect } = require('drv');\nconst conn = connect();\nconn.__uid = 1;\nconsole.log(conn.__disposed, conn.endz === 1);\n",
+      'src/a.js':
+        "const { connect } = require('drv');\nconst conn = connect();\nconn.__uid = 1;\nconsole.log(conn.__disposed, conn.endz === 1);\n",
     });
     expect(rows).toEqual([
       ['INVENTED_MEMBER', 'drv', '__disposed', 'src/a.js', 4],
@@ -116,7 +131,8 @@ describe('what the runtime has', () => {
     publish(mock, 'routr', {
       '1.0.0': {
         'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
-        'index.d.ts': 'declare namespace routr { interface Router { on(path: string): void } }\ndeclare function routr(): routr.Router;\nexport = routr;\n',
+        'index.d.ts':
+          'declare namespace routr { interface Router { on(path: string): void } }\ndeclare function routr(): routr.Router;\nexport = routr;\n',
         'index.js': [
           'function Router(opts) { if (!(this instanceof Router)) return new Router(opts); this.onBadUrl = opts && opts.onBadUrl; }',
           'Router.prototype.on = function on(path) { return this.lookup(path); };',
@@ -148,20 +164,25 @@ describe('what the runtime has', () => {
     publish(mock, 'routr2', {
       '1.0.0': {
         'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
-        'index.d.ts': 'declare namespace routr { interface Router { on(path: string): void } }\ndeclare function routr(): routr.Router;\nexport = routr;\n',
-        'index.js': 'function Router(opts) { if (!(this instanceof Router)) return new Router(opts); this.onBadUrl = opts && opts.onBadUrl; }\nRouter.prototype.on = function on() {};\nmodule.exports = Router;\n',
+        'index.d.ts':
+          'declare namespace routr { interface Router { on(path: string): void } }\ndeclare function routr(): routr.Router;\nexport = routr;\n',
+        'index.js':
+          'function Router(opts) { if (!(this instanceof Router)) return new Router(opts); this.onBadUrl = opts && opts.onBadUrl; }\nRouter.prototype.on = function on() {};\nmodule.exports = Router;\n',
       },
     });
     publish(mock, 'fastr', {
       '1.0.0': {
         'package.json': json({ main: 'index.js', types: 'index.d.ts', dependencies: { routr2: '^1.0.0' } }),
-        'index.d.ts': "import routr = require('routr2');\nexport interface App { router: routr.Router; listen(): void }\nexport declare function fastr(): App;\n",
-        'index.js': "const routr = require('routr2');\nexports.fastr = function fastr() { return { router: routr(), listen() {} }; };\n",
+        'index.d.ts':
+          "import routr = require('routr2');\nexport interface App { router: routr.Router; listen(): void }\nexport declare function fastr(): App;\n",
+        'index.js':
+          "const routr = require('routr2');\nexports.fastr = function fastr() { return { router: routr(), listen() {} }; };\n",
       },
     });
     const { rows } = await check({
       'package.json': json({ name: 'app', dependencies: { fastr: '^1.0.0' } }),
-      'src/a.ts': "import { fastr } from 'fastr';\nconst app = fastr();\nconsole.log(app.router.onBadUrl);\nconsole.log(app.router.onBadUrlz, app.listenz);\n",
+      'src/a.ts':
+        "import { fastr } from 'fastr';\nconst app = fastr();\nconsole.log(app.router.onBadUrl);\nconsole.log(app.router.onBadUrlz, app.listenz);\n",
     });
     expect(rows).toEqual([
       ['INVENTED_MEMBER', 'fastr', 'onBadUrlz', 'src/a.ts', 4],
@@ -187,8 +208,10 @@ describe('what the runtime has', () => {
           "utils.log('Select3');",
           'module.exports = Enq;',
         ].join('\n'),
-        'lib/utils.js': 'exports.defineExport = (o, k, fn) => Reflect.defineProperty(o, k, { get: fn });\nexports.log = () => {};\n',
-        'lib/prompts/index.js': "const utils = require('../utils');\nconst define = (key, fn) => utils.defineExport(exports, key, fn);\ndefine('AutoComplete', () => require('./autocomplete'));\n",
+        'lib/utils.js':
+          'exports.defineExport = (o, k, fn) => Reflect.defineProperty(o, k, { get: fn });\nexports.log = () => {};\n',
+        'lib/prompts/index.js':
+          "const utils = require('../utils');\nconst define = (key, fn) => utils.defineExport(exports, key, fn);\ndefine('AutoComplete', () => require('./autocomplete'));\n",
         'lib/prompts/autocomplete.js': 'module.exports = class AutoComplete {};\n',
       },
     });
@@ -196,10 +219,12 @@ describe('what the runtime has', () => {
     publish(mock, 'frg', {
       '1.0.0': {
         'package.json': json({ main: 'lib/index.js', types: 'index.d.ts' }),
-        'index.d.ts': 'declare namespace frg { namespace util { function encode64(s: string): string } }\nexport = frg;\n',
+        'index.d.ts':
+          'declare namespace frg { namespace util { function encode64(s: string): string } }\nexport = frg;\n',
         'lib/index.js': "module.exports = require('./forge');\nrequire('./util');\n",
         'lib/forge.js': 'module.exports = { options: {} };\n',
-        'lib/util.js': "var forge = require('./forge');\nvar util = module.exports = forge.util = forge.util || {};\nutil.bytesFromIP = function (ip) { return ip; };\nutil['bytesToHex'] = function () {};\nutil.ok == 1;\nvar opts = {};\nopts.retries = 3;\nopts.retry = function () {};\n",
+        'lib/util.js':
+          "var forge = require('./forge');\nvar util = module.exports = forge.util = forge.util || {};\nutil.bytesFromIP = function (ip) { return ip; };\nutil['bytesToHex'] = function () {};\nutil.ok == 1;\nvar opts = {};\nopts.retries = 3;\nopts.retry = function () {};\n",
       },
     });
     const { rows } = await check({
@@ -241,7 +266,8 @@ describe('what the runtime has', () => {
           'declare namespace sutest { const fixed: Fixed; }',
           'export = sutest;',
         ].join('\n'),
-        'index.js': "const TestAgent = require('./lib/agent');\nmodule.exports = (app) => new TestAgent(app);\nmodule.exports.fixed = require('./lib/fixed');\n",
+        'index.js':
+          "const TestAgent = require('./lib/agent');\nmodule.exports = (app) => new TestAgent(app);\nmodule.exports.fixed = require('./lib/fixed');\n",
         'lib/methods.js': "module.exports = require('http').METHODS.map((m) => m.toLowerCase());\n",
         'lib/agent.js': [
           "const methods = require('./methods');",
@@ -255,7 +281,8 @@ describe('what the runtime has', () => {
         ].join('\n'),
         'lib/test.js': 'module.exports = class Test { send() { return this; } expect() { return this; } };\n',
         // A list the file spells out: every name it defines is in the text.
-        'lib/fixed.js': "function Fixed() {}\nconst names = ['a', 'b'];\nnames.forEach((n) => { Fixed.prototype[n] = function () {}; });\nmodule.exports = new Fixed();\n",
+        'lib/fixed.js':
+          "function Fixed() {}\nconst names = ['a', 'b'];\nnames.forEach((n) => { Fixed.prototype[n] = function () {}; });\nmodule.exports = new Fixed();\n",
       },
     });
     const { rows } = await check({
@@ -277,7 +304,8 @@ describe('what the runtime has', () => {
     publish(mock, 'fluent', {
       '1.0.0': {
         'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
-        'index.d.ts': 'export interface ObjectSchema { prop(name: string): ObjectSchema }\ndeclare const S: { object(): ObjectSchema; string(): unknown };\nexport default S;\n',
+        'index.d.ts':
+          'export interface ObjectSchema { prop(name: string): ObjectSchema }\ndeclare const S: { object(): ObjectSchema; string(): unknown };\nexport default S;\n',
         'index.js': 'const S = require("./lib");\nmodule.exports = S;\nmodule.exports.default = S;\n',
         'lib.js': 'module.exports = { object: build, string: build };\n',
       },
@@ -303,14 +331,19 @@ describe('what the runtime has', () => {
         'foo.use(bar); exports.parse = parse; exports.other == 1;',
         'module.exports = { compile, render: renderFile };',
       ].join('\n'),
-      'lib/helpers.js': 'exports.internalOnly = 1;\nObject.defineProperty(exports, "compiledOnly", { get: () => 1 });\n',
+      'lib/helpers.js':
+        'exports.internalOnly = 1;\nObject.defineProperty(exports, "compiledOnly", { get: () => 1 });\n',
       'plugin/between.js': 'module.exports = (o, c) => { c.prototype.isBetween = function () {}; };\n',
       'esm/index.mjs': "export { makeRecipe, other as renamed } from './recipe.mjs';\nexport * from './more.mjs';\n",
       'esm/more.mjs': 'export function grammar() {}\n',
     };
     const runtime = { files: Object.fromEntries(Object.entries(files).map(([f, t]) => [f, scanRuntimeFile(f, t)])) };
-    const manifest = JSON.stringify({ main: 'index.js', exports: { '.': { import: './esm/index.mjs', require: './index.js' }, './plugin/*': './plugin/*.js' } });
-    const has = (name: string, of: 'module' | 'value', spec = 'pkg') => runtimeDefines(runtime, manifest, 'pkg', spec, name, of);
+    const manifest = JSON.stringify({
+      main: 'index.js',
+      exports: { '.': { import: './esm/index.mjs', require: './index.js' }, './plugin/*': './plugin/*.js' },
+    });
+    const has = (name: string, of: 'module' | 'value', spec = 'pkg') =>
+      runtimeDefines(runtime, manifest, 'pkg', spec, name, of);
     expect(has('render', 'value')).toBe(true);
     expect(has('ready', 'value')).toBe(true);
     expect(has('create', 'value')).toBe(true);
@@ -333,7 +366,12 @@ describe('what the runtime has', () => {
 
 describe('robustness and the result cache', () => {
   it('a checker failure on one file makes that file unknown (exit 2, file named); other files are reported', async () => {
-    publish(mock, 'srv', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare class Server { listen(): void }\n' } });
+    publish(mock, 'srv', {
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts': 'export declare class Server { listen(): void }\n',
+      },
+    });
     const root = await writeTree({
       'src/a.ts': "import { Server } from 'srv';\nnew Server().listenz();\n",
       'src/b.ts': "import { Server } from 'srv';\nnew Server().nope();\n",
@@ -347,14 +385,23 @@ describe('robustness and the result cache', () => {
       if (sf?.fileName.endsWith('b.ts')) throw new RangeError('Maximum call stack size exceeded');
       return real(sf as never);
     }) as typeof vp.program.getSemanticDiagnostics;
-    const result = checkMembers({ root, vp, files, packages: new Map([['srv', { version: '1.0.0', typesFrom: 'srv@1.0.0' }]]) });
+    const result = checkMembers({
+      root,
+      vp,
+      files,
+      packages: new Map([['srv', { version: '1.0.0', typesFrom: 'srv@1.0.0' }]]),
+    });
     expect(result.findings.map((f) => [f.details?.name, f.locations[0]?.file])).toEqual([['listenz', 'src/a.ts']]);
     expect(result.failed).toEqual([{ file: 'src/b.ts', reason: 'Maximum call stack size exceeded' }]);
   });
 
   it('cold and warm runs over the same cache give the same report, and the warm one does no checker work', async () => {
     publish(mock, 'srv', {
-      '1.0.0': { 'package.json': json({ main: 'index.js', types: 'index.d.ts' }), 'index.d.ts': 'export declare class Server { listen(): void }\n', 'index.js': 'exports.Server = class {};\n' },
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': 'export declare class Server { listen(): void }\n',
+        'index.js': 'exports.Server = class {};\n',
+      },
     });
     const root = await writeTree({
       'package.json': json({ name: 'app', dependencies: { srv: '^1.0.0' } }),

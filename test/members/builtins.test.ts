@@ -46,7 +46,12 @@ describe("Node's own modules", () => {
         'nodeFs.readFileSync("x");',
         'void readFile("x");',
       ].join('\n'),
-      'src/b.js': ["const crypto = require('crypto');", "crypto.sha256('x');", "crypto.createHash('sha256').update('x').digest('hex');", ''].join('\n'),
+      'src/b.js': [
+        "const crypto = require('crypto');",
+        "crypto.sha256('x');",
+        "crypto.createHash('sha256').update('x').digest('hex');",
+        '',
+      ].join('\n'),
     });
     expect(rows).toEqual([
       ['INVENTED_EXPORT', 'node:fs/promises', 'readFileAsync', 'src/a.ts:2'],
@@ -90,24 +95,32 @@ describe("Node's own modules", () => {
         "const fs = require('node:fs');",
         'const copyTee = fs.copyTee;',
         'const copyTwo = fs.copyTwo;',
-        "function read(p) { return readFileTee?.(p) ?? fs.readFileSync(p); }",
+        'function read(p) { return readFileTee?.(p) ?? fs.readFileSync(p); }',
         "if (copyTee) copyTee('a', 'b');",
         "readFileTwo('x'); copyTwo('a', 'b');",
         '',
       ].join('\n'),
-      'src/b.mjs': ["import { statTee, statTwo } from 'node:fs';", "export const s = typeof statTee === 'function' ? statTee('x') : null;", "statTwo('x');", ''].join('\n'),
+      'src/b.mjs': [
+        "import { statTee, statTwo } from 'node:fs';",
+        "export const s = typeof statTee === 'function' ? statTee('x') : null;",
+        "statTwo('x');",
+        '',
+      ].join('\n'),
     });
-    expect(rows).toEqual([
-      ['INVENTED_EXPORT', 'node:fs', 'statTwo', 'src/b.mjs:1'],
-      ['INVENTED_EXPORT', 'node:fs', 'readFileTwo', 'src/a.js:1'],
-      ['INVENTED_MEMBER', 'node:fs', 'copyTwo', 'src/a.js:4'],
-    ].sort((a, b) => String(a).localeCompare(String(b))));
+    expect(rows).toEqual(
+      [
+        ['INVENTED_EXPORT', 'node:fs', 'statTwo', 'src/b.mjs:1'],
+        ['INVENTED_EXPORT', 'node:fs', 'readFileTwo', 'src/a.js:1'],
+        ['INVENTED_MEMBER', 'node:fs', 'copyTwo', 'src/a.js:4'],
+      ].sort((a, b) => String(a).localeCompare(String(b))),
+    );
   });
 
   it('without @types/node in the project: engines.node, then .nvmrc, then the running Node pick the version', async () => {
     publishNode();
     const code = "import crypto from 'crypto';\ncrypto.sha256('x');\n";
-    const at = async (files: Record<string, string>) => (await check({ 'src/a.ts': code, ...files })).report.findings.find((f) => f.package === 'node:crypto')?.version;
+    const at = async (files: Record<string, string>) =>
+      (await check({ 'src/a.ts': code, ...files })).report.findings.find((f) => f.package === 'node:crypto')?.version;
     // `^18 || ^20`: the newest the range allows.
     expect(await at({ 'package.json': json({ name: 'app', engines: { node: '^18 || ^20' } }) })).toBe('20.11.0');
     expect(await at({ 'package.json': json({ name: 'app' }), '.nvmrc': 'v18.19.1\n' })).toBe('18.19.0');
@@ -115,20 +128,45 @@ describe("Node's own modules", () => {
   });
 
   it('a registry without @types/node leaves builtins unchecked, silently; one that fails is TYPES_UNKNOWN', async () => {
-    const { rows } = await check({ 'package.json': json({ name: 'app' }), 'src/a.js': "const fs = require('fs');\nfs.existsAsync('x');\n" });
+    const { rows } = await check({
+      'package.json': json({ name: 'app' }),
+      'src/a.js': "const fs = require('fs');\nfs.existsAsync('x');\n",
+    });
     expect(rows).toEqual([]);
     mock.set('@types/node', () => new Response('boom', { status: 500 }));
-    const failed = await check({ 'package.json': json({ name: 'app' }), 'src/a.js': "const fs = require('fs');\nfs.existsAsync('x');\n" });
+    const failed = await check({
+      'package.json': json({ name: 'app' }),
+      'src/a.js': "const fs = require('fs');\nfs.existsAsync('x');\n",
+    });
     expect(failed.rows).toEqual([['TYPES_UNKNOWN', 'node', undefined, 'src/a.js:1']]);
   });
 
   it('a snippet: crypto.sha256 in a Markdown answer is an invented member', async () => {
     publishNode();
-    const answer = ['Hash it:', '', '```js', "const crypto = require('crypto');", "const digest = crypto.sha256('data');", '```', ''].join('\n');
+    const answer = [
+      'Hash it:',
+      '',
+      '```js',
+      "const crypto = require('crypto');",
+      "const digest = crypto.sha256('data');",
+      '```',
+      '',
+    ].join('\n');
     const cacheDir = freshCacheDir();
-    const report = await verifySnippet({ text: answer, fileName: 'answer.md', client: client(cacheRoot, cacheDir), cacheDir, popularIndex: false });
+    const report = await verifySnippet({
+      text: answer,
+      fileName: 'answer.md',
+      client: client(cacheRoot, cacheDir),
+      cacheDir,
+      popularIndex: false,
+    });
     const f = report.findings.find((x) => x.code === 'INVENTED_MEMBER');
-    expect(f).toMatchObject({ package: 'node:crypto', severity: 'error', details: { name: 'sha256' }, locations: [{ file: 'answer.md', line: 5 }] });
+    expect(f).toMatchObject({
+      package: 'node:crypto',
+      severity: 'error',
+      details: { name: 'sha256' },
+      locations: [{ file: 'answer.md', line: 5 }],
+    });
   });
 });
 
@@ -147,7 +185,10 @@ describe('deprecated APIs', () => {
       "const c = Buffer.from('x');",
       '',
     ].join('\n');
-    const at20 = await check({ 'package.json': json({ name: 'app', devDependencies: { '@types/node': '20.11.0' } }), 'src/a.ts': code });
+    const at20 = await check({
+      'package.json': json({ name: 'app', devDependencies: { '@types/node': '20.11.0' } }),
+      'src/a.ts': code,
+    });
     expect(at20.rows).toEqual([
       ['DEPRECATED_API', 'node', 'Buffer', 'src/a.ts:8'],
       ['DEPRECATED_API', 'node:crypto', 'createCipher', 'src/a.ts:2'],
@@ -157,14 +198,27 @@ describe('deprecated APIs', () => {
     ]);
     const parse = at20.report.findings.find((f) => f.details?.name === 'parse')!;
     expect(parse.severity).toBe('warning');
-    expect(parse.message).toBe('url.parse is deprecated (node:url, @types/node@20.11.0): Use the WHATWG URL API instead.');
+    expect(parse.message).toBe(
+      'url.parse is deprecated (node:url, @types/node@20.11.0): Use the WHATWG URL API instead.',
+    );
     expect(parse.details?.deprecation).toBe('Use the WHATWG URL API instead.');
-    expect(at20.report.findings.find((f) => f.details?.name === 'Buffer')?.details?.deprecation).toBe('since v10.0.0 - Use `Buffer.from(string[, encoding])` instead.');
+    expect(at20.report.findings.find((f) => f.details?.name === 'Buffer')?.details?.deprecation).toBe(
+      'since v10.0.0 - Use `Buffer.from(string[, encoding])` instead.',
+    );
     // Node 22 removed createCipher: invented at that version.
-    const at22 = await check({ 'package.json': json({ name: 'app', devDependencies: { '@types/node': '22.5.0' } }), 'src/a.ts': code });
-    expect(at22.rows.filter((r) => r[2] === 'createCipher')).toEqual([['INVENTED_EXPORT', 'node:crypto', 'createCipher', 'src/a.ts:2']]);
+    const at22 = await check({
+      'package.json': json({ name: 'app', devDependencies: { '@types/node': '22.5.0' } }),
+      'src/a.ts': code,
+    });
+    expect(at22.rows.filter((r) => r[2] === 'createCipher')).toEqual([
+      ['INVENTED_EXPORT', 'node:crypto', 'createCipher', 'src/a.ts:2'],
+    ]);
     // A running Node that still has it (older than 22): removed, as the older declarations' deprecation says.
-    if (RUNNING < 22) expect(at22.report.findings.find((f) => f.details?.name === 'createCipher')?.details).toMatchObject({ removed: true, deprecatedIn: expect.stringMatching(/^@types\/node@/) });
+    if (RUNNING < 22)
+      expect(at22.report.findings.find((f) => f.details?.name === 'createCipher')?.details).toMatchObject({
+        removed: true,
+        deprecatedIn: expect.stringMatching(/^@types\/node@/),
+      });
   });
 
   it("a package's: only the overload the call resolves to, never the project's own deprecated code", async () => {
@@ -210,12 +264,15 @@ describe('deprecated APIs', () => {
       ['DEPRECATED_API', 'fetchy', 'fetchUrl', 'src/a.ts:7'],
       ['DEPRECATED_API', 'fetchy', 'get', 'src/a.ts:6'],
     ]);
-    expect(report.findings.find((f) => f.details?.name === 'get')?.message).toBe('get of fetchy@1.0.0 is deprecated: Pass an options object instead of a callback.');
-    expect(report.findings.find((f) => f.details?.name === 'end')?.message).toBe('Client.end of fetchy@1.0.0 is deprecated: Use close()');
+    expect(report.findings.find((f) => f.details?.name === 'get')?.message).toBe(
+      'get of fetchy@1.0.0 is deprecated: Pass an options object instead of a callback.',
+    );
+    expect(report.findings.find((f) => f.details?.name === 'end')?.message).toBe(
+      'Client.end of fetchy@1.0.0 is deprecated: Use close()',
+    );
     expect(report.findings.find((f) => f.details?.name === 'fetchUrl')?.details?.deprecation).toBe('Use get instead.');
   });
 });
-
 
 describe('did you mean', () => {
   it("TypeScript's spelling suggestion, else a real name the invented one extends; in the message and details.suggestions", async () => {
@@ -223,19 +280,24 @@ describe('did you mean', () => {
     publish(mock, 'pgx', {
       '1.0.0': {
         'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
-        'index.d.ts': 'export declare function connect(url: string): void;\nexport declare function string(): void;\nexport declare function stringify(x: unknown): string;\n',
+        'index.d.ts':
+          'export declare function connect(url: string): void;\nexport declare function string(): void;\nexport declare function stringify(x: unknown): string;\n',
         'index.js': 'exports.connect = () => {}; exports.string = () => {}; exports.stringify = () => {};\n',
       },
     });
     const { report } = await check({
-      'package.json': json({ name: 'app', dependencies: { pgx: '^1.0.0' }, devDependencies: { '@types/node': '20.11.0' } }),
+      'package.json': json({
+        name: 'app',
+        dependencies: { pgx: '^1.0.0' },
+        devDependencies: { '@types/node': '20.11.0' },
+      }),
       'src/a.ts': [
         "import * as pg from 'pgx';",
         "import { strin } from 'pgx';",
         "import fs from 'node:fs';",
         "pg.connect_secure('x');",
         "fs.readFileSyncSecure('x');",
-        "pg.zzz();",
+        'pg.zzz();',
         '',
       ].join('\n'),
     });

@@ -19,7 +19,9 @@ const { mock, client } = mockRegistryRuns('deadline');
 const json = (x: object) => JSON.stringify(x);
 
 async function run(deadlineAt: number, now: () => number) {
-  publish(mock, 'lib', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function ok(): void;\n' } });
+  publish(mock, 'lib', {
+    '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function ok(): void;\n' },
+  });
   const root = await writeTree({
     'package.json': json({ name: 'app', dependencies: { lib: '1.0.0' } }),
     'src/a.ts': "import { ok, nope } from 'lib';\nok(); nope();\n",
@@ -31,7 +33,11 @@ async function run(deadlineAt: number, now: () => number) {
   const lookups = new Map<string, Lookup>([['lib', await registry.lookup('lib')]]);
   const before = memberCheckStats.programs;
   const findings = await checkTypes({ scan, requests, lookups, client: registry, deadlineAt, now });
-  return { findings, programs: memberCheckStats.programs - before, rows: findings.map((f) => [f.code, f.package, f.locations.map((l) => l.file).join(',')]) };
+  return {
+    findings,
+    programs: memberCheckStats.programs - before,
+    rows: findings.map((f) => [f.code, f.package, f.locations.map((l) => l.file).join(',')]),
+  };
 }
 
 describe('the deadline and the member check', () => {

@@ -22,8 +22,22 @@ const COMPARED = [...CODES, 'DEPRECATED_API', 'TYPES_UNKNOWN'];
 async function check(root: string, engine: 'ts6' | 'ts7') {
   const before = memberCheckStats.ts6Fallbacks;
   const report = await verifyProject(root, { engine });
-  const rows = report.findings.filter((f) => CODES.includes(f.code)).map((f) => [f.code, f.package, f.details?.name ?? f.details?.unavailable, f.locations[0]?.file, f.locations[0]?.line, f.locations[0]?.column]);
-  return { rows, findings: report.findings.filter((f) => COMPARED.includes(f.code)), engine: memberCheckStats.engine, fallbacks: memberCheckStats.ts6Fallbacks - before };
+  const rows = report.findings
+    .filter((f) => CODES.includes(f.code))
+    .map((f) => [
+      f.code,
+      f.package,
+      f.details?.name ?? f.details?.unavailable,
+      f.locations[0]?.file,
+      f.locations[0]?.line,
+      f.locations[0]?.column,
+    ]);
+  return {
+    rows,
+    findings: report.findings.filter((f) => COMPARED.includes(f.code)),
+    engine: memberCheckStats.engine,
+    fallbacks: memberCheckStats.ts6Fallbacks - before,
+  };
 }
 
 const SRV = {
@@ -54,7 +68,10 @@ const APP = [
 describe('engines', () => {
   it('TypeScript 7 reports what TypeScript 6 reports, at the same places (exports, members, unions, namespaces, parameters, globals)', async () => {
     publish(mock, 'srv', { '1.0.0': SRV });
-    const root = await writeTree({ 'package.json': json({ name: 'app', dependencies: { srv: '1.0.0' } }), 'src/a.ts': APP });
+    const root = await writeTree({
+      'package.json': json({ name: 'app', dependencies: { srv: '1.0.0' } }),
+      'src/a.ts': APP,
+    });
     const six = await check(root, 'ts6');
     const seven = await check(root, 'ts7');
     expect(six.engine).toBe('ts6');
@@ -75,16 +92,23 @@ describe('engines', () => {
       'package.json': json({ name: 'app', dependencies: { srv: '1.0.0' } }),
       // The error class reaches a.ts only through the alias: unresolved, `e` would be any and nothing reported.
       'web/src/lib/err.ts': "export { Err } from 'srv';\n",
-      'web/src/a.ts': "import type { Options } from 'srv';\nimport { Err } from '~/lib/err';\ntry {} catch (e) { if (e instanceof Err) console.log(e.code, e.nope); }\nexport const o: Options = { port: 1 };\n",
+      'web/src/a.ts':
+        "import type { Options } from 'srv';\nimport { Err } from '~/lib/err';\ntry {} catch (e) { if (e instanceof Err) console.log(e.code, e.nope); }\nexport const o: Options = { port: 1 };\n",
     };
-    const paths = await writeTree({ ...files, 'web/tsconfig.json': json({ compilerOptions: { paths: { '~/*': ['./src/*'] } } }) });
+    const paths = await writeTree({
+      ...files,
+      'web/tsconfig.json': json({ compilerOptions: { paths: { '~/*': ['./src/*'] } } }),
+    });
     const six = await check(paths, 'ts6');
     const seven = await check(paths, 'ts7');
     expect(six.rows).toEqual([['INVENTED_MEMBER', 'srv', 'nope', 'web/src/a.ts', 3, 64]]);
     expect(seven.rows).toEqual(six.rows);
     expect(seven.fallbacks).toBe(0);
 
-    const baseUrl = await writeTree({ ...files, 'web/tsconfig.json': json({ compilerOptions: { baseUrl: '.', paths: { '~/*': ['src/*'] } } }) });
+    const baseUrl = await writeTree({
+      ...files,
+      'web/tsconfig.json': json({ compilerOptions: { baseUrl: '.', paths: { '~/*': ['src/*'] } } }),
+    });
     const fallback = await check(baseUrl, 'ts7');
     expect(fallback.fallbacks).toBe(1);
     expect(fallback.rows).toEqual(six.rows);
@@ -127,7 +151,8 @@ const KIT = {
     'export declare const open: (url: string) => void;',
     '',
   ].join('\n'),
-  'index.js': 'exports.connect = () => {}; exports.string = () => {}; exports.get = () => {}; exports.fetchUrl = () => {}; exports.Client = class {};\n',
+  'index.js':
+    'exports.connect = () => {}; exports.string = () => {}; exports.get = () => {}; exports.fetchUrl = () => {}; exports.Client = class {};\n',
 };
 
 const CHALKY = 'declare const chalk: { green(s: string): string; red(s: string): string };\nexport default chalk;\n';
@@ -136,12 +161,20 @@ function publishAll(): void {
   publish(mock, '@types/node', { '20.11.0': nodeTypes(false) });
   publish(mock, 'kit', { '1.0.0': KIT });
   publish(mock, 'chalky', {
-    '5.3.0': { 'package.json': json({ type: 'module', exports: { '.': { types: './index.d.ts', default: './index.js' } } }), 'index.d.ts': CHALKY, 'index.js': 'export default {};\n' },
+    '5.3.0': {
+      'package.json': json({ type: 'module', exports: { '.': { types: './index.d.ts', default: './index.js' } } }),
+      'index.d.ts': CHALKY,
+      'index.js': 'export default {};\n',
+    },
   });
 }
 
 const PROJECT = {
-  'package.json': json({ name: 'app', dependencies: { kit: '1.0.0', chalky: '5.3.0' }, devDependencies: { '@types/node': '20.11.0' } }),
+  'package.json': json({
+    name: 'app',
+    dependencies: { kit: '1.0.0', chalky: '5.3.0' },
+    devDependencies: { '@types/node': '20.11.0' },
+  }),
   // A package's: suggestions (TypeScript's, a word-boundary one, from a namespace in a type), deprecations by overload and member.
   'src/kit.ts': [
     "import * as kit from 'kit';",
@@ -193,7 +226,13 @@ describe('engines: the checks beyond TypeScript’s own diagnostics', () => {
     expect(seven.engine).toBe('ts7');
     // The builtin files are TypeScript 7's too: no program goes back to TypeScript 6.
     expect(seven.fallbacks).toBe(0);
-    const rows = six.findings.map((f) => [f.code, f.package, f.details?.name, `${f.locations[0]?.file}:${f.locations[0]?.line}`, f.details?.suggestion ?? f.details?.deprecation ?? (f.details?.esmOnly ? 'esm-only' : null)]);
+    const rows = six.findings.map((f) => [
+      f.code,
+      f.package,
+      f.details?.name,
+      `${f.locations[0]?.file}:${f.locations[0]?.line}`,
+      f.details?.suggestion ?? f.details?.deprecation ?? (f.details?.esmOnly ? 'esm-only' : null),
+    ]);
     expect(rows).toEqual([
       ['INVENTED_MEMBER', 'chalky', 'green', 'src/cjs.js:3', 'esm-only'],
       ['INVENTED_MEMBER', 'chalky', 'nope', 'src/cjs.js:3', 'esm-only'],
@@ -203,7 +242,13 @@ describe('engines: the checks beyond TypeScript’s own diagnostics', () => {
       ['DEPRECATED_API', 'kit', 'get', 'src/kit.ts:4', 'Pass an options object instead of a callback.'],
       ['DEPRECATED_API', 'kit', 'end', 'src/kit.ts:8', 'Use close()'],
       ['DEPRECATED_API', 'kit', 'open', 'src/kit.ts:10', 'Use connect.'],
-      ['DEPRECATED_API', 'node', 'Buffer', 'src/node.ts:10', 'since v10.0.0 - Use `Buffer.from(string[, encoding])` instead.'],
+      [
+        'DEPRECATED_API',
+        'node',
+        'Buffer',
+        'src/node.ts:10',
+        'since v10.0.0 - Use `Buffer.from(string[, encoding])` instead.',
+      ],
       ['INVENTED_MEMBER', 'node:crypto', 'createHashSync', 'src/cjs.js:4', 'createHash'],
       ['DEPRECATED_API', 'node:crypto', 'createCipher', 'src/node.ts:2', 'since v10.0.0 use createCipheriv'],
       ['INVENTED_EXPORT', 'node:crypto', 'createHashh', 'src/node.ts:2', 'createHash'],

@@ -24,8 +24,16 @@ async function check(files: Record<string, string>) {
 /** `bench@1` exports `run`; `bench@2` exports `run` and `summary` (mitata's 0.1 → 1.0). */
 function publishBench(): void {
   publish(mock, 'bench', {
-    '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function run(): void;\nexport declare function old(): void;\n', 'index.js': 'exports.run = () => {}; exports.old = () => {};\n' },
-    '2.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function run(): void;\nexport declare function summary(): void;\n', 'index.js': 'exports.run = () => {}; exports.summary = () => {};\n' },
+    '1.0.0': {
+      'package.json': json({ types: 'index.d.ts' }),
+      'index.d.ts': 'export declare function run(): void;\nexport declare function old(): void;\n',
+      'index.js': 'exports.run = () => {}; exports.old = () => {};\n',
+    },
+    '2.0.0': {
+      'package.json': json({ types: 'index.d.ts' }),
+      'index.d.ts': 'export declare function run(): void;\nexport declare function summary(): void;\n',
+      'index.js': 'exports.run = () => {}; exports.summary = () => {};\n',
+    },
   });
 }
 
@@ -35,7 +43,12 @@ const lock = (name: string, deps: Record<string, string>, versions: Record<strin
     lockfileVersion: 3,
     packages: {
       '': { name, dependencies: deps },
-      ...Object.fromEntries(Object.entries(versions).map(([n, v]) => [`node_modules/${n}`, { version: v, resolved: `${REGISTRY}${n}/-/${n}-${v}.tgz` }])),
+      ...Object.fromEntries(
+        Object.entries(versions).map(([n, v]) => [
+          `node_modules/${n}`,
+          { version: v, resolved: `${REGISTRY}${n}/-/${n}-${v}.tgz` },
+        ]),
+      ),
     },
   });
 
@@ -59,7 +72,12 @@ describe('versions per importer', () => {
 
   it('an undeclared import is checked at the hoisted version, and what it lacks there is a warning', async () => {
     publishBench();
-    publish(mock, 'tool', { '1.0.0': { 'package.json': json({ types: 'index.d.ts', dependencies: { bench: '^1.0.0' } }), 'index.d.ts': 'export declare const t: 1;\n' } });
+    publish(mock, 'tool', {
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts', dependencies: { bench: '^1.0.0' } }),
+        'index.d.ts': 'export declare const t: 1;\n',
+      },
+    });
     const { report, rows } = await check({
       // bench is only tool's dependency, hoisted at 1.0.0; examples/a.mjs imports it undeclared.
       'package.json': json({ name: 'app', devDependencies: { tool: '1.0.0' } }),
@@ -73,7 +91,9 @@ describe('versions per importer', () => {
     expect(member.hint).toMatch(/bench is not declared .* checked at bench@1\.0\.0/);
     // The missing declaration is the error.
     const errors = report.findings.filter((f) => f.severity === 'error' && f.code !== 'LOCKFILE_INTEGRITY_MISSING');
-    expect(errors.map((f) => [f.code, f.package, f.locations[0]?.file])).toEqual([['UNLISTED_DEPENDENCY', 'bench', 'examples/a.mjs']]);
+    expect(errors.map((f) => [f.code, f.package, f.locations[0]?.file])).toEqual([
+      ['UNLISTED_DEPENDENCY', 'bench', 'examples/a.mjs'],
+    ]);
   });
 
   it('a nested project without a lockfile gets its declared range', async () => {
@@ -90,10 +110,13 @@ describe('versions per importer', () => {
   it('a Deno import map entry is checked at its own range, and a jsr: key covers its subpaths', async () => {
     publishBench();
     // An npm package that happens to share the import map key of a JSR package.
-    publish(mock, 'core', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare const other: 1;\n' } });
+    publish(mock, 'core', {
+      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare const other: 1;\n' },
+    });
     const { rows } = await check({
       'deno.json': json({ imports: { bench: 'npm:bench@^1.0.0', core: 'jsr:@x/core@^2.0.0' } }),
-      'main.ts': "import { old, nope } from 'bench';\nimport { App } from 'core';\nimport { x } from 'core/runtime';\nold(); nope(); App; x;\n",
+      'main.ts':
+        "import { old, nope } from 'bench';\nimport { App } from 'core';\nimport { x } from 'core/runtime';\nold(); nope(); App; x;\n",
     });
     expect(rows).toEqual([['INVENTED_EXPORT', 'bench@1.0.0', 'nope', 'main.ts']]);
   });

@@ -10,8 +10,21 @@ const pkgJson = (extra: object) => JSON.stringify(extra);
 
 async function check(files: Record<string, string>, opts: { cacheDir?: string } = {}) {
   const { report } = await verifyFiles(files, opts);
-  const types = report.findings.filter((f) => ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE', 'TYPES_UNKNOWN'].includes(f.code));
-  return { report, types, rows: types.map((f) => [f.code, f.package, f.details?.name, f.locations[0]?.file, f.locations[0]?.line, f.details?.suggestion ?? null]) };
+  const types = report.findings.filter((f) =>
+    ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES_UNAVAILABLE', 'TYPES_UNKNOWN'].includes(f.code),
+  );
+  return {
+    report,
+    types,
+    rows: types.map((f) => [
+      f.code,
+      f.package,
+      f.details?.name,
+      f.locations[0]?.file,
+      f.locations[0]?.line,
+      f.details?.suggestion ?? null,
+    ]),
+  };
 }
 
 /** A package with bundled types: a class, a function returning a promise of an interface, overloads. */
@@ -46,8 +59,8 @@ describe('invented members against bundled declarations', () => {
         'console.log(res.rows, res.rowCount, res.rowz);',
         "await connect('x').queryOne('select 1');",
         'pool.end();',
-        "const mine = { a: 1 }; console.log(mine.b);", // the user's own code: not depverify's business
-        "const loose: any = pool; loose.whatever();",
+        'const mine = { a: 1 }; console.log(mine.b);', // the user's own code: not depverify's business
+        'const loose: any = pool; loose.whatever();',
         'pool.ennd();',
       ].join('\n'),
     });
@@ -59,14 +72,19 @@ describe('invented members against bundled declarations', () => {
       ['INVENTED_MEMBER', 'db', 'queryOne', 'src/a.ts', 5, 'query'],
       ['INVENTED_MEMBER', 'db', 'ennd', 'src/a.ts', 9, 'end'],
     ]);
-    expect(report.findings.find((f) => f.details?.name === 'rowz')).toMatchObject({ version: '1.0.0', severity: 'error', locations: [{ file: 'src/a.ts', line: 4, column: 41 }] });
+    expect(report.findings.find((f) => f.details?.name === 'rowz')).toMatchObject({
+      version: '1.0.0',
+      severity: 'error',
+      locations: [{ file: 'src/a.ts', line: 4, column: 41 }],
+    });
   });
 
   it('JavaScript: require destructuring and members, checked with the same rules', async () => {
     publish(mock, 'db', { '1.0.0': DB });
     const { rows } = await check({
       'package.json': pkgJson({ name: 'app', dependencies: { db: '^1.0.0' } }),
-      'src/a.cjs': "const { Pool, Poool } = require('db');\nconst db = require('db');\nnew db.Pool().quer('x');\nnew Pool().end();\n",
+      'src/a.cjs':
+        "const { Pool, Poool } = require('db');\nconst db = require('db');\nnew db.Pool().quer('x');\nnew Pool().end();\n",
     });
     expect(rows).toEqual([
       ['INVENTED_EXPORT', 'db', 'Poool', 'src/a.cjs', 1, 'Pool'],
@@ -84,13 +102,23 @@ describe('invented members against bundled declarations', () => {
   });
 
   it('the version the lockfile pins: a member added in 2.0.0 is invented at 1.0.0', async () => {
-    publish(mock, 'db', { '1.0.0': DB, '2.0.0': { ...DB, 'index.d.ts': `${DB['index.d.ts']}\nexport declare function migrate(): void;` } });
+    publish(mock, 'db', {
+      '1.0.0': DB,
+      '2.0.0': { ...DB, 'index.d.ts': `${DB['index.d.ts']}\nexport declare function migrate(): void;` },
+    });
     const files = {
       'package.json': pkgJson({ name: 'app', dependencies: { db: '^1.0.0 || ^2.0.0' } }),
       'src/a.ts': "import { migrate } from 'db';\nmigrate();\n",
     };
     expect((await check(files)).rows).toEqual([]);
-    const lock = { name: 'app', lockfileVersion: 3, packages: { '': { dependencies: { db: '^1.0.0 || ^2.0.0' } }, 'node_modules/db': { version: '1.0.0', resolved: `${REGISTRY}db/-/db-1.0.0.tgz`, integrity: 'sha512-x' } } };
+    const lock = {
+      name: 'app',
+      lockfileVersion: 3,
+      packages: {
+        '': { dependencies: { db: '^1.0.0 || ^2.0.0' } },
+        'node_modules/db': { version: '1.0.0', resolved: `${REGISTRY}db/-/db-1.0.0.tgz`, integrity: 'sha512-x' },
+      },
+    };
     const pinned = await check({ ...files, 'package-lock.json': JSON.stringify(lock) });
     expect(pinned.rows).toEqual([['INVENTED_EXPORT', 'db', 'migrate', 'src/a.ts', 1, null]]);
   });
@@ -98,7 +126,12 @@ describe('invented members against bundled declarations', () => {
   it('exports subpaths with type conditions, and typesVersions', async () => {
     publish(mock, 'kit', {
       '1.0.0': {
-        'package.json': pkgJson({ exports: { '.': { types: './types/index.d.ts', default: './index.js' }, './fs': { types: './types/fs.d.ts', default: './fs.js' } } }),
+        'package.json': pkgJson({
+          exports: {
+            '.': { types: './types/index.d.ts', default: './index.js' },
+            './fs': { types: './types/fs.d.ts', default: './fs.js' },
+          },
+        }),
         'types/index.d.ts': 'export declare function kit(): void;',
         'types/fs.d.ts': 'export declare function readJson(p: string): unknown;',
       },
@@ -111,7 +144,8 @@ describe('invented members against bundled declarations', () => {
     });
     const { rows } = await check({
       'package.json': pkgJson({ name: 'app', dependencies: { kit: '^1.0.0', 'legacy-kit': '^1.0.0' } }),
-      'src/a.ts': "import { kit } from 'kit';\nimport { readJson, writeJson } from 'kit/fs';\nimport { nope } from 'kit/net';\nimport { old, older } from 'legacy-kit';\nkit(); readJson('x'); old();\n",
+      'src/a.ts':
+        "import { kit } from 'kit';\nimport { readJson, writeJson } from 'kit/fs';\nimport { nope } from 'kit/net';\nimport { old, older } from 'legacy-kit';\nkit(); readJson('x'); old();\n",
     });
     expect(rows).toEqual([
       ['INVENTED_EXPORT', 'kit', 'writeJson', 'src/a.ts', 2, null],
@@ -143,7 +177,11 @@ describe('@types and packages without types', () => {
 
     // The project's own @types version, when it declares one, is the one checked against.
     const pinned = await check({
-      'package.json': pkgJson({ name: 'app', dependencies: { untyped: '^3.0.0' }, devDependencies: { '@types/untyped': '2.0.0' } }),
+      'package.json': pkgJson({
+        name: 'app',
+        dependencies: { untyped: '^3.0.0' },
+        devDependencies: { '@types/untyped': '2.0.0' },
+      }),
       'src/a.ts': "import * as u from 'untyped';\nu.two(); u.three();\n",
     });
     expect(pinned.rows).toEqual([['INVENTED_EXPORT', 'untyped', 'three', 'src/a.ts', 2, null]]);
@@ -157,13 +195,19 @@ describe('@types and packages without types', () => {
       'src/a.ts': "import { nope } from 'db';\n",
     });
     expect(rows).toEqual([['TYPES_UNKNOWN', 'db', undefined, 'src/a.ts', 1, null]]);
-    expect(report.findings.find((f) => f.code === 'TYPES_UNKNOWN')).toMatchObject({ severity: 'warning', details: { reason: expect.stringMatching(/integrity/) } });
+    expect(report.findings.find((f) => f.code === 'TYPES_UNKNOWN')).toMatchObject({
+      severity: 'warning',
+      details: { reason: expect.stringMatching(/integrity/) },
+    });
     expect(report.status).toBe('incomplete');
   });
 
   it('a warm run reads declarations from the cache: no tarball is fetched again', async () => {
     publish(mock, 'db', { '1.0.0': DB });
-    const files = { 'package.json': pkgJson({ name: 'app', dependencies: { db: '^1.0.0' } }), 'src/a.ts': "import { Pool } from 'db';\nnew Pool().quer('x');\n" };
+    const files = {
+      'package.json': pkgJson({ name: 'app', dependencies: { db: '^1.0.0' } }),
+      'src/a.ts': "import { Pool } from 'db';\nnew Pool().quer('x');\n",
+    };
     const cacheDir = path.join(cacheRoot, 'warm');
     const first = await check(files, { cacheDir });
     expect(mock.seen.some((r) => r.path.endsWith('.tgz'))).toBe(true);
@@ -177,9 +221,17 @@ describe('@types and packages without types', () => {
 describe('default imports and typed parameters', () => {
   it('a default import of an ES module without one is INVENTED_EXPORT; of export = it is interop, not a finding', async () => {
     publish(mock, 'esm-only', {
-      '1.0.0': { 'package.json': pkgJson({ type: 'module', exports: { '.': { types: './index.d.ts', default: './index.js' } } }), 'index.d.ts': 'export declare function only(): void;' },
+      '1.0.0': {
+        'package.json': pkgJson({ type: 'module', exports: { '.': { types: './index.d.ts', default: './index.js' } } }),
+        'index.d.ts': 'export declare function only(): void;',
+      },
     });
-    publish(mock, 'cjs-style', { '1.0.0': { 'package.json': pkgJson({ types: 'index.d.ts' }), 'index.d.ts': 'declare function f(): void;\ndeclare namespace f { const v: string }\nexport = f;' } });
+    publish(mock, 'cjs-style', {
+      '1.0.0': {
+        'package.json': pkgJson({ types: 'index.d.ts' }),
+        'index.d.ts': 'declare function f(): void;\ndeclare namespace f { const v: string }\nexport = f;',
+      },
+    });
     const { rows } = await check({
       'package.json': pkgJson({ name: 'app', dependencies: { 'esm-only': '^1.0.0', 'cjs-style': '^1.0.0' } }),
       'src/a.ts': "import esm from 'esm-only';\nimport f from 'cjs-style';\nf(); console.log(f.v, f.w);\n",
@@ -192,11 +244,16 @@ describe('default imports and typed parameters', () => {
 
   it('a parameter typed with an imported type is rooted at that import', async () => {
     publish(mock, 'web', {
-      '1.0.0': { 'package.json': pkgJson({ types: 'index.d.ts' }), 'index.d.ts': 'export interface Request { params: Record<string, string>; body: unknown }\nexport declare function route(h: (req: Request) => void): void;' },
+      '1.0.0': {
+        'package.json': pkgJson({ types: 'index.d.ts' }),
+        'index.d.ts':
+          'export interface Request { params: Record<string, string>; body: unknown }\nexport declare function route(h: (req: Request) => void): void;',
+      },
     });
     const { rows } = await check({
       'package.json': pkgJson({ name: 'app', dependencies: { web: '^1.0.0' } }),
-      'src/a.ts': "import { route, type Request } from 'web';\nfunction handle(req: Request) { return req.paramz; }\nroute((req) => req.params);\nroute(handle);\n",
+      'src/a.ts':
+        "import { route, type Request } from 'web';\nfunction handle(req: Request) { return req.paramz; }\nroute((req) => req.params);\nroute(handle);\n",
     });
     expect(rows.map((r) => r.slice(0, 3))).toEqual([['INVENTED_MEMBER', 'web', 'paramz']]);
   });
@@ -210,16 +267,24 @@ describe('declaration helpers', async () => {
   });
 
   it('own types only for the main entry: a subpath with types leaves the rest to @types', () => {
-    const files = (pkg: object, ...dts: string[]) => new Map<string, string>([['package.json', JSON.stringify(pkg)], ...dts.map((f) => [f, ''] as [string, string])]);
+    const files = (pkg: object, ...dts: string[]) =>
+      new Map<string, string>([['package.json', JSON.stringify(pkg)], ...dts.map((f) => [f, ''] as [string, string])]);
     expect(hasOwnTypes(files({ types: 'x.d.ts' }, 'x.d.ts'))).toBe(true);
     expect(hasOwnTypes(files({ exports: { '.': { types: './t.d.ts', default: './i.js' } } }, 't.d.ts'))).toBe(true);
-    expect(hasOwnTypes(files({ exports: { '.': './index.mjs', './browser': { types: './browser.d.ts' } } }, 'browser.d.ts'))).toBe(false);
+    expect(
+      hasOwnTypes(files({ exports: { '.': './index.mjs', './browser': { types: './browser.d.ts' } } }, 'browser.d.ts')),
+    ).toBe(false);
     expect(hasOwnTypes(files({ main: 'lib/main.js' }, 'lib/main.d.ts'))).toBe(true);
     expect(hasOwnTypes(files({ main: 'lib/main.js' }))).toBe(false);
   });
 
   it('picks @types by major.minor, then major, then latest', () => {
-    const facts = { name: '@types/x', registry: 'r', distTags: { latest: '5.0.0' }, versions: Object.fromEntries(['3.1.0', '3.1.9', '3.4.2', '4.0.1', '5.0.0', '6.0.0-beta'].map((v) => [v, {}])) };
+    const facts = {
+      name: '@types/x',
+      registry: 'r',
+      distTags: { latest: '5.0.0' },
+      versions: Object.fromEntries(['3.1.0', '3.1.9', '3.4.2', '4.0.1', '5.0.0', '6.0.0-beta'].map((v) => [v, {}])),
+    };
     expect(pickTypesVersion(facts, '3.1.4')).toBe('3.1.9');
     expect(pickTypesVersion(facts, '3.2.0')).toBe('3.4.2');
     expect(pickTypesVersion(facts, '7.0.0')).toBe('5.0.0');

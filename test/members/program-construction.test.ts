@@ -16,7 +16,18 @@ const CODES = ['INVENTED_EXPORT', 'INVENTED_MEMBER', 'SUBPATH_NOT_FOUND', 'TYPES
 async function check(files: Record<string, string>) {
   const { report } = await verifyFiles(files);
   const types = report.findings.filter((f) => CODES.includes(f.code));
-  return { report, types, rows: types.map((f) => [f.code, f.severity, f.package, f.details?.name ?? f.details?.unavailable, f.locations[0]?.file, f.locations[0]?.line]) };
+  return {
+    report,
+    types,
+    rows: types.map((f) => [
+      f.code,
+      f.severity,
+      f.package,
+      f.details?.name ?? f.details?.unavailable,
+      f.locations[0]?.file,
+      f.locations[0]?.line,
+    ]),
+  };
 }
 
 /** A result type whose failure branch TypeScript narrows only with strictNullChecks. */
@@ -34,7 +45,8 @@ const FETCHER = {
 describe('the project tsconfig decides how its files are checked', () => {
   it('strict: true narrows a discriminated union on !r.ok; without a config the same code is not strict', async () => {
     publish(mock, 'fetcher', { '1.0.0': FETCHER });
-    const src = "import { get } from 'fetcher';\nconst r = get('/');\nif (!r.ok) console.log(r.error);\nelse console.log(r.value.id, r.value.nope);\n";
+    const src =
+      "import { get } from 'fetcher';\nconst r = get('/');\nif (!r.ok) console.log(r.error);\nelse console.log(r.value.id, r.value.nope);\n";
     const strict = await check({
       'package.json': json({ name: 'app', dependencies: { fetcher: '^1.0.0' } }),
       'tsconfig.json': json({ compilerOptions: { strict: true, module: 'esnext', moduleResolution: 'bundler' } }),
@@ -82,7 +94,8 @@ describe('JavaScript is checked as the project checks it', () => {
 });
 
 describe('workspace packages and path aliases resolve as the project resolves them', () => {
-  const app = "import { wrap } from 'fetcher';\nimport { router } from 'SPEC';\nwrap(router).text.length;\nwrap(router).nope;\n";
+  const app =
+    "import { wrap } from 'fetcher';\nimport { router } from 'SPEC';\nwrap(router).text.length;\nwrap(router).nope;\n";
 
   it('a workspace package is read from its directory: its types flow into the checked package', async () => {
     publish(mock, 'fetcher', { '1.0.0': FETCHER });
@@ -112,13 +125,17 @@ describe('workspace packages and path aliases resolve as the project resolves th
 describe("the project's own declarations", () => {
   it('a module augmentation in a .d.ts the tsconfig includes is in the program', async () => {
     publish(mock, 'auth', {
-      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface Session { expires: string }\nexport declare function getSession(): Session;' },
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts': 'export interface Session { expires: string }\nexport declare function getSession(): Session;',
+      },
     });
     const { rows } = await check({
       'package.json': json({ name: 'app', dependencies: { auth: '^1.0.0' } }),
       'tsconfig.json': json({ include: ['src', 'types'] }),
       'types/auth.d.ts': "import 'auth';\ndeclare module 'auth' { interface Session { user: { id: string } } }\n",
-      'src/a.ts': "import { getSession } from 'auth';\nconst s = getSession();\nconsole.log(s.user.id, s.expires, s.nope);\n",
+      'src/a.ts':
+        "import { getSession } from 'auth';\nconst s = getSession();\nconsole.log(s.user.id, s.expires, s.nope);\n",
     });
     expect(rows).toEqual([['INVENTED_MEMBER', 'error', 'auth', 'nope', 'src/a.ts', 3]]);
   });
@@ -140,7 +157,8 @@ describe("the project's own declarations", () => {
       'package.json': json({ name: 'app', dependencies: { vfyle: '^1.0.0' } }),
       'tsconfig.json': json({ include: ['src'] }),
       // As astro's markdown package augments vfile's DataMap: in a .ts module that imports nothing.
-      'src/augment.ts': "export {};\ndeclare module 'vfyle' {\n  interface DataMap { astro: { headings: string[] } }\n}\n",
+      'src/augment.ts':
+        "export {};\ndeclare module 'vfyle' {\n  interface DataMap { astro: { headings: string[] } }\n}\n",
       'src/env.ts': 'export {};\ndeclare global {\n  namespace Vfyle { interface Options { verbose: boolean } }\n}\n',
       'src/shims.ts': "declare module 'vfyle/plugin';\n",
       'src/a.ts': [
@@ -160,28 +178,46 @@ describe("the project's own declarations", () => {
 
   it("a referenced project's augmentations count (astro's mdx integration sees markdown-remark's, built or not)", async () => {
     publish(mock, 'vfyle', {
-      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface DataMap {}\nexport interface VFile { data: Partial<DataMap> }\nexport declare function vfile(): VFile;\n' },
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts':
+          'export interface DataMap {}\nexport interface VFile { data: Partial<DataMap> }\nexport declare function vfile(): VFile;\n',
+      },
     });
     const { rows } = await check({
       'package.json': json({ name: 'root', private: true, workspaces: ['packages/*'] }),
-      'packages/remark/package.json': json({ name: 'remarky', exports: { '.': './dist/index.js' }, dependencies: { vfyle: '^1.0.0' } }),
-      'packages/remark/tsconfig.json': json({ compilerOptions: { rootDir: 'src', outDir: 'dist', composite: true }, include: ['src'] }),
-      'packages/remark/src/index.ts': "import type {} from 'vfyle';\ndeclare module 'vfyle' {\n  interface DataMap { astro: { headings: string[] } }\n}\nexport const remark = 1;\n",
+      'packages/remark/package.json': json({
+        name: 'remarky',
+        exports: { '.': './dist/index.js' },
+        dependencies: { vfyle: '^1.0.0' },
+      }),
+      'packages/remark/tsconfig.json': json({
+        compilerOptions: { rootDir: 'src', outDir: 'dist', composite: true },
+        include: ['src'],
+      }),
+      'packages/remark/src/index.ts':
+        "import type {} from 'vfyle';\ndeclare module 'vfyle' {\n  interface DataMap { astro: { headings: string[] } }\n}\nexport const remark = 1;\n",
       'packages/mdx/package.json': json({ name: 'mdxy', dependencies: { vfyle: '^1.0.0', remarky: 'workspace:*' } }),
       'packages/mdx/tsconfig.json': json({ include: ['src'], references: [{ path: '../remark' }] }),
-      'packages/mdx/src/a.ts': "import { remark } from 'remarky';\nimport { vfile } from 'vfyle';\nconsole.log(remark, vfile().data.astro?.headings);\nconsole.log(vfile().data.nope);\n",
+      'packages/mdx/src/a.ts':
+        "import { remark } from 'remarky';\nimport { vfile } from 'vfyle';\nconsole.log(remark, vfile().data.astro?.headings);\nconsole.log(vfile().data.nope);\n",
     });
     expect(rows).toEqual([['INVENTED_MEMBER', 'error', 'vfyle', 'nope', 'packages/mdx/src/a.ts', 4]]);
   });
 
   it('a .ts file the tsconfig does not include adds nothing', async () => {
     publish(mock, 'vfyle', {
-      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface DataMap {}\nexport interface VFile { data: Partial<DataMap> }\nexport declare function vfile(): VFile;\n' },
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts':
+          'export interface DataMap {}\nexport interface VFile { data: Partial<DataMap> }\nexport declare function vfile(): VFile;\n',
+      },
     });
     const { rows } = await check({
       'package.json': json({ name: 'app', dependencies: { vfyle: '^1.0.0' } }),
       'tsconfig.json': json({ include: ['src'] }),
-      'scripts/augment.ts': "export {};\ndeclare module 'vfyle' {\n  interface DataMap { astro: { headings: string[] } }\n}\n",
+      'scripts/augment.ts':
+        "export {};\ndeclare module 'vfyle' {\n  interface DataMap { astro: { headings: string[] } }\n}\n",
       'src/a.ts': "import { vfile } from 'vfyle';\nconsole.log(vfile().data.astro);\n",
     });
     expect(rows).toEqual([['INVENTED_MEMBER', 'error', 'vfyle', 'astro', 'src/a.ts', 2]]);
@@ -199,16 +235,24 @@ describe("a package's TypeScript sources", () => {
     });
     const { rows } = await check({
       'package.json': json({ name: 'app', type: 'module', devDependencies: { wtypes: '^1.0.0' } }),
-      'tsconfig.json': json({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, verbatimModuleSyntax: true }, include: ['src', 'virtual.d.ts'] }),
+      'tsconfig.json': json({
+        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, verbatimModuleSyntax: true },
+        include: ['src', 'virtual.d.ts'],
+      }),
       'virtual.d.ts': '/// <reference types="wtypes" />\ntype W2 = import("wtypes").WorkerThing;\n',
-      'src/a.ts': "import type { ImageOpts, WorkerThing } from 'wtypes';\nexport const o: ImageOpts = { format: 'png' };\nexport type W = WorkerThing;\n",
+      'src/a.ts':
+        "import type { ImageOpts, WorkerThing } from 'wtypes';\nexport const o: ImageOpts = { format: 'png' };\nexport type W = WorkerThing;\n",
     });
     expect(rows).toEqual([]);
   });
 
   it('index.ts beside a module index.d.ts: the declaration answers, so a missing export still is one', async () => {
     publish(mock, 'wmod', {
-      '1.0.0': { 'package.json': json({}), 'index.d.ts': 'export declare function run(): void;\n', 'index.ts': 'export function run(): void {}\n' },
+      '1.0.0': {
+        'package.json': json({}),
+        'index.d.ts': 'export declare function run(): void;\n',
+        'index.ts': 'export function run(): void {}\n',
+      },
     });
     const { rows } = await check({
       'package.json': json({ name: 'app', dependencies: { wmod: '^1.0.0' } }),
@@ -221,17 +265,38 @@ describe("a package's TypeScript sources", () => {
 describe('package.json alias dependencies', () => {
   it('imports of "my-x": "npm:x@^1" are checked against x at that range, as npm installs it under node_modules/my-x; the alias name is never sent', async () => {
     publish(mock, 'realx', {
-      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function old(): void;\n' },
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts': 'export declare function old(): void;\n',
+      },
       '2.0.0': {
-        'package.json': json({ types: 'index.d.ts', dependencies: { helperx: '^1.0.0' }, exports: { '.': { types: './index.d.ts' }, './sub': { types: './sub.d.ts' } } }),
-        'index.d.ts': "import type { Extra } from 'helperx';\nexport interface Client { get(): Extra }\nexport declare function create(): Client;\n",
+        'package.json': json({
+          types: 'index.d.ts',
+          dependencies: { helperx: '^1.0.0' },
+          exports: { '.': { types: './index.d.ts' }, './sub': { types: './sub.d.ts' } },
+        }),
+        'index.d.ts':
+          "import type { Extra } from 'helperx';\nexport interface Client { get(): Extra }\nexport declare function create(): Client;\n",
         'sub.d.ts': 'export declare const subValue: number;\n',
       },
     });
-    publish(mock, 'helperx', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export interface Extra { size: number }\n' } });
-    publish(mock, 'wrapperx', { '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': 'export declare function wrap<T>(value: T): T;\n' } });
+    publish(mock, 'helperx', {
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts': 'export interface Extra { size: number }\n',
+      },
+    });
+    publish(mock, 'wrapperx', {
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts': 'export declare function wrap<T>(value: T): T;\n',
+      },
+    });
     const { rows, types } = await check({
-      'package.json': json({ name: 'app', dependencies: { 'my-x': 'npm:realx@^2.0.0', 'old-x': 'npm:realx@^1.0.0', wrapperx: '^1.0.0' } }),
+      'package.json': json({
+        name: 'app',
+        dependencies: { 'my-x': 'npm:realx@^2.0.0', 'old-x': 'npm:realx@^1.0.0', wrapperx: '^1.0.0' },
+      }),
       'src/a.ts': [
         "import { create, old } from 'my-x';",
         "import { subValue, nosub } from 'my-x/sub';",
@@ -262,7 +327,9 @@ describe('package.json alias dependencies', () => {
   });
 
   it('an alias of a package without declarations of its own is said (TYPES_UNAVAILABLE), never silently passed: @types/x does not type it under another name', async () => {
-    publish(mock, 'plainx', { '1.0.0': { 'package.json': json({ main: 'index.js' }), 'index.js': 'exports.a = 1;\n' } });
+    publish(mock, 'plainx', {
+      '1.0.0': { 'package.json': json({ main: 'index.js' }), 'index.js': 'exports.a = 1;\n' },
+    });
     const { rows, types } = await check({
       'package.json': json({ name: 'app', dependencies: { 'my-plain': 'npm:plainx@^1.0.0' } }),
       'src/a.ts': "import { a, nope } from 'my-plain';\nconsole.log(a, nope);\n",
@@ -276,7 +343,8 @@ describe('package.json alias dependencies', () => {
 describe('type dependencies of dependencies', () => {
   const TESTER = {
     'package.json': json({ types: 'index.d.ts', dependencies: { asserts: '^5.0.0', '@types/asserts': '^5.0.0' } }),
-    'index.d.ts': "import type * as A from 'asserts';\nexport interface Assertion extends A.Assertion { toBe(v: unknown): void }\nexport declare function expect(v: unknown): Assertion;\n",
+    'index.d.ts':
+      "import type * as A from 'asserts';\nexport interface Assertion extends A.Assertion { toBe(v: unknown): void }\nexport declare function expect(v: unknown): Assertion;\n",
   };
   const typesOf = (extra: string) => ({
     'package.json': json({ types: 'index.d.ts' }),
@@ -285,7 +353,9 @@ describe('type dependencies of dependencies', () => {
 
   it("a dependency without types of its own gets the @types package listed beside it, at the lockfile's version", async () => {
     publish(mock, 'tester', { '1.0.0': TESTER });
-    publish(mock, 'asserts', { '5.0.0': { 'package.json': json({ main: 'index.js' }), 'index.js': 'module.exports = {};' } });
+    publish(mock, 'asserts', {
+      '5.0.0': { 'package.json': json({ main: 'index.js' }), 'index.js': 'module.exports = {};' },
+    });
     publish(mock, '@types/asserts', { '5.0.0': typesOf('deep: Assertion;'), '5.1.0': typesOf('') });
     const files = {
       'package.json': json({ name: 'app', devDependencies: { tester: '^1.0.0' } }),
@@ -298,9 +368,24 @@ describe('type dependencies of dependencies', () => {
       lockfileVersion: 3,
       packages: {
         '': { devDependencies: { tester: '^1.0.0' } },
-        'node_modules/tester': { version: '1.0.0', resolved: `${REGISTRY}tester/-/tester-1.0.0.tgz`, integrity: 'sha512-x', dev: true },
-        'node_modules/asserts': { version: '5.0.0', resolved: `${REGISTRY}asserts/-/asserts-5.0.0.tgz`, integrity: 'sha512-x', dev: true },
-        'node_modules/@types/asserts': { version: '5.0.0', resolved: `${REGISTRY}@types/asserts/-/asserts-5.0.0.tgz`, integrity: 'sha512-x', dev: true },
+        'node_modules/tester': {
+          version: '1.0.0',
+          resolved: `${REGISTRY}tester/-/tester-1.0.0.tgz`,
+          integrity: 'sha512-x',
+          dev: true,
+        },
+        'node_modules/asserts': {
+          version: '5.0.0',
+          resolved: `${REGISTRY}asserts/-/asserts-5.0.0.tgz`,
+          integrity: 'sha512-x',
+          dev: true,
+        },
+        'node_modules/@types/asserts': {
+          version: '5.0.0',
+          resolved: `${REGISTRY}@types/asserts/-/asserts-5.0.0.tgz`,
+          integrity: 'sha512-x',
+          dev: true,
+        },
       },
     };
     expect((await check({ ...files, 'package-lock.json': json(lock) })).rows).toEqual([]);
@@ -328,7 +413,10 @@ describe('the virtual file system', () => {
 describe('generated code', () => {
   it('a package re-exporting what a generator writes is an info, never INVENTED', async () => {
     publish(mock, '@gen/client', {
-      '1.0.0': { 'package.json': json({ types: 'index.d.ts' }), 'index.d.ts': "export * from '.gen/client/default';\nexport declare const version: string;\n" },
+      '1.0.0': {
+        'package.json': json({ types: 'index.d.ts' }),
+        'index.d.ts': "export * from '.gen/client/default';\nexport declare const version: string;\n",
+      },
     });
     const { rows, report } = await check({
       'package.json': json({ name: 'app', dependencies: { '@gen/client': '^1.0.0' } }),
@@ -344,12 +432,14 @@ describe('generated code', () => {
     publish(mock, 'runner', {
       '1.0.0': {
         'package.json': json({ types: 'index.d.ts' }),
-        'index.d.ts': "export { startVitest, type TestProject } from 'not-in-program';\nexport declare const version: string;\n",
+        'index.d.ts':
+          "export { startVitest, type TestProject } from 'not-in-program';\nexport declare const version: string;\n",
       },
     });
     const { rows } = await check({
       'package.json': json({ name: 'app', dependencies: { runner: '^1.0.0' } }),
-      'src/a.ts': "import type { GlobalSetupContext } from 'runner';\nimport { version } from 'runner';\nexport const v: GlobalSetupContext | string = version;\n",
+      'src/a.ts':
+        "import type { GlobalSetupContext } from 'runner';\nimport { version } from 'runner';\nexport const v: GlobalSetupContext | string = version;\n",
     });
     expect(rows).toEqual([['INVENTED_EXPORT', 'error', 'runner', 'GlobalSetupContext', 'src/a.ts', 1]]);
   });

@@ -13,7 +13,11 @@ const DB = {
 };
 
 let projects = 0;
-function project(files: Record<string, string>): { root: string; cacheDir: string; write: (rel: string, text: string) => void } {
+function project(files: Record<string, string>): {
+  root: string;
+  cacheDir: string;
+  write: (rel: string, text: string) => void;
+} {
   const base = path.join(scratch, `p${projects++}`);
   const root = path.join(base, 'app');
   const write = (rel: string, text: string): void => {
@@ -27,7 +31,9 @@ function project(files: Record<string, string>): { root: string; cacheDir: strin
 
 async function invented(root: string, cacheDir: string): Promise<string[]> {
   const report = await verifyProject(root, { cacheDir });
-  return report.findings.filter((f) => f.code === 'INVENTED_MEMBER').map((f) => `${f.details?.name}@${f.locations[0]?.file}:${f.locations[0]?.line}`);
+  return report.findings
+    .filter((f) => f.code === 'INVENTED_MEMBER')
+    .map((f) => `${f.details?.name}@${f.locations[0]?.file}:${f.locations[0]?.line}`);
 }
 
 describe('member results kept between runs', () => {
@@ -38,7 +44,10 @@ describe('member results kept between runs', () => {
     const dir = path.join(p.cacheDir, MEMBER_RESULTS_FORMAT);
     const [entry] = readdirSync(dir);
     const file = path.join(dir, entry!);
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as { key: string; findings: Array<{ details: { name: string } }> };
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as {
+      key: string;
+      findings: Array<{ details: { name: string } }>;
+    };
     // Same key, a different answer: if the run recomputed, it would say `queryy` again.
     stored.findings[0]!.details.name = 'from-the-cache';
     writeFileSync(file, JSON.stringify(stored));
@@ -56,7 +65,8 @@ describe('member results kept between runs', () => {
   it('an edit to a local module that imports no package is seen too (types flow between files)', async () => {
     publish(mock, 'db', { '1.0.0': DB });
     const p = project({
-      'src/a.ts': "import { Pool } from 'db';\nimport type { Extra } from './extra';\nexport function f(pool: Pool & Extra) {\n  pool.queryy('x');\n}\n",
+      'src/a.ts':
+        "import { Pool } from 'db';\nimport type { Extra } from './extra';\nexport function f(pool: Pool & Extra) {\n  pool.queryy('x');\n}\n",
       'src/extra.ts': 'export type Extra = { queryy(sql: string): void };\n',
     });
     expect(await invented(p.root, p.cacheDir)).toEqual([]);
@@ -68,7 +78,8 @@ describe('member results kept between runs', () => {
     publish(mock, 'db', { '1.0.0': DB });
     const p = project({
       '.gitignore': 'src/generated/\n',
-      'src/a.ts': "import { Pool } from 'db';\nimport type { Extra } from './generated/extra';\nexport function f(pool: Pool & Extra) {\n  pool.queryy('x');\n}\n",
+      'src/a.ts':
+        "import { Pool } from 'db';\nimport type { Extra } from './generated/extra';\nexport function f(pool: Pool & Extra) {\n  pool.queryy('x');\n}\n",
       'src/generated/extra.ts': 'export type Extra = { queryy(sql: string): void };\n',
     });
     expect(await invented(p.root, p.cacheDir)).toEqual([]);
@@ -106,7 +117,14 @@ describe('member results kept between runs', () => {
     ];
     for (const damage of damages) {
       // Marked so that serving the entry would show: a fresh check names `queryy`.
-      const finding = damage === null ? null : { ...good.findings[0], details: { ...(good.findings[0]!.details as object), name: 'from-the-cache' }, ...damage };
+      const finding =
+        damage === null
+          ? null
+          : {
+              ...good.findings[0],
+              details: { ...(good.findings[0]!.details as object), name: 'from-the-cache' },
+              ...damage,
+            };
       writeFileSync(file, JSON.stringify({ ...good, findings: [finding] }));
       expect(await invented(p.root, p.cacheDir), JSON.stringify(damage)).toEqual(['queryy@src/a.ts:2']);
     }

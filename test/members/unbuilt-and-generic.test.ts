@@ -31,12 +31,15 @@ async function check(files: Record<string, string>) {
   const cacheDir = path.join(cacheRoot, `c${caches++}`);
   const client = createRegistryClient({ root, npmConfig: { registry: REGISTRY }, cacheDir, retries: 0, timeout: 5000 });
   const report = await verify({ root, client, cacheDir, popularIndex: false });
-  return report.findings.filter((f) => CODES.includes(f.code)).map((f) => [f.code, f.package, f.details?.name, f.locations[0]?.file, f.locations[0]?.line]);
+  return report.findings
+    .filter((f) => CODES.includes(f.code))
+    .map((f) => [f.code, f.package, f.details?.name, f.locations[0]?.file, f.locations[0]?.line]);
 }
 
 const VFILE = {
   'package.json': json({ types: 'index.d.ts' }),
-  'index.d.ts': 'export interface DataMap {}\nexport interface Data extends Partial<DataMap> {}\nexport declare class VFile { data: Data; path: string }\n',
+  'index.d.ts':
+    'export interface DataMap {}\nexport interface Data extends Partial<DataMap> {}\nexport declare class VFile { data: Data; path: string }\n',
 };
 
 describe('a workspace package whose declarations are not built', () => {
@@ -44,17 +47,41 @@ describe('a workspace package whose declarations are not built', () => {
     publish(mock, 'vfile', { '1.0.0': VFILE });
     const rows = await check({
       'package.json': json({ name: 'mono', private: true, workspaces: ['packages/*'] }),
-      'packages/remark/package.json': json({ name: '@mono/remark', type: 'module', types: './dist/index.d.ts', exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } }, dependencies: { vfile: '^1.0.0' } }),
+      'packages/remark/package.json': json({
+        name: '@mono/remark',
+        type: 'module',
+        types: './dist/index.d.ts',
+        exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
+        dependencies: { vfile: '^1.0.0' },
+      }),
       'packages/remark/tsconfig.json': json({ compilerOptions: { rootDir: './src', outDir: './dist' } }),
-      'packages/remark/src/index.ts': "export * from './headings.js';\ndeclare module 'vfile' {\n  interface DataMap { astro: { headings: string[] } }\n}\n",
+      'packages/remark/src/index.ts':
+        "export * from './headings.js';\ndeclare module 'vfile' {\n  interface DataMap { astro: { headings: string[] } }\n}\n",
       'packages/remark/src/headings.ts': 'export const depth = 2;\n',
       // Conditional exports to .d.mts/.d.cts, the tsconfig naming only a declarationDir; an `npm:` spec pnpm links.
-      'packages/satteri/package.json': json({ name: '@mono/satteri', type: 'module', main: './dist/index.cjs', types: './dist/index.d.cts', exports: { '.': { import: { types: './dist/index.d.mts', default: './dist/index.mjs' }, require: { types: './dist/index.d.cts', default: './dist/index.cjs' } } } }),
+      'packages/satteri/package.json': json({
+        name: '@mono/satteri',
+        type: 'module',
+        main: './dist/index.cjs',
+        types: './dist/index.d.cts',
+        exports: {
+          '.': {
+            import: { types: './dist/index.d.mts', default: './dist/index.mjs' },
+            require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+          },
+        },
+      }),
       'packages/satteri/tsconfig.build.json': json({ compilerOptions: { declarationDir: 'dist' }, include: ['src'] }),
-      'packages/satteri/src/index.ts': "import type {} from 'vfile';\ndeclare module 'vfile' {\n  interface DataMap { satteri: { toc: string[] } }\n}\nexport default function satteri() {}\n",
-      'packages/mdx/package.json': json({ name: '@mono/mdx', type: 'module', dependencies: { vfile: '^1.0.0', '@mono/remark': 'workspace:*', '@mono/satteri': 'npm:@mono/satteri' } }),
+      'packages/satteri/src/index.ts':
+        "import type {} from 'vfile';\ndeclare module 'vfile' {\n  interface DataMap { satteri: { toc: string[] } }\n}\nexport default function satteri() {}\n",
+      'packages/mdx/package.json': json({
+        name: '@mono/mdx',
+        type: 'module',
+        dependencies: { vfile: '^1.0.0', '@mono/remark': 'workspace:*', '@mono/satteri': 'npm:@mono/satteri' },
+      }),
       'packages/mdx/tsconfig.json': json({ references: [{ path: '../remark' }] }),
-      'packages/mdx/src/a.ts': "import { depth } from '@mono/remark';\nimport satteri from '@mono/satteri';\nimport type { VFile } from 'vfile';\nexport function collect(file: VFile) {\n  return [depth, satteri, file.data.astro!.headings, file.data.satteri!.toc, file.pathh];\n}\n",
+      'packages/mdx/src/a.ts':
+        "import { depth } from '@mono/remark';\nimport satteri from '@mono/satteri';\nimport type { VFile } from 'vfile';\nexport function collect(file: VFile) {\n  return [depth, satteri, file.data.astro!.headings, file.data.satteri!.toc, file.pathh];\n}\n",
     });
     // `astro` and `satteri` are the workspaces' augmentations; `pathh` really is missing from vfile.
     expect(rows).toEqual([['INVENTED_MEMBER', 'vfile', 'pathh', 'packages/mdx/src/a.ts', 5]]);
@@ -66,14 +93,19 @@ describe('a package whose index.ts resolves before its index.d.ts', () => {
     publish(mock, 'workers', {
       '1.0.0': {
         'package.json': json({ name: 'workers' }),
-        'index.d.ts': 'declare interface ImageTransform { width?: number }\ndeclare interface ImageOutputOptions { format: string }\n',
-        'index.ts': 'export interface ImageTransform { width?: number }\nexport interface ImageOutputOptions { format: string }\n',
+        'index.d.ts':
+          'declare interface ImageTransform { width?: number }\ndeclare interface ImageOutputOptions { format: string }\n',
+        'index.ts':
+          'export interface ImageTransform { width?: number }\nexport interface ImageOutputOptions { format: string }\n',
       },
     });
     const rows = await check({
       'package.json': json({ name: 'app', type: 'module', devDependencies: { workers: '^1.0.0' } }),
-      'tsconfig.json': json({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, verbatimModuleSyntax: true } }),
-      'src/a.ts': "import type { ImageOutputOptions, ImageTransform, ImageNope } from 'workers';\nexport const t: ImageTransform = {};\nexport type O = ImageOutputOptions | ImageNope;\n",
+      'tsconfig.json': json({
+        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, verbatimModuleSyntax: true },
+      }),
+      'src/a.ts':
+        "import type { ImageOutputOptions, ImageTransform, ImageNope } from 'workers';\nexport const t: ImageTransform = {};\nexport type O = ImageOutputOptions | ImageNope;\n",
     });
     expect(rows).toEqual([['INVENTED_EXPORT', 'workers', 'ImageNope', 'src/a.ts', 1]]);
   });
@@ -91,7 +123,8 @@ describe('a package shipping its TypeScript sources beside its declarations', ()
     });
     const rows = await check({
       'package.json': json({ name: 'app', type: 'module', devDependencies: { 'docs-plugin': '^1.0.0' } }),
-      'src/a.ts': "import type { SidebarsConfig } from 'docs-plugin';\nimport type { CategoryConfig } from 'docs-plugin/src/sidebars/types.js';\nexport type A = SidebarsConfig | CategoryConfig;\n",
+      'src/a.ts':
+        "import type { SidebarsConfig } from 'docs-plugin';\nimport type { CategoryConfig } from 'docs-plugin/src/sidebars/types.js';\nexport type A = SidebarsConfig | CategoryConfig;\n",
     });
     expect(rows).toEqual([]);
   });
@@ -133,7 +166,8 @@ describe('a value made from a module that does not resolve', () => {
     publish(mock, 'query', {
       '1.0.0': {
         'package.json': json({ types: 'index.d.ts' }),
-        'index.d.ts': 'export interface Options { key: string[] }\nexport declare function useQuery(options: Options): { data: { id: string }; status: string };\n',
+        'index.d.ts':
+          'export interface Options { key: string[] }\nexport declare function useQuery(options: Options): { data: { id: string }; status: string };\n',
       },
     });
     const rows = await check({

@@ -103,9 +103,35 @@ describe('makeFinding', () => {
     expect(makeFinding('RELEASE_TOO_NEW', { ...fields, severity: undefined }).severity).toBe('warning');
   });
 
-  it("puts code and severity first and the fields in their given order, as JSON output shows them", () => {
-    const finding = makeFinding('VERSION_NOT_FOUND', { severity: 'warning', package: 'a', version: '1.0.0', message: 'm', hint: 'h', locations: [], details: { wanted: '^2' } });
-    expect(Object.keys(finding)).toEqual(['code', 'severity', 'package', 'version', 'message', 'hint', 'locations', 'details']);
-    expect(finding).toEqual({ code: 'VERSION_NOT_FOUND', severity: 'warning', package: 'a', version: '1.0.0', message: 'm', hint: 'h', locations: [], details: { wanted: '^2' } });
+  it('puts code and severity first and the fields in their given order, as JSON output shows them', () => {
+    const finding = makeFinding('VERSION_NOT_FOUND', {
+      severity: 'warning',
+      package: 'a',
+      version: '1.0.0',
+      message: 'm',
+      hint: 'h',
+      locations: [],
+      details: { wanted: '^2' },
+    });
+    expect(Object.keys(finding)).toEqual([
+      'code',
+      'severity',
+      'package',
+      'version',
+      'message',
+      'hint',
+      'locations',
+      'details',
+    ]);
+    expect(finding).toEqual({
+      code: 'VERSION_NOT_FOUND',
+      severity: 'warning',
+      package: 'a',
+      version: '1.0.0',
+      message: 'm',
+      hint: 'h',
+      locations: [],
+      details: { wanted: '^2' },
+    });
   });
 });

@@ -31,8 +31,14 @@ function project(format: string, overrides: Record<string, string> = {}): Record
       optionalDependencies: { 'is-odd': '^3.0.1' },
     }),
     'packages/util/package.json': JSON.stringify({ name: 'lf-util', version: '1.0.0', dependencies: { ms: '2.0.0' } }),
-    'packages/web/package.json': JSON.stringify({ name: 'lf-web', version: '1.0.0', dependencies: { 'lf-util': yarn1 ? '^1.0.0' : 'workspace:*', 'is-number': '~7.0.0' } }),
-    ...(format.startsWith('pnpm') ? { 'pnpm-workspace.yaml': `packages: ['packages/*']\n${pnpm9 ? 'catalog:\n  ms: ^2.1.3\n' : ''}` } : {}),
+    'packages/web/package.json': JSON.stringify({
+      name: 'lf-web',
+      version: '1.0.0',
+      dependencies: { 'lf-util': yarn1 ? '^1.0.0' : 'workspace:*', 'is-number': '~7.0.0' },
+    }),
+    ...(format.startsWith('pnpm')
+      ? { 'pnpm-workspace.yaml': `packages: ['packages/*']\n${pnpm9 ? 'catalog:\n  ms: ^2.1.3\n' : ''}` }
+      : {}),
   };
 }
 const FORMATS: Array<[string, string]> = [
@@ -81,7 +87,9 @@ describe.each(FORMATS)('%s: declarations paired with what the lockfile installs'
     const result = await scan(format, file);
     const clean = runProject(checkLockfileIntegrity, result, projectContext({}, ['https://registry.example.test/']));
     // yarn 1 records a tarball URL dependency with only the sha1 in its URL fragment.
-    expect(clean.map((f) => [f.code, f.package])).toEqual(format === 'yarn-classic' ? [['LOCKFILE_WEAK_INTEGRITY', 'left-pad']] : []);
+    expect(clean.map((f) => [f.code, f.package])).toEqual(
+      format === 'yarn-classic' ? [['LOCKFILE_WEAK_INTEGRITY', 'left-pad']] : [],
+    );
     const foreign = runProject(checkLockfileIntegrity, result, projectContext({}, ['https://other.example.test/']));
     // pnpm writes no URL for a registry package (it even folds the registry tarball URL
     // dependency into one); the other formats name the host.

@@ -38,7 +38,10 @@ describe('collectRequests', () => {
   it('never asks a registry about workspace packages, links or non-registry lock entries', () => {
     const scan: ProjectScan = {
       root: '/p',
-      manifests: [manifest('', [dep('ws-lib', '^1.0.0'), dep('linked', '^1.0.0')]), manifest('packages/ws-lib', [], 'ws-lib')],
+      manifests: [
+        manifest('', [dep('ws-lib', '^1.0.0'), dep('linked', '^1.0.0')]),
+        manifest('packages/ws-lib', [], 'ws-lib'),
+      ],
       imports: [{ specifier: 'ws-lib', packageName: 'ws-lib', kind: 'import', file: 'a.ts', line: 1, column: 1 }],
       errors: [],
       sourceFiles: 1,
@@ -60,7 +63,9 @@ describe('collectRequests', () => {
   it('asks for undeclared imports at latest, and for aliases by their real name', () => {
     const scan: ProjectScan = {
       root: '/p',
-      manifests: [manifest('', [dep('my-lodash', 'npm:lodash@^4', { kind: 'alias', registryName: 'lodash', range: '^4' })])],
+      manifests: [
+        manifest('', [dep('my-lodash', 'npm:lodash@^4', { kind: 'alias', registryName: 'lodash', range: '^4' })]),
+      ],
       imports: [{ specifier: 'left-pad', packageName: 'left-pad', kind: 'require', file: 'a.js', line: 2, column: 9 }],
       errors: [],
       sourceFiles: 1,
@@ -94,7 +99,10 @@ describe('collectRequests and stale or foreign lock entries', () => {
     const requests = collectRequests(
       withLock(
         [
-          locked('node_modules/axios', 'axios', '9.1.0', { source: 'remote', resolved: 'https://evil.example.test/axios.tgz' }),
+          locked('node_modules/axios', 'axios', '9.1.0', {
+            source: 'remote',
+            resolved: 'https://evil.example.test/axios.tgz',
+          }),
           locked('node_modules/b/node_modules/inner', 'inner', '1.0.0', { bundled: true }),
           locked('node_modules/odd', 'odd', '1.0'),
           locked('node_modules/@x/y/../../-/whoami', '@x/y/../../-/whoami', '1.0.0'),
@@ -108,7 +116,11 @@ describe('collectRequests and stale or foreign lock entries', () => {
   it('a workspace whose version does not satisfy the range is installed from the registry', () => {
     const scan: ProjectScan = {
       root: '/p',
-      manifests: [manifest('', [dep('ws', '^2.0.0'), dep('ws2', '^1.0.0')]), { ...manifest('packages/ws', [], 'ws'), version: '1.0.0' }, { ...manifest('packages/ws2', [], 'ws2'), version: '1.2.0' }],
+      manifests: [
+        manifest('', [dep('ws', '^2.0.0'), dep('ws2', '^1.0.0')]),
+        { ...manifest('packages/ws', [], 'ws'), version: '1.0.0' },
+        { ...manifest('packages/ws2', [], 'ws2'), version: '1.2.0' },
+      ],
       imports: [],
       errors: [],
       sourceFiles: 0,
@@ -131,7 +143,10 @@ describe('parsePackageArg', () => {
 });
 
 describe('parsePackageArg refuses what it cannot check', () => {
-  it.each(['foo@github:user/repo', 'foo@file:../foo', 'Not A Name', 'foo@https://example.test/foo.tgz'])('%s', (arg) => {
-    expect(() => parsePackageArg(arg)).toThrow(expect.objectContaining({ name: 'ConfigError' }));
-  });
+  it.each(['foo@github:user/repo', 'foo@file:../foo', 'Not A Name', 'foo@https://example.test/foo.tgz'])(
+    '%s',
+    (arg) => {
+      expect(() => parsePackageArg(arg)).toThrow(expect.objectContaining({ name: 'ConfigError' }));
+    },
+  );
 });

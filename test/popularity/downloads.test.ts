@@ -9,7 +9,12 @@ import { fetchMonthlyDownloads } from '../../src/popularity/downloads.js';
 import { CORP_REGISTRY, REGISTRY, packument } from '../helpers/registry.js';
 
 const URL_BASE = 'https://downloads.example.test/downloads/point/last-month/';
-const counts: Record<string, number> = { express: 300_000_000, expresss: 12, lodash: 450_000_000, '@babel/core': 500_000_000 };
+const counts: Record<string, number> = {
+  express: 300_000_000,
+  expresss: 12,
+  lodash: 450_000_000,
+  '@babel/core': 500_000_000,
+};
 const seen: string[] = [];
 let failWith: number | 'html' | undefined;
 
@@ -17,13 +22,17 @@ const server = setupServer(
   http.get('https://downloads.example.test/downloads/point/last-month/*', ({ request }) => {
     const spec = decodeURIComponent(new URL(request.url).pathname.replace('/downloads/point/last-month/', ''));
     seen.push(spec);
-    if (failWith === 'html') return new HttpResponse('<html>maintenance</html>', { headers: { 'content-type': 'text/html' } });
+    if (failWith === 'html')
+      return new HttpResponse('<html>maintenance</html>', { headers: { 'content-type': 'text/html' } });
     if (failWith !== undefined) return HttpResponse.json({ error: 'busy' }, { status: failWith });
     const names = spec.split(',');
-    const one = (name: string) => (name in counts ? { downloads: counts[name], start: '2026-10-01', end: '2026-10-31', package: name } : null);
+    const one = (name: string) =>
+      name in counts ? { downloads: counts[name], start: '2026-10-01', end: '2026-10-31', package: name } : null;
     if (names.length === 1) {
       const body = one(names[0]!);
-      return body ? HttpResponse.json(body) : HttpResponse.json({ error: `package ${names[0]} not found` }, { status: 404 });
+      return body
+        ? HttpResponse.json(body)
+        : HttpResponse.json({ error: `package ${names[0]} not found` }, { status: 404 });
     }
     return HttpResponse.json(Object.fromEntries(names.map((n) => [n, one(n)])));
   }),
@@ -37,7 +46,9 @@ afterAll(() => server.close());
 
 describe('fetchMonthlyDownloads', () => {
   it('batches unscoped names, asks scoped names one by one, and reads both shapes', async () => {
-    const answers = await fetchMonthlyDownloads(['express', 'expresss', 'never-counted', '@babel/core', 'express'], { url: URL_BASE });
+    const answers = await fetchMonthlyDownloads(['express', 'expresss', 'never-counted', '@babel/core', 'express'], {
+      url: URL_BASE,
+    });
     expect(Object.fromEntries(answers)).toEqual({
       express: { state: 'known', downloads: 300_000_000 },
       expresss: { state: 'known', downloads: 12 },
@@ -71,7 +82,10 @@ describe('verify() with squatting.downloadsUrl', () => {
   const client: RegistryClient = {
     registryFor: (name) => (name.startsWith('@corp/') ? CORP_REGISTRY : REGISTRY),
     async lookup(name) {
-      const doc = packument(name, { versions: { '1.0.0': {}, '1.1.0': {}, '1.2.0': {} }, repository: 'git+https://git.example.test/x.git' });
+      const doc = packument(name, {
+        versions: { '1.0.0': {}, '1.1.0': {}, '1.2.0': {} },
+        repository: 'git+https://git.example.test/x.git',
+      });
       return distilPackument(name, name.startsWith('@corp/') ? CORP_REGISTRY : REGISTRY, doc);
     },
   };
@@ -91,12 +105,21 @@ describe('verify() with squatting.downloadsUrl', () => {
     expect(seen).toEqual(['expresss']);
     const finding = report.findings.find((f) => f.code === 'SUSPICIOUS_PACKAGE');
     expect(finding?.package).toBe('expresss');
-    expect(finding?.details?.signals).toContainEqual({ signal: 'low-downloads', downloads: 12, source: 'downloads-api' });
+    expect(finding?.details?.signals).toContainEqual({
+      signal: 'low-downloads',
+      downloads: 12,
+      source: 'downloads-api',
+    });
   });
 
   it('an endpoint that fails costs the evidence, not the finding or the run', async () => {
     failWith = 503;
-    const report = await verify({ packages: ['expresss'], client, popularIndex, config: { squatting: { downloadsUrl: URL_BASE } } });
+    const report = await verify({
+      packages: ['expresss'],
+      client,
+      popularIndex,
+      config: { squatting: { downloadsUrl: URL_BASE } },
+    });
     const suspicious = report.findings.filter((f) => f.code === 'SUSPICIOUS_PACKAGE');
     expect(suspicious).toHaveLength(1);
     expect(suspicious[0]?.details?.signals).toContainEqual({ signal: 'low-downloads', source: 'index' });

@@ -33,6 +33,8 @@ describe('the squat memo and an index that failed to load', () => {
 
     index.unreadable = false;
     const readable = createPopularity({ minTargetDownloads: 1_000_000, memoDir: dir });
-    expect(readable.squatCandidates('@anyone-invented/express')).toMatchObject([{ target: 'express', rule: 'foreign-scope' }]);
+    expect(readable.squatCandidates('@anyone-invented/express')).toMatchObject([
+      { target: 'express', rule: 'foreign-scope' },
+    ]);
   });
 });

@@ -43,7 +43,10 @@ describe('createPopularIndex', () => {
   });
 
   it('looks up names outside ASCII by their UTF-8 bytes', () => {
-    const unicode = createPopularIndex([['ünïcode', 7], ['unicode', 8]]);
+    const unicode = createPopularIndex([
+      ['ünïcode', 7],
+      ['unicode', 8],
+    ]);
     expect(unicode.downloads('ünïcode')).toBe(7);
     expect(unicode.downloads('unicode')).toBe(8);
     expect(unicode.names).toEqual(['unicode', 'ünïcode']);
@@ -54,7 +57,12 @@ describe('createPopularIndex', () => {
   });
 
   it('rejects duplicates, bad counts and names the file format cannot hold', () => {
-    expect(() => createPopularIndex([['a', 1], ['a', 2]])).toThrow(/duplicate/);
+    expect(() =>
+      createPopularIndex([
+        ['a', 1],
+        ['a', 2],
+      ]),
+    ).toThrow(/duplicate/);
     expect(() => createPopularIndex([['a', -1]])).toThrow(/count/);
     expect(() => createPopularIndex([['a', 1.5]])).toThrow(/count/);
     expect(() => createPopularIndex([['a\tb', 1]])).toThrow(/name/);

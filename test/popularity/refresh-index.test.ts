@@ -12,7 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // API's shapes (bulk for unscoped names, single for scoped ones).
 const SCRIPT = path.resolve(import.meta.dirname, '../../scripts/refresh-popular-index.mjs');
 const dir = mkdtempSync(path.join(tmpdir(), 'depverify-refresh-'));
-const counts: Record<string, number> = { express: 300_000_000, lodash: 450_000_000, 'tiny-thing': 12, '@babel/core': 500_000_000, 'new-popular': 90_000 };
+const counts: Record<string, number> = {
+  express: 300_000_000,
+  lodash: 450_000_000,
+  'tiny-thing': 12,
+  '@babel/core': 500_000_000,
+  'new-popular': 90_000,
+};
 const asked: string[] = [];
 let flaky = 0;
 let server: Server;
@@ -55,7 +61,9 @@ describe('scripts/refresh-popular-index.mjs', () => {
     const out = path.join(dir, 'snapshot.tsv');
     asked.length = 0;
     await run(['--downloads-url', base, '--index', index, '--names', extra, '--min', '100', '--out', out]);
-    const lines = readFileSync(out, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const lines = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     expect(lines).toEqual(['@babel/core\t500000000', 'lodash\t450000000', 'express\t300000000', 'new-popular\t90000']);
     expect(asked.sort()).toEqual(['@babel/core', 'lodash,express,tiny-thing,new-popular']);
   });
@@ -69,7 +77,9 @@ describe('scripts/refresh-popular-index.mjs', () => {
   it('writes nothing when names stay uncounted', async () => {
     flaky = 1000;
     const out = path.join(dir, 'never.tsv');
-    await expect(run(['--downloads-url', base, '--index', index, '--retries', '0', '--out', out])).rejects.toMatchObject({ code: 1 });
+    await expect(
+      run(['--downloads-url', base, '--index', index, '--retries', '0', '--out', out]),
+    ).rejects.toMatchObject({ code: 1 });
     expect(() => readFileSync(out)).toThrow();
     flaky = 0;
   });

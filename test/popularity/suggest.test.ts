@@ -29,11 +29,21 @@ const names = (name: string, opts?: Parameters<typeof suggestPackages>[2]): stri
 
 describe('suggestPackages', () => {
   it('finds a typo one edit away', () => {
-    expect(suggestPackages('exprss', index)[0]).toEqual({ name: 'express', downloads: 30_000_000, reason: 'edit-distance', distance: 1 });
+    expect(suggestPackages('exprss', index)[0]).toEqual({
+      name: 'express',
+      downloads: 30_000_000,
+      reason: 'edit-distance',
+      distance: 1,
+    });
   });
 
   it('counts an adjacent transposition as one edit, and says so', () => {
-    expect(suggestPackages('lodahs', index)[0]).toEqual({ name: 'lodash', downloads: 45_000_000, reason: 'swap', distance: 1 });
+    expect(suggestPackages('lodahs', index)[0]).toEqual({
+      name: 'lodash',
+      downloads: 45_000_000,
+      reason: 'swap',
+      distance: 1,
+    });
     expect(suggestPackages('raect', index)[0]).toMatchObject({ name: 'react', reason: 'swap' });
   });
 
@@ -45,7 +55,11 @@ describe('suggestPackages', () => {
 
   it('matches names that differ only in delimiters', () => {
     for (const typo of ['lodash_es', 'lodashes', 'lodash.es', 'lodash--es']) {
-      expect(suggestPackages(typo, index)[0], typo).toEqual({ name: 'lodash-es', downloads: 10_000_000, reason: 'delimiter' });
+      expect(suggestPackages(typo, index)[0], typo).toEqual({
+        name: 'lodash-es',
+        downloads: 10_000_000,
+        reason: 'delimiter',
+      });
     }
   });
 
@@ -59,7 +73,11 @@ describe('suggestPackages', () => {
 
   it('does not call @types/x a scope confusion for x, but fixes typos within @types', () => {
     expect(names('@types/reactt')).toEqual(['@types/react']);
-    expect(suggestPackages('@types/expres', index)[0]).toMatchObject({ name: '@types/express', reason: 'edit-distance', distance: 1 });
+    expect(suggestPackages('@types/expres', index)[0]).toMatchObject({
+      name: '@types/express',
+      reason: 'edit-distance',
+      distance: 1,
+    });
   });
 
   it('finds siblings in the same scope', () => {
@@ -67,7 +85,12 @@ describe('suggestPackages', () => {
   });
 
   it('fixes a typo in the scope itself', () => {
-    expect(suggestPackages('@tpyes/node', index)[0]).toEqual({ name: '@types/node', downloads: 100_000_000, reason: 'scope', distance: 1 });
+    expect(suggestPackages('@tpyes/node', index)[0]).toEqual({
+      name: '@types/node',
+      downloads: 100_000_000,
+      reason: 'scope',
+      distance: 1,
+    });
   });
 
   it('strips and adds js and node affixes', () => {
@@ -98,7 +121,9 @@ describe('suggestPackages', () => {
   });
 
   it('returns at most limit suggestions, 3 by default', () => {
-    const many = createPopularIndex(['abcde', 'abcdf', 'abcdg', 'abcdh', 'abcdi'].map((n, i) => [n, 100_000 + i] as const));
+    const many = createPopularIndex(
+      ['abcde', 'abcdf', 'abcdg', 'abcdh', 'abcdi'].map((n, i) => [n, 100_000 + i] as const),
+    );
     expect(suggestPackages('abcdz', many)).toHaveLength(3);
     expect(suggestPackages('abcdz', many, { limit: 1 }).map((s) => s.name)).toEqual(['abcdi']);
   });

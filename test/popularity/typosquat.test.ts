@@ -13,7 +13,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('loadPopularHead', () => {
   it('returns exactly the rows at or above the floor, in index order, from a partly inflated file', () => {
     // Big enough that the first 256 KiB of gzip do not reach the floor, so the read must grow.
-    const rows = Array.from({ length: 120_000 }, (_, i) => [`pkg-${(i * 7919).toString(36)}-${i}`, 10_000_000 - i * 50] as const);
+    const rows = Array.from(
+      { length: 120_000 },
+      (_, i) => [`pkg-${(i * 7919).toString(36)}-${i}`, 10_000_000 - i * 50] as const,
+    );
     const file = path.join(dir, 'big.tsv.gz');
     writeFileSync(file, gzipSync(`# rows: ${rows.length}\n${rows.map(([n, c]) => `${n}\t${c}\n`).join('')}`));
     const floor = 10_000_000 - 100_000 * 50;
@@ -47,12 +50,29 @@ describe('buildSquatTargets', () => {
     const targets = buildSquatTargets(head);
     const unscoped = head.map(([n]) => n).filter((n) => !n.startsWith('@') && n.length >= MIN_EDIT_LENGTH);
     // Names below the floor, every 97th: the kind of name a lockfile holds.
-    const queries = index.names.filter((n, i) => i % 97 === 0 && !n.startsWith('@') && (index.downloads(n) ?? 0) < 1_000_000).slice(0, 400);
-    const editRules = new Set(['swap', 'repeated-character', 'missing-character', 'extra-character', 'substituted-character']);
+    const queries = index.names
+      .filter((n, i) => i % 97 === 0 && !n.startsWith('@') && (index.downloads(n) ?? 0) < 1_000_000)
+      .slice(0, 400);
+    const editRules = new Set([
+      'swap',
+      'repeated-character',
+      'missing-character',
+      'extra-character',
+      'substituted-character',
+    ]);
     for (const query of queries) {
       if (query.length < MIN_EDIT_LENGTH - 1) continue;
-      const found = targets.candidates(query).filter((c) => editRules.has(c.rule)).map((c) => c.target).sort();
-      const other = new Set(targets.candidates(query).filter((c) => !editRules.has(c.rule)).map((c) => c.target));
+      const found = targets
+        .candidates(query)
+        .filter((c) => editRules.has(c.rule))
+        .map((c) => c.target)
+        .sort();
+      const other = new Set(
+        targets
+          .candidates(query)
+          .filter((c) => !editRules.has(c.rule))
+          .map((c) => c.target),
+      );
       const brute = unscoped.filter((t) => boundedOsa(query, t, 1) === 1 && !other.has(t)).sort();
       expect(found, query).toEqual(brute);
     }
@@ -67,7 +87,9 @@ describe('buildSquatTargets', () => {
       ['@types/react', 300_000_000],
       ['node', 1_000_000],
     ]);
-    expect(targets.candidates('@babel/parsers')).toEqual([{ target: '@babel/parser', downloads: 500_000_000, rule: 'extra-character' }]);
+    expect(targets.candidates('@babel/parsers')).toEqual([
+      { target: '@babel/parser', downloads: 500_000_000, rule: 'extra-character' },
+    ]);
     expect(targets.candidates('@babel/parser')).toEqual([]);
     // Too short for an edit to mean a typo.
     expect(targets.candidates('@babel/cores')).toEqual([]);
@@ -76,7 +98,10 @@ describe('buildSquatTargets', () => {
     expect(targets.candidates('expresss')).toHaveLength(1);
     expect(targets.candidates('@types/expresss')).toEqual([]);
     expect(targets.candidates('@types/reactt').map((c) => c.rule)).toEqual(['repeated-character']);
-    expect(targets.candidates('@tpyes/node').map((c) => [c.target, c.rule])).toEqual([['@types/node', 'scope-typo'], ['node', 'foreign-scope']]);
+    expect(targets.candidates('@tpyes/node').map((c) => [c.target, c.rule])).toEqual([
+      ['@types/node', 'scope-typo'],
+      ['node', 'foreign-scope'],
+    ]);
     // A popular unscoped name under a scope: asked of the caller, default "in use by a target".
     expect(targets.candidates('@acme/express', () => false).map((c) => c.rule)).toEqual(['foreign-scope']);
     expect(targets.candidates('@acme/express', () => true)).toEqual([]);
@@ -110,7 +135,11 @@ describe('false-positive guard over the shipped index (names only)', () => {
     const top = index.names.slice(0, 5000);
     const severities = new Map<string, string>();
     for (const name of top) {
-      const doc = packument(name, { versions: { '1.0.0': { scripts: { install: 'node-gyp rebuild' } } }, description: '', releasedFrom: new Date(Date.UTC(2019, 0, 1)) });
+      const doc = packument(name, {
+        versions: { '1.0.0': { scripts: { install: 'node-gyp rebuild' } } },
+        description: '',
+        releasedFrom: new Date(Date.UTC(2019, 0, 1)),
+      });
       const lookup = distilPackument(name, REGISTRY, doc);
       const [finding] = checkSuspicious.run({ name, lookup, requests: [], suggest: () => [], popularity, context });
       if (finding) severities.set(name, finding.severity);

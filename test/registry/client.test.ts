@@ -3,7 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRegistryClient, type RegistryClientOptions } from '../../src/registry/client.js';
-import { CORP_REGISTRY, HttpResponse, REGISTRY, createMockRegistry, delay, packument, securityHolding, unpublished } from '../helpers/registry.js';
+import {
+  CORP_REGISTRY,
+  HttpResponse,
+  REGISTRY,
+  createMockRegistry,
+  delay,
+  packument,
+  securityHolding,
+  unpublished,
+} from '../helpers/registry.js';
 
 const mock = createMockRegistry();
 let cacheDir: string;
@@ -26,12 +35,22 @@ const client = (extra: Partial<RegistryClientOptions> = {}) =>
 
 describe('three-valued lookup', () => {
   it('distils a found packument into facts', async () => {
-    mock.set('pg', packument('pg', { versions: { '8.0.0': {}, '8.1.0': { deprecated: 'use 8.2', scripts: { postinstall: 'x' } } }, latest: '8.0.0' }));
+    mock.set(
+      'pg',
+      packument('pg', {
+        versions: { '8.0.0': {}, '8.1.0': { deprecated: 'use 8.2', scripts: { postinstall: 'x' } } },
+        latest: '8.0.0',
+      }),
+    );
     const lookup = await client().lookup('pg');
     expect(lookup.state).toBe('found');
     if (lookup.state !== 'found') return;
     expect(Object.keys(lookup.facts.versions)).toEqual(['8.0.0', '8.1.0']);
-    expect(lookup.facts.versions['8.1.0']).toMatchObject({ deprecated: 'use 8.2', hasInstallScript: true, license: 'MIT' });
+    expect(lookup.facts.versions['8.1.0']).toMatchObject({
+      deprecated: 'use 8.2',
+      hasInstallScript: true,
+      license: 'MIT',
+    });
     expect(lookup.facts.distTags.latest).toBe('8.0.0');
     expect(lookup.facts.registry).toBe(REGISTRY);
   });
@@ -55,7 +74,14 @@ describe('three-valued lookup', () => {
       expect(mock.seen).toHaveLength(1); // the second answer is the cached one
       if (answer.state !== 'found') throw new Error(answer.state);
       const bins = Object.fromEntries(Object.entries(answer.facts.versions).map(([v, f]) => [v, f.bins]));
-      expect(bins).toEqual({ '1.0.0': [], '1.1.0': ['kit'], '1.2.0': ['kit-a', 'kit-b'], '1.3.0': ['kit-c.js'], '1.4.0': undefined, '1.5.0': undefined });
+      expect(bins).toEqual({
+        '1.0.0': [],
+        '1.1.0': ['kit'],
+        '1.2.0': ['kit-a', 'kit-b'],
+        '1.3.0': ['kit-c.js'],
+        '1.4.0': undefined,
+        '1.5.0': undefined,
+      });
     }
   });
 
@@ -66,7 +92,11 @@ describe('three-valued lookup', () => {
   it('an unpublished document and an empty one are missing (unpublished)', async () => {
     mock.set('gone', unpublished('gone'));
     mock.set('empty', { name: 'empty', 'dist-tags': {}, versions: {}, time: {} });
-    expect(await client().lookup('gone')).toMatchObject({ state: 'missing', reason: 'unpublished', unpublishedAt: '2024-01-01T00:00:00.000Z' });
+    expect(await client().lookup('gone')).toMatchObject({
+      state: 'missing',
+      reason: 'unpublished',
+      unpublishedAt: '2024-01-01T00:00:00.000Z',
+    });
     expect(await client().lookup('empty')).toMatchObject({ state: 'missing', reason: 'unpublished' });
   });
 
@@ -98,7 +128,10 @@ describe('three-valued lookup', () => {
   });
 
   it.each([
-    ['invalid JSON', () => new HttpResponse('{"name": "bad", "versions": {', { headers: { 'content-type': 'application/json' } })],
+    [
+      'invalid JSON',
+      () => new HttpResponse('{"name": "bad", "versions": {', { headers: { 'content-type': 'application/json' } }),
+    ],
     ['an HTML page', () => new HttpResponse('<html>login</html>', { headers: { 'content-type': 'text/html' } })],
     ['a document without versions', () => HttpResponse.json({ name: 'bad' })],
     ['a document for another name', () => HttpResponse.json(packument('other', { versions: { '1.0.0': {} } }))],
@@ -112,7 +145,11 @@ describe('three-valued lookup', () => {
 
   it('retries a 503 and succeeds within the retry budget', async () => {
     let calls = 0;
-    mock.set('retry', () => (++calls < 2 ? HttpResponse.json({}, { status: 503 }) : HttpResponse.json(packument('retry', { versions: { '1.0.0': {} } }))));
+    mock.set('retry', () =>
+      ++calls < 2
+        ? HttpResponse.json({}, { status: 503 })
+        : HttpResponse.json(packument('retry', { versions: { '1.0.0': {} } })),
+    );
     expect((await client({ retries: 2 }).lookup('retry')).state).toBe('found');
     expect(calls).toBe(2);
   });
@@ -131,11 +168,20 @@ describe('requests', () => {
   it('routes a scope to its own registry with its own token, and nothing else there', async () => {
     await writeFile(
       path.join(root, '.npmrc'),
-      [`registry=${REGISTRY}`, `@corp:registry=${CORP_REGISTRY}`, `//npm.corp.example.test/:_authToken=\${CORP_TOKEN}`].join('\n'),
+      [
+        `registry=${REGISTRY}`,
+        `@corp:registry=${CORP_REGISTRY}`,
+        `//npm.corp.example.test/:_authToken=\${CORP_TOKEN}`,
+      ].join('\n'),
     );
     mock.set('npm.corp.example.test/@corp/secret', packument('@corp/secret', { versions: { '1.0.0': {} } }));
     mock.set('registry.example.test/lodash', packument('lodash', { versions: { '4.17.21': {} } }));
-    const c = createRegistryClient({ root, env: { CORP_TOKEN: 's3cret', HOME: root, npm_config_globalconfig: path.join(root, 'none') }, cacheDir, retries: 0 });
+    const c = createRegistryClient({
+      root,
+      env: { CORP_TOKEN: 's3cret', HOME: root, npm_config_globalconfig: path.join(root, 'none') },
+      cacheDir,
+      retries: 0,
+    });
     expect((await c.lookup('@corp/secret')).state).toBe('found');
     expect((await c.lookup('lodash')).state).toBe('found');
     const corp = mock.seen.filter((r) => r.host === 'npm.corp.example.test');
@@ -149,14 +195,22 @@ describe('requests', () => {
   it('--registry overrides the configured default registry', async () => {
     await writeFile(path.join(root, '.npmrc'), `registry=${CORP_REGISTRY}`);
     mock.set('lodash', packument('lodash', { versions: { '4.17.21': {} } }));
-    const c = createRegistryClient({ root, env: { HOME: root, npm_config_globalconfig: path.join(root, 'none') }, registry: 'https://other.example.test', cacheDir, retries: 0 });
+    const c = createRegistryClient({
+      root,
+      env: { HOME: root, npm_config_globalconfig: path.join(root, 'none') },
+      registry: 'https://other.example.test',
+      cacheDir,
+      retries: 0,
+    });
     await c.lookup('lodash');
     expect(mock.seen.map((r) => r.host)).toEqual(['other.example.test']);
   });
 
   it('an unreadable .npmrc is a configuration error, not a silent fall-back to the default registry', async () => {
     await mkdir(path.join(root, '.npmrc'));
-    expect(() => createRegistryClient({ root, env: { HOME: root, npm_config_globalconfig: path.join(root, 'none') }, cacheDir })).toThrow(/npm configuration/);
+    expect(() =>
+      createRegistryClient({ root, env: { HOME: root, npm_config_globalconfig: path.join(root, 'none') }, cacheDir }),
+    ).toThrow(/npm configuration/);
   });
 });
 
@@ -180,7 +234,11 @@ describe('cache', () => {
 
   it('a cached answer reads back equal to the fresh one (versions, times, deprecations)', async () => {
     const doc = packument('roundtrip', {
-      versions: { '1.0.0': {}, '1.1.0': { deprecated: 'old' }, '2.0.0': { license: 'Apache-2.0', types: 'index.d.ts' } },
+      versions: {
+        '1.0.0': {},
+        '1.1.0': { deprecated: 'old' },
+        '2.0.0': { license: 'Apache-2.0', types: 'index.d.ts' },
+      },
       time: { '2.0.0': 'not a date' },
     });
     mock.set('roundtrip', doc);
@@ -216,7 +274,10 @@ describe('cache', () => {
     await client().lookup('known');
     mock.seen.length = 0;
     expect((await client({ offline: true, cacheTtl: 0 }).lookup('known')).state).toBe('found');
-    expect(await client({ offline: true }).lookup('never-seen')).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/offline/) });
+    expect(await client({ offline: true }).lookup('never-seen')).toMatchObject({
+      state: 'unknown',
+      reason: expect.stringMatching(/offline/),
+    });
     expect(mock.seen).toEqual([]);
   });
 
@@ -239,7 +300,10 @@ describe('cache', () => {
     await client().lookup('odd');
     const dir = path.join(cacheDir, 'facts-v9');
     const [registryDir] = await readdir(dir);
-    await writeFile(path.join(dir, registryDir!, 'odd.json'), JSON.stringify({ fetchedAt: Date.now(), answer: { state: 'missing', reason: 'gone-fishing' } }));
+    await writeFile(
+      path.join(dir, registryDir!, 'odd.json'),
+      JSON.stringify({ fetchedAt: Date.now(), answer: { state: 'missing', reason: 'gone-fishing' } }),
+    );
     mock.seen.length = 0;
     expect((await client().lookup('odd')).state).toBe('found');
     expect(mock.seen).toHaveLength(1);
@@ -260,7 +324,10 @@ describe('cache', () => {
 describe('transport details', () => {
   it('a CA bundle becomes one shared TLS context, unless a registry has a client certificate', async () => {
     const { shareCa } = await import('../../src/registry/client.js');
-    const { rootCertificates, SecureContext } = await import('node:tls').then((tls) => ({ ...tls, SecureContext: tls.createSecureContext().constructor }));
+    const { rootCertificates, SecureContext } = await import('node:tls').then((tls) => ({
+      ...tls,
+      SecureContext: tls.createSecureContext().constructor,
+    }));
     const ca = rootCertificates.slice(0, 3);
     const shared = shareCa({ registry: REGISTRY, ca }) as Record<string, unknown>;
     expect(shared.ca).toBeUndefined();
@@ -276,10 +343,16 @@ describe('transport details', () => {
     const { publish } = await import('../helpers/publish.js');
     const { randomBytes } = await import('node:crypto');
     // Incompressible content, so the tarball arrives as many chunks.
-    const files = { 'index.d.ts': 'export declare const a: 1;', 'blob.d.ts': `// ${randomBytes(100_000).toString('base64')}` };
+    const files = {
+      'index.d.ts': 'export declare const a: 1;',
+      'blob.d.ts': `// ${randomBytes(100_000).toString('base64')}`,
+    };
     publish(mock, 'big', { '1.0.0': files });
     const { packageTarball } = await import('../helpers/tarball.js');
-    const data = packageTarball({ ...files, 'package.json': JSON.stringify({ name: 'big', version: '1.0.0', license: 'MIT' }) });
+    const data = packageTarball({
+      ...files,
+      'package.json': JSON.stringify({ name: 'big', version: '1.0.0', license: 'MIT' }),
+    });
     // Served in 1 KiB pieces, as a network delivers it.
     mock.set('big/-/big-1.0.0.tgz', () => {
       const body = new ReadableStream({
@@ -288,7 +361,9 @@ describe('transport details', () => {
           controller.close();
         },
       });
-      return new HttpResponse(body, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.length) } });
+      return new HttpResponse(body, {
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.length) },
+      });
     });
     const warnings: string[] = [];
     const onWarning = (w: Error): void => void warnings.push(w.name);

@@ -33,19 +33,29 @@ describe('formatGithub', () => {
   });
 
   it('info is a notice; a finding without a line has a file only, one without locations neither', () => {
-    expect(lines(formatGithub(report([infoFinding])))[0]).toMatch(/^::notice file=packages\/app\/package.json,line=7,title=LICENSE_CHANGED left-pad::/);
+    expect(lines(formatGithub(report([infoFinding])))[0]).toMatch(
+      /^::notice file=packages\/app\/package.json,line=7,title=LICENSE_CHANGED left-pad::/,
+    );
     expect(lines(formatGithub(report([inputErrorFinding])))[0]).toBe(
       '::error file=broken dir/#1 100%25.json,title=INPUT_ERROR::broken dir/#1 100%25.json: unexpected end of JSON input',
     );
-    expect(lines(formatGithub(report([locationlessFinding])))[0]).toBe('::error title=NOT_FOUND expresss::expresss does not exist on the registry.');
+    expect(lines(formatGithub(report([locationlessFinding])))[0]).toBe(
+      '::error title=NOT_FOUND expresss::expresss does not exist on the registry.',
+    );
     // A --package argument is not a file in the repository.
-    expect(lines(formatGithub(report([commandLineFinding])))[0]).toBe('::error title=VERSION_NOT_FOUND express::express has no published version matching "^9".');
+    expect(lines(formatGithub(report([commandLineFinding])))[0]).toBe(
+      '::error title=VERSION_NOT_FOUND express::express has no published version matching "^9".',
+    );
   });
 
   it('ends with a plain summary line', () => {
-    expect(lines(formatGithub(report(everyKind))).at(-1)).toBe('depverify: 4 errors, 1 warning, 1 notice (6 packages checked)');
+    expect(lines(formatGithub(report(everyKind))).at(-1)).toBe(
+      'depverify: 4 errors, 1 warning, 1 notice (6 packages checked)',
+    );
     expect(formatGithub(report([]))).toBe('depverify: no problems found (1 package checked)\n');
-    expect(lines(formatGithub(report([locationlessFinding], 'incomplete'))).at(-1)).toMatch(/^depverify: incomplete, some packages or files could not be checked; 1 error/);
+    expect(lines(formatGithub(report([locationlessFinding], 'incomplete'))).at(-1)).toMatch(
+      /^depverify: incomplete, some packages or files could not be checked; 1 error/,
+    );
   });
 
   it('escapes data and properties as the Actions toolkit does', () => {
@@ -63,7 +73,9 @@ describe('formatGithub', () => {
     expect(all[1]).toMatch(/^depverify: /);
     // Nothing the registry wrote begins a line, so no `::set-output` or `::error` of its own.
     for (const line of all) expect(line).toMatch(/^(::(error|warning|notice) |depverify: )/);
-    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/);
+    expect(out).not.toMatch(
+      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/,
+    );
     const [, props, message] = /^::warning (.*?)::(.*)$/.exec(all[0]!) ?? [];
     // Commas and colons inside values are escaped, so the property list has exactly these keys.
     expect(props?.split(',').map((p) => p.split('=')[0])).toEqual(['file', 'line', 'col', 'title']);

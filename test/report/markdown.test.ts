@@ -16,21 +16,54 @@ function report(findings: Finding[], status: Report['status'] = findings.length 
     schemaVersion: 1,
     tool: { name: 'depverify', version: '0.0.0' },
     status,
-    summary: { packages: 3, ok: 1, finding: 2, unknown: status === 'incomplete' ? 1 : 0, names: 3, skipped: 0, errors: count('error'), warnings: count('warning'), infos: count('info'), manifests: 1, sourceFiles: 1, imports: 1 },
+    summary: {
+      packages: 3,
+      ok: 1,
+      finding: 2,
+      unknown: status === 'incomplete' ? 1 : 0,
+      names: 3,
+      skipped: 0,
+      errors: count('error'),
+      warnings: count('warning'),
+      infos: count('info'),
+      manifests: 1,
+      sourceFiles: 1,
+      imports: 1,
+    },
     packages: [],
     findings,
   };
 }
 
-const notFound: Finding = { code: 'NOT_FOUND', severity: 'error', package: 'pg-secure-pool', message: 'pg-secure-pool does not exist on the registry.', hint: 'Do not install it.', locations: [{ file: 'package.json', line: 13, field: 'dependencies.pg-secure-pool' }] };
-const deprecated: Finding = { code: 'DEPRECATED', severity: 'warning', package: 'request', message: 'request is deprecated: "use | fetch <img src=x> [link](http://evil.example.test)\u001b[31m"', locations: [{ file: 'package.json', line: 14 }] };
+const notFound: Finding = {
+  code: 'NOT_FOUND',
+  severity: 'error',
+  package: 'pg-secure-pool',
+  message: 'pg-secure-pool does not exist on the registry.',
+  hint: 'Do not install it.',
+  locations: [{ file: 'package.json', line: 13, field: 'dependencies.pg-secure-pool' }],
+};
+const deprecated: Finding = {
+  code: 'DEPRECATED',
+  severity: 'warning',
+  package: 'request',
+  message: 'request is deprecated: "use | fetch <img src=x> [link](http://evil.example.test)\u001b[31m"',
+  locations: [{ file: 'package.json', line: 14 }],
+};
 
 /** The cells of the table rows that hold findings. */
 const rows = (text: string): string[][] =>
   text
     .split('\n')
-    .filter((l) => l.startsWith('| ') && !l.startsWith('| Severity') && !l.startsWith('| Change') && !l.startsWith('| ---'))
-    .map((l) => l.slice(2, -2).split(/(?<!\\)\|/).map((c) => c.trim()));
+    .filter(
+      (l) => l.startsWith('| ') && !l.startsWith('| Severity') && !l.startsWith('| Change') && !l.startsWith('| ---'),
+    )
+    .map((l) =>
+      l
+        .slice(2, -2)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim()),
+    );
 
 describe('formatMarkdown', () => {
   it('a headline with the counts, then one row a finding, errors first, with code, package and location', () => {
@@ -64,17 +97,34 @@ describe('formatMarkdown', () => {
   });
 
   it('with --changed-since, lists the locked packages the change added, updated and removed', async () => {
-    const git = (root: string, ...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'commit.gpgsign=false', ...args]);
+    const git = (root: string, ...args: string[]) =>
+      execFileSync('git', [
+        '-C',
+        root,
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@example.test',
+        '-c',
+        'commit.gpgsign=false',
+        ...args,
+      ]);
     const lock = (pkgs: Record<string, string>) =>
       JSON.stringify({
         name: 'app',
         lockfileVersion: 3,
         packages: {
           '': { name: 'app', dependencies: Object.fromEntries(Object.keys(pkgs).map((n) => [n, '*'])) },
-          ...Object.fromEntries(Object.entries(pkgs).map(([n, v]) => [`node_modules/${n}`, { version: v, resolved: `${REGISTRY}${n}/-/${n}-${v}.tgz`, integrity: 'sha512-AAAA' }])),
+          ...Object.fromEntries(
+            Object.entries(pkgs).map(([n, v]) => [
+              `node_modules/${n}`,
+              { version: v, resolved: `${REGISTRY}${n}/-/${n}-${v}.tgz`, integrity: 'sha512-AAAA' },
+            ]),
+          ),
         },
       });
-    const deps = (pkgs: Record<string, string>) => JSON.stringify({ name: 'app', dependencies: Object.fromEntries(Object.keys(pkgs).map((n) => [n, '*'])) });
+    const deps = (pkgs: Record<string, string>) =>
+      JSON.stringify({ name: 'app', dependencies: Object.fromEntries(Object.keys(pkgs).map((n) => [n, '*'])) });
     const before = { alpha: '1.0.0', gone: '1.0.0' };
     const after = { alpha: '1.1.0', beta: '1.0.0' };
     const root = await writeTree({ 'package.json': deps(before), 'package-lock.json': lock(before) });
@@ -85,7 +135,12 @@ describe('formatMarkdown', () => {
     writeFileSync(path.join(root, 'package-lock.json'), lock(after));
     const client = {
       registryFor: () => REGISTRY,
-      lookup: async (name: string) => distilPackument(name, REGISTRY, packument(name, { versions: { '1.0.0': {}, '1.1.0': {} }, releasedFrom: RECENTLY })),
+      lookup: async (name: string) =>
+        distilPackument(
+          name,
+          REGISTRY,
+          packument(name, { versions: { '1.0.0': {}, '1.1.0': {} }, releasedFrom: RECENTLY }),
+        ),
     };
     const result = await verify({ root, client, changedSince: 'HEAD', popularIndex: false, cacheDir: false });
     expect(result.lockfileChanges).toEqual({

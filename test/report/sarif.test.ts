@@ -22,7 +22,10 @@ interface SarifResult {
   level: string;
   message: { text: string };
   locations?: Array<{
-    physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region?: { startLine: number; startColumn?: number } };
+    physicalLocation: {
+      artifactLocation: { uri: string; uriBaseId: string };
+      region?: { startLine: number; startColumn?: number };
+    };
     logicalLocations?: Array<{ fullyQualifiedName: string; kind: string }>;
   }>;
   partialFingerprints: Record<string, string>;
@@ -49,7 +52,8 @@ interface SarifLog {
 }
 
 const parse = (text: string) => JSON.parse(text) as SarifLog;
-const run = (findings: Finding[], options?: { root?: string }) => parse(formatSarif(report(findings), options)).runs[0]!;
+const run = (findings: Finding[], options?: { root?: string }) =>
+  parse(formatSarif(report(findings), options)).runs[0]!;
 const only = (finding: Finding) => run([finding]).results[0]!;
 
 describe('formatSarif', () => {
@@ -113,7 +117,12 @@ describe('formatSarif', () => {
     const result = only(sourceFinding);
     expect(result.message.text).toBe(`${sourceFinding.message}\n${sourceFinding.hint}`);
     expect(result.locations).toEqual([
-      { physicalLocation: { artifactLocation: { uri: 'src/legacy.cjs', uriBaseId: '%SRCROOT%' }, region: { startLine: 3, startColumn: 23 } } },
+      {
+        physicalLocation: {
+          artifactLocation: { uri: 'src/legacy.cjs', uriBaseId: '%SRCROOT%' },
+          region: { startLine: 3, startColumn: 23 },
+        },
+      },
     ]);
   });
 
@@ -121,7 +130,10 @@ describe('formatSarif', () => {
     const result = only(manifestFinding);
     expect(result.locations).toEqual([
       {
-        physicalLocation: { artifactLocation: { uri: 'package.json', uriBaseId: '%SRCROOT%' }, region: { startLine: 13 } },
+        physicalLocation: {
+          artifactLocation: { uri: 'package.json', uriBaseId: '%SRCROOT%' },
+          region: { startLine: 13 },
+        },
         logicalLocations: [{ fullyQualifiedName: 'dependencies.pg-secure-pool', kind: 'property' }],
       },
     ]);
@@ -131,7 +143,9 @@ describe('formatSarif', () => {
   it('a lockfile finding has one location per place, and its version', () => {
     const result = only(lockfileFinding);
     expect(result.message.text).toBe(lockfileFinding.message);
-    expect(result.locations?.map((l) => [l.physicalLocation.artifactLocation.uri, l.physicalLocation.region?.startLine])).toEqual([
+    expect(
+      result.locations?.map((l) => [l.physicalLocation.artifactLocation.uri, l.physicalLocation.region?.startLine]),
+    ).toEqual([
       ['package-lock.json', 120],
       ['package.json', 14],
     ]);
@@ -141,7 +155,9 @@ describe('formatSarif', () => {
 
   it('a location without a line has no region; a path is percent-encoded as a URI reference', () => {
     const result = only(inputErrorFinding);
-    expect(result.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'broken%20dir/%231%20100%25.json', uriBaseId: '%SRCROOT%' } } }]);
+    expect(result.locations).toEqual([
+      { physicalLocation: { artifactLocation: { uri: 'broken%20dir/%231%20100%25.json', uriBaseId: '%SRCROOT%' } } },
+    ]);
     expect(result.properties).toEqual({});
     expect(pathToUri('node_modules/@scope/a+b/x.ts')).toBe('node_modules/@scope/a+b/x.ts');
     expect(pathToUri('c:/x?.ts')).toBe('c%3A/x%3F.ts');
@@ -166,7 +182,9 @@ describe('formatSarif', () => {
     expect(fp(manifestFinding)).toEqual(fp(manifestFinding));
     expect(fp(manifestFinding)[0]).toMatch(/^[0-9a-f]{64}$/);
     expect(fp({ ...manifestFinding, message: 'reworded', hint: 'other' })).toEqual(fp(manifestFinding));
-    expect(fp({ ...manifestFinding, locations: [{ ...manifestFinding.locations[0]!, line: 14 }] })).not.toEqual(fp(manifestFinding));
+    expect(fp({ ...manifestFinding, locations: [{ ...manifestFinding.locations[0]!, line: 14 }] })).not.toEqual(
+      fp(manifestFinding),
+    );
     expect(fp({ ...manifestFinding, package: 'other' })).not.toEqual(fp(manifestFinding));
     expect(fp({ ...manifestFinding, code: 'UNPUBLISHED' })).not.toEqual(fp(manifestFinding));
     const all = run(everyKind).results.map((r) => Object.values(r.partialFingerprints)[0]);
@@ -175,11 +193,15 @@ describe('formatSarif', () => {
 
   it('records whether the run could check everything', () => {
     expect(parse(formatSarif(report(everyKind))).runs[0]!.invocations).toEqual([{ executionSuccessful: true }]);
-    expect(parse(formatSarif(report([locationlessFinding], 'incomplete'))).runs[0]!.invocations).toEqual([{ executionSuccessful: false }]);
+    expect(parse(formatSarif(report([locationlessFinding], 'incomplete'))).runs[0]!.invocations).toEqual([
+      { executionSuccessful: false },
+    ]);
   });
 
   it('with a root, %SRCROOT% resolves to it as a file URI ending in a slash', () => {
-    expect(run([], { root: '/work/my project' }).originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///work/my%20project/' } });
+    expect(run([], { root: '/work/my project' }).originalUriBaseIds).toEqual({
+      '%SRCROOT%': { uri: 'file:///work/my%20project/' },
+    });
     expect(run([]).originalUriBaseIds).toBeUndefined();
   });
 

@@ -11,14 +11,33 @@ function report(findings: Finding[]): Report {
     schemaVersion: 1,
     tool: { name: 'depverify', version: '0.0.0' },
     status: 'findings',
-    summary: { packages: 3, ok: 1, finding: 2, unknown: 0, names: 3, skipped: 0, errors: count('error'), warnings: count('warning'), infos: count('info'), manifests: 1, sourceFiles: 1, imports: 1 },
+    summary: {
+      packages: 3,
+      ok: 1,
+      finding: 2,
+      unknown: 0,
+      names: 3,
+      skipped: 0,
+      errors: count('error'),
+      warnings: count('warning'),
+      infos: count('info'),
+      manifests: 1,
+      sourceFiles: 1,
+      imports: 1,
+    },
     packages: [],
     findings,
   };
 }
 
 const secondInfo: Finding = { ...infoFinding, package: 'ms', code: 'LICENSE_CHANGED' };
-const otherInfo: Finding = { code: 'MAINTAINER_CHANGED' as Finding['code'], severity: 'info', package: 'chalk', message: 'chalk info', locations: [{ file: 'package.json' }] };
+const otherInfo: Finding = {
+  code: 'MAINTAINER_CHANGED' as Finding['code'],
+  severity: 'info',
+  package: 'chalk',
+  message: 'chalk info',
+  locations: [{ file: 'package.json' }],
+};
 
 describe('text output of a big project', () => {
   // Findings arrive interleaved: info, warning, error, info, error.
@@ -36,7 +55,9 @@ describe('text output of a big project', () => {
     // ...they are counted, after the warnings.
     expect(text).toMatch(/3 info findings: LICENSE_CHANGED 2, MAINTAINER_CHANGED 1/);
     expect(at('3 info findings')).toBeGreaterThan(at('request'));
-    expect(text).toContain('by code: LICENSE_CHANGED 2, DEPRECATED 1, MAINTAINER_CHANGED 1, NOT_FOUND 1, UNLISTED_DEPENDENCY 1');
+    expect(text).toContain(
+      'by code: LICENSE_CHANGED 2, DEPRECATED 1, MAINTAINER_CHANGED 1, NOT_FOUND 1, UNLISTED_DEPENDENCY 1',
+    );
   });
 
   it('lists infos one by one, after the warnings, when verbose', () => {

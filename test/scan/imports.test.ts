@@ -43,15 +43,31 @@ describe('scanImports', () => {
     const result = await scanImports(root, { isLocalPackage: (name) => local.has(name) });
     expect(result).toEqual({
       imports: [
-        { specifier: '@scope/pkg/sub', packageName: '@scope/pkg', kind: 'export', file: 'src/a.js', line: 6, column: 15 },
-        { specifier: '@types/node', packageName: '@types/node', kind: 'import-type', file: 'src/b.ts', line: 3, column: 24 },
+        {
+          specifier: '@scope/pkg/sub',
+          packageName: '@scope/pkg',
+          kind: 'export',
+          file: 'src/a.js',
+          line: 6,
+          column: 15,
+        },
+        {
+          specifier: '@types/node',
+          packageName: '@types/node',
+          kind: 'import-type',
+          file: 'src/b.ts',
+          line: 3,
+          column: 24,
+        },
         { specifier: 'lodash/fp', packageName: 'lodash', kind: 'import', file: 'src/b.ts', line: 5, column: 20 },
         { specifier: 'react', packageName: 'react', kind: 'import', file: 'src/b.ts', line: 5, column: 51 },
       ],
       errors: [],
       sourceFiles: 2,
       // Node's own modules, kept apart: their members are checked against @types/node.
-      builtins: [{ specifier: 'node:fs', packageName: 'node:fs', kind: 'import', file: 'src/b.ts', line: 1, column: 16 }],
+      builtins: [
+        { specifier: 'node:fs', packageName: 'node:fs', kind: 'import', file: 'src/b.ts', line: 1, column: 16 },
+      ],
     });
     expect(compiler.loaded).toBe(true);
   });
@@ -113,7 +129,13 @@ describe('workspace tsconfig aliases', () => {
       'apps/web/src/a.ts': "import x from '@app/util';\nimport s from '@shared/log';\nimport r from 'react';\n",
       'apps/api/src/b.ts': "import y from '@app/util';\n",
     });
-    const { imports } = await scanImports(root, { isLocalPackage: () => false, workspaceDirs: ['', 'apps/web', 'apps/api'] });
-    expect(imports.map((i) => `${i.file} ${i.packageName}`)).toEqual(['apps/api/src/b.ts @app/util', 'apps/web/src/a.ts react']);
+    const { imports } = await scanImports(root, {
+      isLocalPackage: () => false,
+      workspaceDirs: ['', 'apps/web', 'apps/api'],
+    });
+    expect(imports.map((i) => `${i.file} ${i.packageName}`)).toEqual([
+      'apps/api/src/b.ts @app/util',
+      'apps/web/src/a.ts react',
+    ]);
   });
 });

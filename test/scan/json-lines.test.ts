@@ -34,8 +34,13 @@ describe('parseJson', () => {
 
   it('reads both forms of V8 error positions', () => {
     const text = '{\n  "a": 1,\n}';
-    expect(jsonErrorPosition(text, 'Expected double-quoted property name in JSON at position 12')).toEqual({ line: 3, column: 1 });
-    expect(jsonErrorPosition(text, "Expected double-quoted property name in JSON at position 12 (line 3 column 1)")).toEqual({ line: 3, column: 1 });
+    expect(jsonErrorPosition(text, 'Expected double-quoted property name in JSON at position 12')).toEqual({
+      line: 3,
+      column: 1,
+    });
+    expect(
+      jsonErrorPosition(text, 'Expected double-quoted property name in JSON at position 12 (line 3 column 1)'),
+    ).toEqual({ line: 3, column: 1 });
     expect(jsonErrorPosition(text, 'Unexpected token')).toEqual({});
   });
 
@@ -115,7 +120,11 @@ describe('indexKeyLines', () => {
   });
 
   it('stays linear on a large document', () => {
-    const entries = Array.from({ length: 20_000 }, (_, i) => `    "node_modules/p${i}": {\n      "version": "1.0.${i}",\n      "resolved": "https://r/p${i}/-/p${i}-1.0.${i}.tgz"\n    }`);
+    const entries = Array.from(
+      { length: 20_000 },
+      (_, i) =>
+        `    "node_modules/p${i}": {\n      "version": "1.0.${i}",\n      "resolved": "https://r/p${i}/-/p${i}-1.0.${i}.tgz"\n    }`,
+    );
     const big = `{\n  "packages": {\n${entries.join(',\n')}\n  }\n}\n`;
     const lines = indexKeyLines(big, (p) => p.length <= 1);
     expect(lines.lineOf(['packages', 'node_modules/p0'])).toBe(3);

@@ -43,7 +43,8 @@ describe('bun.lock written by bun 1.4', () => {
   });
 
   it('gives each entry the line of its key', () => {
-    for (const p of packages ?? []) expect(lineText(text, p.line)?.startsWith(`    ${JSON.stringify(p.path)}: [`)).toBe(true);
+    for (const p of packages ?? [])
+      expect(lineText(text, p.line)?.startsWith(`    ${JSON.stringify(p.path)}: [`)).toBe(true);
   });
 });
 
@@ -97,16 +98,21 @@ describe('bun.lock errors', () => {
   it.each([['3'], ['"1"'], ['null']])('rejects lockfileVersion %s', (value) => {
     const { lockfile, errors } = read(`{\n  "lockfileVersion": ${value},\n  "packages": {},\n}`);
     expect(lockfile).toBeUndefined();
-    expect(errors.map((e) => [e.file, e.field, e.line, e.reason])).toEqual([['bun.lock', 'lockfileVersion', 2, 'unsupported-version']]);
+    expect(errors.map((e) => [e.file, e.field, e.line, e.reason])).toEqual([
+      ['bun.lock', 'lockfileVersion', 2, 'unsupported-version'],
+    ]);
   });
 
   it('reports broken JSONC with its line', () => {
-    const { errors } = read('{\n  "lockfileVersion": 1,\n  "packages": {\n    "a": ["a@1.0.0", "", {}, "sha512-a"]\n    "b": []\n');
+    const { errors } = read(
+      '{\n  "lockfileVersion": 1,\n  "packages": {\n    "a": ["a@1.0.0", "", {}, "sha512-a"]\n    "b": []\n',
+    );
     expect(errors).toEqual([expect.objectContaining({ file: 'bun.lock', reason: 'invalid-json', line: 5 })]);
   });
 
   it('reports malformed entries with their line and reads the rest', () => {
-    const text = '{\n  "lockfileVersion": 1,\n  "packages": {\n    "a": "a@1.0.0",\n    "b": ["b"],\n    "c": ["c@"],\n    "d": [],\n    "ok": ["ok@1.0.0", "", {}, "sha512-o"],\n  },\n}\n';
+    const text =
+      '{\n  "lockfileVersion": 1,\n  "packages": {\n    "a": "a@1.0.0",\n    "b": ["b"],\n    "c": ["c@"],\n    "d": [],\n    "ok": ["ok@1.0.0", "", {}, "sha512-o"],\n  },\n}\n';
     const { lockfile, errors } = read(text);
     expect(lockfile?.packages.map((p) => [p.name, p.line])).toEqual([['ok', 8]]);
     expect(errors.map((e) => [e.file, e.field, e.line, e.reason])).toEqual([
@@ -118,7 +124,9 @@ describe('bun.lock errors', () => {
   });
 
   it('reports a packages map of the wrong shape and documents that are not objects', () => {
-    expect(read('{ "lockfileVersion": 1,\n "packages": [] }').errors).toEqual([expect.objectContaining({ field: 'packages', line: 2, reason: 'wrong-type' })]);
+    expect(read('{ "lockfileVersion": 1,\n "packages": [] }').errors).toEqual([
+      expect.objectContaining({ field: 'packages', line: 2, reason: 'wrong-type' }),
+    ]);
     expect(read('[]').errors).toEqual([expect.objectContaining({ reason: 'wrong-type' })]);
   });
 });

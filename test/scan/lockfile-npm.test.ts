@@ -38,7 +38,12 @@ describe('npm lockfile v1', () => {
         optional: true,
         requires: { b: '^1.0.0' },
         dependencies: {
-          b: { version: '1.0.0', resolved: reg('b', '1.0.0'), bundled: true, dependencies: { c: { version: '3.0.0' } } },
+          b: {
+            version: '1.0.0',
+            resolved: reg('b', '1.0.0'),
+            bundled: true,
+            dependencies: { c: { version: '3.0.0' } },
+          },
         },
       },
       g: { version: 'git+https://github.com/u/g.git#0123456789abcdef', from: 'git+https://github.com/u/g.git' },
@@ -76,12 +81,22 @@ describe('npm lockfile v1', () => {
       line: lineOf(text, '"left-pad": {'),
       source: 'registry',
     });
-    expect(byPath(lockfile?.packages, 'node_modules/@s/a')).toMatchObject({ name: '@s/a', optional: true, source: 'registry' });
+    expect(byPath(lockfile?.packages, 'node_modules/@s/a')).toMatchObject({
+      name: '@s/a',
+      optional: true,
+      source: 'registry',
+    });
     expect(byPath(lockfile?.packages, 'node_modules/@s/a/node_modules/b')).toMatchObject({ name: 'b', bundled: true });
   });
 
   it('reads npm: aliases as the real package', () => {
-    expect(byPath(lockfile?.packages, 'node_modules/pad')).toMatchObject({ name: 'left-pad', alias: 'pad', version: '1.1.0', dev: true, source: 'registry' });
+    expect(byPath(lockfile?.packages, 'node_modules/pad')).toMatchObject({
+      name: 'left-pad',
+      alias: 'pad',
+      version: '1.1.0',
+      dev: true,
+      source: 'registry',
+    });
   });
 
   it('marks sources written in the version', () => {
@@ -121,7 +136,11 @@ describe('npm lockfile v2 and v3', () => {
   };
 
   it.each([3, 2])('reads the packages map of v%i', (lockfileVersion) => {
-    const text = JSON.stringify({ name: 'app', lockfileVersion, requires: true, packages, dependencies: { ignored: { version: '9.9.9' } } }, null, 2);
+    const text = JSON.stringify(
+      { name: 'app', lockfileVersion, requires: true, packages, dependencies: { ignored: { version: '9.9.9' } } },
+      null,
+      2,
+    );
     const { lockfile, errors } = readNpmLockfile('package-lock.json', text);
     expect(errors).toEqual([]);
     expect(lockfile?.lockfileVersion).toBe(lockfileVersion);
@@ -142,7 +161,10 @@ describe('npm lockfile v2 and v3', () => {
       ['packages/a/node_modules/c', 'c', '1.2.0', undefined, 'registry', undefined],
     ]);
     const pkgs = lockfile?.packages;
-    expect(byPath(pkgs, 'node_modules/left-pad')).toMatchObject({ integrity: 'sha512-y', resolved: reg('left-pad', '1.3.0') });
+    expect(byPath(pkgs, 'node_modules/left-pad')).toMatchObject({
+      integrity: 'sha512-y',
+      resolved: reg('left-pad', '1.3.0'),
+    });
     expect(byPath(pkgs, 'node_modules/@s/a')).toMatchObject({ dev: true });
     expect(byPath(pkgs, 'node_modules/@s/a/node_modules/b')).toMatchObject({ bundled: true });
     expect(byPath(pkgs, 'node_modules/pad')).toMatchObject({ devOptional: true });
@@ -158,10 +180,18 @@ describe('npm lockfile v2 and v3', () => {
 
 describe('npm lockfile errors', () => {
   it.each([['4'], ['0'], ['"3"'], ['null']])('rejects lockfileVersion %s', (value) => {
-    const { lockfile, errors } = readNpmLockfile('package-lock.json', `{\n  "name": "x",\n  "lockfileVersion": ${value}\n}`);
+    const { lockfile, errors } = readNpmLockfile(
+      'package-lock.json',
+      `{\n  "name": "x",\n  "lockfileVersion": ${value}\n}`,
+    );
     expect(lockfile).toBeUndefined();
     expect(errors).toEqual([
-      expect.objectContaining({ file: 'package-lock.json', line: 3, reason: 'unsupported-version', field: 'lockfileVersion' }),
+      expect.objectContaining({
+        file: 'package-lock.json',
+        line: 3,
+        reason: 'unsupported-version',
+        field: 'lockfileVersion',
+      }),
     ]);
   });
 
@@ -194,7 +224,8 @@ describe('npm lockfile errors', () => {
   });
 
   it('reports malformed v1 entries and still reads their nested dependencies', () => {
-    const text = '{\n "lockfileVersion": 1,\n "dependencies": {\n  "a": {\n   "dependencies": { "b": { "version": "1.0.0" } }\n  },\n  "c": [],\n  "d": { "version": "1.0.0", "dependencies": 5 }\n }\n}';
+    const text =
+      '{\n "lockfileVersion": 1,\n "dependencies": {\n  "a": {\n   "dependencies": { "b": { "version": "1.0.0" } }\n  },\n  "c": [],\n  "d": { "version": "1.0.0", "dependencies": 5 }\n }\n}';
     const { lockfile, errors } = readNpmLockfile('npm-shrinkwrap.json', text);
     expect(lockfile?.packages.map((p) => [p.path, p.line])).toEqual([
       ['node_modules/a/node_modules/b', 5],
@@ -214,16 +245,22 @@ describe('npm lockfile errors', () => {
   });
 
   it('reports broken JSON and non-object documents', () => {
-    expect(readNpmLockfile('package-lock.json', '{\n  "lockfileVersion": 3,\n  "packages": {\n').errors[0]).toMatchObject({ reason: 'invalid-json', line: 4 });
+    expect(
+      readNpmLockfile('package-lock.json', '{\n  "lockfileVersion": 3,\n  "packages": {\n').errors[0],
+    ).toMatchObject({ reason: 'invalid-json', line: 4 });
     expect(readNpmLockfile('package-lock.json', 'null').errors[0]).toMatchObject({ reason: 'wrong-type' });
   });
 });
 
 describe('readLockfile', () => {
-  const lock = (name: string) => JSON.stringify({ lockfileVersion: 3, packages: { [`node_modules/${name}`]: { version: '1.0.0' } } });
+  const lock = (name: string) =>
+    JSON.stringify({ lockfileVersion: 3, packages: { [`node_modules/${name}`]: { version: '1.0.0' } } });
 
   it('prefers npm-shrinkwrap.json over package-lock.json', async () => {
-    const root = await writeTree({ 'package-lock.json': lock('from-lock'), 'npm-shrinkwrap.json': lock('from-shrinkwrap') });
+    const root = await writeTree({
+      'package-lock.json': lock('from-lock'),
+      'npm-shrinkwrap.json': lock('from-shrinkwrap'),
+    });
     const { lockfile, errors } = await readLockfile(root);
     expect(errors).toEqual([]);
     expect(lockfile?.path).toBe('npm-shrinkwrap.json');
@@ -249,7 +286,10 @@ describe('readLockfile', () => {
 
   it('takes other readers in order', async () => {
     const root = await writeTree({ 'custom.lock': 'x', 'package-lock.json': lock('a') });
-    const custom = { files: ['custom.lock'], read: (relPath: string) => ({ errors: [{ file: relPath, message: 'custom' }] }) };
+    const custom = {
+      files: ['custom.lock'],
+      read: (relPath: string) => ({ errors: [{ file: relPath, message: 'custom' }] }),
+    };
     expect((await readLockfile(root, [custom])).errors[0]?.file).toBe('custom.lock');
   });
 });

@@ -70,7 +70,8 @@ describe('pnpm lockfile errors', () => {
   });
 
   it('reports sections of the wrong shape and goes on with the others', () => {
-    const text = "lockfileVersion: '9.0'\nimporters:\n  .: 5\n  web:\n    dependencies: [a]\npackages: [a]\nsnapshots:\n  x@1.0.0: 5\n";
+    const text =
+      "lockfileVersion: '9.0'\nimporters:\n  .: 5\n  web:\n    dependencies: [a]\npackages: [a]\nsnapshots:\n  x@1.0.0: 5\n";
     const { lockfile, errors } = read(text);
     expect(lockfile?.packages).toEqual([]);
     expect(summary(errors)).toEqual([

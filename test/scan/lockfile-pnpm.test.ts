@@ -6,21 +6,65 @@ const read = (text: string) => readPnpmLockfile('pnpm-lock.yaml', text);
 
 /** The registry packages of the fixture project, as every pnpm version locks them. */
 const REGISTRY: Array<[string, string]> = [
-  ['ansi-styles', '4.3.0'], ['chalk', '4.1.2'], ['color-convert', '2.0.1'], ['color-name', '1.1.4'],
-  ['es-errors', '1.3.0'], ['function-bind', '1.1.2'], ['has-flag', '4.0.0'], ['hasown', '2.0.4'],
-  ['is-core-module', '2.18.0'], ['is-number', '6.0.0'], ['is-number', '7.0.0'], ['is-odd', '3.0.1'],
-  ['js-tokens', '4.0.0'], ['left-pad', '1.3.0'], ['loose-envify', '1.4.0'], ['ms', '2.0.0'], ['ms', '2.1.3'],
-  ['path-parse', '1.0.7'], ['react-dom', '18.2.0'], ['react', '18.2.0'], ['resolve', '1.22.14'],
-  ['scheduler', '0.23.2'], ['supports-color', '7.2.0'], ['supports-preserve-symlinks-flag', '1.0.0'],
+  ['ansi-styles', '4.3.0'],
+  ['chalk', '4.1.2'],
+  ['color-convert', '2.0.1'],
+  ['color-name', '1.1.4'],
+  ['es-errors', '1.3.0'],
+  ['function-bind', '1.1.2'],
+  ['has-flag', '4.0.0'],
+  ['hasown', '2.0.4'],
+  ['is-core-module', '2.18.0'],
+  ['is-number', '6.0.0'],
+  ['is-number', '7.0.0'],
+  ['is-odd', '3.0.1'],
+  ['js-tokens', '4.0.0'],
+  ['left-pad', '1.3.0'],
+  ['loose-envify', '1.4.0'],
+  ['ms', '2.0.0'],
+  ['ms', '2.1.3'],
+  ['path-parse', '1.0.7'],
+  ['react-dom', '18.2.0'],
+  ['react', '18.2.0'],
+  ['resolve', '1.22.14'],
+  ['scheduler', '0.23.2'],
+  ['supports-color', '7.2.0'],
+  ['supports-preserve-symlinks-flag', '1.0.0'],
 ];
 /** Only reached from devDependencies: 5.x and 6.x mark them `dev: true`, 9.x no longer does. */
-const DEV_ONLY = ['es-errors', 'function-bind', 'hasown', 'is-core-module', 'path-parse', 'resolve', 'supports-preserve-symlinks-flag'];
+const DEV_ONLY = [
+  'es-errors',
+  'function-bind',
+  'hasown',
+  'is-core-module',
+  'path-parse',
+  'resolve',
+  'supports-preserve-symlinks-flag',
+];
 const MS_INTEGRITY = 'sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==';
 
 describe.each([
-  { version: '5.4', dir: 'v5.4', key: (n: string, v: string) => `/${n}/${v}`, reactDom: '/react-dom/18.2.0_react@18.2.0', localDir: ['file:vendor/local-dir', '0.1.0'] },
-  { version: '6.0', dir: 'v6.0', key: (n: string, v: string) => `/${n}@${v}`, reactDom: '/react-dom@18.2.0(react@18.2.0)', localDir: ['file:vendor/local-dir', 'file:vendor/local-dir'] },
-  { version: '9.0', dir: 'v9.0', key: (n: string, v: string) => `${n}@${v}`, reactDom: 'react-dom@18.2.0', localDir: ['local-dir@file:vendor/local-dir', 'file:vendor/local-dir'] },
+  {
+    version: '5.4',
+    dir: 'v5.4',
+    key: (n: string, v: string) => `/${n}/${v}`,
+    reactDom: '/react-dom/18.2.0_react@18.2.0',
+    localDir: ['file:vendor/local-dir', '0.1.0'],
+  },
+  {
+    version: '6.0',
+    dir: 'v6.0',
+    key: (n: string, v: string) => `/${n}@${v}`,
+    reactDom: '/react-dom@18.2.0(react@18.2.0)',
+    localDir: ['file:vendor/local-dir', 'file:vendor/local-dir'],
+  },
+  {
+    version: '9.0',
+    dir: 'v9.0',
+    key: (n: string, v: string) => `${n}@${v}`,
+    reactDom: 'react-dom@18.2.0',
+    localDir: ['local-dir@file:vendor/local-dir', 'file:vendor/local-dir'],
+  },
 ])('pnpm lockfile $version written by pnpm', ({ version, dir, key, reactDom, localDir }) => {
   const text = fixture(`pnpm/${dir}/pnpm-lock.yaml`);
   const { lockfile, errors } = read(text);
@@ -30,7 +74,12 @@ describe.each([
     expect(errors).toEqual([]);
     expect(lockfile).toMatchObject({ path: 'pnpm-lock.yaml', format: 'pnpm', lockfileVersion: version });
     const expected = REGISTRY.map(([n, v]) => {
-      const flags = n === 'is-odd' || (n === 'is-number' && v === '6.0.0') ? 'optional' : version !== '9.0' && DEV_ONLY.includes(n) ? 'dev' : '';
+      const flags =
+        n === 'is-odd' || (n === 'is-number' && v === '6.0.0')
+          ? 'optional'
+          : version !== '9.0' && DEV_ONLY.includes(n)
+            ? 'dev'
+            : '';
       return [n === 'react-dom' ? reactDom : key(n, v), n, v, 'registry', flags];
     });
     const registry = rows(packages).filter((r) => r[3] === 'registry');
@@ -41,10 +90,15 @@ describe.each([
   it('reads the npm: alias as the real package and the folder dependency as local', () => {
     expect(packages?.some((p) => p.name === 'my-chalk' || p.alias)).toBe(false);
     expect(byPath(packages, key('chalk', '4.1.2'))).toMatchObject({ name: 'chalk', source: 'registry' });
-    expect(byPath(packages, localDir[0]!)).toMatchObject({ name: 'local-dir', version: localDir[1], source: 'link', local: true });
+    expect(byPath(packages, localDir[0]!)).toMatchObject({
+      name: 'local-dir',
+      version: localDir[1],
+      source: 'link',
+      local: true,
+    });
   });
 
-  it('adds the importers\' link: dependencies (workspace and linked folder) as local entries', () => {
+  it("adds the importers' link: dependencies (workspace and linked folder) as local entries", () => {
     expect(rows(packages).filter((r) => r[0].includes('node_modules/'))).toEqual([
       ['node_modules/linked', 'linked', '', 'link', 'local'],
       ['packages/web/node_modules/lf-util', 'lf-util', '', 'link', 'local'],
@@ -134,8 +188,13 @@ snapshots:
       ['patched@1.4.0', 'patched', '1.4.0', 'registry', ''],
     ]);
     const pkgs = lockfile?.packages;
-    expect(byPath(pkgs, 'sshdep@git+https://git.example.test/u/sshdep.git#0123abc')?.resolved).toBe('https://git.example.test/u/sshdep.git#0123abc');
-    expect(byPath(pkgs, 'remote@https://files.example.test/remote-1.0.0.tgz')).toMatchObject({ integrity: 'sha512-r', resolved: 'https://files.example.test/remote-1.0.0.tgz' });
+    expect(byPath(pkgs, 'sshdep@git+https://git.example.test/u/sshdep.git#0123abc')?.resolved).toBe(
+      'https://git.example.test/u/sshdep.git#0123abc',
+    );
+    expect(byPath(pkgs, 'remote@https://files.example.test/remote-1.0.0.tgz')).toMatchObject({
+      integrity: 'sha512-r',
+      resolved: 'https://files.example.test/remote-1.0.0.tgz',
+    });
     // A registry whose tarball URLs pnpm cannot derive is still a registry.
     expect(byPath(pkgs, 'custom@1.0.0')?.resolved).toBe('https://npm.example.test/custom/-/custom-1.0.0.tgz');
   });
@@ -146,7 +205,7 @@ snapshots:
 });
 
 describe('pnpm lockfile 5.x and 6.x special keys', () => {
-  it('reads 5.x scoped keys with hashed peer suffixes, git entries and a single project\'s links', () => {
+  it("reads 5.x scoped keys with hashed peer suffixes, git entries and a single project's links", () => {
     const text = [
       'lockfileVersion: 5.3',
       '',
@@ -180,7 +239,8 @@ describe('pnpm lockfile 5.x and 6.x special keys', () => {
   });
 
   it('reads the top-level dependencies of a single-project 6.x file', () => {
-    const text = "lockfileVersion: '6.0'\n\ndevDependencies:\n  linked:\n    specifier: link:../linked\n    version: link:../linked\n";
+    const text =
+      "lockfileVersion: '6.0'\n\ndevDependencies:\n  linked:\n    specifier: link:../linked\n    version: link:../linked\n";
     expect(rows(read(text).lockfile?.packages)).toEqual([['node_modules/linked', 'linked', '', 'link', 'local dev']]);
   });
 });

@@ -42,7 +42,9 @@ describe('yarn berry lockfile written by yarn 4', () => {
       // The package a patch applies to is what comes from the registry.
       ['resolve@patch:resolve@npm%3A^1.22.0#optional!builtin<compat/resolve>', 'resolve', '1.22.14', 'registry', ''],
     ]);
-    expect(byPath(packages, 'linked@link:./vendor/linked::locator=lf-app%40workspace%3A.')?.resolved).toBe('link:./vendor/linked');
+    expect(byPath(packages, 'linked@link:./vendor/linked::locator=lf-app%40workspace%3A.')?.resolved).toBe(
+      'link:./vendor/linked',
+    );
   });
 
   it('gives each entry the line of its key', () => {
@@ -114,7 +116,9 @@ describe('yarn berry protocols', () => {
       ['chalk', '4.1.2', 'registry', false, undefined],
       ['@scope/x', '1.0.0', 'registry', false, undefined],
     ]);
-    expect(lockfile?.packages.find((p) => p.name === 'gitdep')?.resolved).toBe('https://github.com/u/gitdep.git#commit=0123abc');
+    expect(lockfile?.packages.find((p) => p.name === 'gitdep')?.resolved).toBe(
+      'https://github.com/u/gitdep.git#commit=0123abc',
+    );
   });
 });
 
@@ -122,7 +126,9 @@ describe('yarn berry errors', () => {
   it.each([['3'], ['11'], ['x'], ['{}']])('rejects __metadata.version %s', (version) => {
     const { lockfile, errors } = read(`# yarn\n\n${meta(version)}`);
     expect(lockfile).toBeUndefined();
-    expect(errors.map((e) => [e.file, e.field, e.line, e.reason])).toEqual([['yarn.lock', '__metadata.version', 4, 'unsupported-version']]);
+    expect(errors.map((e) => [e.file, e.field, e.line, e.reason])).toEqual([
+      ['yarn.lock', '__metadata.version', 4, 'unsupported-version'],
+    ]);
   });
 
   it.each([['4'], ['8'], ['10']])('reads __metadata.version %s', (version) => {

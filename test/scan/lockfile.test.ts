@@ -10,8 +10,10 @@ afterAll(removeTrees);
 const npmLock = JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/from-npm': { version: '1.0.0' } } });
 const pnpmLock = "lockfileVersion: '9.0'\n\npackages:\n\n  from-pnpm@1.0.0:\n    resolution: {integrity: sha512-p}\n";
 const yarnClassic = '# yarn lockfile v1\n\n\nfrom-yarn@^1:\n  version "1.0.0"\n';
-const yarnBerry = '__metadata:\n  version: 8\n\n"from-berry@npm:^1":\n  version: 1.0.0\n  resolution: "from-berry@npm:1.0.0"\n';
-const bunLock = '{\n  "lockfileVersion": 1,\n  "packages": {\n    "from-bun": ["from-bun@1.0.0", "", {}, "sha512-b"],\n  },\n}\n';
+const yarnBerry =
+  '__metadata:\n  version: 8\n\n"from-berry@npm:^1":\n  version: 1.0.0\n  resolution: "from-berry@npm:1.0.0"\n';
+const bunLock =
+  '{\n  "lockfileVersion": 1,\n  "packages": {\n    "from-bun": ["from-bun@1.0.0", "", {}, "sha512-b"],\n  },\n}\n';
 const bunBinary = new Uint8Array([0x23, 0x21, 0x00, 0x01, 0xff]);
 
 describe('readLockfile with several package managers', () => {
@@ -27,8 +29,18 @@ describe('readLockfile with several package managers', () => {
   });
 
   it.each([
-    [{ 'package-lock.json': npmLock, 'pnpm-lock.yaml': pnpmLock, 'yarn.lock': yarnClassic, 'bun.lock': bunLock }, 'package-lock.json', 'npm', 'from-npm'],
-    [{ 'pnpm-lock.yaml': pnpmLock, 'yarn.lock': yarnBerry, 'bun.lock': bunLock }, 'pnpm-lock.yaml', 'pnpm', 'from-pnpm'],
+    [
+      { 'package-lock.json': npmLock, 'pnpm-lock.yaml': pnpmLock, 'yarn.lock': yarnClassic, 'bun.lock': bunLock },
+      'package-lock.json',
+      'npm',
+      'from-npm',
+    ],
+    [
+      { 'pnpm-lock.yaml': pnpmLock, 'yarn.lock': yarnBerry, 'bun.lock': bunLock },
+      'pnpm-lock.yaml',
+      'pnpm',
+      'from-pnpm',
+    ],
     [{ 'yarn.lock': yarnClassic, 'bun.lock': bunLock }, 'yarn.lock', 'yarn-classic', 'from-yarn'],
     [{ 'yarn.lock': yarnBerry, 'bun.lockb': bunBinary }, 'yarn.lock', 'yarn-berry', 'from-berry'],
     [{ 'bun.lock': bunLock, 'bun.lockb': bunBinary }, 'bun.lock', 'bun', 'from-bun'],
@@ -45,7 +57,13 @@ describe('readLockfile with several package managers', () => {
     ['bun@1.1.0', 'bun.lock', 'from-bun'],
     ['npm@10.0.0', 'package-lock.json', 'from-npm'],
   ])('a stale package-lock.json gives way to the lockfile of packageManager %s', async (manager, path, name) => {
-    const files = { 'package.json': JSON.stringify({ name: 'p', packageManager: manager }), 'package-lock.json': npmLock, 'pnpm-lock.yaml': pnpmLock, 'yarn.lock': yarnClassic, 'bun.lock': bunLock };
+    const files = {
+      'package.json': JSON.stringify({ name: 'p', packageManager: manager }),
+      'package-lock.json': npmLock,
+      'pnpm-lock.yaml': pnpmLock,
+      'yarn.lock': yarnClassic,
+      'bun.lock': bunLock,
+    };
     const { lockfile, errors } = await readLockfile(await writeTree(files));
     expect(errors).toEqual([]);
     expect(lockfile?.packages.map((p) => [p.name, p.lockfile])).toEqual([[name, path]]);
@@ -63,23 +81,27 @@ describe('readLockfile with several package managers', () => {
   });
 
   it('reports a broken file of the first format instead of falling back to the next', async () => {
-    const { lockfile, errors } = await readLockfile(await writeTree({ 'pnpm-lock.yaml': 'packages: [\n', 'yarn.lock': yarnClassic }));
+    const { lockfile, errors } = await readLockfile(
+      await writeTree({ 'pnpm-lock.yaml': 'packages: [\n', 'yarn.lock': yarnClassic }),
+    );
     expect(lockfile).toBeUndefined();
     expect(errors).toEqual([expect.objectContaining({ file: 'pnpm-lock.yaml', reason: 'invalid-syntax' })]);
   });
 });
 
 describe('requests from other formats', () => {
-  it.each([['pnpm/v9.0/pnpm-lock.yaml', 'pnpm-lock.yaml'], ['yarn-berry/yarn.lock', 'yarn.lock'], ['bun/bun.lock', 'bun.lock']])(
-    'asks the registry only about the registry entries of %s',
-    async (fixturePath, file) => {
-      const { lockfile } = await readLockfile(await writeTree({ [file]: fixture(fixturePath) }));
-      const scan: ProjectScan = { root: '/p', manifests: [], imports: [], errors: [], sourceFiles: 0 };
-      if (lockfile) scan.lockfile = lockfile;
-      const names = new Set(collectRequests(scan).map((r) => r.name));
-      expect(names).toContain('chalk');
-      expect(names).toContain('resolve');
-      for (const local of ['my-chalk', 'lf-app', 'lf-util', 'lf-web', 'linked', 'local-dir']) expect(names).not.toContain(local);
-    },
-  );
+  it.each([
+    ['pnpm/v9.0/pnpm-lock.yaml', 'pnpm-lock.yaml'],
+    ['yarn-berry/yarn.lock', 'yarn.lock'],
+    ['bun/bun.lock', 'bun.lock'],
+  ])('asks the registry only about the registry entries of %s', async (fixturePath, file) => {
+    const { lockfile } = await readLockfile(await writeTree({ [file]: fixture(fixturePath) }));
+    const scan: ProjectScan = { root: '/p', manifests: [], imports: [], errors: [], sourceFiles: 0 };
+    if (lockfile) scan.lockfile = lockfile;
+    const names = new Set(collectRequests(scan).map((r) => r.name));
+    expect(names).toContain('chalk');
+    expect(names).toContain('resolve');
+    for (const local of ['my-chalk', 'lf-app', 'lf-util', 'lf-web', 'linked', 'local-dir'])
+      expect(names).not.toContain(local);
+  });
 });

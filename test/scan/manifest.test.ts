@@ -81,7 +81,10 @@ describe('readManifest: fields', () => {
   });
 
   it('sets dir from the manifest path', () => {
-    expect(read({}, 'packages/a/package.json').manifest).toMatchObject({ path: 'packages/a/package.json', dir: 'packages/a' });
+    expect(read({}, 'packages/a/package.json').manifest).toMatchObject({
+      path: 'packages/a/package.json',
+      dir: 'packages/a',
+    });
   });
 
   it.each([
@@ -118,19 +121,28 @@ describe('readManifest: fields', () => {
   });
 
   it('reads imports keys', () => {
-    expect(read({ imports: { '#internal/*': './src/*.js', '#dep': 'dep' } }).manifest?.importsKeys).toEqual(['#internal/*', '#dep']);
+    expect(read({ imports: { '#internal/*': './src/*.js', '#dep': 'dep' } }).manifest?.importsKeys).toEqual([
+      '#internal/*',
+      '#dep',
+    ]);
   });
 });
 
 describe('readManifest: bad input', () => {
   it('reports broken JSON with its line', () => {
-    const { manifest, errors } = readManifest(ROOT, 'package.json', '{\n  "name": "x",\n  "dependencies": {\n    "a": "1",\n  }\n}');
+    const { manifest, errors } = readManifest(
+      ROOT,
+      'package.json',
+      '{\n  "name": "x",\n  "dependencies": {\n    "a": "1",\n  }\n}',
+    );
     expect(manifest).toBeUndefined();
     expect(errors).toEqual([expect.objectContaining({ file: 'package.json', reason: 'invalid-json', line: 5 })]);
   });
 
   it('reports a document that is not an object', () => {
-    expect(readManifest(ROOT, 'package.json', '[1]').errors).toEqual([expect.objectContaining({ reason: 'wrong-type' })]);
+    expect(readManifest(ROOT, 'package.json', '[1]').errors).toEqual([
+      expect.objectContaining({ reason: 'wrong-type' }),
+    ]);
   });
 
   it('reports wrong types by field and reads the rest', () => {
@@ -220,7 +232,10 @@ describe('findManifests', () => {
   });
 
   it('does not follow symlinks', async () => {
-    const root = await writeTree({ 'package.json': JSON.stringify({ workspaces: ['packages/*', 'more/**'] }), 'outside/package.json': pkg('o') });
+    const root = await writeTree({
+      'package.json': JSON.stringify({ workspaces: ['packages/*', 'more/**'] }),
+      'outside/package.json': pkg('o'),
+    });
     await mkdir(path.join(root, 'packages'));
     await mkdir(path.join(root, 'more'));
     await symlink(path.join(root, 'outside'), path.join(root, 'packages', 'linked'), 'dir');
@@ -238,7 +253,11 @@ describe('findManifests', () => {
     });
     const { manifests, errors } = await findManifests(root);
     // The broken member is still a workspace (so its name is never asked of a registry), unreadable.
-    expect(manifests.map((m) => [m.path, m.unreadable ?? false])).toEqual([['package.json', false], ['packages/a/package.json', false], ['packages/broken/package.json', true]]);
+    expect(manifests.map((m) => [m.path, m.unreadable ?? false])).toEqual([
+      ['package.json', false],
+      ['packages/a/package.json', false],
+      ['packages/broken/package.json', true],
+    ]);
     expect(errors.map((e) => [e.file, e.reason, e.line])).toEqual([
       ['package.json', 'invalid-entry', undefined],
       ['packages/broken/package.json', 'invalid-json', 3],

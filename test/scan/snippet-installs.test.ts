@@ -2,11 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { readSnippet } from '../../src/scan/snippet.js';
 
 const md = (...lines: string[]) => lines.join('\n');
-const installs = (text: string) => readSnippet(text, { fileName: 'answer.md' }).installs.map((i) => [i.spec, i.command, i.line]);
+const installs = (text: string) =>
+  readSnippet(text, { fileName: 'answer.md' }).installs.map((i) => [i.spec, i.command, i.line]);
 
 describe('package names wherever answers put them', () => {
   it('npx, pnpm dlx, yarn dlx and bunx in shell blocks name packages (the first word, or -p values)', () => {
-    const text = md('```bash', 'npx create-express-secure-app my-api', 'pnpm dlx -p @scope/gen gen init', 'yarn dlx cowsay hi', 'bunx --bun vite', '```');
+    const text = md(
+      '```bash',
+      'npx create-express-secure-app my-api',
+      'pnpm dlx -p @scope/gen gen init',
+      'yarn dlx cowsay hi',
+      'bunx --bun vite',
+      '```',
+    );
     expect(installs(text)).toEqual([
       ['create-express-secure-app', 'npx', 2],
       ['@scope/gen', 'pnpm dlx', 3],
@@ -16,7 +24,10 @@ describe('package names wherever answers put them', () => {
   });
 
   it('an install command as the first line of a JavaScript block: read, and blanked so the code parses', () => {
-    const s = readSnippet(md('```javascript', 'npm install express helmet', "const express = require('express');", '```'), { fileName: 'a.md' });
+    const s = readSnippet(
+      md('```javascript', 'npm install express helmet', "const express = require('express');", '```'),
+      { fileName: 'a.md' },
+    );
     expect(s.installs.map((i) => [i.spec, i.line, i.block])).toEqual([
       ['express', 2, 1],
       ['helmet', 2, 1],
@@ -26,7 +37,7 @@ describe('package names wherever answers put them', () => {
 
   it('// npm install comments in code, and install commands quoted in prose', () => {
     const text = md(
-      "First run 'npm install readline bcrypt', then \"yarn add zod\".", // 1
+      'First run \'npm install readline bcrypt\', then "yarn add zod".', // 1
       '',
       '```ts',
       '// npm install openai-helpers-pro', // 4
@@ -44,7 +55,18 @@ describe('package names wherever answers put them', () => {
   });
 
   it('package.json blocks: their dependencies are declarations, at their lines', () => {
-    const text = md('```json', '{', '  "name": "app",', '  "dependencies": {', '    "express": "^4.19.0",', '    "express-validator-pro": "latest",', '    "local": "file:../local"', '  }', '}', '```');
+    const text = md(
+      '```json',
+      '{',
+      '  "name": "app",',
+      '  "dependencies": {',
+      '    "express": "^4.19.0",',
+      '    "express-validator-pro": "latest",',
+      '    "local": "file:../local"',
+      '  }',
+      '}',
+      '```',
+    );
     expect(installs(text)).toEqual([
       ['express@^4.19.0', 'package.json', 5],
       ['express-validator-pro', 'package.json', 6],
@@ -112,7 +134,21 @@ describe('package names wherever answers put them', () => {
   });
 
   it('blocks inside list items and quotes are read; indented text only for its install lines', () => {
-    const text = md('1. Install:', '', '   ```sh', '   npm i express', '   ```', '', '> `npm i zod`', '', '    npm install pino', '', '- ```js', "  import x from 'y';", '  ```');
+    const text = md(
+      '1. Install:',
+      '',
+      '   ```sh',
+      '   npm i express',
+      '   ```',
+      '',
+      '> `npm i zod`',
+      '',
+      '    npm install pino',
+      '',
+      '- ```js',
+      "  import x from 'y';",
+      '  ```',
+    );
     const s = readSnippet(text, { fileName: 'a.md' });
     expect(s.installs.map((i) => [i.spec, i.line, i.block])).toEqual([
       ['express', 4, 1],
@@ -123,7 +159,10 @@ describe('package names wherever answers put them', () => {
   });
 
   it('package-manager lines that name no package (npm init -y, npm run dev) are blanked too; code that merely starts with such a word is kept', () => {
-    const s = readSnippet(md('```js', 'npm init -y', 'npm install express', 'const bun = 1;', 'bun = 2;', 'npm run dev', '```'), { fileName: 'a.md' });
+    const s = readSnippet(
+      md('```js', 'npm init -y', 'npm install express', 'const bun = 1;', 'bun = 2;', 'npm run dev', '```'),
+      { fileName: 'a.md' },
+    );
     expect(s.blocks[0]?.code.split('\n')).toEqual(['', '', 'const bun = 1;', 'bun = 2;', '']);
   });
 });

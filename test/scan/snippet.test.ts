@@ -50,7 +50,9 @@ describe('readSnippet', () => {
   });
 
   it('plain code: the whole text is one block; the language from --lang, the file name, or the code', () => {
-    expect(readSnippet("import a from 'a';\n").blocks).toEqual([{ block: 1, lang: 'js', code: "import a from 'a';\n", startLine: 1 }]);
+    expect(readSnippet("import a from 'a';\n").blocks).toEqual([
+      { block: 1, lang: 'js', code: "import a from 'a';\n", startLine: 1 },
+    ]);
     expect(readSnippet('const a: string = "x";').blocks[0]?.lang).toBe('ts');
     expect(readSnippet('x', { fileName: 'a.tsx' }).blocks[0]?.lang).toBe('tsx');
     expect(readSnippet('```js\nx\n```', { lang: 'cjs' }).kind).toBe('code');

@@ -76,13 +76,7 @@ describe('listSourceFiles', () => {
       'other/local.js': '',
     });
     const { files } = await listSourceFiles(root);
-    expect(files).toEqual([
-      'keep.ts',
-      'other/local.js',
-      'pkg/sub/anchored.ts',
-      'pkg/top-only.js',
-      'pkg/wanted.gen.ts',
-    ]);
+    expect(files).toEqual(['keep.ts', 'other/local.js', 'pkg/sub/anchored.ts', 'pkg/top-only.js', 'pkg/wanted.gen.ts']);
   });
 
   it('does not follow symlinked directories, so a loop ends', async () => {
@@ -90,7 +84,12 @@ describe('listSourceFiles', () => {
     await symlink(root, path.join(root, 'src', 'loop'), 'dir');
     await symlink(path.join(root, 'real.js'), path.join(root, 'src', 'linked.js'), 'file');
     await symlink(path.join(root, 'missing.js'), path.join(root, 'src', 'broken.js'), 'file');
-    expect(await listSourceFiles(root)).toEqual({ files: ['real.js', 'src/a.ts', 'src/linked.js'], errors: [], manifests: [], committedModules: [] });
+    expect(await listSourceFiles(root)).toEqual({
+      files: ['real.js', 'src/a.ts', 'src/linked.js'],
+      errors: [],
+      manifests: [],
+      committedModules: [],
+    });
   });
 
   it.skipIf(process.getuid?.() === 0)('reports an unreadable directory and goes on', async () => {
@@ -109,7 +108,12 @@ describe('listSourceFiles', () => {
   it('reports a missing root as unreadable', async () => {
     const root = await writeTree({});
     await mkdir(path.join(root, 'empty'));
-    expect(await listSourceFiles(path.join(root, 'empty'))).toEqual({ files: [], errors: [], manifests: [], committedModules: [] });
+    expect(await listSourceFiles(path.join(root, 'empty'))).toEqual({
+      files: [],
+      errors: [],
+      manifests: [],
+      committedModules: [],
+    });
     const { errors } = await listSourceFiles(path.join(root, 'nope'));
     expect(errors).toEqual([expect.objectContaining({ file: '.', reason: 'unreadable' })]);
   });
@@ -150,14 +154,18 @@ describe('snapshot test inputs', () => {
   it('a file beside __snapshots__ that no test imports is test data: its imports and syntax errors do not count', async () => {
     const { scanImports } = await import('../../src/scan/imports.js');
     const root = await writeTree({
-      'tests/format/jsx/format.test.js': "import { run } from '../../run.js';\nimport helper from './helper.js';\nrun(import.meta);\n",
+      'tests/format/jsx/format.test.js':
+        "import { run } from '../../run.js';\nimport helper from './helper.js';\nrun(import.meta);\n",
       'tests/format/jsx/__snapshots__/format.test.js.snap': 'exports[`a`] = `x`;',
       'tests/format/jsx/input.js': "import React from 'react';\nimport x from 'foo';\n<div>{</div>\n",
       'tests/format/jsx/helper.js': "import chalk from 'chalk';\nexport default 1;\n",
       'src/a.js': "import lodash from 'lodash';\n",
     });
     const scan = await scanImports(root, { isLocalPackage: () => false });
-    expect(scan.imports.map((i) => `${i.file} ${i.packageName}`)).toEqual(['src/a.js lodash', 'tests/format/jsx/helper.js chalk']);
+    expect(scan.imports.map((i) => `${i.file} ${i.packageName}`)).toEqual([
+      'src/a.js lodash',
+      'tests/format/jsx/helper.js chalk',
+    ]);
     expect(scan.errors).toEqual([]);
   });
 

@@ -96,10 +96,14 @@ describe('readImports', () => {
 
   it("takes valid JavaScript TypeScript's parser misreads as an arrow function: no syntax error", () => {
     // `({ … })` closing an arrow's body, then a block on the next line: TypeScript says "'=>' expected".
-    const text = "const { once } = require('events');\nconst request = (c) => ({\n  cookie: c\n})\n\n{\n  require('undici');\n}\n";
+    const text =
+      "const { once } = require('events');\nconst request = (c) => ({\n  cookie: c\n})\n\n{\n  require('undici');\n}\n";
     const { imports, error } = readImports('test/cache.js', text);
     expect(error).toBeUndefined();
-    expect(imports.map((i) => [i.specifier, i.line])).toEqual([['events', 1], ['undici', 7]]);
+    expect(imports.map((i) => [i.specifier, i.line])).toEqual([
+      ['events', 1],
+      ['undici', 7],
+    ]);
     // The same text is a real error in TypeScript, where `(c) => ({…}) {` cannot be.
     expect(readImports('test/cache.ts', text).error).toMatchObject({ file: 'test/cache.ts', line: 6 });
     // And JavaScript that is really broken stays an error.
@@ -123,7 +127,10 @@ describe('readImports', () => {
 
 describe('code the language accepts (issue 12.5)', () => {
   it('reads source-phase imports as imports of their specifier, positions intact', () => {
-    const { imports, error } = readImports('a.js', "import source wasm from './m.wasm';\nimport  source\n  mod from 'wasm-pkg';\nimport source from 'named-source';\n");
+    const { imports, error } = readImports(
+      'a.js',
+      "import source wasm from './m.wasm';\nimport  source\n  mod from 'wasm-pkg';\nimport source from 'named-source';\n",
+    );
     expect(error).toBeUndefined();
     expect(imports).toEqual([
       { specifier: './m.wasm', kind: 'import', line: 1, column: 25 },
@@ -140,7 +147,9 @@ describe('code the language accepts (issue 12.5)', () => {
 
   it('accepts sloppy-mode legacy octal in JavaScript, not in TypeScript', () => {
     const js = "var mode = 0777;\nvar esc = '\\07';\nvar d = 08;\nrequire('fs-extra');\n";
-    expect(readImports('a.js', js)).toEqual({ imports: [{ specifier: 'fs-extra', kind: 'require', line: 4, column: 9 }] });
+    expect(readImports('a.js', js)).toEqual({
+      imports: [{ specifier: 'fs-extra', kind: 'require', line: 4, column: 9 }],
+    });
     expect(readImports('a.ts', js).error?.message).toMatch(/octal/i);
   });
 
@@ -175,7 +184,7 @@ describe('readImports after a syntax error: whether the recovered tree lost an i
       "import a from 'a';",
       "// import('x') and require('y')",
       "/** @type {import('../types').T} */",
-      "const s = \"require('z')\";",
+      'const s = "require(\'z\')";',
       "const t = `x ${require('c')} y ${`import('w')`}`;",
       "const re = /require('q')/g;",
       "const r = require('./files/' + name);",
@@ -186,7 +195,10 @@ describe('readImports after a syntax error: whether the recovered tree lost an i
   });
 
   it('a require the tree holds as something else (a method in a class body) is lost', () => {
-    expect(read('src/a.ts', "import a from 'a';\nclass A {\n  require('left-pad')\n}\n")).toMatchObject({ specifiers: ['a'], lostImports: true });
+    expect(read('src/a.ts', "import a from 'a';\nclass A {\n  require('left-pad')\n}\n")).toMatchObject({
+      specifiers: ['a'],
+      lostImports: true,
+    });
   });
 
   it("a string cut off in an import is lost: 'zo is not what was meant", () => {
@@ -195,10 +207,16 @@ describe('readImports after a syntax error: whether the recovered tree lost an i
   });
 
   it('the other side of a merge conflict is skipped by the parser: lost', () => {
-    expect(read('src/a.js', "<<<<<<< HEAD\nimport a from 'a';\n=======\nimport b from 'b';\n>>>>>>> theirs\n")).toMatchObject({ specifiers: ['a'], lostImports: true });
+    expect(
+      read('src/a.js', "<<<<<<< HEAD\nimport a from 'a';\n=======\nimport b from 'b';\n>>>>>>> theirs\n"),
+    ).toMatchObject({ specifiers: ['a'], lostImports: true });
   });
 
   it('a file that parses has no verdict to give', () => {
-    expect(read('src/a.ts', "import a from 'a';\n")).toEqual({ specifiers: ['a'], error: undefined, lostImports: undefined });
+    expect(read('src/a.ts', "import a from 'a';\n")).toEqual({
+      specifiers: ['a'],
+      error: undefined,
+      lostImports: undefined,
+    });
   });
 });

@@ -58,7 +58,11 @@ describe('classifySpecifier', () => {
   it('marks legacy-only names and reads Deno npm: specifiers as self-declared packages', () => {
     expect(classifySpecifier('JSONStream')).toEqual({ kind: 'package', name: 'JSONStream', legacy: true });
     expect(classifySpecifier('npm:lodash@4')).toEqual({ kind: 'package', name: 'lodash', selfDeclared: true });
-    expect(classifySpecifier('npm:@types/node@^20/fs')).toEqual({ kind: 'package', name: '@types/node', selfDeclared: true });
+    expect(classifySpecifier('npm:@types/node@^20/fs')).toEqual({
+      kind: 'package',
+      name: '@types/node',
+      selfDeclared: true,
+    });
     expect(classifySpecifier('npm:/chalk')).toEqual({ kind: 'package', name: 'chalk', selfDeclared: true });
     expect(classifySpecifier('npm:preact/hooks')).toEqual({ kind: 'package', name: 'preact', selfDeclared: true });
   });

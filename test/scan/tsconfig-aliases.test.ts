@@ -65,7 +65,14 @@ describe('readPathAliases', () => {
     );
     expect(missing.hits).toEqual(['@/x']);
     expect(missing.errors).toEqual([]);
-    expect(missing.warnings).toEqual([expect.objectContaining({ file: 'tsconfig.json', field: 'extends', reason: 'missing-file', message: expect.stringContaining('nope.json') })]);
+    expect(missing.warnings).toEqual([
+      expect.objectContaining({
+        file: 'tsconfig.json',
+        field: 'extends',
+        reason: 'missing-file',
+        message: expect.stringContaining('nope.json'),
+      }),
+    ]);
 
     const cycle = await aliasesOf(
       { 'tsconfig.json': '{ "extends": "./a.json" }', 'a.json': '{ "extends": "./tsconfig.json" }' },
@@ -118,7 +125,9 @@ describe('readPathAliases', () => {
       ['@/x'],
     );
     expect(hits).toEqual(['@/x']);
-    expect(errors).toEqual([expect.objectContaining({ file: 'tsconfig.json', line: 3, column: 3, reason: 'invalid-json' })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ file: 'tsconfig.json', line: 3, column: 3, reason: 'invalid-json' }),
+    ]);
   });
 
   it('has no aliases and no errors without a config', async () => {

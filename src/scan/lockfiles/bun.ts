@@ -12,7 +12,7 @@ const BUN_KEYS: KeyFilter = (p) => p.length === 0 || (p.length === 1 && p[0] ===
 const INTEGRITY = /^sha(1|256|384|512)-/;
 
 const BUN_BINARY_MESSAGE =
-  'bun.lockb is bun\'s binary lockfile, which cannot be read; run `bun install --save-text-lockfile` ' +
+  "bun.lockb is bun's binary lockfile, which cannot be read; run `bun install --save-text-lockfile` " +
   '(bun 1.1.39 or later) or upgrade to bun 1.2 or later to get a text bun.lock';
 
 /**
@@ -21,12 +21,14 @@ const BUN_BINARY_MESSAGE =
  * for others the resolution comes first (`workspace:`, `link:`, `file:`, a URL, `github:`, `git+`).
  */
 export function readBunLockfile(relPath: string, text: string): LockfileRead {
-  if (relPath.endsWith('.lockb')) return { errors: [{ file: relPath, reason: 'unsupported-version', message: BUN_BINARY_MESSAGE }] };
+  if (relPath.endsWith('.lockb'))
+    return { errors: [{ file: relPath, reason: 'unsupported-version', message: BUN_BINARY_MESSAGE }] };
   const json = jsoncToJson(text);
   const parsed = parseJson(relPath, json);
   if (parsed.error) return { errors: [parsed.error] };
   const doc = parsed.value;
-  if (!isRecord(doc)) return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a JSON object' }] };
+  if (!isRecord(doc))
+    return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a JSON object' }] };
   const ctx: ReadContext = { file: relPath, lines: indexKeyLines(json, BUN_KEYS), packages: [], errors: [] };
   const version = doc.lockfileVersion;
   if (typeof version !== 'number' || !SUPPORTED_VERSIONS.has(version)) {
@@ -54,17 +56,31 @@ function readEntry(ctx: ReadContext, key: string, entry: unknown, workspaces: Js
   const info = fields.find(isRecord);
   const integrity = fields.find((v, i): v is string => i > 0 && typeof v === 'string' && INTEGRITY.test(v));
   const { source, version, resolved } = resolve(id.ref, fields[1], workspaces);
-  addEntry(ctx, at, { name: id.name, version, source, resolved, integrity, alias: lastName(key), bundled: info?.bundled === true });
+  addEntry(ctx, at, {
+    name: id.name,
+    version,
+    source,
+    resolved,
+    integrity,
+    alias: lastName(key),
+    bundled: info?.bundled === true,
+  });
 }
 
 /**
  * Registry packages are `name@version`, the second field their tarball URL when the registry is
  * not the default one. A workspace's version is in `workspaces`, keyed by its folder.
  */
-function resolve(ref: string, second: unknown, workspaces: JsonObject): { source: LockedSource; version: string; resolved?: string } {
+function resolve(
+  ref: string,
+  second: unknown,
+  workspaces: JsonObject,
+): { source: LockedSource; version: string; resolved?: string } {
   const first = ref.charCodeAt(0);
   if (first >= 48 && first <= 57) {
-    return typeof second === 'string' && second !== '' ? { source: 'registry', version: ref, resolved: second } : { source: 'registry', version: ref };
+    return typeof second === 'string' && second !== ''
+      ? { source: 'registry', version: ref, resolved: second }
+      : { source: 'registry', version: ref };
   }
   if (ref.startsWith('workspace:')) {
     const workspace = workspaces[ref.slice(10)];

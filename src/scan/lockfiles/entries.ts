@@ -32,7 +32,12 @@ export function entryError(
  * version against a list of the ones it knows (or maps it to a known layout) before reading an
  * entry, and refuses the others rather than guess their layout.
  */
-export function unsupportedVersion(ctx: Pick<ReadContext, 'file' | 'lines'>, keyPath: string[], shown: string, label = 'lockfileVersion'): InputError {
+export function unsupportedVersion(
+  ctx: Pick<ReadContext, 'file' | 'lines'>,
+  keyPath: string[],
+  shown: string,
+  label = 'lockfileVersion',
+): InputError {
   return entryError(ctx, keyPath, 'unsupported-version', `unsupported ${label} ${shown}`);
 }
 

@@ -10,8 +10,16 @@ import type { LockfileReader } from './reader.js';
  */
 export const LOCKFILE_READERS: readonly LockfileReader[] = [
   { manager: 'npm', files: ['npm-shrinkwrap.json', 'package-lock.json'], read: readNpmLockfile },
-  { manager: 'pnpm', files: ['pnpm-lock.yaml'], read: async (relPath, text) => (await import('./pnpm.js')).readPnpmLockfile(relPath, text) },
-  { manager: 'yarn', files: ['yarn.lock'], read: async (relPath, text) => (await import('./yarn.js')).readYarnLockfile(relPath, text) },
+  {
+    manager: 'pnpm',
+    files: ['pnpm-lock.yaml'],
+    read: async (relPath, text) => (await import('./pnpm.js')).readPnpmLockfile(relPath, text),
+  },
+  {
+    manager: 'yarn',
+    files: ['yarn.lock'],
+    read: async (relPath, text) => (await import('./yarn.js')).readYarnLockfile(relPath, text),
+  },
   // bun reads bun.lock when both are there.
   { manager: 'bun', files: ['bun.lock', 'bun.lockb'], read: readBunLockfile },
 ];

@@ -117,7 +117,9 @@ interface TreeLevel {
  * order with a stack of its own (a hostile file may nest far deeper than the call stack).
  */
 function readTree(ctx: Context, root: JsonObject, rootPath: string[], rootInstallPath: string): void {
-  const levels: TreeLevel[] = [{ deps: root, keys: Object.keys(root), next: 0, keyPath: rootPath, installPath: rootInstallPath }];
+  const levels: TreeLevel[] = [
+    { deps: root, keys: Object.keys(root), next: 0, keyPath: rootPath, installPath: rootInstallPath },
+  ];
   while (levels.length > 0) {
     const level = levels[levels.length - 1]!;
     if (level.next === level.keys.length) {
@@ -156,10 +158,23 @@ function readTree(ctx: Context, root: JsonObject, rootPath: string[], rootInstal
       ctx.packages.push(pkg);
     }
     if (isRecord(entry.dependencies) && levels.length >= MAX_TREE_DEPTH) {
-      ctx.errors.push(entryError(ctx, [...path, 'dependencies'], 'too-deep', `dependencies nested more than ${MAX_TREE_DEPTH} deep, not read`));
+      ctx.errors.push(
+        entryError(
+          ctx,
+          [...path, 'dependencies'],
+          'too-deep',
+          `dependencies nested more than ${MAX_TREE_DEPTH} deep, not read`,
+        ),
+      );
     } else if (isRecord(entry.dependencies)) {
       const nested = entry.dependencies;
-      levels.push({ deps: nested, keys: Object.keys(nested), next: 0, keyPath: [...path, 'dependencies'], installPath: `${at}/` });
+      levels.push({
+        deps: nested,
+        keys: Object.keys(nested),
+        next: 0,
+        keyPath: [...path, 'dependencies'],
+        installPath: `${at}/`,
+      });
     } else if (entry.dependencies !== undefined) {
       ctx.errors.push(entryError(ctx, [...path, 'dependencies'], 'wrong-type', 'dependencies is not an object'));
     }

@@ -2,7 +2,15 @@ import type { Lockfile } from '../../model/references.js';
 import type { KeyFilter } from '../json-lines.js';
 import type { LockfileRead } from './reader.js';
 import { indexYamlKeyLines, parseYaml } from '../yaml-lines.js';
-import { addEntry, entryError, isRecord, shownValue, type Fields, type ReadContext, unsupportedVersion } from './entries.js';
+import {
+  addEntry,
+  entryError,
+  isRecord,
+  shownValue,
+  type Fields,
+  type ReadContext,
+  unsupportedVersion,
+} from './entries.js';
 import { parsePnpmKey, pnpmSource, withoutPeers, type PnpmLayout } from './pnpm-keys.js';
 import { specSource } from './source.js';
 
@@ -11,11 +19,14 @@ const SECTIONS = new Set<string>(['packages', 'snapshots', 'importers', ...DEP_F
 
 /** Lines wanted: top-level keys, entries of the sections, and importers' dependencies. */
 const PNPM_KEYS: KeyFilter = (p) =>
-  p.length === 0 || (p.length === 1 && SECTIONS.has(p[0]!)) || (p[0] === 'importers' && (p.length === 2 || p.length === 3));
+  p.length === 0 ||
+  (p.length === 1 && SECTIONS.has(p[0]!)) ||
+  (p[0] === 'importers' && (p.length === 2 || p.length === 3));
 
 /** 5.x was written as a number (`5.4`), later versions as strings (`'9.0'`). */
 function layoutOf(version: unknown): PnpmLayout | undefined {
-  const major = typeof version === 'number' || (typeof version === 'string' && version !== '') ? Math.floor(Number(version)) : NaN;
+  const major =
+    typeof version === 'number' || (typeof version === 'string' && version !== '') ? Math.floor(Number(version)) : NaN;
   return major === 5 || major === 6 || major === 9 ? major : undefined;
 }
 
@@ -29,8 +40,14 @@ export function readPnpmLockfile(relPath: string, text: string): LockfileRead {
   const parsed = parseYaml(relPath, text, { shared: 'refuse' });
   if (parsed.error) return { errors: [parsed.error] };
   const doc = parsed.value;
-  if (!isRecord(doc)) return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a YAML mapping' }] };
-  const ctx: ReadContext = { file: relPath, lines: indexYamlKeyLines(text, PNPM_KEYS, parsed.start), packages: [], errors: [] };
+  if (!isRecord(doc))
+    return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a YAML mapping' }] };
+  const ctx: ReadContext = {
+    file: relPath,
+    lines: indexYamlKeyLines(text, PNPM_KEYS, parsed.start),
+    packages: [],
+    errors: [],
+  };
   const layout = layoutOf(doc.lockfileVersion);
   if (!layout) {
     return { errors: [unsupportedVersion(ctx, ['lockfileVersion'], shownValue(doc.lockfileVersion))] };
@@ -42,11 +59,22 @@ export function readPnpmLockfile(relPath: string, text: string): LockfileRead {
   if (doc.importers !== undefined) readImporters(ctx, doc.importers, importers);
   // Single-project 5.x and 6.x files keep the root's dependencies at the top level.
   else readLinks(ctx, doc, [], importers);
-  const lockfile: Lockfile = { path: relPath, format: 'pnpm', lockfileVersion: String(doc.lockfileVersion), packages: ctx.packages, importers };
+  const lockfile: Lockfile = {
+    path: relPath,
+    format: 'pnpm',
+    lockfileVersion: String(doc.lockfileVersion),
+    packages: ctx.packages,
+    importers,
+  };
   return { lockfile, errors: ctx.errors };
 }
 
-function readPackages(ctx: ReadContext, packages: unknown, layout: PnpmLayout, optional: Set<string> | undefined): void {
+function readPackages(
+  ctx: ReadContext,
+  packages: unknown,
+  layout: PnpmLayout,
+  optional: Set<string> | undefined,
+): void {
   // A project without dependencies has no packages section.
   if (packages === undefined || packages === null) return;
   if (!isRecord(packages)) {
@@ -63,7 +91,8 @@ function readPackages(ctx: ReadContext, packages: unknown, layout: PnpmLayout, o
     const id = parsePnpmKey(key, layout);
     const name = typeof entry.name === 'string' ? entry.name : id.name;
     // Registry keys hold name and version; other entries carry their own, or are a spec (`file:…`).
-    const version = entry.version !== undefined ? entry.version : id.name !== undefined ? id.ref : specSource(key) ? key : undefined;
+    const version =
+      entry.version !== undefined ? entry.version : id.name !== undefined ? id.ref : specSource(key) ? key : undefined;
     if (!name || typeof version !== 'string' || version === '') {
       const missing = !name ? 'package name' : 'version string';
       ctx.errors.push(entryError(ctx, at, 'invalid-entry', `entry has no ${missing}`));
@@ -97,7 +126,8 @@ function optionalPackages(ctx: ReadContext, snapshots: unknown): Set<string> {
   }
   for (const key of Object.keys(snapshots)) {
     const snapshot = snapshots[key];
-    if (!isRecord(snapshot)) ctx.errors.push(entryError(ctx, ['snapshots', key], 'invalid-entry', 'snapshot is not a mapping'));
+    if (!isRecord(snapshot))
+      ctx.errors.push(entryError(ctx, ['snapshots', key], 'invalid-entry', 'snapshot is not a mapping'));
     const base = withoutPeers(key);
     all.set(base, (all.get(base) ?? true) && isRecord(snapshot) && snapshot.optional === true);
   }
@@ -153,8 +183,18 @@ function readLinks(ctx: ReadContext, importer: Fields, at: string[], into: Impor
       if (!version.startsWith('link:')) continue;
       // No one key names the link: its path is where pnpm puts it, as npm's reader has it.
       const dir = at.length === 2 && at[1] !== '.' ? `${at[1]}/` : '';
-      const fields = { path: `${dir}node_modules/${name}`, name, version: '', source: 'link' as const, resolved: version };
-      addEntry(ctx, keyPath, { ...fields, dev: field === 'devDependencies', optional: field === 'optionalDependencies' });
+      const fields = {
+        path: `${dir}node_modules/${name}`,
+        name,
+        version: '',
+        source: 'link' as const,
+        resolved: version,
+      };
+      addEntry(ctx, keyPath, {
+        ...fields,
+        dev: field === 'devDependencies',
+        optional: field === 'optionalDependencies',
+      });
     }
   }
 }

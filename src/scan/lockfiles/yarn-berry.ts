@@ -28,8 +28,14 @@ export function readYarnBerryLockfile(relPath: string, text: string): LockfileRe
   const parsed = parseYaml(relPath, text, { failsafe: true, json: true, shared: 'refuse' });
   if (parsed.error) return { errors: [parsed.error] };
   const doc = parsed.value;
-  if (!isRecord(doc)) return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a YAML mapping' }] };
-  const ctx: ReadContext = { file: relPath, lines: indexYamlKeyLines(text, BERRY_KEYS, parsed.start), packages: [], errors: [] };
+  if (!isRecord(doc))
+    return { errors: [{ file: relPath, reason: 'wrong-type', message: 'lockfile is not a YAML mapping' }] };
+  const ctx: ReadContext = {
+    file: relPath,
+    lines: indexYamlKeyLines(text, BERRY_KEYS, parsed.start),
+    packages: [],
+    errors: [],
+  };
   const meta = doc.__metadata;
   const version = isRecord(meta) && typeof meta.version === 'string' ? Number(meta.version) : NaN;
   if (!SUPPORTED_VERSIONS.has(version)) {
@@ -51,7 +57,10 @@ function readEntry(ctx: ReadContext, key: string, entry: unknown): void {
   }
   const locator = typeof entry.resolution === 'string' ? splitNameRef(entry.resolution) : undefined;
   if (typeof entry.version !== 'string' || entry.version === '' || !locator) {
-    const why = typeof entry.version !== 'string' || entry.version === '' ? 'entry has no version string' : 'entry has no resolution';
+    const why =
+      typeof entry.version !== 'string' || entry.version === ''
+        ? 'entry has no version string'
+        : 'entry has no resolution';
     ctx.errors.push(entryError(ctx, at, 'invalid-entry', why));
     return;
   }
@@ -59,7 +68,13 @@ function readEntry(ctx: ReadContext, key: string, entry: unknown): void {
   // An `npm:` alias is keyed by the name it installs as; merged keys may also hold the real one.
   const idents = key.split(',').map((d) => splitNameRef(d.trim())?.name);
   const alias = idents.includes(resolved.name) ? undefined : idents[0];
-  addEntry(ctx, at, { name: resolved.name, version: resolved.version ?? entry.version, source: resolved.source, resolved: resolved.resolved, alias });
+  addEntry(ctx, at, {
+    name: resolved.name,
+    version: resolved.version ?? entry.version,
+    source: resolved.source,
+    resolved: resolved.resolved,
+    alias,
+  });
 }
 
 /**

@@ -14,7 +14,10 @@ const { parse } = createRequire(import.meta.url)('@yarnpkg/lockfile') as typeof 
  * parser repeats one shared object under each, which groups them back into one entry.
  */
 export function readYarnClassicLockfile(relPath: string, text: string): LockfileRead {
-  if (text.includes('\0')) return { errors: [{ file: relPath, reason: 'binary', message: 'binary file (contains NUL bytes), not a yarn.lock' }] };
+  if (text.includes('\0'))
+    return {
+      errors: [{ file: relPath, reason: 'binary', message: 'binary file (contains NUL bytes), not a yarn.lock' }],
+    };
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const guarded = guardTokenizer(relPath, body);
   if ('error' in guarded) return { errors: [guarded.error] };
@@ -171,7 +174,10 @@ function guardTokenizer(file: string, text: string): { text: string } | { error:
         break;
       }
     }
-    if (inString) return { error: { file, line: n + 1, reason: 'invalid-syntax', message: 'invalid yarn.lock: unterminated string' } };
+    if (inString)
+      return {
+        error: { file, line: n + 1, reason: 'invalid-syntax', message: 'invalid yarn.lock: unterminated string' },
+      };
   }
   return { text: changed ? lines.join('\n') : text };
 }
