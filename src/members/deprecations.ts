@@ -14,22 +14,16 @@ import { nodeBuiltinName, packageNameOf } from '../scan/specifiers.js';
 import ts from '../scan/typescript.js';
 import { NODE_KEY, NODE_TYPES } from './builtins.js';
 import { typesPackageName } from './declaration-loader.js';
-import { type MemberCheckInput, type MemberQueries, enclosingModuleSpecifier, rootSpecifier } from './receivers.js';
+import {
+  type MemberCheckInput,
+  type MemberQueries,
+  enclosingModuleSpecifier,
+  nodeAt,
+  rootSpecifier,
+} from './receivers.js';
 
 /** Diagnostics of a deprecated symbol (6385) and of a deprecated signature (6387). */
 const DEPRECATION_CODES = new Set([6385, 6387]);
-
-function tokenAt(sf: TypeScript.SourceFile, pos: number): TypeScript.Node | undefined {
-  let found: TypeScript.Node | undefined;
-  const visit = (n: TypeScript.Node): void => {
-    if (pos >= n.getStart(sf) && pos < n.getEnd()) {
-      found = n;
-      ts.forEachChild(n, visit);
-    }
-  };
-  ts.forEachChild(sf, visit);
-  return found;
-}
 
 /** The text of a `@deprecated` tag, links rendered as their names. */
 function deprecationText(text: string): string {
@@ -67,7 +61,7 @@ export function deprecatedUses(
   const findings: Finding[] = [];
   for (const d of q.suggestionDiagnostics(sf)) {
     if (!DEPRECATION_CODES.has(d.code)) continue;
-    const node = tokenAt(sf, d.start);
+    const node = nodeAt(sf, d.start);
     if (!node || !ts.isIdentifier(node)) continue;
     const parent = node.parent;
     // Where the name comes from: an import's module, or the value its receiver is rooted at.

@@ -24,6 +24,7 @@ import {
   madeFromUnresolved,
   type MemberCheckInput,
   type MemberQueries,
+  nodeAt,
   requireSpecifier,
   rootSpecifier,
 } from './receivers.js';
@@ -77,18 +78,6 @@ const MODULE_CODES = new Set([2307]);
 
 const relative = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
 
-function nodeAt(sf: TypeScript.SourceFile, pos: number): TypeScript.Node {
-  let found: TypeScript.Node = sf;
-  const visit = (n: TypeScript.Node): void => {
-    if (pos >= n.getStart(sf) && pos < n.getEnd()) {
-      found = n;
-      ts.forEachChild(n, visit);
-    }
-  };
-  ts.forEachChild(sf, visit);
-  return found;
-}
-
 export interface MemberCheckResult {
   findings: Finding[];
   /** Files the checker failed on (a stack overflow in a deep type): their member verdicts are unknown. */
@@ -140,7 +129,7 @@ function checkFile(
       const isMember = MEMBER_CODES.has(d.code);
       const isModule = MODULE_CODES.has(d.code);
       if (!isExport && !isMember && !isModule) continue;
-      const node = nodeAt(sf, d.start);
+      const node = nodeAt(sf, d.start) ?? sf;
       let specifier: string | undefined;
       let code: FindingCode;
       /** What the member is looked up on: the module itself, or a value the package makes. */

@@ -251,3 +251,16 @@ export function isModuleBinding(q: MemberQueries, receiver: TypeScript.Node): bo
           requireSpecifier(d.initializer) !== undefined),
     );
 }
+
+/** The innermost node of `sf` whose span holds `pos` (undefined: only the file itself). */
+export function nodeAt(sf: TypeScript.SourceFile, pos: number): TypeScript.Node | undefined {
+  let found: TypeScript.Node | undefined;
+  const visit = (n: TypeScript.Node): void => {
+    if (pos >= n.getStart(sf) && pos < n.getEnd()) {
+      found = n;
+      ts.forEachChild(n, visit);
+    }
+  };
+  ts.forEachChild(sf, visit);
+  return found;
+}
