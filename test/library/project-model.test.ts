@@ -2,28 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { type RegistryClient, verify } from '../../src/index.js';
 import { distilPackument } from '../../src/registry/distil.js';
 import { writeTree } from '../helpers/fixture.js';
-import { recentPackument, recordingClient } from '../helpers/client.js';
+import { verifyWithKnown } from '../helpers/client.js';
 import { RECENTLY, REGISTRY, packument } from '../helpers/registry.js';
 
-/** Answers what `known` holds, 404 for the rest, and records what was asked. */
-const registry = (known: string[]) =>
-  recordingClient((name) => (known.includes(name) ? recentPackument(name, ['1.0.0', '4.21.2']) : undefined));
-
 const run = async (files: Record<string, string>, known: string[], config?: Record<string, unknown>) => {
-  const client = registry(known);
-  const report = await verify({
-    root: await writeTree(files),
-    client,
-    popularIndex: false,
-    cacheDir: false,
-    types: false,
-    ...(config ? { config } : {}),
-  });
-  return {
-    report,
-    asked: client.asked.sort(),
-    codes: report.findings.map((f) => [f.code, f.package, f.locations[0]?.file]),
-  };
+  const { report, asked } = await verifyWithKnown(files, known, config);
+  return { report, asked: asked.sort(), codes: report.findings.map((f) => [f.code, f.package, f.locations[0]?.file]) };
 };
 
 const rootLock = JSON.stringify({

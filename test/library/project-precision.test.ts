@@ -1,27 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { verify } from '../../src/index.js';
-import { removeTrees, writeTree } from '../helpers/fixture.js';
-import { recentPackument, recordingClient } from '../helpers/client.js';
+import { removeTrees } from '../helpers/fixture.js';
+import { verifyWithKnown } from '../helpers/client.js';
 
 afterAll(removeTrees);
 
-/** Answers what `known` holds, 404 for the rest, and records what was asked. */
-const registry = (known: string[]) =>
-  recordingClient((name) => (known.includes(name) ? recentPackument(name, ['1.0.0', '4.21.2']) : undefined));
-
 const run = async (files: Record<string, string>, known: string[], config?: Record<string, unknown>) => {
-  const client = registry(known);
-  const report = await verify({
-    root: await writeTree(files),
-    client,
-    popularIndex: false,
-    cacheDir: false,
-    types: false,
-    ...(config ? { config } : {}),
-  });
+  const { report, asked } = await verifyWithKnown(files, known, config);
   return {
     report,
-    asked: [...new Set(client.asked)].sort(),
+    asked: [...new Set(asked)].sort(),
     codes: report.findings.map((f) => [f.code, f.package, f.locations[0]?.file, f.locations[0]?.line]),
   };
 };
