@@ -12,7 +12,7 @@ import type { RegistryClient } from '../registry/client.js';
 import { typedPackageOf } from '../scan/package-name.js';
 import { DeclarationLoader, type LoadedPackage, loadDeclarations } from './declarations.js';
 import { NODE_KEY, prepareBuiltins, settleRemoved } from './builtins.js';
-import { memberEngine, type MemberEngine } from './engine.js';
+import { memberEngine, type MemberEngine, projectOnTypeScript7 } from './engine.js';
 import { explainEsmOnly } from './esm-only.js';
 import { planVariants } from './importer-versions.js';
 import { type Checked, mergeFindings, sourceFindings, underRegistryName } from './source-findings.js';
@@ -133,6 +133,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const diskFiles = new Map<string, string>();
   const engine = memberEngine(input.engine);
   memberCheckStats.engine = engine;
+  const onTypeScript7 = engine === 'ts7' && projectOnTypeScript7(scan);
   const npmSpecifierFiles = new Set(
     scan.imports.filter((site) => site.specifier.startsWith('npm:')).map((site) => path.join(scan.root, site.file)),
   );
@@ -179,7 +180,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       const { openTs7 } = await import('./engine-ts7.js');
       let ts7: ReturnType<typeof openTs7<Ts6Group>> | undefined;
       try {
-        ts7 = openTs7(scan.root, ts7Groups, [...set.packages.values()], workspaces);
+        ts7 = openTs7(scan.root, ts7Groups, [...set.packages.values()], workspaces, { javaScript: onTypeScript7 });
       } catch {
         // The native compiler could not start or answer (no binary for this platform, a crash):
         // TypeScript 6 checks these groups, as it would have without the engine.

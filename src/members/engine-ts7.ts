@@ -44,6 +44,8 @@ export interface Ts7GroupResult {
   diskFiles: Map<string, string>;
 }
 
+const JS_FILE = /\.[cm]?jsx?$/;
+
 /** Why TypeScript 7 cannot take a group's options, or undefined when it can. */
 function unsupported(options: TypeScript.CompilerOptions): string | undefined {
   if (options.baseUrl !== undefined) return 'baseUrl';
@@ -85,6 +87,7 @@ export function openTs7<G extends Ts7Group>(
   groups: G[],
   packages: LoadedPackage[],
   workspaces: Map<string, string>,
+  { javaScript = true }: { javaScript?: boolean } = {},
 ): {
   results: Map<G, Ts7GroupResult>;
   rejected: G[];
@@ -140,7 +143,7 @@ export function openTs7<G extends Ts7Group>(
     },
   });
   try {
-    return snapshotGroups(api, root, groups, tree, configs, diskFiles, { sync, ast });
+    return snapshotGroups(api, root, groups, tree, configs, diskFiles, { sync, ast }, javaScript);
   } catch (err) {
     closeQuietly(api);
     throw err;
@@ -155,12 +158,20 @@ function snapshotGroups<G extends Ts7Group>(
   configs: Map<string, string>,
   diskFiles: Map<string, string>,
   { sync, ast }: { sync: Sync; ast: Ast },
+  javaScript: boolean,
 ): { results: Map<G, Ts7GroupResult>; rejected: G[]; close(): void } {
   const rejected: G[] = [];
   const taken: { group: G; config: string }[] = [];
+  // Without `javaScript`, a program that holds one of the project's JavaScript files is TypeScript
+  // 6's: the two read JSDoc differently (engine.ts, projectOnTypeScript7).
+  const projectScript = (file: string): boolean =>
+    JS_FILE.test(file) && !tree.files.has(file) && !file.split(/[\\/]/).includes('node_modules');
   for (const [i, group] of groups.entries()) {
     const options = effectiveOptions(group.setup.projectOptions, tree.types);
-    if (group.setup.projectOptions && unsupported(group.setup.projectOptions)) {
+    if (
+      (group.setup.projectOptions && unsupported(group.setup.projectOptions)) ||
+      (!javaScript && group.files.some(projectScript))
+    ) {
       rejected.push(group);
       continue;
     }
@@ -180,7 +191,8 @@ function snapshotGroups<G extends Ts7Group>(
       if (
         !project ||
         project.program.getConfigFileParsingDiagnostics().length ||
-        project.program.getProgramDiagnostics().some((d) => d.category === 1)
+        project.program.getProgramDiagnostics().some((d) => d.category === 1) ||
+        (!javaScript && project.program.getSourceFileNames().some((f) => projectScript(norm(f))))
       ) {
         rejected.push(group);
         continue;

@@ -40,6 +40,9 @@ async function check(root: string, engine: 'ts6' | 'ts7') {
   };
 }
 
+/** A stand-in `typescript` package, for projects that declare their TypeScript. */
+const TYPESCRIPT = { 'package.json': json({ types: 'lib.d.ts' }), 'lib.d.ts': '' };
+
 const SRV = {
   'package.json': json({ types: 'index.d.ts' }),
   'index.d.ts': [
@@ -114,6 +117,85 @@ describe('engines', () => {
     expect(fallback.rows).toEqual(six.rows);
   });
 
+  it('the project’s JavaScript is read as its own TypeScript reads JSDoc: TypeScript 6 unless the project is on 7', async () => {
+    // `@type {import('x')}` names a module: its type in TypeScript 6, an error in 7 (the binding is
+    // then any and narrows nothing, so `v.parameters` would be reported on the unnarrowed type).
+    const NODES = {
+      'package.json': json({ types: 'index.d.ts' }),
+      'index.d.ts': [
+        'export interface Node { kind: number }',
+        'export interface Arrow extends Node { parameters: Node[] }',
+        'export declare function isArrow(n: Node): n is Arrow;',
+        'export declare const version: string;',
+      ].join('\n'),
+    };
+    publish(mock, 'nodes', { '1.0.0': NODES });
+    const files = {
+      'src/ref.js': [
+        "/** @type {import('nodes')} */",
+        '// @ts-ignore',
+        'export let m = undefined;',
+        'try {',
+        "  m = (await import('nodes')).default;",
+        '} catch {}',
+        '',
+      ].join('\n'),
+      'src/use.js': [
+        "import { version } from 'nodes';",
+        "import { m } from './ref.js';",
+        "/** @param {import('nodes').Node} v */",
+        'export function f(v) {',
+        '  if (m.isArrow(v)) return v.parameters.length + v.nope;',
+        '  return version;',
+        '}',
+        '',
+      ].join('\n'),
+    };
+    const onSix = await writeTree({
+      ...files,
+      'package.json': json({ name: 'app', type: 'module', dependencies: { nodes: '1.0.0' } }),
+    });
+    const six = await check(onSix, 'ts6');
+    expect(six.rows).toEqual([['INVENTED_MEMBER', 'nodes', 'nope', 'src/use.js', 5, 52]]);
+    const seven = await check(onSix, 'ts7');
+    expect(seven.fallbacks).toBe(1);
+    expect(seven.rows).toEqual(six.rows);
+
+    // A TypeScript file is TypeScript 7's, but not in a program that holds the project's JavaScript.
+    const fromTs = await writeTree({
+      // No import of its own: only the program holds it, not the files to check.
+      'src/ref.js': "/** @type {import('nodes')} */\n// @ts-ignore\nexport let m = undefined;\n",
+      'src/use.ts': [
+        "import { version, type Node } from 'nodes';",
+        "import { m } from './ref.js';",
+        'export function f(v: Node) {',
+        '  if (m.isArrow(v)) return v.parameters.length + v.nope;',
+        '  return version;',
+        '}',
+        '',
+      ].join('\n'),
+      'package.json': json({ name: 'app', type: 'module', dependencies: { nodes: '1.0.0' } }),
+    });
+    const mixed = await check(fromTs, 'ts7');
+    expect(mixed.fallbacks).toBe(1);
+    expect(mixed.rows).toEqual([['INVENTED_MEMBER', 'nodes', 'nope', 'src/use.ts', 4, 52]]);
+
+    // A project on TypeScript 7 gets TypeScript 7's reading, as its own tsc gives it.
+    publish(mock, 'typescript', { '7.0.2': TYPESCRIPT });
+    const onSeven = await writeTree({
+      ...files,
+      'package.json': json({
+        name: 'app',
+        type: 'module',
+        dependencies: { nodes: '1.0.0' },
+        devDependencies: { typescript: '^7.0.2' },
+      }),
+    });
+    const native = await check(onSeven, 'ts7');
+    expect(native.fallbacks).toBe(0);
+    expect(native.rows.map((row) => row[2])).toEqual(['parameters', 'nope']);
+  });
+
   it('the engine is the caller’s, else DEPVERIFY_ENGINE, else TypeScript 6', () => {
     const saved = process.env.DEPVERIFY_ENGINE;
     try {
@@ -160,6 +242,7 @@ const CHALKY = 'declare const chalk: { green(s: string): string; red(s: string):
 function publishAll(): void {
   publish(mock, '@types/node', { '20.11.0': nodeTypes(false) });
   publish(mock, 'kit', { '1.0.0': KIT });
+  publish(mock, 'typescript', { '7.0.2': TYPESCRIPT });
   publish(mock, 'chalky', {
     '5.3.0': {
       'package.json': json({ type: 'module', exports: { '.': { types: './index.d.ts', default: './index.js' } } }),
@@ -173,7 +256,8 @@ const PROJECT = {
   'package.json': json({
     name: 'app',
     dependencies: { kit: '1.0.0', chalky: '5.3.0' },
-    devDependencies: { '@types/node': '20.11.0' },
+    // On TypeScript 7, so that its JavaScript (src/cjs.js) is TypeScript 7's too.
+    devDependencies: { '@types/node': '20.11.0', typescript: '7.0.2' },
   }),
   // A package's: suggestions (TypeScript's, a word-boundary one, from a namespace in a type), deprecations by overload and member.
   'src/kit.ts': [
