@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { memberCheckStats } from '../../src/members/check-types.js';
-import { memberEngine } from '../../src/members/engine.js';
+import { memberEngine, projectOnTypeScript7 } from '../../src/members/engine.js';
+import { dep, manifest } from '../helpers/model.js';
+import { lockScan, scan } from '../helpers/project-scan.js';
 import { writeTree } from '../helpers/fixture.js';
 import { nodeTypes } from '../helpers/node-types.js';
 import { publish } from '../helpers/publish.js';
@@ -194,6 +196,28 @@ describe('engines', () => {
     const native = await check(onSeven, 'ts7');
     expect(native.fallbacks).toBe(0);
     expect(native.rows.map((row) => row[2])).toEqual(['parameters', 'nope']);
+  });
+
+  it('a project is on TypeScript 7 when every locked typescript is, else every declared range', () => {
+    const locked = (...versions: string[]) =>
+      lockScan(versions.map((version) => ({ name: 'typescript', version, path: '', lockfile: 'package-lock.json' })));
+    expect(projectOnTypeScript7(locked('7.0.2'))).toBe(true);
+    expect(projectOnTypeScript7(locked('7.0.2', '5.9.3'))).toBe(false);
+    expect(projectOnTypeScript7(locked('6.0.3'))).toBe(false);
+    // The alias `typescript7: npm:typescript@7` is another package; the project's own is 6.
+    const aliased = locked('6.0.3');
+    aliased.lockfile!.packages.push({
+      name: 'typescript',
+      version: '7.0.2',
+      alias: 'typescript7',
+      path: '',
+      lockfile: 'x',
+    });
+    expect(projectOnTypeScript7(aliased)).toBe(false);
+    expect(projectOnTypeScript7(scan([manifest('', [dep('typescript', '^7.0.0')])]))).toBe(true);
+    expect(projectOnTypeScript7(scan([manifest('', [dep('typescript', '>=6')])]))).toBe(false);
+    expect(projectOnTypeScript7(scan([manifest('', [dep('typescript', 'latest')])]))).toBe(false);
+    expect(projectOnTypeScript7(scan([manifest('', [])]))).toBe(false);
   });
 
   it('the engine is the caller’s, else DEPVERIFY_ENGINE, else TypeScript 6', () => {
