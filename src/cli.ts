@@ -95,7 +95,7 @@ const REGISTRY_OPTIONS: OptionSpec[] = [
   ['--no-types', 'Do not check imported members against type declarations (no tarballs are fetched)'],
   [
     '--engine <engine>',
-    'Compiler behind the member check: ts7 (TypeScript 7, native) or ts6 (default: DEPVERIFY_ENGINE, else ts6)',
+    'Compiler behind the member check: ts7 (TypeScript 7, native) or ts6 (default: DEPVERIFY_ENGINE, else ts7)',
   ],
 ];
 const OUTPUT_OPTIONS: OptionSpec[] = [

@@ -80,7 +80,8 @@ export interface VerifyOptions extends Partial<Omit<RegistryClientOptions, 'root
   /**
    * The compiler behind the member check (`--engine`): `ts7`, TypeScript 7's native compiler in
    * a process of its own, or `ts6`, TypeScript 6 in this process. Default: DEPVERIFY_ENGINE in
-   * `env`, else ts6. ts7 is faster; its findings are the same on the accuracy corpora, not yet on every project.
+   * `env`, else ts7. With ts7, programs it cannot take (removed options, `npm:` specifiers, the
+   * JavaScript of a project not on TypeScript 7) are TypeScript 6's.
    */
   engine?: 'ts6' | 'ts7';
   /** @internal Keep member results between runs of this directory (default true; off for snippets' temporary projects). */

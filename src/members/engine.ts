@@ -16,7 +16,7 @@ export type MemberEngine = 'ts6' | 'ts7';
 const MEMBER_ENGINES: readonly MemberEngine[] = ['ts6', 'ts7'];
 
 /** The engine used when neither the caller nor DEPVERIFY_ENGINE names one. */
-const DEFAULT_ENGINE: MemberEngine = 'ts6';
+const DEFAULT_ENGINE: MemberEngine = 'ts7';
 
 function isMemberEngine(value: unknown): value is MemberEngine {
   return typeof value === 'string' && (MEMBER_ENGINES as readonly string[]).includes(value);

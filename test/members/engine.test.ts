@@ -220,16 +220,16 @@ describe('engines', () => {
     expect(projectOnTypeScript7(scan([manifest('', [])]))).toBe(false);
   });
 
-  it('the engine is the caller’s, else DEPVERIFY_ENGINE, else TypeScript 6', () => {
+  it('the engine is the caller’s, else DEPVERIFY_ENGINE, else TypeScript 7', () => {
     const saved = process.env.DEPVERIFY_ENGINE;
     try {
       delete process.env.DEPVERIFY_ENGINE;
-      expect(memberEngine()).toBe('ts6');
-      process.env.DEPVERIFY_ENGINE = 'ts7';
       expect(memberEngine()).toBe('ts7');
-      expect(memberEngine('ts6')).toBe('ts6');
-      process.env.DEPVERIFY_ENGINE = 'tsc';
+      process.env.DEPVERIFY_ENGINE = 'ts6';
       expect(memberEngine()).toBe('ts6');
+      expect(memberEngine('ts7')).toBe('ts7');
+      process.env.DEPVERIFY_ENGINE = 'tsc';
+      expect(memberEngine()).toBe('ts7');
     } finally {
       if (saved === undefined) delete process.env.DEPVERIFY_ENGINE;
       else process.env.DEPVERIFY_ENGINE = saved;
