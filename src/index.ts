@@ -23,6 +23,7 @@ export {
   type Location,
   type Severity,
 } from './model/finding.js';
+export type { FindingDetails, FindingDetailsMap, FindingOf } from './model/finding-details.js';
 export type { Lookup, PackageFacts, VersionFacts, MissingReason } from './model/facts.js';
 export type { Report, PackageResult, PackageState, ReportStatus, Summary } from './model/report.js';
 export type { DepverifyConfig, DepverifyConfigInput, SeveritySetting } from './config/config.js';
