@@ -157,10 +157,7 @@ export type FindingDetailsMap = CodeKeyed<{
     specifier?: string;
   };
   TYPES_UNAVAILABLE: MemberAfterwards &
-    (
-      | { unavailable: 'generated'; specifier: string }
-      | { reason: string; unavailable: 'not-asked' | 'no-types'; typesFrom?: string }
-    );
+    ({ unavailable: 'generated'; specifier: string } | { reason: string; unavailable: 'not-asked' | 'no-types' });
   TYPES_UNKNOWN: MemberAfterwards & {
     reason: string;
     /** The file the type checker failed on. */
