@@ -61,8 +61,8 @@ const TRAVERSAL = /(^|\/|%2f)(\.|%2e){2}(\/|%2f|$)/i;
  * LOCKFILE_*: where each lockfile entry downloads from and how it is verified. A URL that cannot
  * be read fails the check; it never passes it.
  */
-export const checkLockfileIntegrity = defineProjectCheck({
-  name: 'lockfile-integrity',
+export const checkLockfileDownloads = defineProjectCheck({
+  name: 'lockfile-downloads',
   run(scan, context) {
     const lockfile = scan.lockfile;
     if (!lockfile) return [];
