@@ -51,7 +51,7 @@ export default tseslint.config(
   },
   {
     // The syntax walk switches over ts.SyntaxKind for the few kinds that hold imports.
-    files: ['src/scan/source-imports.ts'],
+    files: ['src/scan/parse-imports.ts'],
     rules: { '@typescript-eslint/switch-exhaustiveness-check': 'off' },
   },
   {

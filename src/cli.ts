@@ -307,7 +307,10 @@ async function run(
     );
   }
   if (command === 'snippet') {
-    const [{ parseLang }, { verifySnippet }] = await Promise.all([import('./scan/snippet.js'), import('./snippet.js')]);
+    const [{ parseLang }, { verifySnippet }] = await Promise.all([
+      import('./scan/read-snippet.js'),
+      import('./verify-snippet.js'),
+    ]);
     if (args.length > 1) throw new UsageError(`expected at most one file, got ${args.length}`);
     const lang = opts.lang === undefined ? undefined : parseLang(String(opts.lang));
     if (opts.lang !== undefined && !lang)

@@ -5,8 +5,8 @@
  * exit code with `exitCode`.
  */
 export { verify, ConfigError, type VerifyOptions, type Progress } from './verify.js';
-export { verifySnippet, type SnippetOptions } from './snippet.js';
-export type { SnippetLang } from './scan/snippet.js';
+export { verifySnippet, type SnippetOptions } from './verify-snippet.js';
+export type { SnippetLang } from './scan/read-snippet.js';
 export { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry/client.js';
 export { defaultCacheDir } from './registry/facts-cache.js';
 export { formatText, type TextOptions } from './report/text.js';
@@ -23,6 +23,7 @@ export {
   type Location,
   type Severity,
 } from './model/finding.js';
+export type { FindingDetails, FindingDetailsMap, FindingOf } from './model/finding-details.js';
 export type { Lookup, PackageFacts, VersionFacts, MissingReason } from './model/facts.js';
 export type { Report, PackageResult, PackageState, ReportStatus, Summary } from './model/report.js';
 export type { DepverifyConfig, DepverifyConfigInput, SeveritySetting } from './config/config.js';

@@ -10,7 +10,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { z } from 'zod';
 import type { Report } from './model/report.js';
 import { sanitize } from './model/sanitize.js';
-import { verifySnippet } from './snippet.js';
+import { verifySnippet } from './verify-snippet.js';
 import { type VerifyOptions, verify } from './verify.js';
 import { VERSION } from './version.js';
 

@@ -11,6 +11,7 @@ import {
 } from './checks/index.js';
 import type { PopularIndex } from './popularity/popular-index.js';
 import type { Lookup } from './model/facts.js';
+import { type FindingDetails, isFindingOf } from './model/finding-details.js';
 import type { Finding } from './model/finding.js';
 import type { ProjectScan } from './model/references.js';
 import type { Report } from './model/report.js';
@@ -136,7 +137,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   });
 }
 
-const MEMBER_CODES = new Set<Finding['code']>(['INVENTED_MEMBER', 'INVENTED_EXPORT', 'SUBPATH_NOT_FOUND']);
+const MEMBER_CODES = ['INVENTED_MEMBER', 'INVENTED_EXPORT', 'SUBPATH_NOT_FOUND'] as const;
 
 /**
  * A member finding in a file that imports a package no package.json in scope declares (an
@@ -152,17 +153,18 @@ function withUndeclaredMembers(findings: Finding[]): Finding[] {
   if (undeclared.size === 0) return findings;
   return findings.map((f) => {
     if (
-      !MEMBER_CODES.has(f.code) ||
+      !isFindingOf(f, ...MEMBER_CODES) ||
       f.severity !== 'error' ||
       !f.locations.some((l) => undeclared.has(`${f.package}\0${l.file}`))
     )
       return f;
     const at = f.version ? `${f.package}@${f.version}` : f.package;
+    const details: Partial<FindingDetails<(typeof MEMBER_CODES)[number]>> = { ...f.details, undeclared: true };
     return {
       ...f,
       severity: 'warning' as const,
       hint: `${f.hint ? `${f.hint} ` : ''}${f.package} is not declared by a package.json in scope, so this was checked at ${at}, the version installed for another package; declaring it may install another version.`,
-      details: { ...f.details, undeclared: true },
+      details,
     };
   });
 }

@@ -4,7 +4,7 @@ import type { PackageRequest } from '../model/request.js';
 import type { ProjectScan } from '../model/references.js';
 import type { DepverifyConfig } from '../config/config.js';
 import type { Popularity } from '../popularity/popularity.js';
-import type { NameSuggestion } from '../popularity/suggest.js';
+import type { NameSuggestion } from '../model/finding-details.js';
 
 export type { Popularity };
 

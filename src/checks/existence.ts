@@ -26,8 +26,7 @@ export const checkExistence = definePackageCheck({
     }
     const suggestions = suggest(name);
     const didYouMean = suggestions.length ? ` Did you mean ${suggestions.map((s) => s.name).join(', ')}?` : '';
-    const details: Record<string, unknown> = { reason: lookup.reason };
-    if (suggestions.length) details.suggestions = suggestions;
+    const suggested = suggestions.length ? { suggestions } : {};
     let finding: Finding;
     switch (lookup.reason) {
       case 'not-found':
@@ -36,17 +35,20 @@ export const checkExistence = definePackageCheck({
           message: `${name} does not exist on the registry.${didYouMean}`,
           hint: 'Do not install it: a name an assistant invented can be registered by an attacker. Fix the name or remove the dependency.',
           locations,
-          details,
+          details: { reason: lookup.reason, ...suggested },
         });
         break;
       case 'unpublished':
-        if (lookup.unpublishedAt) details.unpublishedAt = lookup.unpublishedAt;
         finding = makeFinding('UNPUBLISHED', {
           package: name,
           message: `${name} was unpublished: no version can be installed.${didYouMean}`,
           hint: 'Remove the dependency or replace it with a maintained package.',
           locations,
-          details,
+          details: {
+            reason: lookup.reason,
+            ...suggested,
+            ...(lookup.unpublishedAt ? { unpublishedAt: lookup.unpublishedAt } : {}),
+          },
         });
         break;
       case 'security-holding':
@@ -55,7 +57,7 @@ export const checkExistence = definePackageCheck({
           message: `${name} was removed by npm for malicious code and replaced by a security holding package.${didYouMean}`,
           hint: 'Remove the dependency; if it was ever installed, treat that machine and its credentials as compromised.',
           locations,
-          details,
+          details: { reason: lookup.reason, ...suggested },
         });
         break;
     }

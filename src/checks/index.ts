@@ -6,7 +6,7 @@ import { checkInputErrors } from './input-errors.js';
 import { checkInstallScripts } from './install-scripts.js';
 import { checkIntegrityMatch } from './integrity-match.js';
 import { checkLicense } from './license.js';
-import { checkLockfileIntegrity } from './lockfile-integrity.js';
+import { checkLockfileDownloads } from './lockfile-downloads.js';
 import { checkLockfileSync } from './lockfile-sync.js';
 import { checkMaintenance } from './maintenance.js';
 import { checkNonRegistry } from './non-registry.js';
@@ -38,7 +38,7 @@ export const PROJECT_CHECKS: readonly ProjectCheck[] = [
   checkInputErrors,
   checkNonRegistry,
   checkUnlisted,
-  checkLockfileIntegrity,
+  checkLockfileDownloads,
   checkLockfileSync,
 ];
 

@@ -1,5 +1,6 @@
 import type { LicensePolicy } from '../config/config.js';
-import { type LicenseCategory, type SpdxNode, categorize, leaves, licenseFamily, parseLicense } from './spdx.js';
+import type { LicenseCategory } from '../model/license.js';
+import { type SpdxNode, categorize, leaves, licenseFamily, parseLicense } from './spdx.js';
 
 /** The verdict on one licence, worst first. */
 export type LicenseVerdict =

@@ -2,7 +2,8 @@
 import satisfiesRange from 'semver/functions/satisfies.js';
 import { makeFinding } from '../model/codes.js';
 import type { PackageFacts } from '../model/facts.js';
-import type { Finding, FindingCode, Location } from '../model/finding.js';
+import type { FindingDetails } from '../model/finding-details.js';
+import type { Finding, Location } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import type { LicenseException } from '../config/config.js';
 import { type CheckContext, definePackageCheck } from './check.js';
@@ -39,14 +40,17 @@ function rank(parsed: ParsedLicense, context: CheckContext): number {
   ];
 }
 
+type LicenseCode =
+  'LICENSE_NOT_ALLOWED' | 'LICENSE_UNLICENSED' | 'LICENSE_WEAK_COPYLEFT' | 'LICENSE_REVIEW' | 'LICENSE_CHANGED';
+
 /** A licence finding; run() gives it the locations of the requests that install the version. */
-function draft(
-  code: FindingCode,
+function draft<C extends LicenseCode>(
+  code: C,
   name: string,
   version: string,
   message: string,
   hint: string,
-  details: Record<string, unknown>,
+  details: FindingDetails<C>,
 ): Finding {
   return makeFinding(code, { package: name, version, message, hint, details, locations: [] });
 }

@@ -1,4 +1,5 @@
 import { makeFinding } from '../model/codes.js';
+import type { FindingDetails } from '../model/finding-details.js';
 import type { Finding } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
 import { indexLockfile } from '../plan/lock-pairing.js';
@@ -31,31 +32,37 @@ export const checkLockfileSync = defineProjectCheck({
         if (dep.kind === 'registry' && workspaces.has(dep.name) && satisfies(workspaces.get(dep.name)!, dep.range))
           continue;
         const pairing = locks.pair(manifest, dep);
-        let problem: string | undefined;
-        let details: Record<string, unknown> = {};
+        const lockfile = scan.lockfile.path;
+        let problem: { text: string; details: FindingDetails<'LOCKFILE_OUT_OF_SYNC'> } | undefined;
         if (pairing.state === 'missing') {
-          problem = `${dep.name}@${dep.spec} is declared in ${manifest.path} but not in ${scan.lockfile.path}`;
-          details = { reason: 'missing' };
+          problem = {
+            text: `${dep.name}@${dep.spec} is declared in ${manifest.path} but not in ${lockfile}`,
+            details: { lockfile, reason: 'missing' },
+          };
         } else if (pairing.state === 'locked') {
           const { entry } = pairing;
           if (entry.name !== dep.registryName) {
-            problem = `${dep.name} is declared as ${dep.registryName} but ${scan.lockfile.path} locks ${entry.name}@${entry.version}`;
-            details = { reason: 'other-package', locked: `${entry.name}@${entry.version}` };
+            problem = {
+              text: `${dep.name} is declared as ${dep.registryName} but ${lockfile} locks ${entry.name}@${entry.version}`,
+              details: { lockfile, reason: 'other-package', locked: `${entry.name}@${entry.version}` },
+            };
           } else if (!satisfies(entry.version, dep.range)) {
-            problem = `${dep.name} is locked at ${entry.version}, outside the declared range ${dep.range}`;
-            details = { reason: 'outside-range', locked: entry.version, range: dep.range };
+            problem = {
+              text: `${dep.name} is locked at ${entry.version}, outside the declared range ${dep.range}`,
+              details: { lockfile, reason: 'outside-range', locked: entry.version, range: dep.range },
+            };
           }
         }
         if (!problem) continue;
         findings.push(
           makeFinding('LOCKFILE_OUT_OF_SYNC', {
             package: dep.registryName,
-            message: sanitize(`${problem}.`),
+            message: sanitize(`${problem.text}.`),
             hint: 'Run the install (npm install, pnpm install, yarn, bun install) and review the lockfile change before committing it.',
             locations: [
               { file: manifest.path, ...(dep.line ? { line: dep.line } : {}), field: `${dep.field}.${dep.name}` },
             ],
-            details: { lockfile: scan.lockfile.path, ...details },
+            details: problem.details,
           }),
         );
       }

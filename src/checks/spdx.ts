@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type correctType from 'spdx-correct';
 import type parseType from 'spdx-expression-parse';
+import type { LicenseCategory } from '../model/license.js';
 
 const require = createRequire(import.meta.url);
 const parseSpdx = require('spdx-expression-parse') as typeof parseType;
@@ -148,8 +149,6 @@ function correctParts(text: string): ParsedLicense | undefined {
     return undefined;
   }
 }
-
-export type LicenseCategory = 'permissive' | 'weak-copyleft' | 'strong-copyleft' | 'network-copyleft' | 'other';
 
 /** `GPL-2.0+`, `GPL-2.0-or-later`, `GPL-2.0-only` and `GPL-2.0` share the family `GPL-2.0`. */
 export function licenseFamily(id: string): string {

@@ -1,4 +1,5 @@
-import type { SquatCandidate, SquatRule } from '../popularity/typosquat.js';
+import type { SquatCandidate } from '../popularity/typosquat.js';
+import type { SquatRule, SquatSignal } from '../model/finding-details.js';
 import type { PackageFacts } from '../model/facts.js';
 import { makeFinding } from '../model/codes.js';
 import { type Severity, sortLocations } from '../model/finding.js';
@@ -10,18 +11,6 @@ import { replacementIn } from './replacement.js';
 import { resolveVersion } from '../plan/resolve-version.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-/** Each signal of SUSPICIOUS_PACKAGE, with its evidence; `signal` is stable for machines. */
-export type SquatSignal =
-  | { signal: 'typosquat'; target: string; rule: SquatRule; targetDownloads: number }
-  | { signal: 'new-package'; createdAt: string; days: number }
-  | { signal: 'new-maintainer'; days: number }
-  | { signal: 'few-versions'; versions: number }
-  | { signal: 'no-repository' }
-  | { signal: 'no-description' }
-  | { signal: 'install-script'; versions: string[] }
-  | { signal: 'deprecated-for-popular'; replacement: string; replacementDownloads: number }
-  | { signal: 'low-downloads'; downloads?: number; source: 'downloads-api' | 'index' };
 
 const RULE_TEXT: Record<SquatRule, string> = {
   swap: 'two letters swapped',

@@ -1,3 +1,4 @@
+import type { FindingDetails, FindingOf } from './finding-details.js';
 import type { Finding, FindingCode, Severity } from './finding.js';
 
 export interface CodeInfo {
@@ -227,15 +228,23 @@ export const CODE_INFO = {
   },
 } as const satisfies Record<FindingCode, CodeInfo>;
 
-/** What a finding says apart from its code; the severity, when left out, is the code's default. */
-export type FindingFields = Omit<Finding, 'code' | 'severity'> & { severity?: Severity | undefined };
+/**
+ * What a finding of `C` says apart from its code: the severity, when left out, is the code's
+ * default; the details are of the code's shape in FindingDetailsMap (none for a code not in it).
+ */
+type FindingFields<C extends FindingCode> = Omit<Finding, 'code' | 'severity' | 'details'> & {
+  severity?: Severity | undefined;
+  details?: FindingDetails<C>;
+};
 
 /**
  * The one way to build a finding: its default severity comes from CODE_INFO, so a check states a
- * severity only where it differs from the table (a configured gate, a local source). The keys come
- * in the order of `Finding` (code, severity, then the fields as given), which JSON output keeps.
+ * severity only where it differs from the table (a configured gate, a local source), and its
+ * details are checked against the code's shape. The keys come in the order of `Finding` (code,
+ * severity, then the fields as given), which JSON output keeps.
  */
-export function makeFinding(code: FindingCode, fields: FindingFields): Finding {
+export function makeFinding<C extends FindingCode>(code: C, fields: FindingFields<C>): FindingOf<C> {
   const { severity, ...rest } = fields;
-  return { code, severity: severity ?? CODE_INFO[code].severity, ...rest };
+  // A details shape is a record; the compiler cannot see that through the deferred FindingDetails<C>.
+  return { code, severity: severity ?? CODE_INFO[code].severity, ...rest } as FindingOf<C>;
 }

@@ -24,7 +24,7 @@ export interface ImportSite {
 export type DependencyField =
   'dependencies' | 'devDependencies' | 'optionalDependencies' | 'peerDependencies' | 'bundleDependencies' | 'overrides';
 
-type SpecKind = 'registry' | 'alias' | 'git' | 'file' | 'link' | 'workspace' | 'remote' | 'invalid';
+export type SpecKind = 'registry' | 'alias' | 'git' | 'file' | 'link' | 'workspace' | 'remote' | 'invalid';
 
 /** One entry of a package.json dependency field. */
 export interface DeclaredDependency {

@@ -1,5 +1,6 @@
 import type { Popularity, PopularitySource } from './popularity.js';
-import { type NameSuggestion, suggestPackages } from './suggest.js';
+import type { NameSuggestion } from '../model/finding-details.js';
+import { suggestPackages } from './suggest.js';
 import type { SquatCandidate } from './typosquat.js';
 
 /** What the checks will ask about one package, declared by the checks themselves (checks/index.ts). */

@@ -2,6 +2,7 @@
  * "Did you mean" for a package name that does not exist (or looks like a typosquat): popular
  * names near it in the shipped index, found by the mistakes people and models actually make.
  */
+import type { NameSuggestion } from '../model/finding-details.js';
 import type { PopularIndex } from './popular-index.js';
 import { boundedOsa } from './osa.js';
 import { builtinModules } from 'node:module';
@@ -23,16 +24,12 @@ type SuggestionReason =
   /** Insertions, deletions, substitutions (and transpositions) in the name after the scope. */
   | 'edit-distance';
 
-export interface Suggestion {
-  name: string;
-  downloads: number;
+/** What a check and a report carry of it is a `NameSuggestion`: the name and its downloads. */
+export interface Suggestion extends NameSuggestion {
   reason: SuggestionReason;
   /** Edits between the two names (for `scope`: between the scopes); absent for exact rules. */
   distance?: number;
 }
-
-/** A suggestion as checks and reports carry it: the name and its downloads. */
-export type NameSuggestion = Pick<Suggestion, 'name' | 'downloads'>;
 
 export interface SuggestOptions {
   /** At most this many suggestions (default 3). */

@@ -5,29 +5,8 @@
  * names, each lookup is a handful of hash probes, so checking every package of a large lockfile
  * costs milliseconds.
  */
+import type { SquatRule } from '../model/finding-details.js';
 import { boundedOsa } from './osa.js';
-
-export type SquatRule =
-  /** Two adjacent characters swapped: `axois` for `axios`. */
-  | 'swap'
-  /** A character doubled: `expresss`. */
-  | 'repeated-character'
-  /** A character left out: `expres`. */
-  | 'missing-character'
-  /** A character added that is not a repeat: `lodashs`. */
-  | 'extra-character'
-  /** One character replaced: `lodasb`. */
-  | 'substituted-character'
-  /** The same letters with other `-`, `_`, `.` or none, or another letter case: `lodash_es`. */
-  | 'delimiter'
-  /** The same words in another order: `session-express`. */
-  | 'word-order'
-  /** A platform prefix or suffix added or removed: `expressjs`, `node-express`. */
-  | 'affix'
-  /** A popular scope misspelt: `@babell/core`. */
-  | 'scope-typo'
-  /** A popular unscoped name under a scope no popular package uses: `@anyone/express`. */
-  | 'foreign-scope';
 
 const SQUAT_RULES: Record<SquatRule, true> = {
   swap: true,

@@ -5,8 +5,11 @@ import { joinLegacyLicenses } from '../model/license.js';
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-/** `license` as a string, `{ type }` object, or the legacy `licenses` array (joined as OR). */
-function readLicense(manifest: Json): string | undefined {
+/**
+ * A registry document's licence (a version's, or the packument's): `license` as a string, `{ type }`
+ * object, or the legacy `licenses` array (joined as OR). Lenient: what is not a licence is left out.
+ */
+function readRegistryLicense(manifest: Json): string | undefined {
   const license = manifest.license;
   if (typeof license === 'string') return license;
   if (isRecord(license)) return str(license.type);
@@ -43,7 +46,7 @@ function distilVersion(manifest: Json, packageName: string): VersionFacts {
   const deprecated = manifest.deprecated;
   if (typeof deprecated === 'string' && deprecated !== '') facts.deprecated = deprecated;
   else if (deprecated === true) facts.deprecated = 'deprecated';
-  const license = readLicense(manifest);
+  const license = readRegistryLicense(manifest);
   if (license !== undefined) facts.license = license;
   const types = str(manifest.types) ?? str(manifest.typings);
   if (types) facts.types = types;
@@ -161,7 +164,7 @@ export function distilPackument(name: string, registry: string, doc: unknown): L
     distTags.latest !== undefined && isRecord(rawVersions[distTags.latest])
       ? (rawVersions[distTags.latest] as Json)
       : undefined;
-  const license = readLicense(doc) ?? (latest && readLicense(latest));
+  const license = readRegistryLicense(doc) ?? (latest && readRegistryLicense(latest));
   if (license) facts.license = license;
   const repository = readRepository(doc.repository) ?? readRepository(latest?.repository);
   if (repository) facts.repository = repository;

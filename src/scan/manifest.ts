@@ -65,7 +65,7 @@ export function readManifest(
     dir,
     name: stringField('name'),
     version: stringField('version'),
-    license: readLicense(json, wrongType),
+    license: readManifestLicense(json, wrongType),
     workspaces: readWorkspaces(json.workspaces, wrongType),
     dependencies: [],
     importsKeys: [],
@@ -118,8 +118,11 @@ function declared(
 
 type WrongType = (field: string, path: string[], expected: string, value: unknown) => void;
 
-/** `license` as SPDX string or legacy `{type}`; the older `licenses` array reads as alternatives. */
-function readLicense(json: JsonObject, wrongType: WrongType): string | undefined {
+/**
+ * The project's own package.json licence: `license` as SPDX string or legacy `{type}`; the older
+ * `licenses` array reads as alternatives. A value of another type is reported with `wrongType`.
+ */
+function readManifestLicense(json: JsonObject, wrongType: WrongType): string | undefined {
   const one = (value: unknown): string | undefined =>
     typeof value === 'string' ? value : isRecord(value) && typeof value.type === 'string' ? value.type : undefined;
   if (json.license !== undefined) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Lockfile, ProjectScan } from '../model/references.js';
-import { scanImports } from './imports.js';
+import { scanImports } from './walk-imports.js';
 import { readConfigPackages } from './config-packages.js';
 import { readLockfile } from './lockfile.js';
 import { findManifests } from './manifest.js';

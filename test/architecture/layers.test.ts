@@ -19,7 +19,7 @@ const LAYERS: ReadonlyArray<{ layer: string; paths: readonly string[] }> = [
   { layer: 'checks', paths: ['src/checks/'] },
   { layer: 'members', paths: ['src/members/'] },
   { layer: 'report', paths: ['src/report/'] },
-  { layer: 'run', paths: ['src/verify.ts', 'src/verify-signing.ts', 'src/snippet.ts'] },
+  { layer: 'run', paths: ['src/verify.ts', 'src/verify-signing.ts', 'src/verify-snippet.ts'] },
   {
     layer: 'interface',
     paths: ['src/index.ts', 'src/cli.ts', 'src/cli-guard.ts', 'src/hook.ts', 'src/install.ts', 'src/mcp.ts'],

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 
 const dist = new URL('../../dist/scan/', import.meta.url);
 const load = (p) => import(new URL(p, dist).href);
-const { readImports } = await load('source-imports.js');
+const { readImports } = await load('parse-imports.js');
 const { readNpmLockfile } = await load('lockfiles/npm.js');
 const { readBunLockfile } = await load('lockfiles/bun.js');
 const { readPnpmLockfile } = await load('lockfiles/pnpm.js');

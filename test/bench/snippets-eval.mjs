@@ -17,7 +17,7 @@ const repoRoot = path.resolve(here, '../..');
 const evalDir = path.join(repoRoot, 'test/fixtures/snippets-eval');
 const labels = JSON.parse(readFileSync(path.join(evalDir, 'labels.json'), 'utf8'));
 const { verifySnippet } = await import(pathToFileURL(path.join(repoRoot, 'dist/index.js')).href);
-const { readSnippet } = await import(pathToFileURL(path.join(repoRoot, 'dist/scan/snippet.js')).href);
+const { readSnippet } = await import(pathToFileURL(path.join(repoRoot, 'dist/scan/read-snippet.js')).href);
 const cacheDir = path.join(repoRoot, '.bench', 'snippets-cache');
 
 const sorted = (xs) => [...new Set(xs)].sort();

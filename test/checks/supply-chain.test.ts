@@ -9,11 +9,17 @@ import { checkReleaseChanges } from '../../src/checks/release-changes.js';
 import { replacementIn } from '../../src/checks/replacement.js';
 import { checkSuspicious } from '../../src/checks/suspicious.js';
 import type { Lookup, PackageFacts } from '../../src/model/facts.js';
+import { isFindingOf } from '../../src/model/finding-details.js';
+import type { Finding } from '../../src/model/finding.js';
 import type { PackageRequest } from '../../src/model/request.js';
 import { distilPackument } from '../../src/registry/distil.js';
 import type { DepverifyConfigInput } from '../../src/config/config.js';
 import { checkContext, popularity } from '../helpers/model.js';
 import { REGISTRY, packument } from '../helpers/registry.js';
+
+/** The signal names of the SUSPICIOUS_PACKAGE findings among `findings`. */
+const signalsOf = (findings: Finding[]): string[] =>
+  findings.filter((f) => isFindingOf(f, 'SUSPICIOUS_PACKAGE')).flatMap((f) => f.details!.signals.map((s) => s.signal));
 
 const NOW = Date.UTC(2026, 10, 1, 12);
 const HOUR = 60 * 60 * 1000;
@@ -285,17 +291,13 @@ describe('deprecation as evidence', () => {
       ),
     );
     expect(finding).toMatchObject({ code: 'SUSPICIOUS_PACKAGE', details: { suggestions: ['express-session'] } });
-    expect((finding!.details!.signals as Array<{ signal: string }>).map((s) => s.signal)).toContain(
-      'deprecated-for-popular',
-    );
+    expect(signalsOf([finding!])).toContain('deprecated-for-popular');
     // The same message on an old package, or pointing at an unknown name, is no signal.
     const old = doc('old-pkg', { '1.0.0': { age: 900 * DAY, deprecated: 'use express-session instead' } });
     (old.time as Record<string, string>).created = at(900 * DAY);
     const signals = checkSuspicious.run(
       input(found(old, 'old-pkg'), [locked('1.0.0', 'old-pkg')], {}, { rows: [['express-session', 2_000_000]] }),
     );
-    expect(
-      signals.flatMap((f) => (f.details!.signals as Array<{ signal: string }>).map((s) => s.signal)),
-    ).not.toContain('deprecated-for-popular');
+    expect(signalsOf(signals)).not.toContain('deprecated-for-popular');
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { PackageInput } from '../../src/checks/check.js';
-import { checkSuspicious, type SquatSignal } from '../../src/checks/suspicious.js';
+import { checkSuspicious } from '../../src/checks/suspicious.js';
 import type { Lookup } from '../../src/model/facts.js';
 import type { PackageRequest } from '../../src/model/request.js';
 import type { PopularitySource } from '../../src/popularity/popularity.js';
 import { preparePopularity } from '../../src/popularity/prepare.js';
-import type { NameSuggestion } from '../../src/popularity/suggest.js';
+import { isFindingOf, type NameSuggestion, type SquatSignal } from '../../src/model/finding-details.js';
 import { popularityQuestions } from '../../src/checks/index.js';
 import { distilPackument } from '../../src/registry/distil.js';
 import type { DepverifyConfigInput } from '../../src/config/config.js';
@@ -97,7 +97,7 @@ function run(name: string, shape: Shape = {}, opts: { config?: DepverifyConfigIn
 }
 
 const signals = (findings: ReturnType<typeof run>): SquatSignal[] =>
-  (findings[0]?.details?.signals as SquatSignal[] | undefined) ?? [];
+  findings.find((f) => isFindingOf(f, 'SUSPICIOUS_PACKAGE'))?.details?.signals ?? [];
 const signalNames = (findings: ReturnType<typeof run>): string[] => signals(findings).map((s) => s.signal);
 
 describe('typosquat rules, each alone on an established package', () => {

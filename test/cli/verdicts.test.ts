@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
+import { isFindingOf } from '../../src/model/finding-details.js';
 import type { Report } from '../../src/model/report.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
@@ -203,8 +204,8 @@ describe('9. packages of a scope with its own registry get no public "did you me
       }),
     });
     const { report } = await cli(root, ['--no-types']);
-    const suspicious = report.findings.filter((f) => f.code === 'SUSPICIOUS_PACKAGE');
-    expect(suspicious.map((f) => (f.details?.signals as Array<{ signal: string }>).map((x) => x.signal))).toEqual([
+    const suspicious = report.findings.filter((f) => isFindingOf(f, 'SUSPICIOUS_PACKAGE'));
+    expect(suspicious.map((f) => f.details!.signals.map((x) => x.signal))).toEqual([
       ['new-package', 'new-maintainer', 'few-versions', 'no-repository'],
     ]);
     expect(JSON.stringify(report.findings)).not.toMatch(/Did you mean|suggestions|typosquat/);

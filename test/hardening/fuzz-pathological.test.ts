@@ -10,7 +10,7 @@ import { readBunLockfile } from '../../src/scan/lockfiles/bun.js';
 import { readNpmLockfile } from '../../src/scan/lockfiles/npm.js';
 import { readPnpmLockfile } from '../../src/scan/lockfiles/pnpm.js';
 import { readYarnLockfile } from '../../src/scan/lockfiles/yarn.js';
-import { readImports } from '../../src/scan/source-imports.js';
+import { readImports } from '../../src/scan/parse-imports.js';
 import { expandWorkspaces } from '../../src/scan/workspace-glob.js';
 import { removeTrees, writeTree } from '../helpers/fixture.js';
 import { afterAll } from 'vitest';

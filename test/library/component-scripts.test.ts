@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { exitCode } from '../../src/index.js';
 import { componentCode } from '../../src/scan/component-scripts.js';
-import { scanImports } from '../../src/scan/imports.js';
+import { scanImports } from '../../src/scan/walk-imports.js';
 import { removeTrees, writeTree } from '../helpers/fixture.js';
 import { mockRegistryRuns } from '../helpers/mock-runs.js';
 import { RECENTLY, packument } from '../helpers/registry.js';

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CODE_INFO, makeFinding } from '../../src/model/codes.js';
-import { FINDING_CODES, type FindingCode } from '../../src/model/finding.js';
+import { isFindingOf } from '../../src/model/finding-details.js';
+import { FINDING_CODES, type Finding, type FindingCode } from '../../src/model/finding.js';
 import { formatSarif } from '../../src/report/sarif.js';
 import { report } from '../helpers/report.js';
 
@@ -111,7 +112,7 @@ describe('makeFinding', () => {
       message: 'm',
       hint: 'h',
       locations: [],
-      details: { wanted: '^2' },
+      details: { wanted: '^2', via: 'range' },
     });
     expect(Object.keys(finding)).toEqual([
       'code',
@@ -131,7 +132,29 @@ describe('makeFinding', () => {
       message: 'm',
       hint: 'h',
       locations: [],
-      details: { wanted: '^2' },
+      details: { wanted: '^2', via: 'range' },
     });
+  });
+
+  it("checks the details against the code's shape, and passes them on as given", () => {
+    const unchecked = [
+      // @ts-expect-error VERSION_NOT_FOUND says how the version was asked for (`via`).
+      makeFinding('VERSION_NOT_FOUND', { ...fields, details: { wanted: '^2' } }),
+      // @ts-expect-error INVALID_SPEC carries no details.
+      makeFinding('INVALID_SPEC', { ...fields, details: { reason: 'x' } }),
+      // @ts-expect-error LOCKFILE_OUT_OF_SYNC's reason is one of three.
+      makeFinding('LOCKFILE_OUT_OF_SYNC', { ...fields, details: { lockfile: 'package-lock.json', reason: 'stale' } }),
+    ];
+    expect(unchecked.map((f) => f.details)).toEqual([
+      { wanted: '^2' },
+      { reason: 'x' },
+      { lockfile: 'package-lock.json', reason: 'stale' },
+    ]);
+  });
+
+  it("isFindingOf narrows a finding to its code's details", () => {
+    const finding: Finding = makeFinding('REGISTRY_UNSIGNED', { ...fields, details: { registry: 'r' } });
+    expect(isFindingOf(finding, 'REGISTRY_UNSIGNED') && finding.details?.registry).toBe('r');
+    expect(isFindingOf(finding, 'NOT_FOUND', 'REGISTRY_UNKNOWN')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLockfileIntegrity } from '../../src/checks/lockfile-integrity.js';
+import { checkLockfileDownloads } from '../../src/checks/lockfile-downloads.js';
 import { checkLockfileSync } from '../../src/checks/lockfile-sync.js';
 import { scanProject } from '../../src/scan/project.js';
 import { collectRequests } from '../../src/plan/requests.js';
@@ -85,12 +85,12 @@ describe.each(FORMATS)('%s: declarations paired with what the lockfile installs'
 
   it('integrity: the generated lockfile passes once its registry is configured, and names the host otherwise', async () => {
     const result = await scan(format, file);
-    const clean = runProject(checkLockfileIntegrity, result, projectContext({}, ['https://registry.example.test/']));
+    const clean = runProject(checkLockfileDownloads, result, projectContext({}, ['https://registry.example.test/']));
     // yarn 1 records a tarball URL dependency with only the sha1 in its URL fragment.
     expect(clean.map((f) => [f.code, f.package])).toEqual(
       format === 'yarn-classic' ? [['LOCKFILE_WEAK_INTEGRITY', 'left-pad']] : [],
     );
-    const foreign = runProject(checkLockfileIntegrity, result, projectContext({}, ['https://other.example.test/']));
+    const foreign = runProject(checkLockfileDownloads, result, projectContext({}, ['https://other.example.test/']));
     // pnpm writes no URL for a registry package (it even folds the registry tarball URL
     // dependency into one); the other formats name the host.
     const hosts = foreign.filter((f) => f.code === 'LOCKFILE_FOREIGN_HOST').map((f) => f.details?.host);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSnippet } from '../../src/scan/snippet.js';
+import { readSnippet } from '../../src/scan/read-snippet.js';
 
 const md = (...lines: string[]) => lines.join('\n');
 const installs = (text: string) =>

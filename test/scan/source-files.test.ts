@@ -152,7 +152,7 @@ describe('isFixtureDir', () => {
 
 describe('snapshot test inputs', () => {
   it('a file beside __snapshots__ that no test imports is test data: its imports and syntax errors do not count', async () => {
-    const { scanImports } = await import('../../src/scan/imports.js');
+    const { scanImports } = await import('../../src/scan/walk-imports.js');
     const root = await writeTree({
       'tests/format/jsx/format.test.js':
         "import { run } from '../../run.js';\nimport helper from './helper.js';\nrun(import.meta);\n",
@@ -170,7 +170,7 @@ describe('snapshot test inputs', () => {
   });
 
   it('inputs that import each other, or their directory, are still inputs; an index a test imports is code', async () => {
-    const { scanImports } = await import('../../src/scan/imports.js');
+    const { scanImports } = await import('../../src/scan/walk-imports.js');
     const root = await writeTree({
       'tests/format/js/export/format.test.js': 'runFormatTest(import.meta);\n',
       'tests/format/js/export/__snapshots__/format.test.js.snap': 'exports[`a`] = `x`;',

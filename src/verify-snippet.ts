@@ -12,9 +12,9 @@ import { makeFinding } from './model/codes.js';
 import type { Finding, Location } from './model/finding.js';
 import type { Report } from './model/report.js';
 import { providerOf } from './scan/frameworks.js';
-import { scanImports } from './scan/imports.js';
+import { scanImports } from './scan/walk-imports.js';
 import { parsePackageArg } from './plan/package-args.js';
-import { type CodeBlock, type InstallSpec, readSnippet, type SnippetLang } from './scan/snippet.js';
+import { type CodeBlock, type InstallSpec, readSnippet, type SnippetLang } from './scan/read-snippet.js';
 import { type VerifyOptions, verify } from './verify.js';
 
 export interface SnippetOptions extends Omit<VerifyOptions, 'root' | 'packages' | 'changedSince' | 'allowedHosts'> {

@@ -1,5 +1,6 @@
 import { makeFinding } from '../model/codes.js';
-import type { Finding, FindingCode, Location } from '../model/finding.js';
+import type { FindingDetails } from '../model/finding-details.js';
+import type { Finding, Location } from '../model/finding.js';
 import type { LockedPackage } from '../model/references.js';
 import { sanitize } from '../model/sanitize.js';
 import { DEFAULT_REGISTRY, normaliseRegistry, YARN_DEFAULT_REGISTRY_HOST } from '../registry/pick-registry.js';
@@ -47,6 +48,12 @@ function tarballTails(name: string, version: string): string[] {
     : [`${name}${file}`];
 }
 
+/** The codes said once per host, with the entries that download from it. */
+type HostCode = 'LOCKFILE_INSECURE_URL' | 'LOCKFILE_FOREIGN_HOST';
+/** The codes said per entry. */
+type EntryCode =
+  'LOCKFILE_INVALID_URL' | 'LOCKFILE_NAME_MISMATCH' | 'LOCKFILE_INTEGRITY_MISSING' | 'LOCKFILE_WEAK_INTEGRITY';
+
 /** `..` in any spelling: URL parsing would quietly resolve it, so look at the text as written. */
 const TRAVERSAL = /(^|\/|%2f)(\.|%2e){2}(\/|%2f|$)/i;
 
@@ -54,8 +61,8 @@ const TRAVERSAL = /(^|\/|%2f)(\.|%2e){2}(\/|%2f|$)/i;
  * LOCKFILE_*: where each lockfile entry downloads from and how it is verified. A URL that cannot
  * be read fails the check; it never passes it.
  */
-export const checkLockfileIntegrity = defineProjectCheck({
-  name: 'lockfile-integrity',
+export const checkLockfileDownloads = defineProjectCheck({
+  name: 'lockfile-downloads',
   run(scan, context) {
     const lockfile = scan.lockfile;
     if (!lockfile) return [];
@@ -67,12 +74,12 @@ export const checkLockfileIntegrity = defineProjectCheck({
     if (context.registries.some((r) => normaliseRegistry(r) === normaliseRegistry(DEFAULT_REGISTRY)))
       allowed.add(YARN_DEFAULT_REGISTRY_HOST);
     const findings: Finding[] = [];
-    const byHost = new Map<string, { code: FindingCode; entries: LockedPackage[]; url: string }>();
-    const report = (
-      code: FindingCode,
+    const byHost = new Map<string, { code: HostCode; entries: LockedPackage[]; url: string }>();
+    const report = <C extends EntryCode>(
+      code: C,
       entry: LockedPackage,
       message: string,
-      details: Record<string, unknown>,
+      details: FindingDetails<C>,
     ): void => {
       findings.push(
         makeFinding(code, {
@@ -84,7 +91,7 @@ export const checkLockfileIntegrity = defineProjectCheck({
         }),
       );
     };
-    const group = (code: FindingCode, host: string, entry: LockedPackage, url: string): void => {
+    const group = (code: HostCode, host: string, entry: LockedPackage, url: string): void => {
       const key = `${code}\0${host}`;
       const seen = byHost.get(key);
       if (seen) seen.entries.push(entry);

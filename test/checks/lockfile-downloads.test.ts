@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLockfileIntegrity } from '../../src/checks/lockfile-integrity.js';
+import { checkLockfileDownloads } from '../../src/checks/lockfile-downloads.js';
 import type { Lockfile, LockedPackage, ProjectScan } from '../../src/model/references.js';
 import { DEFAULT_REGISTRY, YARN_DEFAULT_REGISTRY_HOST } from '../../src/registry/pick-registry.js';
 import { projectContext, runProject } from '../helpers/model.js';
@@ -39,11 +39,11 @@ function run(
     opts.allowedHosts ? { lockfile: { allowedHosts: opts.allowedHosts } } : {},
     opts.registries ?? [R],
   );
-  return runProject(checkLockfileIntegrity, scan, context);
+  return runProject(checkLockfileDownloads, scan, context);
 }
 const codes = (findings: ReturnType<typeof run>) => findings.map((f) => f.code);
 
-describe('lockfile integrity', () => {
+describe('lockfile downloads: where each entry comes from and how it is verified', () => {
   it('a clean lockfile from the configured registries says nothing, scoped names either way', () => {
     const corp = 'https://npm.corp.example.test/api/npm/';
     expect(

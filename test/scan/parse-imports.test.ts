@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readImports } from '../../src/scan/source-imports.js';
+import { readImports } from '../../src/scan/parse-imports.js';
 
 const TS_SOURCE = [
   "import a from 'static-default';", // 1

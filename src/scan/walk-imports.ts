@@ -6,7 +6,7 @@ import { readDenoScope } from './deno.js';
 import { frameworkModules } from './frameworks.js';
 import { decodeUtf8, readErrorOf, readRegularFile } from './read-text.js';
 import { type CommittedModules, listSourceFiles, type SourceFileList } from './source-files.js';
-import type { RawImport } from './source-imports.js';
+import type { RawImport } from './parse-imports.js';
 import { classifySpecifier, nodeBuiltinName } from './specifiers.js';
 
 export interface ScanImportsOptions {
@@ -51,7 +51,7 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
 
   // Both modules load the TypeScript compiler (~150 ms), which a project without sources skips.
   const [{ readImports }, { readPathAliases }, { readBundlerAliases, matchesAlias, isBundlerConfig }] =
-    await Promise.all([import('./source-imports.js'), import('./tsconfig-aliases.js'), import('./bundler-aliases.js')]);
+    await Promise.all([import('./parse-imports.js'), import('./tsconfig-aliases.js'), import('./bundler-aliases.js')]);
   // A file sees the root's aliases and those of the deepest workspace that contains it.
   const dirs = [...new Set(opts.workspaceDirs ?? [])].filter((d) => d !== '').sort((a, b) => b.length - a.length);
   const rootAliases = readPathAliases(root);

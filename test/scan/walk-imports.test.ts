@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { scanImports } from '../../src/scan/imports.js';
+import { scanImports } from '../../src/scan/walk-imports.js';
 import { removeTrees, writeTree } from '../helpers/fixture.js';
 
 // Records whether the TypeScript compiler was loaded, which a project without sources must not pay for.
