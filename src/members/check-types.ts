@@ -87,6 +87,11 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const findings = mergeFindings(staged);
   if (checkedByVariant.every((c) => c.size === 0)) return findings;
   const rootFiles = [...new Set(variants.flatMap((v) => v.files))].sort();
+  // Workspace packages resolve to their own directories, as the install links them.
+  const workspaces = new Map<string, string>();
+  for (const m of scan.manifests)
+    if (m.dir !== '' && m.name && !m.standalone) workspaces.set(m.name, path.join(scan.root, m.dir));
+  const importedPackages = new Set(scan.imports.map((site) => site.packageName));
   const cache =
     input.cacheDir && input.keepResults !== false ? new MemberResultCache(input.cacheDir, scan.root) : undefined;
   const tag = (key: string, name: string): string => (key ? `${key}|${name}` : name);
@@ -108,10 +113,14 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
             [...set.unknown].map(([name, why]) => [tag(variant.key, name), why] as const),
           ),
         ),
+        isPackage: (name) => importedPackages.has(name) && !workspaces.has(name),
       })
     : undefined;
   const cached = key ? await cache!.read(key.key) : undefined;
   if (cached) return [...findings, ...cached];
+  // After an edit: only the files it can reach are checked; the others keep their findings.
+  const partial = key ? await cache!.readPartial(key) : undefined;
+  memberCheckStats.partial = partial ? { rechecked: partial.recheck.size } : undefined;
   // The compiler loads only here, when the answer is not cached.
   const [{ createVirtualProgram, npmTarget }, { checkMembers }, { groupByConfig }, { explainOlderMajors }] =
     await Promise.all([
@@ -120,10 +129,6 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       import('./project-config.js'),
       import('./older-majors.js'),
     ]);
-  // Workspace packages resolve to their own directories, as the install links them.
-  const workspaces = new Map<string, string>();
-  for (const m of scan.manifests)
-    if (m.dir !== '' && m.name && !m.standalone) workspaces.set(m.name, path.join(scan.root, m.dir));
   const written = new Set(scan.imports.map((site) => `${site.file}\0${site.specifier}`));
   const isPackageImport = (file: string, specifier: string): boolean => written.has(`${file}\0${specifier}`);
   const parsed = new Map();
@@ -143,7 +148,9 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     const checked = checkedByVariant[i]!;
     if (checked.size === 0) continue;
     // One program per set of compiler options: each file is checked as its own tsconfig has it.
-    const configs = groupByConfig(scan.root, variant.files, declaring);
+    const files = partial ? variant.files.filter((file) => partial.recheck.has(file)) : variant.files;
+    if (files.length === 0) continue;
+    const configs = groupByConfig(scan.root, files, declaring);
     for (const [file, text] of configs.read) diskFiles.set(file, text);
     const groups: Ts6Group[] = configs.groups.map((group) => ({
       files: group.files,
@@ -279,8 +286,14 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   members.push(...deadlineFindings(late, input.deadlineAt));
   // A checker failure, a deadline or an earlier major that could not be read is not an answer
   // to keep: the next run tries again.
+  if (partial) members.push(...partial.kept);
   if (key && failed.length === 0 && late.length === 0 && older.complete)
-    await cache!.write(key.key, members, new Map([...diskFiles].filter(([file]) => !key.covered.has(file))));
+    await cache!.write(
+      key,
+      members,
+      new Map([...diskFiles].filter(([file]) => !key.covered.has(file))),
+      partial?.others,
+    );
   findings.push(...members);
   return findings;
 }
@@ -341,7 +354,13 @@ function withTypedByVersions(f: Finding, packages: Map<string, LoadedPackage>, a
 }
 
 /** Work the member check did in this process (tests read it to see a cached run do none). */
-export const memberCheckStats: { programs: number; engine?: MemberEngine; ts6Fallbacks: number } = {
+export const memberCheckStats: {
+  programs: number;
+  engine?: MemberEngine;
+  ts6Fallbacks: number;
+  /** The last partial re-check: how many files an edit reached. */
+  partial?: { rechecked: number };
+} = {
   programs: 0,
   ts6Fallbacks: 0,
 };

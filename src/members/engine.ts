@@ -32,7 +32,7 @@ export function memberEngine(requested?: MemberEngine): MemberEngine {
 /**
  * Whether the project's own TypeScript is 7 or later: every `typescript` its lockfile installs,
  * or (without a lockfile entry) every range its manifests declare. TypeScript 7 reads JSDoc in
- * JavaScript files differently from TypeScript 6 (`@type {import('x')}` naming a module is an
+ * JavaScript files differently from TypeScript 6 (`@type {import('typescript')}` naming a module is an
  * error in 7 and the module's type in 6, and a declaration typed that way is then `any` and
  * narrows nothing), so a project's JavaScript is checked as the TypeScript it uses reads it. A
  * project with no TypeScript at all is read as TypeScript 6 reads it, the semantics its editors

@@ -9,6 +9,11 @@
  * file does), the declaration packages by name and version (published versions never change),
  * where each checked package's types came from, and the versions of depverify and TypeScript.
  * One entry per project directory, overwritten, so the cache does not grow with edits.
+ *
+ * After an edit (the same key but for some files' text), only the files the edit can reach are
+ * checked again (`readPartial`): the changed files and those that import them, directly or not
+ * (file-edges.ts). Every other file keeps its findings. A changed file that declares a module or
+ * a global, or is a script, can change what any file sees: then everything is checked again.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -19,12 +24,20 @@ import { isRecord } from '../model/json.js';
 import { type Finding, isFinding } from '../model/finding.js';
 import { listSourceFiles } from '../scan/source-files.js';
 import { VERSION } from '../version.js';
+import { affectedFiles, declaresForOthers, type FileEdges, fileEdges } from './file-edges.js';
 
 interface StoredResult {
   key: string;
+  /** The key without the source files' texts: what must be the same for a partial reuse. */
+  base: string;
   findings: Finding[];
   /** Files the check read beyond the key's, by the hash of their text. */
   others: Record<string, string>;
+  /** Each source file the key covers (relative) by the hash of its text. */
+  hashes: Record<string, string>;
+  edges: FileEdges;
+  /** Files whose text declares for others (file-edges.ts, declaresForOthers). */
+  declaring: string[];
 }
 
 // Bump the version when the member check's verdicts change: the package version alone does not change between builds.
@@ -38,7 +51,14 @@ const RESULTS: CacheKind<StoredResult> = {
     Array.isArray(s.findings) &&
     s.findings.every(isFinding) &&
     isRecord(s.others) &&
-    Object.values(s.others).every((h) => typeof h === 'string'),
+    Object.values(s.others).every((h) => typeof h === 'string') &&
+    typeof s.base === 'string' &&
+    isRecord(s.hashes) &&
+    Object.values(s.hashes).every((h) => typeof h === 'string') &&
+    isRecord(s.edges) &&
+    Object.values(s.edges).every((e) => e === '*' || (Array.isArray(e) && e.every((n) => typeof n === 'string'))) &&
+    Array.isArray(s.declaring) &&
+    s.declaring.every((f) => typeof f === 'string'),
 };
 export const MEMBER_RESULTS_FORMAT = `${RESULTS.name}-v${RESULTS.version}`;
 const TS_VERSION = (createRequire(import.meta.url)('typescript/package.json') as { version: string }).version;
@@ -62,12 +82,25 @@ export interface ResultKeyInput {
   checked: Map<string, { version: string; typesFrom: string }>;
   /** Declaration packages that could not be had, with why: the program was checked without them. */
   unavailable: Map<string, string>;
+  /** Whether a bare name is a registry package the files import (not an alias, not a workspace package). */
+  isPackage?: (name: string) => boolean;
 }
 
-/** A hash of every source file under `root` (as the scan lists them: .gitignore applies), and which files those are; undefined if one cannot be read. */
-async function sourceFingerprint(root: string): Promise<{ hash: string; files: Set<string> } | undefined> {
+interface Fingerprint {
+  hash: string;
+  files: Set<string>;
+  /** Relative path → hash of its text. */
+  hashes: Map<string, string>;
+  /** Relative path → text. */
+  texts: Map<string, string>;
+}
+
+/** A hash of every source file under `root` (as the scan lists them: .gitignore applies), and which files those are. */
+async function sourceFingerprint(root: string): Promise<Fingerprint> {
   const list = await listSourceFiles(root);
   const hash = createHash('sha256');
+  const hashes = new Map<string, string>();
+  const texts = new Map<string, string>();
   // A file or folder that cannot be read (one in a large tree: a dangling link, a socket) is in
   // the key as what it is, so the rest of the tree still gets its cached answer; the scan reports it.
   for (const error of list.errors) hash.update(`!${error.file}\0${error.reason}\0`);
@@ -77,11 +110,14 @@ async function sourceFingerprint(root: string): Promise<{ hash: string; files: S
       bytes = await readFile(path.join(root, rel));
     } catch (err) {
       hash.update(`!${rel}\0${String((err as NodeJS.ErrnoException).code)}\0`);
+      hashes.set(rel, `!${String((err as NodeJS.ErrnoException).code)}`);
       continue;
     }
     hash.update(`${rel}\0${bytes.length}\0`).update(bytes);
+    hashes.set(rel, hashText(bytes));
+    texts.set(rel, bytes.toString('utf8'));
   }
-  return { hash: hash.digest('hex'), files: new Set(list.files.map((rel) => path.join(root, rel))) };
+  return { hash: hash.digest('hex'), files: new Set(list.files.map((rel) => path.join(root, rel))), hashes, texts };
 }
 
 const hashText = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
@@ -90,13 +126,16 @@ const byName = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < 
 
 export interface ResultKey {
   key: string;
+  /** The key without the files' texts and which files are checked. */
+  base: string;
   /** The files the key covers (absolute). */
   covered: Set<string>;
+  fingerprint: Fingerprint;
+  isPackage: (name: string) => boolean;
 }
 
-export async function resultKey(input: ResultKeyInput): Promise<ResultKey | undefined> {
+export async function resultKey(input: ResultKeyInput): Promise<ResultKey> {
   const fingerprint = await sourceFingerprint(input.root);
-  if (!fingerprint) return undefined;
   const parts = {
     format: MEMBER_RESULTS_FORMAT,
     depverify: VERSION,
@@ -110,14 +149,32 @@ export async function resultKey(input: ResultKeyInput): Promise<ResultKey | unde
     checked: [...input.checked].sort(byName),
     unavailable: [...input.unavailable].sort(byName),
   };
-  return { key: createHash('sha256').update(JSON.stringify(parts)).digest('hex'), covered: fingerprint.files };
+  const { fingerprint: _hash, files: _files, ...base } = parts;
+  const digest = (value: object): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return {
+    key: digest(parts),
+    base: digest(base),
+    covered: fingerprint.files,
+    fingerprint,
+    isPackage: input.isPackage ?? (() => false),
+  };
+}
+
+/** What an edit left to check: the files to check again (absolute), and the findings of the others. */
+export interface PartialResult {
+  recheck: Set<string>;
+  kept: Finding[];
+  others: Record<string, string>;
 }
 
 export class MemberResultCache {
   readonly #file: string;
   readonly #store: DiskCache<StoredResult>;
 
+  readonly #root: string;
+
   constructor(cacheDir: string, root: string) {
+    this.#root = path.resolve(root);
     const project = createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 24);
     this.#store = new DiskCache(cacheDir, RESULTS);
     this.#file = this.#store.file(`${project}.json`);
@@ -130,20 +187,78 @@ export class MemberResultCache {
   async read(key: string): Promise<Finding[] | undefined> {
     // A damaged or foreign entry is a miss: the check runs again.
     const stored = this.#store.read(this.#file);
-    if (!stored || stored.key !== key) return undefined;
-    for (const [file, hash] of Object.entries(stored.others)) {
-      const text = await readFile(file).catch(() => undefined);
-      if (!text || hashText(text) !== hash) return undefined;
-    }
+    if (!stored || stored.key !== key || !(await othersUnchanged(stored))) return undefined;
     return stored.findings;
+  }
+
+  /**
+   * After an edit: the files to check again and the kept findings of the rest, when the last
+   * entry differs from `key` only in source texts that no other file depends on without
+   * importing them; else undefined (everything is checked).
+   */
+  async readPartial(key: ResultKey): Promise<PartialResult | undefined> {
+    const stored = this.#store.read(this.#file);
+    if (!stored || stored.base !== key.base || !(await othersUnchanged(stored))) return undefined;
+    const { hashes, texts } = key.fingerprint;
+    const changed = new Set<string>();
+    for (const [rel, hash] of hashes) if (stored.hashes[rel] !== hash) changed.add(rel);
+    for (const rel of Object.keys(stored.hashes)) if (!hashes.has(rel)) changed.add(rel);
+    const declaring = new Set(stored.declaring);
+    for (const rel of changed) {
+      const text = texts.get(rel);
+      if (
+        declaring.has(rel) ||
+        (text !== undefined && declaresForOthers(rel, text)) ||
+        (hashes.has(rel) && text === undefined)
+      )
+        return undefined;
+    }
+    const edges = {
+      ...stored.edges,
+      ...fileEdges(
+        new Map([...changed].flatMap((rel) => (texts.has(rel) ? [[rel, texts.get(rel)!] as const] : []))),
+        key.isPackage,
+      ),
+    };
+    const dirty = affectedFiles(edges, hashes.keys(), changed);
+    // A finding without a place cannot be split by file: everything is checked.
+    if (stored.findings.some((f) => f.locations.length === 0)) return undefined;
+    const kept: Finding[] = [];
+    for (const f of stored.findings) {
+      const locations = f.locations.filter((l) => hashes.has(l.file) && !dirty.has(l.file));
+      if (locations.length) kept.push({ ...f, locations });
+    }
+    return { recheck: new Set([...dirty].map((rel) => path.join(this.#root, rel))), kept, others: stored.others };
   }
 
   /**
    * Atomic: a concurrent run sees the old entry or the new one, never half.
    * `others`: files the check read that the key does not cover, with their text.
    */
-  async write(key: string, findings: Finding[], others: Map<string, string> = new Map()): Promise<void> {
-    const hashes = Object.fromEntries([...others].map(([file, text]) => [file, hashText(text)]));
-    await this.#store.write(this.#file, { key, findings, others: hashes });
+  async write(
+    key: ResultKey,
+    findings: Finding[],
+    others: Map<string, string> = new Map(),
+    keptOthers: Record<string, string> = {},
+  ): Promise<void> {
+    const { hashes, texts } = key.fingerprint;
+    await this.#store.write(this.#file, {
+      key: key.key,
+      base: key.base,
+      findings,
+      others: { ...keptOthers, ...Object.fromEntries([...others].map(([file, text]) => [file, hashText(text)])) },
+      hashes: Object.fromEntries(hashes),
+      edges: fileEdges(texts, key.isPackage),
+      declaring: [...texts].filter(([rel, text]) => declaresForOthers(rel, text)).map(([rel]) => rel),
+    });
   }
+}
+
+/** Whether the files the last check read beyond the key's (a generated file .gitignore hides, a module outside the project) are unchanged. */
+async function othersUnchanged(stored: StoredResult): Promise<boolean> {
+  for (const [file, hash] of Object.entries(stored.others)) {
+    const text = await readFile(file).catch(() => undefined);
+    if (!text || hashText(text) !== hash) return false;
+  }
+  return true;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { memberCheckStats } from '../../src/members/check-types.js';
 import { MEMBER_RESULTS_FORMAT } from '../../src/members/result-cache.js';
 import { publish } from '../helpers/publish.js';
 import { mockRegistryRuns } from '../helpers/mock-runs.js';
@@ -146,5 +147,103 @@ describe('member results kept between runs', () => {
     rmSync(path.join(p.cacheDir, MEMBER_RESULTS_FORMAT), { recursive: true, force: true });
     expect(await invented(p.root, p.cacheDir)).toEqual(['queryy@src/a.ts:2']);
     expect(tarballs()).toBe(2);
+  });
+});
+
+describe('after an edit, only the files it reaches are checked again', () => {
+  /** The stored entry's findings, given away by name: a file checked again says the real name. */
+  function markStored(cacheDir: string): void {
+    const dir = path.join(cacheDir, MEMBER_RESULTS_FORMAT);
+    const file = path.join(dir, readdirSync(dir)[0]!);
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { findings: Array<{ details: { name: string } }> };
+    for (const f of stored.findings) f.details.name = `kept:${f.details.name}`;
+    writeFileSync(file, JSON.stringify(stored));
+  }
+  const FILES = {
+    'src/a.ts': "import { Pool } from 'db';\nnew Pool().aa();\n",
+    'src/b.ts': "import { Pool } from 'db';\nimport { helper } from './util.js';\nnew Pool().bb(helper);\n",
+    'src/c.ts': "import { Pool } from 'db';\nnew Pool().cc();\n",
+    'src/util.ts': 'export const helper = 1;\n',
+  };
+
+  it('an edited file and the files importing it are checked; the others keep their findings', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const p = project(FILES);
+    expect(await invented(p.root, p.cacheDir)).toEqual(['aa@src/a.ts:2', 'bb@src/b.ts:3', 'cc@src/c.ts:2']);
+    markStored(p.cacheDir);
+    p.write('src/a.ts', "import { Pool } from 'db';\nnew Pool().aa2();\n");
+    expect(await invented(p.root, p.cacheDir)).toEqual(['aa2@src/a.ts:2', 'kept:bb@src/b.ts:3', 'kept:cc@src/c.ts:2']);
+    expect(memberCheckStats.partial).toEqual({ rechecked: 1 });
+
+    // util.ts imports no package, but b.ts imports it: b.ts is checked again with it.
+    markStored(p.cacheDir);
+    p.write('src/util.ts', 'export const helper = 2;\n');
+    expect(await invented(p.root, p.cacheDir)).toEqual([
+      'kept:aa2@src/a.ts:2',
+      'bb@src/b.ts:3',
+      'kept:kept:cc@src/c.ts:2',
+    ]);
+    expect(memberCheckStats.partial).toEqual({ rechecked: 2 });
+
+    // The results written after a partial check are whole: a later run over unchanged files serves them.
+    expect(await invented(p.root, p.cacheDir)).toEqual([
+      'kept:aa2@src/a.ts:2',
+      'bb@src/b.ts:3',
+      'kept:kept:cc@src/c.ts:2',
+    ]);
+  });
+
+  it('a new file, a removed file, and a file a specifier names before it exists', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const p = project({
+      ...FILES,
+      'src/d.ts': "import { Pool } from 'db';\nimport { x } from './later';\nnew Pool().dd(x);\n",
+    });
+    expect(await invented(p.root, p.cacheDir)).toEqual([
+      'aa@src/a.ts:2',
+      'bb@src/b.ts:3',
+      'cc@src/c.ts:2',
+      'dd@src/d.ts:3',
+    ]);
+    markStored(p.cacheDir);
+    rmSync(path.join(p.root, 'src/c.ts'));
+    p.write('src/later.ts', 'export const x = 1;\n');
+    p.write('src/e.ts', "import { Pool } from 'db';\nnew Pool().ee();\n");
+    expect(await invented(p.root, p.cacheDir)).toEqual([
+      'kept:aa@src/a.ts:2',
+      'kept:bb@src/b.ts:3',
+      'dd@src/d.ts:3',
+      'ee@src/e.ts:2',
+    ]);
+    expect(memberCheckStats.partial).toEqual({ rechecked: 4 });
+  });
+
+  it('a changed file that declares a global or a module, or an alias import, checks everything again', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const p = project(FILES);
+    await invented(p.root, p.cacheDir);
+    markStored(p.cacheDir);
+    p.write(
+      'src/util.ts',
+      "export const helper = 1;\ndeclare module 'db' { interface Pool { bb(x: number): void } }\n",
+    );
+    expect(await invented(p.root, p.cacheDir)).toEqual(['aa@src/a.ts:2', 'cc@src/c.ts:2']);
+    expect(memberCheckStats.partial).toBeUndefined();
+
+    // A specifier that is neither relative nor a package (a paths alias) may reach any file.
+    const q = project({
+      ...FILES,
+      'src/f.ts': "import { Pool } from 'db';\nimport { y } from '~/util';\nnew Pool().ff(y);\n",
+    });
+    await invented(q.root, q.cacheDir);
+    markStored(q.cacheDir);
+    q.write('src/c.ts', "import { Pool } from 'db';\nnew Pool().cc2();\n");
+    expect(await invented(q.root, q.cacheDir)).toEqual([
+      'kept:aa@src/a.ts:2',
+      'kept:bb@src/b.ts:3',
+      'cc2@src/c.ts:2',
+      'ff@src/f.ts:3',
+    ]);
+    expect(memberCheckStats.partial).toEqual({ rechecked: 2 });
   });
 });

@@ -1,0 +1,107 @@
+/**
+ * Which of a project's source files each one reaches through its imports, so that after an edit
+ * only the files the edit can reach are checked again (result-cache.ts). Read from the text with
+ * TypeScript's pre-processor (imports, re-exports, `require`, `import()`, `/// <reference path>`);
+ * a relative specifier is kept as the path it names, matched later against the paths of the files
+ * that changed (so a file created since still counts). A specifier that is neither relative nor a
+ * package the project installs (a `paths` alias, a `#` import, a workspace package) may reach
+ * any file: `'*'`. So may a component file (`.vue`, `.svelte`), whose script is not read here.
+ */
+import path from 'node:path';
+import { nodeBuiltinName, packageNameOf } from '../scan/specifiers.js';
+import ts from '../scan/typescript.js';
+
+/**
+ * Per file (relative, `/`-separated): the paths its relative specifiers name, without and with
+ * their extension (`src/x`, `src/x.js`), whether or not a file is there yet; or `'*'` when it
+ * may reach any file.
+ */
+export type FileEdges = Record<string, string[] | '*'>;
+
+const SCRIPT = /\.[cm]?[jt]sx?$/;
+const MODULE_SYNTAX = /\b(?:import|export|require)\b/;
+const DECLARES = /\bdeclare\s+(?:module\s*['"]|global\s*\{)/;
+
+/**
+ * Whether a file's text can change what other files see without their importing it: it declares
+ * a module or a global, or it is a script (no import, export or require), whose top-level
+ * declarations are global.
+ */
+export function declaresForOthers(file: string, text: string): boolean {
+  return !SCRIPT.test(file) || DECLARES.test(text) || !MODULE_SYNTAX.test(text);
+}
+
+/**
+ * @param texts every source file the result key covers (relative path → text)
+ * @param isPackage whether a bare name is a registry package the project installs (not an alias)
+ */
+export function fileEdges(texts: Map<string, string>, isPackage: (name: string) => boolean): FileEdges {
+  const edges: FileEdges = {};
+  for (const [file, text] of texts) {
+    if (!SCRIPT.test(file)) {
+      edges[file] = '*';
+      continue;
+    }
+    const info = ts.preProcessFile(text, true, true);
+    const named = new Set<string>();
+    let anywhere = false;
+    const relative = (spec: string): void => {
+      const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
+      named.add(base);
+      const ext = path.posix.extname(base);
+      if (ext) named.add(base.slice(0, -ext.length));
+    };
+    for (const ref of info.referencedFiles) relative(ref.fileName.startsWith('.') ? ref.fileName : `./${ref.fileName}`);
+    for (const ref of info.importedFiles) {
+      const spec = ref.fileName;
+      if (spec === '.' || spec === '..' || spec.startsWith('./') || spec.startsWith('../')) relative(spec);
+      else if (nodeBuiltinName(spec)) continue;
+      else {
+        const name = packageNameOf(spec);
+        if (name && isPackage(name)) continue;
+        anywhere = true;
+        break;
+      }
+    }
+    edges[file] = anywhere ? '*' : [...named].sort();
+  }
+  return edges;
+}
+
+/** The paths a specifier naming `file` could be written as: itself, without its extension, its folder for an index. */
+function namesOf(file: string): string[] {
+  const ext = path.posix.extname(file);
+  const bare = ext ? file.slice(0, -ext.length) : file;
+  const names = [file, bare];
+  // `./x.js` names x.ts too: TypeScript maps the extension.
+  if (path.posix.basename(bare) === 'index') names.push(path.posix.dirname(bare));
+  if (bare.endsWith('.d')) names.push(bare.slice(0, -2));
+  return names;
+}
+
+/**
+ * The files to check again after `changed` (relative paths whose text differs, appeared or went
+ * away): those, and every file that reaches one of them, directly or not. A file whose edges
+ * are `'*'` is always among them; so is a file no edges are known for.
+ */
+export function affectedFiles(edges: FileEdges, files: Iterable<string>, changed: Iterable<string>): Set<string> {
+  const dirty = new Set(changed);
+  const names = new Set([...dirty].flatMap(namesOf));
+  // The extensions a specifier may be written with for a file (`./x.js` for x.ts): its bare name covers them.
+  const pending = [...files].filter((f) => !dirty.has(f));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const file = pending[i]!;
+      const out = edges[file];
+      if (out === undefined || out === '*' || out.some((n) => names.has(n))) {
+        dirty.add(file);
+        for (const n of namesOf(file)) names.add(n);
+        pending.splice(i, 1);
+        grew = true;
+      }
+    }
+  }
+  return dirty;
+}
