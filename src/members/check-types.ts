@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Lookup } from '../model/facts.js';
 import { makeFinding } from '../model/codes.js';
-import type { Finding, Location } from '../model/finding.js';
+import type { Finding } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -15,8 +15,9 @@ import { NODE_KEY, prepareBuiltins, settleRemoved } from './builtins.js';
 import { memberEngine, type MemberEngine, projectOnTypeScript7 } from './engine.js';
 import { explainEsmOnly } from './esm-only.js';
 import { planVariants } from './importer-versions.js';
-import { type Checked, mergeFindings, sourceFindings, underRegistryName } from './source-findings.js';
-import { runtimeDefines, runtimeGeneratesMembers } from './runtime-names.js';
+import { mergeFindings, sourceFindings, underRegistryName } from './source-findings.js';
+import { dropRuntimeDefined } from './runtime-defined.js';
+import { deadlineFindings, type Unchecked } from './unchecked.js';
 import { MemberResultCache, resultKey } from './result-cache.js';
 
 export interface TypesCheckInput {
@@ -298,43 +299,6 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   return findings;
 }
 
-/** Files the deadline left unchecked: one TYPES_UNKNOWN per package, with the imports concerned. */
-function deadlineFindings(late: Unchecked[], deadlineAt: number | undefined): Finding[] {
-  const byPackage = new Map<string, Finding>();
-  const aliasesOf = new Map<Finding, Map<string, string>>();
-  for (const { file, checked, sites, aliases } of late) {
-    for (const [name, locations] of sites) {
-      const mine = locations.filter((l) => l.file === file);
-      if (!checked.has(name) || mine.length === 0) continue;
-      const version = checked.get(name)!.version;
-      const key = `${name}@${version}`;
-      const had = byPackage.get(key);
-      if (had) had.locations.push(...mine);
-      else {
-        const finding = makeFinding('TYPES_UNKNOWN', {
-          package: name,
-          version,
-          message: `The member check did not finish before the run's deadline (--deadline): the members used from ${name}@${version} were not checked.`,
-          hint: 'Nothing is claimed about these members; run again with a later deadline.',
-          locations: mine,
-          details: { reason: 'deadline', ...(deadlineAt !== undefined ? { deadlineAt } : {}) },
-        });
-        byPackage.set(key, finding);
-        aliasesOf.set(finding, aliases);
-      }
-    }
-  }
-  return [...byPackage.values()].flatMap((f) => underRegistryName([f], aliasesOf.get(f)!));
-}
-
-/** Files whose members were not checked (the checker failed, the deadline passed), with their variant's packages. */
-interface Unchecked {
-  file: string;
-  checked: Checked;
-  sites: Map<string, Location[]>;
-  aliases: Map<string, string>;
-}
-
 /**
  * `details.typedBy` (the packages whose declarations type the receiver) as `name@version` of
  * the runtime packages in the variant's closure: `@types/x` stands for x, when x is there, and
@@ -364,76 +328,3 @@ export const memberCheckStats: {
   programs: 0,
   ts6Fallbacks: 0,
 };
-
-async function typedByDefines(
-  typedBy: unknown,
-  name: string,
-  classes: string[],
-  loader: DeclarationLoader,
-): Promise<boolean> {
-  if (!Array.isArray(typedBy)) return false;
-  for (const id of typedBy) {
-    if (typeof id !== 'string') continue;
-    const at = id.lastIndexOf('@');
-    const owner = id.slice(0, at);
-    const pkg = await loader.load(owner, id.slice(at + 1));
-    if (typeof pkg === 'string' || !pkg.runtime) continue;
-    const manifest = pkg.files.get('package.json');
-    if (
-      runtimeDefines(pkg.runtime, manifest, owner, owner, name, 'value') ||
-      runtimeGeneratesMembers(pkg.runtime, manifest, owner, owner, classes)
-    )
-      return true;
-  }
-  return false;
-}
-
-/**
- * Declarations lag the runtime (`router.onBadUrl` set in a constructor, `ejs.__express`): a
- * member the package's own JavaScript defines is not invented, whatever its types say.
- */
-async function dropRuntimeDefined(
-  findings: Finding[],
-  loader: DeclarationLoader,
-  npmTarget: (specifier: string) => string | undefined,
-): Promise<Finding[]> {
-  const kept: Finding[] = [];
-  for (const f of findings) {
-    const name = f.details?.name;
-    // A missing default export (1192, 2613) names the local binding, not an export: not searched.
-    if (
-      (f.code === 'INVENTED_MEMBER' || f.code === 'INVENTED_EXPORT') &&
-      typeof name === 'string' &&
-      f.version &&
-      !f.package.startsWith(NODE_KEY) &&
-      f.details?.ts !== 1192 &&
-      f.details?.ts !== 2613
-    ) {
-      const pkg = await loader.load(f.package, f.version);
-      const written = typeof f.details?.specifier === 'string' ? f.details.specifier : f.package;
-      const specifier = npmTarget(written) ?? written;
-      // An alias's specifiers start with the name it is installed as (`my-x/sub`).
-      const installedAs = typeof f.details?.installedAs === 'string' ? f.details.installedAs : f.package;
-      const of = f.details?.of === 'value' ? 'value' : 'module';
-      // An instance of a class the JavaScript gives members under names it computes (supertest's
-      // TestAgent, a method per http.METHODS): nothing says the name is not one of them.
-      const classes =
-        of === 'value' && Array.isArray(f.details?.receiverTypes)
-          ? f.details.receiverTypes.filter((n): n is string => typeof n === 'string')
-          : [];
-      if (typeof pkg !== 'string' && pkg.runtime) {
-        const manifest = pkg.files.get('package.json');
-        if (
-          runtimeDefines(pkg.runtime, manifest, installedAs, specifier, name, of) ||
-          runtimeGeneratesMembers(pkg.runtime, manifest, installedAs, specifier, classes)
-        )
-          continue;
-      }
-      // A value another package's declarations type (fastify's router is find-my-way's): that
-      // package's JavaScript, from its main entry, may set what its declarations lag behind.
-      if (of === 'value' && (await typedByDefines(f.details?.typedBy, name, classes, loader))) continue;
-    }
-    kept.push(f);
-  }
-  return kept;
-}
