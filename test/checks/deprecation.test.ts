@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDeprecation } from '../../src/checks/deprecation.js';
 import { found, input, lockedAt, manifestAt } from '../helpers/package-input.js';
 import { packument } from '../helpers/registry.js';
+import { DAY, foundAs, locked, publishedDoc, releaseInput } from '../helpers/release-input.js';
 
 describe('deprecation', () => {
   it('reports the installed version when only it is deprecated, pointing at latest', () => {
@@ -44,5 +45,14 @@ describe('deprecation', () => {
   it('an empty deprecation string means not deprecated', () => {
     const doc = packument('pkg', { versions: { '1.0.0': { deprecated: '' } } });
     expect(checkDeprecation.run(input(found(doc), [manifestAt('1.0.0')]))).toEqual([]);
+  });
+
+  it('DEPRECATED names the replacement in details and the hint', () => {
+    const lookup = foundAs(
+      publishedDoc('pkg', { '1.0.0': { age: 400 * DAY, deprecated: 'Moved to @scope/pkg, please switch.' } }),
+    );
+    const [finding] = checkDeprecation.run(releaseInput(lookup, [locked('1.0.0')]));
+    expect(finding).toMatchObject({ code: 'DEPRECATED', details: { replacement: '@scope/pkg' } });
+    expect(finding!.hint).toContain('@scope/pkg');
   });
 });

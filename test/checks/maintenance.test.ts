@@ -71,7 +71,9 @@ describe('maintenance', () => {
     expect(finding).toMatchObject({ code: 'UNMAINTAINED', severity: 'warning' });
     expect(finding?.message).toContain('5 years');
     expect(finding?.message).toContain(yearsAgo(5).slice(0, 10));
-    expect(finding?.hint).toBeTruthy();
+    expect(finding?.hint).toBe(
+      'Check git+https://git.example.test/pkg.git for recent activity and open issues before relying on it; a small, finished package can be fine without releases.',
+    );
   });
 
   it('is an error past errorAfterDays when the policy sets it', () => {

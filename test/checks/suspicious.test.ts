@@ -11,6 +11,7 @@ import { distilPackument } from '../../src/registry/distil.js';
 import type { DepverifyConfigInput } from '../../src/config/config.js';
 import { checkContext, popularity } from '../helpers/model.js';
 import { REGISTRY, type VersionSpec, packument } from '../helpers/registry.js';
+import * as release from '../helpers/release-input.js';
 
 const NOW = Date.UTC(2026, 10, 1);
 const DAY = 24 * 60 * 60 * 1000;
@@ -320,5 +321,44 @@ describe('squatting configuration and facts', () => {
     expect(facts({ readme: '' })).toBe(false);
     expect(facts({ readme: 'ERROR: No README data found!' })).toBe(false);
     expect(facts({})).toBeUndefined();
+  });
+});
+
+describe('deprecation as evidence', () => {
+  it('a new package whose only version is deprecated in favour of a popular one is a squat signal', () => {
+    const { DAY: day, at, foundAs, locked, publishedDoc, releaseInput } = release;
+    const created = { time: { created: at(3 * day) } };
+    const squat = publishedDoc(
+      'expresss-session',
+      { '1.0.0': { age: 3 * day, deprecated: 'use express-session instead' } },
+      created,
+    );
+    squat.time.created = at(3 * day);
+    const [finding] = checkSuspicious.run(
+      releaseInput(
+        foundAs(squat, 'expresss-session'),
+        [locked('1.0.0', 'expresss-session')],
+        {},
+        { rows: [['express-session', 2_000_000]] },
+      ),
+    );
+    expect(finding).toMatchObject({ code: 'SUSPICIOUS_PACKAGE', details: { suggestions: ['express-session'] } });
+    expect((finding!.details!.signals as Array<{ signal: string }>).map((s) => s.signal)).toContain(
+      'deprecated-for-popular',
+    );
+    // The same message on an old package, or pointing at an unknown name, is no signal.
+    const old = publishedDoc('old-pkg', { '1.0.0': { age: 900 * day, deprecated: 'use express-session instead' } });
+    old.time.created = at(900 * day);
+    const signals = checkSuspicious.run(
+      releaseInput(
+        foundAs(old, 'old-pkg'),
+        [locked('1.0.0', 'old-pkg')],
+        {},
+        { rows: [['express-session', 2_000_000]] },
+      ),
+    );
+    expect(
+      signals.flatMap((f) => (f.details!.signals as Array<{ signal: string }>).map((s) => s.signal)),
+    ).not.toContain('deprecated-for-popular');
   });
 });

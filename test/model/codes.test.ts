@@ -46,16 +46,16 @@ function producedCodes(sources: { text: string }[]): Set<string> {
 describe('the table of finding codes', () => {
   it('has an entry in CODE_INFO for every code, with a title and help', () => {
     for (const code of FINDING_CODES) {
-      expect(CODE_INFO[code], code).toBeDefined();
-      expect(CODE_INFO[code].title.length, code).toBeGreaterThan(0);
-      expect(CODE_INFO[code].help.length, code).toBeGreaterThan(0);
+      // A title is a short capitalised phrase; help is sentences.
+      expect(CODE_INFO[code].title, code).toMatch(/^[A-Z][^\n]{5,80}(?<!\.)$/);
+      expect(CODE_INFO[code].help, code).toMatch(/^[\w"`].{20,}\.$/s);
     }
     expect(Object.keys(CODE_INFO).sort()).toEqual([...FINDING_CODES].sort());
   });
 
   it("has a row for every code in README's findings tables, whose default names the code's severity", () => {
     const rows = readmeRows();
-    expect(rows.size).toBeGreaterThan(0);
+    expect([...rows.keys()].sort()).toEqual([...FINDING_CODES].sort());
     for (const code of FINDING_CODES) {
       expect(rows.has(code), `README lacks a row for ${code}`).toBe(true);
       expect(rows.get(code), code).toContain(CODE_INFO[code].severity);

@@ -80,7 +80,8 @@ describe.each(FORMATS)('%s: declarations paired with what the lockfile installs'
       ['LOCKFILE_OUT_OF_SYNC', 'ms', changed, 'package.json'],
       ['LOCKFILE_OUT_OF_SYNC', 'left-pad-two', 'missing', 'package.json'],
     ]);
-    expect(findings[0]?.locations[0]?.line).toBeGreaterThan(0);
+    // The fixture's package.json is written on one line.
+    expect(findings.map((f) => f.locations[0]?.line)).toEqual([1, 1]);
   });
 
   it('integrity: the generated lockfile passes once its registry is configured, and names the host otherwise', async () => {

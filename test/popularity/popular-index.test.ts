@@ -122,8 +122,7 @@ describe('the shipped index', () => {
   it('ranks names consistently with the list', () => {
     for (const name of ['lodash', 'react', '@types/node', 'express']) {
       const rank = index.rank(name);
-      expect(rank, name).toBeDefined();
-      expect(index.names[rank! - 1]).toBe(name);
+      expect(index.names[rank! - 1], name).toBe(name);
       expect(index.downloads(name)).toBeGreaterThan(1_000_000);
     }
     expect(index.downloads('this-package-name-is-not-in-the-index')).toBeUndefined();

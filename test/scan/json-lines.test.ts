@@ -103,7 +103,7 @@ describe('indexKeyLines', () => {
 
   it('counts lines across skipped containers holding brackets and quotes in strings', () => {
     const skipped = '{\n"a": {\n"x": "}}]\\"{",\n"y": [\n"[", {"z": "\\\\"}\n]\n},\n"b": [\n"]"\n],\n"c": 1\n}';
-    expect(JSON.parse(skipped)).toBeTruthy();
+    expect(JSON.parse(skipped)).toEqual({ a: { x: '}}]"{', y: ['[', { z: '\\' }] }, b: [']'], c: 1 });
     const lines = indexKeyLines(skipped, (p) => p.length === 0);
     expect([lines.lineOf(['a']), lines.lineOf(['b']), lines.lineOf(['c'])]).toEqual([2, 8, 11]);
     expect(lines.lineOf(['a', 'x'])).toBeUndefined();
