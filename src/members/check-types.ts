@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import type { Lookup } from '../model/facts.js';
-import { makeFinding } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
@@ -14,11 +13,11 @@ import { DeclarationLoader, type LoadedPackage, loadDeclarations } from './decla
 import { NODE_KEY, prepareBuiltins, settleRemoved } from './builtins.js';
 import { memberEngine, type MemberEngine, projectOnTypeScript7 } from './engine.js';
 import { explainEsmOnly } from './esm-only.js';
-import { planVariants } from './importer-versions.js';
-import { mergeFindings, sourceFindings, underRegistryName } from './source-findings.js';
+import { planVariants, type Variant } from './importer-versions.js';
+import { type Checked, mergeFindings, sourceFindings, underRegistryName } from './source-findings.js';
 import { dropRuntimeDefined } from './runtime-defined.js';
-import { deadlineFindings, type Unchecked } from './unchecked.js';
-import { MemberResultCache, resultKey } from './result-cache.js';
+import { deadlineFindings, failedFindings, type Unchecked } from './unchecked.js';
+import { MemberResultCache, type ResultKey, resultKey } from './result-cache.js';
 
 export interface TypesCheckInput {
   scan: ProjectScan;
@@ -38,17 +37,66 @@ export interface TypesCheckInput {
   engine?: MemberEngine;
 }
 
+/**
+ * The member check, as a list of steps: plan which files see which versions, load the
+ * declarations, say what the sources alone show, answer from the kept results if nothing
+ * changed, check the programs (all of them, or after an edit the files it reaches), explain what
+ * the checker found, keep the answer.
+ */
 export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const { scan } = input;
   // Each importer's files are checked against the versions it installs (importer-versions.ts).
   // Node's own modules are checked with the files that import them, against @types/node (builtins.ts).
-  const builtinSites = scan.builtins ?? [];
-  const variants = planVariants(scan, input.requests, input.lookups, builtinSites);
+  const variants = planVariants(scan, input.requests, input.lookups, scan.builtins ?? []);
   if (variants.length === 0) return [];
   const loader = new DeclarationLoader(input.client, input.cacheDir, input.isPrivate);
   const now = input.now ?? Date.now;
   const pastDeadline = (): boolean => input.deadlineAt !== undefined && now() >= input.deadlineAt;
-  const staged: Finding[] = [];
+
+  const loaded = await loadVariants(input, variants, loader);
+  const { findings, checkedByVariant } = fromSources(loaded);
+  if (checkedByVariant.every((c) => c.size === 0)) return findings;
+
+  const workspaces = workspaceDirs(scan);
+  const cache =
+    input.cacheDir && input.keepResults !== false ? new MemberResultCache(input.cacheDir, scan.root) : undefined;
+  const key = cache ? await memberResultKey(input, loaded, checkedByVariant, workspaces) : undefined;
+  const cached = key ? await cache!.read(key.key) : undefined;
+  if (cached) return [...findings, ...cached];
+  // After an edit: only the files it can reach are checked; the others keep their findings.
+  const partial = key ? await cache!.readPartial(key) : undefined;
+  memberCheckStats.partial = partial ? { rechecked: partial.recheck.size } : undefined;
+
+  const checked = await checkPrograms(input, loaded, checkedByVariant, {
+    workspaces,
+    pastDeadline,
+    ...(partial ? { only: partial.recheck } : {}),
+  });
+  const explained = await explainFound(input, loaded, checked.found, loader, pastDeadline);
+  const members = [
+    ...explained.findings,
+    ...failedFindings(checked.failed),
+    ...deadlineFindings(checked.late, input.deadlineAt),
+    ...(partial?.kept ?? []),
+  ];
+  // A checker failure, a deadline or an earlier major that could not be read is not an answer
+  // to keep: the next run tries again.
+  if (key && checked.failed.length === 0 && checked.late.length === 0 && explained.complete)
+    await cache!.write(
+      key,
+      members,
+      new Map([...checked.diskFiles].filter(([file]) => !key.covered.has(file))),
+      partial?.others,
+    );
+  return [...findings, ...members];
+}
+
+type Loaded = Awaited<ReturnType<typeof loadVariants>>[number];
+
+/** Each variant's declarations, and @types/node's for the files that use Node's modules. */
+async function loadVariants(input: TypesCheckInput, variants: Variant[], loader: DeclarationLoader) {
+  const { scan } = input;
+  const builtinSites = scan.builtins ?? [];
   // The registry pass's version documents say whether a package names its `types`.
   const namesTypes = (name: string, version: string): boolean | undefined => {
     const lookup = input.lookups.get(name);
@@ -56,7 +104,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       ? lookup.facts.versions[version]!.types !== undefined
       : undefined;
   };
-  const loaded = await Promise.all(
+  return Promise.all(
     variants.map(async (variant) => {
       // `@types/x` imported on its own is a declaration package already.
       const imported = new Map([...variant.imported].filter(([name]) => !name.startsWith('@types/')));
@@ -74,6 +122,11 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       return { variant, imported, set, builtin };
     }),
   );
+}
+
+/** What the sources and declarations alone say (subpaths, missing types), and per variant the packages to check. */
+function fromSources(loaded: Loaded[]): { findings: Finding[]; checkedByVariant: Checked[] } {
+  const staged: Finding[] = [];
   const checkedByVariant = loaded.map(({ variant, imported, set, builtin }) => {
     const said: Finding[] = [];
     const checked = sourceFindings(set, imported, variant.sites, said);
@@ -85,58 +138,78 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     }
     return checked;
   });
-  const findings = mergeFindings(staged);
-  if (checkedByVariant.every((c) => c.size === 0)) return findings;
-  const rootFiles = [...new Set(variants.flatMap((v) => v.files))].sort();
-  // Workspace packages resolve to their own directories, as the install links them.
+  return { findings: mergeFindings(staged), checkedByVariant };
+}
+
+/** Workspace packages resolve to their own directories, as the install links them. */
+function workspaceDirs(scan: ProjectScan): Map<string, string> {
   const workspaces = new Map<string, string>();
   for (const m of scan.manifests)
     if (m.dir !== '' && m.name && !m.standalone) workspaces.set(m.name, path.join(scan.root, m.dir));
+  return workspaces;
+}
+
+/** The kept results' key: the engine, the files, every declaration package and what was checked against it. */
+function memberResultKey(
+  input: TypesCheckInput,
+  loaded: Loaded[],
+  checkedByVariant: Checked[],
+  workspaces: Map<string, string>,
+): Promise<ResultKey> {
+  const { scan } = input;
   const importedPackages = new Set(scan.imports.map((site) => site.packageName));
-  const cache =
-    input.cacheDir && input.keepResults !== false ? new MemberResultCache(input.cacheDir, scan.root) : undefined;
   const tag = (key: string, name: string): string => (key ? `${key}|${name}` : name);
-  const key = cache
-    ? await resultKey({
-        engine: memberEngine(input.engine),
-        root: scan.root,
-        files: rootFiles,
-        packages: loaded.flatMap(({ variant, set }) =>
-          [...set.packages.values()].map((p) => tag(variant.key, `${p.name}@${p.version}`)),
-        ),
-        checked: new Map(
-          loaded.flatMap(({ variant }, i) =>
-            [...checkedByVariant[i]!].map(([name, c]) => [tag(variant.key, name), c] as const),
-          ),
-        ),
-        unavailable: new Map(
-          loaded.flatMap(({ variant, set }) =>
-            [...set.unknown].map(([name, why]) => [tag(variant.key, name), why] as const),
-          ),
-        ),
-        isPackage: (name) => importedPackages.has(name) && !workspaces.has(name),
-      })
-    : undefined;
-  const cached = key ? await cache!.read(key.key) : undefined;
-  if (cached) return [...findings, ...cached];
-  // After an edit: only the files it can reach are checked; the others keep their findings.
-  const partial = key ? await cache!.readPartial(key) : undefined;
-  memberCheckStats.partial = partial ? { rechecked: partial.recheck.size } : undefined;
+  return resultKey({
+    engine: memberEngine(input.engine),
+    root: scan.root,
+    files: [...new Set(loaded.flatMap(({ variant }) => variant.files))].sort(),
+    packages: loaded.flatMap(({ variant, set }) =>
+      [...set.packages.values()].map((p) => tag(variant.key, `${p.name}@${p.version}`)),
+    ),
+    checked: new Map(
+      loaded.flatMap(({ variant }, i) =>
+        [...checkedByVariant[i]!].map(([name, c]) => [tag(variant.key, name), c] as const),
+      ),
+    ),
+    unavailable: new Map(
+      loaded.flatMap(({ variant, set }) =>
+        [...set.unknown].map(([name, why]) => [tag(variant.key, name), why] as const),
+      ),
+    ),
+    isPackage: (name) => importedPackages.has(name) && !workspaces.has(name),
+  });
+}
+
+interface ProgramsResult {
+  found: Finding[];
+  failed: (Unchecked & { reason: string })[];
+  late: Unchecked[];
+  /** Files the programs read from disk, with their text. */
+  diskFiles: Map<string, string>;
+}
+
+/**
+ * The programs: per variant, one per set of compiler options (each file checked as its own
+ * tsconfig has it), on the run's engine; with `only`, just those files.
+ */
+async function checkPrograms(
+  input: TypesCheckInput,
+  loaded: Loaded[],
+  checkedByVariant: Checked[],
+  run: { workspaces: Map<string, string>; pastDeadline: () => boolean; only?: Set<string> },
+): Promise<ProgramsResult> {
+  const { scan } = input;
   // The compiler loads only here, when the answer is not cached.
-  const [{ createVirtualProgram, npmTarget }, { checkMembers }, { groupByConfig }, { explainOlderMajors }] =
-    await Promise.all([
-      import('./program.js'),
-      import('./members.js'),
-      import('./project-config.js'),
-      import('./older-majors.js'),
-    ]);
+  const [{ createVirtualProgram }, { checkMembers }, { groupByConfig }] = await Promise.all([
+    import('./program.js'),
+    import('./members.js'),
+    import('./project-config.js'),
+  ]);
+  const { workspaces, pastDeadline, only } = run;
   const written = new Set(scan.imports.map((site) => `${site.file}\0${site.specifier}`));
   const isPackageImport = (file: string, specifier: string): boolean => written.has(`${file}\0${specifier}`);
+  const out: ProgramsResult = { found: [], failed: [], late: [], diskFiles: new Map() };
   const parsed = new Map();
-  const found: Finding[] = [];
-  const failed: (Unchecked & { reason: string })[] = [];
-  const late: Unchecked[] = [];
-  const diskFiles = new Map<string, string>();
   const engine = memberEngine(input.engine);
   memberCheckStats.engine = engine;
   const onTypeScript7 = engine === 'ts7' && projectOnTypeScript7(scan);
@@ -144,38 +217,42 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     scan.imports.filter((site) => site.specifier.startsWith('npm:')).map((site) => path.join(scan.root, site.file)),
   );
   const declaring = new Map<string, boolean>();
-  type Ts6Group = { files: string[]; setup: NonNullable<Parameters<typeof createVirtualProgram>[3]> };
+  type Group = { files: string[]; setup: NonNullable<Parameters<typeof createVirtualProgram>[3]> };
   for (const [i, { variant, set }] of loaded.entries()) {
     const checked = checkedByVariant[i]!;
     if (checked.size === 0) continue;
-    // One program per set of compiler options: each file is checked as its own tsconfig has it.
-    const files = partial ? variant.files.filter((file) => partial.recheck.has(file)) : variant.files;
+    const files = only ? variant.files.filter((file) => only.has(file)) : variant.files;
     if (files.length === 0) continue;
     const configs = groupByConfig(scan.root, files, declaring);
-    for (const [file, text] of configs.read) diskFiles.set(file, text);
-    const groups: Ts6Group[] = configs.groups.map((group) => ({
+    for (const [file, text] of configs.read) out.diskFiles.set(file, text);
+    const groups: Group[] = configs.groups.map((group) => ({
       files: group.files,
       setup: { projectOptions: group.options, workspaces, declarations: group.declarations, parsed },
     }));
+    const mine = { checked, sites: variant.sites, aliases: variant.aliases };
     // A deadline passed before a program is built: its files are not checked at all.
-    const tooLate = (group: Ts6Group): void => {
+    const tooLate = (group: Group): void => {
       for (const file of group.files)
-        late.push({
-          file: path.relative(scan.root, file).split(path.sep).join('/'),
-          checked,
-          sites: variant.sites,
-          aliases: variant.aliases,
-        });
+        out.late.push({ file: path.relative(scan.root, file).split(path.sep).join('/'), ...mine });
     };
-    const record = (result: ReturnType<typeof checkMembers>): void => {
-      found.push(
+    const check = (queries: Pick<Parameters<typeof checkMembers>[0], 'queries' | 'vp'>, group: Group): void => {
+      memberCheckStats.programs++;
+      const result = checkMembers({
+        root: scan.root,
+        ...queries,
+        files: group.files,
+        packages: checked,
+        stop: pastDeadline,
+        isPackageImport,
+      });
+      out.found.push(
         ...underRegistryName(
           result.findings.map((f) => withTypedByVersions(f, set.packages, variant.aliases)),
           variant.aliases,
         ),
       );
-      failed.push(...result.failed.map((f) => ({ ...f, checked, sites: variant.sites, aliases: variant.aliases })));
-      late.push(...result.skipped.map((file) => ({ file, checked, sites: variant.sites, aliases: variant.aliases })));
+      out.failed.push(...result.failed.map((f) => ({ ...f, ...mine })));
+      out.late.push(...result.skipped.map((file) => ({ file, ...mine })));
     };
     // `npm:x@1` specifiers resolve through TypeScript 6's resolution hook (program.ts), which
     // TypeScript 7's API has no counterpart for: programs with such files stay on TypeScript 6.
@@ -186,7 +263,7 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     else if (ts7Groups.length) {
       // TypeScript 7 takes every group it can in one process; the rest go to TypeScript 6 below.
       const { openTs7 } = await import('./engine-ts7.js');
-      let ts7: ReturnType<typeof openTs7<Ts6Group>> | undefined;
+      let ts7: ReturnType<typeof openTs7<Group>> | undefined;
       try {
         ts7 = openTs7(scan.root, ts7Groups, [...set.packages.values()], workspaces, { javaScript: onTypeScript7 });
       } catch {
@@ -198,18 +275,8 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
       else {
         try {
           for (const [group, { queries, diskFiles: read }] of ts7.results) {
-            memberCheckStats.programs++;
-            record(
-              checkMembers({
-                root: scan.root,
-                queries,
-                files: group.files,
-                packages: checked,
-                stop: pastDeadline,
-                isPackageImport,
-              }),
-            );
-            for (const [file, text] of read) diskFiles.set(file, text);
+            check({ queries }, group);
+            for (const [file, text] of read) out.diskFiles.set(file, text);
           }
         } finally {
           ts7.close();
@@ -223,80 +290,47 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
         tooLate(group);
         continue;
       }
-      memberCheckStats.programs++;
-      const setup = group.setup;
       let vp: ReturnType<typeof createVirtualProgram>;
       try {
-        vp = createVirtualProgram(scan.root, group.files, set.packages.values(), setup);
+        vp = createVirtualProgram(scan.root, group.files, set.packages.values(), group.setup);
       } catch {
         // Options the compiler cannot take (a config it rejects): the check's own defaults, as before.
         vp = createVirtualProgram(scan.root, group.files, set.packages.values(), {
-          ...setup,
+          ...group.setup,
           projectOptions: undefined,
         });
       }
-      record(
-        checkMembers({
-          root: scan.root,
-          vp,
-          files: group.files,
-          packages: checked,
-          stop: pastDeadline,
-          isPackageImport,
-        }),
-      );
-      for (const [file, text] of vp.diskFiles) diskFiles.set(file, text);
+      check({ vp }, group);
+      for (const [file, text] of vp.diskFiles) out.diskFiles.set(file, text);
     }
   }
+  return out;
+}
+
+/**
+ * What the checker found, explained: members Node removed, members the package's JavaScript
+ * defines, ESM-only packages required, and names an earlier major had (on both engines alike).
+ */
+async function explainFound(
+  input: TypesCheckInput,
+  loaded: Loaded[],
+  found: Finding[],
+  loader: DeclarationLoader,
+  pastDeadline: () => boolean,
+): Promise<{ findings: Finding[]; complete: boolean }> {
+  const [{ npmTarget }, { explainOlderMajors }] = await Promise.all([
+    import('./program.js'),
+    import('./older-majors.js'),
+  ]);
   const allPackages = new Map(loaded.flatMap(({ set }) => [...set.packages]));
-  // A name an earlier major had is said to be that (older-majors.ts), on both engines alike.
-  const older = await explainOlderMajors(
+  return explainOlderMajors(
     explainEsmOnly(
       await dropRuntimeDefined(await settleRemoved(found, loader), loader, npmTarget),
-      scan.imports,
+      input.scan.imports,
       allPackages,
     ),
-    {
-      root: scan.root,
-      loader,
-      lookups: input.lookups,
-      stop: pastDeadline,
-    },
+    { root: input.scan.root, loader, lookups: input.lookups, stop: pastDeadline },
   );
-  const members = older.findings;
-  for (const { file, reason, checked, sites, aliases } of failed) {
-    const here = [...sites].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
-    for (const [name, locations] of here) {
-      members.push(
-        ...underRegistryName(
-          [
-            makeFinding('TYPES_UNKNOWN', {
-              package: name === NODE_KEY ? 'node' : name,
-              version: checked.get(name)!.version,
-              message: `The type checker failed on ${file} (${reason}): the members ${file} uses from ${name === NODE_KEY ? "Node's own modules" : name} were not checked.`,
-              hint: 'Nothing is claimed about the members this file uses; the rest of the project was checked.',
-              locations: locations.filter((l) => l.file === file),
-              details: { reason, file },
-            }),
-          ],
-          aliases,
-        ),
-      );
-    }
-  }
-  members.push(...deadlineFindings(late, input.deadlineAt));
-  // A checker failure, a deadline or an earlier major that could not be read is not an answer
-  // to keep: the next run tries again.
-  if (partial) members.push(...partial.kept);
-  if (key && failed.length === 0 && late.length === 0 && older.complete)
-    await cache!.write(
-      key,
-      members,
-      new Map([...diskFiles].filter(([file]) => !key.covered.has(file))),
-      partial?.others,
-    );
-  findings.push(...members);
-  return findings;
 }
 
 /**

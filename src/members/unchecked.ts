@@ -4,6 +4,7 @@
  */
 import { makeFinding } from '../model/codes.js';
 import type { Finding, Location } from '../model/finding.js';
+import { NODE_KEY } from './builtins.js';
 import { type Checked, underRegistryName } from './source-findings.js';
 
 /** Files whose members were not checked (the checker failed, the deadline passed), with their variant's packages. */
@@ -41,4 +42,30 @@ export function deadlineFindings(late: Unchecked[], deadlineAt: number | undefin
     }
   }
   return [...byPackage.values()].flatMap((f) => underRegistryName([f], aliasesOf.get(f)!));
+}
+
+/** Files the checker failed on: one TYPES_UNKNOWN per file and package, at the imports concerned. */
+export function failedFindings(failed: (Unchecked & { reason: string })[]): Finding[] {
+  const out: Finding[] = [];
+  for (const { file, reason, checked, sites, aliases } of failed) {
+    const here = [...sites].filter(([name, locations]) => checked.has(name) && locations.some((l) => l.file === file));
+    for (const [name, locations] of here) {
+      out.push(
+        ...underRegistryName(
+          [
+            makeFinding('TYPES_UNKNOWN', {
+              package: name === NODE_KEY ? 'node' : name,
+              version: checked.get(name)!.version,
+              message: `The type checker failed on ${file} (${reason}): the members ${file} uses from ${name === NODE_KEY ? "Node's own modules" : name} were not checked.`,
+              hint: 'Nothing is claimed about the members this file uses; the rest of the project was checked.',
+              locations: locations.filter((l) => l.file === file),
+              details: { reason, file },
+            }),
+          ],
+          aliases,
+        ),
+      );
+    }
+  }
+  return out;
 }
