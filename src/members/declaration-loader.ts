@@ -11,7 +11,7 @@ import { resolveVersion } from '../plan/resolve-version.js';
 import type { Lookup } from '../model/facts.js';
 import type { RegistryClient } from '../registry/client.js';
 import type * as TypeScript from 'typescript';
-import { packageNameOf } from '../scan/specifiers.js';
+import { packageNameOf } from '../scan/classify-specifier.js';
 import { type RuntimeNames, isRuntimeNames, scanRuntimeFile } from './runtime-names.js';
 import { readTarballFiles } from './tarball-files.js';
 

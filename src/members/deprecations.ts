@@ -10,7 +10,7 @@ import type * as TypeScript from 'typescript';
 import { makeFinding } from '../model/codes.js';
 import type { Finding } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
-import { nodeBuiltinName, packageNameOf } from '../scan/specifiers.js';
+import { nodeBuiltinName, packageNameOf } from '../scan/classify-specifier.js';
 import ts from '../scan/typescript.js';
 import { NODE_KEY, NODE_TYPES } from './builtins.js';
 import { typesPackageName } from './declaration-loader.js';

@@ -8,7 +8,7 @@
  * any file: `'*'`. So may a component file (`.vue`, `.svelte`), whose script is not read here.
  */
 import path from 'node:path';
-import { nodeBuiltinName, packageNameOf } from '../scan/specifiers.js';
+import { nodeBuiltinName, packageNameOf } from '../scan/classify-specifier.js';
 import ts from '../scan/typescript.js';
 
 /**

@@ -8,7 +8,7 @@ import type * as TypeScript from 'typescript';
 import { makeFinding } from '../model/codes.js';
 import type { Finding, FindingCode } from '../model/finding.js';
 import { sanitize } from '../model/sanitize.js';
-import { nodeBuiltinName, packageNameOf } from '../scan/specifiers.js';
+import { nodeBuiltinName, packageNameOf } from '../scan/classify-specifier.js';
 import ts from '../scan/typescript.js';
 import { NODE_KEY } from './builtins.js';
 import { claimBuiltin } from './builtin-members.js';

@@ -11,7 +11,7 @@ import type { ConfigPackageReference, Manifest } from '../model/references.js';
 import { isRecord } from '../model/json.js';
 import { indexKeyLines } from './json-lines.js';
 import { jsoncToJson } from './jsonc.js';
-import { packageNameOf } from './specifiers.js';
+import { packageNameOf } from './classify-specifier.js';
 import { MAX_PROJECT_FILE_BYTES } from './read-text.js';
 
 const CONFIG_FILE = /^(?:ts|js)config(?:\.[\w.-]+)?\.json$/i;

@@ -7,7 +7,7 @@ import { frameworkModules } from './frameworks.js';
 import { decodeUtf8, readErrorOf, readRegularFile } from './read-text.js';
 import { type CommittedModules, listSourceFiles, type SourceFileList } from './source-files.js';
 import type { RawImport } from './parse-imports.js';
-import { classifySpecifier, nodeBuiltinName } from './specifiers.js';
+import { classifySpecifier, nodeBuiltinName } from './classify-specifier.js';
 
 export interface ScanImportsOptions {
   /** The project's own name and its workspace packages: imported, but not from the registry. */

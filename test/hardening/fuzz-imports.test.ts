@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readImports } from '../../src/scan/parse-imports.js';
-import { classifySpecifier } from '../../src/scan/specifiers.js';
+import { classifySpecifier } from '../../src/scan/classify-specifier.js';
 import { RUNS, expectWellFormedErrors, mutatedText, nastyString } from './fuzz-arbitraries.js';
 
 const TOKENS = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySpecifier, packageNameOf } from '../../src/scan/specifiers.js';
+import { classifySpecifier, packageNameOf } from '../../src/scan/classify-specifier.js';
 
 describe('classifySpecifier', () => {
   it.each([
