@@ -20,6 +20,7 @@ import { createPopularity, type PopularitySource } from './popularity/popularity
 import { preparePopularity } from './popularity/prepare.js';
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry/client.js';
 import { defaultCacheDir } from './registry/facts-cache.js';
+import { DiskParseMemo } from './cache/parse-memo.js';
 import { fetchMonthlyDownloads } from './popularity/downloads.js';
 import {
   ConfigError,
@@ -101,7 +102,8 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const root = options.root ?? process.cwd();
   const deadlineAt = options.deadline === undefined ? undefined : Date.now() + options.deadline;
   const config = await configure(root, options);
-  const project = await scanOrTakePackages(root, config, options);
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env) : options.cacheDir;
+  const project = await scanOrTakePackages(root, config, options, cacheDir);
   const { changes, unchanged } = await keepChanged(root, project, options);
   const skips = skipRules(config);
   project.requests = project.requests.filter((r) => !skips.skip(r.name));
@@ -109,7 +111,6 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const client =
     options.client ?? createRegistryClient({ ...options, root, ...(deadlineAt !== undefined ? { deadlineAt } : {}) });
   const lookups = await lookUpAll(client, project.requests, options);
-  const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env) : options.cacheDir;
   const run: Run = { options, root, config, ...project, changes, skips, client, lookups, cacheDir, deadlineAt };
   const { inputs, popularity } = await packageInputs(run);
 
@@ -201,6 +202,7 @@ async function scanOrTakePackages(
   root: string,
   config: DepverifyConfig,
   options: VerifyOptions,
+  cacheDir: string | false | undefined,
 ): Promise<{ scan: ProjectScan; requests: PackageRequest[] }> {
   if (options.packages?.length)
     return {
@@ -208,7 +210,13 @@ async function scanOrTakePackages(
       requests: options.packages.map(parsePackageArg),
     };
   options.onProgress?.({ phase: 'scan', done: 0, total: 1 });
-  const [scan, pnpm] = await Promise.all([scanProject(root, config), readPnpmSupplyChainSettings(root)]);
+  // Parses are kept beside the other caches (not for snippets' temporary projects).
+  const parseMemo = cacheDir && options.keepMemberResults !== false ? new DiskParseMemo(cacheDir, root) : undefined;
+  const [scan, pnpm] = await Promise.all([
+    scanProject(root, config, parseMemo ? { parseMemo } : {}),
+    readPnpmSupplyChainSettings(root),
+  ]);
+  await parseMemo?.save();
   scan.errors.push(...pnpm.errors);
   withPnpmSettings(config, pnpm.settings);
   return { scan, requests: collectRequests(scan) };

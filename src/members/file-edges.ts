@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { nodeBuiltinName, packageNameOf } from '../scan/classify-specifier.js';
-import ts from '../scan/typescript.js';
+import { loadTypeScript } from '../scan/load-typescript.js';
 
 /**
  * Per file (relative, `/`-separated): the paths its relative specifiers name, without and with
@@ -42,7 +42,7 @@ export function fileEdges(texts: Map<string, string>, isPackage: (name: string) 
       edges[file] = '*';
       continue;
     }
-    const info = ts.preProcessFile(text, true, true);
+    const info = loadTypeScript().preProcessFile(text, true, true);
     const named = new Set<string>();
     let anywhere = false;
     const relative = (spec: string): void => {

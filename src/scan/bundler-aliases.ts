@@ -9,7 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type * as TS from 'typescript';
-import ts from './typescript.js';
+import { loadTypeScript } from './load-typescript.js';
 import { MAX_PROJECT_FILE_BYTES } from './read-text.js';
 
 const CONFIG_STEMS = ['vite.config', 'vitest.config', 'webpack.config', 'vite.config.base', 'webpack.common'];
@@ -49,6 +49,7 @@ export function readBundlerAliases(root: string, dir: string): AliasKey[] {
 }
 
 function aliasKeysOf(file: string, text: string): AliasKey[] {
+  const ts = loadTypeScript();
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
   const keys: AliasKey[] = [];
   const add = (raw: string): void => {
@@ -107,6 +108,7 @@ function aliasKeysOf(file: string, text: string): AliasKey[] {
 }
 
 function propertyName(name: TS.PropertyName): string | undefined {
+  const ts = loadTypeScript();
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
   return undefined;
 }

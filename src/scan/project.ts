@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Lockfile, ProjectScan } from '../model/references.js';
-import { scanImports } from './walk-imports.js';
+import { type ParseMemo, scanImports } from './walk-imports.js';
 import { readConfigPackages } from './config-packages.js';
 import { readLockfile } from './lockfile.js';
 import { findManifests } from './manifest.js';
@@ -29,6 +29,7 @@ function workspaceName(dir: string, lockfile: Lockfile | undefined): string {
 export async function scanProject(
   root: string,
   config: { ignore: { paths: string[]; packages?: string[] } },
+  options: { parseMemo?: ParseMemo } = {},
 ): Promise<ProjectScan> {
   // `ignore.paths` are never read, not even listed (a 50 MB bundle there costs nothing).
   const [listed, locked] = await Promise.all([listSourceFiles(root, config.ignore.paths), readLockfile(root)]);
@@ -60,6 +61,7 @@ export async function scanProject(
     isLocalPackage: (name) => localNames.has(name),
     workspaceDirs: found.manifests.map((m) => m.dir),
     manifests: found.manifests,
+    ...(options.parseMemo ? { parseMemo: options.parseMemo } : {}),
   });
   const configPackages = readConfigPackages(
     root,

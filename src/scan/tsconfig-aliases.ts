@@ -6,7 +6,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type * as TS from 'typescript';
-import ts from './typescript.js';
+import { jsoncToJson } from './jsonc.js';
+import { loadTypeScript } from './load-typescript.js';
 import type { InputError } from '../model/references.js';
 import { MAX_PROJECT_FILE_BYTES } from './read-text.js';
 import { SOURCE_EXTENSIONS } from './source-files.js';
@@ -86,9 +87,7 @@ function loadTsconfig(
     return undefined;
   }
   chain.add(file);
-  // TypeScript's JSONC reader keeps what it could parse next to the first error; using it is closer
-  // to what the compiler does than dropping the file.
-  const { config, error } = ts.readConfigFile(file, readConfigText);
+  const { config, error } = readConfig(file);
   if (error !== undefined) errors.push(configError(where, error));
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return undefined;
   const dir = path.dirname(file);
@@ -236,8 +235,28 @@ function toRel(root: string, abs: string): string {
 // TypeScript's diagnostic for a config whose root is not an object.
 const ROOT_NOT_OBJECT = 5092;
 
+/**
+ * A config's JSON: plain JSONC (comments, trailing commas) is read without the compiler. What
+ * that does not take (a syntax error, a root that is not an object, an unreadable file) goes to
+ * TypeScript's reader, which keeps what it could parse next to the first error: closer to what
+ * the compiler does than dropping the file, and its diagnostic is the error reported.
+ */
+function readConfig(file: string): { config?: Record<string, unknown>; error?: TS.Diagnostic } {
+  try {
+    const config: unknown = JSON.parse(jsoncToJson(readConfigText(file)));
+    if (typeof config === 'object' && config !== null && !Array.isArray(config))
+      return { config: config as Record<string, unknown> };
+  } catch {
+    // TypeScript's reader says what is wrong, below.
+  }
+  return loadTypeScript().readConfigFile(file, readConfigText) as {
+    config?: Record<string, unknown>;
+    error?: TS.Diagnostic;
+  };
+}
+
 function configError(file: string, diag: TS.Diagnostic): InputError {
-  const message = ts.flattenDiagnosticMessageText(diag.messageText, '\n');
+  const message = loadTypeScript().flattenDiagnosticMessageText(diag.messageText, '\n');
   // Without a source file the text could not be read at all.
   if (diag.file === undefined || diag.start === undefined) return { file, reason: 'unreadable', message };
   const { line, character } = diag.file.getLineAndCharacterOfPosition(diag.start);

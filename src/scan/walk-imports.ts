@@ -6,7 +6,7 @@ import { readDenoScope } from './deno.js';
 import { frameworkModules } from './frameworks.js';
 import { decodeUtf8, readErrorOf, readRegularFile } from './read-text.js';
 import { type CommittedModules, listSourceFiles, type SourceFileList } from './source-files.js';
-import type { RawImport } from './parse-imports.js';
+import type { RawImport, ReadImportsResult } from './parse-imports.js';
 import { classifySpecifier, nodeBuiltinName } from './classify-specifier.js';
 
 export interface ScanImportsOptions {
@@ -25,6 +25,17 @@ export interface ScanImportsOptions {
    * (`@theme/Layout`), and a legacy-only name (`SERVER`) is a package only where one declares it.
    */
   manifests?: readonly Manifest[];
+  /** Parses kept from an earlier run: a hit needs no parser (nor the TypeScript compiler). */
+  parseMemo?: ParseMemo;
+}
+
+/**
+ * What a file's text parses to, kept between runs (cache/parse-memo.ts). A parse is a function
+ * of the name it is parsed under (its extension picks the grammar) and the text.
+ */
+export interface ParseMemo {
+  get(name: string, text: string): ReadImportsResult | undefined;
+  set(name: string, text: string, result: ReadImportsResult): void;
 }
 
 export interface ImportScan {
@@ -49,9 +60,21 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
   const errors = [...listed.errors];
   if (listed.files.length === 0) return { imports: [], errors, sourceFiles: 0 };
 
-  // Both modules load the TypeScript compiler (~150 ms), which a project without sources skips.
-  const [{ readImports }, { readPathAliases }, { readBundlerAliases, matchesAlias, isBundlerConfig }] =
-    await Promise.all([import('./parse-imports.js'), import('./tsconfig-aliases.js'), import('./bundler-aliases.js')]);
+  const [{ readPathAliases }, { readBundlerAliases, matchesAlias, isBundlerConfig }] = await Promise.all([
+    import('./tsconfig-aliases.js'),
+    import('./bundler-aliases.js'),
+  ]);
+  // The parser loads the TypeScript compiler (~200 ms): only when a file's parse is not kept.
+  let parser: Promise<typeof import('./parse-imports.js')> | undefined;
+  const memo = opts.parseMemo;
+  const parse = async (name: string, text: string): Promise<ReadImportsResult> => {
+    const kept = memo?.get(name, text);
+    if (kept) return kept;
+    parser ??= import('./parse-imports.js');
+    const result = (await parser).readImports(name, text);
+    memo?.set(name, text, result);
+    return result;
+  };
   // A file sees the root's aliases and those of the deepest workspace that contains it.
   const dirs = [...new Set(opts.workspaceDirs ?? [])].filter((d) => d !== '').sort((a, b) => b.length - a.length);
   const rootAliases = readPathAliases(root);
@@ -101,7 +124,7 @@ export async function scanImports(root: string, opts: ScanImportsOptions): Promi
     // A component's module code (script blocks, frontmatter) is read in place: same lines, same columns.
     const component = componentCode(file, decoded.text);
     const text = component?.code ?? decoded.text;
-    const read = component ? readImports(`${file}${component.extension}`, text) : readImports(file, text);
+    const read = await parse(component ? `${file}${component.extension}` : file, text);
     const { imports, lostImports } = read;
     const error = read.error && component ? { ...read.error, file } : read.error;
     // TypeScript's parser recovers: a syntax error that lost no import (a Flow annotation, a

@@ -323,7 +323,7 @@ async function run(): Promise<{
   // Nothing outside the cache changed; in the cache, only depverify's own JSON records.
   expect({ root: snapshot(root), home: snapshot(home), cwd: snapshot(cwd) }).toEqual(before);
   const wrote = Object.keys(snapshot(cacheDir));
-  const cacheRecord = /^(?:facts|decl|members)-v\d+\/(?:[0-9a-f]+\/)?[^/]+\.json$/;
+  const cacheRecord = /^(?:facts|decl|members|parses)-v\d+\/(?:[0-9a-f]+\/)?[^/]+\.json$/;
   expect(wrote.filter((f) => !cacheRecord.test(f) || f.includes(MARK))).toEqual([]);
   expect(wrote).toContainEqual(expect.stringMatching(/^facts-v\d+\/[0-9a-f]+\/hostile\.json$/));
   for (const dir of [tmpdir(), path.dirname(root), scratch, '/tmp'])
