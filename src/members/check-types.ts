@@ -73,12 +73,14 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
     ...(partial ? { only: partial.recheck } : {}),
   });
   const explained = await explainFound(input, loaded, checked.found, loader, pastDeadline);
+  // In the order of the first place each names: the report merges findings of one name and
+  // keeps the first one's details, so a partial check and a full one must list them alike.
   const members = [
     ...explained.findings,
     ...failedFindings(checked.failed),
     ...deadlineFindings(checked.late, input.deadlineAt),
     ...(partial?.kept ?? []),
-  ];
+  ].sort(byFirstPlace);
   // A checker failure, a deadline or an earlier major that could not be read is not an answer
   // to keep: the next run tries again.
   if (key && checked.failed.length === 0 && checked.late.length === 0 && explained.complete)
@@ -92,6 +94,13 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
 }
 
 type Loaded = Awaited<ReturnType<typeof loadVariants>>[number];
+
+function byFirstPlace(a: Finding, b: Finding): number {
+  const [x, y] = [a.locations[0], b.locations[0]];
+  if (!x || !y) return x ? 1 : y ? -1 : 0;
+  if (x.file !== y.file) return x.file < y.file ? -1 : 1;
+  return (x.line ?? 0) - (y.line ?? 0) || (x.column ?? 0) - (y.column ?? 0);
+}
 
 /** Each variant's declarations, and @types/node's for the files that use Node's modules. */
 async function loadVariants(input: TypesCheckInput, variants: Variant[], loader: DeclarationLoader) {

@@ -88,6 +88,13 @@ export interface ResultKeyInput {
 
 interface Fingerprint {
   hash: string;
+  /**
+   * The files that decide how the sources are compiled rather than what they say: every
+   * package.json the scan lists and the tsconfig.json/jsconfig.json of each folder holding
+   * sources, or of one above it, present or not (a config created since governs the files below
+   * it). A change there re-checks everything.
+   */
+  configs: string;
   files: Set<string>;
   /** Relative path → hash of its text. */
   hashes: Map<string, string>;
@@ -117,7 +124,30 @@ async function sourceFingerprint(root: string): Promise<Fingerprint> {
     hashes.set(rel, hashText(bytes));
     texts.set(rel, bytes.toString('utf8'));
   }
-  return { hash: hash.digest('hex'), files: new Set(list.files.map((rel) => path.join(root, rel))), hashes, texts };
+  return {
+    hash: hash.digest('hex'),
+    configs: await configsHash(root, list.files, ['package.json', ...list.manifests]),
+    files: new Set(list.files.map((rel) => path.join(root, rel))),
+    hashes,
+    texts,
+  };
+}
+
+const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
+
+async function configsHash(root: string, sources: string[], manifests: string[]): Promise<string> {
+  const dirs = new Set<string>(['']);
+  for (const rel of sources)
+    for (let dir = path.posix.dirname(rel); dir !== '.' && !dirs.has(dir); dir = path.posix.dirname(dir)) dirs.add(dir);
+  const files = [
+    ...new Set([...manifests, ...[...dirs].flatMap((d) => CONFIG_NAMES.map((n) => (d ? `${d}/${n}` : n)))]),
+  ];
+  const hash = createHash('sha256');
+  for (const rel of files.sort()) {
+    const bytes = await readFile(path.join(root, rel)).catch(() => undefined);
+    hash.update(`${rel}\0${bytes ? hashText(bytes) : '-'}\0`);
+  }
+  return hash.digest('hex');
 }
 
 const hashText = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
@@ -144,6 +174,7 @@ export async function resultKey(input: ResultKeyInput): Promise<ResultKey> {
     // Node's own modules are checked against the running Node too (builtin-members.ts).
     node: process.versions.node,
     fingerprint: fingerprint.hash,
+    configs: fingerprint.configs,
     files: input.files.map((f) => path.relative(input.root, f)),
     packages: [...input.packages].sort(),
     checked: [...input.checked].sort(byName),

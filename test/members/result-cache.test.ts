@@ -246,4 +246,51 @@ describe('after an edit, only the files it reaches are checked again', () => {
     ]);
     expect(memberCheckStats.partial).toEqual({ rechecked: 2 });
   });
+
+  it('a tsconfig or package.json created or changed since re-checks everything, with its options', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    publish(mock, 'other', {
+      '1.0.0': {
+        'package.json': JSON.stringify({ types: 'index.d.ts' }),
+        'index.d.ts': 'export declare const other: { ok(): void };\n',
+      },
+    });
+    const p = project({ 'src/a.ts': "import { Pool } from 'db';\nnew Pool().aa();\n" });
+    expect(await invented(p.root, p.cacheDir)).toEqual(['aa@src/a.ts:2']);
+    // A config below the root, created after the first run: `db` now resolves to a local module that has aa().
+    p.write('src/local-db.ts', 'export class Pool { aa(): void {} }\n');
+    p.write('src/tsconfig.json', JSON.stringify({ compilerOptions: { paths: { db: ['./local-db.ts'] } } }));
+    expect(await invented(p.root, p.cacheDir)).toEqual([]);
+    expect(memberCheckStats.partial).toBeUndefined();
+  });
+
+  it('a name found in two files keeps the details a full check gives it, whichever file was edited', async () => {
+    // `export =`: the module itself (a.ts) and an instance of its class (b.ts) lack the same name.
+    const CJS = {
+      'package.json': JSON.stringify({ types: 'index.d.ts' }),
+      'index.d.ts':
+        'declare function db(): void;\ndeclare namespace db { class Pool { query(): void } }\nexport = db;\n',
+    };
+    publish(mock, 'db', { '1.0.0': CJS });
+    const p = project({
+      'src/a.ts': "import db from 'db';\ndb.zz();\n",
+      'src/b.ts': "import db from 'db';\nnew db.Pool().zz();\n",
+    });
+    const details = async (): Promise<unknown> => {
+      const report = await verifyProject(p.root, { cacheDir: p.cacheDir });
+      return report.findings
+        .filter((f) => f.code.startsWith('INVENTED'))
+        .map((f) => [f.code, f.details?.of, f.locations]);
+    };
+    const full = await details();
+    expect(full).toMatchObject([['INVENTED_MEMBER', 'module', [{ file: 'src/a.ts' }, { file: 'src/b.ts', line: 2 }]]]);
+    p.write('src/b.ts', "import db from 'db';\n\nnew db.Pool().zz();\n");
+    const partial = await details();
+    expect(memberCheckStats.partial).toEqual({ rechecked: 1 });
+    expect(partial).toMatchObject([
+      ['INVENTED_MEMBER', 'module', [{ file: 'src/a.ts' }, { file: 'src/b.ts', line: 3 }]],
+    ]);
+    rmSync(path.join(p.cacheDir, MEMBER_RESULTS_FORMAT), { recursive: true });
+    expect(partial).toEqual(await details());
+  });
 });
