@@ -39,10 +39,16 @@ export const checkReleaseChanges = definePackageCheck({
     if (lookup.state !== 'found') return [];
     const { facts } = lookup;
     const findings: Finding[] = [];
+    // The release before is looked up only where it can matter: a version without provenance
+    // of a package that has some, or one with an install script (most packages are neither).
+    let someProvenance: boolean | undefined;
+    const hasProvenance = (): boolean =>
+      (someProvenance ??= Object.values(facts.versions).some((v) => v.provenance === true));
     for (const [version, from] of installed(facts, requests)) {
       const current = facts.versions[version];
+      if (!current || (!current.hasInstallScript && (current.provenance || !hasProvenance()))) continue;
       const previous = previousRelease(facts, version);
-      if (!current || previous === undefined) continue;
+      if (previous === undefined) continue;
       const before = facts.versions[previous];
       const locations = from.flatMap((r) => r.locations);
       if (!current.provenance && before?.provenance) {
