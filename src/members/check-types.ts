@@ -185,7 +185,11 @@ function memberResultKey(
         [...set.unknown].map(([name, why]) => [tag(variant.key, name), why] as const),
       ),
     ),
-    isPackage: (name) => importedPackages.has(name) && !workspaces.has(name),
+    bareName: (name) => {
+      const dir = workspaces.get(name);
+      if (dir !== undefined) return { workspace: path.relative(scan.root, dir).split(path.sep).join('/') };
+      return importedPackages.has(name) ? 'registry' : undefined;
+    },
   });
 }
 

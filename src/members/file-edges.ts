@@ -3,9 +3,10 @@
  * only the files the edit can reach are checked again (result-cache.ts). Read from the text with
  * TypeScript's pre-processor (imports, re-exports, `require`, `import()`, `/// <reference path>`);
  * a relative specifier is kept as the path it names, matched later against the paths of the files
- * that changed (so a file created since still counts). A specifier that is neither relative nor a
- * package the project installs (a `paths` alias, a `#` import, a workspace package) may reach
- * any file: `'*'`. So may a component file (`.vue`, `.svelte`), whose script is not read here.
+ * that changed (so a file created since still counts). A workspace package's name reaches the
+ * files of its folder (`packages/ui/`, a path ending in `/`). A specifier that is neither
+ * relative nor a package (a `paths` alias, a `#` import) may reach any file: `'*'`. So may a
+ * component file (`.vue`, `.svelte`), whose script is not read here.
  */
 import path from 'node:path';
 import { nodeBuiltinName, packageNameOf } from '../scan/classify-specifier.js';
@@ -32,10 +33,15 @@ export function declaresForOthers(file: string, text: string): boolean {
 }
 
 /**
- * @param texts every source file the result key covers (relative path → text)
- * @param isPackage whether a bare name is a registry package the project installs (not an alias)
+ * What a bare specifier's package name is: a registry package the project installs, a workspace
+ * package (its folder, relative, `/`-separated), or neither (undefined: an alias).
  */
-export function fileEdges(texts: Map<string, string>, isPackage: (name: string) => boolean): FileEdges {
+export type BareName = (name: string) => 'registry' | { workspace: string } | undefined;
+
+/**
+ * @param texts every source file the result key covers (relative path → text)
+ */
+export function fileEdges(texts: Map<string, string>, bareName: BareName): FileEdges {
   const edges: FileEdges = {};
   for (const [file, text] of texts) {
     if (!SCRIPT.test(file)) {
@@ -58,7 +64,12 @@ export function fileEdges(texts: Map<string, string>, isPackage: (name: string) 
       else if (nodeBuiltinName(spec)) continue;
       else {
         const name = packageNameOf(spec);
-        if (name && isPackage(name)) continue;
+        const kind = name === undefined ? undefined : bareName(name);
+        if (kind === 'registry') continue;
+        if (kind) {
+          named.add(`${kind.workspace}/`);
+          continue;
+        }
         anywhere = true;
         break;
       }
@@ -89,13 +100,15 @@ export function affectedFiles(edges: FileEdges, files: Iterable<string>, changed
   const names = new Set([...dirty].flatMap(namesOf));
   // The extensions a specifier may be written with for a file (`./x.js` for x.ts): its bare name covers them.
   const pending = [...files].filter((f) => !dirty.has(f));
+  // A workspace folder (`packages/ui/`) is reached when a file in it is among them.
+  const under = (folder: string): boolean => [...dirty].some((f) => f.startsWith(folder));
   let grew = true;
   while (grew) {
     grew = false;
     for (let i = pending.length - 1; i >= 0; i--) {
       const file = pending[i]!;
       const out = edges[file];
-      if (out === undefined || out === '*' || out.some((n) => names.has(n))) {
+      if (out === undefined || out === '*' || out.some((n) => names.has(n) || (n.endsWith('/') && under(n)))) {
         dirty.add(file);
         for (const n of namesOf(file)) names.add(n);
         pending.splice(i, 1);

@@ -24,7 +24,7 @@ import { isRecord } from '../model/json.js';
 import { type Finding, isFinding } from '../model/finding.js';
 import { listSourceFiles } from '../scan/source-files.js';
 import { VERSION } from '../version.js';
-import { affectedFiles, declaresForOthers, type FileEdges, fileEdges } from './file-edges.js';
+import { affectedFiles, type BareName, declaresForOthers, type FileEdges, fileEdges } from './file-edges.js';
 
 interface StoredResult {
   key: string;
@@ -82,8 +82,8 @@ export interface ResultKeyInput {
   checked: Map<string, { version: string; typesFrom: string }>;
   /** Declaration packages that could not be had, with why: the program was checked without them. */
   unavailable: Map<string, string>;
-  /** Whether a bare name is a registry package the files import (not an alias, not a workspace package). */
-  isPackage?: (name: string) => boolean;
+  /** What a bare name the files import is: a registry package, a workspace package (its folder), or an alias. */
+  bareName?: BareName;
 }
 
 interface Fingerprint {
@@ -161,7 +161,7 @@ export interface ResultKey {
   /** The files the key covers (absolute). */
   covered: Set<string>;
   fingerprint: Fingerprint;
-  isPackage: (name: string) => boolean;
+  bareName: BareName;
 }
 
 export async function resultKey(input: ResultKeyInput): Promise<ResultKey> {
@@ -187,7 +187,7 @@ export async function resultKey(input: ResultKeyInput): Promise<ResultKey> {
     base: digest(base),
     covered: fingerprint.files,
     fingerprint,
-    isPackage: input.isPackage ?? (() => false),
+    bareName: input.bareName ?? (() => undefined),
   };
 }
 
@@ -248,7 +248,7 @@ export class MemberResultCache {
       ...stored.edges,
       ...fileEdges(
         new Map([...changed].flatMap((rel) => (texts.has(rel) ? [[rel, texts.get(rel)!] as const] : []))),
-        key.isPackage,
+        key.bareName,
       ),
     };
     const dirty = affectedFiles(edges, hashes.keys(), changed);
@@ -279,7 +279,7 @@ export class MemberResultCache {
       findings,
       others: { ...keptOthers, ...Object.fromEntries([...others].map(([file, text]) => [file, hashText(text)])) },
       hashes: Object.fromEntries(hashes),
-      edges: fileEdges(texts, key.isPackage),
+      edges: fileEdges(texts, key.bareName),
       declaring: [...texts].filter(([rel, text]) => declaresForOthers(rel, text)).map(([rel]) => rel),
     });
   }

@@ -287,4 +287,24 @@ describe('after an edit, only the files it reaches are checked again', () => {
     rmSync(path.join(p.cacheDir, MEMBER_RESULTS_FORMAT), { recursive: true });
     expect(partial).toEqual(await details());
   });
+
+  it('a workspace package reaches the files of its folder: an edit there re-checks its importers, others do not', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const p = project({
+      'package.json': JSON.stringify({ name: 'app', workspaces: ['packages/*'], dependencies: { db: '^1.0.0' } }),
+      'packages/ui/package.json': JSON.stringify({ name: '@repo/ui', version: '1.0.0', types: 'src/index.ts' }),
+      'packages/ui/src/index.ts': 'export const ui = 1;\n',
+      'src/a.ts': "import { Pool } from 'db';\nimport { ui } from '@repo/ui';\nnew Pool().aa(ui);\n",
+      'src/c.ts': "import { Pool } from 'db';\nnew Pool().cc();\n",
+    });
+    expect(await invented(p.root, p.cacheDir)).toEqual(['aa@src/a.ts:3', 'cc@src/c.ts:2']);
+    markStored(p.cacheDir);
+    p.write('src/c.ts', "import { Pool } from 'db';\nnew Pool().cc2();\n");
+    expect(await invented(p.root, p.cacheDir)).toEqual(['kept:aa@src/a.ts:3', 'cc2@src/c.ts:2']);
+    expect(memberCheckStats.partial).toEqual({ rechecked: 1 });
+    markStored(p.cacheDir);
+    p.write('packages/ui/src/index.ts', 'export const ui = 2;\n');
+    expect(await invented(p.root, p.cacheDir)).toEqual(['aa@src/a.ts:3', 'kept:cc2@src/c.ts:2']);
+    expect(memberCheckStats.partial).toEqual({ rechecked: 2 });
+  });
 });
