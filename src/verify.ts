@@ -27,11 +27,11 @@ import {
   type DepverifyConfig,
   type DepverifyConfigInput,
   loadConfig,
-  matchesPackagePattern,
   normaliseHost,
   parseConfig,
   withPnpmSettings,
 } from './config/config.js';
+import { type SkipRules, skipRules } from './config/skip-rules.js';
 import { readPnpmSupplyChainSettings } from './scan/pnpm-workspace.js';
 import { type ChangeSet, changedSince } from './scan/changed.js';
 import { scanProject } from './scan/project.js';
@@ -234,32 +234,6 @@ async function keepChanged(
   const before = project.requests.length;
   project.requests = project.requests.filter((r) => r.locations.some(changes.includes));
   return { changes, unchanged: before - project.requests.length };
-}
-
-interface SkipRules {
-  /** Whether a name is skipped (an internal scope, or ignore.packages); remembers the ones that are. */
-  skip(name: string): boolean;
-  skipped: Set<string>;
-  /** A name of an internal scope: its own registry's, never compared with public packages. */
-  isInternal(name: string): boolean;
-  /** skip() without remembering the name. */
-  isExcluded(name: string): boolean;
-}
-
-function skipRules(config: DepverifyConfig): SkipRules {
-  const skipped = new Set<string>();
-  const isInternal = (name: string): boolean =>
-    config.internalScopes.some((scope) => name.toLowerCase().startsWith(`${scope}/`));
-  const isExcluded = (name: string): boolean => isInternal(name) || matchesPackagePattern(name, config.ignore.packages);
-  return {
-    skipped,
-    isInternal,
-    isExcluded,
-    skip(name) {
-      if (isExcluded(name)) skipped.add(name);
-      return skipped.has(name);
-    },
-  };
 }
 
 /** One lookup per requested name, in name order. */
