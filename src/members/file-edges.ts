@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { nodeBuiltinName, packageNameOf } from '../scan/classify-specifier.js';
+import { jsoncToJson } from '../scan/jsonc.js';
 import { loadTypeScript } from '../scan/load-typescript.js';
 
 /**
@@ -20,7 +21,8 @@ import { loadTypeScript } from '../scan/load-typescript.js';
 export type FileEdges = Record<string, string[] | '*'>;
 
 const SCRIPT = /\.[cm]?[jt]sx?$/;
-const MODULE_SYNTAX = /\b(?:import|export|require)\b/;
+// Module syntax outside comments: a statement starting with import or export, or CommonJS.
+const MODULE_SYNTAX = /(?:^|[;{}])\s*(?:import|export)\b|\brequire\s*\(|\bmodule\.exports\b|\bexports\.\w/m;
 const DECLARES = /\bdeclare\s+(?:module\s*['"]|global\s*\{)/;
 
 /**
@@ -29,7 +31,7 @@ const DECLARES = /\bdeclare\s+(?:module\s*['"]|global\s*\{)/;
  * declarations are global.
  */
 export function declaresForOthers(file: string, text: string): boolean {
-  return !SCRIPT.test(file) || DECLARES.test(text) || !MODULE_SYNTAX.test(text);
+  return !SCRIPT.test(file) || DECLARES.test(text) || !MODULE_SYNTAX.test(jsoncToJson(text));
 }
 
 /**
