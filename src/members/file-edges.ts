@@ -81,14 +81,18 @@ export function fileEdges(texts: Map<string, string>, bareName: BareName): FileE
   return edges;
 }
 
-/** The paths a specifier naming `file` could be written as: itself, without its extension, its folder for an index. */
+/**
+ * The paths an edge naming `file` can hold: itself, without its extension (`./x.js` names x.ts
+ * too: TypeScript maps the extension), its folder for an index, and every folder above it
+ * (`packages/ui/`, as a workspace package's edge is written).
+ */
 function namesOf(file: string): string[] {
   const ext = path.posix.extname(file);
   const bare = ext ? file.slice(0, -ext.length) : file;
   const names = [file, bare];
-  // `./x.js` names x.ts too: TypeScript maps the extension.
   if (path.posix.basename(bare) === 'index') names.push(path.posix.dirname(bare));
   if (bare.endsWith('.d')) names.push(bare.slice(0, -2));
+  for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) names.push(file.slice(0, i + 1));
   return names;
 }
 
@@ -100,17 +104,14 @@ function namesOf(file: string): string[] {
 export function affectedFiles(edges: FileEdges, files: Iterable<string>, changed: Iterable<string>): Set<string> {
   const dirty = new Set(changed);
   const names = new Set([...dirty].flatMap(namesOf));
-  // The extensions a specifier may be written with for a file (`./x.js` for x.ts): its bare name covers them.
   const pending = [...files].filter((f) => !dirty.has(f));
-  // A workspace folder (`packages/ui/`) is reached when a file in it is among them.
-  const under = (folder: string): boolean => [...dirty].some((f) => f.startsWith(folder));
   let grew = true;
   while (grew) {
     grew = false;
     for (let i = pending.length - 1; i >= 0; i--) {
       const file = pending[i]!;
       const out = edges[file];
-      if (out === undefined || out === '*' || out.some((n) => names.has(n) || (n.endsWith('/') && under(n)))) {
+      if (out === undefined || out === '*' || out.some((n) => names.has(n))) {
         dirty.add(file);
         for (const n of namesOf(file)) names.add(n);
         pending.splice(i, 1);
