@@ -22,6 +22,23 @@ interface StoredParses {
   files: Record<string, { hash: string; result: ReadImportsResult }>;
 }
 
+// Every import and error whole: a damaged entry served as a parse would crash the scan or
+// invent an import; it is a miss instead.
+const isRawImport = (i: unknown): boolean =>
+  isRecord(i) &&
+  typeof i.specifier === 'string' &&
+  typeof i.kind === 'string' &&
+  typeof i.line === 'number' &&
+  typeof i.column === 'number';
+const isParseError = (e: unknown): boolean =>
+  e === undefined || (isRecord(e) && typeof e.file === 'string' && typeof e.message === 'string');
+const isParse = (r: unknown): boolean =>
+  isRecord(r) &&
+  Array.isArray(r.imports) &&
+  r.imports.every(isRawImport) &&
+  isParseError(r.error) &&
+  (r.lostImports === undefined || typeof r.lostImports === 'boolean');
+
 const PARSES: CacheKind<StoredParses> = {
   name: 'parses',
   version: 1,
@@ -29,9 +46,7 @@ const PARSES: CacheKind<StoredParses> = {
     isRecord(s) &&
     typeof s.parser === 'string' &&
     isRecord(s.files) &&
-    Object.values(s.files).every(
-      (f) => isRecord(f) && typeof f.hash === 'string' && isRecord(f.result) && Array.isArray(f.result.imports),
-    ),
+    Object.values(s.files).every((f) => isRecord(f) && typeof f.hash === 'string' && isParse(f.result)),
 };
 
 /**

@@ -61,10 +61,10 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const cache =
     input.cacheDir && input.keepResults !== false ? new MemberResultCache(input.cacheDir, scan.root) : undefined;
   const key = cache ? await memberResultKey(input, loaded, checkedByVariant, workspaces) : undefined;
-  const cached = key ? await cache!.read(key.key) : undefined;
-  if (cached) return [...findings, ...cached];
+  const kept = key ? await cache!.read(key) : undefined;
+  if (kept && 'findings' in kept) return [...findings, ...kept.findings];
   // After an edit: only the files it can reach are checked; the others keep their findings.
-  const partial = key ? await cache!.readPartial(key) : undefined;
+  const partial = kept?.partial;
   memberCheckStats.partial = partial ? { rechecked: partial.recheck.size } : undefined;
 
   const checked = await checkPrograms(input, loaded, checkedByVariant, {

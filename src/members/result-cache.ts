@@ -11,7 +11,7 @@
  * One entry per project directory, overwritten, so the cache does not grow with edits.
  *
  * After an edit (the same key but for some files' text), only the files the edit can reach are
- * checked again (`readPartial`): the changed files and those that import them, directly or not
+ * checked again (`read` answers `partial`): the changed files and those that import them, directly or not
  * (file-edges.ts). Every other file keeps its findings. A changed file that declares a module or
  * a global, or is a script, can change what any file sees: then everything is checked again.
  */
@@ -213,13 +213,17 @@ export class MemberResultCache {
 
   /**
    * The findings kept for `key`, if the files the last check read beyond the key's (a generated
-   * file .gitignore hides, a module outside the project) are unchanged too.
+   * file .gitignore hides, a module outside the project) are unchanged too; or, after an edit,
+   * what is left to check (`partial`).
    */
-  async read(key: string): Promise<Finding[] | undefined> {
+  async read(key: ResultKey): Promise<{ findings: Finding[] } | { partial: PartialResult } | undefined> {
     // A damaged or foreign entry is a miss: the check runs again.
     const stored = this.#store.read(this.#file);
-    if (!stored || stored.key !== key || !(await othersUnchanged(stored))) return undefined;
-    return stored.findings;
+    if (!stored || (stored.key !== key.key && stored.base !== key.base) || !(await othersUnchanged(stored)))
+      return undefined;
+    if (stored.key === key.key) return { findings: stored.findings };
+    const partial = this.#partial(stored, key);
+    return partial ? { partial } : undefined;
   }
 
   /**
@@ -227,9 +231,7 @@ export class MemberResultCache {
    * entry differs from `key` only in source texts that no other file depends on without
    * importing them; else undefined (everything is checked).
    */
-  async readPartial(key: ResultKey): Promise<PartialResult | undefined> {
-    const stored = this.#store.read(this.#file);
-    if (!stored || stored.base !== key.base || !(await othersUnchanged(stored))) return undefined;
+  #partial(stored: StoredResult, key: ResultKey): PartialResult | undefined {
     const { hashes, texts } = key.fingerprint;
     const changed = new Set<string>();
     for (const [rel, hash] of hashes) if (stored.hashes[rel] !== hash) changed.add(rel);

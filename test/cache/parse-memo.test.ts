@@ -67,6 +67,11 @@ describe('parse memo', () => {
     expect(await imported(p.root, p.cacheDir)).toEqual(['left@src/a.ts:1', 'right@src/b.ts:1']);
     kept.write('{ not json');
     expect(await imported(p.root, p.cacheDir)).toEqual(['left@src/a.ts:1', 'right@src/b.ts:1']);
+    // Well-formed JSON, a damaged import in it: a miss, never an import made up.
+    const whole = kept.read();
+    (whole.files['src/a.ts']!.result.imports as unknown[])[0] = { specifier: 'made-up' };
+    kept.write(whole);
+    expect(await imported(p.root, p.cacheDir)).toEqual(['left@src/a.ts:1', 'right@src/b.ts:1']);
     rmSync(path.join(p.root, 'src/b.ts'));
     expect(await imported(p.root, p.cacheDir)).toEqual(['left@src/a.ts:1']);
     expect(Object.keys(kept.read().files)).toEqual(['src/a.ts']);
