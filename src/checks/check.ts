@@ -15,6 +15,12 @@ export interface CheckContext {
   projectLicense?: string;
   /** The time the run judges ages against, in ms since the epoch (injected, so tests are stable). */
   now: number;
+  /**
+   * Told the moment (ms since the epoch) a verdict or its wording will change as time passes (a
+   * count of days or minutes moving on, a threshold crossed): the run's report is reused only
+   * until the earliest (cache/run-memo.ts).
+   */
+  changesAt?: (at: number) => void;
   /** With `--changed-since`: the ref; the requests checked are then only what the change added. */
   changedSince?: string;
 }

@@ -4,7 +4,7 @@
  * declared package provides is in its version documents (`bin`); names nothing declares are
  * looked up on their own, and only to say whether they exist.
  */
-import { existsSync } from 'node:fs';
+import { envValue, existsSync } from '../scan/observed-fs.js';
 import path from 'node:path';
 import { makeFinding } from '../model/codes.js';
 import type { Lookup } from '../model/facts.js';
@@ -303,7 +303,9 @@ async function checkScriptCommands(input: ConfiguredInput): Promise<Finding[]> {
 
 /** Whether `command` is on PATH outside any node_modules (a tool of the machine, not a package's). */
 function onSystemPath(command: string): boolean {
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter((d) => d && !d.includes('node_modules'));
+  const dirs = (envValue(process.env, 'PATH') ?? '')
+    .split(path.delimiter)
+    .filter((d) => d && !d.includes('node_modules'));
   const names = process.platform === 'win32' ? [command, `${command}.exe`, `${command}.cmd`] : [command];
   return dirs.some((d) => names.some((n) => existsSync(path.join(d, n))));
 }

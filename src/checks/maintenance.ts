@@ -47,7 +47,10 @@ export const checkMaintenance = definePackageCheck({
     }
     if (last === undefined) return [];
     const days = Math.floor((context.now - last) / DAY);
-    const severity = severityFor(days, context.config.maintenance);
+    const policy = context.config.maintenance;
+    const severity = severityFor(days, policy);
+    // Nothing to say until the first threshold; then the count of days moves on daily.
+    context.changesAt?.(severity ? last + (days + 1) * DAY : last + Math.max(days + 1, policy.infoAfterDays) * DAY);
     if (!severity) return [];
 
     // Of the versions the direct requests would install, the one furthest behind.

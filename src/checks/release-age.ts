@@ -59,6 +59,8 @@ export const checkReleaseAge = definePackageCheck({
       }
       const ageMinutes = (context.now - publishedAt) / MINUTE;
       if (ageMinutes >= limit) continue;
+      // Too new: the age is given to the minute, and the finding goes once the limit is reached.
+      context.changesAt?.(publishedAt + (Math.floor(ageMinutes) + 1) * MINUTE);
       const published = new Date(publishedAt).toISOString();
       const configured = gate !== null;
       byVersion.set(

@@ -73,6 +73,9 @@ function factSignals(facts: PackageFacts, input: PackageInput, policy: Squatting
   const signals: SquatSignal[] = [];
   // Only the public registry's `time.created` is trusted: some mirrors invent per-version times.
   const age = daysSince(facts.created, input.context.now);
+  // A new package's age in days is a signal, and moves on daily until it is not new.
+  if (age !== undefined && age <= Math.max(policy.newPackageDays, policy.newMaintainerDays))
+    input.context.changesAt?.(Date.parse(facts.created!) + (age + 1) * DAY);
   if (age !== undefined && age <= policy.newPackageDays)
     signals.push({ signal: 'new-package', createdAt: facts.created!, days: age });
   if (age !== undefined && age <= policy.newMaintainerDays && facts.maintainers === 1)

@@ -6,7 +6,7 @@
  * may use behind a check is not invented), else its `.nvmrc` or `.node-version`, else the
  * running Node's major.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync } from '../scan/observed-fs.js';
 import path from 'node:path';
 import semver from 'semver';
 import { makeFinding } from '../model/codes.js';

@@ -18,6 +18,7 @@ import { type Checked, mergeFindings, sourceFindings, underRegistryName } from '
 import { dropRuntimeDefined } from './runtime-defined.js';
 import { deadlineFindings, failedFindings, type Unchecked } from './unchecked.js';
 import { MemberResultCache, type ResultKey, resultKey } from './result-cache.js';
+import { unnoted } from '../scan/observed-fs.js';
 
 export interface TypesCheckInput {
   scan: ProjectScan;
@@ -63,6 +64,9 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const key = cache ? await memberResultKey(input, loaded, checkedByVariant, workspaces) : undefined;
   const kept = key ? await cache!.read(key) : undefined;
   if (kept && 'findings' in kept) return [...findings, ...kept.findings];
+  // Beyond the kept results the reads are TypeScript's (configuration, declarations on disk),
+  // which observed-fs does not see: this run's report cannot be reused as it stands.
+  unnoted('the member check ran');
   // After an edit: only the files it can reach are checked; the others keep their findings.
   const partial = kept?.partial;
   memberCheckStats.partial = partial ? { rechecked: partial.recheck.size } : undefined;

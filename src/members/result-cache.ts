@@ -16,7 +16,7 @@
  * a global, or is a script, can change what any file sees: then everything is checked again.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../scan/observed-fs.js';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type CacheKind, DiskCache } from '../cache/disk-cache.js';

@@ -9,6 +9,7 @@ import { fetchSigningKeys } from './signing-keys.js';
 import { fetchTarball, type TarballAnswer } from './tarball.js';
 import { type NpmConfig, loadNpmConfig } from './npmrc.js';
 import { configuredRegistries, normaliseRegistry, pickRegistry } from './pick-registry.js';
+import { holdsUntil, unnoted } from '../scan/observed-fs.js';
 
 /** All registry access goes through this; tests and library users may pass their own. */
 export interface RegistryClient {
@@ -85,6 +86,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env) : options.cacheDir;
   const cache = cacheDir ? new FactsCache(cacheDir) : undefined;
   const ttl = options.cacheTtl ?? DEFAULTS.cacheTtl;
+  // How long an answer is used without asking again: a missing name briefly.
+  const ttlOf = (entry: CacheEntry): number => (entry.answer.state === 'missing' ? Math.min(ttl, MISSING_TTL) : ttl);
   const inFlight = new Map<string, Promise<Lookup>>();
   const keys = new Map<string, Promise<SigningKeys>>();
   const fetchConfig = shareCa({ ...config, maxSockets: concurrency });
@@ -109,8 +112,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     const cached = options.refresh ? undefined : await cache?.read(registry, name).catch(() => undefined);
     if (cached) {
       const age = Date.now() - cached.fetchedAt;
-      if (age < (cached.answer.state === 'missing' ? Math.min(ttl, MISSING_TTL) : ttl) || options.offline)
+      if (age < ttlOf(cached) || options.offline) {
+        cache!.noteUsed(registry, name);
+        holdsUntil(cached.fetchedAt + ttlOf(cached));
         return cached.answer;
+      }
     }
     if (options.offline) return { state: 'unknown', reason: 'offline: not in the cache' };
     const answer = await limit(() =>
@@ -141,7 +147,14 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       if (answer.lastModified) entry.lastModified = answer.lastModified;
     }
     // A cache that cannot be written costs speed on the next run, never correctness on this one.
-    await cache?.write(registry, name, entry).catch(() => undefined);
+    const written = entry;
+    await cache?.write(registry, name, written).then(
+      () => {
+        cache.noteUsed(registry, name);
+        holdsUntil(written.fetchedAt + ttlOf(written));
+      },
+      () => unnoted(`the facts of ${name} could not be cached`),
+    );
     return entry.answer;
   }
 

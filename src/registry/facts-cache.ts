@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
 import { isRecord, isStringArray } from '../model/json.js';
+import { noteCacheEntry } from '../scan/observed-fs.js';
 import type { MissingReason, PackageFacts, VersionFacts } from '../model/facts.js';
 
 const MISSING_REASONS = new Set<string>(['not-found', 'unpublished', 'security-holding'] satisfies MissingReason[]);
@@ -259,6 +260,11 @@ export class FactsCache {
     // Another package's or registry's entry under this name is a miss too.
     if (facts && (facts.name !== name || facts.registry !== registry)) return undefined;
     return { ...stored, answer: { ...answer, ...(facts ? { facts } : {}) } as CacheEntry['answer'] };
+  }
+
+  /** Notes (observed-fs) the entry an answer came from: what a run read holds while it is not rewritten. */
+  noteUsed(registry: string, name: string): void {
+    noteCacheEntry(this.#file(registry, name));
   }
 
   /** Atomic: written to a temporary file and renamed, so concurrent runs never see half an entry. */

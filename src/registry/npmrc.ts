@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { envValue, readFileSync } from '../scan/observed-fs.js';
 import os from 'node:os';
 import path from 'node:path';
 import ini from 'ini';
@@ -46,7 +46,7 @@ function readRc(file: string, env: NodeJS.ProcessEnv, into: Record<string, strin
 function substituteEnv(value: string, env: NodeJS.ProcessEnv): string {
   return value.replace(/(\\*)\$\{([^${}?]+)(\?)?\}/g, (whole, escapes: string, name: string, optional?: string) => {
     if (escapes.length % 2 === 1) return whole.slice(1);
-    const found = env[name];
+    const found = envValue(env, name);
     if (found === undefined && !optional) return whole;
     return escapes + (found ?? '');
   });

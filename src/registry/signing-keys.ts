@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
 import type { SigningKey, SigningKeys } from '../model/facts.js';
 import { isRecord } from '../model/json.js';
+import { holdsUntil, noteCacheEntry, unnoted } from '../scan/observed-fs.js';
 import type { NpmConfig } from './npmrc.js';
 import { registryRequest } from './request.js';
 
@@ -60,7 +61,11 @@ export async function fetchSigningKeys(options: SigningKeysOptions): Promise<Sig
   const stored = file ? store!.read(file) : undefined;
   // A time in the future (damage, or a clock since set back) would keep the entry fresh forever.
   const fresh = stored !== undefined && stored.fetchedAt <= Date.now() + 60_000 && Date.now() - stored.fetchedAt < TTL;
-  if (stored && (fresh || options.offline)) return stored.answer;
+  if (stored && (fresh || options.offline)) {
+    noteCacheEntry(file!);
+    holdsUntil(stored.fetchedAt + TTL);
+    return stored.answer;
+  }
   if (options.offline) return { state: 'unknown', reason: 'offline: signing keys not in the cache' };
   const res = await registryRequest('/-/npm/v1/keys', {
     config: options.config,
@@ -88,6 +93,13 @@ export async function fetchSigningKeys(options: SigningKeysOptions): Promise<Sig
     if (!keys) return { state: 'unknown', reason: 'signing keys: the answer is not a keys document' };
     answer = keys.length ? { state: 'found', keys } : { state: 'none', reason: 'the registry lists no signing keys' };
   }
-  if (file) await store!.write(file, { fetchedAt: Date.now(), answer });
+  const fetchedAt = Date.now();
+  if (file)
+    await store!.write(file, { fetchedAt, answer }, true).then(
+      () => noteCacheEntry(file),
+      () => unnoted('signing keys could not be cached'),
+    );
+  else unnoted('signing keys not cached');
+  holdsUntil(fetchedAt + TTL);
   return answer;
 }

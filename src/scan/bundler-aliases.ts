@@ -6,7 +6,7 @@
  * federation `remotes` (`{ 'mfe-b': 'mfeB@/b.js' }`: another build's modules). Only literal keys
  * count; a computed or spread alias table is not guessed at.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from './observed-fs.js';
 import path from 'node:path';
 import type * as TS from 'typescript';
 import { loadTypeScript } from './load-typescript.js';

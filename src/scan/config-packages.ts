@@ -5,7 +5,7 @@
  * read (every `tsconfig*.json`/`jsconfig*.json` beside a package.json); a base extended from a
  * package is that package's business. Read synchronously: a handful of small files, once per run.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from './observed-fs.js';
 import path from 'node:path';
 import type { ConfigPackageReference, Manifest } from '../model/references.js';
 import { isRecord } from '../model/json.js';

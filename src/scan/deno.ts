@@ -4,7 +4,7 @@
  * `jsr:`, a URL or a path is not a registry package. Files below a Deno config also see `@std/*`
  * as the JSR standard library. Reads the disk synchronously: a few small files, once per run.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from './observed-fs.js';
 import path from 'node:path';
 import { isRecord } from '../model/json.js';
 import type { InputError } from '../model/references.js';

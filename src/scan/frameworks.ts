@@ -4,7 +4,7 @@
  * file when one of its enabling packages is a dependency (of any kind) of the file's nearest
  * package.json, the way knip enables its plugins.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from './observed-fs.js';
 import path from 'node:path';
 import { isRecord } from '../model/json.js';
 import type { Manifest } from '../model/references.js';

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from './observed-fs.js';
 import path from 'node:path';
 import type { PackageManager } from './command-line.js';
 

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from './observed-fs.js';
 import { join } from 'node:path';
 import type { InputError } from '../model/references.js';
 

@@ -1,5 +1,5 @@
 /** The project's own JS/TS source files, as git would see them (ignored files and build output left out). */
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from './observed-fs.js';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';

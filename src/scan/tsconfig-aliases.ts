@@ -3,7 +3,7 @@
  * that `@/lib/x` is not taken for a registry package. Reads the disk synchronously: a handful of
  * small files, once per run.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from './observed-fs.js';
 import path from 'node:path';
 import type * as TS from 'typescript';
 import { jsoncToJson } from './jsonc.js';

@@ -1,4 +1,4 @@
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir } from './observed-fs.js';
 import { join } from 'node:path';
 import { matchTokens, type WildcardToken } from './wildcard.js';
 

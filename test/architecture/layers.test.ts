@@ -19,7 +19,7 @@ const LAYERS: ReadonlyArray<{ layer: string; paths: readonly string[] }> = [
   { layer: 'checks', paths: ['src/checks/'] },
   { layer: 'members', paths: ['src/members/'] },
   { layer: 'report', paths: ['src/report/'] },
-  { layer: 'run', paths: ['src/verify.ts', 'src/verify-signing.ts', 'src/verify-snippet.ts'] },
+  { layer: 'run', paths: ['src/verify.ts', 'src/verify-run.ts', 'src/verify-signing.ts', 'src/verify-snippet.ts'] },
   {
     layer: 'interface',
     paths: ['src/index.ts', 'src/cli.ts', 'src/cli-guard.ts', 'src/hook.ts', 'src/install.ts', 'src/mcp.ts'],
@@ -153,5 +153,23 @@ describe('layers (ARCHITECTURE.md)', () => {
         { from: b, to: a, dynamic: true },
       ]),
     ).toEqual([]);
+  });
+});
+
+/**
+ * The run memo reuses a report only while what its run read still holds, so every read of the
+ * project and its configuration goes through scan/observed-fs.ts, which notes it. A module of
+ * these folders reading `node:fs` itself would read something the memo never checks again.
+ */
+const OBSERVED = ['src/scan/', 'src/config/', 'src/plan/', 'src/checks/', 'src/registry/npmrc.ts'];
+
+describe('reads the run memo can see', () => {
+  it('no module of the scan, configuration, plan or checks, nor .npmrc, imports node:fs but observed-fs', () => {
+    const readers = sources
+      .map(rel)
+      .filter((file) => OBSERVED.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p)))
+      .filter((file) => file !== 'src/scan/observed-fs.ts')
+      .filter((file) => /from ['"](node:)?fs(\/promises)?['"]/.test(readFileSync(path.join(root, file), 'utf8')));
+    expect(readers).toEqual([]);
   });
 });

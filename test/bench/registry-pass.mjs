@@ -19,7 +19,9 @@
 //    peak RSS from process.resourceUsage().maxRSS written on exit by test/bench/rss-preload.mjs:
 //    floor (plain keep-alive fetch + JSON.parse of every packument, concurrency 16 and 32),
 //    depverify cold (fresh --cache-dir), `node -e 0` (Node's own start, the warm run's reference),
-//    depverify warm (same cache dir again), and the peer:
+//    depverify warm (same cache dir again: the run memo answers), depverify warm on an edited copy
+//    of the project (its package.json with one more newline: the memo misses, the facts cache
+//    answers), and the peer:
 //    `npm install --package-lock-only` from scratch with an empty npm cache. `--runs N` repeats the
 //    floor and depverify runs and reports medians (the peer runs once).
 // Progress goes to stderr; the table (or, with --json, the results as JSON) to stdout.
@@ -349,12 +351,12 @@ function ensureBuilt() {
   return built;
 }
 
-function depverifyArgs(base, cacheDir) {
+function depverifyArgs(base, cacheDir, root = benchDir) {
   const args = [
     '--import',
     pathToFileURL(PRELOAD).href,
     CLI,
-    benchDir,
+    root,
     '--registry',
     base,
     '--cache-dir',
@@ -385,9 +387,9 @@ function parseReport(stdout) {
   }
 }
 
-async function runDepverify(label, replay, cacheDir) {
+async function runDepverify(label, replay, cacheDir, root = benchDir) {
   await replay.stats(true);
-  const r = await runTimed(label, process.execPath, depverifyArgs(replay.base, cacheDir));
+  const r = await runTimed(label, process.execPath, depverifyArgs(replay.base, cacheDir, root));
   r.replay = await replay.stats(true);
   r.report = parseReport(r.stdout);
   return r;
@@ -489,6 +491,7 @@ try {
   if (build.cliWorks) {
     const cold = [];
     const warm = [];
+    const edited = [];
     const start = [];
     for (let i = 0; i < runs; i++) {
       const cacheDir = tempDir('cache');
@@ -509,13 +512,25 @@ try {
       log(
         `depverify warm #${i + 1}: ${w.wall.toFixed(2)} s, exit ${w.code}, ${w.rssMB?.toFixed(0)} MB RSS, ${w.replay.requests} requests ${JSON.stringify(w.replay.byStatus)}, ${w.report.unknown ?? '?'} unknown`,
       );
+      // The same project with its manifest edited (a copy, so the shared bench stays as it is):
+      // the run memo cannot answer, the facts cache does. What a warm run costs when it must work.
+      const copy = tempDir('edited');
+      cpSync(benchDir, copy, { recursive: true });
+      writeFileSync(path.join(copy, 'package.json'), `${readFileSync(path.join(copy, 'package.json'), 'utf8')}\n`);
+      const e = await runDepverify(`depverify-edited-${i + 1}`, replay, cacheDir, copy);
+      log(
+        `depverify warm, manifest edited #${i + 1}: ${e.wall.toFixed(2)} s, exit ${e.code}, ${e.rssMB?.toFixed(0)} MB RSS, ${e.replay.requests} requests, ${e.report.unknown ?? '?'} unknown`,
+      );
+      rmSync(copy, { recursive: true, force: true });
       cold.push(c);
       warm.push(w);
+      edited.push(e);
       rmSync(cacheDir, { recursive: true, force: true });
     }
     for (const [key, list] of [
       ['depverify cold', cold],
       ['depverify warm', warm],
+      ['depverify warm, edited', edited],
     ]) {
       const last = list[list.length - 1];
       results.rows[key] = {
@@ -546,6 +561,14 @@ try {
     results.rows['depverify warm'].overStart = {
       wall: median(pairs.map((p) => p.wall)),
       cpu: median(pairs.map((p) => p.cpu)),
+    };
+    const editedPairs = edited.map((e, i) => ({
+      wall: e.wall / start[i].wall,
+      cpu: (e.cpu ?? 0) / (start[i].cpu || 1),
+    }));
+    results.rows['depverify warm, edited'].overStart = {
+      wall: median(editedPairs.map((p) => p.wall)),
+      cpu: median(editedPairs.map((p) => p.cpu)),
     };
   }
 

@@ -56,6 +56,32 @@ function run(
 }
 
 describe('maintenance', () => {
+  it('says when its verdict next changes: the first threshold, then each new day of the count', () => {
+    const changes: number[] = [];
+    const at = (days: number) => {
+      const doc = packument('pkg', {
+        versions: { '1.0.0': {} },
+        time: { '1.0.0': new Date(NOW - days * DAY).toISOString() },
+      });
+      checkMaintenance.run({
+        name: 'pkg',
+        lookup: found(doc),
+        requests: [manifestAt('^1.0.0')],
+        suggest: () => [],
+        popularity: popularity(),
+        context: checkContext(
+          { maintenance: { infoAfterDays: 100, warnAfterDays: 200 } },
+          { now: NOW, changesAt: (t) => changes.push(t) },
+        ),
+      });
+      return changes.at(-1);
+    };
+    // 30 days: nothing until day 100.
+    expect(at(30)).toBe(NOW - 30 * DAY + 100 * DAY);
+    // 150.25 days: info, and the message's count moves on at day 151.
+    expect(at(150.25)).toBe(NOW - 150.25 * DAY + 151 * DAY);
+  });
+
   it('a recent release says nothing', () => {
     expect(run(releasedAt(daysAgo(30)), [manifestAt('^1.0.0')])).toEqual([]);
   });

@@ -18,6 +18,18 @@ describe('RELEASE_TOO_NEW and RELEASE_AGE_UNKNOWN', () => {
     expect(checkReleaseAge.run(releaseInput(lookup, [locked('1.0.0')]))).toEqual([]);
   });
 
+  it('a version too new says its verdict changes at the next minute of its age; an old one says nothing', () => {
+    const changes: number[] = [];
+    const young = foundAs(publishedDoc('pkg', { '1.1.0': { age: 2 * HOUR + 30_000 } }));
+    const input = releaseInput(young, [locked('1.1.0')]);
+    checkReleaseAge.run({ ...input, context: { ...input.context, changesAt: (t) => changes.push(t) } });
+    const published = Date.parse(at(2 * HOUR + 30_000));
+    expect(changes).toEqual([published + 121 * 60_000]);
+    const old = releaseInput(lookup, [locked('1.0.0')]);
+    checkReleaseAge.run({ ...old, context: { ...old.context, changesAt: (t) => changes.push(t) } });
+    expect(changes).toHaveLength(1);
+  });
+
   it('with minimumReleaseAge: an error naming the publish time and the gate; excluded packages pass', () => {
     const [finding] = checkReleaseAge.run(releaseInput(lookup, [declared('^1.0.0')], { minimumReleaseAge: '3d' }));
     expect(finding).toMatchObject({

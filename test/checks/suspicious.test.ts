@@ -199,6 +199,24 @@ describe('newness and emptiness signals', () => {
     expect(run('brand-new-thing', { created: daysAgo(3), installScript: true })[0]?.severity).toBe('warning');
   });
 
+  it("a new package's age moves on daily: the verdict holds until its next day; an old one's for good", () => {
+    const changes: number[] = [];
+    const judge = (created: Date): void => {
+      checkSuspicious.run({
+        name: 'brand-new-thing',
+        lookup: lookupOf('brand-new-thing', { created }),
+        requests: [request('brand-new-thing')],
+        suggest: () => [],
+        popularity: popularity(INDEX),
+        context: checkContext({}, { now: NOW, changesAt: (t) => changes.push(t) }),
+      });
+    };
+    judge(daysAgo(3.5));
+    expect(changes).toEqual([daysAgo(3.5).getTime() + 4 * DAY]);
+    judge(daysAgo(1000));
+    expect(changes).toHaveLength(1);
+  });
+
   it('days old, an install script and no repository is an error', () => {
     const findings = run('brand-new-thing', {
       created: daysAgo(2),
