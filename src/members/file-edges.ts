@@ -4,8 +4,9 @@
  * TypeScript's pre-processor (imports, re-exports, `require`, `import()`, `/// <reference path>`);
  * a relative specifier is kept as the path it names, matched later against the paths of the files
  * that changed (so a file created since still counts). A workspace package's name reaches the
- * files of its folder (`packages/ui/`, a path ending in `/`). A specifier that is neither
- * relative nor a package (a `paths` alias, a `#` import) may reach any file: `'*'`. So may a
+ * files of its folder (`packages/ui/`, a path ending in `/`). A `paths` alias or a `baseUrl`
+ * specifier reaches the paths its tsconfig's targets name. Any other specifier that is neither
+ * relative nor a package (a bundler's alias, a `#` import) may reach any file: `'*'`. So may a
  * component file (`.vue`, `.svelte`), whose script is not read here.
  */
 import path from 'node:path';
@@ -41,9 +42,16 @@ export function declaresForOthers(file: string, text: string): boolean {
 export type BareName = (name: string) => 'registry' | { workspace: string } | undefined;
 
 /**
+ * Where a `paths` alias or a `baseUrl` specifier written in `file` may resolve: paths relative
+ * to the root, `/`-separated, without an added extension; undefined when nothing maps it (it
+ * may then reach any file).
+ */
+export type AliasTargets = (file: string, specifier: string) => string[] | undefined;
+
+/**
  * @param texts every source file the result key covers (relative path → text)
  */
-export function fileEdges(texts: Map<string, string>, bareName: BareName): FileEdges {
+export function fileEdges(texts: Map<string, string>, bareName: BareName, aliasTargets?: AliasTargets): FileEdges {
   const edges: FileEdges = {};
   for (const [file, text] of texts) {
     if (!SCRIPT.test(file)) {
@@ -53,12 +61,12 @@ export function fileEdges(texts: Map<string, string>, bareName: BareName): FileE
     const info = loadTypeScript().preProcessFile(text, true, true);
     const named = new Set<string>();
     let anywhere = false;
-    const relative = (spec: string): void => {
-      const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
+    const add = (base: string): void => {
       named.add(base);
       const ext = path.posix.extname(base);
       if (ext) named.add(base.slice(0, -ext.length));
     };
+    const relative = (spec: string): void => add(path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)));
     for (const ref of info.referencedFiles) relative(ref.fileName.startsWith('.') ? ref.fileName : `./${ref.fileName}`);
     for (const ref of info.importedFiles) {
       const spec = ref.fileName;
@@ -70,6 +78,16 @@ export function fileEdges(texts: Map<string, string>, bareName: BareName): FileE
         if (kind === 'registry') continue;
         if (kind) {
           named.add(`${kind.workspace}/`);
+          continue;
+        }
+        // A `paths` alias: the files its targets name (every target, in every config read).
+        const targets = aliasTargets?.(file, spec);
+        if (targets?.length) {
+          // A target may be a folder its package.json or index resolves within: all of it counts.
+          for (const target of targets) {
+            add(target);
+            named.add(`${target}/`);
+          }
           continue;
         }
         anywhere = true;

@@ -16,7 +16,7 @@
  * a global, or is a script, can change what any file sees: then everything is checked again.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from '../scan/observed-fs.js';
+import { readFile, statSync } from '../scan/observed-fs.js';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type CacheKind, DiskCache } from '../cache/disk-cache.js';
@@ -24,7 +24,15 @@ import { isRecord } from '../model/json.js';
 import { type Finding, isFinding } from '../model/finding.js';
 import { listSourceFiles } from '../scan/source-files.js';
 import { VERSION } from '../version.js';
-import { affectedFiles, type BareName, declaresForOthers, type FileEdges, fileEdges } from './file-edges.js';
+import { readPathAliases } from '../scan/tsconfig-aliases.js';
+import {
+  affectedFiles,
+  type AliasTargets,
+  type BareName,
+  declaresForOthers,
+  type FileEdges,
+  fileEdges,
+} from './file-edges.js';
 
 interface StoredResult {
   key: string;
@@ -162,6 +170,7 @@ export interface ResultKey {
   covered: Set<string>;
   fingerprint: Fingerprint;
   bareName: BareName;
+  aliasTargets: AliasTargets;
 }
 
 export async function resultKey(input: ResultKeyInput): Promise<ResultKey> {
@@ -188,8 +197,53 @@ export async function resultKey(input: ResultKeyInput): Promise<ResultKey> {
     covered: fingerprint.files,
     fingerprint,
     bareName: input.bareName ?? (() => undefined),
+    // Read when edges are (a write, a partial check). A change to the configs they come from
+    // is a change to `configs` or to the files the check read (`others`): a full check.
+    aliasTargets: projectAliases(input.root),
   };
 }
+
+const CONFIG_FILES = ['tsconfig.json', 'jsconfig.json'];
+
+/**
+ * The `paths` aliases each source file sees: its nearest folder's tsconfig or jsconfig (and the
+ * configs it references), with the root's as well; an alias's targets are those of both, so
+ * an edge is never missing because the wrong one of two was taken.
+ */
+function projectAliases(root: string): AliasTargets {
+  const byDir = new Map<string, ReturnType<typeof readPathAliases>>();
+  const aliasesOf = (dir: string): ReturnType<typeof readPathAliases> => {
+    let aliases = byDir.get(dir);
+    if (!aliases) byDir.set(dir, (aliases = readPathAliases(root, dir)));
+    return aliases;
+  };
+  const nearest = new Map<string, string>();
+  const configDirOf = (dir: string): string => {
+    let found = nearest.get(dir);
+    if (found === undefined) {
+      const here = dir === '' || CONFIG_FILES.some((n) => isFile(path.join(root, dir, n)));
+      found = here ? dir : configDirOf(parentOf(dir));
+      nearest.set(dir, found);
+    }
+    return found;
+  };
+  return (file, specifier) => {
+    const found = new Set([
+      ...aliasesOf(configDirOf(parentOf(file))).targets(specifier),
+      ...aliasesOf('').targets(specifier),
+    ]);
+    if (found.size === 0) return undefined;
+    return [...found].map((abs) => path.relative(root, abs).split(path.sep).join('/'));
+  };
+}
+
+/** The folder above a relative, `/`-separated path ('' for the root). */
+const parentOf = (rel: string): string => {
+  const up = path.posix.dirname(rel);
+  return up === '.' ? '' : up;
+};
+
+const isFile = (abs: string): boolean => statSync(abs, { throwIfNoEntry: false })?.isFile() === true;
 
 /** What an edit left to check: the files to check again (absolute), and the findings of the others. */
 export interface PartialResult {
@@ -251,6 +305,7 @@ export class MemberResultCache {
       ...fileEdges(
         new Map([...changed].flatMap((rel) => (texts.has(rel) ? [[rel, texts.get(rel)!] as const] : []))),
         key.bareName,
+        key.aliasTargets,
       ),
     };
     const dirty = affectedFiles(edges, hashes.keys(), changed);
@@ -281,7 +336,7 @@ export class MemberResultCache {
       findings,
       others: { ...keptOthers, ...Object.fromEntries([...others].map(([file, text]) => [file, hashText(text)])) },
       hashes: Object.fromEntries(hashes),
-      edges: fileEdges(texts, key.bareName),
+      edges: fileEdges(texts, key.bareName, key.aliasTargets),
       declaring: [...texts].filter(([rel, text]) => declaresForOthers(rel, text)).map(([rel]) => rel),
     });
   }

@@ -14,6 +14,12 @@ import { SOURCE_EXTENSIONS } from './source-files.js';
 
 export interface PathAliases {
   isAlias(specifier: string): boolean;
+  /**
+   * The absolute paths (without a file extension added) `paths` and `baseUrl` may resolve the
+   * specifier to, in every config read: each target of each matching pattern, and `baseUrl`
+   * joined with it. Empty when no config maps it.
+   */
+  targets(specifier: string): string[];
   errors: InputError[];
   /** Problems that lose nothing the project's own tools would have (a generated base not made yet). */
   warnings: InputError[];
@@ -42,7 +48,7 @@ const MAX_EXTENDS_DEPTH = 16;
 export function readPathAliases(root: string, dir = ''): PathAliases {
   const errors: InputError[] = [];
   const warnings: InputError[] = [];
-  const matchers: ((s: string) => boolean)[] = [];
+  const matchers: Matcher[] = [];
   const configs = CONFIG_NAMES.map((n) => path.join(root, dir, n));
   const seen = new Set<string>();
   for (let i = 0; i < configs.length; i++) {
@@ -61,9 +67,10 @@ export function readPathAliases(root: string, dir = ''): PathAliases {
     warnings,
     isAlias(specifier) {
       let hit = cache.get(specifier);
-      if (hit === undefined) cache.set(specifier, (hit = matchers.some((m) => m(specifier))));
+      if (hit === undefined) cache.set(specifier, (hit = matchers.some((m) => m.matches(specifier))));
       return hit;
     },
+    targets: (specifier) => [...new Set(matchers.flatMap((m) => m.targets(specifier)))],
   };
 }
 
@@ -137,8 +144,13 @@ function loadTsconfig(
   };
 }
 
+interface Matcher {
+  matches(specifier: string): boolean;
+  targets(specifier: string): string[];
+}
+
 /** `configDir` is the directory of the config being read, which `${configDir}` stands for. */
-function buildMatcher(options: AliasOptions, configDir: string): (specifier: string) => boolean {
+function buildMatcher(options: AliasOptions, configDir: string): Matcher {
   const baseUrl =
     options.baseUrl === undefined ? undefined : path.resolve(substituteConfigDir(options.baseUrl, configDir));
   const base = baseUrl ?? options.pathsDir;
@@ -154,7 +166,21 @@ function buildMatcher(options: AliasOptions, configDir: string): (specifier: str
         : { prefix: key.slice(0, star), suffix: key.slice(star + 1), wildcard: true, targets: absTargets },
     );
   }
-  return (specifier) => {
+  const captured = (p: PathPattern, specifier: string): string | undefined => {
+    if (!p.wildcard) return specifier === p.prefix ? '' : undefined;
+    if (specifier.length < p.prefix.length + p.suffix.length) return undefined;
+    if (!specifier.startsWith(p.prefix) || !specifier.endsWith(p.suffix)) return undefined;
+    return specifier.slice(p.prefix.length, specifier.length - p.suffix.length);
+  };
+  const targets = (specifier: string): string[] => {
+    const out = patterns.flatMap((p) => {
+      const star = captured(p, specifier);
+      return star === undefined ? [] : p.targets.map((t) => t.replace('*', star));
+    });
+    if (baseUrl !== undefined) out.push(path.resolve(baseUrl, specifier));
+    return out;
+  };
+  const matches = (specifier: string): boolean => {
     for (const p of patterns) {
       if (!p.wildcard) {
         if (specifier === p.prefix) return true;
@@ -171,6 +197,7 @@ function buildMatcher(options: AliasOptions, configDir: string): (specifier: str
     }
     return baseUrl !== undefined && existsWithExtensions(path.resolve(baseUrl, specifier));
   };
+  return { matches, targets };
 }
 
 function resolveExtends(root: string, dir: string, base: string): string | undefined {

@@ -28,6 +28,35 @@ describe('fileEdges and affectedFiles', () => {
     name === 'left' ? 'registry' : name === '@repo/ui' ? { workspace: 'packages/ui' } : undefined,
   );
 
+  it('a paths alias names what its targets name, the folder below each included; an unmapped one any file', () => {
+    const mapped = fileEdges(
+      new Map([
+        ['src/e.ts', "import { z } from '~/z';\nimport { y } from '~/lib/y.js';\n"],
+        ['src/g.ts', "import { q } from 'unmapped/q';\n"],
+      ]),
+      () => undefined,
+      (_file, spec) => (spec.startsWith('~/') ? [`src/${spec.slice(2)}`, `gen/${spec.slice(2)}`] : undefined),
+    );
+    expect(mapped['src/e.ts']).toEqual([
+      'gen/lib/y',
+      'gen/lib/y.js',
+      'gen/lib/y.js/',
+      'gen/z',
+      'gen/z/',
+      'src/lib/y',
+      'src/lib/y.js',
+      'src/lib/y.js/',
+      'src/z',
+      'src/z/',
+    ]);
+    expect(mapped['src/g.ts']).toBe('*');
+    expect([...affectedFiles(mapped, ['src/e.ts', 'src/g.ts', 'src/z/index.ts'], ['src/z/index.ts'])].sort()).toEqual([
+      'src/e.ts',
+      'src/g.ts',
+      'src/z/index.ts',
+    ]);
+  });
+
   it('names the paths relative specifiers write, a workspace folder, or any file for an alias', () => {
     expect(edges['src/a.ts']).toEqual(['src/b', 'src/b.js']);
     expect(edges['src/b.ts']).toEqual(['src/c']);

@@ -247,6 +247,47 @@ describe('after an edit, only the files it reaches are checked again', () => {
     expect(memberCheckStats.partial).toEqual({ rechecked: 2 });
   });
 
+  it('a paths alias reaches the files its targets name; a change to the aliases checks everything', async () => {
+    publish(mock, 'db', { '1.0.0': DB });
+    const p = project({
+      ...FILES,
+      'tsconfig.base.json': JSON.stringify({ compilerOptions: { paths: { '@/*': ['./src/*'] } } }),
+      'tsconfig.json': JSON.stringify({ extends: './tsconfig.base.json', compilerOptions: { strict: true } }),
+      'src/f.ts': "import { Pool } from 'db';\nimport { helper } from '@/util';\nnew Pool().ff(helper);\n",
+    });
+    await invented(p.root, p.cacheDir);
+    // An edit the alias does not reach: f.ts keeps its findings.
+    markStored(p.cacheDir);
+    p.write('src/c.ts', "import { Pool } from 'db';\nnew Pool().cc2();\n");
+    expect(await invented(p.root, p.cacheDir)).toEqual([
+      'kept:aa@src/a.ts:2',
+      'kept:bb@src/b.ts:3',
+      'cc2@src/c.ts:2',
+      'kept:ff@src/f.ts:3',
+    ]);
+    expect(memberCheckStats.partial).toEqual({ rechecked: 1 });
+    // An edit to the file the alias names: its importers, through the alias or not.
+    markStored(p.cacheDir);
+    p.write('src/util.ts', 'export const helper = 2;\n');
+    expect(await invented(p.root, p.cacheDir)).toEqual([
+      'kept:kept:aa@src/a.ts:2',
+      'bb@src/b.ts:3',
+      'kept:cc2@src/c.ts:2',
+      'ff@src/f.ts:3',
+    ]);
+    expect(memberCheckStats.partial).toEqual({ rechecked: 3 });
+    // The aliases themselves changed, in the config tsconfig.json extends (a file the check read): a full check.
+    markStored(p.cacheDir);
+    p.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { paths: { '@/*': ['./lib/*', './src/*'] } } }));
+    expect(await invented(p.root, p.cacheDir)).toEqual([
+      'aa@src/a.ts:2',
+      'bb@src/b.ts:3',
+      'cc2@src/c.ts:2',
+      'ff@src/f.ts:3',
+    ]);
+    expect(memberCheckStats.partial).toBeUndefined();
+  });
+
   it('a tsconfig created below the root since the last run re-checks everything, with its options', async () => {
     publish(mock, 'db', { '1.0.0': DB });
     const p = project({ 'src/a.ts': "import { Pool } from 'db';\nnew Pool().aa();\n" });
