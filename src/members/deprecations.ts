@@ -52,6 +52,30 @@ function qualifiedName(container: string | undefined, node: TypeScript.Identifie
   return node.text;
 }
 
+/**
+ * The name a deprecation is about. Its span can cover a whole dotted name (`JSX.HTMLAttributes<T>`
+ * in an `extends` clause starts at `JSX`): the deprecated one is the last name within it.
+ */
+function lastNameIn(first: TypeScript.Identifier, end: number): TypeScript.Identifier {
+  let chain: TypeScript.Node = first;
+  while (
+    chain.parent &&
+    (ts.isPropertyAccessExpression(chain.parent) || ts.isQualifiedName(chain.parent)) &&
+    chain.parent.end <= end
+  )
+    chain = chain.parent;
+  if (ts.isPropertyAccessExpression(chain) && ts.isIdentifier(chain.name)) return chain.name;
+  if (ts.isQualifiedName(chain)) return chain.right;
+  return first;
+}
+
+/** `A` of `A.B.C` (a qualified name in a type). */
+function leftmost(name: TypeScript.QualifiedName): TypeScript.Identifier {
+  let left: TypeScript.EntityName = name.left;
+  while (ts.isQualifiedName(left)) left = left.left;
+  return left;
+}
+
 export function deprecatedUses(
   input: MemberCheckInput,
   q: MemberQueries,
@@ -61,8 +85,9 @@ export function deprecatedUses(
   const findings: Finding[] = [];
   for (const d of q.suggestionDiagnostics(sf)) {
     if (!DEPRECATION_CODES.has(d.code)) continue;
-    const node = nodeAt(sf, d.start);
-    if (!node || !ts.isIdentifier(node)) continue;
+    const first = nodeAt(sf, d.start);
+    if (!first || !ts.isIdentifier(first)) continue;
+    const node = lastNameIn(first, d.end);
     const parent = node.parent;
     // Where the name comes from: an import's module, or the value its receiver is rooted at.
     let specifier: string | undefined;
@@ -70,6 +95,9 @@ export function deprecatedUses(
       specifier = enclosingModuleSpecifier(parent);
     else if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node)
       specifier = rootSpecifier(q, parent.expression);
+    else if (parent && ts.isQualifiedName(parent) && parent.right === node)
+      // `ns.Type` in a type: rooted at the leftmost name of the qualified name.
+      specifier = rootSpecifier(q, leftmost(parent));
     else if (parent && ts.isBindingElement(parent)) specifier = enclosingModuleSpecifier(parent);
     else specifier = rootSpecifier(q, node);
     // The deprecated declaration: the signature a call resolves to, else the symbol.

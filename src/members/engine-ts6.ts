@@ -28,7 +28,9 @@ function ts6Lookups(program: TypeScript.Program): Lookups {
       if (typeof suggestions !== 'function') return [];
       return suggestions
         .call(program, sf)
-        .flatMap((d) => (d.start === undefined ? [] : [{ code: d.code, start: d.start }]));
+        .flatMap((d) =>
+          d.start === undefined ? [] : [{ code: d.code, start: d.start, end: d.start + (d.length ?? 0) }],
+        );
     },
     deprecatedDeclaration: (node, call): DeprecatedDeclaration | undefined => {
       const signature = call ? checker.getResolvedSignature(call) : undefined;

@@ -280,7 +280,7 @@ export function ts7Queries(
     },
     suggestionDiagnostics: (sf) =>
       wanted.has(norm(sf.fileName))
-        ? program.getSuggestionDiagnostics(sf.fileName).map((d) => ({ code: d.code, start: d.pos }))
+        ? program.getSuggestionDiagnostics(sf.fileName).map((d) => ({ code: d.code, start: d.pos, end: d.end }))
         : [],
     deprecatedDeclaration: (node6, call6) => {
       const node = to7(node6);

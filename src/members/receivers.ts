@@ -46,7 +46,7 @@ export interface MemberQueries {
    */
   exportNames(node: TypeScript.Node): string[];
   /** The suggestion diagnostics of one file (deprecations among them: deprecations.ts). */
-  suggestionDiagnostics(sf: TypeScript.SourceFile): { code: number; start: number }[];
+  suggestionDiagnostics(sf: TypeScript.SourceFile): { code: number; start: number; end: number }[];
   /**
    * What a deprecated name (an identifier) refers to: the signature `call` resolves to, when
    * given, else the symbol's first declaration, through aliases. Undefined: no declaration (or a

@@ -274,6 +274,43 @@ describe('deprecated APIs', () => {
   });
 });
 
+describe('a deprecated type in a dotted name', () => {
+  it('names the last name of `ns.Type` in an extends clause, with its own text (preact: JSX.HTMLAttributes)', async () => {
+    publishNode();
+    publish(mock, 'widgets', {
+      '1.0.0': {
+        'package.json': json({ main: 'index.js', types: 'index.d.ts' }),
+        'index.d.ts': [
+          'export declare namespace UI {',
+          '  /** @deprecated Import Attributes from the package instead. */',
+          '  interface OldAttributes { id?: string }',
+          '  interface Attributes { id?: string }',
+          '}',
+          '',
+        ].join('\n'),
+        'index.js': 'exports.UI = {};\n',
+      },
+    });
+    const { rows, report } = await check({
+      'package.json': json({ name: 'app', dependencies: { widgets: '^1.0.0' } }),
+      'src/a.ts': [
+        "import type { UI } from 'widgets';",
+        'export interface Mine extends UI.OldAttributes {}',
+        'export interface Fine extends UI.Attributes {}',
+        'export type Alias = UI.OldAttributes;',
+        '',
+      ].join('\n'),
+    });
+    expect(rows).toEqual([
+      ['DEPRECATED_API', 'widgets', 'OldAttributes', 'src/a.ts:2'],
+      ['DEPRECATED_API', 'widgets', 'OldAttributes', 'src/a.ts:4'],
+    ]);
+    expect(report.findings[0]?.message).toBe(
+      'UI.OldAttributes of widgets@1.0.0 is deprecated: Import Attributes from the package instead.',
+    );
+  });
+});
+
 describe('did you mean', () => {
   it("TypeScript's spelling suggestion, else a real name the invented one extends; in the message and details.suggestions", async () => {
     publishNode();
