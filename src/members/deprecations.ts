@@ -43,12 +43,14 @@ function calleeOf(node: TypeScript.Node): TypeScript.CallLikeExpression | undefi
   return call && (ts.isCallExpression(call) || ts.isNewExpression(call)) && call.expression === expr ? call : undefined;
 }
 
-/** `Buffer.slice` (the declaring class or interface), else `url.parse` (the receiver as written), else the name. */
+/** `Buffer.slice` (the declaring class or interface), else `url.parse` or `ns.Type` (the receiver as written), else the name. */
 function qualifiedName(container: string | undefined, node: TypeScript.Identifier): string {
   if (container && !/Constructor$/.test(container)) return `${container}.${node.text}`;
   const parent = node.parent;
   if (parent && ts.isPropertyAccessExpression(parent) && parent.name === node && ts.isIdentifier(parent.expression))
     return `${parent.expression.text}.${node.text}`;
+  if (parent && ts.isQualifiedName(parent) && parent.right === node && ts.isIdentifier(parent.left))
+    return `${parent.left.text}.${node.text}`;
   return node.text;
 }
 

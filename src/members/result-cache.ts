@@ -51,7 +51,7 @@ interface StoredResult {
 // Bump the version when the member check's verdicts change: the package version alone does not change between builds.
 const RESULTS: CacheKind<StoredResult> = {
   name: 'members',
-  version: 13,
+  version: 14,
   // Each finding whole: a damaged one served as the answer would crash the report or mislead it.
   isValid: (s): s is StoredResult =>
     isRecord(s) &&
