@@ -25,6 +25,16 @@ import { gunzipSync, brotliDecompressSync, inflateSync } from 'node:zlib';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
+/** What came over the wire since `before` (a copy of byKind), by kind: `packuments 30 (12.1 MB), …`. */
+function kindsSince(stats, before) {
+  return Object.entries(stats.byKind)
+    .map(([kind, now]) => [kind, now.requests - (before[kind]?.requests ?? 0), now.bytes - (before[kind]?.bytes ?? 0)])
+    .filter(([, requests]) => requests > 0)
+    .map(([kind, requests, bytes]) => `${kind} ${requests} (${(bytes / 1e6).toFixed(1)} MB)`)
+    .join(', ');
+}
+const copyKinds = (stats) => Object.fromEntries(Object.entries(stats.byKind).map(([k, v]) => [k, { ...v }]));
+
 const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
@@ -199,7 +209,14 @@ function generate(root) {
 function startProxy(upstream) {
   const up = new URL(upstream);
   const agent = new (up.protocol === 'https:' ? https : http).Agent({ keepAlive: true, maxSockets: 32 });
-  const stats = { requests: 0, bytes: 0 };
+  const stats = { requests: 0, bytes: 0, byKind: {} };
+  // `/name/-/name-1.0.0.tgz` a tarball, `/name/1.0.0` a version document, `/name` a packument.
+  const kindOf = (url) => {
+    const parts = new URL(url, up).pathname.split('/').filter(Boolean);
+    if (parts.at(-1)?.endsWith('.tgz')) return 'tarballs';
+    const nameParts = parts[0]?.startsWith('@') && !parts[0].includes('%2') ? 2 : 1;
+    return parts.length > nameParts ? 'version documents' : 'packuments';
+  };
   const server = http.createServer((req, res) => {
     stats.requests++;
     const target = new URL(req.url, up);
@@ -209,8 +226,11 @@ function startProxy(upstream) {
       { method: req.method, headers, agent },
       (upRes) => {
         const chunks = [];
+        const kind = (stats.byKind[kindOf(req.url)] ??= { requests: 0, bytes: 0 });
+        kind.requests++;
         upRes.on('data', (c) => {
           stats.bytes += c.length;
+          kind.bytes += c.length;
           chunks.push(c);
         });
         upRes.on('end', () => {
@@ -314,6 +334,7 @@ try {
     ];
 
     const before = { ...proxy.stats };
+    const kindsBefore = copyKinds(proxy.stats);
     const cold = await timed(process.execPath, dvArgs, project, env);
     coldBytes = proxy.stats.bytes - before.bytes;
     const coldRequests = proxy.stats.requests - before.requests;
@@ -321,7 +342,7 @@ try {
     const codes = {};
     for (const f of report.findings ?? []) codes[f.code] = (codes[f.code] ?? 0) + 1;
     console.log(
-      `[${engine}] depverify cold: ${cold.seconds.toFixed(2)} s, exit ${cold.code}, ${coldRequests} requests, ${mb(coldBytes)} MB; findings ${JSON.stringify(codes)}`,
+      `[${engine}] depverify cold: ${cold.seconds.toFixed(2)} s, exit ${cold.code}, ${coldRequests} requests, ${mb(coldBytes)} MB (${kindsSince(proxy.stats, kindsBefore)}); findings ${JSON.stringify(codes)}`,
     );
     if (cold.code === 2 || !report.findings)
       console.log(cold.stderr.slice(0, 2000), JSON.stringify(report.summary ?? {}).slice(0, 2000));
@@ -353,6 +374,7 @@ try {
   if (!opts['skip-peer']) {
     const npmCache = path.join(scratch, 'npm-cache');
     const b = proxy.stats.bytes;
+    const peerKindsBefore = copyKinds(proxy.stats);
     const install = await timed(
       'npm',
       ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--cache', npmCache, '--registry', `${proxy.origin}/`],
@@ -366,7 +388,7 @@ try {
     );
     const peer = install.seconds + tsc.seconds;
     console.log(
-      `peer: npm install ${install.seconds.toFixed(2)} s (exit ${install.code}, ${mb(peerBytes)} MB) + tsc ${tsc.seconds.toFixed(2)} s (exit ${tsc.code}) = ${peer.toFixed(2)} s`,
+      `peer: npm install ${install.seconds.toFixed(2)} s (exit ${install.code}, ${mb(peerBytes)} MB: ${kindsSince(proxy.stats, peerKindsBefore)}) + tsc ${tsc.seconds.toFixed(2)} s (exit ${tsc.code}) = ${peer.toFixed(2)} s`,
     );
     if (tsc.stdout.trim()) console.log(`tsc reported:\n${tsc.stdout.trim().split('\n').slice(0, 20).join('\n')}`);
     for (const [engine, cold] of Object.entries(colds))
