@@ -13,6 +13,61 @@ import ts from '../scan/typescript.js';
 
 const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 
+/**
+ * Where and what a project emits: no effect on what a member's type is, and the member check
+ * emits nothing. Dropped from a program's options (so configs differing only there share one
+ * program, and `composite`'s "file not listed" never rejects a program of several configs).
+ */
+const EMIT_OPTIONS = [
+  'outDir',
+  'rootDir',
+  'declaration',
+  'declarationDir',
+  'declarationMap',
+  'emitDeclarationOnly',
+  'sourceMap',
+  'inlineSourceMap',
+  'inlineSources',
+  'sourceRoot',
+  'mapRoot',
+  'composite',
+  'incremental',
+  'tsBuildInfoFile',
+  'noEmit',
+  'noEmitOnError',
+  'removeComments',
+  'stripInternal',
+  'newLine',
+  'emitBOM',
+] as const;
+
+/**
+ * Options that only add diagnostics of their own (unused names, import style, syntax the
+ * project avoids), none of them a member check's: left out of the grouping key, kept in the
+ * options (the first config's value).
+ */
+const NO_TYPE_EFFECT = {
+  configFilePath: undefined,
+  configFile: undefined,
+  noUnusedLocals: undefined,
+  noUnusedParameters: undefined,
+  noImplicitReturns: undefined,
+  noFallthroughCasesInSwitch: undefined,
+  verbatimModuleSyntax: undefined,
+  erasableSyntaxOnly: undefined,
+  isolatedModules: undefined,
+  isolatedDeclarations: undefined,
+  allowUnreachableCode: undefined,
+  allowUnusedLabels: undefined,
+  forceConsistentCasingInFileNames: undefined,
+};
+
+function withoutEmitOptions(options: TypeScript.CompilerOptions): TypeScript.CompilerOptions {
+  const kept = { ...options };
+  for (const name of EMIT_OPTIONS) delete kept[name];
+  return kept;
+}
+
 export interface ConfigGroup {
   /** The config's options as the project's compiler would use them (undefined: no config found). */
   options: TypeScript.CompilerOptions | undefined;
@@ -156,12 +211,14 @@ export function groupByConfig(
     list.push(file);
     byConfig.set(config, list);
   }
-  // Configs with the same effective options share one program (monorepo packages extending a base).
+  // Configs with the same effective options share one program (monorepo packages extending a
+  // base), options that change no type left out: where each package emits, and checks that only
+  // add diagnostics of their own.
   const merged = new Map<string, ConfigGroup>();
   for (const [config, list] of byConfig) {
     const parsed = config ? parse(config) : undefined;
-    const options = parsed?.options;
-    const key = options ? JSON.stringify({ ...options, configFilePath: undefined, configFile: undefined }) : '';
+    const options = parsed?.options && withoutEmitOptions(parsed.options);
+    const key = options ? JSON.stringify({ ...options, ...NO_TYPE_EFFECT }) : '';
     const group = merged.get(key) ?? { options, files: [], declarations: [] };
     group.files.push(...list);
     // The projects it references too: the compiler sees a referenced project's declarations
