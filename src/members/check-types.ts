@@ -19,6 +19,7 @@ import { dropRuntimeDefined } from './runtime-defined.js';
 import { deadlineFindings, failedFindings, type Unchecked } from './unchecked.js';
 import { MemberResultCache, type ResultKey, resultKey } from './result-cache.js';
 import { unnoted } from '../scan/observed-fs.js';
+import { batches, inPrograms, MAX_PROGRAM_FILES } from './program-size.js';
 
 export interface TypesCheckInput {
   scan: ProjectScan;
@@ -332,41 +333,6 @@ async function checkPrograms(
       check({ vp }, group);
       for (const [file, text] of vp.diskFiles) out.diskFiles.set(file, text);
     }
-  }
-  return out;
-}
-
-/**
- * Files one TypeScript 7 program checks at most. A larger group is checked as programs of this
- * many files each, in a compiler process each, one after the other (its declaring files in every
- * one, the files they import loaded as the compiler finds them, as after an edit): a check's peak
- * memory then follows the program, not the project. On 5,000 files, one program: 1.45 GB
- * (depverify 385 MB, the compiler 1,099 MB), 10.8 s; four: 0.85 GB, 14.2 s.
- */
-const MAX_PROGRAM_FILES = 1500;
-
-/** The groups, each larger one split into programs of at most MAX_PROGRAM_FILES files (in order, so a folder stays together). */
-function inPrograms<G extends { files: string[] }>(groups: G[], max: number): G[] {
-  return groups.flatMap((group) => {
-    if (group.files.length <= max) return [group];
-    const count = Math.ceil(group.files.length / max);
-    const size = Math.ceil(group.files.length / count);
-    const files = [...group.files].sort();
-    return Array.from({ length: count }, (_, i) => ({ ...group, files: files.slice(i * size, (i + 1) * size) }));
-  });
-}
-
-/** Consecutive groups with at most `max` files between them: one compiler process each. */
-function batches<G extends { files: string[] }>(groups: G[], max: number): G[][] {
-  const out: G[][] = [];
-  let files = Number.POSITIVE_INFINITY;
-  for (const group of groups) {
-    if (files + group.files.length > max) {
-      out.push([]);
-      files = 0;
-    }
-    out.at(-1)!.push(group);
-    files += group.files.length;
   }
   return out;
 }
