@@ -100,6 +100,8 @@ function runMemoFor(options: VerifyOptions): RunMemo | undefined {
     cacheTtl: options.cacheTtl ?? null,
     maxPackumentBytes: options.maxPackumentBytes ?? null,
     variables,
+    // The engine's own fallback reads the process's environment, whatever `env` says.
+    processEngine: process.env.DEPVERIFY_ENGINE ?? null,
   });
   return { cacheDir, key, env };
 }

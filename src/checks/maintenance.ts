@@ -49,8 +49,12 @@ export const checkMaintenance = definePackageCheck({
     const days = Math.floor((context.now - last) / DAY);
     const policy = context.config.maintenance;
     const severity = severityFor(days, policy);
-    // Nothing to say until the first threshold; then the count of days moves on daily.
-    context.changesAt?.(severity ? last + (days + 1) * DAY : last + Math.max(days + 1, policy.infoAfterDays) * DAY);
+    // Nothing to say until the next threshold (the policy need not list them in order); then
+    // the count of days moves on daily.
+    const next = [policy.infoAfterDays, policy.warnAfterDays, policy.errorAfterDays].filter(
+      (d): d is number => d !== null && d > days,
+    );
+    context.changesAt?.(severity ? last + (days + 1) * DAY : last + Math.min(...next, Number.POSITIVE_INFINITY) * DAY);
     if (!severity) return [];
 
     // Of the versions the direct requests would install, the one furthest behind.

@@ -80,8 +80,9 @@ export function fileEdges(texts: Map<string, string>, bareName: BareName, aliasT
           named.add(`${kind.workspace}/`);
           continue;
         }
-        // A `paths` alias: the files its targets name (every target, in every config read).
-        const targets = aliasTargets?.(file, spec);
+        // A `paths` alias: the files its targets name (every target, in every config read). Not
+        // a `#` import: TypeScript falls back to package.json `imports` when no target is there.
+        const targets = spec.startsWith('#') ? undefined : aliasTargets?.(file, spec);
         if (targets?.length) {
           // A target may be a folder its package.json or index resolves within: all of it counts.
           for (const target of targets) {

@@ -62,6 +62,38 @@ const NO_TYPE_EFFECT = {
   forceConsistentCasingInFileNames: undefined,
 };
 
+/**
+ * Groups whose options differ only in emit options and diagnostics-only checks (a monorepo's
+ * packages, each with its own `outDir`, `rootDir`, `tsBuildInfoFile`), and whose declaring files
+ * are the same (so no package's augmentation reaches another's files), share one program, its
+ * emit options dropped. Any other group is as it was.
+ */
+function shareWhereOnlyEmitDiffers(groups: ConfigGroup[]): ConfigGroup[] {
+  const shared = new Map<string, ConfigGroup[]>();
+  const alone: ConfigGroup[] = [];
+  for (const group of groups) {
+    if (!group.options) {
+      alone.push(group);
+      continue;
+    }
+    const key = JSON.stringify([{ ...withoutEmitOptions(group.options), ...NO_TYPE_EFFECT }, group.declarations]);
+    const list = shared.get(key);
+    if (list) list.push(group);
+    else shared.set(key, [group]);
+  }
+  const out = [...alone];
+  for (const list of shared.values()) {
+    if (list.length === 1) out.push(list[0]!);
+    else
+      out.push({
+        options: withoutEmitOptions(list[0]!.options!),
+        files: list.flatMap((g) => g.files),
+        declarations: list[0]!.declarations,
+      });
+  }
+  return out;
+}
+
 function withoutEmitOptions(options: TypeScript.CompilerOptions): TypeScript.CompilerOptions {
   const kept = { ...options };
   for (const name of EMIT_OPTIONS) delete kept[name];
@@ -211,14 +243,12 @@ export function groupByConfig(
     list.push(file);
     byConfig.set(config, list);
   }
-  // Configs with the same effective options share one program (monorepo packages extending a
-  // base), options that change no type left out: where each package emits, and checks that only
-  // add diagnostics of their own.
+  // Configs with the same effective options share one program (monorepo packages extending a base).
   const merged = new Map<string, ConfigGroup>();
   for (const [config, list] of byConfig) {
     const parsed = config ? parse(config) : undefined;
-    const options = parsed?.options && withoutEmitOptions(parsed.options);
-    const key = options ? JSON.stringify({ ...options, ...NO_TYPE_EFFECT }) : '';
+    const options = parsed?.options;
+    const key = options ? JSON.stringify({ ...options, configFilePath: undefined, configFile: undefined }) : '';
     const group = merged.get(key) ?? { options, files: [], declarations: [] };
     group.files.push(...list);
     // The projects it references too: the compiler sees a referenced project's declarations
@@ -230,5 +260,5 @@ export function groupByConfig(
     merged.set(key, group);
   }
   for (const group of merged.values()) group.declarations = [...new Set(group.declarations)].sort();
-  return { groups: [...merged.values()], read };
+  return { groups: shareWhereOnlyEmitDiffers([...merged.values()]), read };
 }

@@ -199,7 +199,7 @@ export async function resultKey(input: ResultKeyInput): Promise<ResultKey> {
     bareName: input.bareName ?? (() => undefined),
     // Read when edges are (a write, a partial check). A change to the configs they come from
     // is a change to `configs` or to the files the check read (`others`): a full check.
-    aliasTargets: projectAliases(input.root),
+    aliasTargets: projectAliases(input.root, fingerprint.hashes.keys()),
   };
 }
 
@@ -210,7 +210,15 @@ const CONFIG_FILES = ['tsconfig.json', 'jsconfig.json'];
  * configs it references), with the root's as well; an alias's targets are those of both, so
  * an edge is never missing because the wrong one of two was taken.
  */
-function projectAliases(root: string): AliasTargets {
+function projectAliases(root: string, files: Iterable<string>): AliasTargets {
+  // What a target may name among the source files: a file, its stem, or a folder of them.
+  const named = new Set<string>();
+  for (const file of files) {
+    named.add(file);
+    named.add(file.replace(/\.[^./]+$/, '').replace(/\.d$/, ''));
+    for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) named.add(file.slice(0, i));
+  }
+  const isNamed = (target: string): boolean => named.has(target) || named.has(target.replace(/\.[^./]+$/, ''));
   const byDir = new Map<string, ReturnType<typeof readPathAliases>>();
   const aliasesOf = (dir: string): ReturnType<typeof readPathAliases> => {
     let aliases = byDir.get(dir);
@@ -232,8 +240,10 @@ function projectAliases(root: string): AliasTargets {
       ...aliasesOf(configDirOf(parentOf(file))).targets(specifier),
       ...aliasesOf('').targets(specifier),
     ]);
-    if (found.size === 0) return undefined;
-    return [...found].map((abs) => path.relative(root, abs).split(path.sep).join('/'));
+    const targets = [...found].map((abs) => path.relative(root, abs).split(path.sep).join('/'));
+    // None of them is a source file: the compiler resolves it some other way (node_modules, a
+    // catch-all that missed, a generated file). Every target when one is, as it tries them in turn.
+    return targets.some(isNamed) ? targets : undefined;
   };
 }
 

@@ -204,7 +204,14 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       const key = `${registry}\0${name}`;
       let pending = inFlight.get(key);
       if (!pending) {
-        pending = bounded(() => lookupUncached(name, registry), { state: 'unknown', reason: pastDeadline });
+        pending = bounded(() => lookupUncached(name, registry), { state: 'unknown', reason: pastDeadline }).then(
+          (answer) => {
+            // Nothing was kept to ask again: a run that saw an unknown answer is never reused,
+            // whatever its report made of it.
+            if (answer.state === 'unknown') unnoted(`the registry's answer about ${name} is unknown`);
+            return answer;
+          },
+        );
         inFlight.set(key, pending);
         // Only the request in flight is shared; a later lookup asks again (and hits the cache).
         void pending.finally(() => inFlight.delete(key)).catch(() => undefined);

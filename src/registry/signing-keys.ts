@@ -67,6 +67,10 @@ export async function fetchSigningKeys(options: SigningKeysOptions): Promise<Sig
     return stored.answer;
   }
   if (options.offline) return { state: 'unknown', reason: 'offline: signing keys not in the cache' };
+  const unknown = (reason: string): SigningKeys => {
+    unnoted('the signing keys are unknown');
+    return { state: 'unknown', reason };
+  };
   const res = await registryRequest('/-/npm/v1/keys', {
     config: options.config,
     registry: options.registry,
@@ -82,7 +86,7 @@ export async function fetchSigningKeys(options: SigningKeysOptions): Promise<Sig
     // 404 (or 405/501 from servers without the route): this registry publishes no keys.
     if (res.status === 404 || res.status === 405 || res.status === 501)
       answer = { state: 'none', reason: `the registry has no signing keys endpoint (HTTP ${res.status})` };
-    else return { state: 'unknown', reason: `signing keys: ${res.reason}` };
+    else return unknown(`signing keys: ${res.reason}`);
   } else {
     let keys: SigningKey[] | undefined;
     try {
@@ -90,7 +94,7 @@ export async function fetchSigningKeys(options: SigningKeysOptions): Promise<Sig
     } catch {
       keys = undefined;
     }
-    if (!keys) return { state: 'unknown', reason: 'signing keys: the answer is not a keys document' };
+    if (!keys) return unknown('signing keys: the answer is not a keys document');
     answer = keys.length ? { state: 'found', keys } : { state: 'none', reason: 'the registry lists no signing keys' };
   }
   const fetchedAt = Date.now();

@@ -56,6 +56,24 @@ function run(
 }
 
 describe('maintenance', () => {
+  it('with thresholds out of order, the next change is the nearest one ahead', () => {
+    const changes: number[] = [];
+    const doc = packument('pkg', {
+      versions: { '1.0.0': {} },
+      time: { '1.0.0': new Date(NOW - 364 * DAY).toISOString() },
+    });
+    checkMaintenance.run({
+      name: 'pkg',
+      lookup: found(doc),
+      requests: [manifestAt('^1.0.0')],
+      suggest: () => [],
+      popularity: popularity(),
+      // Warning from day 365, info (left at its default) from day 730.
+      context: checkContext({ maintenance: { warnAfterDays: 365 } }, { now: NOW, changesAt: (t) => changes.push(t) }),
+    });
+    expect(changes).toEqual([NOW - 364 * DAY + 365 * DAY]);
+  });
+
   it('says when its verdict next changes: the first threshold, then each new day of the count', () => {
     const changes: number[] = [];
     const at = (days: number) => {

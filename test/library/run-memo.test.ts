@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Report, type VerifyOptions, verify } from '../../src/index.js';
+import { createRegistryClient } from '../../src/registry/client.js';
+import { openWitness, Witness } from '../../src/scan/observed-fs.js';
 import { writeTree } from '../helpers/fixture.js';
 import { publish } from '../helpers/publish.js';
 import { RECENTLY, REGISTRY, createMockRegistry, packument } from '../helpers/registry.js';
@@ -150,6 +152,26 @@ describe('run memo', () => {
     const after = await run(root, cacheDir);
     expect(after.status).toBe('clean');
     expect(mock.seen.map((r) => r.name)).toEqual(['left']);
+  });
+
+  it('an unknown answer makes the run unusable, whatever its report made of it', async () => {
+    mock.set('flaky', 503);
+    const witness = new Witness();
+    const close = openWitness(witness);
+    try {
+      const client = createRegistryClient({
+        root: home,
+        registry: REGISTRY,
+        env: { HOME: home },
+        cacheDir: newCache(),
+        retries: 0,
+        timeout: 2000,
+      });
+      expect((await client.lookup('flaky')).state).toBe('unknown');
+    } finally {
+      close();
+    }
+    expect(witness.unusableBecause).toMatch(/flaky is unknown/);
   });
 
   it('a kept report lasts only as long as its answers: a missing name ten minutes', async () => {

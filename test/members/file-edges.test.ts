@@ -50,6 +50,13 @@ describe('fileEdges and affectedFiles', () => {
       'src/z/',
     ]);
     expect(mapped['src/g.ts']).toBe('*');
+    // A `#` import goes to package.json `imports` when no target is there: any file.
+    const hash = fileEdges(
+      new Map([['src/h.ts', "import { i } from '#internal/i';\n"]]),
+      () => undefined,
+      () => ['internal/i'],
+    );
+    expect(hash['src/h.ts']).toBe('*');
     expect([...affectedFiles(mapped, ['src/e.ts', 'src/g.ts', 'src/z/index.ts'], ['src/z/index.ts'])].sort()).toEqual([
       'src/e.ts',
       'src/g.ts',

@@ -39,11 +39,38 @@ describe('groupByConfig', () => {
     const { groups } = groupByConfig(root, files);
     const names = groups.map((g) => g.files.map((f) => path.relative(root, f).split(path.sep)[1]).sort());
     expect(names.sort()).toEqual([['a', 'b'], ['c']]);
-    for (const group of groups) {
-      expect(group.options?.outDir).toBeUndefined();
-      expect(group.options?.composite).toBeUndefined();
-      expect(group.options?.rootDir).toBeUndefined();
-    }
-    expect(groups.find((g) => g.files.length === 2)?.options?.strict).toBe(true);
+    const shared = groups.find((g) => g.files.length === 2)!;
+    expect([shared.options?.outDir, shared.options?.composite, shared.options?.rootDir]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(shared.options?.strict).toBe(true);
+    // A group of its own keeps its options as they are.
+    expect(groups.find((g) => g.files.length === 1)?.options?.outDir).toMatch(/dist$/);
+  });
+
+  it("not when one of them has an augmentation of its own: it would reach the other's files", async () => {
+    const base = { strict: true, module: 'nodenext', moduleResolution: 'nodenext' };
+    const root = await writeTree({
+      'tsconfig.base.json': json({ compilerOptions: base }),
+      'packages/a/tsconfig.json': json({
+        extends: '../../tsconfig.base.json',
+        compilerOptions: { outDir: 'a-out' },
+        include: ['src'],
+      }),
+      'packages/a/src/index.ts': 'export const a = 1;\n',
+      'packages/a/src/env.d.ts': "declare module 'lib' { interface Session { role: string } }\n",
+      'packages/b/tsconfig.json': json({
+        extends: '../../tsconfig.base.json',
+        compilerOptions: { outDir: 'b-out' },
+        include: ['src'],
+      }),
+      'packages/b/src/index.ts': 'export const b = 1;\n',
+    });
+    const files = ['a', 'b'].map((p) => path.join(root, 'packages', p, 'src', 'index.ts'));
+    const { groups } = groupByConfig(root, files);
+    expect(groups).toHaveLength(2);
+    expect(groups.find((g) => g.files[0]!.includes(`${path.sep}a${path.sep}`))?.declarations).toHaveLength(1);
   });
 });
