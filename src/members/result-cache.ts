@@ -203,8 +203,6 @@ export async function resultKey(input: ResultKeyInput): Promise<ResultKey> {
   };
 }
 
-const CONFIG_FILES = ['tsconfig.json', 'jsconfig.json'];
-
 /**
  * The `paths` aliases each source file sees: its nearest folder's tsconfig or jsconfig (and the
  * configs it references), with the root's as well; an alias's targets are those of both, so
@@ -229,7 +227,7 @@ function projectAliases(root: string, files: Iterable<string>): AliasTargets {
   const configDirOf = (dir: string): string => {
     let found = nearest.get(dir);
     if (found === undefined) {
-      const here = dir === '' || CONFIG_FILES.some((n) => isFile(path.join(root, dir, n)));
+      const here = dir === '' || CONFIG_NAMES.some((n) => isFile(path.join(root, dir, n)));
       found = here ? dir : configDirOf(parentOf(dir));
       nearest.set(dir, found);
     }

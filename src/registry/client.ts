@@ -88,6 +88,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const ttl = options.cacheTtl ?? DEFAULTS.cacheTtl;
   // How long an answer is used without asking again: a missing name briefly.
   const ttlOf = (entry: CacheEntry): number => (entry.answer.state === 'missing' ? Math.min(ttl, MISSING_TTL) : ttl);
+  // The run memo's notes (observed-fs): the cache entry an answer came from, and until when it holds.
+  const answeredFrom = (entry: CacheEntry, registry: string, name: string): void => {
+    cache?.noteUsed(registry, name);
+    holdsUntil(entry.fetchedAt + ttlOf(entry));
+  };
   const inFlight = new Map<string, Promise<Lookup>>();
   const keys = new Map<string, Promise<SigningKeys>>();
   const fetchConfig = shareCa({ ...config, maxSockets: concurrency });
@@ -113,8 +118,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     if (cached) {
       const age = Date.now() - cached.fetchedAt;
       if (age < ttlOf(cached) || options.offline) {
-        cache!.noteUsed(registry, name);
-        holdsUntil(cached.fetchedAt + ttlOf(cached));
+        answeredFrom(cached, registry, name);
         return cached.answer;
       }
     }
@@ -149,10 +153,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     // A cache that cannot be written costs speed on the next run, never correctness on this one.
     const written = entry;
     await cache?.write(registry, name, written).then(
-      () => {
-        cache.noteUsed(registry, name);
-        holdsUntil(written.fetchedAt + ttlOf(written));
-      },
+      () => answeredFrom(written, registry, name),
       () => unnoted(`the facts of ${name} could not be cached`),
     );
     return entry.answer;

@@ -56,44 +56,27 @@ function run(
 }
 
 describe('maintenance', () => {
-  it('with thresholds out of order, the next change is the nearest one ahead', () => {
+  /** The moments the check says its verdict next changes, for a release `days` ago. */
+  function changesFor(days: number, maintenance: DepverifyConfigInput['maintenance']): number[] {
     const changes: number[] = [];
-    const doc = packument('pkg', {
-      versions: { '1.0.0': {} },
-      time: { '1.0.0': new Date(NOW - 364 * DAY).toISOString() },
-    });
     checkMaintenance.run({
       name: 'pkg',
-      lookup: found(doc),
+      lookup: found(releasedAt(new Date(NOW - days * DAY).toISOString())),
       requests: [manifestAt('^1.0.0')],
       suggest: () => [],
       popularity: popularity(),
-      // Warning from day 365, info (left at its default) from day 730.
-      context: checkContext({ maintenance: { warnAfterDays: 365 } }, { now: NOW, changesAt: (t) => changes.push(t) }),
+      context: checkContext({ maintenance }, { now: NOW, changesAt: (t) => changes.push(t) }),
     });
-    expect(changes).toEqual([NOW - 364 * DAY + 365 * DAY]);
+    return changes;
+  }
+
+  it('with thresholds out of order, the next change is the nearest one ahead', () => {
+    // Warning from day 365, info (left at its default) from day 730.
+    expect(changesFor(364, { warnAfterDays: 365 })).toEqual([NOW - 364 * DAY + 365 * DAY]);
   });
 
   it('says when its verdict next changes: the first threshold, then each new day of the count', () => {
-    const changes: number[] = [];
-    const at = (days: number) => {
-      const doc = packument('pkg', {
-        versions: { '1.0.0': {} },
-        time: { '1.0.0': new Date(NOW - days * DAY).toISOString() },
-      });
-      checkMaintenance.run({
-        name: 'pkg',
-        lookup: found(doc),
-        requests: [manifestAt('^1.0.0')],
-        suggest: () => [],
-        popularity: popularity(),
-        context: checkContext(
-          { maintenance: { infoAfterDays: 100, warnAfterDays: 200 } },
-          { now: NOW, changesAt: (t) => changes.push(t) },
-        ),
-      });
-      return changes.at(-1);
-    };
+    const at = (days: number) => changesFor(days, { infoAfterDays: 100, warnAfterDays: 200 }).at(-1);
     // 30 days: nothing until day 100.
     expect(at(30)).toBe(NOW - 30 * DAY + 100 * DAY);
     // 150.25 days: info, and the message's count moves on at day 151.
