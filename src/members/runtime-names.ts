@@ -66,6 +66,9 @@ const PROPERTY_SETS = [
   new RegExp(`(?<![\\w$.])(${ID}(?:\\s*\\.\\s*${ID})*)\\s*\\.\\s*(${ID})\\s*=(?![=>])`, 'g'),
   new RegExp(`(?<![\\w$.])(${ID}(?:\\s*\\.\\s*${ID})*)\\s*\\[\\s*['"\`](${ID})['"\`]\\s*\\]\\s*=(?![=>])`, 'g'),
 ];
+/** `module.exports = X` ending a line, `X = module.exports =`: X is the object the file exports. */
+const MODULE_EXPORTS_IS = new RegExp(`\\bmodule\\.exports\\s*=\\s*(${ID})\\s*;?\\s*$`, 'gm');
+const IS_MODULE_EXPORTS = new RegExp(`\\b(${ID})\\s*=\\s*module\\.exports\\s*=`, 'g');
 /** The file's own export objects, whose properties are its exports (EXPORT_PATTERNS), not another object's. */
 const EXPORTS_RECEIVER = /^(?:module\s*\.\s*)?exports$/;
 /**
@@ -90,6 +93,12 @@ const FOR_OF = new RegExp(
   `\\bfor\\s*\\(\\s*(?:const|let|var)\\s+(${ID})\\s+(?:of|in)\\s+([^;)]+(?:\\([^()]*\\))?)\\)`,
   'g',
 );
+/** What a loop body needs to set a computed prototype member: without it in the file, dynamicTargets finds none. */
+const PROTOTYPE_KEYED = new RegExp(
+  `prototype\\s*\\[\\s*[A-Za-z_$]|defineProperty\\(\\s*${ID}\\s*\\.\\s*prototype\\s*,\\s*[A-Za-z_$]`,
+);
+/** STRING_DEFINES from its literal part on: a file without it has no match (this one is quick to rule out). */
+const DEFINE_CALL = /[Dd]efine[\w$]*\s*\(\s*(?:[\w$.]+\s*,\s*)?['"`][A-Za-z_$]/;
 const SPEC = `['"](\\.{1,2}/[^'"]*|\\.{1,2})['"]`;
 const REEXPORTS = [
   new RegExp(`\\bexport\\s*(?:\\*|\\{[^}]*\\})\\s*(?:as\\s+${ID}\\s*)?from\\s*${SPEC}`, 'g'),
@@ -104,13 +113,20 @@ const LOADS = [
   new RegExp(`\\b(?:from|import)\\s*\\(?\\s*${SPEC}`, 'g'),
 ];
 
-/** The names one JavaScript file (at `file` in the package) defines, and the files it loads. */
+/**
+ * The names one JavaScript file (at `file` in the package) defines, and the files it loads. A
+ * pattern runs only over text that holds the words it needs (`module.exports`, `prototype`,
+ * `efine`): a cold member check reads tens of megabytes of JavaScript, and most files hold few.
+ */
 export function scanRuntimeFile(file: string, text: string): RuntimeFile {
   const e = new Set<string>();
   const v = new Set<string>();
   const s = new Set<string>();
-  for (const re of EXPORT_PATTERNS) for (const m of text.matchAll(re)) e.add(m[1]!);
+  const hasExport = text.includes('export');
+  const hasModuleExports = hasExport && text.includes('module.exports');
+  if (hasExport) for (const re of EXPORT_PATTERNS) for (const m of text.matchAll(re)) e.add(m[1]!);
   for (const re of EXPORT_LISTS) {
+    if (!hasExport) break;
     for (const m of text.matchAll(re)) {
       for (const part of m[1]!.split(',')) {
         const item = /^\s*(?:async\s+)?['"]?([A-Za-z_$][\w$]*)['"]?(?:\s+as\s+([A-Za-z_$][\w$]*))?/.exec(part);
@@ -121,18 +137,20 @@ export function scanRuntimeFile(file: string, text: string): RuntimeFile {
   for (const re of VALUE_PATTERNS) for (const m of text.matchAll(re)) if (!KEYWORDS.has(m[1]!)) v.add(m[1]!);
   // The object the file exports (`module.exports = Enquirer`, `var util = module.exports = …`):
   // what is set on it is on the export surface too.
-  const exported = new Set(
-    [...text.matchAll(new RegExp(`\\bmodule\\.exports\\s*=\\s*(${ID})\\s*;?\\s*$`, 'gm'))].map((m) => m[1]!),
-  );
-  for (const m of text.matchAll(new RegExp(`\\b(${ID})\\s*=\\s*module\\.exports\\s*=`, 'g'))) exported.add(m[1]!);
-  for (const re of PROPERTY_SETS) {
+  const exported = new Set<string>();
+  if (hasModuleExports) {
+    for (const m of text.matchAll(MODULE_EXPORTS_IS)) exported.add(m[1]!);
+    for (const m of text.matchAll(IS_MODULE_EXPORTS)) exported.add(m[1]!);
+  }
+  // Only a property set on one of those counts: without them the file's every `a.b =` is skipped.
+  for (const re of exported.size ? PROPERTY_SETS : []) {
     for (const m of text.matchAll(re)) {
       const receiver = m[1]!.replace(/\s+/g, '');
       if (!EXPORTS_RECEIVER.test(receiver) && exported.has(receiver)) e.add(m[2]!);
     }
   }
-  const k = dynamicTargets(text);
-  for (const m of text.matchAll(STRING_DEFINES)) {
+  const k = PROTOTYPE_KEYED.test(text) ? dynamicTargets(text) : [];
+  for (const m of DEFINE_CALL.test(text) ? text.matchAll(STRING_DEFINES) : []) {
     if (/ndefined/i.test(m[1]!)) continue;
     // On the file's own exports (a compiled re-export's `Object.defineProperty(exports, "x"`): an
     // export of this file, which is the module's only if the module re-exports the file.
