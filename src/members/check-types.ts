@@ -54,6 +54,16 @@ export async function checkTypes(input: TypesCheckInput): Promise<Finding[]> {
   const variants = planVariants(scan, input.requests, input.lookups, scan.builtins ?? []);
   if (variants.length === 0) return [];
   const loader = new DeclarationLoader(input.client, input.cacheDir, input.isPrivate);
+  try {
+    return await checkWith(input, variants, loader);
+  } finally {
+    // The runtime scans of packages fetched in this run, and their cache entries.
+    await loader.settle();
+  }
+}
+
+async function checkWith(input: TypesCheckInput, variants: Variant[], loader: DeclarationLoader): Promise<Finding[]> {
+  const { scan } = input;
   const now = input.now ?? Date.now;
   const pastDeadline = (): boolean => input.deadlineAt !== undefined && now() >= input.deadlineAt;
 

@@ -12,7 +12,8 @@ import type { Lookup } from '../model/facts.js';
 import type { RegistryClient } from '../registry/client.js';
 import type * as TypeScript from 'typescript';
 import { packageNameOf } from '../scan/classify-specifier.js';
-import { type RuntimeNames, isRuntimeNames, scanRuntimeFile } from './runtime-names.js';
+import { type RuntimeNames, isRuntimeNames } from './runtime-names.js';
+import { RuntimeScanner, type ScriptFiles } from './runtime-scan.js';
 import { readTarballFiles } from './tarball-files.js';
 
 // The compiler is needed only to pre-process declarations fetched in this run; cached packages
@@ -63,6 +64,9 @@ export class DeclarationLoader {
   readonly #store: DiskCache<StoredDeclarations> | undefined;
   readonly #loaded = new Map<string, Promise<LoadedPackage | string>>();
   readonly #lookups = new Map<string, Promise<Lookup>>();
+  readonly #scanner = new RuntimeScanner();
+  /** Packages fetched in this run whose runtime scan (and then cache entry) is still to come. */
+  readonly #scanning = new Map<LoadedPackage, Promise<void>>();
 
   readonly #private: (name: string) => boolean;
 
@@ -134,24 +138,46 @@ export class DeclarationLoader {
     if (!this.#client.tarball) return 'this registry client cannot fetch tarballs';
     const answer = await this.#client.tarball(name, version);
     if (answer.state !== 'ok') return answer.reason;
-    const runtime: RuntimeNames = { files: {} };
+    const scripts: ScriptFiles = [];
     const read = await readTarballFiles(answer.data, undefined, undefined, {
       match: (p) => /\.[cm]?js$/.test(p),
       maxFileBytes: 4 * 1024 * 1024,
-      onFile: (p, text) => void (runtime.files[p] = scanRuntimeFile(p, text)),
+      onFile: (p, text) => void scripts.push([p, text]),
     });
     if (!read.ok) return `tarball of ${name}@${version}: ${read.reason}`;
-    const loaded: LoadedPackage = { name, version, files: read.files, paths: read.paths, runtime };
+    const loaded: LoadedPackage = { name, version, files: read.files, paths: read.paths };
     loaded.refs = [...referencedPackages(loaded)];
-    if (file)
-      await this.#store!.write(file, {
-        ...(answer.integrity ? { integrity: answer.integrity } : {}),
-        files: Object.fromEntries(read.files),
-        paths: read.paths,
-        refs: loaded.refs,
-        runtime,
-      });
+    // The declarations go to the compiler now; what the JavaScript defines is asked only after
+    // it (runtimeOf), so it is scanned meanwhile, and the entry is written once it is known.
+    this.#scanning.set(
+      loaded,
+      this.#scanner.scan(scripts).then(async (runtime) => {
+        loaded.runtime = runtime;
+        if (file)
+          await this.#store!.write(file, {
+            ...(answer.integrity ? { integrity: answer.integrity } : {}),
+            files: Object.fromEntries(read.files),
+            paths: read.paths,
+            refs: loaded.refs!,
+            runtime,
+          });
+      }),
+    );
+    // An entry that cannot be written is fetched again next time (the disk cache's own rule).
+    this.#scanning.get(loaded)!.catch(() => undefined);
     return loaded;
+  }
+
+  /** What `pkg`'s JavaScript defines (runtime-names.ts), once its scan is done; undefined when not known. */
+  async runtimeOf(pkg: LoadedPackage): Promise<RuntimeNames | undefined> {
+    await this.#scanning.get(pkg);
+    return pkg.runtime;
+  }
+
+  /** Waits for the scans and cache entries still to come, and ends the scanner's thread. */
+  async settle(): Promise<void> {
+    await Promise.all(this.#scanning.values());
+    await this.#scanner.close();
   }
 
   /** The entry of `name@version`, keyed by the registry that serves the name; undefined without a cache. */

@@ -19,11 +19,12 @@ async function typedByDefines(
     const at = id.lastIndexOf('@');
     const owner = id.slice(0, at);
     const pkg = await loader.load(owner, id.slice(at + 1));
-    if (typeof pkg === 'string' || !pkg.runtime) continue;
+    const runtime = typeof pkg === 'string' ? undefined : await loader.runtimeOf(pkg);
+    if (typeof pkg === 'string' || !runtime) continue;
     const manifest = pkg.files.get('package.json');
     if (
-      runtimeDefines(pkg.runtime, manifest, owner, owner, name, 'value') ||
-      runtimeGeneratesMembers(pkg.runtime, manifest, owner, owner, classes)
+      runtimeDefines(runtime, manifest, owner, owner, name, 'value') ||
+      runtimeGeneratesMembers(runtime, manifest, owner, owner, classes)
     )
       return true;
   }
@@ -63,11 +64,12 @@ export async function dropRuntimeDefined(
         of === 'value' && Array.isArray(f.details?.receiverTypes)
           ? f.details.receiverTypes.filter((n): n is string => typeof n === 'string')
           : [];
-      if (typeof pkg !== 'string' && pkg.runtime) {
+      const runtime = typeof pkg === 'string' ? undefined : await loader.runtimeOf(pkg);
+      if (typeof pkg !== 'string' && runtime) {
         const manifest = pkg.files.get('package.json');
         if (
-          runtimeDefines(pkg.runtime, manifest, installedAs, specifier, name, of) ||
-          runtimeGeneratesMembers(pkg.runtime, manifest, installedAs, specifier, classes)
+          runtimeDefines(runtime, manifest, installedAs, specifier, name, of) ||
+          runtimeGeneratesMembers(runtime, manifest, installedAs, specifier, classes)
         )
           continue;
       }
