@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Lookup } from '../model/facts.js';
-import type { Finding } from '../model/finding.js';
+import { compareLocation, type Finding } from '../model/finding.js';
 import type { ProjectScan } from '../model/references.js';
 import type { PackageRequest } from '../model/request.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -97,7 +97,7 @@ async function checkWith(input: TypesCheckInput, variants: Variant[], loader: De
     ...failedFindings(checked.failed),
     ...deadlineFindings(checked.late, input.deadlineAt),
     ...(partial?.kept ?? []),
-  ].sort(byFirstPlace);
+  ].sort((a, b) => compareLocation(a.locations[0], b.locations[0]));
   // A checker failure, a deadline or an earlier major that could not be read is not an answer
   // to keep: the next run tries again.
   if (key && checked.failed.length === 0 && checked.late.length === 0 && explained.complete)
@@ -111,13 +111,6 @@ async function checkWith(input: TypesCheckInput, variants: Variant[], loader: De
 }
 
 type Loaded = Awaited<ReturnType<typeof loadVariants>>[number];
-
-function byFirstPlace(a: Finding, b: Finding): number {
-  const [x, y] = [a.locations[0], b.locations[0]];
-  if (!x || !y) return x ? 1 : y ? -1 : 0;
-  if (x.file !== y.file) return x.file < y.file ? -1 : 1;
-  return (x.line ?? 0) - (y.line ?? 0) || (x.column ?? 0) - (y.column ?? 0);
-}
 
 /** Each variant's declarations, and @types/node's for the files that use Node's modules. */
 async function loadVariants(input: TypesCheckInput, variants: Variant[], loader: DeclarationLoader) {

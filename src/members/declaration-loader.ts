@@ -151,20 +151,24 @@ export class DeclarationLoader {
     // it (runtimeOf), so it is scanned meanwhile, and the entry is written once it is known.
     this.#scanning.set(
       loaded,
-      this.#scanner.scan(scripts).then(async (runtime) => {
-        loaded.runtime = runtime;
-        if (file)
-          await this.#store!.write(file, {
-            ...(answer.integrity ? { integrity: answer.integrity } : {}),
-            files: Object.fromEntries(read.files),
-            paths: read.paths,
-            refs: loaded.refs!,
-            runtime,
-          });
-      }),
+      this.#scanner
+        .scan(scripts)
+        .then(async (runtime) => {
+          // Not known: no entry, so the next run reads the tarball again.
+          if (!runtime) return;
+          loaded.runtime = runtime;
+          if (file)
+            await this.#store!.write(file, {
+              ...(answer.integrity ? { integrity: answer.integrity } : {}),
+              files: Object.fromEntries(read.files),
+              paths: read.paths,
+              refs: loaded.refs!,
+              runtime,
+            });
+        })
+        // An entry that cannot be written is fetched again next time (the disk cache's own rule).
+        .catch(() => undefined),
     );
-    // An entry that cannot be written is fetched again next time (the disk cache's own rule).
-    this.#scanning.get(loaded)!.catch(() => undefined);
     return loaded;
   }
 

@@ -108,7 +108,8 @@ export function compareSeverity(a: Severity, b: Severity): number {
   return SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b);
 }
 
-function compareLocation(a: Location | undefined, b: Location | undefined): number {
+/** By file, line, column and field; a missing location first. */
+export function compareLocation(a: Location | undefined, b: Location | undefined): number {
   if (!a || !b) return (a ? 1 : 0) - (b ? 1 : 0);
   return (
     compareText(a.file, b.file) ||
